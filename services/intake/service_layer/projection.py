@@ -1,0 +1,46 @@
+"""The status/timeline projection: every service's events land on the case's timeline."""
+
+from __future__ import annotations
+
+from shared.contracts.envelope import Envelope
+from shared.messaging.uow import UnitOfWork
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.intake.adapters import repository
+from services.intake.adapters.tables import Case, TimelineEntry
+from services.intake.domain.timeline import describe, is_newer
+
+
+def apply_event(case: Case, envelope: Envelope, session: AsyncSession) -> None:
+    """Append a timeline entry; move the status when the event names a newer state."""
+    zh, en = describe(envelope.event_type, envelope.payload)
+    state = envelope.payload.get("state")
+    session.add(
+        TimelineEntry(
+            case_id=case.id,
+            event_id=envelope.event_id,
+            event_type=envelope.event_type,
+            producer=envelope.producer,
+            occurred_at=envelope.occurred_at,
+            actor_role=envelope.actor.role,
+            actor_id=envelope.actor.id,
+            text_zh=zh[:500],
+            text_en=en[:500],
+            state=state if isinstance(state, str) else None,
+        )
+    )
+    if isinstance(state, str) and is_newer(case.status_at, envelope.occurred_at):
+        case.status = state
+        case.status_at = envelope.occurred_at
+    if envelope.event_type == "hazard.dispatched":
+        case.agency_responsible = str(envelope.payload.get("department_name", ""))[:100]
+    case.updated_at = max(case.updated_at, envelope.occurred_at)
+    session.add(case)
+
+
+async def project(envelope: Envelope, uow: UnitOfWork) -> None:
+    """Handler for other services' events."""
+    case = await repository.get_case(uow.session, envelope.case_id, lock=True)
+    if case is None:
+        return  # not a case this registry knows (e.g. another deployment's test data)
+    apply_event(case, envelope, uow.session)

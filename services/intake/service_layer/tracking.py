@@ -1,0 +1,42 @@
+"""Use cases of the reporter who follows a ticket by its tracking code."""
+
+from __future__ import annotations
+
+from shared.contracts.envelope import Actor, new_event
+from shared.contracts.events.intake import ReporterConfirmedFixed, ReporterReportedNotFixed
+from shared.messaging.uow import UnitOfWork
+
+from services.intake.adapters import repository
+from services.intake.adapters.tables import Case
+from services.intake.domain.commands import AnswerFix
+from services.intake.domain.errors import Conflict, NotFound
+from services.intake.domain.tracking import normalise
+from services.intake.service_layer.projection import apply_event
+
+PRODUCER = "intake"
+
+
+async def answer_fix(code: str, cmd: AnswerFix, uow: UnitOfWork) -> Case:
+    """The reporter answers "is it fixed?" for a resolved hazard."""
+    case = await repository.case_by_code(uow.session, normalise(code))
+    if case is None:
+        raise NotFound(code)
+    if case.kind != "hazard" or case.status != "resolved":
+        raise Conflict(f"the ticket is {case.status}; only a resolved hazard can be confirmed")
+    reporter = next(
+        (p for p in await repository.parties_of(uow.session, case.id) if p.role == "reporter"),
+        None,
+    )
+    actor = Actor(role="reporter", id=reporter.party_id if reporter else "anonymous")
+    event = (
+        new_event("reporter.confirmed_fixed", ReporterConfirmedFixed(note=cmd.note),
+                  case_id=case.id, actor=actor, producer=PRODUCER)
+        if cmd.fixed
+        else new_event("reporter.reported_not_fixed", ReporterReportedNotFixed(note=cmd.note),
+                       case_id=case.id, actor=actor, producer=PRODUCER)
+    )
+    # The status stays with dispatch's lifecycle; the answer lands on the timeline now.
+    apply_event(case, event, uow.session)
+    uow.emit(event)
+    await uow.commit()
+    return case

@@ -1,0 +1,34 @@
+"""Mediation's domain errors."""
+
+
+class MediationError(Exception):
+    """Base of mediation's domain errors."""
+
+
+class NotFound(MediationError):
+    pass
+
+
+class IllegalTransition(MediationError):
+    """The dispute's state does not allow this step (HTTP 409 naming the state)."""
+
+    def __init__(self, action: str, state: str) -> None:
+        super().__init__(f"cannot {action} a dispute in state {state}")
+        self.action = action
+        self.state = state
+
+
+class NotAllowed(MediationError):
+    """This role may not take this step."""
+
+
+class Incomplete(MediationError):
+    """A step lacks what the law requires (e.g. a signature, a performance deadline)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NoMediatorAvailable(MediationError):
+    pass

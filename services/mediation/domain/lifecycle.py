@@ -1,0 +1,75 @@
+"""The dispute lifecycle (SPEC §4): states, and who may move a dispute from where to where."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from services.mediation.domain.errors import IllegalTransition, NotAllowed
+
+
+class State(StrEnum):
+    REGISTERED = "registered"
+    ACCEPTANCE_REVIEW = "acceptance_review"
+    REJECTED = "rejected"
+    RESPONDENT_DECLINED = "respondent_declined"
+    ACCEPTED = "accepted"
+    ASSIGNED = "assigned"
+    IN_MEDIATION = "in_mediation"
+    WAITING_PARTY = "waiting_party"
+    AGREEMENT_SIGNED = "agreement_signed"
+    FAILED = "failed"
+    EXPIRED_NO_AGREEMENT = "expired_no_agreement"
+    WITHDRAWN = "withdrawn"
+    PERFORMANCE_MONITORING = "performance_monitoring"
+    PERFORMED = "performed"
+    NON_PERFORMANCE = "non_performance"
+    REFERRED_TO_ARBITRATION = "referred_to_arbitration"
+    CLOSED = "closed"
+    MERGED = "merged"
+
+
+S = State
+TERMINAL = frozenset({S.CLOSED, S.MERGED})
+_OPEN_BEFORE_AGREEMENT = (S.REGISTERED, S.ACCEPTANCE_REVIEW, S.ACCEPTED, S.ASSIGNED,
+                          S.IN_MEDIATION, S.WAITING_PARTY)
+
+# action -> (states it starts from, state it leads to, roles that may take it)
+TRANSITIONS: dict[str, tuple[tuple[State, ...], State, frozenset[str]]] = {
+    "review": ((S.REGISTERED,), S.ACCEPTANCE_REVIEW, frozenset({"system", "committee"})),
+    "accept": ((S.ACCEPTANCE_REVIEW,), S.ACCEPTED, frozenset({"system", "committee"})),
+    "reject": ((S.ACCEPTANCE_REVIEW,), S.REJECTED, frozenset({"committee"})),
+    "respondent_decline": ((S.ACCEPTANCE_REVIEW, S.ACCEPTED, S.ASSIGNED), S.RESPONDENT_DECLINED,
+                           frozenset({"respondent", "committee"})),
+    "assign": ((S.ACCEPTED, S.ASSIGNED), S.ASSIGNED, frozenset({"system", "committee"})),
+    "start": ((S.ASSIGNED,), S.IN_MEDIATION, frozenset({"mediator", "committee"})),
+    "wait_for_party": ((S.IN_MEDIATION,), S.WAITING_PARTY, frozenset({"mediator"})),
+    "resume": ((S.WAITING_PARTY,), S.IN_MEDIATION, frozenset({"mediator", "system"})),
+    "sign_agreement": ((S.IN_MEDIATION, S.WAITING_PARTY), S.AGREEMENT_SIGNED,
+                       frozenset({"mediator"})),
+    "fail": ((S.IN_MEDIATION, S.WAITING_PARTY), S.FAILED, frozenset({"mediator", "committee"})),
+    "expire": ((S.ASSIGNED, S.IN_MEDIATION, S.WAITING_PARTY), S.EXPIRED_NO_AGREEMENT,
+               frozenset({"system"})),
+    "withdraw": (_OPEN_BEFORE_AGREEMENT, S.WITHDRAWN, frozenset({"complainant", "committee"})),
+    "monitor_performance": ((S.AGREEMENT_SIGNED,), S.PERFORMANCE_MONITORING,
+                            frozenset({"system", "mediator"})),
+    "record_performed": ((S.PERFORMANCE_MONITORING,), S.PERFORMED,
+                         frozenset({"mediator", "committee", "respondent"})),
+    "record_non_performance": ((S.PERFORMANCE_MONITORING,), S.NON_PERFORMANCE,
+                               frozenset({"mediator", "committee", "system"})),
+    "refer_to_arbitration": ((S.NON_PERFORMANCE, S.FAILED, S.EXPIRED_NO_AGREEMENT),
+                             S.REFERRED_TO_ARBITRATION, frozenset({"mediator", "committee"})),
+    "close": ((S.PERFORMED, S.REFERRED_TO_ARBITRATION, S.REJECTED, S.RESPONDENT_DECLINED,
+               S.FAILED, S.EXPIRED_NO_AGREEMENT, S.WITHDRAWN), S.CLOSED,
+              frozenset({"mediator", "committee", "system"})),
+    "merge": (_OPEN_BEFORE_AGREEMENT, S.MERGED, frozenset({"committee"})),
+}
+
+
+def next_state(action: str, current: State, role: str) -> State:
+    """The state after `action`, or an error naming why it is not allowed now."""
+    sources, target, roles = TRANSITIONS[action]
+    if current not in sources:
+        raise IllegalTransition(action.replace("_", " "), current.value)
+    if role not in roles:
+        raise NotAllowed(f"a {role} may not {action.replace('_', ' ')}")
+    return target

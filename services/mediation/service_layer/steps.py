@@ -1,0 +1,76 @@
+"""Moving a dispute through its lifecycle: one checked step, one history row, one event."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from shared.contracts.envelope import Actor, Envelope, new_event
+from shared.contracts.events.common import Payload
+from shared.messaging.uow import UnitOfWork
+from sqlmodel import select
+
+from services.mediation.adapters.tables import Dispute, DisputeHistory
+from services.mediation.domain.errors import NotFound
+from services.mediation.domain.lifecycle import State, next_state
+
+PRODUCER = "mediation"
+
+
+async def load(uow: UnitOfWork, case_id: uuid.UUID) -> Dispute:
+    stmt = select(Dispute).where(Dispute.case_id == case_id).with_for_update()
+    dispute = (await uow.session.exec(stmt)).first()
+    if dispute is None:
+        raise NotFound(str(case_id))
+    return dispute
+
+
+def step(
+    uow: UnitOfWork,
+    dispute: Dispute,
+    action: str,
+    actor: Actor,
+    *,
+    now: datetime | None = None,
+    note: str = "",
+) -> State:
+    """Check and apply one transition; record it on the dispute's history."""
+    target = next_state(action, State(dispute.state), actor.role)
+    at = now or datetime.now(UTC)
+    uow.session.add(
+        DisputeHistory(
+            case_id=dispute.case_id,
+            action=action,
+            from_state=dispute.state,
+            to_state=target.value,
+            actor_role=actor.role,
+            actor_id=actor.id,
+            at=at,
+            note=note[:1000],
+        )
+    )
+    dispute.state = target.value
+    dispute.updated_at = at
+    uow.session.add(dispute)
+    return target
+
+
+def announce(
+    uow: UnitOfWork,
+    dispute: Dispute,
+    event_type: str,
+    payload: Payload,
+    actor: Actor,
+    cause: Envelope | None = None,
+) -> None:
+    uow.emit(
+        new_event(
+            event_type,
+            payload,
+            case_id=dispute.case_id,
+            correlation_id=cause.correlation_id if cause else dispute.case_id,
+            causation_id=cause.event_id if cause else None,
+            actor=actor,
+            producer=PRODUCER,
+        )
+    )

@@ -1,0 +1,75 @@
+"""Notify's tables (its own metadata): known cases and parties, and the delivery log."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from shared.messaging.tables import kit_tables
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+
+class NotifyModel(SQLModel, registry=registry()):
+    """Base of notify's tables: a metadata of its own."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class KnownCase(NotifyModel, table=True):
+    __tablename__ = "known_case"
+
+    case_id: uuid.UUID = Field(primary_key=True)
+    kind: str = Field(max_length=10)
+    tracking_code: str = Field(max_length=12)
+    title: str = Field(max_length=200)
+
+
+class Contact(NotifyModel, table=True):
+    """How to reach one party of one case: the minimum the filing event carried."""
+
+    __table_args__ = (sa.UniqueConstraint("case_id", "party_id"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    case_id: uuid.UUID = Field(index=True)
+    role: str = Field(max_length=20)
+    party_id: str = Field(max_length=64)
+    display_name: str = Field(max_length=100)
+    email: str | None = Field(default=None, max_length=254)
+    phone_masked: str | None = Field(default=None, max_length=20)
+    locale: str = Field(default="zh-CN", max_length=10)
+
+
+class Delivery(NotifyModel, table=True):
+    """One message to one party on one channel; the key is sent to the receiver."""
+
+    __table_args__ = (sa.Index("ix_delivery_due", "status", "next_attempt_at"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    idempotency_key: str = Field(max_length=200, unique=True)
+    event_id: uuid.UUID
+    event_type: str = Field(max_length=100)
+    case_id: uuid.UUID = Field(index=True)
+    party_role: str = Field(max_length=20)
+    party_id: str = Field(max_length=64, index=True)
+    channel: str = Field(max_length=20)
+    target: str = Field(default="", max_length=1000)
+    locale: str = Field(max_length=10)
+    subject: str = Field(max_length=300)
+    body: str = Field(max_length=8000)
+    critical: bool = False
+    status: str = Field(default="queued", max_length=10)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=_now)
+    lease_until: datetime | None = None
+    last_error: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=_now)
+    sent_at: datetime | None = None
+    read_at: datetime | None = None
+
+
+metadata = NotifyModel.metadata
+KIT = kit_tables(metadata)

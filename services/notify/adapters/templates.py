@@ -1,0 +1,43 @@
+"""Jinja2 templates per template × locale: the first line is the subject, the rest the body."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+LOCALES = ("zh-CN", "en")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _local_time(value: Any) -> str:
+    at = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if isinstance(at, datetime) else ""
+
+
+class Renderer:
+    def __init__(self, directory: Path = TEMPLATE_DIR) -> None:
+        self._env = Environment(
+            loader=FileSystemLoader(str(directory)),
+            undefined=StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=False,
+        )
+        self._env.filters["local_time"] = _local_time
+
+    def render(self, template: str, locale: str, context: dict[str, Any]) -> tuple[str, str]:
+        """(subject, body); an unknown locale falls back to zh-CN."""
+        lang = locale if locale in LOCALES else "zh-CN"
+        try:
+            tpl = self._env.get_template(f"{lang}/{template}.j2")
+        except TemplateNotFound:
+            tpl = self._env.get_template(f"zh-CN/{template}.j2")
+        subject, _, body = tpl.render(**context).partition("\n")
+        return subject.strip(), body.strip()
+
+    def names(self) -> list[str]:
+        return sorted(p.stem for p in (TEMPLATE_DIR / "zh-CN").glob("*.j2"))

@@ -1,0 +1,61 @@
+"""Notify's bootstrap: the only place that knows the concrete adapters."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from shared.http import health_router, install_error_handlers
+from shared.runtime import ServiceRuntime
+
+from services.notify.adapters import sender
+from services.notify.adapters.directory_file import load_channel_directory
+from services.notify.adapters.tables import KIT
+from services.notify.adapters.templates import Renderer
+from services.notify.config import NotifySettings
+from services.notify.entrypoints import events, http
+from services.notify.service_layer.planning import PlanContext
+from services.notify.service_layer.sending import DeliveryWorker
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: NotifySettings | None = None) -> FastAPI:
+    settings = settings or NotifySettings()
+    ctx = PlanContext(
+        directory=load_channel_directory(settings.channel_directory_file),
+        renderer=Renderer(),
+        smtp_url=settings.smtp_url,
+        public_url=settings.public_url.rstrip("/"),
+    )
+    runtime = ServiceRuntime(settings, KIT, events.handlers(ctx), MIGRATIONS)
+    worker = DeliveryWorker(
+        runtime.sessions,
+        runtime.uow,
+        sender.send,
+        poll_interval=settings.worker_poll_interval,
+        max_attempts=settings.max_attempts,
+        backoff_base=settings.backoff_base_seconds,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async with runtime.running():
+            runtime.add_task(asyncio.create_task(worker.run(), name="notify-worker"))
+            yield
+
+    app = FastAPI(
+        title="Waystation notify 通知",
+        version="0.1.0",
+        description="Every party told once, in their language, on their channel.",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.worker = worker
+    install_error_handlers(app)
+    app.include_router(health_router(runtime.readiness))
+    app.include_router(http.build_router(runtime))
+    return app

@@ -1,0 +1,11 @@
+"""Notify's domain errors."""
+
+from shared.messaging.errors import RetryLater
+
+
+class NotifyError(Exception):
+    """Base of notify's errors."""
+
+
+class CaseNotYetKnown(NotifyError, RetryLater):
+    """An event about a case whose filing has not reached notify yet: retried later."""

@@ -1,0 +1,131 @@
+"""The delivery worker: lease due rows, send them, record the outcome with its event."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+import structlog
+from shared.contracts.envelope import SYSTEM, new_event
+from shared.contracts.events.notify import NotificationDelivered, NotificationFailed
+from shared.messaging.uow import UnitOfWork
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.notify.adapters.sender import SendOutcome, with_key
+from services.notify.adapters.tables import Delivery
+from services.notify.domain.delivery import next_attempt
+
+log = structlog.get_logger(__name__)
+Send = Callable[[str, str, str], Awaitable[SendOutcome]]
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        new_uow: Callable[[], UnitOfWork],
+        send: Send,
+        *,
+        batch: int = 50,
+        poll_interval: float = 0.25,
+        lease_seconds: float = 60,
+        max_attempts: int = 8,
+        backoff_base: float = 2.0,
+    ) -> None:
+        self._sessions = sessions
+        self._new_uow = new_uow
+        self._send = send
+        self._batch = batch
+        self._poll = poll_interval
+        self._lease = timedelta(seconds=lease_seconds)
+        self._max_attempts = max_attempts
+        self._backoff_base = backoff_base
+        self._wakeup = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    async def lease(self) -> list[Delivery]:
+        now = datetime.now(UTC)
+        async with self._sessions() as session, session.begin():
+            stmt = (
+                select(Delivery)
+                .where(
+                    Delivery.status == "queued",
+                    col(Delivery.next_attempt_at) <= now,
+                    or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) < now),
+                )
+                .order_by(col(Delivery.next_attempt_at))
+                .limit(self._batch)
+                .with_for_update(skip_locked=True)
+            )
+            rows = list((await session.exec(stmt)).all())
+            for row in rows:
+                row.lease_until = now + self._lease
+                session.add(row)
+        return rows
+
+    async def _deliver(self, row: Delivery) -> SendOutcome:
+        url = with_key(row.target, row.idempotency_key,
+                       {"case_id": str(row.case_id), "event": row.event_type})
+        try:
+            return await self._send(url, row.subject, row.body)
+        except Exception as exc:  # a broken channel must not stop the worker
+            return SendOutcome(ok=False, permanent=False, error=f"{type(exc).__name__}")
+
+    async def run_once(self) -> int:
+        rows = await self.lease()
+        if not rows:
+            return 0
+        outcomes = await asyncio.gather(*(self._deliver(row) for row in rows))
+        async with self._new_uow() as uow:
+            for row, outcome in zip(rows, outcomes, strict=True):
+                await self._record(uow, row, outcome)
+            await uow.commit()
+        return len(rows)
+
+    async def _record(self, uow: UnitOfWork, leased: Delivery, outcome: SendOutcome) -> None:
+        row = await uow.session.get(Delivery, leased.id)
+        if row is None or row.status != "queued":
+            return
+        now = datetime.now(UTC)
+        row.attempts += 1
+        row.lease_until = None
+        fields = dict(delivery_id=str(row.id), source_event_id=str(row.event_id),
+                      source_event_type=row.event_type, party_role=row.party_role,
+                      channel=row.channel, attempts=row.attempts)
+        if outcome.ok:
+            row.status, row.sent_at, row.last_error = "sent", now, ""
+            uow.emit(new_event("notification.delivered", NotificationDelivered(**fields),
+                               case_id=row.case_id, causation_id=row.event_id, actor=SYSTEM,
+                               producer="notify"))
+        elif outcome.permanent or row.attempts >= self._max_attempts:
+            row.status, row.last_error = "failed", outcome.error[:500]
+            uow.emit(new_event("notification.failed",
+                               NotificationFailed(**fields, error=outcome.error[:500]),
+                               case_id=row.case_id, causation_id=row.event_id, actor=SYSTEM,
+                               producer="notify"))
+            log.warning("notification_failed", delivery=str(row.id), channel=row.channel,
+                        error=outcome.error)
+        else:
+            row.last_error = outcome.error[:500]
+            row.next_attempt_at = next_attempt(now, row.attempts, self._backoff_base)
+        uow.session.add(row)
+
+    async def run(self) -> None:
+        while True:
+            try:
+                done = await self.run_once()
+            except Exception as exc:
+                log.warning("delivery_worker_failed", error=str(exc))
+                await asyncio.sleep(1.0)
+                continue
+            if done >= self._batch:
+                continue
+            self._wakeup.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), self._poll)

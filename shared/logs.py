@@ -1,0 +1,68 @@
+"""Structured JSON logs; phones and ID numbers are masked before anything is written."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from typing import Any
+
+import structlog
+
+_PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+_ID_NUMBER = re.compile(r"(?<!\d)\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dXx](?!\d)")
+
+
+def mask_text(text: str) -> str:
+    """Mask mainland mobile numbers (138****5678) and resident ID numbers in free text."""
+    return _PHONE.sub(r"\1****\2", _ID_NUMBER.sub("[ID]", text))
+
+
+def _mask_event(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    return {k: mask_text(v) if isinstance(v, str) else v for k, v in event_dict.items()}
+
+
+def configure_logging(service: str, level: str = "INFO", json: bool = True) -> None:
+    """Route stdlib and structlog through one JSON renderer with the service name on every line."""
+    renderer: Any = (
+        structlog.processors.JSONRenderer(ensure_ascii=False)
+        if json
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.format_exc_info,
+        _mask_event,
+    ]
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        cache_logger_on_first_use=True,
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                _add_service(service),
+                renderer,
+            ],
+            foreign_pre_chain=shared,
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # Apprise logs recipients at INFO: keep it to warnings (PII, SPEC §9).
+    logging.getLogger("apprise").setLevel(logging.WARNING)
+    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+
+
+def _add_service(service: str) -> Any:
+    def add(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+        event_dict.setdefault("service", service)
+        return event_dict
+
+    return add

@@ -1,0 +1,155 @@
+"""Idempotent consumer wiring: a reader and a reclaimer per stream, dead letters after N tries."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+import structlog
+from faststream.redis import RedisBroker, StreamSub
+from faststream.redis.annotations import RedisStreamMessage
+from pydantic import ValidationError
+from redis.asyncio import Redis
+
+from shared.contracts.envelope import Envelope
+from shared.contracts.streams import SUBSCRIPTIONS, stream_of
+from shared.messaging.dead_letters import dead_letter
+from shared.messaging.errors import PermanentError, RetryLater
+from shared.messaging.uow import UnitOfWork
+
+log = structlog.get_logger(__name__)
+
+Handler = Callable[[Envelope, UnitOfWork], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ConsumerConfig:
+    service: str
+    instance: str
+    reclaim_idle_ms: int = 30_000
+    max_deliveries: int = 5
+    read_batch: int = 50
+    # In-process pauses before a RetryLater event is left to the reclaimer.
+    retry_pauses: tuple[float, ...] = (0.05, 0.2, 0.5, 1.0)
+
+
+class IdempotentConsumer:
+    """Applies each event at most once: the processed record commits with the state change."""
+
+    def __init__(
+        self,
+        config: ConsumerConfig,
+        handlers: Mapping[str, Handler],
+        new_uow: Callable[[], UnitOfWork],
+        redis: Redis,
+    ) -> None:
+        self.config = config
+        self._handlers = handlers
+        self._new_uow = new_uow
+        self._redis = redis
+        self.processed_total = 0
+        self.dead_lettered_total = 0
+
+    async def apply(self, envelope: Envelope, stream_entry: str = "") -> bool:
+        """Apply one event; False when it was already applied or nobody here handles it."""
+        handler = self._handlers.get(envelope.event_type)
+        if handler is None:
+            return False
+        for pause in (*self.config.retry_pauses, None):
+            try:
+                return await self._apply_once(handler, envelope, stream_entry)
+            except RetryLater:
+                if pause is None:
+                    raise
+                await asyncio.sleep(pause)
+        return False  # unreachable: the last pass returns or raises
+
+    async def _apply_once(self, handler: Handler, envelope: Envelope, stream_entry: str) -> bool:
+        async with self._new_uow() as uow:
+            if await uow.seen(envelope.event_id):
+                return False
+            # Queued first, so the record commits with whatever the handler changes.
+            uow.record_processed(envelope, stream_entry)
+            await handler(envelope, uow)
+            await uow.commit()
+        self.processed_total += 1
+        return True
+
+    async def deliver(self, msg: RedisStreamMessage, stream: str, *, reclaimed: bool) -> None:
+        """Decode and apply; poison goes to the dead-letter stream, anything else is retried."""
+        entry_id = _entry_id(msg)
+        deliveries = await msg.get_delivery_count() if reclaimed else 1
+        if deliveries > self.config.max_deliveries:
+            await self._dead_letter(msg, stream, entry_id, deliveries, "too many deliveries")
+            return
+        try:
+            envelope = Envelope.model_validate_json(msg.body)
+            await self.apply(envelope, entry_id)
+        except (ValidationError, ValueError, PermanentError) as exc:
+            await self._dead_letter(msg, stream, entry_id, deliveries, f"permanent: {exc}")
+        except Exception as exc:
+            if reclaimed and deliveries >= self.config.max_deliveries:
+                await self._dead_letter(msg, stream, entry_id, deliveries, repr(exc))
+                return
+            log.warning("event_failed_will_retry", stream=stream, entry=entry_id, error=repr(exc))
+            raise
+
+    async def _dead_letter(
+        self, msg: RedisStreamMessage, stream: str, entry_id: str, deliveries: int, error: str
+    ) -> None:
+        await dead_letter(
+            self._redis,
+            stream=stream,
+            group=self.config.service,
+            entry_id=entry_id,
+            deliveries=deliveries,
+            error=error,
+            body=msg.body,
+            headers=dict(msg.headers),
+        )
+        self.dead_lettered_total += 1
+        log.error("event_dead_lettered", stream=stream, entry=entry_id, error=error[:300])
+
+    def subscribe(self, broker: RedisBroker) -> None:
+        """Register a reader and a reclaimer on the service's group for every stream it reads."""
+        cfg = self.config
+        for producer in SUBSCRIPTIONS[cfg.service]:
+            stream = stream_of(producer)
+            reader = StreamSub(
+                stream, group=cfg.service, consumer=cfg.instance, max_records=cfg.read_batch
+            )
+            claimer = StreamSub(
+                stream,
+                group=cfg.service,
+                consumer=f"{cfg.instance}-reclaim",
+                min_idle_time=cfg.reclaim_idle_ms,
+            )
+            broker.subscriber(
+                stream=reader,
+                title=f"{cfg.service}.read.{producer}",
+                description=f"{cfg.service} applies {producer}'s events (Envelope JSON).",
+            )(self._reader(stream))
+            broker.subscriber(
+                stream=claimer,
+                title=f"{cfg.service}.reclaim.{producer}",
+                description=f"{cfg.service} reclaims {producer}'s events left pending by a crash.",
+            )(self._reclaimer(stream))
+
+    def _reader(self, stream: str) -> Callable[[RedisStreamMessage], Awaitable[None]]:
+        async def read(msg: RedisStreamMessage) -> None:
+            await self.deliver(msg, stream, reclaimed=False)
+
+        return read
+
+    def _reclaimer(self, stream: str) -> Callable[[RedisStreamMessage], Awaitable[None]]:
+        async def reclaim(msg: RedisStreamMessage) -> None:
+            await self.deliver(msg, stream, reclaimed=True)
+
+        return reclaim
+
+
+def _entry_id(msg: RedisStreamMessage) -> str:
+    ids = msg.raw_message.get("message_ids") or [b""]
+    first = ids[0]
+    return first.decode() if isinstance(first, bytes) else str(first)

@@ -1,0 +1,106 @@
+"""Unit of work: the state change, its outbox rows and the processed-event record commit together."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Self
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shared.contracts.envelope import Envelope
+from shared.contracts.streams import stream_of
+from shared.messaging.tables import KitTables
+
+
+class UnitOfWork:
+    """One transaction. `emit` queues events; `commit` writes them to the outbox atomically."""
+
+    session: AsyncSession
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        tables: KitTables,
+        *,
+        producer: str,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._tables = tables
+        self._producer = producer
+        self._on_commit = on_commit
+        self._events: list[Envelope] = []
+        self._processed: list[tuple[Envelope, str]] = []
+        self.committed_events: list[Envelope] = []
+
+    async def __aenter__(self) -> Self:
+        self.session = self._sessions()
+        self._events = []
+        self._processed = []
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.session.rollback()
+        await self.session.close()
+
+    def emit(self, envelope: Envelope) -> None:
+        if envelope.producer != self._producer:
+            raise ValueError(f"{self._producer} cannot emit {envelope.producer}'s events")
+        self._events.append(envelope)
+
+    async def seen(self, event_id: uuid.UUID) -> bool:
+        """True when this service already applied the event."""
+        table = self._tables.processed
+        found = await self.session.execute(
+            sa.select(table.c.event_id).where(table.c.event_id == event_id)
+        )
+        return found.first() is not None
+
+    def record_processed(self, envelope: Envelope, stream_entry: str = "") -> None:
+        self._processed.append((envelope, stream_entry))
+
+    async def commit(self) -> None:
+        now = datetime.now(UTC)
+        if self._events:
+            await self.session.execute(
+                sa.insert(self._tables.outbox),
+                [
+                    {
+                        "event_id": e.event_id,
+                        "stream": stream_of(self._producer),
+                        "event_type": e.event_type,
+                        "case_id": e.case_id,
+                        "body": e.model_dump_json(),
+                        "created_at": now,
+                    }
+                    for e in self._events
+                ],
+            )
+        if self._processed:
+            await self.session.execute(
+                sa.insert(self._tables.processed),
+                [
+                    {
+                        "event_id": e.event_id,
+                        "event_type": e.event_type,
+                        "stream_entry": entry,
+                        "processed_at": now,
+                    }
+                    for e, entry in self._processed
+                ],
+            )
+        await self.session.commit()
+        self.committed_events = list(self._events)
+        self._events, self._processed = [], []
+        if self.committed_events and self._on_commit is not None:
+            self._on_commit()

@@ -1,0 +1,119 @@
+"""A service's moving parts in one place: engine, Redis, broker, relay and consumer."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Mapping, Sequence
+from pathlib import Path
+
+import sqlalchemy as sa
+import structlog
+from faststream.redis import RedisBroker
+from redis.asyncio import Redis
+
+from shared.contracts.streams import all_group_pairs
+from shared.db import make_engine, make_sessions, upgrade_async
+from shared.messaging.consumer import ConsumerConfig, Handler, IdempotentConsumer
+from shared.messaging.groups import ensure_groups
+from shared.messaging.relay import OutboxRelay, OutgoingEvent
+from shared.messaging.tables import KitTables
+from shared.messaging.uow import UnitOfWork
+from shared.settings import ServiceSettings
+
+log = structlog.get_logger(__name__)
+
+
+class ServiceRuntime:
+    """Built in `create_app`; nothing connects until `start()`."""
+
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        tables: KitTables,
+        handlers: Mapping[str, Handler],
+        migrations_dir: Path,
+    ) -> None:
+        self.settings = settings
+        self.service = settings.service_name
+        self.migrations_dir = migrations_dir
+        self.engine = make_engine(settings.database_url)
+        self.sessions = make_sessions(self.engine)
+        self.tables = tables
+        self.redis = Redis.from_url(settings.redis_url)
+        self.broker = RedisBroker(settings.redis_url, logger=None)
+        self.relay = OutboxRelay(
+            self.sessions,
+            tables,
+            self._publish,
+            service=self.service,
+            poll_interval=settings.relay_poll_interval,
+        )
+        self.consumer = IdempotentConsumer(
+            ConsumerConfig(
+                service=self.service,
+                instance=settings.instance,
+                reclaim_idle_ms=settings.reclaim_idle_ms,
+                max_deliveries=settings.max_deliveries,
+            ),
+            handlers,
+            self.uow,
+            self.redis,
+        )
+        self.consumer.subscribe(self.broker)
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions, self.tables, producer=self.service, on_commit=self.relay.wake)
+
+    async def _publish(self, events: Sequence[OutgoingEvent]) -> None:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for e in events:
+                await self.broker.publish(
+                    e.body.encode(),
+                    stream=e.stream,
+                    headers={"event_type": e.event_type, "case_id": e.case_id},
+                    correlation_id=e.correlation_id,
+                    pipeline=pipe,
+                )
+            await pipe.execute()
+
+    async def start(self, *, migrate: bool = True) -> None:
+        if migrate:
+            await upgrade_async(self.migrations_dir, self.settings.database_url)
+        await ensure_groups(self.redis, all_group_pairs())
+        await self.broker.start()
+        self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.service}-relay"))
+        log.info("service_started", instance=self.settings.instance)
+
+    def add_task(self, task: asyncio.Task[None]) -> None:
+        self._tasks.append(task)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        await self.broker.stop()
+        await self.redis.aclose()
+        await self.engine.dispose()
+
+    async def readiness(self) -> dict[str, bool]:
+        checks = {"database": False, "redis": False}
+        with contextlib.suppress(Exception):
+            async with self.engine.connect() as conn:
+                await conn.execute(sa.text("SELECT 1"))
+            checks["database"] = True
+        with contextlib.suppress(Exception):
+            checks["redis"] = bool(await self.redis.ping())
+        return checks
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[ServiceRuntime]:
+        await self.start()
+        try:
+            yield self
+        finally:
+            await self.stop()

@@ -1,0 +1,43 @@
+"""Settings every service shares; each service subclasses with its own env prefix."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def data_dir() -> Path:
+    """The local data folder of embedded defaults (SQLite files, attachments, embedded Redis)."""
+    return Path(os.environ.get("WAYSTATION_DATA_DIR", "data")).resolve()
+
+
+class ServiceSettings(BaseSettings):
+    """Common knobs. `redis_url` falls back to the un-prefixed REDIS_URL."""
+
+    model_config = SettingsConfigDict(extra="ignore", env_file=None)
+
+    service_name: str = "service"
+    environment: str = Field(default="development", pattern="^(development|test|production)$")
+    database_url: str = ""
+    redis_url: str = ""
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8000, ge=1, le=65535)
+    instance: str = Field(default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}")
+    reclaim_idle_ms: int = Field(default=15_000, ge=100)
+    max_deliveries: int = Field(default=5, ge=1, le=100)
+    relay_poll_interval: float = Field(default=1.0, gt=0)
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @model_validator(mode="after")
+    def _defaults(self) -> ServiceSettings:
+        if not self.database_url:
+            path = data_dir() / f"{self.service_name}.db"
+            self.database_url = f"sqlite+aiosqlite:///{path}"
+        if not self.redis_url:
+            self.redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+        return self

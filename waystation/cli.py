@@ -1,0 +1,140 @@
+"""The `waystation` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from waystation.services import SERVICES
+
+app = typer.Typer(help="Waystation 城市驿站: disputes to mediation, hazards to a closed loop.",
+                  no_args_is_help=True)
+dlq_app = typer.Typer(help="Dead letters: list, inspect, replay.", no_args_is_help=True)
+app.add_typer(dlq_app, name="dlq")
+console = Console()
+ServiceName = Annotated[str, typer.Argument(help="intake | mediation | dispatch | notify")]
+
+
+def _check(name: str) -> str:
+    if name not in SERVICES:
+        raise typer.BadParameter(f"unknown service {name!r}; one of {', '.join(SERVICES)}")
+    return name
+
+
+@app.command()
+def run(
+    only: Annotated[list[str] | None, typer.Option(help="run only these services")] = None,
+    sinks: Annotated[bool, typer.Option(help="start the local mail/webhook sinks")] = True,
+) -> None:
+    """Run the whole system (Redis, four services, demo sinks); Ctrl-C stops it."""
+    from waystation.launcher import run_all
+
+    run_all([_check(s) for s in only] if only else list(SERVICES), with_sinks=sinks)
+
+
+@app.command()
+def serve(name: ServiceName) -> None:
+    """Run one service in the foreground."""
+    from waystation.serve import serve as serve_one
+
+    serve_one(_check(name))
+
+
+@app.command()
+def sinks(
+    smtp_port: int = 8025, webhook_port: int = 8090, folder: Path | None = None
+) -> None:
+    """Run the local SMTP and webhook sinks that `run` uses for demo notifications."""
+    from shared.settings import data_dir
+    from waystation.sinks import run_sinks
+
+    run_sinks(folder or data_dir() / "sinks", smtp_port, webhook_port)
+
+
+@app.command()
+def migrate(name: Annotated[str | None, typer.Argument()] = None) -> None:
+    """Apply the Alembic migrations of one service or of all."""
+    from shared.db import upgrade
+
+    for service in [_check(name)] if name else list(SERVICES):
+        entry = SERVICES[service]
+        settings = entry.settings()
+        upgrade(Path(__import__(entry.module, fromlist=["app"]).__file__).parent / "migrations",
+                settings.database_url)
+        console.print(f"{service}: migrated ({settings.database_url.split('://')[0]})")
+
+
+@app.command()
+def demo(
+    intake_url: str = "http://127.0.0.1:8001",
+    mediation_url: str = "http://127.0.0.1:8002",
+    dispatch_url: str = "http://127.0.0.1:8003",
+    flow: Annotated[bool, typer.Option(help="also act as departments, mediators, reporters")] = True,
+) -> None:
+    """File realistic sample tickets (in Chinese) and let them flow through the system."""
+    from waystation.demo import run_demo
+
+    asyncio.run(run_demo(intake_url, mediation_url, dispatch_url, flow=flow))
+
+
+@app.command()
+def timeline(case_id: str, intake_url: str = "http://127.0.0.1:8001") -> None:
+    """Show a case's status and timeline."""
+    import httpx
+
+    data = httpx.get(f"{intake_url}/api/v1/cases/{case_id}", timeout=10).raise_for_status().json()
+    console.print(f"[bold]{data['title']}[/bold]  {data['tracking_code']}  状态 {data['status']}")
+    table = Table("time (UTC)", "service", "event", "说明")
+    for item in data["timeline"]:
+        table.add_row(item["occurred_at"][:19], item["producer"], item["event_type"],
+                      item["text_zh"])
+    console.print(table)
+
+
+def _redis_url() -> str:
+    return os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@dlq_app.command("list")
+def dlq_list(
+    service: Annotated[str | None, typer.Option(help="producing service")] = None,
+) -> None:
+    """List dead letters of every stream (or one producer's)."""
+    from waystation.operations import list_dead_letters_table
+
+    console.print(asyncio.run(list_dead_letters_table(_redis_url(), service)))
+
+
+@dlq_app.command("replay")
+def dlq_replay(stream: str, dlq_id: str) -> None:
+    """Put one dead letter back on its stream (consumers skip what they already applied)."""
+    from waystation.operations import replay_dead_letter
+
+    console.print(asyncio.run(replay_dead_letter(_redis_url(), stream, dlq_id)))
+
+
+@app.command()
+def pending() -> None:
+    """Consumer lag and pending entries per (stream, group)."""
+    from waystation.operations import pending_table
+
+    console.print(asyncio.run(pending_table(_redis_url())))
+
+
+@app.command()
+def docs(out: Path = Path("docs/asyncapi")) -> None:
+    """Write the AsyncAPI document of every service's streams."""
+    from waystation.asyncapi import write_all
+
+    for path in write_all(out):
+        console.print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    app()

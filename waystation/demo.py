@@ -1,0 +1,154 @@
+"""`waystation demo`: the journeys of JOURNEYS.md as sample tickets, filed over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+console = Console()
+
+HAZARDS: list[dict[str, Any]] = [
+    {  # J1
+        "category": "manhole_cover", "latitude": 31.1552, "longitude": 121.1947,
+        "description": "赵巷镇人行道上窨井盖缺失，送餐经过时差点踩空，很危险。",
+        "address": "赵巷镇嘉松中路人行道",
+        "reporter": {"name": "吴师傅", "phone": "13812345678", "email": "wu.rider@example.com"},
+    },
+    {  # J2, first report
+        "category": "fire_lane_blocked", "latitude": 31.1801, "longitude": 121.2702,
+        "description": "徐泾镇某小区消防通道被私家车堵死，电动车也过不去。",
+        "address": "徐泾镇明珠路小区北门",
+        "reporter": {"name": "赵骑手", "phone": "13900001111", "email": "zhao.rider@example.com"},
+    },
+    {  # J2, second report ten minutes later, 80 m away
+        "category": "fire_lane_blocked", "latitude": 31.1808, "longitude": 121.2704,
+        "description": "小区消防通道堵塞，车辆长期占用。",
+        "address": "徐泾镇明珠路小区",
+        "reporter": {"name": "钱骑手", "phone": "13700002222"},
+    },
+    {  # J3
+        "category": "compound_access", "latitude": 31.2405, "longitude": 121.2101,
+        "description": "华新镇某小区门岗午餐时段不让外卖骑手进入，只能让顾客下楼自取。",
+        "reporter": {"name": "孙骑手", "phone": "13600003333"},
+    },
+    {
+        "category": "traffic_signal", "latitude": 31.1598, "longitude": 121.1223,
+        "description": "盈浦街道路口红绿灯不亮，早高峰非常危险。",
+        "reporter": {"name": "周司机", "phone": "13500004444", "email": "zhou.driver@example.com"},
+    },
+]
+
+DISPUTES: list[dict[str, Any]] = [
+    {  # J4
+        "complainant": {"name": "李某", "phone": "13811112222", "email": "li.courier@example.com"},
+        "respondents": [
+            {"name": "沪青劳务外包有限公司", "org_code": "91310118HQLW00002A"},
+            {"name": "速达快递有限公司", "org_code": "91310000SUDA00001X"},
+        ],
+        "dispute_type": "unpaid_wages",
+        "claim": "支付2026年10月工资8600元",
+        "claim_amount_yuan": 8600,
+        "facts": "申请人在华新镇速达快递网点从事派件工作，由外包公司管理，10月工资至今未发放。",
+        "desired_outcome": "一次性支付拖欠工资",
+        "oral_application": {"confirmed_by_applicant": True, "read_back_by": "officer-huaxin-01"},
+    },
+    {  # J5
+        "complainant": {"name": "王某", "phone": "13822223333", "email": "wang.rider@example.com"},
+        "respondents": [{"name": "快送平台青浦区域合作商", "org_code": "91310118KSPT00003B"}],
+        "dispute_type": "penalty_deduction",
+        "claim": "退还超时罚款扣款1200元",
+        "claim_amount_yuan": 1200,
+        "facts": "平台以超时为由多次扣款，申请人认为扣款规则未经公示。",
+        "platform_worker": True,
+    },
+]
+
+
+async def _wait_ready(client: httpx.AsyncClient, urls: list[str]) -> None:
+    for _ in range(120):
+        try:
+            codes = [(await client.get(f"{u}/readyz")).status_code for u in urls]
+            if all(code == 200 for code in codes):
+                return
+        except httpx.HTTPError:
+            pass
+        await asyncio.sleep(0.5)
+    raise SystemExit("services are not ready: is `waystation run` up?")
+
+
+async def _until(client: httpx.AsyncClient, url: str, key: str, wanted: set[str]) -> dict[str, Any]:
+    for _ in range(120):
+        response = await client.get(url)
+        if response.status_code == 200 and response.json().get(key) in wanted:
+            return response.json()  # type: ignore[no-any-return]
+        await asyncio.sleep(0.5)
+    raise SystemExit(f"timed out waiting for {url} to reach {wanted}")
+
+
+async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) -> None:
+    async with httpx.AsyncClient(timeout=15) as client:
+        await _wait_ready(client, [intake, mediation, dispatch])
+        filed: list[dict[str, Any]] = []
+        with Progress(console=console) as progress:
+            task = progress.add_task("filing sample tickets", total=len(HAZARDS) + len(DISPUTES))
+            for body in HAZARDS:
+                filed.append((await client.post(f"{intake}/api/v1/hazards", json=body))
+                             .raise_for_status().json())
+                progress.advance(task)
+            for body in DISPUTES:
+                filed.append((await client.post(f"{intake}/api/v1/disputes", json=body))
+                             .raise_for_status().json())
+                progress.advance(task)
+        if flow:
+            await _hazard_loop(client, intake, dispatch, filed[0])
+            await _dispute_loop(client, mediation, filed[len(HAZARDS)])
+        await asyncio.sleep(1.5)
+        table = Table("kind", "tracking", "status", "title", title="Waystation demo")
+        for item in filed:
+            case = (await client.get(f"{intake}/api/v1/cases/{item['case_id']}")).json()
+            table.add_row(case["kind"], case["tracking_code"], case["status"], case["title"])
+        console.print(table)
+        console.print("Follow any ticket: GET /track/<tracking code> on intake, "
+                      "or `waystation timeline <case_id>`.")
+
+
+async def _hazard_loop(client: httpx.AsyncClient, intake: str, dispatch: str,
+                       ticket: dict[str, Any]) -> None:
+    """J1: the road office acknowledges and resolves; 吴师傅 confirms the fix."""
+    hazard = await _until(client, f"{dispatch}/api/v1/hazards/{ticket['case_id']}", "state",
+                          {"dispatched"})
+    dept = {"X-Actor-Role": "department", "X-Actor-Id": hazard["department_id"]}
+    base = f"{dispatch}/api/v1/hazards/{ticket['case_id']}"
+    (await client.post(f"{base}/acknowledge", headers=dept)).raise_for_status()
+    (await client.post(f"{base}/resolve", headers=dept,
+                       json={"note": "已补装新井盖并设置警示标志"})).raise_for_status()
+    await _until(client, f"{intake}/track/{ticket['tracking_code']}", "status", {"resolved"})
+    (await client.post(f"{intake}/track/{ticket['tracking_code']}/answer",
+                       json={"fixed": True, "note": "修好了，谢谢！"})).raise_for_status()
+
+
+async def _dispute_loop(client: httpx.AsyncClient, mediation: str, ticket: dict[str, Any]) -> None:
+    """J4: the assigned mediator mediates; an agreement is signed, performed and closed."""
+    url = f"{mediation}/api/v1/disputes/{ticket['case_id']}"
+    dispute = await _until(client, url, "state", {"assigned"})
+    who = {"X-Actor-Role": "mediator", "X-Actor-Id": dispute["mediator_id"]}
+    (await client.post(f"{url}/start", headers=who)).raise_for_status()
+    agreement = {
+        "terms": "被申请人沪青劳务外包有限公司向申请人支付2026年10月工资8600元。",
+        "performance_manner": "银行转账",
+        "performance_deadline": (date.today() + timedelta(days=10)).isoformat(),
+        "signed_by_complainant": True,
+        "signed_by_respondent": True,
+        "signed_by_mediator": True,
+        "sealed_by_committee": True,
+    }
+    (await client.post(f"{url}/agreement", headers=who, json=agreement)).raise_for_status()
+    (await client.post(f"{url}/performance", headers=who,
+                       json={"performed": True, "note": "已全额转账"})).raise_for_status()
+    (await client.post(f"{url}/close", headers=who)).raise_for_status()

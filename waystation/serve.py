@@ -1,0 +1,25 @@
+"""Run one service in this process: logging, migrations, then uvicorn."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from shared.logs import configure_logging
+from waystation.services import SERVICES
+
+
+def serve(name: str) -> None:
+    entry = SERVICES[name]
+    settings = entry.settings()
+    configure_logging(name, settings.log_level, settings.log_json)
+    app = entry.factory()(settings)
+    config = uvicorn.Config(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+    )
+    uvicorn.Server(config).run()

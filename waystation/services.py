@@ -1,0 +1,33 @@
+"""The four services: how to build each one's app and settings, by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+from shared.settings import ServiceSettings
+
+
+@dataclass(frozen=True)
+class ServiceEntry:
+    name: str
+    module: str
+    settings_class: str
+    default_port: int
+
+    def settings(self, **overrides: Any) -> ServiceSettings:
+        cls = getattr(import_module(f"{self.module}.config"), self.settings_class)
+        return cls(**overrides)  # type: ignore[no-any-return]
+
+    def factory(self) -> Callable[..., Any]:
+        return getattr(import_module(f"{self.module}.app"), "create_app")  # type: ignore[no-any-return]
+
+
+SERVICES: dict[str, ServiceEntry] = {
+    "intake": ServiceEntry("intake", "services.intake", "IntakeSettings", 8001),
+    "mediation": ServiceEntry("mediation", "services.mediation", "MediationSettings", 8002),
+    "dispatch": ServiceEntry("dispatch", "services.dispatch", "DispatchSettings", 8003),
+    "notify": ServiceEntry("notify", "services.notify", "NotifySettings", 8004),
+}
