@@ -23,4 +23,4 @@ def actor_from_headers(
     role = x_actor_role or "intake_officer"
     if role not in ROLES or role == "system":
         raise HTTPException(403, f"unknown role {role!r}")
-    return Actor(role=role, id=x_actor_id or role)  # type: ignore[arg-type]
+    return Actor(role=role, id=x_actor_id or role)

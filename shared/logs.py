@@ -60,6 +60,13 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
 
 
+def quiet_logger() -> logging.Logger:
+    """FastStream's logger: warnings and errors only (per-message INFO lines cost throughput)."""
+    logger = logging.getLogger("waystation.faststream")
+    logger.setLevel(logging.WARNING)
+    return logger
+
+
 def _add_service(service: str) -> Any:
     def add(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
         event_dict.setdefault("service", service)

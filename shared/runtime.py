@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 
 from shared.contracts.streams import all_group_pairs
 from shared.db import make_engine, make_sessions, upgrade_async
+from shared.logs import quiet_logger
 from shared.messaging.consumer import ConsumerConfig, Handler, IdempotentConsumer
 from shared.messaging.groups import ensure_groups
 from shared.messaging.relay import OutboxRelay, OutgoingEvent
@@ -41,7 +42,7 @@ class ServiceRuntime:
         self.sessions = make_sessions(self.engine)
         self.tables = tables
         self.redis = Redis.from_url(settings.redis_url)
-        self.broker = RedisBroker(settings.redis_url, logger=None)
+        self.broker = RedisBroker(settings.redis_url, logger=quiet_logger())
         self.relay = OutboxRelay(
             self.sessions,
             tables,
@@ -64,7 +65,9 @@ class ServiceRuntime:
         self._tasks: list[asyncio.Task[None]] = []
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions, self.tables, producer=self.service, on_commit=self.relay.wake)
+        return UnitOfWork(
+            self.sessions, self.tables, producer=self.service, on_commit=self.relay.wake
+        )
 
     async def _publish(self, events: Sequence[OutgoingEvent]) -> None:
         async with self.redis.pipeline(transaction=False) as pipe:

@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 from shared.contracts.catalogue import EventSpec, produced_by
 from shared.contracts.envelope import Envelope
 from shared.contracts.streams import SERVICES, stream_of
+from shared.logs import quiet_logger
 from shared.messaging.consumer import ConsumerConfig, IdempotentConsumer
 
 
@@ -25,9 +26,11 @@ def event_model(spec: EventSpec) -> type[Envelope]:
 
 
 def service_document(service: str) -> dict[str, Any]:
-    broker = RedisBroker("redis://localhost:6379", logger=None)
+    broker = RedisBroker("redis://localhost:6379", logger=quiet_logger())
     consumer = IdempotentConsumer(
-        ConsumerConfig(service=service, instance=f"{service}-1"), {}, _no_uow,
+        ConsumerConfig(service=service, instance=f"{service}-1"),
+        {},
+        _no_uow,
         Redis.from_url("redis://localhost:6379"),
     )
     consumer.subscribe(broker)
@@ -48,8 +51,8 @@ def service_document(service: str) -> dict[str, Any]:
             f"messages whose body is the Envelope JSON.",
         ),
     )
-    spec: dict[str, Any] = json.loads(app.schema.to_specification().to_json())
-    return spec
+    document: dict[str, Any] = json.loads(app.schema.to_specification().to_json())
+    return document
 
 
 def write_all(out: Path) -> list[Path]:

@@ -13,8 +13,10 @@ from rich.table import Table
 
 from waystation.services import SERVICES
 
-app = typer.Typer(help="Waystation 城市驿站: disputes to mediation, hazards to a closed loop.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Waystation 城市驿站: disputes to mediation, hazards to a closed loop.",
+    no_args_is_help=True,
+)
 dlq_app = typer.Typer(help="Dead letters: list, inspect, replay.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
 console = Console()
@@ -47,9 +49,7 @@ def serve(name: ServiceName) -> None:
 
 
 @app.command()
-def sinks(
-    smtp_port: int = 8025, webhook_port: int = 8090, folder: Path | None = None
-) -> None:
+def sinks(smtp_port: int = 8025, webhook_port: int = 8090, folder: Path | None = None) -> None:
     """Run the local SMTP and webhook sinks that `run` uses for demo notifications."""
     from shared.settings import data_dir
     from waystation.sinks import run_sinks
@@ -65,8 +65,7 @@ def migrate(name: Annotated[str | None, typer.Argument()] = None) -> None:
     for service in [_check(name)] if name else list(SERVICES):
         entry = SERVICES[service]
         settings = entry.settings()
-        upgrade(Path(__import__(entry.module, fromlist=["app"]).__file__).parent / "migrations",
-                settings.database_url)
+        upgrade(entry.migrations_dir(), settings.database_url)
         console.print(f"{service}: migrated ({settings.database_url.split('://')[0]})")
 
 
@@ -75,7 +74,9 @@ def demo(
     intake_url: str = "http://127.0.0.1:8001",
     mediation_url: str = "http://127.0.0.1:8002",
     dispatch_url: str = "http://127.0.0.1:8003",
-    flow: Annotated[bool, typer.Option(help="also act as departments, mediators, reporters")] = True,
+    flow: Annotated[
+        bool, typer.Option(help="also act as departments, mediators, reporters")
+    ] = True,
 ) -> None:
     """File realistic sample tickets (in Chinese) and let them flow through the system."""
     from waystation.demo import run_demo
@@ -92,8 +93,9 @@ def timeline(case_id: str, intake_url: str = "http://127.0.0.1:8001") -> None:
     console.print(f"[bold]{data['title']}[/bold]  {data['tracking_code']}  状态 {data['status']}")
     table = Table("time (UTC)", "service", "event", "说明")
     for item in data["timeline"]:
-        table.add_row(item["occurred_at"][:19], item["producer"], item["event_type"],
-                      item["text_zh"])
+        table.add_row(
+            item["occurred_at"][:19], item["producer"], item["event_type"], item["text_zh"]
+        )
     console.print(table)
 
 

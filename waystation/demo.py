@@ -15,30 +15,40 @@ console = Console()
 
 HAZARDS: list[dict[str, Any]] = [
     {  # J1
-        "category": "manhole_cover", "latitude": 31.1552, "longitude": 121.1947,
+        "category": "manhole_cover",
+        "latitude": 31.1552,
+        "longitude": 121.1947,
         "description": "赵巷镇人行道上窨井盖缺失，送餐经过时差点踩空，很危险。",
         "address": "赵巷镇嘉松中路人行道",
         "reporter": {"name": "吴师傅", "phone": "13812345678", "email": "wu.rider@example.com"},
     },
     {  # J2, first report
-        "category": "fire_lane_blocked", "latitude": 31.1801, "longitude": 121.2702,
+        "category": "fire_lane_blocked",
+        "latitude": 31.1801,
+        "longitude": 121.2702,
         "description": "徐泾镇某小区消防通道被私家车堵死，电动车也过不去。",
         "address": "徐泾镇明珠路小区北门",
         "reporter": {"name": "赵骑手", "phone": "13900001111", "email": "zhao.rider@example.com"},
     },
     {  # J2, second report ten minutes later, 80 m away
-        "category": "fire_lane_blocked", "latitude": 31.1808, "longitude": 121.2704,
+        "category": "fire_lane_blocked",
+        "latitude": 31.1808,
+        "longitude": 121.2704,
         "description": "小区消防通道堵塞，车辆长期占用。",
         "address": "徐泾镇明珠路小区",
         "reporter": {"name": "钱骑手", "phone": "13700002222"},
     },
     {  # J3
-        "category": "compound_access", "latitude": 31.2405, "longitude": 121.2101,
+        "category": "compound_access",
+        "latitude": 31.2405,
+        "longitude": 121.2101,
         "description": "华新镇某小区门岗午餐时段不让外卖骑手进入，只能让顾客下楼自取。",
         "reporter": {"name": "孙骑手", "phone": "13600003333"},
     },
     {
-        "category": "traffic_signal", "latitude": 31.1598, "longitude": 121.1223,
+        "category": "traffic_signal",
+        "latitude": 31.1598,
+        "longitude": 121.1223,
         "description": "盈浦街道路口红绿灯不亮，早高峰非常危险。",
         "reporter": {"name": "周司机", "phone": "13500004444", "email": "zhou.driver@example.com"},
     },
@@ -98,12 +108,18 @@ async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) ->
         with Progress(console=console) as progress:
             task = progress.add_task("filing sample tickets", total=len(HAZARDS) + len(DISPUTES))
             for body in HAZARDS:
-                filed.append((await client.post(f"{intake}/api/v1/hazards", json=body))
-                             .raise_for_status().json())
+                filed.append(
+                    (await client.post(f"{intake}/api/v1/hazards", json=body))
+                    .raise_for_status()
+                    .json()
+                )
                 progress.advance(task)
             for body in DISPUTES:
-                filed.append((await client.post(f"{intake}/api/v1/disputes", json=body))
-                             .raise_for_status().json())
+                filed.append(
+                    (await client.post(f"{intake}/api/v1/disputes", json=body))
+                    .raise_for_status()
+                    .json()
+                )
                 progress.advance(task)
         if flow:
             await _hazard_loop(client, intake, dispatch, filed[0])
@@ -114,23 +130,34 @@ async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) ->
             case = (await client.get(f"{intake}/api/v1/cases/{item['case_id']}")).json()
             table.add_row(case["kind"], case["tracking_code"], case["status"], case["title"])
         console.print(table)
-        console.print("Follow any ticket: GET /track/<tracking code> on intake, "
-                      "or `waystation timeline <case_id>`.")
+        console.print(
+            "Follow any ticket: GET /track/<tracking code> on intake, "
+            "or `waystation timeline <case_id>`."
+        )
 
 
-async def _hazard_loop(client: httpx.AsyncClient, intake: str, dispatch: str,
-                       ticket: dict[str, Any]) -> None:
+async def _hazard_loop(
+    client: httpx.AsyncClient, intake: str, dispatch: str, ticket: dict[str, Any]
+) -> None:
     """J1: the road office acknowledges and resolves; 吴师傅 confirms the fix."""
-    hazard = await _until(client, f"{dispatch}/api/v1/hazards/{ticket['case_id']}", "state",
-                          {"dispatched"})
+    hazard = await _until(
+        client, f"{dispatch}/api/v1/hazards/{ticket['case_id']}", "state", {"dispatched"}
+    )
     dept = {"X-Actor-Role": "department", "X-Actor-Id": hazard["department_id"]}
     base = f"{dispatch}/api/v1/hazards/{ticket['case_id']}"
     (await client.post(f"{base}/acknowledge", headers=dept)).raise_for_status()
-    (await client.post(f"{base}/resolve", headers=dept,
-                       json={"note": "已补装新井盖并设置警示标志"})).raise_for_status()
+    (
+        await client.post(
+            f"{base}/resolve", headers=dept, json={"note": "已补装新井盖并设置警示标志"}
+        )
+    ).raise_for_status()
     await _until(client, f"{intake}/track/{ticket['tracking_code']}", "status", {"resolved"})
-    (await client.post(f"{intake}/track/{ticket['tracking_code']}/answer",
-                       json={"fixed": True, "note": "修好了，谢谢！"})).raise_for_status()
+    (
+        await client.post(
+            f"{intake}/track/{ticket['tracking_code']}/answer",
+            json={"fixed": True, "note": "修好了，谢谢！"},
+        )
+    ).raise_for_status()
 
 
 async def _dispute_loop(client: httpx.AsyncClient, mediation: str, ticket: dict[str, Any]) -> None:
@@ -149,6 +176,9 @@ async def _dispute_loop(client: httpx.AsyncClient, mediation: str, ticket: dict[
         "sealed_by_committee": True,
     }
     (await client.post(f"{url}/agreement", headers=who, json=agreement)).raise_for_status()
-    (await client.post(f"{url}/performance", headers=who,
-                       json={"performed": True, "note": "已全额转账"})).raise_for_status()
+    (
+        await client.post(
+            f"{url}/performance", headers=who, json={"performed": True, "note": "已全额转账"}
+        )
+    ).raise_for_status()
     (await client.post(f"{url}/close", headers=who)).raise_for_status()

@@ -82,8 +82,10 @@ def run_all(services: list[str], with_sinks: bool = True) -> None:
             for child in children:
                 if child.proc and child.proc.poll() is not None and not stopping:
                     child.restarts += 1
-                    console.print(f"[yellow]{child.name} exited ({child.proc.returncode}); "
-                                  f"restarting[/yellow]")
+                    console.print(
+                        f"[yellow]{child.name} exited ({child.proc.returncode}); "
+                        f"restarting[/yellow]"
+                    )
                     time.sleep(min(0.5 * child.restarts, 5))
                     child.start()
             time.sleep(0.3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 from shared.settings import ServiceSettings
@@ -21,8 +22,11 @@ class ServiceEntry:
         cls = getattr(import_module(f"{self.module}.config"), self.settings_class)
         return cls(**overrides)  # type: ignore[no-any-return]
 
+    def migrations_dir(self) -> Path:
+        return Path(__file__).resolve().parent.parent / self.module.replace(".", "/") / "migrations"
+
     def factory(self) -> Callable[..., Any]:
-        return getattr(import_module(f"{self.module}.app"), "create_app")  # type: ignore[no-any-return]
+        return import_module(f"{self.module}.app").create_app  # type: ignore[no-any-return]
 
 
 SERVICES: dict[str, ServiceEntry] = {

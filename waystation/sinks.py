@@ -58,12 +58,17 @@ def run_sinks(folder: Path, smtp_port: int, webhook_port: int) -> None:
     import uvicorn
 
     folder.mkdir(parents=True, exist_ok=True)
-    controller = Controller(_MailToFile(folder / "mail.jsonl"), hostname="127.0.0.1",
-                            port=smtp_port)
+    controller = Controller(
+        _MailToFile(folder / "mail.jsonl"), hostname="127.0.0.1", port=smtp_port
+    )
     controller.start()
     try:
-        config = uvicorn.Config(webhook_app(folder / "webhook.jsonl"), host="127.0.0.1",
-                                port=webhook_port, log_level="warning")
+        config = uvicorn.Config(
+            webhook_app(folder / "webhook.jsonl"),
+            host="127.0.0.1",
+            port=webhook_port,
+            log_level="warning",
+        )
         asyncio.run(uvicorn.Server(config).serve())
     finally:
         controller.stop()

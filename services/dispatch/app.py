@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
-from shared.http import health_router, install_error_handlers
-from shared.runtime import ServiceRuntime
 
 from services.dispatch.adapters.directory_file import load_directory
 from services.dispatch.adapters.tables import KIT
 from services.dispatch.config import DispatchSettings
 from services.dispatch.entrypoints import events, http
+from shared.http import health_router, install_error_handlers
+from shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

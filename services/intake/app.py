@@ -7,13 +7,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from shared.http import health_router, install_error_handlers
-from shared.runtime import ServiceRuntime
 
 from services.intake.adapters.jurisdictions import DEMO_FILE, JurisdictionMap
 from services.intake.adapters.tables import KIT
 from services.intake.config import IntakeSettings
 from services.intake.entrypoints import events, http
+from shared.http import health_router, install_error_handlers
+from shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

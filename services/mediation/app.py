@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
-from shared.http import health_router, install_error_handlers
-from shared.runtime import ServiceRuntime
 
 from services.mediation.adapters.roster_file import load_roster
 from services.mediation.adapters.tables import KIT
 from services.mediation.config import MediationSettings
 from services.mediation.entrypoints import events, http
+from shared.http import health_router, install_error_handlers
+from shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -8,8 +8,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from shared.http import health_router, install_error_handlers
-from shared.runtime import ServiceRuntime
 
 from services.notify.adapters import sender
 from services.notify.adapters.directory_file import load_channel_directory
@@ -19,6 +17,8 @@ from services.notify.config import NotifySettings
 from services.notify.entrypoints import events, http
 from services.notify.service_layer.planning import PlanContext
 from services.notify.service_layer.sending import DeliveryWorker
+from shared.http import health_router, install_error_handlers
+from shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

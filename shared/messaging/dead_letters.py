@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from redis.asyncio import Redis
 
@@ -37,7 +37,7 @@ async def dead_letter(
     headers: dict[str, Any],
 ) -> str:
     """Write one dead letter; returns its id in the dead-letter stream."""
-    fields: dict[str | bytes, str | bytes] = {
+    fields: dict[Any, Any] = {
         "stream": stream,
         "group": group,
         "entry_id": entry_id,
@@ -56,7 +56,10 @@ def _text(fields: dict[bytes, bytes], key: str) -> str:
 
 
 async def list_dead_letters(redis: Redis, stream: str, count: int = 100) -> list[DeadLetter]:
-    entries = await redis.xrange(dead_letter_stream(stream), count=count)
+    entries = cast(
+        list[tuple[bytes, dict[bytes, bytes]]],
+        await redis.xrange(dead_letter_stream(stream), count=count),
+    )
     return [
         DeadLetter(
             dlq_id=entry_id.decode(),

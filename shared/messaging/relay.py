@@ -1,4 +1,4 @@
-"""Outbox relay: publishes committed outbox rows to Redis in order, right after commit and on restart."""
+"""Outbox relay: publishes committed outbox rows to Redis in order, after commit and restart."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ class OutboxRelay:
     async def relay_once(self) -> int:
         """Publish one batch; returns how many rows were published."""
         async with self._sessions() as session, session.begin():
-            if session.bind.dialect.name == "postgresql":
+            if session.get_bind().dialect.name == "postgresql":
                 got = await session.execute(
                     sa.select(sa.func.pg_try_advisory_xact_lock(self._lock_key))
                 )

@@ -1,4 +1,4 @@
-"""Unit of work: the state change, its outbox rows and the processed-event record commit together."""
+"""Unit of work: the state change, its outbox rows and processed-event records commit as one."""
 
 from __future__ import annotations
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from shared.messaging.tables import kit_tables
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
+
+from shared.messaging.tables import kit_tables
 
 
 class DispatchModel(SQLModel, registry=registry()):

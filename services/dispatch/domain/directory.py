@@ -36,11 +36,15 @@ class Directory(BaseModel):
     def target(self, category: str) -> ServiceTarget:
         return self.targets.get(category, self.default_target)
 
-    def route(self, category: str, jurisdiction: str | None, exclude: frozenset[str] = frozenset()
-              ) -> Department:
+    def route(
+        self, category: str, jurisdiction: str | None, exclude: frozenset[str] = frozenset()
+    ) -> Department:
         """The department covering the category in that town, else one covering it anywhere."""
-        candidates = [d for d in self.departments if category in d.categories
-                      and d.department_id not in exclude]
+        candidates = [
+            d
+            for d in self.departments
+            if category in d.categories and d.department_id not in exclude
+        ]
         local = [d for d in candidates if jurisdiction in d.jurisdictions]
         anywhere = [d for d in candidates if ANYWHERE in d.jurisdictions]
         for pool in (local, anywhere):

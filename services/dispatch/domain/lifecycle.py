@@ -30,8 +30,11 @@ _SYS = frozenset({"system"})
 
 TRANSITIONS: dict[str, tuple[tuple[State, ...], State, frozenset[str]]] = {
     "triage": ((S.FILED,), S.TRIAGED, frozenset({"system", "intake_officer"})),
-    "dispatch": ((S.TRIAGED, S.REOPENED, S.NOT_RESPONSIBLE), S.DISPATCHED,
-                 frozenset({"system", "intake_officer", "admin"})),
+    "dispatch": (
+        (S.TRIAGED, S.REOPENED, S.NOT_RESPONSIBLE),
+        S.DISPATCHED,
+        frozenset({"system", "intake_officer", "admin"}),
+    ),
     "acknowledge": ((S.DISPATCHED,), S.ACKNOWLEDGED, _DEPT),
     "start_work": ((S.ACKNOWLEDGED,), S.IN_PROGRESS, _DEPT),
     "resolve": ((S.ACKNOWLEDGED, S.IN_PROGRESS), S.RESOLVED, _DEPT),

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from shared.contracts.envelope import Envelope
-from shared.messaging.consumer import Handler
-from shared.messaging.uow import UnitOfWork
-
 from services.dispatch.domain.directory import Directory
 from services.dispatch.service_layer.routing import receive_hazard
 from services.dispatch.service_layer.work import on_reporter_answer
+from shared.contracts.envelope import Envelope
+from shared.messaging.consumer import Handler
+from shared.messaging.uow import UnitOfWork
 
 
 def handlers(directory: Directory, now: Callable[[], datetime]) -> dict[str, Handler]:

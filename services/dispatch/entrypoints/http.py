@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
-from shared.actors import actor_from_headers
-from shared.contracts.envelope import Actor
-from shared.messaging.uow import UnitOfWork
-from shared.runtime import ServiceRuntime
 from sqlmodel import col, select
 
 from services.dispatch.adapters.tables import Hazard, HazardHistory
 from services.dispatch.domain.errors import DispatchError, IllegalTransition, NotAllowed, NotFound
 from services.dispatch.entrypoints.schemas import HazardPublic, HistoryItem, ResolveIn
 from services.dispatch.service_layer import work
+from shared.actors import actor_from_headers
+from shared.contracts.envelope import Actor
+from shared.messaging.uow import UnitOfWork
+from shared.runtime import ServiceRuntime
 
 ActorDep = Annotated[Actor, Depends(actor_from_headers)]
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such hazard"},
     403: {"description": "Not allowed for this caller"},
     409: {"description": "Not allowed in the current state"},

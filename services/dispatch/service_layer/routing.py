@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from services.dispatch.adapters.tables import Hazard
+from services.dispatch.domain.directory import Directory
+from services.dispatch.service_layer.steps import announce, step
 from shared.contracts.envelope import SYSTEM, Envelope
 from shared.contracts.events.dispatch import HazardDispatched
 from shared.contracts.events.intake import CaseFiled
 from shared.messaging.errors import PermanentError
 from shared.messaging.uow import UnitOfWork
-
-from services.dispatch.adapters.tables import Hazard
-from services.dispatch.domain.directory import Directory
-from services.dispatch.service_layer.steps import announce, step
 
 
 async def receive_hazard(

@@ -6,6 +6,12 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
+from services.dispatch.adapters.tables import Hazard
+from services.dispatch.domain.directory import Directory
+from services.dispatch.domain.errors import NotAllowed, NotFound
+from services.dispatch.domain.lifecycle import State
+from services.dispatch.service_layer.routing import dispatch_to_department
+from services.dispatch.service_layer.steps import announce, load, step
 from shared.contracts.envelope import SYSTEM, Actor, Envelope
 from shared.contracts.events.dispatch import (
     HazardAcknowledged,
@@ -14,13 +20,6 @@ from shared.contracts.events.dispatch import (
     HazardResolved,
 )
 from shared.messaging.uow import UnitOfWork
-
-from services.dispatch.adapters.tables import Hazard
-from services.dispatch.domain.directory import Directory
-from services.dispatch.domain.errors import NotAllowed, NotFound
-from services.dispatch.domain.lifecycle import State
-from services.dispatch.service_layer.routing import dispatch_to_department
-from services.dispatch.service_layer.steps import announce, load, step
 
 
 def _check_department(hazard: Hazard, actor: Actor) -> None:
@@ -32,8 +31,13 @@ async def acknowledge(case_id: uuid.UUID, actor: Actor, uow: UnitOfWork) -> Haza
     hazard = await load(uow, case_id)
     _check_department(hazard, actor)
     step(uow, hazard, "acknowledge", actor)
-    announce(uow, hazard, "hazard.acknowledged",
-             HazardAcknowledged(state=hazard.state, department_id=actor.id), actor)
+    announce(
+        uow,
+        hazard,
+        "hazard.acknowledged",
+        HazardAcknowledged(state=hazard.state, department_id=actor.id),
+        actor,
+    )
     await uow.commit()
     return hazard
 
@@ -43,8 +47,13 @@ async def resolve(case_id: uuid.UUID, note: str, actor: Actor, uow: UnitOfWork) 
     _check_department(hazard, actor)
     step(uow, hazard, "resolve", actor, note=note)
     hazard.resolution_note = note
-    announce(uow, hazard, "hazard.resolved",
-             HazardResolved(state=hazard.state, department_id=actor.id, note=note), actor)
+    announce(
+        uow,
+        hazard,
+        "hazard.resolved",
+        HazardResolved(state=hazard.state, department_id=actor.id, note=note),
+        actor,
+    )
     await uow.commit()
     return hazard
 
@@ -62,11 +71,23 @@ async def on_reporter_answer(
     note = str(envelope.payload.get("note", ""))
     if envelope.event_type == "reporter.confirmed_fixed":
         step(uow, hazard, "confirm_fixed", envelope.actor, note=note)
-        announce(uow, hazard, "hazard.confirmed_fixed",
-                 HazardConfirmedFixed(state=hazard.state, note=note), envelope.actor, envelope)
+        announce(
+            uow,
+            hazard,
+            "hazard.confirmed_fixed",
+            HazardConfirmedFixed(state=hazard.state, note=note),
+            envelope.actor,
+            envelope,
+        )
         step(uow, hazard, "close", SYSTEM)
-        announce(uow, hazard, "hazard.closed",
-                 HazardClosed(state=hazard.state, resolution="confirmed_fixed"), SYSTEM, envelope)
+        announce(
+            uow,
+            hazard,
+            "hazard.closed",
+            HazardClosed(state=hazard.state, resolution="confirmed_fixed"),
+            SYSTEM,
+            envelope,
+        )
     else:
         step(uow, hazard, "report_not_fixed", envelope.actor, note=note)
         step(uow, hazard, "reopen", SYSTEM)

@@ -19,28 +19,55 @@ class HazardCategory:
 
 
 HAZARD_CATEGORIES: tuple[HazardCategory, ...] = (
-    HazardCategory("road_damage", "道路破损", "Road damage", "道路设施", ("坑", "塌陷", "破损"), "normal"),
     HazardCategory(
-        "manhole_cover", "窨井盖缺失或破损", "Missing or broken manhole cover", "道路设施",
-        ("井盖", "窨井"), "high",
+        "road_damage", "道路破损", "Road damage", "道路设施", ("坑", "塌陷", "破损"), "normal"
     ),
     HazardCategory(
-        "fire_lane_blocked", "消防通道堵塞", "Blocked fire lane", "消防安全", ("消防通道", "堵塞"),
+        "manhole_cover",
+        "窨井盖缺失或破损",
+        "Missing or broken manhole cover",
+        "道路设施",
+        ("井盖", "窨井"),
         "high",
     ),
     HazardCategory(
-        "compound_access", "小区拒绝骑手进入", "Compound refuses riders entry", "出入管理",
-        ("门岗", "不让进", "小区"), "normal",
-    ),
-    HazardCategory(
-        "traffic_signal", "交通信号故障", "Traffic signal fault", "交通安全", ("红绿灯", "信号灯"),
+        "fire_lane_blocked",
+        "消防通道堵塞",
+        "Blocked fire lane",
+        "消防安全",
+        ("消防通道", "堵塞"),
         "high",
     ),
     HazardCategory(
-        "dangerous_crossing", "危险路口", "Dangerous crossing", "交通安全", ("路口", "盲区"), "normal"
+        "compound_access",
+        "小区拒绝骑手进入",
+        "Compound refuses riders entry",
+        "出入管理",
+        ("门岗", "不让进", "小区"),
+        "normal",
     ),
     HazardCategory(
-        "public_security", "治安隐患", "Public-security risk", "社会治安", ("打架", "偷盗", "可疑"),
+        "traffic_signal",
+        "交通信号故障",
+        "Traffic signal fault",
+        "交通安全",
+        ("红绿灯", "信号灯"),
+        "high",
+    ),
+    HazardCategory(
+        "dangerous_crossing",
+        "危险路口",
+        "Dangerous crossing",
+        "交通安全",
+        ("路口", "盲区"),
+        "normal",
+    ),
+    HazardCategory(
+        "public_security",
+        "治安隐患",
+        "Public-security risk",
+        "社会治安",
+        ("打架", "偷盗", "可疑"),
         "high",
     ),
     HazardCategory("other", "其他小事", "Other small matter", "其他", (), "low"),

@@ -9,7 +9,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "case.filed": ("已登记受理，查询码 {tracking_code}", "Filed; tracking code {tracking_code}"),
     "reporter.confirmed_fixed": ("报告人确认已修好", "The reporter confirmed it is fixed"),
     "reporter.reported_not_fixed": ("报告人反馈尚未修好", "The reporter said it is not fixed"),
-    "dispute.registered": ("调解委员会已登记该纠纷", "The mediation committee registered the dispute"),
+    "dispute.registered": (
+        "调解委员会已登记该纠纷",
+        "The mediation committee registered the dispute",
+    ),
     "mediator.assigned": (
         "已指派调解员 {mediator_name}（{duty_body}）",
         "Mediator {mediator_name} ({duty_body}) assigned",

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from services.intake.service_layer.projection import project
 from shared.contracts.catalogue import CATALOGUE
 from shared.messaging.consumer import Handler
-
-from services.intake.service_layer.projection import project
 
 
 def handlers() -> dict[str, Handler]:

@@ -9,8 +9,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
-from shared.contracts.envelope import Actor
-from shared.runtime import ServiceRuntime
 from sqlmodel import col, or_, select
 
 from services.intake.adapters import repository
@@ -30,6 +28,8 @@ from services.intake.entrypoints.schemas import (
     TrackingView,
 )
 from services.intake.service_layer import filing, tracking
+from shared.contracts.envelope import Actor
+from shared.runtime import ServiceRuntime
 
 OFFICER = Actor(role="intake_officer", id="officer")
 
@@ -126,7 +126,10 @@ def build_router(runtime: ServiceRuntime, jurisdictions: JurisdictionMap) -> API
         if cursor:
             at, last_id = _decode_cursor(cursor)
             stmt = stmt.where(
-                or_(col(Case.created_at) < at, (col(Case.created_at) == at) & (col(Case.id) < last_id))
+                or_(
+                    col(Case.created_at) < at,
+                    (col(Case.created_at) == at) & (col(Case.id) < last_id),
+                )
             )
         stmt = stmt.order_by(col(Case.created_at).desc(), col(Case.id).desc()).limit(limit + 1)
         async with runtime.sessions() as session:

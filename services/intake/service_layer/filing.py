@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from shared.contracts.envelope import Actor, new_event
-from shared.contracts.events.common import GeoPoint, PartyRef
-from shared.contracts.events.intake import CaseFiled, DisputeDetails, HazardDetails
-from shared.messaging.uow import UnitOfWork
-
 from services.intake.adapters.jurisdictions import JurisdictionMap
 from services.intake.adapters.tables import Case, Party
 from services.intake.domain import catalogue
@@ -17,6 +12,10 @@ from services.intake.domain.errors import OutsideServiceArea, UnknownCategory
 from services.intake.domain.privacy import mask_phone
 from services.intake.domain.tracking import new_tracking_code
 from services.intake.service_layer.projection import apply_event
+from shared.contracts.envelope import Actor, new_event
+from shared.contracts.events.common import GeoPoint, PartyRef
+from shared.contracts.events.intake import CaseFiled, DisputeDetails, HazardDetails
+from shared.messaging.uow import UnitOfWork
 
 PRODUCER = "intake"
 
@@ -35,12 +34,12 @@ def _party_row(case_id: uuid.UUID, role: str, person: PersonIn) -> Party:
 
 def _party_ref(row: Party) -> PartyRef:
     return PartyRef(
-        role=row.role,  # type: ignore[arg-type]
+        role=row.role,
         party_id=row.party_id,
         display_name=row.name,
         email=row.email,
         phone_masked=mask_phone(row.phone) if row.phone else None,
-        locale=row.locale,  # type: ignore[arg-type]
+        locale=row.locale,
     )
 
 
@@ -53,9 +52,17 @@ async def file_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor) -> Case:
         title=f"{catalogue.DISPUTE_TYPES[cmd.dispute_type][0]}：{cmd.respondents[0].name}",
         description=cmd.facts,
         category=cmd.dispute_type,
-        details=cmd.model_dump(mode="json", include={"claim", "claim_amount_yuan",
-                                                     "desired_outcome", "platform_worker",
-                                                     "dispute_arose_on", "oral_application"}),
+        details=cmd.model_dump(
+            mode="json",
+            include={
+                "claim",
+                "claim_amount_yuan",
+                "desired_outcome",
+                "platform_worker",
+                "dispute_arose_on",
+                "oral_application",
+            },
+        ),
     )
     complainant = _party_row(case.id, "complainant", cmd.complainant)
     respondents = [

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from shared.contracts.envelope import Envelope
-from shared.messaging.uow import UnitOfWork
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.intake.adapters import repository
 from services.intake.adapters.tables import Case, TimelineEntry
 from services.intake.domain.timeline import describe, is_newer
+from shared.contracts.envelope import Envelope
+from shared.messaging.uow import UnitOfWork
 
 
 def apply_event(case: Case, envelope: Envelope, session: AsyncSession) -> None:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from shared.contracts.envelope import Actor, new_event
-from shared.contracts.events.intake import ReporterConfirmedFixed, ReporterReportedNotFixed
-from shared.messaging.uow import UnitOfWork
-
 from services.intake.adapters import repository
 from services.intake.adapters.tables import Case
 from services.intake.domain.commands import AnswerFix
 from services.intake.domain.errors import Conflict, NotFound
 from services.intake.domain.tracking import normalise
 from services.intake.service_layer.projection import apply_event
+from shared.contracts.envelope import Actor, new_event
+from shared.contracts.events.intake import ReporterConfirmedFixed, ReporterReportedNotFixed
+from shared.messaging.uow import UnitOfWork
 
 PRODUCER = "intake"
 
@@ -29,11 +28,21 @@ async def answer_fix(code: str, cmd: AnswerFix, uow: UnitOfWork) -> Case:
     )
     actor = Actor(role="reporter", id=reporter.party_id if reporter else "anonymous")
     event = (
-        new_event("reporter.confirmed_fixed", ReporterConfirmedFixed(note=cmd.note),
-                  case_id=case.id, actor=actor, producer=PRODUCER)
+        new_event(
+            "reporter.confirmed_fixed",
+            ReporterConfirmedFixed(note=cmd.note),
+            case_id=case.id,
+            actor=actor,
+            producer=PRODUCER,
+        )
         if cmd.fixed
-        else new_event("reporter.reported_not_fixed", ReporterReportedNotFixed(note=cmd.note),
-                       case_id=case.id, actor=actor, producer=PRODUCER)
+        else new_event(
+            "reporter.reported_not_fixed",
+            ReporterReportedNotFixed(note=cmd.note),
+            case_id=case.id,
+            actor=actor,
+            producer=PRODUCER,
+        )
     )
     # The status stays with dispatch's lifecycle; the answer lands on the timeline now.
     apply_event(case, event, uow.session)

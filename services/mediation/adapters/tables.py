@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from shared.messaging.tables import kit_tables
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
+
+from shared.messaging.tables import kit_tables
 
 
 class MediationModel(SQLModel, registry=registry()):

@@ -30,37 +30,74 @@ class State(StrEnum):
 
 S = State
 TERMINAL = frozenset({S.CLOSED, S.MERGED})
-_OPEN_BEFORE_AGREEMENT = (S.REGISTERED, S.ACCEPTANCE_REVIEW, S.ACCEPTED, S.ASSIGNED,
-                          S.IN_MEDIATION, S.WAITING_PARTY)
+_OPEN_BEFORE_AGREEMENT = (
+    S.REGISTERED,
+    S.ACCEPTANCE_REVIEW,
+    S.ACCEPTED,
+    S.ASSIGNED,
+    S.IN_MEDIATION,
+    S.WAITING_PARTY,
+)
 
 # action -> (states it starts from, state it leads to, roles that may take it)
 TRANSITIONS: dict[str, tuple[tuple[State, ...], State, frozenset[str]]] = {
     "review": ((S.REGISTERED,), S.ACCEPTANCE_REVIEW, frozenset({"system", "committee"})),
     "accept": ((S.ACCEPTANCE_REVIEW,), S.ACCEPTED, frozenset({"system", "committee"})),
     "reject": ((S.ACCEPTANCE_REVIEW,), S.REJECTED, frozenset({"committee"})),
-    "respondent_decline": ((S.ACCEPTANCE_REVIEW, S.ACCEPTED, S.ASSIGNED), S.RESPONDENT_DECLINED,
-                           frozenset({"respondent", "committee"})),
+    "respondent_decline": (
+        (S.ACCEPTANCE_REVIEW, S.ACCEPTED, S.ASSIGNED),
+        S.RESPONDENT_DECLINED,
+        frozenset({"respondent", "committee"}),
+    ),
     "assign": ((S.ACCEPTED, S.ASSIGNED), S.ASSIGNED, frozenset({"system", "committee"})),
     "start": ((S.ASSIGNED,), S.IN_MEDIATION, frozenset({"mediator", "committee"})),
     "wait_for_party": ((S.IN_MEDIATION,), S.WAITING_PARTY, frozenset({"mediator"})),
     "resume": ((S.WAITING_PARTY,), S.IN_MEDIATION, frozenset({"mediator", "system"})),
-    "sign_agreement": ((S.IN_MEDIATION, S.WAITING_PARTY), S.AGREEMENT_SIGNED,
-                       frozenset({"mediator"})),
+    "sign_agreement": (
+        (S.IN_MEDIATION, S.WAITING_PARTY),
+        S.AGREEMENT_SIGNED,
+        frozenset({"mediator"}),
+    ),
     "fail": ((S.IN_MEDIATION, S.WAITING_PARTY), S.FAILED, frozenset({"mediator", "committee"})),
-    "expire": ((S.ASSIGNED, S.IN_MEDIATION, S.WAITING_PARTY), S.EXPIRED_NO_AGREEMENT,
-               frozenset({"system"})),
+    "expire": (
+        (S.ASSIGNED, S.IN_MEDIATION, S.WAITING_PARTY),
+        S.EXPIRED_NO_AGREEMENT,
+        frozenset({"system"}),
+    ),
     "withdraw": (_OPEN_BEFORE_AGREEMENT, S.WITHDRAWN, frozenset({"complainant", "committee"})),
-    "monitor_performance": ((S.AGREEMENT_SIGNED,), S.PERFORMANCE_MONITORING,
-                            frozenset({"system", "mediator"})),
-    "record_performed": ((S.PERFORMANCE_MONITORING,), S.PERFORMED,
-                         frozenset({"mediator", "committee", "respondent"})),
-    "record_non_performance": ((S.PERFORMANCE_MONITORING,), S.NON_PERFORMANCE,
-                               frozenset({"mediator", "committee", "system"})),
-    "refer_to_arbitration": ((S.NON_PERFORMANCE, S.FAILED, S.EXPIRED_NO_AGREEMENT),
-                             S.REFERRED_TO_ARBITRATION, frozenset({"mediator", "committee"})),
-    "close": ((S.PERFORMED, S.REFERRED_TO_ARBITRATION, S.REJECTED, S.RESPONDENT_DECLINED,
-               S.FAILED, S.EXPIRED_NO_AGREEMENT, S.WITHDRAWN), S.CLOSED,
-              frozenset({"mediator", "committee", "system"})),
+    "monitor_performance": (
+        (S.AGREEMENT_SIGNED,),
+        S.PERFORMANCE_MONITORING,
+        frozenset({"system", "mediator"}),
+    ),
+    "record_performed": (
+        (S.PERFORMANCE_MONITORING,),
+        S.PERFORMED,
+        frozenset({"mediator", "committee", "respondent"}),
+    ),
+    "record_non_performance": (
+        (S.PERFORMANCE_MONITORING,),
+        S.NON_PERFORMANCE,
+        frozenset({"mediator", "committee", "system"}),
+    ),
+    "refer_to_arbitration": (
+        (S.NON_PERFORMANCE, S.FAILED, S.EXPIRED_NO_AGREEMENT),
+        S.REFERRED_TO_ARBITRATION,
+        frozenset({"mediator", "committee"}),
+    ),
+    "close": (
+        (
+            S.PERFORMED,
+            S.REFERRED_TO_ARBITRATION,
+            S.REJECTED,
+            S.RESPONDENT_DECLINED,
+            S.FAILED,
+            S.EXPIRED_NO_AGREEMENT,
+            S.WITHDRAWN,
+        ),
+        S.CLOSED,
+        frozenset({"mediator", "committee", "system"}),
+    ),
     "merge": (_OPEN_BEFORE_AGREEMENT, S.MERGED, frozenset({"committee"})),
 }
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from services.mediation.domain.roster import Roster
+from services.mediation.service_layer.registration import register_dispute
 from shared.contracts.envelope import Envelope
 from shared.messaging.consumer import Handler
 from shared.messaging.uow import UnitOfWork
-
-from services.mediation.domain.roster import Roster
-from services.mediation.service_layer.registration import register_dispute
 
 
 def handlers(roster: Roster, now: Callable[[], datetime]) -> dict[str, Handler]:

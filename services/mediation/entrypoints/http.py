@@ -5,13 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException
-from shared.actors import actor_from_headers
-from shared.contracts.envelope import Actor
-from shared.messaging.uow import UnitOfWork
-from shared.runtime import ServiceRuntime
 from sqlmodel import col, select
 
 from services.mediation.adapters.tables import Dispute, DisputeHistory
@@ -25,9 +21,13 @@ from services.mediation.domain.errors import (
 )
 from services.mediation.entrypoints.schemas import DisputePublic, HistoryItem, PerformanceIn
 from services.mediation.service_layer import casework
+from shared.actors import actor_from_headers
+from shared.contracts.envelope import Actor
+from shared.messaging.uow import UnitOfWork
+from shared.runtime import ServiceRuntime
 
 ActorDep = Annotated[Actor, Depends(actor_from_headers)]
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such dispute"},
     403: {"description": "Not allowed for this role"},
     409: {"description": "Not allowed in the current state"},
@@ -60,7 +60,9 @@ def build_router(runtime: ServiceRuntime, now: Callable[[], datetime]) -> APIRou
 
     async def read(case_id: uuid.UUID) -> DisputePublic:
         async with runtime.sessions() as session:
-            dispute = (await session.exec(select(Dispute).where(Dispute.case_id == case_id))).first()
+            dispute = (
+                await session.exec(select(Dispute).where(Dispute.case_id == case_id))
+            ).first()
             if dispute is None:
                 raise HTTPException(404, "no such dispute")
             history = (
@@ -86,7 +88,9 @@ def build_router(runtime: ServiceRuntime, now: Callable[[], datetime]) -> APIRou
         return await run(lambda uow: casework.start_mediation(case_id, actor, uow))
 
     @router.post("/{case_id}/agreement", response_model=DisputePublic, responses=ERRORS)
-    async def agreement(case_id: uuid.UUID, terms: AgreementTerms, actor: ActorDep) -> DisputePublic:
+    async def agreement(
+        case_id: uuid.UUID, terms: AgreementTerms, actor: ActorDep
+    ) -> DisputePublic:
         """Record the signed and sealed agreement; performance monitoring begins."""
         return await run(lambda uow: casework.sign_agreement(case_id, terms, actor, uow, now))
 

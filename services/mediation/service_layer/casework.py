@@ -7,6 +7,10 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from services.mediation.adapters.tables import Dispute
+from services.mediation.domain.agreement import AgreementTerms, check_effective
+from services.mediation.domain.errors import NotAllowed
+from services.mediation.service_layer.steps import announce, load, step
 from shared.contracts.envelope import Actor
 from shared.contracts.events.mediation import (
     AgreementSigned,
@@ -15,11 +19,6 @@ from shared.contracts.events.mediation import (
     PerformancePerformed,
 )
 from shared.messaging.uow import UnitOfWork
-
-from services.mediation.adapters.tables import Dispute
-from services.mediation.domain.agreement import AgreementTerms, check_effective
-from services.mediation.domain.errors import NotAllowed
-from services.mediation.service_layer.steps import announce, load, step
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -77,12 +76,22 @@ async def record_performance(
     _check_mediator(dispute, actor)
     if performed:
         step(uow, dispute, "record_performed", actor, note=note)
-        announce(uow, dispute, "performance.performed",
-                 PerformancePerformed(state=dispute.state, note=note), actor)
+        announce(
+            uow,
+            dispute,
+            "performance.performed",
+            PerformancePerformed(state=dispute.state, note=note),
+            actor,
+        )
     else:
         step(uow, dispute, "record_non_performance", actor, note=note)
-        announce(uow, dispute, "performance.not_performed",
-                 PerformanceNotPerformed(state=dispute.state, note=note), actor)
+        announce(
+            uow,
+            dispute,
+            "performance.not_performed",
+            PerformanceNotPerformed(state=dispute.state, note=note),
+            actor,
+        )
     await uow.commit()
     return dispute
 

@@ -7,17 +7,17 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from shared.contracts.envelope import SYSTEM, Envelope
-from shared.contracts.events.intake import CaseFiled
-from shared.contracts.events.mediation import DisputeRegistered, MediatorAssigned
-from shared.messaging.errors import PermanentError
-from shared.messaging.uow import UnitOfWork
 from sqlmodel import col, select
 
 from services.mediation.adapters.tables import Dispute
 from services.mediation.domain.lifecycle import TERMINAL
 from services.mediation.domain.roster import Roster, choose_mediator
 from services.mediation.service_layer.steps import announce, step
+from shared.contracts.envelope import SYSTEM, Envelope
+from shared.contracts.events.intake import CaseFiled
+from shared.contracts.events.mediation import DisputeRegistered, MediatorAssigned
+from shared.messaging.errors import PermanentError
+from shared.messaging.uow import UnitOfWork
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -58,9 +58,14 @@ async def register_dispute(
     )
     uow.session.add(dispute)
     at = now()
-    announce(uow, dispute, "dispute.registered",
-             DisputeRegistered(state="registered", dispute_type=dispute.dispute_type),
-             SYSTEM, envelope)
+    announce(
+        uow,
+        dispute,
+        "dispute.registered",
+        DisputeRegistered(state="registered", dispute_type=dispute.dispute_type),
+        SYSTEM,
+        envelope,
+    )
     step(uow, dispute, "review", SYSTEM, now=at)
     step(uow, dispute, "accept", SYSTEM, now=at, note="accepted on registration")
     await assign(uow, dispute, roster, at, envelope)

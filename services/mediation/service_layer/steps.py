@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from shared.contracts.envelope import Actor, Envelope, new_event
-from shared.contracts.events.common import Payload
-from shared.messaging.uow import UnitOfWork
 from sqlmodel import select
 
 from services.mediation.adapters.tables import Dispute, DisputeHistory
 from services.mediation.domain.errors import NotFound
 from services.mediation.domain.lifecycle import State, next_state
+from shared.contracts.envelope import Actor, Envelope, new_event
+from shared.contracts.events.common import Payload
+from shared.messaging.uow import UnitOfWork
 
 PRODUCER = "mediation"
 

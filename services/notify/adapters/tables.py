@@ -6,9 +6,10 @@ import uuid
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from shared.messaging.tables import kit_tables
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
+
+from shared.messaging.tables import kit_tables
 
 
 class NotifyModel(SQLModel, registry=registry()):

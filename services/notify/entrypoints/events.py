@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from services.notify.service_layer.planning import PlanContext, plan_deliveries
 from shared.contracts.catalogue import CATALOGUE
 from shared.contracts.envelope import Envelope
 from shared.messaging.consumer import Handler
 from shared.messaging.uow import UnitOfWork
-
-from services.notify.service_layer.planning import PlanContext, plan_deliveries
 
 
 def handlers(ctx: PlanContext) -> dict[str, Handler]:

@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query
-from shared.actors import actor_from_headers
-from shared.contracts.envelope import Actor
-from shared.runtime import ServiceRuntime
 from sqlmodel import col, select
 
 from services.notify.adapters.tables import Delivery
 from services.notify.entrypoints.schemas import DeliveryPublic, InboxMessage
+from shared.actors import actor_from_headers
+from shared.contracts.envelope import Actor
+from shared.runtime import ServiceRuntime
 
 ActorDep = Annotated[Actor, Depends(actor_from_headers)]
 
@@ -49,11 +49,16 @@ def build_router(runtime: ServiceRuntime) -> APIRouter:
         if unread:
             stmt = stmt.where(col(Delivery.read_at).is_(None))
         async with runtime.sessions() as session:
-            rows = (await session.exec(stmt.order_by(col(Delivery.created_at).desc()).limit(limit))).all()
+            rows = (
+                await session.exec(stmt.order_by(col(Delivery.created_at).desc()).limit(limit))
+            ).all()
         return [InboxMessage(delivery_id=d.id, **d.model_dump(exclude={"id"})) for d in rows]
 
-    @router.post("/inbox/{delivery_id}/read", response_model=InboxMessage,
-                 responses={404: {"description": "Not in the caller's inbox"}})
+    @router.post(
+        "/inbox/{delivery_id}/read",
+        response_model=InboxMessage,
+        responses={404: {"description": "Not in the caller's inbox"}},
+    )
     async def mark_read(delivery_id: uuid.UUID, actor: ActorDep) -> InboxMessage:
         """Mark one of the caller's own messages read."""
         async with runtime.sessions() as session, session.begin():

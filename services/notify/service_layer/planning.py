@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from shared.contracts.envelope import Envelope
-from shared.messaging.uow import UnitOfWork
 from sqlmodel import select
 
 from services.notify.adapters.directory_file import ChannelDirectory
@@ -15,6 +13,8 @@ from services.notify.adapters.templates import Renderer
 from services.notify.domain.delivery import idempotency_key
 from services.notify.domain.errors import CaseNotYetKnown
 from services.notify.domain.rules import Rule, rules_for
+from shared.contracts.envelope import Envelope
+from shared.messaging.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,12 @@ class PlanContext:
 async def remember_case(envelope: Envelope, uow: UnitOfWork) -> KnownCase:
     """`case.filed` tells notify the case and how to reach its parties."""
     p = envelope.payload
-    case = KnownCase(case_id=envelope.case_id, kind=p["kind"], tracking_code=p["tracking_code"],
-                     title=p["title"][:200])
+    case = KnownCase(
+        case_id=envelope.case_id,
+        kind=p["kind"],
+        tracking_code=p["tracking_code"],
+        title=p["title"][:200],
+    )
     uow.session.add(case)
     for party in p.get("parties", []):
         uow.session.add(
@@ -58,7 +62,9 @@ async def remember_case(envelope: Envelope, uow: UnitOfWork) -> KnownCase:
 def _contact_channels(contact: Contact, smtp_url: str | None) -> tuple[tuple[str, str], ...]:
     channels: list[tuple[str, str]] = [("inapp", "")]
     if contact.email and smtp_url:
-        channels.append(("email", smtp_url + ("&" if "?" in smtp_url else "?") + f"to={contact.email}"))
+        channels.append(
+            ("email", smtp_url + ("&" if "?" in smtp_url else "?") + f"to={contact.email}")
+        )
     return tuple(channels)
 
 
@@ -73,8 +79,9 @@ async def recipients(
             )
         ).all()
         return [
-            Recipient(c.role, c.party_id, c.display_name, c.locale,
-                      _contact_channels(c, ctx.smtp_url))
+            Recipient(
+                c.role, c.party_id, c.display_name, c.locale, _contact_channels(c, ctx.smtp_url)
+            )
             for c in contacts
         ]
     key = {
@@ -83,11 +90,20 @@ async def recipients(
         "committee": "committee",
     }[rule.party]
     endpoint = ctx.directory.lookup(key)
-    channels = tuple(("webhook" if u.startswith("json") else "email" if u.startswith("mailto")
-                      else "robot", u) for u in (endpoint.urls if endpoint else []))
+    channels = tuple(
+        ("webhook" if u.startswith("json") else "email" if u.startswith("mailto") else "robot", u)
+        for u in (endpoint.urls if endpoint else [])
+    )
     name = endpoint.display_name if endpoint else key
-    return [Recipient(rule.party, key, name or key, endpoint.locale if endpoint else "zh-CN",
-                      (("inapp", ""), *channels))]
+    return [
+        Recipient(
+            rule.party,
+            key,
+            name or key,
+            endpoint.locale if endpoint else "zh-CN",
+            (("inapp", ""), *channels),
+        )
+    ]
 
 
 async def plan_deliveries(envelope: Envelope, uow: UnitOfWork, ctx: PlanContext) -> int:
@@ -115,8 +131,9 @@ async def plan_deliveries(envelope: Envelope, uow: UnitOfWork, ctx: PlanContext)
             for channel, target in recipient.channels:
                 uow.session.add(
                     Delivery(
-                        idempotency_key=idempotency_key(str(envelope.event_id),
-                                                        recipient.party_id, channel),
+                        idempotency_key=idempotency_key(
+                            str(envelope.event_id), recipient.party_id, channel
+                        ),
                         event_id=envelope.event_id,
                         event_type=envelope.event_type,
                         case_id=envelope.case_id,

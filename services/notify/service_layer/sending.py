@@ -8,9 +8,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import structlog
-from shared.contracts.envelope import SYSTEM, new_event
-from shared.contracts.events.notify import NotificationDelivered, NotificationFailed
-from shared.messaging.uow import UnitOfWork
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,6 +15,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.notify.adapters.sender import SendOutcome, with_key
 from services.notify.adapters.tables import Delivery
 from services.notify.domain.delivery import next_attempt
+from shared.contracts.envelope import SYSTEM, new_event
+from shared.contracts.events.notify import NotificationDelivered, NotificationFailed
+from shared.messaging.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
 Send = Callable[[str, str, str], Awaitable[SendOutcome]]
@@ -70,8 +70,9 @@ class DeliveryWorker:
         return rows
 
     async def _deliver(self, row: Delivery) -> SendOutcome:
-        url = with_key(row.target, row.idempotency_key,
-                       {"case_id": str(row.case_id), "event": row.event_type})
+        url = with_key(
+            row.target, row.idempotency_key, {"case_id": str(row.case_id), "event": row.event_type}
+        )
         try:
             return await self._send(url, row.subject, row.body)
         except Exception as exc:  # a broken channel must not stop the worker
@@ -95,22 +96,44 @@ class DeliveryWorker:
         now = datetime.now(UTC)
         row.attempts += 1
         row.lease_until = None
-        fields = dict(delivery_id=str(row.id), source_event_id=str(row.event_id),
-                      source_event_type=row.event_type, party_role=row.party_role,
-                      channel=row.channel, attempts=row.attempts)
+        fields = {
+            "delivery_id": str(row.id),
+            "source_event_id": str(row.event_id),
+            "source_event_type": row.event_type,
+            "party_role": row.party_role,
+            "channel": row.channel,
+            "attempts": row.attempts,
+        }
         if outcome.ok:
             row.status, row.sent_at, row.last_error = "sent", now, ""
-            uow.emit(new_event("notification.delivered", NotificationDelivered(**fields),
-                               case_id=row.case_id, causation_id=row.event_id, actor=SYSTEM,
-                               producer="notify"))
+            uow.emit(
+                new_event(
+                    "notification.delivered",
+                    NotificationDelivered(**fields),
+                    case_id=row.case_id,
+                    causation_id=row.event_id,
+                    actor=SYSTEM,
+                    producer="notify",
+                )
+            )
         elif outcome.permanent or row.attempts >= self._max_attempts:
             row.status, row.last_error = "failed", outcome.error[:500]
-            uow.emit(new_event("notification.failed",
-                               NotificationFailed(**fields, error=outcome.error[:500]),
-                               case_id=row.case_id, causation_id=row.event_id, actor=SYSTEM,
-                               producer="notify"))
-            log.warning("notification_failed", delivery=str(row.id), channel=row.channel,
-                        error=outcome.error)
+            uow.emit(
+                new_event(
+                    "notification.failed",
+                    NotificationFailed(**fields, error=outcome.error[:500]),
+                    case_id=row.case_id,
+                    causation_id=row.event_id,
+                    actor=SYSTEM,
+                    producer="notify",
+                )
+            )
+            log.warning(
+                "notification_failed",
+                delivery=str(row.id),
+                channel=row.channel,
+                error=outcome.error,
+            )
         else:
             row.last_error = outcome.error[:500]
             row.next_attempt_at = next_attempt(now, row.attempts, self._backoff_base)

@@ -1,0 +1,47 @@
+# Waystation: `make run` brings the whole system up, `make test` passes the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: setup run demo test test-fast lint fmt docs bench chaos clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## run: create the venv, install, migrate, start Redis (if needed), the four services and sinks
+run: setup
+	$(VENV)/bin/waystation run
+
+## demo: file the sample tickets into a running system (in another terminal)
+demo: setup
+	$(VENV)/bin/waystation demo
+
+## test: the whole suite (unit, integration, e2e) against real Redis and PostgreSQL
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: setup
+	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy shared services waystation
+
+fmt: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## docs: regenerate the AsyncAPI documents under docs/asyncapi/
+docs: setup
+	$(VENV)/bin/waystation docs --out docs/asyncapi
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,58 @@
+"""Fixtures shared by every level of the suite."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests.infra import create_database, drop_databases, postgres_for_tests, redis_for_tests
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with redis_for_tests(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """The session's Redis, emptied before each test (stream names are fixed by contract)."""
+    redis.Redis.from_url(redis_server).flushdb()
+    return redis_server
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    with postgres_for_tests() as url:
+        import psycopg
+
+        try:
+            psycopg.connect(url).close()
+        except Exception as exc:  # no PostgreSQL is a broken environment, not a skip
+            pytest.fail(f"PostgreSQL is required for the integration tests: {exc}")
+        yield url
+        drop_databases(url)
+
+
+@pytest.fixture
+def new_pg_database(pg_admin_url: str) -> Callable[[], str]:
+    return lambda: create_database(pg_admin_url)
+
+
+@pytest.fixture
+def new_sqlite_database(tmp_path: Path) -> Callable[[], str]:
+    counter = iter(range(1000))
+    return lambda: f"sqlite+aiosqlite:///{tmp_path / f'db{next(counter)}.sqlite'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest,
+    new_pg_database: Callable[[], str],
+    new_sqlite_database: Callable[[], str],
+) -> str:
+    """Each test that takes it runs on SQLite (the embedded default) and on PostgreSQL."""
+    return new_sqlite_database() if request.param == "sqlite" else new_pg_database()

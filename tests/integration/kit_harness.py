@@ -1,0 +1,137 @@
+"""A minimal service built from the messaging kit, for testing the kit against real servers."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+
+import sqlalchemy as sa
+from faststream.redis import RedisBroker
+from redis.asyncio import Redis
+
+from shared.contracts.envelope import Envelope, new_event
+from shared.contracts.events.common import GeoPoint, PartyRef
+from shared.contracts.events.intake import CaseFiled, HazardDetails
+from shared.contracts.streams import all_group_pairs
+from shared.db import make_engine, make_sessions
+from shared.messaging.consumer import ConsumerConfig, Handler, IdempotentConsumer
+from shared.messaging.groups import ensure_groups
+from shared.messaging.relay import OutboxRelay, OutgoingEvent
+from shared.messaging.tables import kit_tables
+from shared.messaging.uow import UnitOfWork
+
+metadata = sa.MetaData()
+KIT = kit_tables(metadata)
+ledger = sa.Table(
+    "ledger",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.Uuid, nullable=False),
+    sa.Column("note", sa.String(100), nullable=False),
+)
+
+
+def filed_event(case_id: uuid.UUID | None = None) -> Envelope:
+    return new_event(
+        "case.filed",
+        CaseFiled(
+            kind="hazard",
+            tracking_code="ABCD-EFGH",
+            channel="officer",
+            title="t",
+            description="d",
+            parties=[PartyRef(role="reporter", party_id="p-1", display_name="吴师傅")],
+            hazard=HazardDetails(category="road_damage", location=GeoPoint(lat=31.1, lng=121.1)),
+        ),
+        case_id=case_id or uuid.uuid4(),
+        producer="intake",
+    )
+
+
+class KitService:
+    """`producer` writes to its outbox; a consumer of `consumer_service`'s group applies."""
+
+    def __init__(
+        self,
+        database_url: str,
+        redis_url: str,
+        consumer_service: str = "mediation",
+        *,
+        reclaim_idle_ms: int = 30_000,
+        max_deliveries: int = 5,
+        handler: Handler | None = None,
+    ) -> None:
+        self.engine = make_engine(database_url)
+        self.sessions = make_sessions(self.engine)
+        self.redis = Redis.from_url(redis_url)
+        self.broker = RedisBroker(redis_url, logger=None)
+        self.relay = OutboxRelay(
+            self.sessions, KIT, self.publish, service="intake", poll_interval=0.05
+        )
+        self.consumer = IdempotentConsumer(
+            ConsumerConfig(
+                service=consumer_service,
+                instance=f"t-{uuid.uuid4().hex[:6]}",
+                reclaim_idle_ms=reclaim_idle_ms,
+                max_deliveries=max_deliveries,
+                retry_pauses=(0.01,),
+            ),
+            {"case.filed": handler or self.record},
+            self.uow,
+            self.redis,
+        )
+
+    async def create_schema(self) -> None:
+        async with self.engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions, KIT, producer="intake", on_commit=self.relay.wake)
+
+    async def record(self, envelope: Envelope, uow: UnitOfWork) -> None:
+        await uow.session.execute(sa.insert(ledger).values(event_id=envelope.event_id, note="x"))
+
+    async def publish(self, events: list[OutgoingEvent]) -> None:  # type: ignore[override]
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for e in events:
+                await self.broker.publish(e.body.encode(), stream=e.stream, pipeline=pipe)
+            await pipe.execute()
+
+    async def start_consuming(self) -> None:
+        await ensure_groups(self.redis, all_group_pairs())
+        self.consumer.subscribe(self.broker)
+        await self.broker.start()
+
+    async def emit_committed(self, n: int = 1) -> list[Envelope]:
+        events = [filed_event() for _ in range(n)]
+        async with self.uow() as uow:
+            for e in events:
+                uow.emit(e)
+            await uow.commit()
+        return events
+
+    async def ledger_count(self, event_id: uuid.UUID | None = None) -> int:
+        stmt = sa.select(sa.func.count()).select_from(ledger)
+        if event_id is not None:
+            stmt = stmt.where(ledger.c.event_id == event_id)
+        async with self.engine.connect() as conn:
+            return int((await conn.execute(stmt)).scalar_one())
+
+    async def close(self) -> None:
+        await self.broker.stop()
+        await self.redis.aclose()
+        await self.engine.dispose()
+
+
+async def eventually(
+    check: Callable[[], Awaitable[bool]], timeout: float = 10.0, interval: float = 0.05
+) -> None:
+    """Poll until `check` holds, with a deadline (never a bare sleep)."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        await asyncio.sleep(interval)

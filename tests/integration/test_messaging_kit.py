@@ -1,0 +1,193 @@
+"""The messaging kit against a real Redis and real databases (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+import sqlalchemy as sa
+
+from shared.contracts.envelope import Envelope
+from shared.messaging.dead_letters import list_dead_letters
+from shared.messaging.uow import UnitOfWork
+from tests.integration.kit_harness import KIT, KitService, eventually, filed_event, ledger
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+async def kit(database_url: str, redis_url: str):
+    service = KitService(database_url, redis_url)
+    await service.create_schema()
+    yield service
+    await service.close()
+
+
+async def _outbox_rows(kit: KitService) -> list[sa.Row]:
+    async with kit.engine.connect() as conn:
+        return list((await conn.execute(sa.select(KIT.outbox).order_by(KIT.outbox.c.seq))).all())
+
+
+async def test_a_state_change_and_its_event_commit_together(kit: KitService):
+    event = filed_event()
+    async with kit.uow() as uow:
+        await uow.session.execute(sa.insert(ledger).values(event_id=event.event_id, note="a"))
+        uow.emit(event)
+        await uow.commit()
+    assert await kit.ledger_count(event.event_id) == 1
+    assert [r.event_id for r in await _outbox_rows(kit)] == [event.event_id]
+
+
+async def test_nothing_is_half_stored_when_the_transaction_fails(kit: KitService):
+    event = filed_event()
+    with pytest.raises(RuntimeError):
+        async with kit.uow() as uow:
+            await uow.session.execute(sa.insert(ledger).values(event_id=event.event_id, note="a"))
+            uow.emit(event)
+            raise RuntimeError("crash before commit")
+    assert await kit.ledger_count() == 0
+    assert await _outbox_rows(kit) == []
+
+
+async def test_the_relay_publishes_committed_events_in_commit_order(kit: KitService):
+    await kit.broker.connect()
+    events = [e for _ in range(4) for e in await kit.emit_committed(5)]
+    assert await kit.relay.relay_once() == 20
+    entries = await kit.redis.xrange("waystation.intake")
+    from faststream.redis.parser.binary import BinaryMessageFormatV1
+
+    ids = [
+        orjson.loads(BinaryMessageFormatV1.parse(f[b"__data__"])[0])["event_id"]
+        for _id, f in entries
+    ]
+    assert ids == [str(e.event_id) for e in events]
+    assert all(r.published_at is not None for r in await _outbox_rows(kit))
+    assert await kit.relay.relay_once() == 0
+
+
+async def test_the_relay_catches_up_after_a_crash_before_publishing(kit: KitService):
+    await kit.emit_committed(3)  # committed, but the relay "died" before publishing
+    assert await kit.redis.exists("waystation.intake") == 0
+    await kit.broker.connect()
+    assert await kit.relay.relay_once() == 3
+    assert await kit.redis.xlen("waystation.intake") == 3
+
+
+async def test_a_redelivered_event_changes_nothing(kit: KitService):
+    event = filed_event()
+    assert await kit.consumer.apply(event) is True
+    assert await kit.consumer.apply(event) is False
+    assert await kit.ledger_count(event.event_id) == 1
+
+
+async def test_events_published_before_the_consumer_started_are_not_lost(kit: KitService):
+    await kit.broker.connect()
+    from shared.contracts.streams import all_group_pairs
+    from shared.messaging.groups import ensure_groups
+
+    await ensure_groups(kit.redis, all_group_pairs())
+    events = await kit.emit_committed(3)
+    await kit.relay.relay_once()
+    await kit.start_consuming()
+
+    async def all_applied() -> bool:
+        return await kit.ledger_count() == 3
+
+    await eventually(all_applied)
+    for e in events:
+        assert await kit.ledger_count(e.event_id) == 1
+
+
+async def test_the_group_starts_at_the_beginning_even_if_the_stream_already_exists(
+    kit: KitService,
+):
+    await kit.broker.connect()
+    await kit.emit_committed(2)
+    await kit.relay.relay_once()  # stream exists, no group yet
+    await kit.start_consuming()  # ensure_groups creates the group at 0, not at $
+
+    async def both() -> bool:
+        return await kit.ledger_count() == 2
+
+    await eventually(both)
+
+
+async def test_an_entry_left_pending_by_a_crashed_consumer_is_reclaimed(
+    database_url: str, redis_url: str
+):
+    kit = KitService(database_url, redis_url, reclaim_idle_ms=200)
+    await kit.create_schema()
+    try:
+        from shared.contracts.streams import all_group_pairs
+        from shared.messaging.groups import ensure_groups
+
+        await ensure_groups(kit.redis, all_group_pairs())
+        await kit.broker.connect()
+        event = (await kit.emit_committed(1))[0]
+        await kit.relay.relay_once()
+        # a consumer reads the entry and dies before acknowledging it
+        await kit.redis.xreadgroup("mediation", "dead-consumer", {"waystation.intake": ">"})
+        await kit.start_consuming()
+
+        async def applied_and_acked() -> bool:
+            pending = await kit.redis.xpending("waystation.intake", "mediation")
+            return await kit.ledger_count(event.event_id) == 1 and pending["pending"] == 0
+
+        await eventually(applied_and_acked)
+    finally:
+        await kit.close()
+
+
+async def test_a_malformed_event_is_dead_lettered_and_the_rest_flow(kit: KitService):
+    await kit.start_consuming()
+    await kit.broker.publish(b"{not json", stream="waystation.intake")
+    await kit.broker.publish({"event_id": "nope"}, stream="waystation.intake")
+    good = (await kit.emit_committed(1))[0]
+    await kit.relay.relay_once()
+
+    async def settled() -> bool:
+        return (
+            await kit.ledger_count(good.event_id) == 1
+            and len(await list_dead_letters(kit.redis, "waystation.intake")) == 2
+        )
+
+    await eventually(settled)
+    letters = await list_dead_letters(kit.redis, "waystation.intake")
+    assert all(dl.group == "mediation" and dl.error.startswith("permanent") for dl in letters)
+    assert letters[0].body == b"{not json"
+    pending = await kit.redis.xpending("waystation.intake", "mediation")
+    assert pending["pending"] == 0
+
+
+async def test_an_event_that_keeps_failing_is_dead_lettered_after_n_deliveries(
+    database_url: str, redis_url: str
+):
+    attempts: list[str] = []
+
+    async def always_fails(envelope: Envelope, uow: UnitOfWork) -> None:
+        attempts.append(str(envelope.event_id))
+        raise RuntimeError("downstream is broken")
+
+    kit = KitService(
+        database_url, redis_url, reclaim_idle_ms=100, max_deliveries=3, handler=always_fails
+    )
+    await kit.create_schema()
+    try:
+        await kit.start_consuming()
+        await kit.emit_committed(1)
+        await kit.relay.relay_once()
+
+        async def dead_lettered() -> bool:
+            return len(await list_dead_letters(kit.redis, "waystation.intake")) == 1
+
+        await eventually(dead_lettered, timeout=15)
+        letter = (await list_dead_letters(kit.redis, "waystation.intake"))[0]
+        assert letter.deliveries == 3
+        assert "downstream is broken" in letter.error
+        assert len(attempts) == 3
+
+        async def acked() -> bool:
+            return (await kit.redis.xpending("waystation.intake", "mediation"))["pending"] == 0
+
+        await eventually(acked)
+    finally:
+        await kit.close()
