@@ -48,6 +48,9 @@ class Envelope(BaseModel):
     actor: Actor
     payload: dict[str, Any] = Field(default_factory=dict)
     producer: str = Field(default="unknown", max_length=40)
+    # Position of this event among its producer's events about the same case (1, 2, ...);
+    # consumers apply a case's events in this order. Set by the outbox at commit.
+    sequence: int | None = Field(default=None, ge=1)
 
     def to_json(self) -> bytes:
         return self.model_dump_json().encode()

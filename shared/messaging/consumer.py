@@ -11,11 +11,13 @@ from faststream.redis import RedisBroker, StreamSub
 from faststream.redis.annotations import RedisStreamMessage
 from pydantic import ValidationError
 from redis.asyncio import Redis
+from sqlalchemy.exc import IntegrityError
 
 from shared.contracts.envelope import Envelope
 from shared.contracts.streams import SUBSCRIPTIONS, stream_of
 from shared.messaging.dead_letters import dead_letter
 from shared.messaging.errors import PermanentError, RetryLater
+from shared.messaging.sequence import advance, position
 from shared.messaging.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
@@ -52,29 +54,48 @@ class IdempotentConsumer:
         self.dead_lettered_total = 0
 
     async def apply(self, envelope: Envelope, stream_entry: str = "") -> bool:
-        """Apply one event; False when it was already applied or nobody here handles it."""
-        handler = self._handlers.get(envelope.event_type)
-        if handler is None:
-            return False
+        """Apply one event in its case's order; False when already applied or not ours."""
         for pause in (*self.config.retry_pauses, None):
             try:
-                return await self._apply_once(handler, envelope, stream_entry)
+                applied = await self._apply_once(envelope, stream_entry)
             except RetryLater:
                 if pause is None:
                     raise
                 await asyncio.sleep(pause)
+                continue
+            self.processed_total += int(applied)
+            return applied
         return False  # unreachable: the last pass returns or raises
 
-    async def _apply_once(self, handler: Handler, envelope: Envelope, stream_entry: str) -> bool:
+    async def _apply_once(self, envelope: Envelope, stream_entry: str) -> bool:
+        handler = self._handlers.get(envelope.event_type)
         async with self._new_uow() as uow:
-            if await uow.seen(envelope.event_id):
+            if envelope.sequence is not None:
+                table = uow.tables.applied_sequence
+                last = await position(uow.session, table, envelope.producer, envelope.case_id)
+                if envelope.sequence <= last:
+                    return False  # applied before (a redelivery)
+                if envelope.sequence > last + 1:
+                    raise RetryLater(
+                        f"{envelope.producer} event {envelope.sequence} of case "
+                        f"{envelope.case_id} waits for {last + 1}"
+                    )
+                await advance(
+                    uow.session, table, envelope.producer, envelope.case_id, envelope.sequence
+                )
+            elif handler is None:
                 return False
-            # Queued first, so the record commits with whatever the handler changes.
-            uow.record_processed(envelope, stream_entry)
-            await handler(envelope, uow)
-            await uow.commit()
-        self.processed_total += 1
-        return True
+            if handler is not None:
+                if await uow.seen(envelope.event_id):
+                    return False
+                # Queued first, so the record commits with whatever the handler changes.
+                uow.record_processed(envelope, stream_entry)
+                await handler(envelope, uow)
+            try:
+                await uow.commit()
+            except IntegrityError as exc:  # another replica applied it at the same moment
+                raise RetryLater(f"concurrent apply of {envelope.event_id}") from exc
+        return handler is not None
 
     async def deliver(self, msg: RedisStreamMessage, stream: str, *, reclaimed: bool) -> None:
         """Decode and apply; poison goes to the dead-letter stream, anything else is retried."""

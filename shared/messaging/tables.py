@@ -1,4 +1,4 @@
-"""The kit's two tables, created in each service's own metadata (each service owns its copy)."""
+"""The kit's tables, declared in each service's own metadata (each service owns its copy)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ _SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 class KitTables:
     outbox: sa.Table
     processed: sa.Table
+    case_sequence: sa.Table
+    applied_sequence: sa.Table
 
 
 def kit_tables(metadata: sa.MetaData) -> KitTables:
@@ -44,4 +46,24 @@ def kit_tables(metadata: sa.MetaData) -> KitTables:
         sa.Column("stream_entry", sa.String(40), nullable=False, default=""),
         sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
     )
-    return KitTables(outbox=outbox, processed=processed)
+    # The producer's counter of events per case (assigns Envelope.sequence).
+    case_sequence = sa.Table(
+        "case_sequence",
+        metadata,
+        sa.Column("case_id", sa.Uuid(), primary_key=True),
+        sa.Column("last_seq", sa.BigInteger(), nullable=False),
+    )
+    # The consumer's position in each producer's sequence of each case.
+    applied_sequence = sa.Table(
+        "applied_sequence",
+        metadata,
+        sa.Column("producer", sa.String(40), primary_key=True),
+        sa.Column("case_id", sa.Uuid(), primary_key=True),
+        sa.Column("last_seq", sa.BigInteger(), nullable=False),
+    )
+    return KitTables(
+        outbox=outbox,
+        processed=processed,
+        case_sequence=case_sequence,
+        applied_sequence=applied_sequence,
+    )

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.envelope import Envelope
 from shared.contracts.streams import stream_of
+from shared.messaging.sequence import reserve
 from shared.messaging.tables import KitTables
 
 
@@ -69,9 +70,29 @@ class UnitOfWork:
     def record_processed(self, envelope: Envelope, stream_entry: str = "") -> None:
         self._processed.append((envelope, stream_entry))
 
+    @property
+    def tables(self) -> KitTables:
+        return self._tables
+
+    async def _number(self, events: list[Envelope]) -> list[Envelope]:
+        """Give each event its place in its case's sequence (row-locks each case's counter)."""
+        counts: dict[uuid.UUID, int] = {}
+        for e in events:
+            counts[e.case_id] = counts.get(e.case_id, 0) + 1
+        nxt = {
+            case_id: await reserve(self.session, self._tables.case_sequence, case_id, n)
+            for case_id, n in sorted(counts.items(), key=lambda kv: str(kv[0]))
+        }
+        numbered = []
+        for e in events:
+            numbered.append(e.model_copy(update={"sequence": nxt[e.case_id]}))
+            nxt[e.case_id] += 1
+        return numbered
+
     async def commit(self) -> None:
         now = datetime.now(UTC)
         if self._events:
+            self._events = await self._number(self._events)
             await self.session.execute(
                 sa.insert(self._tables.outbox),
                 [

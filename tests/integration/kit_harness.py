@@ -60,6 +60,8 @@ class KitService:
         reclaim_idle_ms: int = 30_000,
         max_deliveries: int = 5,
         handler: Handler | None = None,
+        retry_pauses: tuple[float, ...] = (0.01,),
+        read_batch: int = 50,
     ) -> None:
         self.engine = make_engine(database_url)
         self.sessions = make_sessions(self.engine)
@@ -74,7 +76,8 @@ class KitService:
                 instance=f"t-{uuid.uuid4().hex[:6]}",
                 reclaim_idle_ms=reclaim_idle_ms,
                 max_deliveries=max_deliveries,
-                retry_pauses=(0.01,),
+                retry_pauses=retry_pauses,
+                read_batch=read_batch,
             ),
             {"case.filed": handler or self.record},
             self.uow,

@@ -1,0 +1,57 @@
+"""Per-case event sequences: producers number each case's events, consumers apply them in order."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+
+def _upsert(session: AsyncSession) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT (both SQLite and PostgreSQL do)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+async def reserve(session: AsyncSession, table: sa.Table, case_id: uuid.UUID, count: int) -> int:
+    """Reserve `count` numbers for a case's new events; returns the first. Row-locks the case."""
+    insert = _upsert(session)
+    stmt = (
+        insert(table)
+        .values(case_id=case_id, last_seq=count)
+        .on_conflict_do_update(
+            index_elements=[table.c.case_id], set_={"last_seq": table.c.last_seq + count}
+        )
+        .returning(table.c.last_seq)
+    )
+    last = int((await session.execute(stmt)).scalar_one())
+    return last - count + 1
+
+
+async def position(
+    session: AsyncSession, table: sa.Table, producer: str, case_id: uuid.UUID
+) -> int:
+    """The last applied number of this producer's events about the case (0: none yet)."""
+    stmt = sa.select(table.c.last_seq).where(
+        table.c.producer == producer, table.c.case_id == case_id
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    found = (await session.execute(stmt)).scalar_one_or_none()
+    return int(found or 0)
+
+
+async def advance(
+    session: AsyncSession, table: sa.Table, producer: str, case_id: uuid.UUID, seq: int
+) -> None:
+    insert = _upsert(session)
+    stmt = (
+        insert(table)
+        .values(producer=producer, case_id=case_id, last_seq=seq)
+        .on_conflict_do_update(
+            index_elements=[table.c.producer, table.c.case_id], set_={"last_seq": seq}
+        )
+    )
+    await session.execute(stmt)

@@ -1,0 +1,165 @@
+"""Durable timers: each (case, kind, due time) fires exactly once, with any number of replicas.
+
+A timer row is scheduled in the same transaction as the state change that starts it. The
+scheduler claims a due row with a conditional UPDATE (only one replica can flip `fired_at`
+from NULL) and runs the handler in that same transaction, so the event it emits and the
+firing commit together or not at all; after a crash the row is simply still due.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+import structlog
+
+from shared.clock import Clock
+from shared.messaging.uow import UnitOfWork
+
+log = structlog.get_logger(__name__)
+
+
+def timer_table(metadata: sa.MetaData) -> sa.Table:
+    return sa.Table(
+        "timer",
+        metadata,
+        sa.Column("id", sa.Uuid(), primary_key=True),
+        sa.Column("case_id", sa.Uuid(), nullable=False, index=True),
+        sa.Column("kind", sa.String(60), nullable=False),
+        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("fired_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
+        sa.UniqueConstraint("case_id", "kind", "due_at", name="uq_timer_case_kind_due"),
+        sa.Index(
+            "ix_timer_due",
+            "due_at",
+            postgresql_where=sa.text("fired_at IS NULL AND cancelled_at IS NULL"),
+            sqlite_where=sa.text("fired_at IS NULL AND cancelled_at IS NULL"),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Timer:
+    id: uuid.UUID
+    case_id: uuid.UUID
+    kind: str
+    due_at: datetime
+    data: dict[str, Any]
+
+
+async def schedule(
+    uow: UnitOfWork,
+    table: sa.Table,
+    case_id: uuid.UUID,
+    kind: str,
+    due_at: datetime,
+    data: dict[str, Any] | None = None,
+) -> bool:
+    """Schedule once; the same (case, kind, due time) scheduled again is a no-op."""
+    exists = await uow.session.execute(
+        sa.select(table.c.id).where(
+            table.c.case_id == case_id, table.c.kind == kind, table.c.due_at == due_at
+        )
+    )
+    if exists.first() is not None:
+        return False
+    await uow.session.execute(
+        sa.insert(table).values(
+            id=uuid.uuid4(), case_id=case_id, kind=kind, due_at=due_at, data=data or {}
+        )
+    )
+    return True
+
+
+async def cancel(
+    uow: UnitOfWork, table: sa.Table, case_id: uuid.UUID, kinds: tuple[str, ...], at: datetime
+) -> None:
+    """Cancel the case's pending timers of these kinds (e.g. mediation ended in time)."""
+    await uow.session.execute(
+        sa.update(table)
+        .where(
+            table.c.case_id == case_id,
+            table.c.kind.in_(kinds),
+            table.c.fired_at.is_(None),
+            table.c.cancelled_at.is_(None),
+        )
+        .values(cancelled_at=at)
+    )
+
+
+TimerHandler = Callable[[Timer, UnitOfWork], Awaitable[None]]
+
+
+class TimerScheduler:
+    def __init__(
+        self,
+        table: sa.Table,
+        new_uow: Callable[[], UnitOfWork],
+        handler: TimerHandler,
+        clock: Clock,
+        *,
+        poll_interval: float = 1.0,
+        batch: int = 100,
+    ) -> None:
+        self._table = table
+        self._new_uow = new_uow
+        self._handler = handler
+        self._clock = clock
+        self._poll = poll_interval
+        self._batch = batch
+        self.fired_total = 0
+
+    async def due(self) -> list[Timer]:
+        t = self._table
+        async with self._new_uow() as uow:
+            rows = await uow.session.execute(
+                sa.select(t.c.id, t.c.case_id, t.c.kind, t.c.due_at, t.c.data)
+                .where(
+                    t.c.fired_at.is_(None),
+                    t.c.cancelled_at.is_(None),
+                    t.c.due_at <= self._clock.now(),
+                )
+                .order_by(t.c.due_at)
+                .limit(self._batch)
+            )
+            return [Timer(r.id, r.case_id, r.kind, r.due_at, dict(r.data)) for r in rows]
+
+    async def fire(self, timer: Timer) -> bool:
+        """Claim and handle one timer in one transaction; False if another replica had it."""
+        t = self._table
+        async with self._new_uow() as uow:
+            claimed = await uow.session.execute(
+                sa.update(t)
+                .where(t.c.id == timer.id, t.c.fired_at.is_(None), t.c.cancelled_at.is_(None))
+                .values(fired_at=self._clock.now())
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                return False
+            await self._handler(timer, uow)
+            await uow.commit()
+        self.fired_total += 1
+        return True
+
+    async def run_once(self) -> int:
+        fired = 0
+        for timer in await self.due():
+            try:
+                fired += int(await self.fire(timer))
+            except Exception as exc:  # one broken timer must not stop the others
+                log.error("timer_failed", timer=str(timer.id), kind=timer.kind, error=repr(exc))
+        return fired
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except Exception as exc:
+                log.warning("timer_scheduler_failed", error=str(exc))
+            await asyncio.sleep(self._poll)
