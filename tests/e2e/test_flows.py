@@ -373,3 +373,10 @@ def test_a_redelivered_event_changes_nothing_and_sends_nothing_twice(system: Sys
     assert _get(f"{system.url('notify')}/api/v1/cases/{case_id}/deliveries") == deliveries
     assert _get(f"{system.url('intake')}/api/v1/cases/{case_id}")["timeline"] == timeline
     assert len(sinks.mails_to(email)) == 2
+
+
+def test_every_service_answers_health_and_readiness(system: System):
+    for name in ("intake", "mediation", "dispatch", "notify"):
+        assert _get(f"{system.url(name)}/healthz") == {"status": "ok"}
+        ready = _get(f"{system.url(name)}/readyz")
+        assert ready["checks"] == {"database": True, "redis": True}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Literal
+
 from pydantic import AwareDatetime, Field
 
 from shared.contracts.events.common import Payload
@@ -18,6 +21,7 @@ class HazardDispatched(HazardStateChange):
     department_name: str = Field(max_length=100)
     acknowledge_due: AwareDatetime
     resolve_due: AwareDatetime
+    rerouted_from: str | None = Field(default=None, max_length=64)
 
 
 class HazardAcknowledged(HazardStateChange):
@@ -35,3 +39,48 @@ class HazardConfirmedFixed(HazardStateChange):
 
 class HazardClosed(HazardStateChange):
     resolution: str = Field(max_length=40)
+
+
+class HazardProgressNoted(HazardStateChange):
+    department_id: str = Field(max_length=64)
+    note: str = Field(max_length=2000)
+
+
+class HazardDeclined(HazardStateChange):
+    """The department said "not ours"; a new `hazard.dispatched` follows unless back to triage."""
+
+    department_id: str = Field(max_length=64)
+    reason: str = Field(max_length=1000)
+
+
+class HazardTargetWarning(HazardStateChange):
+    target: Literal["acknowledge", "resolve"]
+    due_at: AwareDatetime
+    department_id: str = Field(max_length=64)
+
+
+class HazardEscalated(HazardStateChange):
+    target: Literal["acknowledge", "resolve"]
+    due_at: AwareDatetime
+    level: int = Field(ge=1)
+    escalated_to: str = Field(max_length=64)
+
+
+class HazardReopened(HazardStateChange):
+    note: str = Field(default="", max_length=1000)
+    department_id: str | None = Field(default=None, max_length=64)
+
+
+class HazardMarkedDuplicate(HazardStateChange):
+    original_case_id: uuid.UUID
+
+
+class HazardCancelled(HazardStateChange):
+    reason: str = Field(default="", max_length=1000)
+
+
+class PointsCredited(Payload):
+    reporter_id: str = Field(max_length=64)
+    points: int
+    balance: int
+    reason: str = Field(max_length=200)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
+from typing import Literal
 
 from pydantic import Field
 
@@ -36,6 +38,10 @@ class CaseFiled(Payload):
     parties: list[PartyRef] = Field(min_length=1, max_length=50)
     dispute: DisputeDetails | None = None
     hazard: HazardDetails | None = None
+    # Set when intake merged this hazard into an open one: dispatch does not route it.
+    duplicate_of: uuid.UUID | None = None
+    # Group disputes: the parent case this member case belongs to.
+    parent_case_id: uuid.UUID | None = None
 
 
 class ReporterConfirmedFixed(Payload):
@@ -44,3 +50,45 @@ class ReporterConfirmedFixed(Payload):
 
 class ReporterReportedNotFixed(Payload):
     note: str = Field(default="", max_length=1000)
+
+
+class CaseCorrected(Payload):
+    """An officer corrected a ticket's category or location; it is re-triaged."""
+
+    category: str = Field(max_length=40)
+    jurisdiction: str | None = Field(default=None, max_length=40)
+    location: GeoPoint | None = None
+    previous_category: str = Field(max_length=40)
+    previous_jurisdiction: str | None = Field(default=None, max_length=40)
+    reason: str = Field(default="", max_length=500)
+
+
+class CaseMerged(Payload):
+    """On the original (open) case: a duplicate was merged in; its reporter now follows."""
+
+    duplicate_case_id: uuid.UUID
+    follower: PartyRef
+    distance_m: float = Field(ge=0)
+
+
+class CaseUnmerged(Payload):
+    """On the split case: an officer undid a wrong merge; it is routed on its own."""
+
+    from_case_id: uuid.UUID
+    follower_party_id: str = Field(max_length=64)
+
+
+class AttachmentAdded(Payload):
+    attachment_id: str = Field(max_length=64)
+    media_type: str = Field(max_length=100)
+    size_bytes: int = Field(ge=0)
+    sha256: str = Field(min_length=64, max_length=64)
+
+
+class DepartmentUpdatePosted(Payload):
+    """A department's own system posted an Open311 service request update."""
+
+    department_id: str = Field(max_length=64)
+    update_id: str = Field(max_length=100)
+    action: Literal["acknowledge", "progress", "resolve", "decline"]
+    note: str = Field(default="", max_length=2000)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Literal
 
 from pydantic import Field
 
@@ -41,3 +42,92 @@ class PerformanceNotPerformed(StateChange):
 
 class DisputeClosed(StateChange):
     outcome: str = Field(max_length=40)
+
+
+class DisputeAccepted(StateChange):
+    pass
+
+
+class DisputeRejected(StateChange):
+    reason: str = Field(max_length=1000)
+
+
+class DisputeRespondentDeclined(StateChange):
+    reason: str = Field(default="", max_length=1000)
+
+
+class MediatorReassigned(MediatorAssigned):
+    previous_mediator_id: str = Field(max_length=64)
+    reason: str = Field(default="", max_length=500)
+
+
+class SessionScheduled(StateChange):
+    session_id: str = Field(max_length=64)
+    starts_at: datetime
+    place: str = Field(default="", max_length=200)
+    online: bool = False
+    attendees: list[str] = Field(default_factory=list, max_length=50)
+
+
+class SessionHeld(StateChange):
+    session_id: str = Field(max_length=64)
+    summary: str = Field(default="", max_length=2000)
+
+
+class DisputeWaitingParty(StateChange):
+    waiting_on: Literal["complainant", "respondent"]
+    reason: str = Field(default="", max_length=500)
+
+
+class MediationExtended(StateChange):
+    new_limit_on: date
+    consent_recorded: bool
+
+
+class MediationEnded(StateChange):
+    """Failed, expired without agreement, or withdrawn: the arbitration route stays open."""
+
+    reason: str = Field(default="", max_length=1000)
+    arbitration_limitation_on: date | None = None
+
+
+class ReferredToArbitration(StateChange):
+    reason: str = Field(default="", max_length=1000)
+    payment_order_eligible: bool = False
+
+
+Clock = Literal[
+    "mediation_limit",
+    "judicial_confirmation",
+    "arbitration_review",
+    "performance",
+    "arbitration_limitation",
+    "acceptance_target",
+]
+
+
+class DeadlineWarning(Payload):
+    clock: Clock
+    due_on: date
+    days_left: int = Field(ge=0)
+
+
+class DeadlineExpired(Payload):
+    clock: Clock
+    due_on: date
+
+
+class PatternAlert(Payload):
+    company: str = Field(max_length=200)
+    org_code: str | None = Field(default=None, max_length=40)
+    dispute_type: str = Field(max_length=40)
+    count: int = Field(ge=1)
+    window_days: int = Field(ge=1)
+    case_ids: list[str] = Field(default_factory=list, max_length=1000)
+
+
+class GroupLinked(Payload):
+    """A member case joined a group dispute (10+ runners, one claim)."""
+
+    parent_case_id: str = Field(max_length=64)
+    representative_party_ids: list[str] = Field(default_factory=list, max_length=20)
