@@ -39,6 +39,11 @@ fmt: setup
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+## chaos: the long fault-injection runs (kill loop, Redis kill, database restart, network cut,
+## poison, receiver outage, model-based kit test); results in test-artifacts/chaos/
+chaos: setup
+	CHAOS_LONG=1 $(PY) -m pytest tests/chaos -s $(PYTEST_ARGS)
+
 ## docs: regenerate the AsyncAPI documents under docs/asyncapi/
 docs: setup
 	$(VENV)/bin/waystation docs --out docs/asyncapi

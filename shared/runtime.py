@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import signal
 from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from shared.db import make_engine, make_sessions, upgrade_async
 from shared.logs import quiet_logger
 from shared.messaging.consumer import ConsumerConfig, Handler, IdempotentConsumer
 from shared.messaging.groups import ensure_groups
+from shared.messaging.publishing import publish_events
 from shared.messaging.relay import OutboxRelay, OutgoingEvent
 from shared.messaging.tables import KitTables
 from shared.messaging.uow import UnitOfWork
@@ -70,16 +73,7 @@ class ServiceRuntime:
         )
 
     async def _publish(self, events: Sequence[OutgoingEvent]) -> None:
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for e in events:
-                await self.broker.publish(
-                    e.body.encode(),
-                    stream=e.stream,
-                    headers={"event_type": e.event_type, "case_id": e.case_id},
-                    correlation_id=e.correlation_id,
-                    pipeline=pipe,
-                )
-            await pipe.execute()
+        await publish_events(self.broker, self.redis, events)
 
     async def start(self, *, migrate: bool = True) -> None:
         if migrate:
@@ -87,7 +81,28 @@ class ServiceRuntime:
         await ensure_groups(self.redis, all_group_pairs())
         await self.broker.start()
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.service}-relay"))
+        self._tasks.append(asyncio.create_task(self._watch(), name=f"{self.service}-watchdog"))
         log.info("service_started", instance=self.settings.instance)
+
+    async def _watch(self) -> None:
+        """Keep the topology's groups in place; leave if a subscriber stopped for good.
+
+        Redis restarted without its data loses streams and groups: the groups are recreated
+        (from 0) here, and a subscriber that already hit NOGROUP has stopped (FastStream does
+        not restart it), so the process asks to be stopped and its supervisor starts it again.
+        """
+        while True:
+            await asyncio.sleep(self.settings.watchdog_interval)
+            try:
+                await ensure_groups(self.redis, all_group_pairs())
+            except Exception as exc:  # Redis away: the subscribers retry on their own
+                log.warning("watchdog_redis_unreachable", error=str(exc))
+                continue
+            stopped = [s for s in self.broker.subscribers if not s.running]
+            if stopped:
+                log.critical("subscriber_stopped_restarting_process", count=len(stopped))
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
 
     def add_task(self, task: asyncio.Task[None]) -> None:
         self._tasks.append(task)

@@ -30,6 +30,7 @@ class ServiceSettings(BaseSettings):
     reclaim_idle_ms: int = Field(default=15_000, ge=100)
     max_deliveries: int = Field(default=5, ge=1, le=100)
     relay_poll_interval: float = Field(default=1.0, gt=0)
+    watchdog_interval: float = Field(default=2.0, gt=0)
     log_level: str = "INFO"
     log_json: bool = True
 

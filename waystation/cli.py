@@ -113,12 +113,42 @@ def dlq_list(
     console.print(asyncio.run(list_dead_letters_table(_redis_url(), service)))
 
 
+@dlq_app.command("inspect")
+def dlq_inspect(stream: str, dlq_id: str) -> None:
+    """Show one dead letter: where it failed, why, and its body."""
+    from waystation.operations import inspect_dead_letter
+
+    console.print(asyncio.run(inspect_dead_letter(_redis_url(), stream, dlq_id)))
+
+
 @dlq_app.command("replay")
 def dlq_replay(stream: str, dlq_id: str) -> None:
     """Put one dead letter back on its stream (consumers skip what they already applied)."""
     from waystation.operations import replay_dead_letter
 
     console.print(asyncio.run(replay_dead_letter(_redis_url(), stream, dlq_id)))
+
+
+@app.command()
+def alerts(count: int = 50) -> None:
+    """The newest operator alerts (dead letters, stopped subscribers)."""
+    from waystation.operations import alerts_table
+
+    console.print(asyncio.run(alerts_table(_redis_url(), count)))
+
+
+outbox_app = typer.Typer(help="A service's transactional outbox.", no_args_is_help=True)
+app.add_typer(outbox_app, name="outbox")
+
+
+@outbox_app.command("republish")
+def outbox_republish(name: ServiceName, case_id: str) -> None:
+    """Publish a case's events again from the service's outbox (consumers skip duplicates)."""
+    from waystation.operations import republish_case
+
+    entry = SERVICES[_check(name)]
+    count = asyncio.run(republish_case(entry.settings(), case_id))
+    console.print(f"{name}: republished {count} event(s) of case {case_id}")
 
 
 @app.command()

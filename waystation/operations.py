@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import importlib
+import uuid
+from collections.abc import Sequence
 from typing import cast
 
+import sqlalchemy as sa
 from faststream.redis import RedisBroker
 from redis.asyncio import Redis
 from rich.table import Table
 
-from shared.contracts.streams import SERVICES, all_group_pairs, dead_letter_stream, stream_of
-from shared.logs import quiet_logger
-from shared.messaging.dead_letters import list_dead_letters
+from shared.contracts.streams import (
+    ALERTS_STREAM,
+    SERVICES,
+    all_group_pairs,
+    dead_letter_stream,
+    stream_of,
+)
+from shared.db import make_engine, make_sessions
+from shared.logs import mask_text, quiet_logger
+from shared.messaging.dead_letters import forget_dead_letter, list_dead_letters
+from shared.messaging.publishing import publish_events
+from shared.messaging.relay import OutboxRelay, OutgoingEvent
+from shared.settings import ServiceSettings
 
 
 async def list_dead_letters_table(url: str, service: str | None) -> Table:
@@ -40,7 +54,9 @@ async def replay_dead_letter(url: str, stream: str, dlq_id: str) -> str:
         new_id = await broker.publish(
             fields[b"body"], stream=stream, headers={"replayed_from": dlq_id}
         )
-        await redis.xdel(dead_letter_stream(stream), dlq_id)
+        await forget_dead_letter(
+            redis, stream, dlq_id, fields[b"group"].decode(), fields[b"entry_id"].decode()
+        )
         return f"replayed {dlq_id} as {new_id.decode() if isinstance(new_id, bytes) else new_id}"
     finally:
         await broker.stop()
@@ -52,7 +68,10 @@ async def pending_table(url: str) -> Table:
     table = Table("stream", "group", "pending", "lag", "consumers")
     try:
         for stream, group in all_group_pairs():
-            groups = {g["name"].decode(): g for g in await redis.xinfo_groups(stream)}
+            exists = await redis.exists(stream)
+            groups = (
+                {g["name"].decode(): g for g in await redis.xinfo_groups(stream)} if exists else {}
+            )
             info = groups.get(group)
             if info is None:
                 table.add_row(stream, group, "-", "-", "missing")
@@ -63,3 +82,66 @@ async def pending_table(url: str) -> Table:
     finally:
         await redis.aclose()
     return table
+
+
+async def inspect_dead_letter(url: str, stream: str, dlq_id: str) -> str:
+    redis = Redis.from_url(url)
+    try:
+        for dl in await list_dead_letters(redis, stream, count=10_000):
+            if dl.dlq_id == dlq_id:
+                body = dl.body.decode(errors="replace")
+                return mask_text(
+                    f"stream {dl.stream}  group {dl.group}  entry {dl.entry_id}\n"
+                    f"deliveries {dl.deliveries}  failed at {dl.failed_at}\n"
+                    f"error: {dl.error}\nheaders: {dl.headers}\nbody: {body}"
+                )
+        return f"no dead letter {dlq_id} on {dead_letter_stream(stream)}"
+    finally:
+        await redis.aclose()
+
+
+async def alerts_table(url: str, count: int) -> Table:
+    redis = Redis.from_url(url)
+    table = Table("at", "kind", "details")
+    try:
+        entries = cast(
+            list[tuple[bytes, dict[bytes, bytes]]],
+            await redis.xrevrange(ALERTS_STREAM, count=count),
+        )
+        for _id, fields in entries:
+            details = {k.decode(): v.decode() for k, v in fields.items()}
+            table.add_row(details.pop("at", ""), details.pop("kind", ""), str(details))
+    finally:
+        await redis.aclose()
+    return table
+
+
+async def republish_case(settings: ServiceSettings, case_id: str) -> int:
+    """Mark a case's outbox rows unpublished and relay them again now."""
+    from waystation.services import SERVICES
+
+    module = SERVICES[settings.service_name].module
+    tables = importlib.import_module(f"{module}.adapters.tables").KIT
+    engine = make_engine(settings.database_url)
+    redis = Redis.from_url(settings.redis_url)
+    broker = RedisBroker(settings.redis_url, logger=quiet_logger())
+    try:
+        async with engine.begin() as conn:
+            result = await conn.execute(
+                sa.update(tables.outbox)
+                .where(tables.outbox.c.case_id == uuid.UUID(case_id))
+                .values(published_at=None)
+            )
+        await broker.connect()
+
+        async def publish(events: Sequence[OutgoingEvent]) -> None:
+            await publish_events(broker, redis, events, {"republished": "1"})
+
+        relay = OutboxRelay(make_sessions(engine), tables, publish, service=settings.service_name)
+        while await relay.relay_once():
+            pass
+        return int(result.rowcount)
+    finally:
+        await broker.stop()
+        await redis.aclose()
+        await engine.dispose()

@@ -17,6 +17,10 @@ def dead_letter_stream(stream: str) -> str:
     return f"{stream}.dlq"
 
 
+# Operator alerts (dead letters, stopped subscribers): informational, so it may be trimmed.
+ALERTS_STREAM: Final = f"{PREFIX}.alerts"
+
+
 # consumer service -> producer services it reads
 SUBSCRIPTIONS: Final[dict[str, tuple[str, ...]]] = {
     "intake": ("mediation", "dispatch", "notify"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from faststream.redis import RedisBroker, StreamSub
@@ -98,26 +99,52 @@ class IdempotentConsumer:
         return handler is not None
 
     async def deliver(self, msg: RedisStreamMessage, stream: str, *, reclaimed: bool) -> None:
-        """Decode and apply; poison goes to the dead-letter stream, anything else is retried."""
-        entry_id = _entry_id(msg)
+        """The subscribers' entry point: returning acknowledges, raising leaves it pending."""
         deliveries = await msg.get_delivery_count() if reclaimed else 1
+        await self.handle_entry(
+            stream,
+            _entry_id(msg),
+            msg.body,
+            dict(msg.headers),
+            deliveries=deliveries,
+            reclaimed=reclaimed,
+        )
+
+    async def handle_entry(
+        self,
+        stream: str,
+        entry_id: str,
+        body: bytes,
+        headers: dict[str, Any],
+        *,
+        deliveries: int,
+        reclaimed: bool,
+    ) -> None:
+        """Decode and apply; poison goes to the dead-letter stream, anything else is retried."""
+        letter = (stream, entry_id, body, headers, deliveries)
         if deliveries > self.config.max_deliveries:
-            await self._dead_letter(msg, stream, entry_id, deliveries, "too many deliveries")
+            await self._dead_letter(*letter, "too many deliveries")
             return
         try:
-            envelope = Envelope.model_validate_json(msg.body)
+            envelope = Envelope.model_validate_json(body)
             await self.apply(envelope, entry_id)
         except (ValidationError, ValueError, PermanentError) as exc:
-            await self._dead_letter(msg, stream, entry_id, deliveries, f"permanent: {exc}")
+            await self._dead_letter(*letter, f"permanent: {exc}")
         except Exception as exc:
             if reclaimed and deliveries >= self.config.max_deliveries:
-                await self._dead_letter(msg, stream, entry_id, deliveries, repr(exc))
+                await self._dead_letter(*letter, repr(exc))
                 return
             log.warning("event_failed_will_retry", stream=stream, entry=entry_id, error=repr(exc))
             raise
 
     async def _dead_letter(
-        self, msg: RedisStreamMessage, stream: str, entry_id: str, deliveries: int, error: str
+        self,
+        stream: str,
+        entry_id: str,
+        body: bytes,
+        headers: dict[str, Any],
+        deliveries: int,
+        error: str,
     ) -> None:
         await dead_letter(
             self._redis,
@@ -126,8 +153,8 @@ class IdempotentConsumer:
             entry_id=entry_id,
             deliveries=deliveries,
             error=error,
-            body=msg.body,
-            headers=dict(msg.headers),
+            body=body,
+            headers=headers,
         )
         self.dead_lettered_total += 1
         log.error("event_dead_lettered", stream=stream, entry=entry_id, error=error[:300])

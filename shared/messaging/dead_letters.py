@@ -9,7 +9,8 @@ from typing import Any, cast
 
 from redis.asyncio import Redis
 
-from shared.contracts.streams import dead_letter_stream
+from shared.contracts.streams import ALERTS_STREAM, dead_letter_stream
+from shared.logs import mask_text
 
 
 @dataclass(frozen=True)
@@ -36,19 +37,68 @@ async def dead_letter(
     body: bytes,
     headers: dict[str, Any],
 ) -> str:
-    """Write one dead letter; returns its id in the dead-letter stream."""
+    """Write one dead letter, once per (group, entry) even if the ack after it was lost.
+
+    One Lua script checks the index, appends the letter and indexes it, atomically: a crash
+    leaves both or neither, and a second attempt for the same entry writes nothing.
+    """
+    index, key = dead_letter_index(stream), f"{group}:{entry_id}"
     fields: dict[Any, Any] = {
         "stream": stream,
         "group": group,
         "entry_id": entry_id,
         "deliveries": str(deliveries),
-        "error": error[:2000],
+        "error": mask_text(error[:2000]),
         "failed_at": datetime.now(UTC).isoformat(),
         "headers": json.dumps(headers, default=str),
         "body": body,
     }
-    dlq_id = await redis.xadd(dead_letter_stream(stream), fields)
-    return dlq_id.decode() if isinstance(dlq_id, bytes) else str(dlq_id)
+    flat = [item for pair in fields.items() for item in pair]
+    written, dlq_id = await redis.eval(
+        _DEAD_LETTER_ONCE, 2, dead_letter_stream(stream), index, key, *flat
+    )
+    dlq_text = dlq_id.decode() if isinstance(dlq_id, bytes) else str(dlq_id)
+    if not written:
+        return dlq_text
+    await raise_alert(
+        redis, "dead_letter", stream=stream, group=group, dlq_id=dlq_text, error=error[:300]
+    )
+    return dlq_text
+
+
+_DEAD_LETTER_ONCE = """
+local known = redis.call('HGET', KEYS[2], ARGV[1])
+if known then return {0, known} end
+local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
+redis.call('HSET', KEYS[2], ARGV[1], id)
+return {1, id}
+"""
+
+
+def dead_letter_index(stream: str) -> str:
+    """Hash (group:entry_id -> dead-letter id) that makes dead-lettering idempotent."""
+    return f"{dead_letter_stream(stream)}.index"
+
+
+async def forget_dead_letter(
+    redis: Redis, stream: str, dlq_id: str, group: str, entry: str
+) -> None:
+    """Remove a dead letter (after a replay) and its index entry."""
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.xdel(dead_letter_stream(stream), dlq_id)
+        pipe.hdel(dead_letter_index(stream), f"{group}:{entry}")
+        await pipe.execute()
+
+
+async def raise_alert(redis: Redis, kind: str, **details: str) -> None:
+    """An operator alert on the alerts stream (bounded: alerts are not events to process)."""
+    fields: dict[Any, Any] = {"kind": kind, "at": datetime.now(UTC).isoformat(), **details}
+    await redis.xadd(
+        ALERTS_STREAM,
+        fields,
+        maxlen=10_000,
+        approximate=True,
+    )
 
 
 def _text(fields: dict[bytes, bytes], key: str) -> str:

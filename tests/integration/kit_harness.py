@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 import sqlalchemy as sa
 from faststream.redis import RedisBroker
@@ -16,6 +16,7 @@ from shared.contracts.streams import all_group_pairs
 from shared.db import make_engine, make_sessions
 from shared.messaging.consumer import ConsumerConfig, Handler, IdempotentConsumer
 from shared.messaging.groups import ensure_groups
+from shared.messaging.publishing import publish_events
 from shared.messaging.relay import OutboxRelay, OutgoingEvent
 from shared.messaging.tables import kit_tables
 from shared.messaging.uow import UnitOfWork
@@ -94,11 +95,8 @@ class KitService:
     async def record(self, envelope: Envelope, uow: UnitOfWork) -> None:
         await uow.session.execute(sa.insert(ledger).values(event_id=envelope.event_id, note="x"))
 
-    async def publish(self, events: list[OutgoingEvent]) -> None:  # type: ignore[override]
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for e in events:
-                await self.broker.publish(e.body.encode(), stream=e.stream, pipeline=pipe)
-            await pipe.execute()
+    async def publish(self, events: Sequence[OutgoingEvent]) -> None:
+        await publish_events(self.broker, self.redis, events)
 
     async def start_consuming(self) -> None:
         await ensure_groups(self.redis, all_group_pairs())

@@ -1,0 +1,192 @@
+"""Tickets filed under fire, and a Jepsen-style account of what became of them.
+
+Every acknowledged (HTTP 201) hazard must reach `dispatched` and produce three notifications:
+the reporter's "received" and "dispatched" e-mails and the department's webhook. Outcomes:
+- lost: acknowledged, but some expected outcome never arrived;
+- unexpected: a notification for a ticket nobody filed;
+- recovered: a filing whose answer was lost (indeterminate) that the system did carry through;
+- duplicated: the same delivery (same idempotency key) received more than once — allowed for
+  SMTP after a crash between send and record (at least once), reported;
+- effect duplicates: one logical notification (ticket, template, channel) arriving under two
+  different keys — what an idempotent receiver could not absorb; must be zero.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import random
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import redis
+
+from tests.e2e.harness import Sinks, System, eventually
+
+TOWNS = [(31.1552, 121.1947), (31.1801, 121.2702), (31.2405, 121.2101), (31.1598, 121.1223)]
+
+
+@dataclass
+class Workload:
+    intake_url: str
+    rate: float
+    acked: dict[str, str] = field(default_factory=dict)  # email -> case_id
+    indeterminate: set[str] = field(default_factory=set)
+    refused: int = 0
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _numbers: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def run(self, seconds: float) -> None:
+        rng = random.Random()
+        deadline = time.monotonic() + seconds
+        with httpx.Client(timeout=5) as client:
+            while time.monotonic() < deadline and not self._stop.is_set():
+                n = next(self._numbers)
+                email = f"chaos-{n}-{uuid.uuid4().hex[:10]}@example.com"
+                lat, lng = rng.choice(TOWNS)
+                body = {
+                    "category": "road_damage",
+                    "latitude": lat + rng.uniform(-0.002, 0.002),
+                    "longitude": lng + rng.uniform(-0.002, 0.002),
+                    "description": f"路面破损 #{n}",
+                    "reporter": {"name": "骑手", "email": email},
+                }
+                try:
+                    response = client.post(f"{self.intake_url}/api/v1/hazards", json=body)
+                    if response.status_code == 201:
+                        self.acked[email] = response.json()["case_id"]
+                    else:
+                        self.refused += 1
+                except httpx.ConnectError:
+                    self.refused += 1  # nothing was sent: definitely not filed
+                except httpx.HTTPError:
+                    self.indeterminate.add(email)
+                time.sleep(1 / self.rate)
+
+    def start(self, seconds: float) -> threading.Thread:
+        thread = threading.Thread(target=self.run, args=(seconds,), daemon=True)
+        thread.start()
+        return thread
+
+
+@dataclass
+class Verdict:
+    scenario: str
+    acked: int
+    refused: int
+    indeterminate: int
+    lost: list[str]
+    unexpected: list[str]
+    recovered: int
+    duplicated: int
+    effect_duplicates: int
+    dead_letters: int
+    pending: int
+    faults: dict[str, int]
+    seconds: float
+    examples: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.lost and not self.unexpected
+
+    def line(self) -> str:
+        return (
+            f"{self.scenario}: acked={self.acked} lost={len(self.lost)} "
+            f"unexpected={len(self.unexpected)} recovered={self.recovered} "
+            f"duplicated={self.duplicated} effect_duplicates={self.effect_duplicates} "
+            f"dead_letters={self.dead_letters} pending={self.pending} faults={self.faults}"
+        )
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{self.scenario}.json").write_text(json.dumps(asdict(self), indent=1))
+
+
+def _complete(email: str, case_id: str, sinks: Sinks) -> bool:
+    subjects = [m.subject for m in sinks.mails_to(email)]
+    return (
+        any("已受理" in s for s in subjects)
+        and any("已派单" in s for s in subjects)
+        and any(h.body.get("case_id") == case_id for h in sinks.hooks)
+    )
+
+
+def stream_totals(redis_url: str) -> tuple[int, int]:
+    """(pending entries over all groups, dead letters over all streams)."""
+    client = redis.Redis.from_url(redis_url)
+    pending = dead = 0
+    for name in ("intake", "mediation", "dispatch", "notify"):
+        stream = f"waystation.{name}"
+        if client.exists(stream):
+            pending += sum(g["pending"] + (g.get("lag") or 0) for g in client.xinfo_groups(stream))
+        if client.exists(f"{stream}.dlq"):
+            dead += client.xlen(f"{stream}.dlq")
+    return pending, dead
+
+
+def judge(
+    scenario: str,
+    load: Workload,
+    system: System,
+    sinks: Sinks,
+    faults: dict[str, int],
+    started: float,
+    settle: float = 120.0,
+) -> Verdict:
+    """Wait (bounded) for every acknowledged ticket to complete, then classify."""
+
+    def done() -> bool:
+        complete = all(_complete(e, c, sinks) for e, c in load.acked.items())
+        return complete and stream_totals(system.redis_url)[0] == 0
+
+    with contextlib.suppress(AssertionError):  # classify what is missing below
+        eventually(done, timeout=settle, interval=0.5)
+    lost = [c for e, c in load.acked.items() if not _complete(e, c, sinks)]
+    attempted = set(load.acked) | load.indeterminate
+    with sinks.lock:
+        mails, hooks = list(sinks.mails), list(sinks.hooks)
+    unexpected = sorted(
+        {to for m in mails for to in m.to if to.startswith("chaos-") and to not in attempted}
+    )
+    recovered = sum(1 for e in load.indeterminate if sinks.mails_to(e))
+    keys = Counter([m.key for m in mails] + [h.key for h in hooks])
+    duplicated = sum(n - 1 for n in keys.values() if n > 1)
+    logical = Counter(
+        [(tuple(m.to), m.subject) for m in {m.key: m for m in mails}.values()]
+        + [
+            (h.path, h.body.get("case_id"), h.body.get("title"))
+            for h in {h.key: h for h in hooks}.values()
+        ]
+    )
+    effect_duplicates = sum(n - 1 for n in logical.values() if n > 1)
+    examples = [repr(k) for k, n in logical.items() if n > 1][:5]
+    pending, dead = stream_totals(system.redis_url)
+    return Verdict(
+        scenario,
+        len(load.acked),
+        load.refused,
+        len(load.indeterminate),
+        lost,
+        unexpected,
+        recovered,
+        duplicated,
+        effect_duplicates,
+        dead,
+        pending,
+        faults,
+        round(time.monotonic() - started, 1),
+        examples,
+    )
+
+
+def as_dict(verdict: Verdict) -> dict[str, Any]:
+    return asdict(verdict)
