@@ -58,6 +58,7 @@ def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> A
     env.filters["local"] = lambda at: at.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
 
     async def view(code: str) -> TrackingView:
+        # Read inside the unit of work: leaving it rolls back and expires the rows.
         async with runtime.uow() as uow:
             own = await repository.case_by_code(uow.session, normalise(code))
             if own is None:
@@ -68,25 +69,25 @@ def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> A
                 entries += await repository.timeline_of(uow.session, case.id)
                 entries.sort(key=lambda e: e.occurred_at)
             files = await attachments.attachments_of(uow.session, [own.id])
-        return TrackingView(
-            tracking_code=own.tracking_code,
-            kind=own.kind,
-            status=case.status,
-            title=own.title,
-            can_answer_fix=case.kind == "hazard" and case.status == "resolved",
-            merged=case.id != own.id,
-            timeline=timeline_items(entries),
-            attachments=[
-                AttachmentPublic(
-                    attachment_id=a.id,
-                    media_type=a.media_type,
-                    size_bytes=a.size_bytes,
-                    sha256=a.sha256,
-                    url=f"/track/{own.tracking_code}/attachments/{a.id}",
-                )
-                for a in files
-            ],
-        )
+            return TrackingView(
+                tracking_code=own.tracking_code,
+                kind=own.kind,
+                status=case.status,
+                title=own.title,
+                can_answer_fix=case.kind == "hazard" and case.status == "resolved",
+                merged=case.id != own.id,
+                timeline=timeline_items(entries),
+                attachments=[
+                    AttachmentPublic(
+                        attachment_id=a.id,
+                        media_type=a.media_type,
+                        size_bytes=a.size_bytes,
+                        sha256=a.sha256,
+                        url=f"/track/{own.tracking_code}/attachments/{a.id}",
+                    )
+                    for a in files
+                ],
+            )
 
     @router.get(
         "/track/{code}",
