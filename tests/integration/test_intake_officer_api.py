@@ -394,3 +394,21 @@ async def test_every_hazard_field_is_bounded_and_named_when_wrong(
     assert field in [e["field"] for e in response.json()["errors"]]
     after = len((await _get(intake, "/api/v1/cases", params={"limit": 200})).json()["items"])
     assert after == before
+
+
+async def test_the_officer_api_is_documented_in_openapi(intake: Intake):
+    spec = (await _get(intake, "/openapi.json")).json()
+    for path in (
+        "/api/v1/disputes",
+        "/api/v1/hazards",
+        "/api/v1/cases",
+        "/api/v1/cases/{case_id}",
+        "/api/v1/cases/{case_id}/correct",
+        "/api/v1/cases/{case_id}/split",
+        "/api/v1/cases/{case_id}/attachments",
+        "/track/{code}",
+        "/open311/v2/requests.{fmt}",
+    ):
+        assert path in spec["paths"], path
+    params = {p["name"] for p in spec["paths"]["/api/v1/cases"]["get"]["parameters"]}
+    assert {"kind", "status", "category", "jurisdiction", "respondent", "filed_from"} <= params
