@@ -19,6 +19,8 @@ app = typer.Typer(
 )
 dlq_app = typer.Typer(help="Dead letters: list, inspect, replay.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
+apikey_app = typer.Typer(help="Open311 API keys (stored hashed in intake).", no_args_is_help=True)
+app.add_typer(apikey_app, name="apikey")
 console = Console()
 ServiceName = Annotated[str, typer.Argument(help="intake | mediation | dispatch | notify")]
 
@@ -166,6 +168,35 @@ def docs(out: Path = Path("docs/asyncapi")) -> None:
 
     for path in write_all(out):
         console.print(f"wrote {path}")
+
+
+@apikey_app.command("create")
+def apikey_create(
+    name: Annotated[str, typer.Option(help="who the key is for, e.g. the rider app")],
+    department_id: Annotated[
+        str | None, typer.Option(help="bind to a department (for servicerequestupdates)")
+    ] = None,
+) -> None:
+    """Create an Open311 API key and print it once (only its hash is kept)."""
+    from waystation.apikeys import create
+
+    print(asyncio.run(create(name, department_id)))
+
+
+@apikey_app.command("list")
+def apikey_list() -> None:
+    """List API keys (names and departments, never the keys)."""
+    from waystation.apikeys import table
+
+    console.print(asyncio.run(table()))
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(name: Annotated[str, typer.Option()]) -> None:
+    """Revoke every live key with this name."""
+    from waystation.apikeys import revoke
+
+    console.print(f"revoked {asyncio.run(revoke(name))} key(s)")
 
 
 if __name__ == "__main__":

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import ServiceSettings
+from shared.settings import ServiceSettings, data_dir
 
 
 class IntakeSettings(ServiceSettings):
@@ -15,3 +16,13 @@ class IntakeSettings(ServiceSettings):
     service_name: str = "intake"
     http_port: int = 8001
     jurisdictions_file: Path | None = None
+    duplicate_radius_m: float = Field(default=250.0, ge=0, le=5000)
+    duplicate_window_hours: float = Field(default=14 * 24, ge=0, le=24 * 365)
+    attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=200 * 1024 * 1024)
+    attachments_dir: Path | None = None
+    open311_jurisdiction_id: str = "qingpu"
+    open311_contact: str = "青浦区城市驿站服务中心 Waystation service desk"
+    open311_key_service: str = "Ask the service desk for an API key (waystation apikey create)."
+
+    def attachments_path(self) -> Path:
+        return self.attachments_dir or data_dir() / "attachments"

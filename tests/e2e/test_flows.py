@@ -380,3 +380,56 @@ def test_every_service_answers_health_and_readiness(system: System):
         assert _get(f"{system.url(name)}/healthz") == {"status": "ok"}
         ready = _get(f"{system.url(name)}/readyz")
         assert ready["checks"] == {"database": True, "redis": True}
+
+
+def test_a_rider_app_files_over_open311_and_reads_the_closed_ticket_back(system: System):
+    """J1 through an Open311 client: key from the CLI, token → id, dispatch closes the loop."""
+    import subprocess
+    import sys
+
+    created = subprocess.run(
+        [sys.executable, "-m", "waystation.cli", "apikey", "create", "--name", "rider-app"],
+        env=system.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    api_key = created.stdout.strip().splitlines()[-1]
+    base = f"{system.url('intake')}/open311/v2"
+    form = {
+        "api_key": api_key,
+        "service_code": "manhole_cover",
+        "lat": "31.1601",
+        "long": "121.2003",
+        "description": "赵巷镇人行道窨井盖缺失",
+        "first_name": "吴",
+        "attribute[severity]": "danger",
+    }
+    posted = _post(f"{base}/requests.json", data=form)
+    assert posted.status_code == 201, posted.text
+    token = posted.json()[0]["token"]
+    request_id = _get(f"{base}/tokens/{token}.json")[0]["service_request_id"]
+
+    hazard_url = f"{system.url('dispatch')}/api/v1/hazards/{request_id}"
+    eventually(_state_is(hazard_url, "state", "dispatched"))
+    dept = {"X-Actor-Role": "department", "X-Actor-Id": "zhaoxiang-road"}
+    assert _post(f"{hazard_url}/acknowledge", headers=dept).status_code == 200
+    assert (
+        _post(f"{hazard_url}/resolve", headers=dept, json={"note": "已补装新井盖"}).status_code
+        == 200
+    )
+    code = _get(f"{system.url('intake')}/api/v1/cases/{request_id}")["tracking_code"]
+    eventually(_state_is(f"{system.url('intake')}/track/{code}", "status", "resolved"))
+    assert (
+        _post(f"{system.url('intake')}/track/{code}/answer", json={"fixed": True}).status_code
+        == 200
+    )
+
+    def closed() -> dict[str, Any] | None:
+        [request] = _get(f"{base}/requests/{request_id}.json")
+        return request if request["status"] == "closed" else None
+
+    request = eventually(closed)
+    assert request["status_notes"] == "已补装新井盖"
+    assert request["agency_responsible"] == "赵巷镇道路养护所"
+    assert request["expected_datetime"].endswith("+08:00")

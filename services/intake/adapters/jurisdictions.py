@@ -45,5 +45,18 @@ class JurisdictionMap:
             return self._items[int(index)][0]
         return None
 
+    def locate_address(self, address: str) -> tuple[Jurisdiction, float, float] | None:
+        """The town/street named in a free-text address, with a point inside it (lat, lng).
+
+        A stand-in for a geocoder: Open311 lets a client send only `address_string`; the
+        point is the polygon's representative point, so distance checks are coarse for it.
+        """
+        named = [(j, g) for j, g in self._items if j.name_zh and j.name_zh in address]
+        if not named:
+            return None
+        place, geom = max(named, key=lambda item: len(item[0].name_zh))
+        point = geom.representative_point()
+        return place, float(point.y), float(point.x)
+
     def all(self) -> list[Jurisdiction]:
         return [j for j, _ in self._items]

@@ -38,6 +38,14 @@ class Case(IntakeModel, table=True):
     address: str = Field(default="", max_length=300)
     details: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     agency_responsible: str | None = Field(default=None, max_length=100)
+    # Open311 reads come from these projected fields (dispatch's latest word on the hazard).
+    department_id: str | None = Field(default=None, max_length=64)
+    status_notes: str = Field(default="", max_length=2000)
+    expected_at: datetime | None = None
+    # Set when this hazard was merged into an open one (the reporter follows the original).
+    duplicate_of: uuid.UUID | None = Field(default=None, index=True)
+    open311_token: str | None = Field(default=None, max_length=40, unique=True, index=True)
+    media_url: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=_now, index=True)
     updated_at: datetime = Field(default_factory=_now)
 
@@ -69,6 +77,68 @@ class TimelineEntry(IntakeModel, table=True):
     text_zh: str = Field(max_length=500)
     text_en: str = Field(max_length=500)
     state: str | None = Field(default=None, max_length=40)
+
+
+class ApiKey(IntakeModel, table=True):
+    """An Open311 client's or a department system's key; only its SHA-256 is kept."""
+
+    __tablename__ = "api_key"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    name: str = Field(max_length=100)
+    key_hash: str = Field(max_length=64, unique=True)
+    department_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=_now)
+    revoked_at: datetime | None = None
+
+
+class IdempotencyRecord(IntakeModel, table=True):
+    """The first response to a POST with an Idempotency-Key, stored with the change it made."""
+
+    __tablename__ = "idempotency_record"
+
+    key: str = Field(max_length=200, primary_key=True)
+    route: str = Field(max_length=200, primary_key=True)
+    fingerprint: str = Field(max_length=64)
+    status_code: int
+    media_type: str = Field(max_length=100)
+    body: bytes = Field(sa_type=sa.LargeBinary)
+    created_at: datetime = Field(default_factory=_now)
+
+
+class Attachment(IntakeModel, table=True):
+    """A photo or document of a case; the bytes live on disk under their SHA-256."""
+
+    __table_args__ = (sa.UniqueConstraint("case_id", "sha256", name="uq_attachment_case_hash"),)
+
+    id: str = Field(max_length=32, primary_key=True)
+    case_id: uuid.UUID = Field(index=True)
+    sha256: str = Field(max_length=64, index=True)
+    media_type: str = Field(max_length=100)
+    size_bytes: int
+    filename: str = Field(default="", max_length=200)
+    uploaded_by: str = Field(max_length=40)
+    created_at: datetime = Field(default_factory=_now)
+
+
+class DepartmentUpdate(IntakeModel, table=True):
+    """An Open311 service request update posted by a department's own system."""
+
+    __tablename__ = "department_update"
+    __table_args__ = (
+        sa.UniqueConstraint("department_id", "update_id", name="uq_department_update"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    department_id: str = Field(max_length=64)
+    update_id: str = Field(max_length=100)
+    case_id: uuid.UUID = Field(index=True)
+    status: str = Field(max_length=40)
+    action: str = Field(max_length=20)
+    description: str = Field(max_length=2000)
+    updated_datetime: datetime
+    event_id: uuid.UUID
+    received_at: datetime = Field(default_factory=_now)
 
 
 metadata = IntakeModel.metadata

@@ -96,3 +96,8 @@ def urgency_of(cat: HazardCategory, description: str) -> Urgency:
     if any(word in description.lower() for word in _URGENT_WORDS):
         return _ORDER[min(_ORDER.index(cat.urgency) + 1, len(_ORDER) - 1)]
     return cat.urgency
+
+
+def at_least(urgency: Urgency, floor: Urgency) -> Urgency:
+    """The higher of two urgencies."""
+    return _ORDER[max(_ORDER.index(urgency), _ORDER.index(floor))]

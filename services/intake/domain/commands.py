@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from services.intake.domain.catalogue import DISPUTE_TYPES
 
 _PHONE = r"^\+?[0-9][0-9 -]{5,19}$"
+_HTML = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
+_URL = r"^https?://[^\s<>\"]{1,490}$"
 
 
 class Command(BaseModel):
@@ -75,3 +86,75 @@ class FileHazard(Command):
 class AnswerFix(Command):
     fixed: bool = Field(description="修好了吗？ Is it fixed?")
     note: str = Field(default="", max_length=1000)
+
+
+class CorrectCase(Command):
+    """An officer corrects a ticket's category and/or location; the ticket is re-triaged."""
+
+    category: str | None = Field(default=None, min_length=1, max_length=40)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    address: str | None = Field(default=None, max_length=300)
+    reason: str = Field(min_length=1, max_length=500, description="更正原因 Why")
+
+    @model_validator(mode="after")
+    def _something_to_correct(self) -> CorrectCase:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("latitude and longitude go together")
+        if self.category is None and self.latitude is None:
+            raise ValueError("give a category or a location to correct")
+        return self
+
+
+class SplitCase(Command):
+    reason: str = Field(min_length=1, max_length=500, description="拆分原因 Why")
+
+
+class Open311Request(BaseModel):
+    """POST requests.{fmt}: the fields of GeoReport v2 (unknown ones are ignored, as the spec
+    lets clients send extras)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    service_code: str = Field(min_length=1, max_length=40)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    long: float | None = Field(default=None, ge=-180, le=180)
+    address_string: str = Field(default="", max_length=300)
+    address_id: str = Field(default="", max_length=100)
+    email: EmailStr | None = None
+    first_name: str = Field(default="", max_length=50)
+    last_name: str = Field(default="", max_length=50)
+    phone: str | None = Field(default=None, pattern=_PHONE)
+    description: str = Field(default="", max_length=4000)
+    media_url: str | None = Field(default=None, pattern=_URL)
+    device_id: str = Field(default="", max_length=100)
+    account_id: str = Field(default="", max_length=100)
+    jurisdiction_id: str = Field(default="", max_length=40)
+
+    @field_validator("description")
+    @classmethod
+    def _no_html(cls, value: str) -> str:
+        if _HTML.search(value):
+            raise ValueError("HTML is not allowed")
+        return value
+
+    @model_validator(mode="after")
+    def _a_location(self) -> Open311Request:
+        if (self.lat is None) != (self.long is None):
+            raise ValueError("lat and long go together")
+        if self.lat is None and not self.address_string and not self.address_id:
+            raise ValueError("a location is required: lat and long, or address_string")
+        return self
+
+
+class DepartmentUpdateIn(BaseModel):
+    """POST servicerequestupdates.{fmt} from a department's own system (FixMyStreet extension)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    service_request_id: str = Field(min_length=1, max_length=64)
+    update_id: str = Field(min_length=1, max_length=100)
+    status: str = Field(min_length=1, max_length=40)
+    updated_datetime: AwareDatetime
+    description: str = Field(min_length=1, max_length=2000)
+    media_url: str | None = Field(default=None, pattern=_URL)

@@ -4,33 +4,153 @@ from __future__ import annotations
 
 from typing import Any
 
-# event_type -> (zh-CN, en); {placeholders} come from the payload
+# event_type -> (zh-CN, en); {placeholders} come from the payload (and the derived words below)
 _TEXT: dict[str, tuple[str, str]] = {
+    # intake
     "case.filed": ("已登记受理，查询码 {tracking_code}", "Filed; tracking code {tracking_code}"),
+    "case.filed#duplicate": (
+        "已登记受理，查询码 {tracking_code}；附近已有同类工单在处理，本报告已并入跟进",
+        "Filed; tracking code {tracking_code}. An open report of the same problem nearby is"
+        " being handled; this report now follows it",
+    ),
+    "case.corrected": (
+        "工作人员更正了工单信息（类别 {category}，属地 {jurisdiction}），已重新分拣",
+        "An officer corrected the ticket (category {category}, area {jurisdiction});"
+        " it was triaged again",
+    ),
+    "case.merged": (
+        "约 {distance_m} 米外的重复报告已并入本工单，其报告人将一同收到进展",
+        "A duplicate report {distance_m} m away was merged in;"
+        " its reporter now follows this ticket",
+    ),
+    "case.unmerged": (
+        "工作人员撤销了错误的合并，本工单将单独处理",
+        "An officer undid a wrong merge; this ticket is handled on its own",
+    ),
+    "case.attachment_added": (
+        "已上传附件（{media_type}）",
+        "An attachment was added ({media_type})",
+    ),
+    "department.update_posted": (
+        "责任部门业务系统发来进展：{note}",
+        "The department's system posted an update: {note}",
+    ),
     "reporter.confirmed_fixed": ("报告人确认已修好", "The reporter confirmed it is fixed"),
     "reporter.reported_not_fixed": ("报告人反馈尚未修好", "The reporter said it is not fixed"),
+    # mediation
     "dispute.registered": (
         "调解委员会已登记该纠纷",
         "The mediation committee registered the dispute",
+    ),
+    "dispute.accepted": ("调解委员会已受理该纠纷", "The committee accepted the dispute"),
+    "dispute.rejected": (
+        "调解委员会不予受理：{reason}",
+        "The committee did not accept it: {reason}",
+    ),
+    "dispute.respondent_declined": (
+        "被申请人拒绝调解，可依法申请劳动仲裁",
+        "The respondent refused mediation; arbitration remains open",
     ),
     "mediator.assigned": (
         "已指派调解员 {mediator_name}（{duty_body}）",
         "Mediator {mediator_name} ({duty_body}) assigned",
     ),
+    "mediator.reassigned": (
+        "调解员已更换为 {mediator_name}（{duty_body}）",
+        "The mediator is now {mediator_name} ({duty_body})",
+    ),
+    "session.scheduled": (
+        "已安排调解会议：{starts_at} {place}",
+        "A mediation session was scheduled: {starts_at} {place}",
+    ),
+    "session.held": ("调解会议已召开", "A mediation session was held"),
+    "dispute.waiting_party": (
+        "等待{waiting_on_zh}答复或补充材料",
+        "Waiting for the {waiting_on} to answer or send documents",
+    ),
+    "mediation.extended": (
+        "经双方同意，调解期限延长至 {new_limit_on}",
+        "With both parties' consent the mediation limit was extended to {new_limit_on}",
+    ),
+    "mediation.failed": (
+        "调解未达成协议，可申请劳动仲裁",
+        "Mediation ended without agreement; you may apply for arbitration",
+    ),
+    "mediation.expired": (
+        "调解期限届满未达成协议，可申请劳动仲裁",
+        "The mediation limit passed without agreement; you may apply for arbitration",
+    ),
+    "dispute.withdrawn": ("申请人已撤回调解申请", "The applicant withdrew the application"),
     "agreement.signed": (
         "调解协议已签署生效，履行期限 {performance_deadline}",
         "Mediation agreement signed; perform by {performance_deadline}",
     ),
     "performance.performed": ("协议已履行", "The agreement was performed"),
+    "performance.not_performed": (
+        "协议未按期履行，可申请仲裁",
+        "The agreement was not performed; arbitration is open",
+    ),
+    "dispute.referred_to_arbitration": (
+        "已转入劳动仲裁途径",
+        "Referred to labour arbitration",
+    ),
+    "deadline.warning": (
+        "期限提醒：{clock_zh}将于 {due_on} 到期（剩余 {days_left} 天）",
+        "Reminder: the {clock_en} runs out on {due_on} ({days_left} days left)",
+    ),
+    "deadline.expired": (
+        "期限已届满：{clock_zh}（{due_on}）",
+        "Time is up: the {clock_en} ({due_on})",
+    ),
+    "pattern.alert": (
+        "规律预警：{company} 在 {window_days} 天内有 {count} 件同类纠纷",
+        "Pattern alert: {company} has {count} similar disputes within {window_days} days",
+    ),
+    "dispute.group_linked": ("已并入群体纠纷统一调解", "Joined a group dispute"),
     "dispute.closed": ("纠纷已结案", "The dispute was closed"),
+    # dispatch
     "hazard.dispatched": ("已派单至 {department_name}", "Dispatched to {department_name}"),
     "hazard.acknowledged": ("责任部门已接单", "The department acknowledged it"),
+    "hazard.progress_noted": ("处置进展：{note}", "Progress: {note}"),
+    "hazard.declined": (
+        "责任部门反馈不属其职责（{reason}），正在重新派单",
+        "The department said it is not theirs ({reason}); it is being re-routed",
+    ),
+    "hazard.target_warning": (
+        "处置时限即将到期（{due_at}）",
+        "The service target is about to pass ({due_at})",
+    ),
+    "hazard.escalated": (
+        "已超过处置时限，升级督办（第 {level} 级）",
+        "The service target passed; escalated (level {level})",
+    ),
     "hazard.resolved": ("责任部门已处置：{note}", "The department resolved it: {note}"),
     "hazard.confirmed_fixed": ("已确认修复", "Fix confirmed"),
+    "hazard.reopened": ("工单已重新打开：{note}", "The ticket was reopened: {note}"),
+    "hazard.marked_duplicate": (
+        "与附近已有工单重复，随原工单一并处理",
+        "A duplicate of a nearby open ticket; handled with it",
+    ),
+    "hazard.cancelled": ("工单已撤销：{reason}", "The ticket was cancelled: {reason}"),
     "hazard.closed": ("工单已办结", "The ticket was closed"),
+    "points.credited": (
+        "报告人获得贡献积分 {points} 分（累计 {balance} 分）",
+        "The reporter earned {points} contribution points ({balance} in all)",
+    ),
+    # notify
     "notification.delivered": ("已通知相关方（{channel}）", "Party notified ({channel})"),
     "notification.failed": ("通知发送失败（{channel}）", "Notification failed ({channel})"),
 }
+
+_CLOCKS: dict[str, tuple[str, str]] = {
+    "mediation_limit": ("调解期限", "mediation limit"),
+    "judicial_confirmation": ("司法确认申请期限", "judicial confirmation window"),
+    "arbitration_review": ("仲裁审查期限", "arbitration review window"),
+    "performance": ("协议履行期限", "performance deadline"),
+    "arbitration_limitation": ("仲裁时效", "arbitration limitation period"),
+    "acceptance_target": ("受理时限", "acceptance target"),
+}
+_PARTIES = {"complainant": "申请人", "respondent": "被申请人"}
 
 
 class _Blank(dict[str, Any]):
@@ -38,11 +158,22 @@ class _Blank(dict[str, Any]):
         return ""
 
 
+def known_types() -> frozenset[str]:
+    return frozenset(k.split("#")[0] for k in _TEXT)
+
+
 def describe(event_type: str, payload: dict[str, Any]) -> tuple[str, str]:
     """Plain-words (zh, en) for a timeline entry; unknown events fall back to their type."""
-    zh, en = _TEXT.get(event_type, (event_type, event_type))
+    key = event_type
+    if event_type == "case.filed" and payload.get("duplicate_of"):
+        key = "case.filed#duplicate"
+    zh, en = _TEXT.get(key, (event_type, event_type))
     values = _Blank(payload)
-    return zh.format_map(values), en.format_map(values)
+    clock = _CLOCKS.get(str(payload.get("clock", "")))
+    if clock:
+        values["clock_zh"], values["clock_en"] = clock
+    values["waiting_on_zh"] = _PARTIES.get(str(payload.get("waiting_on", "")), "当事人")
+    return zh.format_map(values).rstrip("： "), en.format_map(values).rstrip(": ")
 
 
 def is_newer(current_at: Any, candidate_at: Any) -> bool:

@@ -1,4 +1,4 @@
-"""Intake's officer and tracking API: decode, call a use case, shape the answer."""
+"""Intake's officer API: decode, call a use case, shape the answer."""
 
 from __future__ import annotations
 
@@ -7,40 +7,42 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, Response
+from pydantic import AwareDatetime
 from sqlmodel import col, or_, select
 
 from services.intake.adapters import repository
-from services.intake.adapters.jurisdictions import JurisdictionMap
 from services.intake.adapters.tables import Case, Party, TimelineEntry
-from services.intake.domain.commands import AnswerFix, FileDispute, FileHazard
-from services.intake.domain.errors import Conflict, NotFound, OutsideServiceArea, UnknownCategory
+from services.intake.domain.commands import CorrectCase, FileDispute, FileHazard, SplitCase
+from services.intake.domain.errors import Forbidden, IntakeError, NotFound
 from services.intake.domain.privacy import mask_phone
-from services.intake.domain.tracking import normalise
+from services.intake.entrypoints.idempotent import run_once
+from services.intake.entrypoints.problems import as_response
 from services.intake.entrypoints.schemas import (
+    AttachmentPublic,
     CasePage,
     CasePublic,
     CaseSummary,
     Filed,
     PartyPublic,
     TimelineItem,
-    TrackingView,
 )
-from services.intake.service_layer import filing, tracking
+from services.intake.entrypoints.uploads import Uploads
+from services.intake.service_layer import attachments, corrections, filing, idempotency
+from services.intake.service_layer.triage import Triage
+from shared.actors import actor_from_headers
 from shared.contracts.envelope import Actor
+from shared.messaging.uow import UnitOfWork
 from shared.runtime import ServiceRuntime
 
-OFFICER = Actor(role="intake_officer", id="officer")
+OFFICERS = frozenset({"intake_officer", "admin"})
+READERS = frozenset({"intake_officer", "admin", "committee"})
+ActorDep = Annotated[Actor, Depends(actor_from_headers)]
 
 
-def _field_error(status: int, field: str, message: str) -> JSONResponse:
-    return JSONResponse(
-        {"detail": message, "errors": [{"field": field, "message": message}]}, status_code=status
-    )
-
-
-def _timeline(entries: list[TimelineEntry]) -> list[TimelineItem]:
+def timeline_items(entries: list[TimelineEntry]) -> list[TimelineItem]:
     return [TimelineItem.model_validate(e, from_attributes=True) for e in entries]
 
 
@@ -51,6 +53,7 @@ def _filed(case: Case) -> Filed:
         status=case.status,
         kind=case.kind,
         jurisdiction=case.jurisdiction,
+        duplicate_of=case.duplicate_of,
     )
 
 
@@ -76,40 +79,73 @@ def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         raise HTTPException(400, "cursor: not a cursor this API gave out") from exc
 
 
-def build_router(runtime: ServiceRuntime, jurisdictions: JurisdictionMap) -> APIRouter:
-    router = APIRouter()
+def _json(model: object, status: int = 200) -> JSONResponse:
+    return JSONResponse(jsonable_encoder(model), status_code=status)
 
-    @router.post("/api/v1/disputes", status_code=201, response_model=Filed, tags=["officer"])
-    async def post_dispute(cmd: FileDispute) -> Filed:
-        """File a labour dispute (also an oral application taken at the desk)."""
-        async with runtime.uow() as uow:
-            case = await filing.file_dispute(cmd, uow, OFFICER)
-        return _filed(case)
+
+def _officer(actor: Actor) -> None:
+    if actor.role not in OFFICERS:
+        raise Forbidden(f"a {actor.role} may not change a case")
+
+
+def may_read(actor: Actor, case: Case) -> bool:
+    """Officers and the committee read every case; a department only hazards sent to it."""
+    if actor.role in READERS:
+        return True
+    return actor.role == "department" and case.department_id == actor.id
+
+
+def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> APIRouter:
+    router = APIRouter(tags=["officer"])
+
+    async def once(request: Request, body: object, action: object) -> Response:
+        try:
+            return await run_once(runtime, request, idempotency.fingerprint(body), action)  # type: ignore[arg-type]
+        except IntakeError as exc:
+            return as_response(exc)
+
+    @router.post(
+        "/api/v1/disputes",
+        status_code=201,
+        response_model=Filed,
+        responses={409: {"description": "Idempotency-Key reused with another body"}},
+    )
+    async def post_dispute(cmd: FileDispute, request: Request, actor: ActorDep) -> Response:
+        """File a labour dispute (also an oral application, stamped with the server's time)."""
+
+        async def action(uow: UnitOfWork) -> Response:
+            _officer(actor)
+            return _json(_filed(await filing.file_dispute(cmd, uow, actor, triage)), 201)
+
+        return await once(request, cmd.model_dump(mode="json"), action)
 
     @router.post(
         "/api/v1/hazards",
         status_code=201,
         response_model=Filed,
-        tags=["officer"],
-        responses={400: {"description": "Outside the service area"}},
+        responses={400: {"description": "Outside the service area"}, 409: {"description": "Key"}},
     )
-    async def post_hazard(cmd: FileHazard) -> Filed | JSONResponse:
-        """File a hazard report: triaged to a category, a jurisdiction and an urgency."""
-        try:
-            async with runtime.uow() as uow:
-                case = await filing.file_hazard(cmd, uow, OFFICER, jurisdictions, "officer")
-        except UnknownCategory:
-            return _field_error(422, "category", f"unknown hazard category {cmd.category!r}")
-        except OutsideServiceArea:
-            return _field_error(400, "latitude", "the location is outside the service area")
-        return _filed(case)
+    async def post_hazard(cmd: FileHazard, request: Request, actor: ActorDep) -> Response:
+        """File a hazard: triaged (category, jurisdiction, urgency), merged if a duplicate."""
 
-    @router.get("/api/v1/cases", response_model=CasePage, tags=["officer"])
+        async def action(uow: UnitOfWork) -> Response:
+            _officer(actor)
+            case = await filing.file_hazard(cmd, uow, actor, triage, "officer")
+            return _json(_filed(case), 201)
+
+        return await once(request, cmd.model_dump(mode="json"), action)
+
+    @router.get("/api/v1/cases", response_model=CasePage)
     async def list_cases(
         kind: Literal["dispute", "hazard"] | None = None,
         status: Annotated[str | None, Query(max_length=40)] = None,
         category: Annotated[str | None, Query(max_length=40)] = None,
         jurisdiction: Annotated[str | None, Query(max_length=40)] = None,
+        respondent: Annotated[
+            str | None, Query(min_length=1, max_length=100, description="name or org code")
+        ] = None,
+        filed_from: AwareDatetime | None = None,
+        filed_to: AwareDatetime | None = None,
         cursor: Annotated[str | None, Query(max_length=200)] = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
     ) -> CasePage:
@@ -123,6 +159,16 @@ def build_router(runtime: ServiceRuntime, jurisdictions: JurisdictionMap) -> API
         ):
             if value is not None:
                 stmt = stmt.where(column == value)
+        if filed_from is not None:
+            stmt = stmt.where(col(Case.created_at) >= filed_from)
+        if filed_to is not None:
+            stmt = stmt.where(col(Case.created_at) < filed_to)
+        if respondent is not None:
+            named = select(Party.case_id).where(
+                Party.role == "respondent",
+                or_(col(Party.name).contains(respondent), Party.org_code == respondent),
+            )
+            stmt = stmt.where(col(Case.id).in_(named))
         if cursor:
             at, last_id = _decode_cursor(cursor)
             stmt = stmt.where(
@@ -143,64 +189,130 @@ def build_router(runtime: ServiceRuntime, jurisdictions: JurisdictionMap) -> API
             next_cursor=_encode_cursor(page[-1]) if len(rows) > limit else None,
         )
 
-    @router.get(
-        "/api/v1/cases/{case_id}",
-        response_model=CasePublic,
-        tags=["officer"],
-        responses={404: {"description": "No such case"}},
-    )
-    async def get_case(case_id: uuid.UUID) -> CasePublic:
-        """One case with its parties (phones masked) and its whole timeline."""
+    async def _case_public(case_id: uuid.UUID) -> CasePublic:
         async with runtime.sessions() as session:
             case = await repository.get_case(session, case_id)
             if case is None:
                 raise HTTPException(404, "no such case")
             parties = await repository.parties_of(session, case_id)
             timeline = await repository.timeline_of(session, case_id)
+            files = await attachments.attachments_of(session, [case_id])
         return CasePublic(
             case_id=case.id,
-            **case.model_dump(exclude={"id", "details", "status_at", "channel", "address"}),
+            **case.model_dump(exclude={"id", "status_at", "channel", "open311_token"}),
             parties=[_party(p) for p in parties],
-            timeline=_timeline(timeline),
+            timeline=timeline_items(timeline),
+            attachments=[
+                AttachmentPublic(
+                    attachment_id=a.id,
+                    media_type=a.media_type,
+                    size_bytes=a.size_bytes,
+                    sha256=a.sha256,
+                    url=f"/api/v1/cases/{case.id}/attachments/{a.id}",
+                )
+                for a in files
+            ],
         )
 
     @router.get(
-        "/track/{code}",
-        response_model=TrackingView,
-        tags=["tracking"],
-        responses={404: {"description": "No such tracking code"}},
+        "/api/v1/cases/{case_id}",
+        response_model=CasePublic,
+        responses={404: {"description": "No such case"}},
     )
-    async def track(code: str) -> TrackingView:
-        """Where is my ticket? Status and timeline in plain words, no account needed."""
-        async with runtime.sessions() as session:
-            case = await repository.case_by_code(session, normalise(code))
-            if case is None:
-                raise HTTPException(404, "no ticket with this tracking code")
-            timeline = await repository.timeline_of(session, case.id)
-        return TrackingView(
-            tracking_code=case.tracking_code,
-            kind=case.kind,
-            status=case.status,
-            title=case.title,
-            can_answer_fix=case.kind == "hazard" and case.status == "resolved",
-            timeline=_timeline(timeline),
-        )
+    async def get_case(case_id: uuid.UUID) -> CasePublic:
+        """One case with its parties (phones masked), attachments and whole timeline."""
+        return await _case_public(case_id)
 
     @router.post(
-        "/track/{code}/answer",
-        response_model=TrackingView,
-        tags=["tracking"],
-        responses={404: {"description": "No such code"}, 409: {"description": "Not resolved"}},
+        "/api/v1/cases/{case_id}/correct",
+        response_model=CasePublic,
+        responses={403: {"description": "Not an officer"}, 409: {"description": "Finished"}},
     )
-    async def answer(code: str, cmd: AnswerFix) -> TrackingView:
-        """The reporter answers "is it fixed?" (修好了吗？) for a resolved hazard."""
+    async def correct(
+        case_id: uuid.UUID, cmd: CorrectCase, request: Request, actor: ActorDep
+    ) -> Response:
+        """Correct the category or location: re-triaged, re-routed, on the timeline."""
+
+        async def action(uow: UnitOfWork) -> Response:
+            _officer(actor)
+            await corrections.correct_case(case_id, cmd, uow, actor, triage)
+            return Response(status_code=200)
+
+        done = await once(request, cmd.model_dump(mode="json") | {"case": str(case_id)}, action)
+        return done if done.status_code != 200 else _json(await _case_public(case_id))
+
+    @router.post(
+        "/api/v1/cases/{case_id}/split",
+        response_model=CasePublic,
+        responses={409: {"description": "Not merged"}},
+    )
+    async def split(
+        case_id: uuid.UUID, cmd: SplitCase, request: Request, actor: ActorDep
+    ) -> Response:
+        """Undo a wrong duplicate merge: the case is handled on its own again."""
+
+        async def action(uow: UnitOfWork) -> Response:
+            _officer(actor)
+            await corrections.split_case(case_id, cmd, uow, actor, triage)
+            return Response(status_code=200)
+
+        done = await once(request, cmd.model_dump(mode="json") | {"case": str(case_id)}, action)
+        return done if done.status_code != 200 else _json(await _case_public(case_id))
+
+    @router.post(
+        "/api/v1/cases/{case_id}/attachments",
+        status_code=201,
+        response_model=AttachmentPublic,
+        responses={413: {"description": "Too large"}, 415: {"description": "Not an allowed type"}},
+    )
+    async def upload(
+        case_id: uuid.UUID,
+        request: Request,
+        actor: ActorDep,
+        file: Annotated[UploadFile, File(description="JPEG, PNG, WebP or PDF")],
+    ) -> Response:
+        """Attach a photo or document to a case (stored once per content hash)."""
         try:
-            async with runtime.uow() as uow:
-                await tracking.answer_fix(code, cmd, uow)
-        except NotFound as exc:
-            raise HTTPException(404, "no ticket with this tracking code") from exc
-        except Conflict as exc:
-            raise HTTPException(409, str(exc)) from exc
-        return await track(code)
+            got = await uploads.read(file)
+        except IntakeError as exc:
+            return as_response(exc)
+        assert got is not None
+
+        async def action(uow: UnitOfWork) -> Response:
+            case = await attachments.case_for_upload(uow, case_id)
+            if not may_read(actor, case):
+                raise Forbidden("you may not add to this case")
+            row = await uploads.attach(case, got, uow, actor)
+            url = f"/api/v1/cases/{case_id}/attachments/{row.id}"
+            return _json(
+                AttachmentPublic(
+                    attachment_id=row.id,
+                    media_type=row.media_type,
+                    size_bytes=row.size_bytes,
+                    sha256=row.sha256,
+                    url=url,
+                ),
+                201,
+            )
+
+        return await once(request, {"case": str(case_id), "sha256": got.sha256}, action)
+
+    @router.get(
+        "/api/v1/cases/{case_id}/attachments/{attachment_id}",
+        responses={403: {"description": "Not allowed"}, 404: {"description": "No such file"}},
+    )
+    async def download(case_id: uuid.UUID, attachment_id: str, actor: ActorDep) -> Response:
+        """The file, for officers and the department the hazard is dispatched to."""
+        async with runtime.sessions() as session:
+            case = await repository.get_case(session, case_id)
+            try:
+                if case is None:
+                    raise NotFound(str(case_id))
+                row = await attachments.attachment_of_case(session, case_id, attachment_id[:32])
+                if not may_read(actor, case):
+                    raise Forbidden("you may not see this case's files")
+            except IntakeError as exc:
+                return as_response(exc)
+        return uploads.serve(row)
 
     return router

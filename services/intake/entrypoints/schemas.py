@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -14,6 +15,7 @@ class Filed(BaseModel):
     status: str
     kind: str
     jurisdiction: str | None = None
+    duplicate_of: uuid.UUID | None = None
 
 
 class TimelineItem(BaseModel):
@@ -34,6 +36,14 @@ class PartyPublic(BaseModel):
     org_code: str | None
 
 
+class AttachmentPublic(BaseModel):
+    attachment_id: str
+    media_type: str
+    size_bytes: int
+    sha256: str
+    url: str
+
+
 class CasePublic(BaseModel):
     case_id: uuid.UUID
     kind: str
@@ -46,11 +56,18 @@ class CasePublic(BaseModel):
     urgency: str
     latitude: float | None
     longitude: float | None
+    address: str
     agency_responsible: str | None
+    department_id: str | None
+    status_notes: str
+    expected_at: datetime | None
+    duplicate_of: uuid.UUID | None
+    details: dict[str, Any]
     created_at: datetime
     updated_at: datetime
     parties: list[PartyPublic]
     timeline: list[TimelineItem]
+    attachments: list[AttachmentPublic]
 
 
 class TrackingView(BaseModel):
@@ -59,7 +76,9 @@ class TrackingView(BaseModel):
     status: str
     title: str
     can_answer_fix: bool
+    merged: bool = False
     timeline: list[TimelineItem]
+    attachments: list[AttachmentPublic] = []
 
 
 class CaseSummary(BaseModel):

@@ -1,20 +1,26 @@
-"""Use cases of the front door: file a dispute, file a hazard."""
+"""Use cases of the front door: file a dispute, file a hazard (merging a nearby duplicate).
+
+They stage the change and its events in the unit of work; the caller commits, so that an
+idempotency record can join the same transaction.
+"""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from services.intake.adapters.jurisdictions import JurisdictionMap
+from services.intake.adapters import repository
 from services.intake.adapters.tables import Case, Party
 from services.intake.domain import catalogue
 from services.intake.domain.commands import FileDispute, FileHazard, PersonIn
-from services.intake.domain.errors import OutsideServiceArea, UnknownCategory
+from services.intake.domain.errors import UnknownCategory
 from services.intake.domain.privacy import mask_phone
 from services.intake.domain.tracking import new_tracking_code
 from services.intake.service_layer.projection import apply_event
+from services.intake.service_layer.triage import Triage, find_duplicate
 from shared.contracts.envelope import Actor, new_event
 from shared.contracts.events.common import GeoPoint, PartyRef
-from shared.contracts.events.intake import CaseFiled, DisputeDetails, HazardDetails
+from shared.contracts.events.intake import CaseFiled, CaseMerged, DisputeDetails, HazardDetails
 from shared.messaging.uow import UnitOfWork
 
 PRODUCER = "intake"
@@ -32,9 +38,9 @@ def _party_row(case_id: uuid.UUID, role: str, person: PersonIn) -> Party:
     )
 
 
-def _party_ref(row: Party) -> PartyRef:
+def party_ref(row: Party, role: str | None = None) -> PartyRef:
     return PartyRef(
-        role=row.role,
+        role=role or row.role,
         party_id=row.party_id,
         display_name=row.name,
         email=row.email,
@@ -43,8 +49,23 @@ def _party_ref(row: Party) -> PartyRef:
     )
 
 
-async def file_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor) -> Case:
+async def file_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor, triage: Triage) -> Case:
     """Register a dispute and announce it; an oral application keeps the officer's record."""
+    now = triage.now()
+    details = cmd.model_dump(
+        mode="json",
+        include={
+            "claim",
+            "claim_amount_yuan",
+            "desired_outcome",
+            "platform_worker",
+            "dispute_arose_on",
+            "oral_application",
+        },
+    )
+    if cmd.oral_application:
+        # The server's own time, not the client's, is what the record proves.
+        details["oral_application"]["recorded_at"] = now.isoformat()
     case = Case(
         kind="dispute",
         tracking_code=new_tracking_code(),
@@ -52,17 +73,9 @@ async def file_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor) -> Case:
         title=f"{catalogue.DISPUTE_TYPES[cmd.dispute_type][0]}：{cmd.respondents[0].name}",
         description=cmd.facts,
         category=cmd.dispute_type,
-        details=cmd.model_dump(
-            mode="json",
-            include={
-                "claim",
-                "claim_amount_yuan",
-                "desired_outcome",
-                "platform_worker",
-                "dispute_arose_on",
-                "oral_application",
-            },
-        ),
+        details=details,
+        created_at=now,
+        updated_at=now,
     )
     complainant = _party_row(case.id, "complainant", cmd.complainant)
     respondents = [
@@ -84,7 +97,7 @@ async def file_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor) -> Case:
         channel=case.channel,
         title=case.title,
         description=case.description,
-        parties=[_party_ref(p) for p in (complainant, *respondents)],
+        parties=[party_ref(p) for p in (complainant, *respondents)],
         dispute=DisputeDetails(
             dispute_type=cmd.dispute_type,
             claim=cmd.claim,
@@ -95,21 +108,35 @@ async def file_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor) -> Case:
             dispute_arose_on=cmd.dispute_arose_on,
         ),
     )
-    await _announce(case, payload, uow, actor)
+    _announce(case, payload, uow, actor, triage)
     return case
 
 
 async def file_hazard(
-    cmd: FileHazard, uow: UnitOfWork, actor: Actor, jurisdictions: JurisdictionMap, channel: str
+    cmd: FileHazard,
+    uow: UnitOfWork,
+    actor: Actor,
+    triage: Triage,
+    channel: str,
+    *,
+    attributes: dict[str, Any] | None = None,
+    media_url: str | None = None,
+    open311_token: str | None = None,
 ) -> Case:
-    """Triage (category, jurisdiction, urgency), register and announce a hazard."""
+    """Triage (category, jurisdiction, urgency), register and announce a hazard.
+
+    A report of the same category near an open one is merged: it is registered (with its
+    own tracking code) as a duplicate, and its reporter follows the original.
+    """
     cat = catalogue.category(cmd.category)
     if cat is None:
         raise UnknownCategory(cmd.category)
-    place = jurisdictions.locate(cmd.latitude, cmd.longitude)
-    if place is None:
-        raise OutsideServiceArea(f"({cmd.latitude}, {cmd.longitude})")
+    place = triage.place(cmd.latitude, cmd.longitude)
     urgency = catalogue.urgency_of(cat, cmd.description)
+    if attributes and attributes.get("severity") == "danger":
+        urgency = catalogue.at_least(urgency, "high")
+    match = await find_duplicate(uow.session, triage, cat.code, cmd.latitude, cmd.longitude)
+    now = triage.now()
     case = Case(
         kind="hazard",
         tracking_code=new_tracking_code(),
@@ -122,6 +149,12 @@ async def file_hazard(
         latitude=cmd.latitude,
         longitude=cmd.longitude,
         address=cmd.address,
+        details={"attributes": attributes} if attributes else {},
+        duplicate_of=match.case_id if match else None,
+        open311_token=open311_token,
+        media_url=media_url,
+        created_at=now,
+        updated_at=now,
     )
     reporter = _party_row(case.id, "reporter", cmd.reporter)
     uow.session.add(case)
@@ -133,22 +166,73 @@ async def file_hazard(
         title=case.title,
         description=case.description,
         jurisdiction=place.code,
-        parties=[_party_ref(reporter)],
+        parties=[party_ref(reporter)],
         hazard=HazardDetails(
             category=cat.code,
             location=GeoPoint(lat=cmd.latitude, lng=cmd.longitude),
             address=cmd.address,
             urgency=urgency,
         ),
+        duplicate_of=case.duplicate_of,
     )
-    await _announce(case, payload, uow, actor)
+    _announce(case, payload, uow, actor, triage)
+    if match is not None:
+        case.status = "duplicate"
+        await _merge(case, reporter, match.case_id, match.distance_m, uow, actor, triage)
     return case
 
 
-async def _announce(case: Case, payload: CaseFiled, uow: UnitOfWork, actor: Actor) -> None:
-    event = new_event("case.filed", payload, case_id=case.id, actor=actor, producer=PRODUCER)
+async def _merge(
+    duplicate: Case,
+    reporter: Party,
+    original_id: uuid.UUID,
+    distance_m: float,
+    uow: UnitOfWork,
+    actor: Actor,
+    triage: Triage,
+) -> None:
+    """The duplicate's reporter becomes a follower of the original (told by notify)."""
+    original = await repository.get_case(uow.session, original_id, lock=True)
+    if original is None:  # found a moment ago in the same transaction
+        raise RuntimeError(f"original case {original_id} vanished")
+    follower = Party(
+        case_id=original.id,
+        role="follower",
+        party_id=reporter.party_id,
+        name=reporter.name,
+        phone=reporter.phone,
+        email=reporter.email,
+        locale=reporter.locale,
+    )
+    uow.session.add(follower)
+    event = new_event(
+        "case.merged",
+        CaseMerged(
+            duplicate_case_id=duplicate.id,
+            follower=party_ref(follower),
+            distance_m=distance_m,
+        ),
+        case_id=original.id,
+        actor=actor,
+        producer=PRODUCER,
+        occurred_at=triage.now(),
+    )
+    apply_event(original, event, uow.session)
+    uow.emit(event)
+
+
+def _announce(
+    case: Case, payload: CaseFiled, uow: UnitOfWork, actor: Actor, triage: Triage
+) -> None:
+    event = new_event(
+        "case.filed",
+        payload,
+        case_id=case.id,
+        actor=actor,
+        producer=PRODUCER,
+        occurred_at=triage.now(),
+    )
     case.status = "filed"
     case.status_at = event.occurred_at
     apply_event(case, event, uow.session)
     uow.emit(event)
-    await uow.commit()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.intake.adapters import repository
@@ -32,10 +34,35 @@ def apply_event(case: Case, envelope: Envelope, session: AsyncSession) -> None:
     if isinstance(state, str) and is_newer(case.status_at, envelope.occurred_at):
         case.status = state
         case.status_at = envelope.occurred_at
-    if envelope.event_type == "hazard.dispatched":
-        case.agency_responsible = str(envelope.payload.get("department_name", ""))[:100]
+        _follow_dispatch(case, envelope)
     case.updated_at = max(case.updated_at, envelope.occurred_at)
     session.add(case)
+
+
+# The department's latest word, shown as Open311 status_notes.
+_NOTE_FIELDS = {
+    "hazard.resolved": "note",
+    "hazard.progress_noted": "note",
+    "hazard.reopened": "note",
+    "hazard.declined": "reason",
+    "hazard.cancelled": "reason",
+}
+
+
+def _follow_dispatch(case: Case, envelope: Envelope) -> None:
+    """Keep what Open311 reads (agency, due date, notes) in step with dispatch's newest event."""
+    payload = envelope.payload
+    if envelope.event_type == "hazard.dispatched":
+        case.agency_responsible = str(payload.get("department_name", ""))[:100]
+        case.department_id = str(payload.get("department_id", ""))[:64] or None
+        due = payload.get("resolve_due")
+        case.expected_at = datetime.fromisoformat(due) if isinstance(due, str) else None
+        case.status_notes = ""
+    elif envelope.event_type == "hazard.marked_duplicate":
+        case.status_notes = "重复报告，随原工单处理 Duplicate request."
+    field = _NOTE_FIELDS.get(envelope.event_type)
+    if field and payload.get(field):
+        case.status_notes = str(payload[field])[:2000]
 
 
 async def project(envelope: Envelope, uow: UnitOfWork) -> None:

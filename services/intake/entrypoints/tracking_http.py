@@ -1,0 +1,211 @@
+"""The reporter's view by tracking code: JSON, or a zh-CN/en HTML page with the fix answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from services.intake.adapters import repository
+from services.intake.adapters.tables import Case
+from services.intake.domain.commands import AnswerFix
+from services.intake.domain.errors import IntakeError, NotFound
+from services.intake.domain.tracking import normalise
+from services.intake.entrypoints.http import timeline_items
+from services.intake.entrypoints.idempotent import run_once
+from services.intake.entrypoints.open311_format import LOCAL
+from services.intake.entrypoints.problems import as_response
+from services.intake.entrypoints.schemas import AttachmentPublic, TrackingView
+from services.intake.entrypoints.uploads import Uploads
+from services.intake.service_layer import attachments, idempotency, tracking
+from services.intake.service_layer.triage import Triage
+from shared.contracts.envelope import Actor
+from shared.messaging.uow import UnitOfWork
+from shared.runtime import ServiceRuntime
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+Lang = Literal["zh-CN", "en"]
+
+_STATUS_WORDS: dict[str, tuple[str, str]] = {
+    "filed": ("已受理", "Filed"),
+    "triaged": ("已分拣", "Triaged"),
+    "dispatched": ("已派单", "Sent to the department"),
+    "acknowledged": ("部门已接单", "Acknowledged"),
+    "in_progress": ("处置中", "Being fixed"),
+    "resolved": ("已处置，待您确认", "Fixed — please confirm"),
+    "confirmed_fixed": ("已确认修复", "Fix confirmed"),
+    "reported_not_fixed": ("反馈未修好", "Reported not fixed"),
+    "reopened": ("已重新打开", "Reopened"),
+    "closed": ("已办结", "Closed"),
+    "duplicate": ("已并入附近同类工单", "Merged with a nearby report"),
+    "not_responsible": ("重新派单中", "Being re-routed"),
+    "cancelled": ("已撤销", "Cancelled"),
+}
+
+
+def status_words(status: str, lang: str) -> str:
+    zh, en = _STATUS_WORDS.get(status, (status, status))
+    return en if lang == "en" else zh
+
+
+def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> APIRouter:
+    router = APIRouter(tags=["tracking"])
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+    env.filters["local"] = lambda at: at.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+
+    async def view(code: str) -> TrackingView:
+        # Read inside the unit of work: leaving it rolls back and expires the rows.
+        async with runtime.uow() as uow:
+            own = await repository.case_by_code(uow.session, normalise(code))
+            if own is None:
+                raise HTTPException(404, "no ticket with this tracking code")
+            case = await tracking.followed_case(uow, own)
+            entries = await repository.timeline_of(uow.session, own.id)
+            if case.id != own.id:
+                entries += await repository.timeline_of(uow.session, case.id)
+                entries.sort(key=lambda e: e.occurred_at)
+            files = await attachments.attachments_of(uow.session, [own.id])
+            return TrackingView(
+                tracking_code=own.tracking_code,
+                kind=own.kind,
+                status=case.status,
+                title=own.title,
+                can_answer_fix=case.kind == "hazard" and case.status == "resolved",
+                merged=case.id != own.id,
+                timeline=timeline_items(entries),
+                attachments=[
+                    AttachmentPublic(
+                        attachment_id=a.id,
+                        media_type=a.media_type,
+                        size_bytes=a.size_bytes,
+                        sha256=a.sha256,
+                        url=f"/track/{own.tracking_code}/attachments/{a.id}",
+                    )
+                    for a in files
+                ],
+            )
+
+    @router.get(
+        "/track/{code}",
+        response_model=TrackingView,
+        responses={
+            200: {"content": {"text/html": {}}, "description": "JSON, or HTML for browsers"},
+            404: {"description": "No such tracking code"},
+        },
+    )
+    async def track(
+        code: str,
+        request: Request,
+        lang: Lang = "zh-CN",
+        format: Annotated[Literal["json", "html"] | None, Query()] = None,  # noqa: A002
+    ) -> Response:
+        """Where is my ticket? Status and timeline in plain words, no account needed."""
+        data = await view(code)
+        wants_html = format == "html" or (
+            format is None and "text/html" in request.headers.get("accept", "")
+        )
+        if not wants_html:
+            return JSONResponse(jsonable_encoder(data))
+        page = env.get_template("track.html").render(
+            t=data, lang=lang, status=status_words(data.status, lang)
+        )
+        return HTMLResponse(page)
+
+    @router.post(
+        "/track/{code}/answer",
+        response_model=TrackingView,
+        responses={404: {"description": "No such code"}, 409: {"description": "Not resolved"}},
+    )
+    async def answer(code: str, cmd: AnswerFix, request: Request) -> Response:
+        """The reporter answers "is it fixed?" (修好了吗？) for a resolved hazard."""
+        failed = await _answer(code, cmd, request)
+        if failed is not None:
+            return failed
+        return JSONResponse(jsonable_encoder(await view(code)))
+
+    @router.post("/track/{code}/answer-form", include_in_schema=False)
+    async def answer_form(
+        code: str,
+        request: Request,
+        fixed: Annotated[Literal["yes", "no"], Form()],
+        note: Annotated[str, Form(max_length=1000)] = "",
+        lang: Annotated[Lang, Form()] = "zh-CN",
+    ) -> Response:
+        """The HTML page's form: same use case, then back to the page."""
+        failed = await _answer(code, AnswerFix(fixed=fixed == "yes", note=note), request)
+        if failed is not None:
+            return failed
+        target = f"/track/{normalise(code)}?format=html&lang={lang}"
+        return RedirectResponse(target, status_code=303)
+
+    async def _answer(code: str, cmd: AnswerFix, request: Request) -> Response | None:
+        async def action(uow: UnitOfWork) -> Response:
+            await tracking.answer_fix(code, cmd, uow, triage.clock)
+            return Response(status_code=200)
+
+        digest = idempotency.fingerprint(cmd.model_dump() | {"code": normalise(code)})
+        try:
+            await run_once(runtime, request, digest, action)
+        except IntakeError as exc:
+            if isinstance(exc, NotFound):
+                raise HTTPException(404, "no ticket with this tracking code") from exc
+            return as_response(exc)
+        return None
+
+    @router.post(
+        "/track/{code}/attachments",
+        status_code=201,
+        response_model=AttachmentPublic,
+        responses={413: {"description": "Too large"}, 415: {"description": "Not allowed type"}},
+    )
+    async def upload(code: str, request: Request, file: Annotated[UploadFile, File()]) -> Response:
+        """The reporter adds a photo or document to their own ticket."""
+        try:
+            got = await uploads.read(file)
+        except IntakeError as exc:
+            return as_response(exc)
+        assert got is not None
+
+        async def action(uow: UnitOfWork) -> Response:
+            case = await _own(uow, code)
+            row = await uploads.attach(case, got, uow, Actor(role="reporter", id="tracking"))
+            body = AttachmentPublic(
+                attachment_id=row.id,
+                media_type=row.media_type,
+                size_bytes=row.size_bytes,
+                sha256=row.sha256,
+                url=f"/track/{case.tracking_code}/attachments/{row.id}",
+            )
+            return JSONResponse(jsonable_encoder(body), status_code=201)
+
+        digest = idempotency.fingerprint({"code": normalise(code), "sha256": got.sha256})
+        try:
+            return await run_once(runtime, request, digest, action)
+        except IntakeError as exc:
+            return as_response(exc)
+
+    @router.get("/track/{code}/attachments/{attachment_id}")
+    async def download(code: str, attachment_id: str) -> Response:
+        """A file of the ticket, for whoever holds its tracking code."""
+        async with runtime.sessions() as session:
+            case = await repository.case_by_code(session, normalise(code))
+            try:
+                if case is None:
+                    raise NotFound(code)
+                row = await attachments.attachment_of_case(session, case.id, attachment_id[:32])
+            except IntakeError as exc:
+                return as_response(exc)
+        return uploads.serve(row)
+
+    return router
+
+
+async def _own(uow: UnitOfWork, code: str) -> Case:
+    case = await repository.case_by_code(uow.session, normalise(code))
+    if case is None:
+        raise NotFound(code)
+    return case
