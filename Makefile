@@ -44,6 +44,10 @@ fmt: setup
 chaos: setup
 	CHAOS_LONG=1 $(PY) -m pytest tests/chaos -s $(PYTEST_ARGS)
 
+## bench: the benchmark (QUICK=1 for the < 2 min profile); results in bench/results/
+bench: setup
+	$(VENV)/bin/waystation bench $(if $(QUICK),--quick,)
+
 ## docs: regenerate the AsyncAPI documents under docs/asyncapi/
 docs: setup
 	$(VENV)/bin/waystation docs --out docs/asyncapi

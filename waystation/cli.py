@@ -162,6 +162,38 @@ def pending() -> None:
 
 
 @app.command()
+def bench(
+    quick: Annotated[
+        bool, typer.Option(help="the short profile (< 2 min): keeps the harness honest")
+    ] = False,
+    out: Path = Path("bench/results"),
+    pg_admin_url: Annotated[
+        str, typer.Option(envvar="WAYSTATION_BENCH_PG_ADMIN_URL")
+    ] = "postgresql://postgres@127.0.0.1:5432/postgres",
+) -> None:
+    """Benchmark the whole system beside a raw Redis baseline; writes JSON, report and PNG."""
+    import tempfile
+    from datetime import UTC, datetime
+
+    from waystation.bench.report import write_report
+    from waystation.bench.runner import FULL, QUICK, Bench
+    from waystation.bench.system import BenchSystem
+
+    profile = QUICK if quick else FULL
+    with tempfile.TemporaryDirectory(prefix="waystation-bench-") as tmp:
+        system = BenchSystem(Path(tmp), pg_admin_url)
+        try:
+            system.start()
+            result = Bench(system, profile, Path(tmp)).run()
+        finally:
+            system.stop()
+    stem = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{profile.name}"
+    for path in write_report(result, out, stem):
+        console.print(f"wrote {path}")
+    console.print((out / f"{stem}.md").read_text(encoding="utf-8"))
+
+
+@app.command()
 def docs(out: Path = Path("docs/asyncapi")) -> None:
     """Write the AsyncAPI document of every service's streams."""
     from waystation.asyncapi import write_all

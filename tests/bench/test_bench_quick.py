@@ -1,0 +1,45 @@
+"""The benchmark harness in its quick profile: it must run and report; speed is not asserted."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.bench, pytest.mark.slow]
+
+
+def test_the_quick_benchmark_reports_every_figure_beside_the_baseline(
+    tmp_path: Path, pg_admin_url: str
+):
+    out = tmp_path / "results"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "waystation.cli",
+            "bench",
+            "--quick",
+            "--out",
+            str(out),
+            "--pg-admin-url",
+            pg_admin_url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    result = json.loads(next(out.glob("*-quick.json")).read_text())
+    assert result["baseline"]["messages"] > 0 and result["baseline"]["per_second"] > 0
+    phases = result["phases"]
+    assert phases["throughput"]["steps"], "no throughput step ran"
+    assert phases["latency"]["samples"] > 0
+    assert phases["backlog_drain"]["events"] >= 2000
+    assert set(result["peak_rss_mb"]) == {"intake", "mediation", "dispatch", "notify"}
+    report = next(out.glob("*-quick.md")).read_text()
+    assert "raw baseline" in report and "ratio" in report
+    assert next(out.glob("*-quick-latency.png")).stat().st_size > 1000

@@ -1,0 +1,76 @@
+"""The load generator: a separate process offering tickets at a fixed rate over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+POINTS = [
+    (31.1552, 121.1947),
+    (31.1801, 121.2702),
+    (31.2405, 121.2101),
+    (31.1598, 121.1223),
+    (31.1100, 121.0500),
+    (31.0400, 120.9200),
+]
+
+
+async def offer(intake: str, rate: float, seconds: float, out: Path, concurrency: int) -> None:
+    """File hazards at `rate`/s for `seconds`; log `case_id t_201` for every 201."""
+    rng = random.Random()
+    handle = out.open("a", buffering=1, encoding="utf-8")
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    semaphore = asyncio.Semaphore(concurrency)
+    tasks: set[asyncio.Task[None]] = set()
+    failures = 0
+
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+
+        async def one(n: int) -> None:
+            nonlocal failures
+            lat, lng = rng.choice(POINTS)
+            body = {
+                "category": "road_damage",
+                "latitude": lat + rng.uniform(-0.003, 0.003),
+                "longitude": lng + rng.uniform(-0.003, 0.003),
+                "description": f"压测工单 {n}：路面坑洼",
+                "reporter": {"name": "压测骑手"},
+            }
+            async with semaphore:
+                try:
+                    response = await client.post(f"{intake}/api/v1/hazards", json=body)
+                except httpx.HTTPError:
+                    failures += 1
+                    return
+            if response.status_code == 201:
+                handle.write(f"{response.json()['case_id']} {time.time():.6f}\n")
+            else:
+                failures += 1
+
+        started = time.perf_counter()
+        n = 0
+        while (elapsed := time.perf_counter() - started) < seconds:
+            due = int(elapsed * rate) + 1
+            while n < due:
+                n += 1
+                task = asyncio.create_task(one(n))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+            await asyncio.sleep(0.002)
+        await asyncio.gather(*tasks)
+    (out.with_suffix(".failures")).write_text(json.dumps({"failures": failures, "offered": n}))
+
+
+def main() -> None:
+    intake, rate, seconds, out, concurrency = sys.argv[1:6]
+    asyncio.run(offer(intake, float(rate), float(seconds), Path(out), int(concurrency)))
+
+
+if __name__ == "__main__":
+    main()

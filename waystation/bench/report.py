@@ -1,0 +1,102 @@
+"""The benchmark report: a table of every figure beside the raw baseline, and a histogram."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+TARGETS = {
+    "throughput": "≥ 1,000 tickets/s end to end",
+    "latency": "p50 ≤ 100 ms, p99 ≤ 500 ms at 100/s",
+    "backlog_drain": "≥ 2,000 events/s",
+    "memory": "≤ 200 MB RSS per service",
+}
+
+
+def write_report(result: dict[str, Any], folder: Path, stem: str) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    json_path = folder / f"{stem}.json"
+    json_path.write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    base = result["baseline"]
+    phases = result["phases"]
+    thr, lat, drain = phases["throughput"], phases["latency"], phases["backlog_drain"]
+
+    def ratio(value: float | None, ref: float) -> str:
+        return f"{value / ref:.3f}" if value and ref else "–"
+
+    rows = [
+        (
+            "end-to-end throughput (tickets/s, kept up)",
+            thr["best_kept_up_per_s"],
+            base["per_second"],
+            ratio(thr["best_kept_up_per_s"], base["per_second"]),
+            TARGETS["throughput"],
+        ),
+        (
+            "latency p50 (ms)",
+            lat["p50_ms"],
+            base["p50_ms"],
+            ratio(lat["p50_ms"], base["p50_ms"]),
+            TARGETS["latency"],
+        ),
+        ("latency p95 (ms)", lat["p95_ms"], "–", "–", ""),
+        (
+            "latency p99 (ms)",
+            lat["p99_ms"],
+            base["p99_ms"],
+            ratio(lat["p99_ms"], base["p99_ms"]),
+            "",
+        ),
+        (
+            "backlog drain (events/s)",
+            drain["events_per_s"],
+            base["per_second"],
+            ratio(drain["events_per_s"], base["per_second"]),
+            TARGETS["backlog_drain"],
+        ),
+    ]
+    rows += [
+        (f"peak RSS {name} (MB)", mb, "–", "–", TARGETS["memory"])
+        for name, mb in sorted(result["peak_rss_mb"].items())
+    ]
+    lines = [
+        f"# Benchmark {stem} ({result['profile']['name']} profile)",
+        "",
+        f"Machine: {result['machine']}. Baseline: bare redis-py XADD → XREADGROUP → XACK over "
+        f"{base['messages']} messages of {base['payload_bytes']} B, measured in the same run.",
+        "",
+        "| figure | Waystation | raw baseline | ratio | target |",
+        "|---|---|---|---|---|",
+        *[f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows],
+        "",
+        "Throughput steps: "
+        + ", ".join(
+            f"{s['offered_per_s']:.0f}/s → {s['delivered_per_s']}/s"
+            f"{'' if s['kept_up'] else ' (fell behind)'}"
+            for s in thr["steps"]
+        ),
+    ]
+    md_path = folder / f"{stem}.md"
+    md_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    paths = [json_path, md_path]
+    if result["latencies_ms"]:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(7, 4))
+        ax.hist(result["latencies_ms"], bins=50)
+        ax.set_xlabel("201 response → first notification at the sink (ms)")
+        ax.set_ylabel("tickets")
+        ax.set_title(
+            f"Latency at {lat['offered_per_s']:.0f} tickets/s "
+            f"(p50 {lat['p50_ms']} ms, p99 {lat['p99_ms']} ms)"
+        )
+        png = folder / f"{stem}-latency.png"
+        fig.tight_layout()
+        fig.savefig(png, dpi=100)
+        plt.close(fig)
+        paths.append(png)
+    return paths

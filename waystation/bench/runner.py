@@ -1,0 +1,302 @@
+"""Runs the benchmark phases and writes the JSON result, the report and the histogram."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import redis
+from rich.console import Console
+from rich.progress import Progress
+
+from waystation.bench.baseline import percentile, run_baseline
+from waystation.bench.system import SERVICES, BenchSystem
+
+console = Console()
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How long and how hard: the quick profile keeps the harness honest in CI (< 2 min)."""
+
+    name: str
+    step_seconds: float
+    rates: tuple[float, ...]
+    sustain_seconds: float
+    latency_rate: float
+    latency_seconds: float
+    backlog_events: int
+    scale_cases: int
+    loaders: int
+
+
+QUICK = Profile("quick", 6, (25, 50), 6, 20, 6, 2_000, 5_000, 1)
+FULL = Profile("full", 20, (50, 100, 200, 400, 800, 1200), 60, 100, 60, 100_000, 1_000_000, 2)
+
+
+@dataclass
+class Phase:
+    name: str
+    figures: dict[str, Any] = field(default_factory=dict)
+    baseline: dict[str, Any] = field(default_factory=dict)
+
+
+def _read_pairs(path: Path) -> dict[str, float]:
+    pairs: dict[str, float] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            key, _, value = line.partition(" ")
+            if key and key not in pairs:
+                pairs[key] = float(value)
+    return pairs
+
+
+def _backlog(url: str) -> int:
+    client = redis.Redis.from_url(url)
+    total = 0
+    for name in SERVICES:
+        stream = f"waystation.{name}"
+        if client.exists(stream):
+            total += sum(g["pending"] + (g.get("lag") or 0) for g in client.xinfo_groups(stream))
+    return total
+
+
+class Bench:
+    def __init__(self, system: BenchSystem, profile: Profile, folder: Path) -> None:
+        self.system, self.profile, self.folder = system, profile, folder
+        self.peak_rss: dict[str, float] = {}
+        self.latencies_ms: list[float] = []
+
+    def _sample_rss(self) -> None:
+        for name, mb in self.system.rss_mb().items():
+            self.peak_rss[name] = max(self.peak_rss.get(name, 0.0), mb)
+
+    def offer(self, rate: float, seconds: float, tag: str) -> tuple[dict[str, float], int]:
+        """Run the load generator processes; returns (case -> t_201) and offered count."""
+        loaders = self.profile.loaders
+        outs = [self.folder / f"{tag}-{i}.log" for i in range(loaders)]
+        procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "waystation.bench.load",
+                    self.system.url("intake"),
+                    str(rate / loaders),
+                    str(seconds),
+                    str(out),
+                    "64",
+                ]
+            )
+            for out in outs
+        ]
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task(f"{tag}: {rate:.0f} tickets/s", total=seconds)
+            started = time.monotonic()
+            while any(p.poll() is None for p in procs):
+                progress.update(task, completed=min(time.monotonic() - started, seconds))
+                self._sample_rss()
+                time.sleep(0.5)
+        filed: dict[str, float] = {}
+        offered = 0
+        for out in outs:
+            filed.update(_read_pairs(out))
+            failures = out.with_suffix(".failures")
+            if failures.exists():
+                offered += json.loads(failures.read_text())["offered"]
+        return filed, offered
+
+    def delivered(self, filed: dict[str, float], timeout: float) -> dict[str, float]:
+        """Wait (bounded) until every filed ticket's first notification reached the sink."""
+        deadline = time.monotonic() + timeout
+        while True:
+            arrivals = _read_pairs(self.system.sink_log)
+            self._sample_rss()
+            if all(c in arrivals for c in filed) or time.monotonic() > deadline:
+                return {c: arrivals[c] for c in filed if c in arrivals}
+            time.sleep(0.25)
+
+    def throughput(self) -> Phase:
+        """Step the offered rate up; the best rate whose deliveries kept up is the figure."""
+        steps = []
+        for rate in self.profile.rates:
+            started = time.time()
+            filed, offered = self.offer(rate, self.profile.step_seconds, f"step-{rate:.0f}")
+            arrivals = self.delivered(filed, timeout=max(30.0, self.profile.step_seconds))
+            last = max(arrivals.values(), default=started)
+            achieved = len(arrivals) / max(last - started, 1e-6)
+            backlog = _backlog(self.system.redis_url)
+            kept_up = (
+                len(arrivals) == len(filed)
+                and len(filed) >= 0.95 * offered
+                and (last - started) <= self.profile.step_seconds * 1.25
+            )
+            steps.append(
+                {
+                    "offered_per_s": rate,
+                    "filed": len(filed),
+                    "delivered": len(arrivals),
+                    "delivered_per_s": round(achieved, 1),
+                    "backlog_after": backlog,
+                    "kept_up": kept_up,
+                }
+            )
+            console.print(
+                f"  offered {rate:>6.0f}/s  delivered {achieved:>7.1f}/s  kept up: {kept_up}"
+            )
+            if not kept_up:
+                break
+        best = max((s["delivered_per_s"] for s in steps if s["kept_up"]), default=0.0)
+        sustained: dict[str, Any] = {}
+        if best:
+            started = time.time()
+            filed, _ = self.offer(best, self.profile.sustain_seconds, "sustain")
+            arrivals = self.delivered(filed, timeout=60)
+            last = max(arrivals.values(), default=started)
+            sustained = {
+                "offered_per_s": best,
+                "seconds": self.profile.sustain_seconds,
+                "delivered": len(arrivals),
+                "filed": len(filed),
+                "delivered_per_s": round(len(arrivals) / max(last - started, 1e-6), 1),
+            }
+        return Phase(
+            "throughput", {"steps": steps, "best_kept_up_per_s": best, "sustained": sustained}
+        )
+
+    def latency(self) -> Phase:
+        filed, _ = self.offer(self.profile.latency_rate, self.profile.latency_seconds, "latency")
+        arrivals = self.delivered(filed, timeout=60)
+        self.latencies_ms = [(arrivals[c] - t) * 1000 for c, t in filed.items() if c in arrivals]
+        lat = self.latencies_ms
+        return Phase(
+            "latency",
+            {
+                "offered_per_s": self.profile.latency_rate,
+                "samples": len(lat),
+                "p50_ms": round(percentile(lat, 50), 1),
+                "p95_ms": round(percentile(lat, 95), 1),
+                "p99_ms": round(percentile(lat, 99), 1),
+                "mean_ms": round(statistics.fmean(lat), 1) if lat else None,
+            },
+        )
+
+    def backlog_drain(self) -> Phase:
+        """Queue N filed hazards while dispatch is stopped, then time its drain."""
+        n = self.profile.backlog_events
+        self.system.stop_service("dispatch")
+        asyncio.run(_queue_filed_hazards(self.system.redis_url, n))
+        client = redis.Redis.from_url(self.system.redis_url)
+
+        def dispatch_backlog() -> int:
+            group = next(
+                g for g in client.xinfo_groups("waystation.intake") if g["name"] == b"dispatch"
+            )
+            return int(group["pending"] + (group.get("lag") or 0))
+
+        before = dispatch_backlog()
+        started = time.monotonic()
+        self.system.start_service("dispatch")
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("backlog drain", total=before)
+            while (left := dispatch_backlog()) > 0:
+                progress.update(task, completed=before - left)
+                self._sample_rss()
+                time.sleep(0.5)
+        seconds = time.monotonic() - started  # includes dispatch's start-up, ~2 s
+        return Phase(
+            "backlog_drain",
+            {
+                "events": before,
+                "seconds": round(seconds, 1),
+                "events_per_s": round(before / seconds, 1),
+            },
+        )
+
+    def run(self) -> dict[str, Any]:
+        payload = len(json.dumps(_sample_envelope()).encode())
+        phases: list[Phase] = []
+        for phase in (self.throughput, self.latency, self.backlog_drain):
+            console.rule(phase.__name__)
+            phases.append(phase())
+        samples = max(self.profile.backlog_events, 1000)
+        baseline = asyncio.run(run_baseline(self.system.redis_url, samples, payload))
+        return {
+            "profile": asdict(self.profile),
+            "at": datetime.now(UTC).isoformat(),
+            "machine": _machine(),
+            "baseline": asdict(baseline),
+            "phases": {p.name: p.figures for p in phases},
+            "peak_rss_mb": {k: round(v, 1) for k, v in self.peak_rss.items()},
+            "latencies_ms": [round(x, 2) for x in self.latencies_ms],
+        }
+
+
+def _machine() -> dict[str, Any]:
+    import os
+    import platform
+
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def _sample_envelope(case_id: str | None = None) -> dict[str, Any]:
+    import uuid
+
+    from shared.contracts.envelope import new_event
+    from shared.contracts.events.common import GeoPoint, PartyRef
+    from shared.contracts.events.intake import CaseFiled, HazardDetails
+
+    event = new_event(
+        "case.filed",
+        CaseFiled(
+            kind="hazard",
+            tracking_code="BNCH-0000",
+            channel="officer",
+            title="道路破损：赵巷镇",
+            description="压测积压工单：路面坑洼",
+            jurisdiction="zhaoxiang",
+            parties=[PartyRef(role="reporter", party_id="p-bench", display_name="压测骑手")],
+            hazard=HazardDetails(
+                category="road_damage", location=GeoPoint(lat=31.1552, lng=121.1947)
+            ),
+        ),
+        case_id=uuid.UUID(case_id) if case_id else uuid.uuid4(),
+        producer="intake",
+    )
+    return event.model_dump(mode="json")
+
+
+async def _queue_filed_hazards(url: str, n: int) -> None:
+    from faststream.redis import RedisBroker
+    from redis.asyncio import Redis
+
+    from shared.logs import quiet_logger
+
+    broker = RedisBroker(url, logger=quiet_logger())
+    client = Redis.from_url(url)
+    await broker.connect()
+    try:
+        for start in range(0, n, 500):
+            async with client.pipeline(transaction=False) as pipe:
+                for _ in range(min(500, n - start)):
+                    await broker.publish(
+                        json.dumps(_sample_envelope()).encode(),
+                        stream="waystation.intake",
+                        pipeline=pipe,
+                    )
+                await pipe.execute()
+    finally:
+        await broker.stop()
+        await client.aclose()
