@@ -152,9 +152,9 @@ def build_router(runtime: ServiceRuntime, quiet: QuietHours) -> APIRouter:
         try:
             async with runtime.uow() as uow:
                 pref = await preferences.get_preference(uow, actor, party_id)
+                return _pref_out(pref, quiet)
         except NotYourParty as exc:
             raise HTTPException(403, "only your own preferences") from exc
-        return _pref_out(pref, quiet)
 
     @router.put(
         "/parties/{party_id}/preferences", response_model=PreferenceOut, responses=_FORBIDDEN
@@ -178,8 +178,8 @@ def build_router(runtime: ServiceRuntime, quiet: QuietHours) -> APIRouter:
                     channels=None if body.channels is None else list(body.channels),
                     quiet_hours=window,
                 )
+                return _pref_out(pref, quiet)
         except NotYourParty as exc:
             raise HTTPException(403, "only your own preferences") from exc
-        return _pref_out(pref, quiet)
 
     return router
