@@ -269,6 +269,23 @@ async def test_quiet_hours_hold_routine_messages_but_not_legal_notices(
     assert len(smtp.to("li@example.com")) == 2
 
 
+async def test_organisations_on_duty_have_no_default_quiet_hours(
+    notify_factory, http: HttpReceiver, smtp: SmtpReceiver
+):
+    notify = await notify_factory(
+        smtp_url=_mailto(smtp),
+        parties={"mediator:*": {"urls": [f"json://127.0.0.1:{http.port}/m/{{id}}"]}},
+    )
+    notify.clock.set(DAYTIME.replace(hour=16))  # 00:00 in Shanghai
+    case_id = uuid.uuid4()
+    await notify.apply(dispute_filed(case_id, email="li@example.com"))
+    await notify.apply(_assigned(case_id))
+    await notify.send_due()
+    assert len(http.at("/m/med-wang")) == 1
+    held = await notify.deliveries(case_id=case_id, channel="email")
+    assert {d.status for d in held} == {"queued"}  # the complainant's mails wait for morning
+
+
 async def test_a_merged_reporter_follows_the_original_and_hears_its_closure(
     notify_factory, smtp: SmtpReceiver
 ):

@@ -56,10 +56,16 @@ async def _choice(uow: UnitOfWork, party_id: str) -> tuple[ChannelChoice, Prefer
     return ChannelChoice(pref.opted_out, kinds if pref.channels is not None else None), pref
 
 
-def _quiet_for(pref: Preference | None, default: QuietHours) -> QuietHours:
+# Organisations on duty (departments, mediators, the committee) get hazards and deadlines at
+# any hour unless they set quiet hours themselves; people get the service default.
+_ORGANISATIONS = frozenset({"department", "mediator", "committee"})
+_NEVER_QUIET = QuietHours.parse("00:00", "00:00")
+
+
+def _quiet_for(pref: Preference | None, role: str, default: QuietHours) -> QuietHours:
     if pref is not None and pref.quiet_start and pref.quiet_end:
         return QuietHours.parse(pref.quiet_start, pref.quiet_end)
-    return default
+    return _NEVER_QUIET if role in _ORGANISATIONS else default
 
 
 async def plan_deliveries(envelope: Envelope, uow: UnitOfWork, ctx: PlanContext) -> int:
@@ -107,7 +113,7 @@ async def _rows(
     targets = dict(recipient.channels)
     chosen = select_channels(list(targets), choice, critical=rule.critical)
     now = ctx.clock.now()
-    due = _quiet_for(pref, ctx.quiet_hours).release_at(now, critical=rule.critical)
+    due = _quiet_for(pref, recipient.role, ctx.quiet_hours).release_at(now, critical=rule.critical)
     return [
         _delivery(envelope, rule, recipient, channel, targets[channel], subject, body, now, due)
         for channel in chosen
