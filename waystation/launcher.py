@@ -45,6 +45,11 @@ def _environment(redis: RedisSource, folder: Path, with_sinks: bool) -> dict[str
     if with_sinks:
         env.setdefault("NOTIFY_SMTP_URL", "mailto://127.0.0.1:8025?from=noreply@waystation.local")
         env.setdefault("NOTIFY_CHANNEL_DIRECTORY_FILE", str(DEMO_CHANNELS))
+        # The demo sinks listen on loopback: allow exactly that host past the SSRF guard.
+        env.setdefault("NOTIFY_ALLOWED_WEBHOOK_HOSTS", "127.0.0.1")
+        # The demo shows every message at once, whatever the hour (no quiet hours).
+        env.setdefault("NOTIFY_QUIET_HOURS_START", "00:00")
+        env.setdefault("NOTIFY_QUIET_HOURS_END", "00:00")
     return env
 
 

@@ -10,26 +10,44 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.notify.adapters import sender
+from services.notify.adapters.apprise_logging import quiet_apprise_logging
 from services.notify.adapters.directory_file import load_channel_directory
 from services.notify.adapters.tables import KIT
+from services.notify.adapters.target_guard import TargetGuard
 from services.notify.adapters.templates import Renderer
 from services.notify.config import NotifySettings
+from services.notify.domain.quiet_hours import QuietHours
 from services.notify.entrypoints import events, http
 from services.notify.service_layer.planning import PlanContext
+from services.notify.service_layer.recipients import ChannelConfig
 from services.notify.service_layer.sending import DeliveryWorker
+from shared.clock import Clock, SystemClock
 from shared.http import health_router, install_error_handlers
 from shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def create_app(settings: NotifySettings | None = None) -> FastAPI:
+def create_app(settings: NotifySettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or NotifySettings()
+    clock = clock or SystemClock()
+    quiet_apprise_logging()
+    guard = TargetGuard(
+        allowed_hosts=settings.allowed_hosts(), allow_private=settings.allow_private_targets
+    )
+    if settings.sms_gateway_url:
+        guard.check(settings.sms_gateway_url.replace("{phone}", "0"))  # refuse at start-up
+    quiet = QuietHours.parse(settings.quiet_hours_start, settings.quiet_hours_end)
     ctx = PlanContext(
-        directory=load_channel_directory(settings.channel_directory_file),
+        channels=ChannelConfig(
+            directory=load_channel_directory(settings.channel_directory_file, guard),
+            smtp_url=settings.smtp_url,
+            sms_gateway_url=settings.sms_gateway_url,
+        ),
         renderer=Renderer(),
-        smtp_url=settings.smtp_url,
         public_url=settings.public_url.rstrip("/"),
+        quiet_hours=quiet,
+        clock=clock,
     )
     runtime = ServiceRuntime(settings, KIT, events.handlers(ctx), MIGRATIONS)
     worker = DeliveryWorker(
@@ -39,6 +57,8 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
         poll_interval=settings.worker_poll_interval,
         max_attempts=settings.max_attempts,
         backoff_base=settings.backoff_base_seconds,
+        guard=guard,
+        clock=clock,
     )
 
     @asynccontextmanager
@@ -57,5 +77,5 @@ def create_app(settings: NotifySettings | None = None) -> FastAPI:
     app.state.worker = worker
     install_error_handlers(app)
     app.include_router(health_router(runtime.readiness))
-    app.include_router(http.build_router(runtime))
+    app.include_router(http.build_router(runtime, quiet))
     return app

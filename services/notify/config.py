@@ -9,6 +9,8 @@ from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
 
+_HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+
 
 class NotifySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="NOTIFY_", extra="ignore")
@@ -18,8 +20,22 @@ class NotifySettings(ServiceSettings):
     smtp_url: str | None = Field(
         default=None, description="Apprise mailto:// base URL, e.g. mailto://127.0.0.1:1025?from=x"
     )
+    sms_gateway_url: str | None = Field(
+        default=None,
+        description="Apprise URL of an HTTP SMS gateway with a {phone} placeholder, "
+        "e.g. jsons://sms.example.gov.cn/api/send?:to={phone}",
+    )
     channel_directory_file: Path | None = None
     public_url: str = "http://127.0.0.1:8001"
     max_attempts: int = Field(default=8, ge=1, le=50)
     backoff_base_seconds: float = Field(default=2.0, gt=0)
     worker_poll_interval: float = Field(default=0.25, gt=0)
+    quiet_hours_start: str = Field(default="22:00", pattern=_HHMM)
+    quiet_hours_end: str = Field(default="07:00", pattern=_HHMM)
+    # SSRF (SPEC §9): webhook hosts that may be loopback/private, comma-separated ...
+    allowed_webhook_hosts: str = ""
+    # ... or every private target (development and tests only).
+    allow_private_targets: bool = False
+
+    def allowed_hosts(self) -> list[str]:
+        return [h.strip() for h in self.allowed_webhook_hosts.split(",") if h.strip()]

@@ -142,6 +142,11 @@ class System:
         )
         self.env["NOTIFY_CHANNEL_DIRECTORY_FILE"] = str(channels)
         self.env["NOTIFY_BACKOFF_BASE_SECONDS"] = "0.5"
+        # The sinks listen on loopback, which the SSRF guard refuses unless allowed (SPEC §9).
+        self.env["NOTIFY_ALLOWED_WEBHOOK_HOSTS"] = "127.0.0.1"
+        # The flows assert deliveries at once, whatever the hour in Shanghai.
+        self.env["NOTIFY_QUIET_HOURS_START"] = "00:00"
+        self.env["NOTIFY_QUIET_HOURS_END"] = "00:00"
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
 
     def url(self, name: str) -> str:

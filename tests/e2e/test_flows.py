@@ -133,17 +133,18 @@ def test_a_hazard_goes_from_filing_to_a_confirmed_fix_and_everyone_is_told(
     assert case["parties"][0]["phone_masked"] == "138****5678"
 
     subjects = eventually(
-        lambda: (lambda m: m if len(m) >= 4 else None)([m.subject for m in sinks.mails_to(email)])
+        lambda: (lambda m: m if len(m) >= 5 else None)([m.subject for m in sinks.mails_to(email)])
     )
     assert any("已受理" in s for s in subjects)
     assert any("已派单" in s for s in subjects)
+    assert any("已接单" in s for s in subjects)
     assert any("修好了吗" in s for s in subjects)
     assert any("已办结" in s for s in subjects)
     hooks = eventually(
         lambda: [
             h
             for h in sinks.hooks_at("/departments/zhaoxiang-road")
-            if h.body.get("case_id") == case_id
+            if h.body.get("case_id") == case_id and h.body.get("event") == "hazard.dispatched"
         ]
     )
     assert hooks[0].key and hooks[0].key.endswith(":department:zhaoxiang-road:webhook")

@@ -27,6 +27,9 @@ class KnownCase(NotifyModel, table=True):
     kind: str = Field(max_length=10)
     tracking_code: str = Field(max_length=12)
     title: str = Field(max_length=200)
+    # Remembered from mediation/dispatch events that name them, for events that do not.
+    mediator_id: str | None = Field(default=None, max_length=64)
+    department_id: str | None = Field(default=None, max_length=64)
 
 
 class Contact(NotifyModel, table=True):
@@ -55,7 +58,7 @@ class Delivery(NotifyModel, table=True):
     event_type: str = Field(max_length=100)
     case_id: uuid.UUID = Field(index=True)
     party_role: str = Field(max_length=20)
-    party_id: str = Field(max_length=64, index=True)
+    party_id: str = Field(max_length=100, index=True)
     channel: str = Field(max_length=20)
     target: str = Field(default="", max_length=1000)
     locale: str = Field(max_length=10)
@@ -70,6 +73,17 @@ class Delivery(NotifyModel, table=True):
     created_at: datetime = Field(default_factory=_now)
     sent_at: datetime | None = None
     read_at: datetime | None = None
+
+
+class Preference(NotifyModel, table=True):
+    """A party's own choice: opt-out, channels, quiet hours (None: the service default)."""
+
+    party_id: str = Field(primary_key=True, max_length=100)
+    opted_out: bool = False
+    channels: str | None = Field(default=None, max_length=200)  # comma-separated kinds
+    quiet_start: str | None = Field(default=None, max_length=5)
+    quiet_end: str | None = Field(default=None, max_length=5)
+    updated_at: datetime = Field(default_factory=_now)
 
 
 metadata = NotifyModel.metadata

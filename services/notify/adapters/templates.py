@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
+from shared.logs import mask_text
+
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 LOCALES = ("zh-CN", "en")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -21,6 +23,7 @@ def _local_time(value: Any) -> str:
 
 class Renderer:
     def __init__(self, directory: Path = TEMPLATE_DIR) -> None:
+        self._directory = directory
         self._env = Environment(
             loader=FileSystemLoader(str(directory)),
             undefined=StrictUndefined,
@@ -30,14 +33,15 @@ class Renderer:
         self._env.filters["local_time"] = _local_time
 
     def render(self, template: str, locale: str, context: dict[str, Any]) -> tuple[str, str]:
-        """(subject, body); an unknown locale falls back to zh-CN."""
+        """(subject, body); an unknown locale, or a template not yet translated, uses zh-CN."""
         lang = locale if locale in LOCALES else "zh-CN"
         try:
             tpl = self._env.get_template(f"{lang}/{template}.j2")
         except TemplateNotFound:
             tpl = self._env.get_template(f"zh-CN/{template}.j2")
-        subject, _, body = tpl.render(**context).partition("\n")
+        # Free text (notes, reasons) is typed by staff: mask any phone or ID number in it.
+        subject, _, body = mask_text(tpl.render(**context)).partition("\n")
         return subject.strip(), body.strip()
 
     def names(self) -> list[str]:
-        return sorted(p.stem for p in (TEMPLATE_DIR / "zh-CN").glob("*.j2"))
+        return sorted(p.stem for p in (self._directory / "zh-CN").glob("*.j2"))

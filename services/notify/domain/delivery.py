@@ -1,4 +1,4 @@
-"""Delivery rules: idempotency keys and retry timing."""
+"""Delivery rules: idempotency keys, retry timing and which failures are for good."""
 
 from __future__ import annotations
 
@@ -18,7 +18,21 @@ def next_attempt(
     cap_seconds: float = 900.0,
     rng: random.Random | None = None,
 ) -> datetime:
-    """Exponential backoff with full jitter: uniform in [0, min(cap, base * 2**attempts)]."""
+    """Exponential backoff with jitter: uniform in [c/2, c], c = min(cap, base * 2**(n-1))."""
     ceiling = min(cap_seconds, base_seconds * 2 ** max(attempts - 1, 0))
     delay = (rng or random).uniform(ceiling / 2, ceiling)
     return now + timedelta(seconds=delay)
+
+
+# 408 (timeout) and 429 (rate limited) say "later", not "never".
+_TRANSIENT_4XX = frozenset({408, 425, 429})
+
+
+def http_status_is_permanent(status: int) -> bool:
+    """A 4xx answer (except timeout/too-early/rate-limit) will not change by retrying."""
+    return 400 <= status < 500 and status not in _TRANSIENT_4XX
+
+
+def smtp_code_is_permanent(code: int) -> bool:
+    """SMTP 5yz replies (e.g. 550 mailbox unavailable, 553 bad address) are permanent (RFC 5321)."""
+    return 500 <= code < 600

@@ -3,151 +3,150 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
-from services.notify.adapters.directory_file import ChannelDirectory
-from services.notify.adapters.tables import Contact, Delivery, KnownCase
+from services.notify.adapters.tables import Delivery, KnownCase, Preference
 from services.notify.adapters.templates import Renderer
 from services.notify.domain.delivery import idempotency_key
 from services.notify.domain.errors import CaseNotYetKnown
+from services.notify.domain.preferences import INBOX, ChannelChoice, select_channels
+from services.notify.domain.quiet_hours import QuietHours
 from services.notify.domain.rules import Rule, rules_for
+from services.notify.service_layer import case_memory
+from services.notify.service_layer.recipients import ChannelConfig, Recipient, recipients
+from shared.clock import Clock, SystemClock
 from shared.contracts.envelope import Envelope
 from shared.messaging.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
-class Recipient:
-    role: str
-    party_id: str
-    display_name: str
-    locale: str
-    channels: tuple[tuple[str, str], ...]  # (channel, target)
-
-
-@dataclass(frozen=True)
 class PlanContext:
-    directory: ChannelDirectory
+    channels: ChannelConfig
     renderer: Renderer
-    smtp_url: str | None
     public_url: str
+    quiet_hours: QuietHours
+    clock: Clock = SystemClock()
 
 
-async def remember_case(envelope: Envelope, uow: UnitOfWork) -> KnownCase:
-    """`case.filed` tells notify the case and how to reach its parties."""
-    p = envelope.payload
-    case = KnownCase(
-        case_id=envelope.case_id,
-        kind=p["kind"],
-        tracking_code=p["tracking_code"],
-        title=p["title"][:200],
-    )
+async def _case_for(envelope: Envelope, uow: UnitOfWork) -> KnownCase | None:
+    if envelope.event_type == "case.filed":
+        if (found := await uow.session.get(KnownCase, envelope.case_id)) is not None:
+            return found
+        return await case_memory.remember_case(envelope, uow)
+    case = await uow.session.get(KnownCase, envelope.case_id)
+    if case is None:
+        return None
+    case_memory.note_handlers(case, envelope)
+    if envelope.event_type == "case.merged":
+        await case_memory.add_follower(envelope, uow)
+    elif envelope.event_type == "case.unmerged":
+        await case_memory.drop_follower(envelope, uow)
     uow.session.add(case)
-    for party in p.get("parties", []):
-        uow.session.add(
-            Contact(
-                case_id=envelope.case_id,
-                role=party["role"],
-                party_id=party["party_id"],
-                display_name=party["display_name"],
-                email=party.get("email"),
-                phone_masked=party.get("phone_masked"),
-                locale=party.get("locale", "zh-CN"),
-            )
-        )
     return case
 
 
-def _contact_channels(contact: Contact, smtp_url: str | None) -> tuple[tuple[str, str], ...]:
-    channels: list[tuple[str, str]] = [("inapp", "")]
-    if contact.email and smtp_url:
-        channels.append(
-            ("email", smtp_url + ("&" if "?" in smtp_url else "?") + f"to={contact.email}")
-        )
-    return tuple(channels)
+async def _choice(uow: UnitOfWork, party_id: str) -> tuple[ChannelChoice, Preference | None]:
+    pref = await uow.session.get(Preference, party_id)
+    if pref is None:
+        return ChannelChoice(), None
+    kinds = frozenset(k for k in (pref.channels or "").split(",") if k)
+    return ChannelChoice(pref.opted_out, kinds if pref.channels is not None else None), pref
 
 
-async def recipients(
-    rule: Rule, envelope: Envelope, uow: UnitOfWork, ctx: PlanContext
-) -> list[Recipient]:
-    if rule.party in ("complainant", "respondent", "reporter", "followers"):
-        role = "follower" if rule.party == "followers" else rule.party
-        contacts = (
-            await uow.session.exec(
-                select(Contact).where(Contact.case_id == envelope.case_id, Contact.role == role)
-            )
-        ).all()
-        return [
-            Recipient(
-                c.role, c.party_id, c.display_name, c.locale, _contact_channels(c, ctx.smtp_url)
-            )
-            for c in contacts
-        ]
-    key = {
-        "mediator": f"mediator:{envelope.payload.get('mediator_id', '')}",
-        "department": f"department:{envelope.payload.get('department_id', '')}",
-        "committee": "committee",
-    }[rule.party]
-    endpoint = ctx.directory.lookup(key)
-    channels = tuple(
-        ("webhook" if u.startswith("json") else "email" if u.startswith("mailto") else "robot", u)
-        for u in (endpoint.urls if endpoint else [])
-    )
-    name = endpoint.display_name if endpoint else key
-    return [
-        Recipient(
-            rule.party,
-            key,
-            name or key,
-            endpoint.locale if endpoint else "zh-CN",
-            (("inapp", ""), *channels),
-        )
-    ]
+# Organisations on duty (departments, mediators, the committee) get hazards and deadlines at
+# any hour unless they set quiet hours themselves; people get the service default.
+_ORGANISATIONS = frozenset({"department", "mediator", "committee"})
+_NEVER_QUIET = QuietHours.parse("00:00", "00:00")
+
+
+def _quiet_for(pref: Preference | None, role: str, default: QuietHours) -> QuietHours:
+    if pref is not None and pref.quiet_start and pref.quiet_end:
+        return QuietHours.parse(pref.quiet_start, pref.quiet_end)
+    return _NEVER_QUIET if role in _ORGANISATIONS else default
 
 
 async def plan_deliveries(envelope: Envelope, uow: UnitOfWork, ctx: PlanContext) -> int:
-    """Insert one queued delivery per (party, channel); the inbox copy counts as sent."""
-    rules = rules_for(envelope.event_type)
-    if envelope.event_type == "case.filed":
-        case: KnownCase | None = await remember_case(envelope, uow)
-        await uow.session.flush()
-    else:
-        case = await uow.session.get(KnownCase, envelope.case_id)
-    if not rules:
-        return 0
+    """Insert one delivery per (party, channel); the inbox copy counts as sent at once."""
+    rules = rules_for(envelope.event_type, envelope.payload)
+    case = await _case_for(envelope, uow)
     if case is None:
+        if not rules and envelope.event_type not in ("case.merged", "case.unmerged"):
+            return 0
         raise CaseNotYetKnown(str(envelope.case_id))
+    existing = set(
+        (
+            await uow.session.exec(
+                select(Delivery.idempotency_key).where(col(Delivery.event_id) == envelope.event_id)
+            )
+        ).all()
+    )
     planned = 0
     for rule in rules:
-        for recipient in await recipients(rule, envelope, uow, ctx):
-            context: dict[str, Any] = {
-                "case": case,
-                "party": recipient,
-                "payload": envelope.payload,
-                "track_url": f"{ctx.public_url}/track/{case.tracking_code}",
-            }
-            subject, body = ctx.renderer.render(rule.template, recipient.locale, context)
-            for channel, target in recipient.channels:
-                uow.session.add(
-                    Delivery(
-                        idempotency_key=idempotency_key(
-                            str(envelope.event_id), recipient.party_id, channel
-                        ),
-                        event_id=envelope.event_id,
-                        event_type=envelope.event_type,
-                        case_id=envelope.case_id,
-                        party_role=recipient.role,
-                        party_id=recipient.party_id,
-                        channel=channel,
-                        target=target,
-                        locale=recipient.locale,
-                        subject=subject[:300],
-                        body=body[:8000],
-                        critical=rule.critical,
-                        status="sent" if channel == "inapp" else "queued",
-                        sent_at=envelope.occurred_at if channel == "inapp" else None,
-                    )
-                )
-                planned += 1
+        for recipient in await recipients(rule, envelope, case, uow, ctx.channels):
+            for row in await _rows(rule, recipient, envelope, case, uow, ctx):
+                if row.idempotency_key not in existing:
+                    existing.add(row.idempotency_key)
+                    uow.session.add(row)
+                    planned += 1
     return planned
+
+
+async def _rows(
+    rule: Rule,
+    recipient: Recipient,
+    envelope: Envelope,
+    case: KnownCase,
+    uow: UnitOfWork,
+    ctx: PlanContext,
+) -> list[Delivery]:
+    context: dict[str, Any] = {
+        "case": case,
+        "party": recipient,
+        "payload": envelope.payload,
+        "track_url": f"{ctx.public_url}/track/{case.tracking_code}",
+    }
+    subject, body = ctx.renderer.render(rule.template, recipient.locale, context)
+    choice, pref = await _choice(uow, recipient.party_id)
+    targets = dict(recipient.channels)
+    chosen = select_channels(list(targets), choice, critical=rule.critical)
+    now = ctx.clock.now()
+    due = _quiet_for(pref, recipient.role, ctx.quiet_hours).release_at(now, critical=rule.critical)
+    return [
+        _delivery(envelope, rule, recipient, channel, targets[channel], subject, body, now, due)
+        for channel in chosen
+    ]
+
+
+def _delivery(
+    envelope: Envelope,
+    rule: Rule,
+    recipient: Recipient,
+    channel: str,
+    target: str,
+    subject: str,
+    body: str,
+    now: datetime,
+    due: datetime,
+) -> Delivery:
+    inbox = channel == INBOX
+    return Delivery(
+        idempotency_key=idempotency_key(str(envelope.event_id), recipient.party_id, channel),
+        event_id=envelope.event_id,
+        event_type=envelope.event_type,
+        case_id=envelope.case_id,
+        party_role=recipient.role,
+        party_id=recipient.party_id,
+        channel=channel,
+        target=target,
+        locale=recipient.locale,
+        subject=subject[:300],
+        body=body[:8000],
+        critical=rule.critical,
+        status="sent" if inbox else "queued",
+        sent_at=envelope.occurred_at if inbox else None,
+        created_at=now,
+        next_attempt_at=now if inbox else due,
+    )

@@ -5,16 +5,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import structlog
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.notify.adapters.sender import SendOutcome, with_key
+from services.notify.adapters.channels import with_key
+from services.notify.adapters.sender import SendOutcome
 from services.notify.adapters.tables import Delivery
+from services.notify.adapters.target_guard import TargetGuard, TargetUnresolvable, UnsafeTarget
 from services.notify.domain.delivery import next_attempt
+from shared.clock import Clock, SystemClock
 from shared.contracts.envelope import SYSTEM, new_event
 from shared.contracts.events.notify import NotificationDelivered, NotificationFailed
 from shared.messaging.uow import UnitOfWork
@@ -35,6 +38,8 @@ class DeliveryWorker:
         lease_seconds: float = 60,
         max_attempts: int = 8,
         backoff_base: float = 2.0,
+        guard: TargetGuard | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self._sessions = sessions
         self._new_uow = new_uow
@@ -45,12 +50,15 @@ class DeliveryWorker:
         self._max_attempts = max_attempts
         self._backoff_base = backoff_base
         self._wakeup = asyncio.Event()
+        self._guard = guard or TargetGuard()
+        self._clock = clock or SystemClock()
 
     def wake(self) -> None:
         self._wakeup.set()
 
     async def lease(self) -> list[Delivery]:
-        now = datetime.now(UTC)
+        """Take up to a batch of due rows for `lease_seconds`; another worker skips them."""
+        now = self._clock.now()
         async with self._sessions() as session, session.begin():
             stmt = (
                 select(Delivery)
@@ -70,6 +78,13 @@ class DeliveryWorker:
         return rows
 
     async def _deliver(self, row: Delivery) -> SendOutcome:
+        # Checked again at send time: DNS may have changed since the directory was loaded.
+        try:
+            await asyncio.to_thread(self._guard.check, row.target)
+        except UnsafeTarget as exc:
+            return SendOutcome(ok=False, permanent=True, error=f"refused target: {exc}")
+        except TargetUnresolvable:
+            return SendOutcome(ok=False, permanent=False, error="target host does not resolve")
         url = with_key(
             row.target, row.idempotency_key, {"case_id": str(row.case_id), "event": row.event_type}
         )
@@ -93,7 +108,7 @@ class DeliveryWorker:
         row = await uow.session.get(Delivery, leased.id)
         if row is None or row.status != "queued":
             return
-        now = datetime.now(UTC)
+        now = self._clock.now()
         row.attempts += 1
         row.lease_until = None
         fields = {

@@ -1,72 +1,152 @@
 import random
+import re
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.notify.adapters.channels import channel_of, with_key
 from services.notify.adapters.directory_file import ChannelDirectory, Endpoint
-from services.notify.adapters.sender import with_key
 from services.notify.adapters.templates import LOCALES, Renderer
-from services.notify.domain.delivery import idempotency_key, next_attempt
-from services.notify.domain.rules import RULES
-from shared.contracts.catalogue import CATALOGUE
-
-SAMPLE_PAYLOAD = {
-    "mediator_name": "王律师",
-    "duty_body": "明和律师事务所",
-    "performance_deadline": "2026-12-10",
-    "department_name": "赵巷镇道路养护所",
-    "acknowledge_due": "2026-11-30T10:00:00+00:00",
-    "resolve_due": "2026-12-01T10:00:00+00:00",
-    "note": "已补装井盖",
-    "state": "x",
-}
-
-
-class _Case:
-    kind, tracking_code, title = "hazard", "ABCD-EFGH", "窨井盖缺失或破损：赵巷镇"
-
-
-class _Party:
-    display_name = "吴师傅"
-
-
-def test_every_rule_names_a_catalogued_event():
-    assert set(RULES) <= set(CATALOGUE)
-
-
-@pytest.mark.parametrize(
-    ("event_type", "rule"), [(e, r) for e, rules in RULES.items() for r in rules]
+from services.notify.domain.delivery import (
+    http_status_is_permanent,
+    idempotency_key,
+    next_attempt,
+    smtp_code_is_permanent,
 )
+from services.notify.domain.rules import RULES, SILENT, rules_for
+from shared.contracts.catalogue import CATALOGUE
+from tests.unit.notify.samples import samples
+
+RENDERER = Renderer()
+LEGAL_NOTICES = {
+    "agreement.signed",
+    "mediation.expired",
+    "mediation.failed",
+    "dispute.respondent_declined",
+    "deadline.expired",
+    "performance.not_performed",
+    "dispute.referred_to_arbitration",
+}
+# What each legal notice must quote: an article and a period or date.
+ARTICLES_ZH = re.compile(r"第[一二三四五六七八九十]+条")
+PERIOD_ZH = re.compile(r"[一二三四五六七八九十]+[日年]|\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class _Case:
+    kind: str = "dispute"
+    tracking_code: str = "ABCD-EFGH"
+    title: str = "拖欠工资：沪青劳务外包有限公司"
+
+
+@dataclass(frozen=True)
+class _Party:
+    role: str
+    display_name: str = "李某"
+    party_id: str = "p-1"
+    locale: str = "zh-CN"
+
+
+def _render(rule, locale, payload):
+    context = {
+        "case": _Case(),
+        "party": _Party(role=rule.party),
+        "payload": payload,
+        "track_url": "https://ws.example/track/ABCD-EFGH",
+    }
+    return RENDERER.render(rule.template, locale, context)
+
+
+ROWS = [
+    (event, i, rule)
+    for event in RULES
+    for i, payload in enumerate(samples(event))
+    for rule in rules_for(event, payload)
+]
+
+
+def test_every_catalogued_event_is_either_told_or_documented_as_silent():
+    assert set(RULES) | set(SILENT) == set(CATALOGUE)
+    assert not set(RULES) & set(SILENT)
+
+
+def test_every_template_exists_in_both_locales_and_is_used():
+    used = {r.template for rules in RULES.values() for r in rules}
+    for locale in LOCALES:
+        on_disk = {p.stem for p in (RENDERER._directory / locale).glob("*.j2")}
+        assert used == on_disk, locale
+
+
 @pytest.mark.parametrize("locale", LOCALES)
-def test_every_template_renders_for_every_party_in_every_locale(event_type, rule, locale):
-    subject, body = Renderer().render(
-        rule.template,
-        locale,
-        {"case": _Case(), "party": _Party(), "payload": SAMPLE_PAYLOAD, "track_url": "http://x/t"},
-    )
+@pytest.mark.parametrize(("event_type", "variant", "rule"), ROWS)
+def test_every_rule_renders_for_its_party_from_a_valid_payload(event_type, variant, rule, locale):
+    payload = samples(event_type)[variant]
+    subject, body = _render(rule, locale, payload)
     assert subject and body
-    assert "{{" not in body
+    assert "{" not in subject + body and "None" not in subject + body
+    assert len(subject) <= 120
+    if locale == "en":
+        assert not re.search(r"[\u4e00-\u9fff]", subject.replace(_Case.title, ""))
 
 
-def test_legal_notices_are_critical_and_quote_the_deadline():
-    rule = next(r for r in RULES["agreement.signed"] if r.party == "complainant")
-    assert rule.critical
-    _subject, body = Renderer().render(
-        rule.template,
-        "zh-CN",
-        {"case": _Case(), "party": _Party(), "payload": SAMPLE_PAYLOAD, "track_url": ""},
-    )
-    assert "三十日" in body and "2026-12-10" in body
+@pytest.mark.parametrize("event_type", sorted(LEGAL_NOTICES))
+def test_legal_notices_are_critical_for_the_parties_and_quote_the_right_and_deadline(event_type):
+    for payload in samples(event_type):
+        party_rules = [
+            r for r in rules_for(event_type, payload) if r.party in ("complainant", "respondent")
+        ]
+        if event_type == "deadline.expired" and payload["clock"] == "acceptance_target":
+            assert not party_rules  # the committee's own target: no party notice
+            continue
+        assert party_rules and all(r.critical for r in party_rules)
+        for rule in party_rules:
+            _s, zh = _render(rule, "zh-CN", payload)
+            _s, en = _render(rule, "en", payload)
+            assert ARTICLES_ZH.search(zh) and PERIOD_ZH.search(zh), zh
+            assert re.search(r"Art\. \d+", en), en
+
+
+def test_the_agreement_notice_names_both_windows_and_the_performance_date():
+    payload = samples("agreement.signed")[0]
+    rule = RULES["agreement.signed"][0]
+    _s, body = _render(rule, "zh-CN", payload)
+    assert "三十日" in body and "第三十三条" in body
+    assert "十五日" in body and "第七十四条" in body
+    assert payload["performance_deadline"] in body
+
+
+def test_an_expired_mediation_quotes_the_arbitration_limitation_date():
+    payload = samples("mediation.expired")[0] | {"arbitration_limitation_on": "2027-11-30"}
+    _s, body = _render(RULES["mediation.expired"][0], "zh-CN", payload)
+    assert "第十四条" in body and "2027-11-30" in body
+
+
+def test_a_phone_number_typed_into_a_note_is_masked_in_the_message():
+    payload = samples("hazard.progress_noted")[0] | {
+        "note": "请联系13812345678或身份证110105199001010023"
+    }
+    _s, body = _render(RULES["hazard.progress_noted"][0], "zh-CN", payload)
+    assert "13812345678" not in body and "138****5678" in body
+    assert "110105199001010023" not in body
+
+
+def test_deadline_warnings_reach_the_parties_only_for_their_own_clocks():
+    by_clock = {
+        p["clock"]: {r.party for r in rules_for("deadline.warning", p)}
+        for p in samples("deadline.warning")
+    }
+    assert by_clock["acceptance_target"] == {"committee"}
+    assert by_clock["arbitration_limitation"] == {"complainant", "committee"}
+    assert by_clock["mediation_limit"] == {"complainant", "respondent", "mediator", "committee"}
 
 
 def test_times_are_shown_in_shanghai_time():
-    _s, body = Renderer().render(
-        "hazard_dispatched_department",
-        "zh-CN",
-        {"case": _Case(), "party": _Party(), "payload": SAMPLE_PAYLOAD, "track_url": ""},
-    )
-    assert "2026-11-30 18:00" in body
+    payload = samples("hazard.dispatched")[0]
+    rule = next(r for r in RULES["hazard.dispatched"] if r.party == "department")
+    _s, body = _render(rule, "zh-CN", payload)
+    assert "2026-12-01 10:30" in body  # 02:30 UTC
 
 
 def test_the_idempotency_key_is_one_per_event_party_channel():
@@ -84,9 +164,40 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap():
     assert next_attempt(now, 20, 2.0, 60.0, rng) - now <= timedelta(seconds=60)
 
 
-def test_the_key_travels_as_a_header_on_webhooks_and_email():
-    assert "+Idempotency-Key=e%3Ap%3Awebhook" in with_key("json://h/x", "e:p:webhook")
+@pytest.mark.parametrize(
+    ("status", "permanent"),
+    [
+        (400, True),
+        (401, True),
+        (404, True),
+        (410, True),
+        (408, False),
+        (429, False),
+        (500, False),
+        (503, False),
+    ],
+)
+def test_client_errors_are_permanent_except_timeouts_and_rate_limits(status, permanent):
+    assert http_status_is_permanent(status) is permanent
+
+
+def test_smtp_5xx_replies_are_permanent_and_4xx_transient():
+    assert smtp_code_is_permanent(550) and smtp_code_is_permanent(553)
+    assert not smtp_code_is_permanent(450) and not smtp_code_is_permanent(421)
+
+
+def test_the_key_travels_as_a_header_on_webhooks_and_email_and_webhooks_never_redirect():
+    hook = with_key("json://h/x", "e:p:webhook")
+    assert "+Idempotency-Key=e%3Ap%3Awebhook" in hook and "redirect=no" in hook
     assert "+X-Waystation-Idempotency-Key=" in with_key("mailto://h:25?from=a@b.c", "k")
+    assert with_key("dingtalk://token/", "k") == "dingtalk://token/"
+
+
+def test_channels_are_named_by_scheme():
+    assert channel_of("wecombot://key") == "wecom"
+    assert channel_of("feishu://t") == "feishu"
+    assert channel_of("jsons://h/x") == "webhook"
+    assert channel_of("twilio://x") is None
 
 
 def test_wildcard_channel_targets_fill_in_the_party_id():

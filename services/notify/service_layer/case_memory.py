@@ -1,0 +1,70 @@
+"""What notify remembers about a case from the events that pass: its parties and its handlers."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlmodel import select
+
+from services.notify.adapters.tables import Contact, KnownCase
+from shared.contracts.envelope import Envelope
+from shared.messaging.uow import UnitOfWork
+
+
+def _contact(case_id: uuid.UUID, party: dict[str, Any], role: str | None = None) -> Contact:
+    return Contact(
+        case_id=case_id,
+        role=role or party["role"],
+        party_id=party["party_id"],
+        display_name=party["display_name"],
+        email=party.get("email"),
+        phone_masked=party.get("phone_masked"),
+        locale=party.get("locale", "zh-CN"),
+    )
+
+
+async def remember_case(envelope: Envelope, uow: UnitOfWork) -> KnownCase:
+    """`case.filed` tells notify the case and how to reach its parties."""
+    p = envelope.payload
+    case = KnownCase(
+        case_id=envelope.case_id,
+        kind=p["kind"],
+        tracking_code=p["tracking_code"],
+        title=p["title"][:200],
+    )
+    uow.session.add(case)
+    for party in p.get("parties", []):
+        uow.session.add(_contact(envelope.case_id, party))
+    await uow.session.flush()
+    return case
+
+
+async def _contact_of(uow: UnitOfWork, case_id: uuid.UUID, party_id: str) -> Contact | None:
+    stmt = select(Contact).where(Contact.case_id == case_id, Contact.party_id == party_id)
+    return (await uow.session.exec(stmt)).first()
+
+
+async def add_follower(envelope: Envelope, uow: UnitOfWork) -> None:
+    """`case.merged`: the duplicate's reporter now follows the original case."""
+    follower = envelope.payload["follower"]
+    if await _contact_of(uow, envelope.case_id, follower["party_id"]) is None:
+        uow.session.add(_contact(envelope.case_id, follower, role="follower"))
+        await uow.session.flush()
+
+
+async def drop_follower(envelope: Envelope, uow: UnitOfWork) -> None:
+    """`case.unmerged`: the split case's reporter stops following the case it was merged into."""
+    p = envelope.payload
+    found = await _contact_of(uow, uuid.UUID(str(p["from_case_id"])), p["follower_party_id"])
+    if found is not None and found.role == "follower":
+        await uow.session.delete(found)
+
+
+def note_handlers(case: KnownCase, envelope: Envelope) -> None:
+    """Keep the current mediator and department for events that do not name them."""
+    p = envelope.payload
+    if envelope.event_type in ("mediator.assigned", "mediator.reassigned"):
+        case.mediator_id = p["mediator_id"]
+    elif envelope.event_type in ("hazard.dispatched", "hazard.reopened") and p.get("department_id"):
+        case.department_id = p["department_id"]

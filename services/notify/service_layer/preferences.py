@@ -1,0 +1,45 @@
+"""A party reads and sets its own notification preferences."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from services.notify.adapters.tables import Preference
+from services.notify.domain.errors import NotYourParty
+from services.notify.domain.parties import party_key
+from shared.contracts.envelope import Actor
+from shared.messaging.uow import UnitOfWork
+
+
+def own_party(actor: Actor, party_id: str) -> str:
+    """The party id if it is the caller's own; NotYourParty otherwise."""
+    if party_key(actor) != party_id:
+        raise NotYourParty(party_id)
+    return party_id
+
+
+async def get_preference(uow: UnitOfWork, actor: Actor, party_id: str) -> Preference:
+    """The caller's preferences, or the defaults when never set."""
+    own_party(actor, party_id)
+    return await uow.session.get(Preference, party_id) or Preference(party_id=party_id)
+
+
+async def set_preference(
+    uow: UnitOfWork,
+    actor: Actor,
+    party_id: str,
+    *,
+    opted_out: bool,
+    channels: list[str] | None,
+    quiet_hours: tuple[str, str] | None,
+) -> Preference:
+    """Replace the caller's preferences (critical notices ignore them anyway)."""
+    own_party(actor, party_id)
+    pref = await uow.session.get(Preference, party_id) or Preference(party_id=party_id)
+    pref.opted_out = opted_out
+    pref.channels = None if channels is None else ",".join(sorted(set(channels)))
+    pref.quiet_start, pref.quiet_end = quiet_hours or (None, None)
+    pref.updated_at = datetime.now(UTC)
+    uow.session.add(pref)
+    await uow.commit()
+    return pref

@@ -1,0 +1,118 @@
+"""From a rule's party selector to the people and organisations that hear, with their channels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from sqlmodel import select
+
+from services.notify.adapters.channels import channel_of
+from services.notify.adapters.directory_file import ChannelDirectory
+from services.notify.adapters.tables import Contact, KnownCase
+from services.notify.domain.preferences import INBOX
+from services.notify.domain.rules import Rule
+from shared.contracts.envelope import Envelope
+from shared.messaging.uow import UnitOfWork
+
+_CONTACT_ROLES = {
+    "complainant": "complainant",
+    "respondent": "respondent",
+    "reporter": "reporter",
+    "followers": "follower",
+}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    role: str
+    party_id: str
+    display_name: str
+    locale: str
+    channels: tuple[tuple[str, str], ...]  # (channel, target); channel names are unique
+
+
+@dataclass(frozen=True)
+class ChannelConfig:
+    directory: ChannelDirectory
+    smtp_url: str | None
+    sms_gateway_url: str | None  # an Apprise URL with `{phone}`, e.g. jsons://gw/sms?:to={phone}
+
+
+def _name_channels(pairs: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """webhook, webhook-2, ...: one delivery row (and key) per target."""
+    seen: dict[str, int] = {}
+    named = []
+    for kind, target in pairs:
+        seen[kind] = seen.get(kind, 0) + 1
+        named.append((kind if seen[kind] == 1 else f"{kind}-{seen[kind]}", target))
+    return tuple(named)
+
+
+def _contact_recipient(contact: Contact, cfg: ChannelConfig) -> Recipient:
+    pairs = [(INBOX, "")]
+    if contact.email and cfg.smtp_url:
+        joiner = "&" if "?" in cfg.smtp_url else "?"
+        pairs.append(("email", f"{cfg.smtp_url}{joiner}to={quote(contact.email, safe='@')}"))
+    return Recipient(
+        contact.role, contact.party_id, contact.display_name, contact.locale, _name_channels(pairs)
+    )
+
+
+def organisation_recipient(role: str, key: str, cfg: ChannelConfig) -> Recipient:
+    """A department, mediator or the committee, reached as the channel directory says."""
+    endpoint = cfg.directory.lookup(key)
+    pairs = [(INBOX, "")]
+    if endpoint is not None:
+        pairs += [(kind, url) for url in endpoint.urls if (kind := channel_of(url))]
+        if cfg.sms_gateway_url:
+            pairs += [("sms", cfg.sms_gateway_url.replace("{phone}", n)) for n in endpoint.sms]
+    name = endpoint.display_name if endpoint and endpoint.display_name else key
+    locale = endpoint.locale if endpoint else "zh-CN"
+    return Recipient(role, key, name, locale, _name_channels(pairs))
+
+
+def _organisation_key(rule: Rule, envelope: Envelope, case: KnownCase) -> tuple[str, str] | None:
+    p = envelope.payload
+    if rule.party == "committee":
+        return "committee", "committee"
+    if rule.party == "mediator":
+        ident = p.get("mediator_id") or case.mediator_id
+        return ("mediator", f"mediator:{ident}") if ident else None
+    if rule.party == "previous_mediator":
+        return "mediator", f"mediator:{p['previous_mediator_id']}"
+    if rule.party == "department":
+        ident = p.get("department_id") or case.department_id
+        return ("department", f"department:{ident}") if ident else None
+    if rule.party == "escalation":
+        return "department", f"department:{p['escalated_to']}"
+    raise ValueError(f"no organisation behind {rule.party!r}")
+
+
+async def _contacts(
+    uow: UnitOfWork, case: KnownCase, rule: Rule, envelope: Envelope
+) -> list[Contact]:
+    stmt = select(Contact).where(Contact.case_id == case.case_id)
+    p = envelope.payload
+    if rule.party in _CONTACT_ROLES:
+        stmt = stmt.where(Contact.role == _CONTACT_ROLES[rule.party])
+    elif rule.party == "new_follower":
+        stmt = stmt.where(Contact.party_id == p["follower"]["party_id"])
+    elif rule.party == "credited_reporter":
+        stmt = stmt.where(Contact.party_id == p["reporter_id"])
+    elif rule.party == "waited_party":
+        stmt = stmt.where(Contact.role == p["waiting_on"])
+    return list((await uow.session.exec(stmt.order_by(Contact.party_id))).all())
+
+
+_CONTACT_SELECTORS = {*_CONTACT_ROLES, "new_follower", "credited_reporter", "waited_party"}
+
+
+async def recipients(
+    rule: Rule, envelope: Envelope, case: KnownCase, uow: UnitOfWork, cfg: ChannelConfig
+) -> list[Recipient]:
+    """Everyone `rule` names for this event (none when the case has no such party)."""
+    if rule.party in _CONTACT_SELECTORS:
+        return [_contact_recipient(c, cfg) for c in await _contacts(uow, case, rule, envelope)]
+    found = _organisation_key(rule, envelope, case)
+    return [organisation_recipient(found[0], found[1], cfg)] if found else []

@@ -1,0 +1,339 @@
+"""Notify against real receivers: SMTP (aiosmtpd) and HTTP on loopback, real databases."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import date, timedelta
+
+import pytest
+from apprise.plugins.dingtalk import NotifyDingTalk
+from apprise.plugins.feishu import NotifyFeishu
+from apprise.plugins.wecombot import NotifyWeComBot
+
+from shared.contracts.events.common import PartyRef
+from shared.contracts.events.dispatch import HazardDispatched
+from shared.contracts.events.intake import CaseMerged
+from shared.contracts.events.mediation import AgreementSigned, MediatorAssigned
+from tests.integration.notify_harness import DAYTIME, NotifyUnderTest, dispute_filed, event
+from tests.integration.receivers import HttpReceiver, SmtpReceiver, http_receiver, smtp_receiver
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def http() -> Iterator[HttpReceiver]:
+    with http_receiver() as sink:
+        yield sink
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpReceiver]:
+    with smtp_receiver() as sink:
+        yield sink
+
+
+@pytest.fixture
+def robots_local(http: HttpReceiver, monkeypatch: pytest.MonkeyPatch) -> HttpReceiver:
+    """DingTalk, WeCom and Feishu hosts are hard-coded in Apprise: point them at the receiver."""
+    base = f"http://127.0.0.1:{http.port}"
+    monkeypatch.setattr(NotifyDingTalk, "notify_url", base + "/dingtalk/send?access_token={token}")
+    monkeypatch.setattr(NotifyWeComBot, "notify_url", base + "/wecom/send?key={key}")
+    monkeypatch.setattr(NotifyFeishu, "notify_url", base + "/feishu/{token}")
+    return http
+
+
+def _mailto(smtp: SmtpReceiver) -> str:
+    return f"mailto://127.0.0.1:{smtp.port}?from=noreply@waystation.test"
+
+
+def _assigned(case_id: uuid.UUID, mediator: str = "med-wang") -> object:
+    payload = MediatorAssigned(
+        state="assigned", mediator_id=mediator, mediator_name="王律师", duty_body="明和律师事务所"
+    )
+    return event("mediator.assigned", payload, case_id)
+
+
+@pytest.fixture
+async def notify_factory(database_url: str, redis_url: str) -> AsyncIterator[object]:
+    made: list[NotifyUnderTest] = []
+
+    async def make(**kwargs: object) -> NotifyUnderTest:
+        sut = await NotifyUnderTest(database_url, redis_url, **kwargs).start()  # type: ignore[arg-type]
+        made.append(sut)
+        return sut
+
+    yield make
+    for sut in made:
+        await sut.stop()
+
+
+async def test_email_and_webhook_carry_the_idempotency_key_and_are_sent_once(
+    notify_factory, smtp: SmtpReceiver, http: HttpReceiver
+):
+    notify = await notify_factory(
+        smtp_url=_mailto(smtp),
+        parties={"mediator:*": {"urls": [f"json://127.0.0.1:{http.port}/mediators/{{id}}"]}},
+    )
+    case_id = uuid.uuid4()
+    filed = dispute_filed(case_id, email="li@example.com", respondent_email="hr@example.com")
+    assigned = _assigned(case_id)
+    for envelope in (filed, assigned, filed, assigned):  # redelivered: applied once
+        await notify.apply(envelope)
+    await notify.send_due()
+    await notify.send_due()
+
+    mails = smtp.to("li@example.com")
+    assert sorted(m.subject for m in mails) == sorted(
+        ["【青浦驿站】您的纠纷已受理", "【青浦驿站】调解员已指派"]
+    )
+    assert all(m.key and m.key.endswith(":email") for m in mails)
+    assert len(smtp.to("hr@example.com")) == 1  # the respondent hears about the mediator
+    hooks = http.at("/mediators/med-wang")
+    assert len(hooks) == 1
+    assert hooks[0].headers["Idempotency-Key"] == f"{assigned.event_id}:mediator:med-wang:webhook"
+    assert hooks[0].body["case_id"] == str(case_id) and "新分派" in hooks[0].body["title"]
+    rows = await notify.deliveries(case_id=case_id)
+    assert {r.status for r in rows} == {"sent"}
+    assert len(await notify.outbox("notification.delivered")) == len(
+        [r for r in rows if r.channel != "inapp"]
+    )
+
+
+async def test_robots_and_the_sms_gateway_get_their_own_formats(
+    notify_factory, robots_local: HttpReceiver
+):
+    port = robots_local.port
+    notify = await notify_factory(
+        sms_gateway_url=f"json://127.0.0.1:{port}/sms?:to={{phone}}",
+        parties={
+            "department:zx-road": {
+                "urls": ["dingtalk://a1b2c3d4/", "wecombot://zx-road-key", "feishu://fs-token"],
+                "sms": ["13800001111"],
+                "display_name": "赵巷镇道路养护所",
+            }
+        },
+    )
+    case_id = uuid.uuid4()
+    await notify.apply(dispute_filed(case_id, email="wu@example.com"))
+    due = DAYTIME + timedelta(hours=2)
+    dispatched = HazardDispatched(
+        state="dispatched",
+        department_id="zx-road",
+        department_name="赵巷镇道路养护所",
+        acknowledge_due=due,
+        resolve_due=due,
+    )
+    await notify.apply(event("hazard.dispatched", dispatched, case_id))
+    await notify.send_due()
+
+    ding = robots_local.at("/dingtalk/send")
+    assert ding and ding[0].body["msgtype"] in ("text", "markdown")
+    assert "access_token=a1b2c3d4" in ding[0].path
+    wecom = robots_local.at("/wecom/send")
+    assert wecom and "新派单" in str(wecom[0].body)
+    assert robots_local.at("/feishu/fs-token")
+    sms = robots_local.at("/sms")
+    assert len(sms) == 1 and sms[0].body["to"] == "13800001111"
+    assert sms[0].headers["Idempotency-Key"].endswith(":department:zx-road:sms")
+    channels = {r.channel: r.status for r in await notify.deliveries(party_id="department:zx-road")}
+    assert channels == {
+        "inapp": "sent",
+        "dingtalk": "sent",
+        "wecom": "sent",
+        "feishu": "sent",
+        "sms": "sent",
+    }
+
+
+async def test_a_receiver_that_fails_then_recovers_gets_it_once_after_growing_backoff(
+    notify_factory, http: HttpReceiver
+):
+    notify = await notify_factory(
+        parties={"mediator:*": {"urls": [f"json://127.0.0.1:{http.port}/m/{{id}}"]}}
+    )
+    http.script["/m/med-wang"] = [500, 503, 429]
+    case_id = uuid.uuid4()
+    await notify.apply(dispute_filed(case_id, email="li@example.com"))
+    await notify.apply(_assigned(case_id))
+
+    gaps = []
+    for _ in range(4):
+        await notify.send_due()
+        (row,) = await notify.deliveries(party_id="mediator:med-wang", channel="webhook")
+        if row.status == "sent":
+            break
+        gaps.append((row.next_attempt_at - notify.clock.now()).total_seconds())
+        assert row.last_error.startswith("HTTP ")
+        notify.clock.set(row.next_attempt_at)
+    assert row.status == "sent" and row.attempts == 4
+    assert [r.status for r in http.requests] == [500, 503, 429, 200]
+    assert 1.0 <= gaps[0] <= 2.0 and 2.0 <= gaps[1] <= 4.0 and 4.0 <= gaps[2] <= 8.0
+    assert len({r.headers["Idempotency-Key"] for r in http.requests}) == 1
+
+
+async def test_a_4xx_answer_fails_for_good_without_retries_and_raises_an_alert(
+    notify_factory, http: HttpReceiver
+):
+    notify = await notify_factory(
+        parties={"mediator:*": {"urls": [f"json://127.0.0.1:{http.port}/gone/{{id}}"]}}
+    )
+    http.script["/gone/med-wang"] = [410] * 5
+    case_id = uuid.uuid4()
+    await notify.apply(dispute_filed(case_id, email="li@example.com"))
+    await notify.apply(_assigned(case_id))
+    await notify.send_due()
+    notify.clock.advance(timedelta(hours=1))
+    await notify.send_due()
+
+    (row,) = await notify.deliveries(party_id="mediator:med-wang", channel="webhook")
+    assert (row.status, row.attempts, row.last_error) == ("failed", 1, "HTTP 410")
+    assert len(http.requests) == 1
+    (alert,) = await notify.outbox("notification.failed")
+    assert alert["payload"]["error"] == "HTTP 410" and alert["payload"]["channel"] == "webhook"
+
+
+async def test_a_mailbox_the_server_refuses_fails_for_good(notify_factory, smtp: SmtpReceiver):
+    notify = await notify_factory(smtp_url=_mailto(smtp))
+    case_id = uuid.uuid4()
+    await notify.apply(dispute_filed(case_id, email="nobody@example.com"))
+    await notify.send_due()
+    (row,) = await notify.deliveries(case_id=case_id, channel="email")
+    assert (row.status, row.attempts, row.last_error) == ("failed", 1, "SMTP 550")
+    assert await notify.outbox("notification.failed")
+
+
+async def test_a_dead_smtp_server_is_retried_not_failed(notify_factory):
+    notify = await notify_factory(smtp_url="mailto://127.0.0.1:1?from=noreply@waystation.test")
+    case_id = uuid.uuid4()
+    await notify.apply(dispute_filed(case_id, email="li@example.com"))
+    await notify.send_due()
+    (row,) = await notify.deliveries(case_id=case_id, channel="email")
+    assert (row.status, row.attempts) == ("queued", 1)
+    assert row.next_attempt_at > notify.clock.now()
+
+
+async def test_a_webhook_host_resolving_to_a_private_address_is_refused_at_send_time(
+    notify_factory, http: HttpReceiver
+):
+    from services.notify.adapters.target_guard import TargetGuard
+
+    answers = {"hooks.example.com": ["93.184.215.14"]}
+    guard = TargetGuard(resolver=lambda host: answers[host])
+    notify = await notify_factory(
+        guard=guard,
+        parties={"committee": {"urls": [f"json://hooks.example.com:{http.port}/committee"]}},
+    )
+    case_id = uuid.uuid4()
+    await notify.apply(dispute_filed(case_id, email="li@example.com"))
+    answers["hooks.example.com"] = ["127.0.0.1"]  # DNS changed after the directory was loaded
+    registered = event("dispute.registered", _registered(), case_id)
+    await notify.apply(registered)
+    await notify.send_due()
+    (row,) = await notify.deliveries(party_id="committee", channel="webhook")
+    assert row.status == "failed" and "non-public" in row.last_error
+    assert http.requests == []
+
+
+def _registered():
+    from shared.contracts.events.mediation import DisputeRegistered
+
+    return DisputeRegistered(state="registered", dispute_type="unpaid_wages")
+
+
+async def test_quiet_hours_hold_routine_messages_but_not_legal_notices(
+    notify_factory, smtp: SmtpReceiver
+):
+    notify = await notify_factory(smtp_url=_mailto(smtp))
+    notify.clock.set(DAYTIME.replace(hour=15))  # 23:00 in Shanghai
+    case_id = uuid.uuid4()
+    await notify.apply(dispute_filed(case_id, email="li@example.com"))
+    signed = AgreementSigned(
+        state="performance_monitoring",
+        agreement_id="a-1",
+        terms="支付8600元",
+        performance_deadline=date(2026, 12, 20),
+    )
+    await notify.apply(event("agreement.signed", signed, case_id))
+    await notify.send_due()
+
+    assert [m.subject for m in smtp.to("li@example.com")] == ["【青浦驿站】调解协议已生效"]
+    (held,) = await notify.deliveries(case_id=case_id, channel="email", event_type="case.filed")
+    assert held.status == "queued"
+    assert (
+        held.next_attempt_at.astimezone(DAYTIME.tzinfo).isoformat() == "2026-12-01T23:00:00+00:00"
+    )  # 07:00 Shanghai
+    notify.clock.set(held.next_attempt_at)
+    await notify.send_due()
+    assert len(smtp.to("li@example.com")) == 2
+
+
+async def test_organisations_on_duty_have_no_default_quiet_hours(
+    notify_factory, http: HttpReceiver, smtp: SmtpReceiver
+):
+    notify = await notify_factory(
+        smtp_url=_mailto(smtp),
+        parties={"mediator:*": {"urls": [f"json://127.0.0.1:{http.port}/m/{{id}}"]}},
+    )
+    notify.clock.set(DAYTIME.replace(hour=16))  # 00:00 in Shanghai
+    case_id = uuid.uuid4()
+    await notify.apply(dispute_filed(case_id, email="li@example.com"))
+    await notify.apply(_assigned(case_id))
+    await notify.send_due()
+    assert len(http.at("/m/med-wang")) == 1
+    held = await notify.deliveries(case_id=case_id, channel="email")
+    assert {d.status for d in held} == {"queued"}  # the complainant's mails wait for morning
+
+
+async def test_a_merged_reporter_follows_the_original_and_hears_its_closure(
+    notify_factory, smtp: SmtpReceiver
+):
+    from shared.contracts.events.dispatch import HazardClosed
+
+    notify = await notify_factory(smtp_url=_mailto(smtp))
+    case_id = uuid.uuid4()
+    await notify.apply(dispute_filed(case_id, email="li@example.com"))
+    follower = PartyRef(
+        role="reporter", party_id="p-follow", display_name="张师傅", email="zhang@example.com"
+    )
+    await notify.apply(
+        event(
+            "case.merged",
+            CaseMerged(duplicate_case_id=uuid.uuid4(), follower=follower, distance_m=80),
+            case_id,
+        )
+    )
+    await notify.apply(
+        event("hazard.closed", HazardClosed(state="closed", resolution="fixed"), case_id)
+    )
+    await notify.send_due()
+    subjects = sorted(m.subject for m in smtp.to("zhang@example.com"))
+    assert subjects == sorted(["【青浦驿站】您的报告已并入同一问题", "【青浦驿站】案件已办结"])
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+async def test_apprise_writes_no_recipient_address_to_the_service_log(
+    notify_factory, smtp: SmtpReceiver
+):
+    notify = await notify_factory(smtp_url=_mailto(smtp))
+    root, collect = logging.getLogger(), _Collect()
+    root.addHandler(collect)  # what the service's JSON log handler would receive
+    try:
+        await notify.apply(dispute_filed(uuid.uuid4(), email="nobody@example.com"))
+        await notify.apply(dispute_filed(uuid.uuid4(), email="li@example.com"))
+        await notify.send_due()
+    finally:
+        root.removeHandler(collect)
+    text = "\n".join(collect.lines)
+    assert smtp.to("li@example.com")
+    assert "li@example.com" not in text and "nobody@example.com" not in text
+    assert "n***@example.com" in text  # the refusal is still reported, masked
