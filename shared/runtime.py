@@ -20,6 +20,7 @@ from shared.logs import quiet_logger
 from shared.messaging.consumer import ConsumerConfig, Handler, IdempotentConsumer
 from shared.messaging.groups import ensure_groups
 from shared.messaging.publishing import publish_events
+from shared.messaging.reader import reader_tasks
 from shared.messaging.relay import OutboxRelay, OutgoingEvent
 from shared.messaging.tables import KitTables
 from shared.messaging.uow import UnitOfWork
@@ -44,7 +45,12 @@ class ServiceRuntime:
         self.engine = make_engine(settings.database_url)
         self.sessions = make_sessions(self.engine)
         self.tables = tables
-        self.redis = Redis.from_url(settings.redis_url)
+        self.redis = Redis.from_url(
+            settings.redis_url,
+            socket_timeout=15,
+            socket_connect_timeout=5,
+            health_check_interval=30,
+        )
         self.broker = RedisBroker(settings.redis_url, logger=quiet_logger())
         self.relay = OutboxRelay(
             self.sessions,
@@ -81,6 +87,8 @@ class ServiceRuntime:
         await ensure_groups(self.redis, all_group_pairs())
         await self.broker.start()
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.service}-relay"))
+        for reader in reader_tasks(self.redis, self.consumer):
+            self._tasks.append(asyncio.create_task(reader.run(), name=f"{self.service}-reader"))
         self._tasks.append(asyncio.create_task(self._watch(), name=f"{self.service}-watchdog"))
         log.info("service_started", instance=self.settings.instance)
 

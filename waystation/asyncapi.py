@@ -33,7 +33,7 @@ def service_document(service: str) -> dict[str, Any]:
         _no_uow,
         Redis.from_url("redis://localhost:6379"),
     )
-    consumer.subscribe(broker)
+    consumer.subscribe(broker, document_readers=True)
     for spec in produced_by(service):
         publisher = broker.publisher(
             stream=stream_of(service),

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shared.contracts.envelope import Envelope
 from shared.contracts.streams import SUBSCRIPTIONS, stream_of
+from shared.messaging.batching import BatchNotClean, apply_batch
 from shared.messaging.dead_letters import dead_letter
 from shared.messaging.errors import PermanentError, RetryLater
 from shared.messaging.sequence import advance, position
@@ -24,6 +25,7 @@ from shared.messaging.uow import UnitOfWork
 log = structlog.get_logger(__name__)
 
 Handler = Callable[[Envelope, UnitOfWork], Awaitable[None]]
+RawEntry = tuple[str, bytes, dict[str, Any]]  # (stream entry id, body, headers)
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class ConsumerConfig:
     instance: str
     reclaim_idle_ms: int = 30_000
     max_deliveries: int = 5
-    read_batch: int = 50
+    read_batch: int = 100
     # In-process pauses before a RetryLater event is left to the reclaimer.
     retry_pauses: tuple[float, ...] = (0.05, 0.2, 0.5, 1.0)
 
@@ -67,6 +69,39 @@ class IdempotentConsumer:
             self.processed_total += int(applied)
             return applied
         return False  # unreachable: the last pass returns or raises
+
+    async def apply_entries(self, stream: str, entries: list[RawEntry]) -> list[str]:
+        """Apply a batch read from `stream`; returns the entry ids that may be acknowledged.
+
+        Poison is dead-lettered (and acknowledged); the rest goes through one transaction, or
+        one by one when the batch is not clean, where a failing event stays pending.
+        """
+        acks: list[str] = []
+        decoded: list[tuple[str, Envelope]] = []
+        raw = {entry_id: (body, headers) for entry_id, body, headers in entries}
+        for entry_id, body, headers in entries:
+            try:
+                decoded.append((entry_id, Envelope.model_validate_json(body)))
+            except (ValidationError, ValueError) as exc:
+                await self._dead_letter(stream, entry_id, body, headers, 1, f"permanent: {exc}")
+                acks.append(entry_id)
+        if not decoded:
+            return acks
+        try:
+            self.processed_total += await apply_batch(decoded, self._handlers, self._new_uow)
+            return acks + [entry_id for entry_id, _ in decoded]
+        except BatchNotClean:
+            pass
+        for entry_id, _envelope in decoded:
+            body, headers = raw[entry_id]
+            try:
+                await self.handle_entry(
+                    stream, entry_id, body, headers, deliveries=1, reclaimed=False
+                )
+            except Exception:  # left pending: the reclaimer retries it later
+                continue
+            acks.append(entry_id)
+        return acks
 
     async def _apply_once(self, envelope: Envelope, stream_entry: str) -> bool:
         handler = self._handlers.get(envelope.event_type)
@@ -159,25 +194,27 @@ class IdempotentConsumer:
         self.dead_lettered_total += 1
         log.error("event_dead_lettered", stream=stream, entry=entry_id, error=error[:300])
 
-    def subscribe(self, broker: RedisBroker) -> None:
-        """Register a reader and a reclaimer on the service's group for every stream it reads."""
+    def subscribe(self, broker: RedisBroker, *, document_readers: bool = False) -> None:
+        """Register the reclaimer of every stream the service reads (the readers are
+        `reader.StreamReader` tasks; `document_readers` declares them for AsyncAPI only)."""
         cfg = self.config
         for producer in SUBSCRIPTIONS[cfg.service]:
             stream = stream_of(producer)
-            reader = StreamSub(
-                stream, group=cfg.service, consumer=cfg.instance, max_records=cfg.read_batch
-            )
+            if document_readers:
+                broker.subscriber(
+                    stream=StreamSub(
+                        stream, group=cfg.service, consumer=cfg.instance, max_records=cfg.read_batch
+                    ),
+                    title=f"{cfg.service}.read.{producer}",
+                    description=f"{cfg.service} applies {producer}'s events (Envelope JSON), "
+                    f"in batches of up to {cfg.read_batch}.",
+                )(self._reader(stream))
             claimer = StreamSub(
                 stream,
                 group=cfg.service,
                 consumer=f"{cfg.instance}-reclaim",
                 min_idle_time=cfg.reclaim_idle_ms,
             )
-            broker.subscriber(
-                stream=reader,
-                title=f"{cfg.service}.read.{producer}",
-                description=f"{cfg.service} applies {producer}'s events (Envelope JSON).",
-            )(self._reader(stream))
             broker.subscriber(
                 stream=claimer,
                 title=f"{cfg.service}.reclaim.{producer}",

@@ -55,3 +55,36 @@ async def advance(
         )
     )
     await session.execute(stmt)
+
+
+async def positions(
+    session: AsyncSession, table: sa.Table, keys: set[tuple[str, uuid.UUID]]
+) -> dict[tuple[str, uuid.UUID], int]:
+    """`position` for many (producer, case) pairs in one query (row-locked on PostgreSQL)."""
+    if not keys:
+        return {}
+    stmt = sa.select(table.c.producer, table.c.case_id, table.c.last_seq).where(
+        sa.tuple_(table.c.producer, table.c.case_id).in_(sorted(keys, key=str))
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    rows = await session.execute(stmt)
+    return {(r.producer, r.case_id): int(r.last_seq) for r in rows}
+
+
+async def advance_many(
+    session: AsyncSession, table: sa.Table, moved: dict[tuple[str, uuid.UUID], int]
+) -> None:
+    """`advance` for many pairs in one statement."""
+    if not moved:
+        return
+    insert = _upsert(session)
+    stmt = insert(table).values(
+        [{"producer": p, "case_id": c, "last_seq": seq} for (p, c), seq in moved.items()]
+    )
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[table.c.producer, table.c.case_id],
+            set_={"last_seq": stmt.excluded.last_seq},
+        )
+    )

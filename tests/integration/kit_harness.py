@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -17,6 +18,7 @@ from shared.db import make_engine, make_sessions
 from shared.messaging.consumer import ConsumerConfig, Handler, IdempotentConsumer
 from shared.messaging.groups import ensure_groups
 from shared.messaging.publishing import publish_events
+from shared.messaging.reader import reader_tasks
 from shared.messaging.relay import OutboxRelay, OutgoingEvent
 from shared.messaging.tables import kit_tables
 from shared.messaging.uow import UnitOfWork
@@ -102,6 +104,9 @@ class KitService:
         await ensure_groups(self.redis, all_group_pairs())
         self.consumer.subscribe(self.broker)
         await self.broker.start()
+        self.readers = [
+            asyncio.create_task(reader.run()) for reader in reader_tasks(self.redis, self.consumer)
+        ]
 
     async def emit_committed(self, n: int = 1) -> list[Envelope]:
         events = [filed_event() for _ in range(n)]
@@ -119,6 +124,8 @@ class KitService:
             return int((await conn.execute(stmt)).scalar_one())
 
     async def close(self) -> None:
+        for task in getattr(self, "readers", []):
+            task.cancel()
         await self.broker.stop()
         await self.redis.aclose()
         await self.engine.dispose()

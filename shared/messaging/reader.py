@@ -1,0 +1,122 @@
+"""The hot path: an XREADGROUP loop that hands the consumer whole batches and acks them.
+
+FastStream's batch subscriber re-encodes bodies and fails the whole batch on one undecodable
+entry, so new entries are read here with redis-py; FastStream still runs the reclaimer
+(XAUTOCLAIM), publishes, and documents the streams. A lost group (Redis restarted without its
+data) is recreated from the start of the stream instead of stopping the reader.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, cast
+
+import structlog
+from faststream.redis.parser.binary import BinaryMessageFormatV1
+from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from shared.contracts.streams import all_group_pairs
+from shared.messaging.consumer import IdempotentConsumer, RawEntry
+from shared.messaging.groups import ensure_groups
+
+log = structlog.get_logger(__name__)
+_MAGIC = b"\x89BIN\r\n\x1a\n"
+Entries = list[tuple[bytes, list[tuple[bytes, dict[bytes, bytes]]]]]
+
+
+def decode_entry(entry_id: bytes, fields: dict[bytes, bytes]) -> RawEntry:
+    """(entry id, body, headers) from FastStream's binary format, raw `__data__` or fields."""
+    data = fields.get(b"__data__")
+    if data is None:
+        body = repr(
+            {k.decode(errors="replace"): v.decode(errors="replace") for k, v in fields.items()}
+        ).encode()
+        return entry_id.decode(), body, {}
+    if data.startswith(_MAGIC):
+        try:
+            body, headers = BinaryMessageFormatV1.parse(data)
+            return entry_id.decode(), body, dict(headers)
+        except Exception:  # a truncated or forged frame is poison, not a crash
+            return entry_id.decode(), data, {}
+    return entry_id.decode(), data, {}
+
+
+class StreamReader:
+    def __init__(
+        self,
+        redis: Redis,
+        consumer: IdempotentConsumer,
+        stream: str,
+        *,
+        count: int = 100,
+        block_ms: int = 1000,
+    ) -> None:
+        self._redis = redis
+        self._consumer = consumer
+        self._stream = stream
+        self._count = count
+        self._block_ms = block_ms
+        self.batches = 0
+
+    async def read_once(self) -> int:
+        """Read, apply and acknowledge one batch; returns how many entries it read."""
+        cfg = self._consumer.config
+        got = cast(
+            Entries,
+            await self._redis.xreadgroup(
+                cfg.service,
+                cfg.instance,
+                {self._stream: ">"},
+                count=self._count,
+                block=self._block_ms,
+            ),
+        )
+        entries = [decode_entry(i, f) for _s, batch in got or [] for i, f in batch]
+        if not entries:
+            return 0
+        acks = await self._consumer.apply_entries(self._stream, entries)
+        if acks:
+            await self._redis.xack(self._stream, cfg.service, *acks)
+        self.batches += 1
+        return len(entries)
+
+    async def run(self) -> None:
+        backoff = 0.1
+        while True:
+            try:
+                await self.read_once()
+                backoff = 0.1
+            except ResponseError as exc:
+                if "NOGROUP" not in str(exc):
+                    raise
+                log.warning("consumer_group_lost_recreating", stream=self._stream)
+                await self._recreate_groups()
+            except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+                log.warning(
+                    "redis_unavailable_retrying",
+                    stream=self._stream,
+                    error=str(exc),
+                    retry_in=backoff,
+                )
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+
+    async def _recreate_groups(self) -> None:
+        try:
+            await ensure_groups(self._redis, all_group_pairs())
+        except Exception as exc:  # Redis still coming up: the loop retries
+            log.warning("recreate_groups_failed", error=str(exc))
+            await asyncio.sleep(0.5)
+
+
+def reader_tasks(redis: Redis, consumer: IdempotentConsumer) -> list[Any]:
+    """One reader per stream the consumer's service reads."""
+    from shared.contracts.streams import SUBSCRIPTIONS, stream_of
+
+    return [
+        StreamReader(redis, consumer, stream_of(producer), count=consumer.config.read_batch)
+        for producer in SUBSCRIPTIONS[consumer.config.service]
+    ]
