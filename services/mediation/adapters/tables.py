@@ -71,6 +71,7 @@ class Dispute(MediationModel, table=True):
     # group disputes: member cases point at their parent; the parent holds representatives
     parent_case_id: uuid.UUID | None = Field(default=None, index=True)
     representatives: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    history_count: int = 0  # numbers the history rows: several steps share one instant
 
 
 class DisputeHistory(MediationModel, table=True):
@@ -78,6 +79,7 @@ class DisputeHistory(MediationModel, table=True):
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     case_id: uuid.UUID = Field(index=True)
+    position: int = 0
     action: str = Field(max_length=40)
     from_state: str | None = Field(default=None, max_length=40)
     to_state: str = Field(max_length=40)

@@ -95,19 +95,19 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
                 await uow.session.exec(
                     select(DisputeHistory)
                     .where(DisputeHistory.case_id == case_id)
-                    .order_by(col(DisputeHistory.at), col(DisputeHistory.id))
+                    .order_by(col(DisputeHistory.position))
                 )
             ).all()
             clocks = (
                 await uow.session.exec(select(DisputeClock).where(DisputeClock.case_id == case_id))
             ).all()
             meetings = await sessions.sessions_of(uow, case_id)
-        return DisputePublic(
-            **dispute.model_dump(),
-            history=[HistoryItem.model_validate(h, from_attributes=True) for h in history],
-            clocks=[ClockOut.model_validate(c, from_attributes=True) for c in clocks],
-            sessions=[SessionOut.model_validate(s, from_attributes=True) for s in meetings],
-        )
+            return DisputePublic(
+                **dispute.model_dump(),
+                history=[HistoryItem.model_validate(h, from_attributes=True) for h in history],
+                clocks=[ClockOut.model_validate(c, from_attributes=True) for c in clocks],
+                sessions=[SessionOut.model_validate(s, from_attributes=True) for s in meetings],
+            )
 
     async def run(work: Callable[[UnitOfWork], Awaitable[Any]]) -> DisputePublic:
         dispute = await guarded(runtime, work)

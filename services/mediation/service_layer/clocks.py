@@ -106,7 +106,7 @@ async def state_history(uow: UnitOfWork, dispute: Dispute) -> list[tuple[datetim
     stmt = (
         select(DisputeHistory.at, DisputeHistory.to_state)
         .where(DisputeHistory.case_id == dispute.case_id)
-        .order_by(col(DisputeHistory.at), col(DisputeHistory.id))
+        .order_by(col(DisputeHistory.position))
     )
     return [(at, state) for at, state in (await uow.session.exec(stmt)).all()]
 

@@ -52,9 +52,11 @@ def record(
 ) -> None:
     """One append-only history row (a step, or an act that keeps the state)."""
     at = now or datetime.now(UTC)
+    dispute.history_count += 1
     uow.session.add(
         DisputeHistory(
             case_id=dispute.case_id,
+            position=dispute.history_count,
             action=action,
             from_state=dispute.state,
             to_state=to_state or dispute.state,

@@ -99,6 +99,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('case_id', 'kind', 'due_at', name='uq_timer_case_kind_due')
     )
+    with op.batch_alter_table('dispute_history', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('position', sa.Integer(), nullable=False, server_default='0'))
+
     with op.batch_alter_table('timer', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_timer_case_id'), ['case_id'], unique=False)
         batch_op.create_index('ix_timer_due', ['due_at'], unique=False, postgresql_where=sa.text('fired_at IS NULL AND cancelled_at IS NULL'), sqlite_where=sa.text('fired_at IS NULL AND cancelled_at IS NULL'))
@@ -122,6 +125,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('referred_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column('parent_case_id', sa.Uuid(), nullable=True))
         batch_op.add_column(sa.Column('representatives', sa.JSON(), nullable=False, server_default='[]'))
+        batch_op.add_column(sa.Column('history_count', sa.Integer(), nullable=False, server_default='0'))
         batch_op.drop_index(batch_op.f('ix_dispute_state'))
         batch_op.create_index(batch_op.f('ix_dispute_parent_case_id'), ['parent_case_id'], unique=False)
         batch_op.create_index('ix_dispute_pattern', ['company_key', 'dispute_type', 'created_at'], unique=False)
@@ -145,6 +149,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_dispute_pattern')
         batch_op.drop_index(batch_op.f('ix_dispute_parent_case_id'))
         batch_op.create_index(batch_op.f('ix_dispute_state'), ['state'], unique=False)
+        batch_op.drop_column('history_count')
         batch_op.drop_column('representatives')
         batch_op.drop_column('parent_case_id')
         batch_op.drop_column('referred_at')
@@ -167,6 +172,9 @@ def downgrade() -> None:
     with op.batch_alter_table('timer', schema=None) as batch_op:
         batch_op.drop_index('ix_timer_due', postgresql_where=sa.text('fired_at IS NULL AND cancelled_at IS NULL'), sqlite_where=sa.text('fired_at IS NULL AND cancelled_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_timer_case_id'))
+
+    with op.batch_alter_table('dispute_history', schema=None) as batch_op:
+        batch_op.drop_column('position')
 
     op.drop_table('timer')
     op.drop_table('roster')
