@@ -24,8 +24,8 @@ from shared.clock import FrozenClock
 from shared.contracts.envelope import Actor, new_event
 from shared.contracts.events.common import PartyRef
 from shared.contracts.events.intake import CaseFiled, DisputeDetails
-from shared.messaging.timers import TimerScheduler
 from shared.db import upgrade_async
+from shared.messaging.timers import TimerScheduler
 from shared.runtime import ServiceRuntime
 
 COMMITTEE = {"X-Actor-Role": "committee", "X-Actor-Id": "chair"}
@@ -99,7 +99,9 @@ class Mediation:
 
     def replica(self) -> TimerScheduler:
         """Another mediation replica's timer scheduler on the same database."""
-        return TimerScheduler(TIMER, self.runtime.uow, timer_handler(self.app.state.context), self.clock)
+        return TimerScheduler(
+            TIMER, self.runtime.uow, timer_handler(self.app.state.context), self.clock
+        )
 
     async def get(self, case_id: uuid.UUID) -> dict[str, Any]:
         response = await self.client.get(f"/api/v1/disputes/{case_id}")

@@ -1,4 +1,4 @@
-"""The dispute lifecycle over HTTP against real databases: every step, who may take it, what it needs."""
+"""The dispute lifecycle over HTTP on real databases: every step, who may take it, its needs."""
 
 from __future__ import annotations
 
@@ -121,7 +121,9 @@ async def test_the_whole_happy_path_records_every_step_with_actor_and_time(
     )
     assert unsealed.status_code == 422
     assert unsealed.json()["detail"]["errors"][0]["field"] == "sealed_by_committee"
-    no_facts = await mediation.post(case_id, "agreement", me, agreement(date(2026, 3, 20), facts=""))
+    no_facts = await mediation.post(
+        case_id, "agreement", me, agreement(date(2026, 3, 20), facts="")
+    )
     assert no_facts.status_code == 422
     signed = await mediation.ok(case_id, "agreement", me, agreement(date(2026, 3, 20)))
     assert signed["state"] == "performance_monitoring"

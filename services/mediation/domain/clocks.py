@@ -81,6 +81,20 @@ DEFAULT_WARNINGS: dict[ClockName, tuple[int, ...]] = {
     ClockName.MEDIATION_TARGET: (2,),
 }
 
+# A clock that ran out stays on the committee's overdue list while its consequence still
+# needs someone to act, i.e. while the dispute is in one of these states.
+OVERDUE_WHILE: dict[ClockName, frozenset[str]] = {
+    ClockName.ACCEPTANCE_TARGET: frozenset({"registered", "acceptance_review"}),
+    ClockName.MEDIATION_TARGET: frozenset({"assigned", "in_mediation", "waiting_party"}),
+    ClockName.MEDIATION_LIMIT: frozenset({"expired_no_agreement"}),
+    ClockName.PERFORMANCE: frozenset({"non_performance"}),
+    ClockName.JUDICIAL_CONFIRMATION: frozenset({"performance_monitoring"}),
+    ClockName.ARBITRATION_REVIEW: frozenset({"performance_monitoring"}),
+    ClockName.ARBITRATION_LIMITATION: frozenset(
+        {"failed", "expired_no_agreement", "respondent_declined", "non_performance"}
+    ),
+}
+
 
 class Deadline(BaseModel):
     """One clock's due day, the instant it runs out and its warning instants."""

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.mediation.adapters.tables import Dispute, DisputeClock
+from services.mediation.domain.clocks import OVERDUE_WHILE
 from services.mediation.domain.lifecycle import REASSIGNABLE, TERMINAL, State
 from services.mediation.domain.roster import Roster
 
@@ -71,14 +72,21 @@ async def open_clocks(
 
 
 async def overdue(session: AsyncSession, today: date, limit: int) -> list[dict[str, Any]]:
-    """Clocks that ran out on a dispute still open, and open ones already past their day."""
+    """Clocks that ran out and still call for action, and open ones already past their day."""
     stmt = (
         _clock_rows()
         .where(
             col(Dispute.state).not_in(_TERMINAL),
             sa.or_(
-                col(DisputeClock.status) == "expired",
                 sa.and_(col(DisputeClock.status) == "open", col(DisputeClock.due_on) < today),
+                *(
+                    sa.and_(
+                        col(DisputeClock.status) == "expired",
+                        col(DisputeClock.clock) == clock.value,
+                        col(Dispute.state).in_(sorted(states)),
+                    )
+                    for clock, states in OVERDUE_WHILE.items()
+                ),
             ),
         )
         .order_by(col(DisputeClock.due_on))
