@@ -2,6 +2,9 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 WAYSTATION_DATA_DIR=/data
 WORKDIR /app
+# Mediation embeds this CJK font in agreement PDFs (MEDIATION_AGREEMENT_FONT).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml constraints.txt README.md ./
 COPY shared ./shared
 COPY services ./services

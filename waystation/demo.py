@@ -124,6 +124,7 @@ async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) ->
         if flow:
             await _hazard_loop(client, intake, dispatch, filed[0])
             await _dispute_loop(client, mediation, filed[len(HAZARDS)])
+            await _accept(client, mediation, filed[len(HAZARDS) + 1])
         await asyncio.sleep(1.5)
         table = Table("kind", "tracking", "status", "title", title="Waystation demo")
         for item in filed:
@@ -160,13 +161,25 @@ async def _hazard_loop(
     ).raise_for_status()
 
 
-async def _dispute_loop(client: httpx.AsyncClient, mediation: str, ticket: dict[str, Any]) -> None:
-    """J4: the assigned mediator mediates; an agreement is signed, performed and closed."""
+async def _accept(client: httpx.AsyncClient, mediation: str, ticket: dict[str, Any]) -> None:
+    """J5: the committee accepts the platform dispute; its 15-day limit starts."""
     url = f"{mediation}/api/v1/disputes/{ticket['case_id']}"
-    dispute = await _until(client, url, "state", {"assigned"})
+    await _until(client, url, "state", {"acceptance_review"})
+    committee = {"X-Actor-Role": "committee", "X-Actor-Id": "committee-chair"}
+    (await client.post(f"{url}/accept", headers=committee)).raise_for_status()
+
+
+async def _dispute_loop(client: httpx.AsyncClient, mediation: str, ticket: dict[str, Any]) -> None:
+    """J4: the committee accepts; the assigned mediator mediates; an agreement is signed,
+    performed and closed."""
+    url = f"{mediation}/api/v1/disputes/{ticket['case_id']}"
+    await _until(client, url, "state", {"acceptance_review"})
+    committee = {"X-Actor-Role": "committee", "X-Actor-Id": "committee-chair"}
+    dispute = (await client.post(f"{url}/accept", headers=committee)).raise_for_status().json()
     who = {"X-Actor-Role": "mediator", "X-Actor-Id": dispute["mediator_id"]}
     (await client.post(f"{url}/start", headers=who)).raise_for_status()
     agreement = {
+        "facts": "申请人2026年10月工资8600元未发放；被申请人确认欠付，应承担支付责任。",
         "terms": "被申请人沪青劳务外包有限公司向申请人支付2026年10月工资8600元。",
         "performance_manner": "银行转账",
         "performance_deadline": (date.today() + timedelta(days=10)).isoformat(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -9,11 +10,16 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from services.mediation.adapters.calendar_source import load_calendar
 from services.mediation.adapters.roster_file import load_roster
-from services.mediation.adapters.tables import KIT
+from services.mediation.adapters.tables import KIT, TIMER
 from services.mediation.config import MediationSettings
-from services.mediation.entrypoints import events, http
+from services.mediation.domain.targets import Target
+from services.mediation.entrypoints import committee_http, events, http
+from services.mediation.service_layer.administration import stored_calendar_years
+from services.mediation.service_layer.context import Context, Policy
 from shared.http import health_router, install_error_handlers
+from shared.messaging.timers import TimerScheduler
 from shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -23,26 +29,68 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class _CallableClock:
+    def __init__(self, now: Callable[[], datetime]) -> None:
+        self.now = now
+
+
+def build_context(settings: MediationSettings, now: Callable[[], datetime]) -> Context:
+    return Context(
+        roster_file=load_roster(settings.roster_file),
+        calendar=load_calendar(settings.calendar_file),
+        policy=Policy(
+            auto_accept=settings.auto_accept,
+            acceptance_target=Target(
+                name="acceptance_target", working_days=settings.acceptance_target_working_days
+            ),
+            mediation_target=Target(
+                name="mediation_target", working_days=settings.mediation_target_working_days
+            ),
+            pattern_threshold=settings.pattern_threshold,
+            pattern_window_days=settings.pattern_window_days,
+            due_soon_days=settings.due_soon_days,
+        ),
+        now=now,
+        agreement_font=settings.agreement_font,
+    )
+
+
 def create_app(
     settings: MediationSettings | None = None, now: Callable[[], datetime] = _utcnow
 ) -> FastAPI:
     settings = settings or MediationSettings()
-    roster = load_roster(settings.roster_file)
-    runtime = ServiceRuntime(settings, KIT, events.handlers(roster, now), MIGRATIONS)
+    ctx = build_context(settings, now)
+    runtime = ServiceRuntime(settings, KIT, events.handlers(ctx), MIGRATIONS)
+    scheduler = TimerScheduler(
+        TIMER,
+        runtime.uow,
+        events.timer_handler(ctx),
+        _CallableClock(now),
+        poll_interval=settings.timer_poll_interval,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         async with runtime.running():
+            async with runtime.uow() as uow:
+                ctx.calendar = ctx.calendar.with_years(await stored_calendar_years(uow))
+            runtime.add_task(asyncio.create_task(scheduler.run(), name="mediation-timers"))
             yield
 
     app = FastAPI(
         title="Waystation mediation 调解",
-        version="0.1.0",
-        description="Labour-dispute mediation: lifecycle, duty roster, agreements, performance.",
+        version="0.2.0",
+        description=(
+            "Labour-dispute mediation: acceptance, duty roster, sessions, agreements, legal "
+            "clocks, performance; the committee's console and statistics."
+        ),
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    app.state.context = ctx
+    app.state.timers = scheduler
     install_error_handlers(app)
     app.include_router(health_router(runtime.readiness))
-    app.include_router(http.build_router(runtime, now))
+    app.include_router(http.build_router(runtime, ctx))
+    app.include_router(committee_http.build_committee_router(runtime, ctx))
     return app

@@ -304,6 +304,31 @@ _SPECS += [
     ),
 ]
 
+# Added with the mediation lifecycle (issue 4): the steps that change state but had no event.
+_SPECS += [
+    EventSpec(
+        "mediation.started",
+        "mediation",
+        1,
+        mediation.MediationStarted,
+        "The assigned mediator began mediating.",
+    ),
+    EventSpec(
+        "mediation.resumed",
+        "mediation",
+        1,
+        mediation.MediationStarted,
+        "Mediation resumed after waiting on a party.",
+    ),
+    EventSpec(
+        "session.reminder",
+        "mediation",
+        1,
+        mediation.SessionScheduled,
+        "A scheduled mediation session is near: remind the attendees.",
+    ),
+]
+
 CATALOGUE: dict[str, EventSpec] = {spec.event_type: spec for spec in _SPECS}
 
 

@@ -179,7 +179,14 @@ def test_a_dispute_goes_from_filing_to_agreement_performance_and_closure(
     case_id = filed.json()["case_id"]
 
     url = f"{system.url('mediation')}/api/v1/disputes/{case_id}"
-    dispute = eventually(_state_is(url, "state", "assigned"))
+    eventually(_state_is(url, "state", "acceptance_review"))
+    committee = {"X-Actor-Role": "committee", "X-Actor-Id": "chair"}
+    assert _post(f"{url}/accept", headers={"X-Actor-Role": "mediator"}).status_code == 403
+    accepted = _post(f"{url}/accept", headers=committee)
+    assert accepted.status_code == 200, accepted.text
+    dispute = accepted.json()
+    assert dispute["state"] == "assigned"
+    assert {c["clock"] for c in dispute["clocks"]} >= {"mediation_limit"}
     assert dispute["mediator_id"] != "med-sun", "a mediator tied to the respondent was assigned"
     mediator = {"X-Actor-Role": "mediator", "X-Actor-Id": dispute["mediator_id"]}
     stranger = {"X-Actor-Role": "mediator", "X-Actor-Id": "med-nobody"}
@@ -188,6 +195,7 @@ def test_a_dispute_goes_from_filing_to_agreement_performance_and_closure(
     assert _post(f"{url}/start", headers=mediator).status_code == 200
 
     agreement = {
+        "facts": "申请人10月工资8600元未发放，被申请人确认欠付。",
         "terms": "沪青劳务外包有限公司支付申请人10月工资8600元。",
         "performance_manner": "银行转账",
         "performance_deadline": (date.today() + timedelta(days=10)).isoformat(),
@@ -220,7 +228,9 @@ def test_a_dispute_goes_from_filing_to_agreement_performance_and_closure(
     for expected in (
         "case.filed",
         "dispute.registered",
+        "dispute.accepted",
         "mediator.assigned",
+        "mediation.started",
         "agreement.signed",
         "performance.performed",
         "dispute.closed",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from shared.messaging.tables import kit_tables
+from shared.messaging.timers import timer_table
 
 
 class MediationModel(SQLModel, registry=registry()):
@@ -22,13 +23,25 @@ def _now() -> datetime:
 
 
 class Dispute(MediationModel, table=True):
+    # Statistics group by (filed_year, <dimension>): one composite index per dimension keeps
+    # the committee's statistics an index range scan at a million cases.
+    __table_args__ = (
+        sa.Index("ix_dispute_stats_company", "filed_year", "company_key"),
+        sa.Index("ix_dispute_stats_type", "filed_year", "dispute_type"),
+        sa.Index("ix_dispute_stats_town", "filed_year", "town"),
+        sa.Index("ix_dispute_stats_month", "filed_year", "filed_month"),
+        sa.Index("ix_dispute_pattern", "company_key", "dispute_type", "created_at"),
+        sa.Index("ix_dispute_state_created", "state", "created_at"),
+    )
+
     case_id: uuid.UUID = Field(primary_key=True)
     tracking_code: str = Field(max_length=12)
-    state: str = Field(max_length=40, index=True)
+    state: str = Field(max_length=40)
     dispute_type: str = Field(max_length=40, index=True)
     platform_worker: bool = False
     title: str = Field(max_length=200)
     complainant_id: str = Field(max_length=64)
+    complainant_name: str = Field(default="", max_length=100)
     respondents: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
     mediator_id: str | None = Field(default=None, max_length=64, index=True)
     mediator_name: str | None = Field(default=None, max_length=100)
@@ -38,6 +51,27 @@ class Dispute(MediationModel, table=True):
     application_received_at: datetime
     created_at: datetime = Field(default_factory=_now, index=True)
     updated_at: datetime = Field(default_factory=_now)
+    # who and where, for statistics and pattern alerts
+    town: str | None = Field(default=None, max_length=40)
+    company: str = Field(default="", max_length=200)
+    company_key: str = Field(default="", max_length=200)
+    filed_on: date | None = None
+    filed_year: int | None = None
+    filed_month: str | None = Field(default=None, max_length=7)
+    # the lifecycle's facts
+    risk: bool = False
+    objected_mediators: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    infringement_known_on: date | None = None
+    mediation_extended_days: int = 0
+    accepted_at: datetime | None = None
+    agreement_effective_at: datetime | None = None
+    days_to_agreement: int | None = None
+    outcome: str | None = Field(default=None, max_length=40)
+    referred_at: datetime | None = None
+    # group disputes: member cases point at their parent; the parent holds representatives
+    parent_case_id: uuid.UUID | None = Field(default=None, index=True)
+    representatives: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    history_count: int = 0  # numbers the history rows: several steps share one instant
 
 
 class DisputeHistory(MediationModel, table=True):
@@ -45,6 +79,7 @@ class DisputeHistory(MediationModel, table=True):
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     case_id: uuid.UUID = Field(index=True)
+    position: int = 0
     action: str = Field(max_length=40)
     from_state: str | None = Field(default=None, max_length=40)
     to_state: str = Field(max_length=40)
@@ -54,5 +89,87 @@ class DisputeHistory(MediationModel, table=True):
     note: str = Field(default="", max_length=1000)
 
 
+class DisputeClock(MediationModel, table=True):
+    """One row per (dispute, clock): its due day while open, how it ended."""
+
+    __tablename__ = "dispute_clock"
+    __table_args__ = (sa.Index("ix_dispute_clock_open", "status", "due_on"),)
+
+    case_id: uuid.UUID = Field(primary_key=True)
+    clock: str = Field(primary_key=True, max_length=40)
+    legal: bool = True
+    started_on: date
+    due_on: date | None = None
+    expires_at: datetime | None = None
+    status: str = Field(default="open", max_length=20)  # open, paused, stopped, expired
+    calendar_source: str = Field(default="calendar-days", max_length=100)
+    updated_at: datetime = Field(default_factory=_now)
+
+
+class MediationSession(MediationModel, table=True):
+    __tablename__ = "mediation_session"
+
+    session_id: str = Field(primary_key=True, max_length=64)
+    case_id: uuid.UUID = Field(index=True)
+    starts_at: datetime
+    place: str = Field(default="", max_length=200)
+    online: bool = False
+    attendees: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    status: str = Field(default="scheduled", max_length=20)  # scheduled, held, cancelled
+    summary: str = Field(default="", max_length=2000)
+    reschedules: int = 0
+    updated_at: datetime = Field(default_factory=_now)
+
+
+class PatternAlertRecord(MediationModel, table=True):
+    """A pattern alert; `seq` numbers a pair's alerts so replicas cannot raise one twice."""
+
+    __tablename__ = "pattern_alert"
+    __table_args__ = (sa.UniqueConstraint("company_key", "dispute_type", "seq"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    company_key: str = Field(max_length=200)
+    company: str = Field(max_length=200)
+    dispute_type: str = Field(max_length=40)
+    seq: int
+    count: int
+    window_days: int
+    case_ids: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    raised_at: datetime
+    status: str = Field(default="open", max_length=20)  # open, closed
+    closed_at: datetime | None = None
+
+
+class RosterRecord(MediationModel, table=True):
+    """The duty roster as configured (file at first start, then the API)."""
+
+    __tablename__ = "roster"
+
+    id: int = Field(default=1, primary_key=True)
+    body: dict[str, Any] = Field(sa_type=sa.JSON)
+    updated_at: datetime = Field(default_factory=_now)
+    updated_by: str = Field(default="system", max_length=100)
+
+
+class MediatorStat(MediationModel, table=True):
+    __tablename__ = "mediator_stat"
+
+    mediator_id: str = Field(primary_key=True, max_length=64)
+    last_assigned_at: datetime
+
+
+class CalendarYearRecord(MediationModel, table=True):
+    """An official holiday arrangement an administrator loaded (overrides the package)."""
+
+    __tablename__ = "calendar_year"
+
+    year: int = Field(primary_key=True)
+    holidays: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    workdays: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    source: str = Field(max_length=100)
+    loaded_at: datetime = Field(default_factory=_now)
+
+
 metadata = MediationModel.metadata
 KIT = kit_tables(metadata)
+TIMER = timer_table(metadata)

@@ -30,6 +30,14 @@ class State(StrEnum):
 
 S = State
 TERMINAL = frozenset({S.CLOSED, S.MERGED})
+# States in which a mediator carries the case (open caseload, reassignment, risk routing).
+REASSIGNABLE = frozenset({S.ASSIGNED, S.IN_MEDIATION, S.WAITING_PARTY})
+# While the case waits on a party, internal service targets pause (legal clocks never do).
+PAUSED = frozenset({S.WAITING_PARTY})
+# Mediation ended without agreement: the arbitration route is open.
+ENDED_WITHOUT_AGREEMENT = frozenset(
+    {S.FAILED, S.EXPIRED_NO_AGREEMENT, S.RESPONDENT_DECLINED, S.REJECTED, S.WITHDRAWN}
+)
 _OPEN_BEFORE_AGREEMENT = (
     S.REGISTERED,
     S.ACCEPTANCE_REVIEW,
@@ -51,16 +59,17 @@ TRANSITIONS: dict[str, tuple[tuple[State, ...], State, frozenset[str]]] = {
     ),
     "assign": ((S.ACCEPTED, S.ASSIGNED), S.ASSIGNED, frozenset({"system", "committee"})),
     "start": ((S.ASSIGNED,), S.IN_MEDIATION, frozenset({"mediator", "committee"})),
-    "wait_for_party": ((S.IN_MEDIATION,), S.WAITING_PARTY, frozenset({"mediator"})),
-    "resume": ((S.WAITING_PARTY,), S.IN_MEDIATION, frozenset({"mediator", "system"})),
+    "wait_for_party": ((S.IN_MEDIATION,), S.WAITING_PARTY, frozenset({"mediator", "committee"})),
+    "resume": ((S.WAITING_PARTY,), S.IN_MEDIATION, frozenset({"mediator", "committee", "system"})),
     "sign_agreement": (
         (S.IN_MEDIATION, S.WAITING_PARTY),
         S.AGREEMENT_SIGNED,
         frozenset({"mediator"}),
     ),
     "fail": ((S.IN_MEDIATION, S.WAITING_PARTY), S.FAILED, frozenset({"mediator", "committee"})),
+    # LDMAL 14 counts from receipt of the application: the limit can run out before acceptance.
     "expire": (
-        (S.ASSIGNED, S.IN_MEDIATION, S.WAITING_PARTY),
+        (S.ACCEPTANCE_REVIEW, S.ACCEPTED, S.ASSIGNED, S.IN_MEDIATION, S.WAITING_PARTY),
         S.EXPIRED_NO_AGREEMENT,
         frozenset({"system"}),
     ),
@@ -81,7 +90,7 @@ TRANSITIONS: dict[str, tuple[tuple[State, ...], State, frozenset[str]]] = {
         frozenset({"mediator", "committee", "system"}),
     ),
     "refer_to_arbitration": (
-        (S.NON_PERFORMANCE, S.FAILED, S.EXPIRED_NO_AGREEMENT),
+        (S.NON_PERFORMANCE, S.FAILED, S.EXPIRED_NO_AGREEMENT, S.RESPONDENT_DECLINED),
         S.REFERRED_TO_ARBITRATION,
         frozenset({"mediator", "committee"}),
     ),
@@ -110,3 +119,9 @@ def next_state(action: str, current: State, role: str) -> State:
     if role not in roles:
         raise NotAllowed(f"a {role} may not {action.replace('_', ' ')}")
     return target
+
+
+def check_reassignable(state: State, action: str = "reassign") -> None:
+    """A mediator can be replaced only while one carries the case."""
+    if state not in REASSIGNABLE:
+        raise IllegalTransition(action, state.value)

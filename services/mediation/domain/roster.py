@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.mediation.domain.errors import NoMediatorAvailable
 
@@ -21,6 +21,7 @@ class Mediator(BaseModel):
         default=frozenset(), description="org codes of companies the mediator is tied to"
     )
     active: bool = True
+    capacity: int = Field(default=10, ge=1, le=200, description="open cases at full load")
 
 
 class DutyBody(BaseModel):
@@ -31,26 +32,61 @@ class DutyBody(BaseModel):
     kind: str = Field(max_length=40)  # judicial_office, police_station, law_firm, union, hq_station
 
 
-class Roster(BaseModel):
-    """Bodies take weekly turns in `rotation` order; `always_on` bodies (the "+N") serve too."""
+class Shift(BaseModel):
+    """A body on duty for a run of days (inclusive), e.g. holiday cover or a swap of weeks."""
 
     model_config = ConfigDict(frozen=True)
+
+    body_id: str = Field(min_length=1, max_length=64)
+    starts_on: date
+    ends_on: date
+    note: str = Field(default="", max_length=200)
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+class Roster(BaseModel):
+    """Schedule -> shifts -> the body on duty.
+
+    The schedule is a weekly `rotation` of bodies (by ISO week); explicit `shifts` override it
+    on the days they cover; `always_on` bodies (the "+N": union, HQ station) serve every day.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
 
     bodies: tuple[DutyBody, ...]
     mediators: tuple[Mediator, ...]
     rotation: tuple[str, ...]
     always_on: tuple[str, ...] = ()
+    shifts: tuple[Shift, ...] = ()
+
+    @model_validator(mode="after")
+    def _known_bodies(self) -> Roster:
+        known = {b.body_id for b in self.bodies}
+        named = [*self.rotation, *self.always_on, *(s.body_id for s in self.shifts)]
+        named += [m.body_id for m in self.mediators]
+        unknown = sorted(set(named) - known)
+        if unknown:
+            raise ValueError(f"unknown duty bodies: {', '.join(unknown)}")
+        return self
 
     def body(self, body_id: str) -> DutyBody:
         return next(b for b in self.bodies if b.body_id == body_id)
 
     def on_duty(self, day: date) -> list[str]:
-        """The rotating body of the day's ISO week, then the always-on bodies."""
-        bodies = []
-        if self.rotation:
+        """The day's shift bodies (else the rotating body of its ISO week), then always-on."""
+        bodies = [s.body_id for s in self.shifts if s.covers(day)]
+        if not bodies and self.rotation:
             week = day.isocalendar().week
             bodies.append(self.rotation[week % len(self.rotation)])
-        return bodies + [b for b in self.always_on if b not in bodies]
+        return list(dict.fromkeys(bodies + list(self.always_on)))
+
+    def police_bodies(self, day: date) -> list[str]:
+        """Police stations on duty that day first, then every other police station."""
+        police = [b.body_id for b in self.bodies if b.kind == "police_station"]
+        on = [b for b in self.on_duty(day) if b in police]
+        return on + [b for b in police if b not in on]
 
 
 def choose_mediator(
@@ -60,27 +96,60 @@ def choose_mediator(
     caseload: Mapping[str, int],
     skill: str | None = None,
     exclude: Iterable[str] = (),
+    last_assigned: Mapping[str, float] | None = None,
+    bodies: Iterable[str] | None = None,
 ) -> Mediator:
-    """Least open caseload inside the body on duty, never one tied to a respondent.
+    """Round robin inside the body on duty, weighted by load and skill, never a conflict.
 
-    Skill match comes first, then caseload, then id so the choice is stable (round robin as
-    caseloads grow). Falls back to the always-on bodies, then to any free mediator.
+    Order: a skill match first; then open caseload relative to the mediator's capacity; then
+    the one assigned longest ago (`last_assigned`, POSIX seconds: round robin among equals);
+    then id, so the choice is stable.
+    A mediator tied to any respondent, inactive or excluded (objected to) is never chosen.
+    Falls back from the on-duty bodies to every body.
     """
-    orgs, excluded = set(respondent_orgs), set(exclude)
+    orgs, excluded, last = set(respondent_orgs), set(exclude), last_assigned or {}
     eligible = [
         m
         for m in roster.mediators
         if m.active and m.mediator_id not in excluded and not (m.tied_to & orgs)
     ]
-    for bodies in (roster.on_duty(day), None):
-        pool = [m for m in eligible if bodies is None or m.body_id in bodies]
+    first = list(bodies) if bodies is not None else roster.on_duty(day)
+    for allowed in (first, None):
+        pool = [m for m in eligible if allowed is None or m.body_id in allowed]
         if pool:
             return min(
                 pool,
                 key=lambda m: (
                     skill is not None and skill not in m.skills,
-                    caseload.get(m.mediator_id, 0),
+                    caseload.get(m.mediator_id, 0) / m.capacity,
+                    last.get(m.mediator_id, 0.0),
                     m.mediator_id,
                 ),
             )
     raise NoMediatorAvailable("no mediator free of conflicts is on the roster")
+
+
+def choose_police_mediator(
+    roster: Roster,
+    day: date,
+    respondent_orgs: Iterable[str],
+    caseload: Mapping[str, int],
+    exclude: Iterable[str] = (),
+) -> Mediator:
+    """A risk flag routes the case to the police member on duty (PML 25)."""
+    police = roster.police_bodies(day)
+    if not police:
+        raise NoMediatorAvailable("the roster has no police station")
+    orgs, excluded = set(respondent_orgs), set(exclude)
+    for body in police:
+        pool = [
+            m
+            for m in roster.mediators
+            if m.body_id == body
+            and m.active
+            and m.mediator_id not in excluded
+            and not (m.tied_to & orgs)
+        ]
+        if pool:
+            return min(pool, key=lambda m: (caseload.get(m.mediator_id, 0), m.mediator_id))
+    raise NoMediatorAvailable("no police mediator free of conflicts is on the roster")

@@ -1,19 +1,29 @@
-"""Mediation's event subscriptions."""
+"""Mediation's event subscriptions and timers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-
-from services.mediation.domain.roster import Roster
+from services.mediation.service_layer import deadlines, sessions
+from services.mediation.service_layer.context import Context
 from services.mediation.service_layer.registration import register_dispute
 from shared.contracts.envelope import Envelope
 from shared.messaging.consumer import Handler
+from shared.messaging.timers import Timer, TimerHandler
 from shared.messaging.uow import UnitOfWork
 
 
-def handlers(roster: Roster, now: Callable[[], datetime]) -> dict[str, Handler]:
+def handlers(ctx: Context) -> dict[str, Handler]:
     async def on_case_filed(envelope: Envelope, uow: UnitOfWork) -> None:
-        await register_dispute(envelope, uow, roster, now)
+        """A filed dispute is registered for the committee's acceptance review."""
+        await register_dispute(envelope, uow, ctx)
 
     return {"case.filed": on_case_filed}
+
+
+def timer_handler(ctx: Context) -> TimerHandler:
+    async def on_timer(timer: Timer, uow: UnitOfWork) -> None:
+        if timer.kind.startswith(sessions.REMINDER):
+            await sessions.on_reminder(timer, uow)
+        else:
+            await deadlines.on_timer(timer, uow, ctx)
+
+    return on_timer

@@ -1,26 +1,51 @@
-"""Mediation's API for mediators and the committee."""
+"""Mediation's API for the parties, the mediators and the committee: one route per step."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from sqlmodel import col, select
 
-from services.mediation.adapters.tables import Dispute, DisputeHistory
+from services.mediation.adapters.agreement_pdf import Copy, FontMissing, render
+from services.mediation.adapters.tables import Dispute, DisputeClock, DisputeHistory
 from services.mediation.domain.agreement import AgreementTerms
+from services.mediation.domain.clocks import ClockName
 from services.mediation.domain.errors import (
     IllegalTransition,
     Incomplete,
     MediationError,
+    NoMediatorAvailable,
     NotAllowed,
     NotFound,
 )
-from services.mediation.entrypoints.schemas import DisputePublic, HistoryItem, PerformanceIn
-from services.mediation.service_layer import casework
+from services.mediation.entrypoints.schemas import (
+    ClockOut,
+    DisputePublic,
+    ExtendIn,
+    HeldIn,
+    HistoryItem,
+    NoteIn,
+    OptionalReasonIn,
+    PerformanceIn,
+    ReasonIn,
+    RepresentativesIn,
+    RescheduleIn,
+    SessionIn,
+    SessionOut,
+    WaitIn,
+)
+from services.mediation.service_layer import (
+    acceptance,
+    assignment,
+    casework,
+    documents,
+    groups,
+    sessions,
+)
+from services.mediation.service_layer.context import Context
 from shared.actors import actor_from_headers
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
@@ -29,70 +54,176 @@ from shared.runtime import ServiceRuntime
 ActorDep = Annotated[Actor, Depends(actor_from_headers)]
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such dispute"},
-    403: {"description": "Not allowed for this role"},
-    409: {"description": "Not allowed in the current state"},
-    422: {"description": "Missing or invalid field"},
+    403: {"description": "Not allowed for this caller"},
+    409: {"description": "Not allowed in the current state (names it)"},
+    422: {"description": "Missing or invalid field (names it)"},
 }
 
 
-def _http_error(exc: MediationError) -> HTTPException:
+def http_error(exc: MediationError) -> HTTPException:
     if isinstance(exc, NotFound):
-        return HTTPException(404, "no such dispute")
+        return HTTPException(404, f"not found: {exc}")
     if isinstance(exc, IllegalTransition):
         return HTTPException(409, {"message": str(exc), "state": exc.state})
     if isinstance(exc, NotAllowed):
         return HTTPException(403, str(exc))
     if isinstance(exc, Incomplete):
         return HTTPException(422, {"message": str(exc), "errors": [{"field": exc.field}]})
+    if isinstance(exc, NoMediatorAvailable):
+        return HTTPException(409, {"message": str(exc), "state": "no_mediator_available"})
     return HTTPException(409, str(exc))
 
 
-def build_router(runtime: ServiceRuntime, now: Callable[[], datetime]) -> APIRouter:
+async def guarded(runtime: ServiceRuntime, work: Callable[[UnitOfWork], Awaitable[Any]]) -> Any:
+    """Run one use case in a unit of work; domain errors become clear HTTP errors."""
+    try:
+        async with runtime.uow() as uow:
+            return await work(uow)
+    except MediationError as exc:
+        raise http_error(exc) from exc
+
+
+def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
     router = APIRouter(prefix="/api/v1/disputes", tags=["disputes"])
 
-    async def run(work: Callable[[UnitOfWork], Awaitable[Dispute]]) -> DisputePublic:
-        try:
-            async with runtime.uow() as uow:
-                dispute = await work(uow)
-        except MediationError as exc:
-            raise _http_error(exc) from exc
-        return await read(dispute.case_id)
-
     async def read(case_id: uuid.UUID) -> DisputePublic:
-        async with runtime.sessions() as session:
-            dispute = (
-                await session.exec(select(Dispute).where(Dispute.case_id == case_id))
-            ).first()
+        async with runtime.uow() as uow:
+            dispute = await uow.session.get(Dispute, case_id)
             if dispute is None:
                 raise HTTPException(404, "no such dispute")
             history = (
-                await session.exec(
+                await uow.session.exec(
                     select(DisputeHistory)
                     .where(DisputeHistory.case_id == case_id)
-                    .order_by(col(DisputeHistory.at), col(DisputeHistory.id))
+                    .order_by(col(DisputeHistory.position))
                 )
             ).all()
-        return DisputePublic(
-            **dispute.model_dump(),
-            history=[HistoryItem.model_validate(h, from_attributes=True) for h in history],
-        )
+            clocks = (
+                await uow.session.exec(select(DisputeClock).where(DisputeClock.case_id == case_id))
+            ).all()
+            meetings = await sessions.sessions_of(uow, case_id)
+            return DisputePublic(
+                **dispute.model_dump(),
+                history=[HistoryItem.model_validate(h, from_attributes=True) for h in history],
+                clocks=[ClockOut.model_validate(c, from_attributes=True) for c in clocks],
+                sessions=[SessionOut.model_validate(s, from_attributes=True) for s in meetings],
+            )
+
+    async def run(work: Callable[[UnitOfWork], Awaitable[Any]]) -> DisputePublic:
+        dispute = await guarded(runtime, work)
+        return await read(dispute.case_id)
 
     @router.get("/{case_id}", response_model=DisputePublic, responses=ERRORS)
     async def get_dispute(case_id: uuid.UUID) -> DisputePublic:
-        """One dispute with its state history."""
+        """One dispute with its state history, its clocks and its sessions."""
         return await read(case_id)
+
+    @router.post("/{case_id}/accept", response_model=DisputePublic, responses=ERRORS)
+    async def accept(case_id: uuid.UUID, actor: ActorDep) -> DisputePublic:
+        """The committee accepts the dispute; the roster assigns a mediator at once."""
+        return await run(lambda uow: acceptance.accept_dispute(case_id, actor, uow, ctx))
+
+    @router.post("/{case_id}/reject", response_model=DisputePublic, responses=ERRORS)
+    async def reject(case_id: uuid.UUID, body: ReasonIn, actor: ActorDep) -> DisputePublic:
+        """The committee does not accept the dispute (reason required)."""
+        return await run(
+            lambda uow: acceptance.reject_dispute(case_id, body.reason, actor, uow, ctx)
+        )
+
+    @router.post("/{case_id}/decline", response_model=DisputePublic, responses=ERRORS)
+    async def decline(case_id: uuid.UUID, body: OptionalReasonIn, actor: ActorDep) -> DisputePublic:
+        """A respondent refuses mediation (PML 17); the applicant is told."""
+        return await run(
+            lambda uow: acceptance.respondent_declines(case_id, body.reason, actor, uow, ctx)
+        )
 
     @router.post("/{case_id}/start", response_model=DisputePublic, responses=ERRORS)
     async def start(case_id: uuid.UUID, actor: ActorDep) -> DisputePublic:
         """The assigned mediator starts mediation."""
-        return await run(lambda uow: casework.start_mediation(case_id, actor, uow))
+        return await run(lambda uow: casework.start_mediation(case_id, actor, uow, ctx))
+
+    @router.post("/{case_id}/wait", response_model=DisputePublic, responses=ERRORS)
+    async def wait(case_id: uuid.UUID, body: WaitIn, actor: ActorDep) -> DisputePublic:
+        """Mediation waits on a party (internal targets pause; legal clocks do not)."""
+        return await run(
+            lambda uow: casework.wait_for_party(
+                case_id, body.waiting_on, body.reason, actor, uow, ctx
+            )
+        )
+
+    @router.post("/{case_id}/resume", response_model=DisputePublic, responses=ERRORS)
+    async def resume(case_id: uuid.UUID, body: NoteIn, actor: ActorDep) -> DisputePublic:
+        """The party answered: mediation resumes."""
+        return await run(lambda uow: casework.resume(case_id, body.note, actor, uow, ctx))
+
+    @router.post("/{case_id}/extend", response_model=DisputePublic, responses=ERRORS)
+    async def extend(case_id: uuid.UUID, body: ExtendIn, actor: ActorDep) -> DisputePublic:
+        """Extend a platform-worker dispute's limit once (≤15 days, both parties consent)."""
+        consents = (body.complainant_consent, body.respondent_consent)
+        return await run(
+            lambda uow: casework.extend(case_id, body.days, consents, body.note, actor, uow, ctx)
+        )
+
+    @router.post("/{case_id}/fail", response_model=DisputePublic, responses=ERRORS)
+    async def fail(case_id: uuid.UUID, body: ReasonIn, actor: ActorDep) -> DisputePublic:
+        """Mediation failed; the parties are told of the arbitration route."""
+        return await run(lambda uow: casework.fail(case_id, body.reason, actor, uow, ctx))
+
+    @router.post("/{case_id}/withdraw", response_model=DisputePublic, responses=ERRORS)
+    async def withdraw(
+        case_id: uuid.UUID, body: OptionalReasonIn, actor: ActorDep
+    ) -> DisputePublic:
+        """The complainant withdraws (any time before an agreement)."""
+        return await run(lambda uow: casework.withdraw(case_id, body.reason, actor, uow, ctx))
+
+    @router.post("/{case_id}/object", response_model=DisputePublic, responses=ERRORS)
+    async def object_to(case_id: uuid.UUID, body: ReasonIn, actor: ActorDep) -> DisputePublic:
+        """A party objects to the mediator: another one is assigned."""
+        return await run(
+            lambda uow: assignment.object_to_mediator(case_id, body.reason, actor, uow, ctx)
+        )
+
+    @router.post("/{case_id}/risk", response_model=DisputePublic, responses=ERRORS)
+    async def risk(case_id: uuid.UUID, body: ReasonIn, actor: ActorDep) -> DisputePublic:
+        """Flag a risk of escalation: the police member on duty takes the case."""
+        return await run(lambda uow: assignment.flag_risk(case_id, body.reason, actor, uow, ctx))
 
     @router.post("/{case_id}/agreement", response_model=DisputePublic, responses=ERRORS)
     async def agreement(
         case_id: uuid.UUID, terms: AgreementTerms, actor: ActorDep
     ) -> DisputePublic:
-        """Record the signed and sealed agreement; performance monitoring begins."""
-        return await run(lambda uow: casework.sign_agreement(case_id, terms, actor, uow, now))
+        """Record the signed and sealed agreement; it takes effect and performance is watched."""
+        return await run(lambda uow: casework.sign_agreement(case_id, terms, actor, uow, ctx))
+
+    @router.get(
+        "/{case_id}/agreement.pdf",
+        responses=ERRORS | {200: {"content": {"application/pdf": {}}}},
+        response_class=Response,
+    )
+    async def agreement_pdf(
+        case_id: uuid.UUID, actor: ActorDep, copy: Copy | None = Query(default=None)
+    ) -> Response:
+        """The agreement as a PDF: each party its own copy; mediator and committee any copy."""
+        try:
+            async with runtime.sessions() as session:
+                doc, which = await documents.agreement_document(session, case_id, actor, copy)
+        except MediationError as exc:
+            raise http_error(exc) from exc
+        try:
+            pdf = render(doc, which, ctx.agreement_font)
+        except FontMissing as exc:
+            raise HTTPException(503, str(exc)) from exc
+        name = f"{doc.agreement_id}-{which}.pdf"
+        return Response(
+            pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    @router.post("/{case_id}/applications/{clock}", response_model=DisputePublic, responses=ERRORS)
+    async def application(case_id: uuid.UUID, clock: ClockName, actor: ActorDep) -> DisputePublic:
+        """The parties applied for judicial confirmation or arbitration review: stop that clock."""
+        return await run(lambda uow: casework.record_application(case_id, clock, actor, uow, ctx))
 
     @router.post("/{case_id}/performance", response_model=DisputePublic, responses=ERRORS)
     async def performance(
@@ -100,12 +231,68 @@ def build_router(runtime: ServiceRuntime, now: Callable[[], datetime]) -> APIRou
     ) -> DisputePublic:
         """Record whether the agreement was performed."""
         return await run(
-            lambda uow: casework.record_performance(case_id, body.performed, body.note, actor, uow)
+            lambda uow: casework.record_performance(
+                case_id, body.performed, body.note, actor, uow, ctx
+            )
+        )
+
+    @router.post("/{case_id}/refer", response_model=DisputePublic, responses=ERRORS)
+    async def refer(case_id: uuid.UUID, body: ReasonIn, actor: ActorDep) -> DisputePublic:
+        """Refer to arbitration (after failure, expiry, refusal or non-performance)."""
+        return await run(
+            lambda uow: casework.refer_to_arbitration(case_id, body.reason, actor, uow, ctx)
         )
 
     @router.post("/{case_id}/close", response_model=DisputePublic, responses=ERRORS)
     async def close(case_id: uuid.UUID, actor: ActorDep) -> DisputePublic:
         """Close a dispute whose outcome is settled."""
-        return await run(lambda uow: casework.close(case_id, actor, uow))
+        return await run(lambda uow: casework.close(case_id, actor, uow, ctx))
+
+    @router.post(
+        "/{case_id}/sessions", response_model=SessionOut, responses=ERRORS, status_code=201
+    )
+    async def schedule(case_id: uuid.UUID, body: SessionIn, actor: ActorDep) -> Any:
+        """Schedule a session (a place, or online); the attendees are invited."""
+        return await guarded(
+            runtime,
+            lambda uow: sessions.schedule_session(
+                case_id, body.starts_at, body.place, body.online, body.attendees, actor, uow, ctx
+            ),
+        )
+
+    @router.post(
+        "/{case_id}/sessions/{session_id}/reschedule", response_model=SessionOut, responses=ERRORS
+    )
+    async def reschedule(
+        case_id: uuid.UUID, session_id: str, body: RescheduleIn, actor: ActorDep
+    ) -> Any:
+        """Move a session; the attendees are told and reminded of the new time."""
+        return await guarded(
+            runtime,
+            lambda uow: sessions.reschedule_session(
+                case_id, session_id, body.starts_at, body.place, actor, uow, ctx
+            ),
+        )
+
+    @router.post(
+        "/{case_id}/sessions/{session_id}/held", response_model=SessionOut, responses=ERRORS
+    )
+    async def held(case_id: uuid.UUID, session_id: str, body: HeldIn, actor: ActorDep) -> Any:
+        """Record that a session took place: who attended, what came of it."""
+        return await guarded(
+            runtime,
+            lambda uow: sessions.hold_session(
+                case_id, session_id, body.summary, body.attendees, actor, uow, ctx
+            ),
+        )
+
+    @router.post("/{case_id}/representatives", response_model=DisputePublic, responses=ERRORS)
+    async def representatives(
+        case_id: uuid.UUID, body: RepresentativesIn, actor: ActorDep
+    ) -> DisputePublic:
+        """Record the representatives a group dispute's members elected (LDMAL 7)."""
+        return await run(
+            lambda uow: groups.elect_representatives(case_id, body.party_ids, actor, uow)
+        )
 
     return router

@@ -4,14 +4,63 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
-class PerformanceIn(BaseModel):
+class In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PerformanceIn(In):
     performed: bool
     note: str = Field(default="", max_length=1000)
+
+
+class ReasonIn(In):
+    reason: str = Field(min_length=1, max_length=1000, description="理由 Reason")
+
+
+class OptionalReasonIn(In):
+    reason: str = Field(default="", max_length=1000)
+
+
+class WaitIn(In):
+    waiting_on: Literal["complainant", "respondent"]
+    reason: str = Field(default="", max_length=500)
+
+
+class NoteIn(In):
+    note: str = Field(default="", max_length=500)
+
+
+class ExtendIn(In):
+    days: int = Field(ge=1, le=15, description="延长天数 (≤15)")
+    complainant_consent: bool = Field(description="申请人同意延长 (recorded consent)")
+    respondent_consent: bool = Field(description="被申请人同意延长 (recorded consent)")
+    note: str = Field(default="", max_length=500)
+
+
+class SessionIn(In):
+    starts_at: AwareDatetime
+    place: str = Field(default="", max_length=200)
+    online: bool = False
+    attendees: list[str] = Field(default_factory=list, max_length=50)
+
+
+class RescheduleIn(In):
+    starts_at: AwareDatetime
+    place: str | None = Field(default=None, max_length=200)
+
+
+class HeldIn(In):
+    summary: str = Field(default="", max_length=2000)
+    attendees: list[str] | None = Field(default=None, max_length=50)
+
+
+class RepresentativesIn(In):
+    party_ids: list[str] = Field(min_length=1, max_length=20)
 
 
 class HistoryItem(BaseModel):
@@ -24,16 +73,54 @@ class HistoryItem(BaseModel):
     note: str
 
 
-class DisputePublic(BaseModel):
+class ClockOut(BaseModel):
+    clock: str
+    legal: bool
+    started_on: date
+    due_on: date | None
+    expires_at: datetime | None
+    status: str
+    calendar_source: str
+
+
+class SessionOut(BaseModel):
+    session_id: str
+    starts_at: datetime
+    place: str
+    online: bool
+    attendees: list[str]
+    status: str
+    summary: str
+    reschedules: int
+
+
+class DisputeSummary(BaseModel):
     case_id: uuid.UUID
     tracking_code: str
     state: str
     dispute_type: str
+    platform_worker: bool
     title: str
+    company: str
+    town: str | None
     mediator_id: str | None
-    mediator_name: str | None
     duty_body: str | None
+    risk: bool
+    parent_case_id: uuid.UUID | None
+    application_received_at: datetime
+    created_at: datetime
+
+
+class DisputePublic(DisputeSummary):
+    mediator_name: str | None
+    respondents: list[dict[str, Any]]
     agreement: dict[str, Any] | None
     performance_deadline: date | None
-    application_received_at: datetime
+    accepted_at: datetime | None
+    agreement_effective_at: datetime | None
+    mediation_extended_days: int
+    representatives: list[str]
+    outcome: str | None
     history: list[HistoryItem] = []
+    clocks: list[ClockOut] = []
+    sessions: list[SessionOut] = []

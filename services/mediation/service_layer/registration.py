@@ -1,51 +1,42 @@
-"""A filed dispute reaches mediation: register it, review, accept and assign a mediator."""
+"""A filed dispute reaches mediation: register it, start its clocks, await the committee."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-import sqlalchemy as sa
-from sqlmodel import col, select
-
 from services.mediation.adapters.tables import Dispute
-from services.mediation.domain.lifecycle import TERMINAL
-from services.mediation.domain.roster import Roster, choose_mediator
+from services.mediation.domain.clocks import (
+    ClockName,
+    days_clock,
+    limitation_clock,
+    local_date,
+)
+from services.mediation.service_layer import acceptance, groups, patterns
+from services.mediation.service_layer.clocks import refresh_target, start_clock
+from services.mediation.service_layer.context import Context
 from services.mediation.service_layer.steps import announce, step
 from shared.contracts.envelope import SYSTEM, Envelope
+from shared.contracts.events.common import PartyRef
 from shared.contracts.events.intake import CaseFiled
-from shared.contracts.events.mediation import DisputeRegistered, MediatorAssigned
+from shared.contracts.events.mediation import DisputeRegistered
 from shared.messaging.errors import PermanentError
 from shared.messaging.uow import UnitOfWork
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+ORG_CODE_LENGTH = 18  # 统一社会信用代码
 
 
-async def open_caseload(uow: UnitOfWork) -> dict[str, int]:
-    closed = [s.value for s in TERMINAL]
-    stmt = (
-        select(Dispute.mediator_id, sa.func.count())
-        .where(col(Dispute.mediator_id).is_not(None), col(Dispute.state).not_in(closed))
-        .group_by(col(Dispute.mediator_id))
-    )
-    return {mid: n for mid, n in (await uow.session.exec(stmt)).all() if mid}
+def company_key(respondent: PartyRef) -> str:
+    """Who a dispute is against, stably across cases: the credit code, else the name."""
+    code = respondent.party_id.removeprefix("org-")
+    return f"org:{code}" if len(code) == ORG_CODE_LENGTH else f"name:{respondent.display_name}"
 
 
-async def register_dispute(
-    envelope: Envelope, uow: UnitOfWork, roster: Roster, now: Callable[[], datetime]
-) -> None:
-    """Handler of `case.filed` for disputes; hazards are not mediation's business."""
-    if envelope.payload.get("kind") != "dispute":
-        return
-    try:
-        filed = CaseFiled.model_validate(envelope.payload)
-    except ValueError as exc:
-        raise PermanentError(f"case.filed payload: {exc}") from exc
+def _new_dispute(envelope: Envelope, filed: CaseFiled) -> Dispute:
     assert filed.dispute is not None
     complainant = next(p for p in filed.parties if p.role == "complainant")
-    respondents = [p.model_dump(mode="json") for p in filed.parties if p.role == "respondent"]
-    dispute = Dispute(
+    respondents = [p for p in filed.parties if p.role == "respondent"]
+    if not respondents:
+        raise PermanentError("a dispute needs at least one respondent")
+    received = local_date(envelope.occurred_at)
+    return Dispute(
         case_id=envelope.case_id,
         tracking_code=filed.tracking_code,
         state="registered",
@@ -53,56 +44,58 @@ async def register_dispute(
         platform_worker=filed.dispute.platform_worker,
         title=filed.title,
         complainant_id=complainant.party_id,
-        respondents=respondents,
+        complainant_name=complainant.display_name,
+        respondents=[p.model_dump(mode="json") for p in respondents],
         application_received_at=envelope.occurred_at,
+        town=filed.jurisdiction,
+        company=respondents[0].display_name,
+        company_key=company_key(respondents[0]),
+        filed_on=received,
+        filed_year=received.year,
+        filed_month=received.strftime("%Y-%m"),
+        infringement_known_on=filed.dispute.dispute_arose_on,
+        parent_case_id=filed.parent_case_id,
+        created_at=envelope.occurred_at,
     )
+
+
+async def register_dispute(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> None:
+    """Handler of `case.filed` for disputes; hazards are not mediation's business."""
+    if envelope.payload.get("kind") != "dispute":
+        return
+    try:
+        filed = CaseFiled.model_validate(envelope.payload)
+    except ValueError as exc:
+        raise PermanentError(f"case.filed payload: {exc}") from exc
+    if filed.dispute is None:
+        raise PermanentError("case.filed of kind dispute without dispute details")
+    dispute = _new_dispute(envelope, filed)
     uow.session.add(dispute)
-    at = now()
+    at = ctx.now()
+    step(uow, dispute, "review", SYSTEM, now=at, note="registered for the committee's review")
     announce(
         uow,
         dispute,
         "dispute.registered",
-        DisputeRegistered(state="registered", dispute_type=dispute.dispute_type),
+        DisputeRegistered(state=dispute.state, dispute_type=dispute.dispute_type),
         SYSTEM,
         envelope,
     )
-    step(uow, dispute, "review", SYSTEM, now=at)
-    step(uow, dispute, "accept", SYSTEM, now=at, note="accepted on registration")
-    await assign(uow, dispute, roster, at, envelope)
+    await _start_clocks(uow, dispute, ctx)
+    await patterns.check_pattern(uow, dispute, ctx, envelope)
+    if dispute.parent_case_id is not None:
+        await groups.announce_member(uow, dispute, envelope)
+    if ctx.policy.auto_accept:
+        await acceptance.accept(uow, dispute, SYSTEM, ctx, envelope)
 
 
-async def assign(
-    uow: UnitOfWork,
-    dispute: Dispute,
-    roster: Roster,
-    at: datetime,
-    cause: Envelope | None = None,
-    exclude: tuple[str, ...] = (),
-) -> None:
-    orgs = [r["party_id"].removeprefix("org-") for r in dispute.respondents]
-    mediator = choose_mediator(
-        roster,
-        at.astimezone(SHANGHAI).date(),
-        orgs,
-        await open_caseload(uow),
-        skill=dispute.dispute_type,
-        exclude=exclude,
-    )
-    step(uow, dispute, "assign", SYSTEM, now=at, note=mediator.mediator_id)
-    dispute.mediator_id = mediator.mediator_id
-    dispute.mediator_name = mediator.name
-    dispute.duty_body = mediator.body_id
-    body = roster.body(mediator.body_id)
-    announce(
-        uow,
-        dispute,
-        "mediator.assigned",
-        MediatorAssigned(
-            state=dispute.state,
-            mediator_id=mediator.mediator_id,
-            mediator_name=mediator.name,
-            duty_body=body.name,
-        ),
-        SYSTEM,
-        cause,
-    )
+async def _start_clocks(uow: UnitOfWork, dispute: Dispute, ctx: Context) -> None:
+    now = ctx.now()
+    if not dispute.platform_worker:  # LDMAL 14: from receipt of the application
+        due = days_clock(ClockName.MEDIATION_LIMIT, dispute.application_received_at)
+        await start_clock(uow, dispute, due, now)
+    if dispute.infringement_known_on is not None:
+        await start_clock(
+            uow, dispute, limitation_clock(dispute.infringement_known_on, ctx.calendar), now
+        )
+    await refresh_target(uow, dispute, ctx.policy.acceptance_target, now, ctx)

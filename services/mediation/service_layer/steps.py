@@ -36,23 +36,39 @@ def step(
 ) -> State:
     """Check and apply one transition; record it on the dispute's history."""
     target = next_state(action, State(dispute.state), actor.role)
+    record(uow, dispute, action, actor, now=now, note=note, to_state=target.value)
+    return target
+
+
+def record(
+    uow: UnitOfWork,
+    dispute: Dispute,
+    action: str,
+    actor: Actor,
+    *,
+    now: datetime | None = None,
+    note: str = "",
+    to_state: str | None = None,
+) -> None:
+    """One append-only history row (a step, or an act that keeps the state)."""
     at = now or datetime.now(UTC)
+    dispute.history_count += 1
     uow.session.add(
         DisputeHistory(
             case_id=dispute.case_id,
+            position=dispute.history_count,
             action=action,
             from_state=dispute.state,
-            to_state=target.value,
+            to_state=to_state or dispute.state,
             actor_role=actor.role,
             actor_id=actor.id,
             at=at,
             note=note[:1000],
         )
     )
-    dispute.state = target.value
+    dispute.state = to_state or dispute.state
     dispute.updated_at = at
     uow.session.add(dispute)
-    return target
 
 
 def announce(

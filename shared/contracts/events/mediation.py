@@ -69,6 +69,12 @@ class SessionScheduled(StateChange):
     attendees: list[str] = Field(default_factory=list, max_length=50)
 
 
+class MediationStarted(StateChange):
+    """The mediator began mediating (or, after a pause, mediation resumed)."""
+
+    note: str = Field(default="", max_length=500)
+
+
 class SessionHeld(StateChange):
     session_id: str = Field(max_length=64)
     summary: str = Field(default="", max_length=2000)
@@ -103,6 +109,7 @@ Clock = Literal[
     "performance",
     "arbitration_limitation",
     "acceptance_target",
+    "mediation_target",
 ]
 
 

@@ -54,6 +54,7 @@ def test_closed_and_merged_disputes_go_nowhere():
 
 def _terms(**overrides):
     values = {
+        "facts": "十月工资未发放",
         "terms": "支付工资8600元",
         "performance_manner": "银行转账",
         "performance_deadline": date(2026, 12, 10),

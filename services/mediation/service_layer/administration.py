@@ -1,0 +1,69 @@
+"""Configuration by API: the duty roster (schedules, shifts) and official calendar years."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from services.mediation.adapters.tables import CalendarYearRecord, RosterRecord
+from services.mediation.domain.calendar import CalendarYear
+from services.mediation.domain.errors import NotAllowed
+from services.mediation.domain.roster import Roster, Shift
+from services.mediation.service_layer.assignment import current_roster
+from services.mediation.service_layer.context import Context
+from shared.contracts.envelope import Actor
+from shared.messaging.uow import UnitOfWork
+
+ADMINS = ("admin", "committee")
+
+
+def _check(actor: Actor) -> None:
+    if actor.role not in ADMINS:
+        raise NotAllowed(f"a {actor.role} may not configure mediation")
+
+
+async def replace_roster(roster: Roster, actor: Actor, uow: UnitOfWork, ctx: Context) -> Roster:
+    """Replace the whole roster (bodies, mediators, rotation, always-on bodies, shifts)."""
+    _check(actor)
+    record = await uow.session.get(RosterRecord, 1) or RosterRecord(id=1, body={})
+    record.body = roster.model_dump(mode="json")
+    record.updated_at, record.updated_by = ctx.now(), actor.id
+    uow.session.add(record)
+    await uow.commit()
+    return roster
+
+
+async def add_shift(shift: Shift, actor: Actor, uow: UnitOfWork, ctx: Context) -> Roster:
+    """Put a body on duty for a run of days (cover, swaps), on top of the weekly rotation."""
+    _check(actor)
+    roster = await current_roster(uow, ctx)
+    updated = Roster.model_validate(roster.model_dump() | {"shifts": (*roster.shifts, shift)})
+    return await replace_roster(updated, actor, uow, ctx)
+
+
+async def load_calendar_year(
+    year: CalendarYear, actor: Actor, uow: UnitOfWork, ctx: Context
+) -> CalendarYear:
+    """An administrator loads the State Council's arrangement for a year; it takes precedence."""
+    _check(actor)
+    record = await uow.session.get(CalendarYearRecord, year.year) or CalendarYearRecord(
+        year=year.year, source=year.source
+    )
+    record.holidays = sorted(d.isoformat() for d in year.holidays)
+    record.workdays = sorted(d.isoformat() for d in year.workdays)
+    record.source, record.loaded_at = f"api:{year.source}"[:100], ctx.now()
+    uow.session.add(record)
+    await uow.commit()
+    ctx.calendar = ctx.calendar.with_years([year.model_copy(update={"source": record.source})])
+    return year
+
+
+async def stored_calendar_years(uow: UnitOfWork) -> list[CalendarYear]:
+    rows = (
+        await uow.session.exec(select(CalendarYearRecord).order_by(col(CalendarYearRecord.year)))
+    ).all()
+    return [
+        CalendarYear.model_validate(
+            {"year": r.year, "holidays": r.holidays, "workdays": r.workdays, "source": r.source}
+        )
+        for r in rows
+    ]

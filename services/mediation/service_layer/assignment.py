@@ -1,0 +1,186 @@
+"""Choosing the mediator: assignment on acceptance, reassignment on objection or risk."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+
+from services.mediation.adapters.tables import Dispute, MediatorStat, RosterRecord
+from services.mediation.domain.clocks import local_date
+from services.mediation.domain.errors import NotAllowed
+from services.mediation.domain.lifecycle import REASSIGNABLE, State, check_reassignable
+from services.mediation.domain.roster import (
+    Mediator,
+    Roster,
+    choose_mediator,
+    choose_police_mediator,
+)
+from services.mediation.service_layer.context import Context
+from services.mediation.service_layer.steps import announce, load, record, step
+from shared.contracts.envelope import SYSTEM, Actor, Envelope
+from shared.contracts.events.mediation import MediatorAssigned, MediatorReassigned
+from shared.messaging.uow import UnitOfWork
+
+
+async def current_roster(uow: UnitOfWork, ctx: Context) -> Roster:
+    """The roster configured through the API, else the file's."""
+    record = await uow.session.get(RosterRecord, 1)
+    return Roster.model_validate(record.body) if record else ctx.roster_file
+
+
+async def open_caseload(uow: UnitOfWork) -> dict[str, int]:
+    stmt = (
+        select(Dispute.mediator_id, sa.func.count())
+        .where(
+            col(Dispute.mediator_id).is_not(None),
+            col(Dispute.state).in_([s.value for s in REASSIGNABLE]),
+        )
+        .group_by(col(Dispute.mediator_id))
+    )
+    return {mid: n for mid, n in (await uow.session.exec(stmt)).all() if mid}
+
+
+async def _last_assigned(uow: UnitOfWork) -> dict[str, float]:
+    rows = (await uow.session.exec(select(MediatorStat))).all()
+    return {r.mediator_id: _utc(r.last_assigned_at).timestamp() for r in rows}
+
+
+def _utc(at: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def respondent_orgs(dispute: Dispute) -> list[str]:
+    return [str(r["party_id"]).removeprefix("org-") for r in dispute.respondents]
+
+
+async def _take(uow: UnitOfWork, dispute: Dispute, mediator: Mediator, at: datetime) -> None:
+    dispute.mediator_id, dispute.mediator_name = mediator.mediator_id, mediator.name
+    dispute.duty_body = mediator.body_id
+    stat = await uow.session.get(MediatorStat, mediator.mediator_id)
+    stat = stat or MediatorStat(mediator_id=mediator.mediator_id, last_assigned_at=at)
+    stat.last_assigned_at = at
+    uow.session.add_all([dispute, stat])
+
+
+async def assign(
+    uow: UnitOfWork, dispute: Dispute, ctx: Context, cause: Envelope | None = None
+) -> None:
+    """Accepted -> assigned: round robin inside the body on duty, never a conflict."""
+    at = ctx.now()
+    roster = await current_roster(uow, ctx)
+    mediator = choose_mediator(
+        roster,
+        local_date(at),
+        respondent_orgs(dispute),
+        await open_caseload(uow),
+        skill=dispute.dispute_type,
+        exclude=dispute.objected_mediators,
+        last_assigned=await _last_assigned(uow),
+    )
+    step(uow, dispute, "assign", SYSTEM, now=at, note=mediator.mediator_id)
+    await _take(uow, dispute, mediator, at)
+    announce(
+        uow,
+        dispute,
+        "mediator.assigned",
+        MediatorAssigned(
+            state=dispute.state,
+            mediator_id=mediator.mediator_id,
+            mediator_name=mediator.name,
+            duty_body=roster.body(mediator.body_id).name,
+        ),
+        SYSTEM,
+        cause,
+    )
+
+
+async def _reassign(
+    uow: UnitOfWork,
+    dispute: Dispute,
+    mediator: Mediator,
+    roster: Roster,
+    reason: str,
+    actor: Actor,
+    ctx: Context,
+) -> None:
+    previous = dispute.mediator_id or ""
+    await _take(uow, dispute, mediator, ctx.now())
+    note = f"{previous} -> {mediator.mediator_id}: {reason}"
+    record(uow, dispute, "reassign", actor, now=ctx.now(), note=note)
+    announce(
+        uow,
+        dispute,
+        "mediator.reassigned",
+        MediatorReassigned(
+            state=dispute.state,
+            mediator_id=mediator.mediator_id,
+            mediator_name=mediator.name,
+            duty_body=roster.body(mediator.body_id).name,
+            previous_mediator_id=previous,
+            reason=reason[:500],
+        ),
+        actor,
+    )
+
+
+def _check_party(dispute: Dispute, actor: Actor) -> None:
+    ids = {dispute.complainant_id, *(str(r["party_id"]) for r in dispute.respondents)}
+    if actor.role in ("complainant", "respondent") and actor.id not in ids:
+        raise NotAllowed("only a party to this dispute may object to its mediator")
+    if actor.role not in ("complainant", "respondent", "committee"):
+        raise NotAllowed(f"a {actor.role} may not object to the mediator")
+
+
+async def object_to_mediator(
+    case_id: uuid.UUID, reason: str, actor: Actor, uow: UnitOfWork, ctx: Context
+) -> Dispute:
+    """A party objects (PML 23): the mediator is replaced and never chosen again for it."""
+    dispute = await load(uow, case_id)
+    _check_party(dispute, actor)
+    check_reassignable(State(dispute.state), "object to the mediator of")
+    if dispute.mediator_id:
+        dispute.objected_mediators = [*dispute.objected_mediators, dispute.mediator_id]
+    roster = await current_roster(uow, ctx)
+    mediator = choose_mediator(
+        roster,
+        local_date(ctx.now()),
+        respondent_orgs(dispute),
+        await open_caseload(uow),
+        skill=dispute.dispute_type,
+        exclude=dispute.objected_mediators,
+        last_assigned=await _last_assigned(uow),
+    )
+    await _reassign(uow, dispute, mediator, roster, f"objection: {reason}", actor, ctx)
+    await uow.commit()
+    return dispute
+
+
+async def flag_risk(
+    case_id: uuid.UUID, reason: str, actor: Actor, uow: UnitOfWork, ctx: Context
+) -> Dispute:
+    """A dispute that could escalate goes to the police member on duty (PML 25)."""
+    if actor.role not in ("mediator", "committee", "intake_officer"):
+        raise NotAllowed(f"a {actor.role} may not flag a risk")
+    dispute = await load(uow, case_id)
+    if actor.role == "mediator" and actor.id != dispute.mediator_id:
+        raise NotAllowed("only the assigned mediator may act on this dispute")
+    check_reassignable(State(dispute.state), "flag a risk on")
+    dispute.risk = True
+    roster = await current_roster(uow, ctx)
+    mediator = choose_police_mediator(
+        roster,
+        local_date(ctx.now()),
+        respondent_orgs(dispute),
+        await open_caseload(uow),
+        exclude=dispute.objected_mediators,
+    )
+    if mediator.mediator_id == dispute.mediator_id:
+        uow.session.add(dispute)
+    else:
+        await _reassign(uow, dispute, mediator, roster, f"risk: {reason}", actor, ctx)
+    await uow.commit()
+    return dispute

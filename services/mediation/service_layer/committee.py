@@ -1,0 +1,149 @@
+"""The committee's views: queues, clocks, workload. Every figure is aggregated in SQL."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.mediation.adapters.tables import Dispute, DisputeClock
+from services.mediation.domain.clocks import OVERDUE_WHILE
+from services.mediation.domain.lifecycle import REASSIGNABLE, TERMINAL, State
+from services.mediation.domain.roster import Roster
+
+_TERMINAL = [s.value for s in TERMINAL]
+
+
+async def queues(session: AsyncSession) -> dict[str, int]:
+    """How many disputes sit in each state (every state listed, zeros included)."""
+    rows = (
+        await session.exec(select(Dispute.state, sa.func.count()).group_by(col(Dispute.state)))
+    ).all()
+    counts = dict(rows)
+    return {s.value: int(counts.get(s.value, 0)) for s in State}
+
+
+async def list_disputes(
+    session: AsyncSession, filters: dict[str, Any], limit: int, offset: int
+) -> list[Dispute]:
+    stmt = select(Dispute)
+    for name, value in filters.items():
+        if value is not None:
+            stmt = stmt.where(getattr(Dispute, name) == value)
+    stmt = stmt.order_by(col(Dispute.created_at).desc(), col(Dispute.case_id))
+    return list((await session.exec(stmt.limit(limit).offset(offset))).all())
+
+
+def _clock_rows() -> Any:
+    return sa.select(
+        DisputeClock,
+        col(Dispute.tracking_code),
+        col(Dispute.state),
+        col(Dispute.mediator_id),
+        col(Dispute.title),
+    ).join(Dispute, col(Dispute.case_id) == col(DisputeClock.case_id))
+
+
+def _shape(rows: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            **clock.model_dump(),
+            "tracking_code": code,
+            "dispute_state": state,
+            "mediator_id": mediator,
+            "title": title,
+        }
+        for clock, code, state, mediator, title in rows
+    ]
+
+
+async def open_clocks(
+    session: AsyncSession, clock: str | None, limit: int, offset: int
+) -> list[dict[str, Any]]:
+    """Every running clock with its due day (paused targets last: they have none)."""
+    stmt = _clock_rows().where(col(DisputeClock.status).in_(["open", "paused"]))
+    if clock:
+        stmt = stmt.where(DisputeClock.clock == clock)
+    stmt = stmt.order_by(col(DisputeClock.due_on).is_(None), col(DisputeClock.due_on))
+    return _shape((await session.execute(stmt.limit(limit).offset(offset))).all())
+
+
+async def overdue(session: AsyncSession, today: date, limit: int) -> list[dict[str, Any]]:
+    """Clocks that ran out and still call for action, and open ones already past their day."""
+    stmt = (
+        _clock_rows()
+        .where(
+            col(Dispute.state).not_in(_TERMINAL),
+            sa.or_(
+                sa.and_(col(DisputeClock.status) == "open", col(DisputeClock.due_on) < today),
+                *(
+                    sa.and_(
+                        col(DisputeClock.status) == "expired",
+                        col(DisputeClock.clock) == clock.value,
+                        col(Dispute.state).in_(sorted(states)),
+                    )
+                    for clock, states in OVERDUE_WHILE.items()
+                ),
+            ),
+        )
+        .order_by(col(DisputeClock.due_on))
+    )
+    return _shape((await session.execute(stmt.limit(limit))).all())
+
+
+async def due_soon(
+    session: AsyncSession, today: date, days: int, limit: int
+) -> list[dict[str, Any]]:
+    stmt = (
+        _clock_rows()
+        .where(
+            DisputeClock.status == "open",
+            col(DisputeClock.due_on) >= today,
+            col(DisputeClock.due_on) <= today + timedelta(days=days),
+        )
+        .order_by(col(DisputeClock.due_on))
+    )
+    return _shape((await session.execute(stmt.limit(limit))).all())
+
+
+async def workload(session: AsyncSession, roster: Roster, today: date) -> dict[str, Any]:
+    """Open cases per mediator and per duty body, beside capacity and today's duty."""
+    carried = [s.value for s in REASSIGNABLE]
+    rows = (
+        await session.exec(
+            select(Dispute.mediator_id, Dispute.state, sa.func.count())
+            .where(col(Dispute.state).in_(carried), col(Dispute.mediator_id).is_not(None))
+            .group_by(col(Dispute.mediator_id), col(Dispute.state))
+        )
+    ).all()
+    per: dict[str, dict[str, int]] = {}
+    for mediator_id, state, n in rows:
+        per.setdefault(str(mediator_id), {})[state] = int(n)
+    on_duty = set(roster.on_duty(today))
+    mediators: list[dict[str, Any]] = [
+        {
+            "mediator_id": m.mediator_id,
+            "name": m.name,
+            "body_id": m.body_id,
+            "capacity": m.capacity,
+            "open": sum(per.get(m.mediator_id, {}).values()),
+            "by_state": per.get(m.mediator_id, {}),
+            "on_duty": m.body_id in on_duty,
+        }
+        for m in roster.mediators
+    ]
+    bodies = [
+        {
+            "body_id": b.body_id,
+            "name": b.name,
+            "kind": b.kind,
+            "on_duty": b.body_id in on_duty,
+            "open": sum(m["open"] for m in mediators if m["body_id"] == b.body_id),
+            "mediators": sum(1 for m in mediators if m["body_id"] == b.body_id),
+        }
+        for b in roster.bodies
+    ]
+    return {"on": today.isoformat(), "mediators": mediators, "bodies": bodies}

@@ -1,0 +1,107 @@
+"""Pattern alerts: "mediate one case, set the rule for a whole area" (调解一案、规范一片).
+
+When one company collects `threshold` disputes of one type within `window_days`, one alert is
+raised and shown to the committee. It stays open until the committee closes it; only disputes
+filed after the last alert count towards the next one. Each (company, type) pair numbers its
+alerts (`seq`) under a unique constraint, so two replicas racing on the N-th dispute cannot
+both raise it: the loser's transaction fails and its redelivered event finds the alert.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from sqlmodel import col, select
+
+from services.mediation.adapters.tables import Dispute, PatternAlertRecord
+from services.mediation.domain.errors import NotFound
+from services.mediation.service_layer.context import Context
+from services.mediation.service_layer.steps import announce
+from shared.contracts.envelope import SYSTEM, Envelope
+from shared.contracts.events.mediation import PatternAlert
+from shared.messaging.uow import UnitOfWork
+
+
+async def check_pattern(
+    uow: UnitOfWork, dispute: Dispute, ctx: Context, cause: Envelope | None = None
+) -> PatternAlertRecord | None:
+    """Raise the pair's next alert when the window holds enough disputes since the last one."""
+    await uow.session.flush()
+    last = (
+        await uow.session.exec(
+            select(PatternAlertRecord)
+            .where(
+                PatternAlertRecord.company_key == dispute.company_key,
+                PatternAlertRecord.dispute_type == dispute.dispute_type,
+            )
+            .order_by(col(PatternAlertRecord.seq).desc())
+            .limit(1)
+        )
+    ).first()
+    if last is not None and last.status == "open":
+        return None
+    since = dispute.created_at - timedelta(days=ctx.policy.pattern_window_days)
+    if last is not None:
+        since = max(since, last.raised_at)
+    stmt = (
+        select(Dispute.case_id)
+        .where(
+            Dispute.company_key == dispute.company_key,
+            Dispute.dispute_type == dispute.dispute_type,
+            col(Dispute.created_at) > since,
+            col(Dispute.created_at) <= dispute.created_at,
+        )
+        .limit(1000)
+    )
+    case_ids = [str(c) for c in (await uow.session.exec(stmt)).all()]
+    if len(case_ids) < ctx.policy.pattern_threshold:
+        return None
+    alert = PatternAlertRecord(
+        company_key=dispute.company_key,
+        company=dispute.company,
+        dispute_type=dispute.dispute_type,
+        seq=(last.seq + 1) if last else 1,
+        count=len(case_ids),
+        window_days=ctx.policy.pattern_window_days,
+        case_ids=case_ids,
+        raised_at=ctx.now(),
+    )
+    uow.session.add(alert)
+    org = (
+        dispute.company_key.removeprefix("org:") if dispute.company_key.startswith("org:") else None
+    )
+    announce(
+        uow,
+        dispute,
+        "pattern.alert",
+        PatternAlert(
+            company=dispute.company,
+            org_code=org,
+            dispute_type=dispute.dispute_type,
+            count=len(case_ids),
+            window_days=ctx.policy.pattern_window_days,
+            case_ids=case_ids,
+        ),
+        SYSTEM,
+        cause,
+    )
+    return alert
+
+
+async def list_alerts(uow: UnitOfWork, status: str | None) -> list[PatternAlertRecord]:
+    stmt = select(PatternAlertRecord).order_by(col(PatternAlertRecord.raised_at).desc())
+    if status:
+        stmt = stmt.where(PatternAlertRecord.status == status)
+    return list((await uow.session.exec(stmt.limit(500))).all())
+
+
+async def close_alert(alert_id: uuid.UUID, uow: UnitOfWork, ctx: Context) -> PatternAlertRecord:
+    """The committee handled the pattern (e.g. an industry consultation): close the alert."""
+    alert = await uow.session.get(PatternAlertRecord, alert_id)
+    if alert is None:
+        raise NotFound(str(alert_id))
+    alert.status, alert.closed_at = "closed", ctx.now()
+    uow.session.add(alert)
+    await uow.commit()
+    return alert
