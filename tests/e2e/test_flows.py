@@ -240,7 +240,8 @@ def test_a_dispute_goes_from_filing_to_agreement_performance_and_closure(
 
     def complainant_mails() -> list[str] | None:
         subjects = [m.subject for m in sinks.mails_to(email)]
-        return subjects if len(subjects) >= 5 else None
+        wanted = ("调解员已指派", "协议已生效", "已办结")
+        return subjects if all(any(w in s for s in subjects) for w in wanted) else None
 
     subjects = eventually(complainant_mails)
     agreement_mail = next(m for m in sinks.mails_to(email) if "协议已生效" in m.subject)

@@ -64,6 +64,9 @@ _TEXT: dict[str, tuple[str, str]] = {
         "A mediation session was scheduled: {starts_at} {place}",
     ),
     "session.held": ("调解会议已召开", "A mediation session was held"),
+    "session.reminder": ("已提醒各方参加调解会议", "The parties were reminded of the session"),
+    "mediation.started": ("调解已开始", "Mediation started"),
+    "mediation.resumed": ("调解已恢复", "Mediation resumed"),
     "dispute.waiting_party": (
         "等待{waiting_on_zh}答复或补充材料",
         "Waiting for the {waiting_on} to answer or send documents",

@@ -54,7 +54,7 @@ def _clocks(*names: str) -> tuple[str, frozenset[str]]:
     return ("clock", frozenset(names))
 
 
-# Clocks the parties themselves must act on; `acceptance_target` is the committee's own target.
+# Clocks the parties themselves must act on; the `*_target` clocks are the committee's own.
 _PARTY_CLOCKS = _clocks(
     "mediation_limit", "judicial_confirmation", "arbitration_review", "performance"
 )
@@ -90,6 +90,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule("previous_mediator", "mediator_reassigned_previous"),
     ),
     "session.scheduled": (*_both("session_scheduled"), Rule("mediator", "session_scheduled")),
+    "session.reminder": (*_both("session_reminder"), Rule("mediator", "session_reminder")),
+    "mediation.started": _both("mediation_started"),
+    "mediation.resumed": _both("mediation_resumed"),
     "dispute.waiting_party": (Rule("waited_party", "waiting_party"),),
     "mediation.extended": (*_both("mediation_extended"), Rule("committee", "mediation_extended")),
     "mediation.failed": (
