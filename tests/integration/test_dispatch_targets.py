@@ -159,3 +159,24 @@ async def test_a_resolved_ticket_is_never_escalated(database_url: str, redis_url
             await _at(clock, timedelta(days=days), d)
         assert _alerts(await d.emitted(filed.case_id)) == Counter()
         assert (await d.get(filed.case_id))["state"] == "resolved"  # the window is 7 days
+
+
+async def test_a_timer_gives_way_to_a_department_changing_the_hazard_and_fires_after(
+    new_pg_database, redis_url: str
+):
+    """PostgreSQL row locks: a firing never waits on a hazard a request holds (no deadlock)."""
+    from services.dispatch.service_layer.steps import load
+
+    clock = FrozenClock(START)
+    async with Dispatch(new_pg_database(), redis_url, clock) as d:
+        filed = case_filed("fire_lane_blocked", "xujing")
+        await d.feed(filed)
+        clock.set(START + timedelta(hours=1, minutes=30))
+        async with d.runtime.uow() as busy:
+            await load(busy, filed.case_id)  # a department's request holds the hazard
+            assert await asyncio.wait_for(d.tick(), timeout=10) == 0
+        assert _alerts(await d.emitted(filed.case_id)) == Counter()
+        assert await d.tick() == 1
+        assert _alerts(await d.emitted(filed.case_id)) == Counter(
+            {("hazard.target_warning", "acknowledge", 0): 1}
+        )

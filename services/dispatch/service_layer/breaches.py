@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import structlog
+from sqlmodel import select
 
 from services.dispatch.adapters.directory_store import read_directory
 from services.dispatch.adapters.tables import Hazard
@@ -16,7 +17,7 @@ from services.dispatch.domain.lifecycle import State
 from services.dispatch.domain.targets import CONFIRMATION, TargetName, still_applies
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.loop import close_unconfirmed
-from services.dispatch.service_layer.steps import announce, find, record
+from services.dispatch.service_layer.steps import announce, record
 from shared.contracts.envelope import SYSTEM
 from shared.contracts.events.dispatch import HazardEscalated, HazardTargetWarning
 from shared.messaging.timers import Timer
@@ -27,7 +28,7 @@ log = structlog.get_logger(__name__)
 
 async def on_timer(timer: Timer, uow: UnitOfWork, ctx: Context) -> None:
     """Handler of the dispatch timer scheduler."""
-    hazard = await find(uow, timer.case_id)
+    hazard = await _lock_or_give_way(uow, timer)
     if hazard is None:
         log.warning("timer_without_hazard", case_id=str(timer.case_id), kind=timer.kind)
         return
@@ -47,6 +48,21 @@ async def on_timer(timer: Timer, uow: UnitOfWork, ctx: Context) -> None:
         await escalate(
             hazard, name, due, int(timer.data["level"]), timer.data["escalated_to"], uow, ctx
         )
+
+
+class HazardBusy(Exception):
+    """Someone is changing the hazard right now; the timer stays due for the next round."""
+
+
+async def _lock_or_give_way(uow: UnitOfWork, timer: Timer) -> Hazard | None:
+    """Lock the hazard without waiting: a department's request holds the hazard, then the
+    timers it cancels, while this claim holds a timer, then wants the hazard — waiting here
+    would deadlock. Giving way rolls the claim back; the next round sees the new state."""
+    stmt = select(Hazard).where(Hazard.case_id == timer.case_id).with_for_update(skip_locked=True)
+    hazard = (await uow.session.exec(stmt)).first()
+    if hazard is None and await uow.session.get(Hazard, timer.case_id) is not None:
+        raise HazardBusy(str(timer.case_id))
+    return hazard
 
 
 def warn(hazard: Hazard, name: TargetName, due: datetime, uow: UnitOfWork, ctx: Context) -> None:

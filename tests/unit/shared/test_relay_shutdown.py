@@ -37,3 +37,24 @@ async def test_a_relay_woken_and_cancelled_at_the_same_moment_stops():
     assert task in done, "the relay swallowed its cancellation and kept running"
     with pytest.raises(asyncio.CancelledError):
         task.result()
+
+
+async def test_stopping_background_tasks_asks_again_when_a_cancellation_is_swallowed():
+    from shared.runtime import stop_tasks
+
+    swallowed: list[int] = []
+
+    async def stubborn() -> None:
+        while True:
+            try:
+                await asyncio.sleep(30)
+            except asyncio.CancelledError:
+                if swallowed:
+                    raise
+                swallowed.append(1)  # a library that catches CancelledError once
+
+    task = asyncio.create_task(stubborn())
+    await asyncio.sleep(0)
+    await asyncio.wait_for(stop_tasks([task], patience=0.05), timeout=5)
+    assert task.cancelled()
+    assert swallowed == [1]
