@@ -29,6 +29,25 @@ from shared.settings import ServiceSettings
 log = structlog.get_logger(__name__)
 
 
+async def stop_tasks(tasks: Sequence[asyncio.Task[None]], patience: float = 0.2) -> None:
+    """Cancel background tasks and wait until each has really ended.
+
+    A cancellation can be swallowed by code the task awaits (a driver catching CancelledError
+    mid-query, asyncio.wait_for on Python 3.11 racing a wake-up); the task then runs on and a
+    single `await task` never returns. So: ask again until it ends.
+    """
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        while not task.done():
+            await asyncio.wait({task}, timeout=patience)
+            if not task.done():
+                log.warning("task_ignored_cancellation", task=task.get_name())
+                task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            task.result()
+
+
 class ServiceRuntime:
     """Built in `create_app`; nothing connects until `start()`."""
 
@@ -116,11 +135,7 @@ class ServiceRuntime:
         self._tasks.append(task)
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await stop_tasks(self._tasks)
         self._tasks.clear()
         await self.broker.stop()
         await self.redis.aclose()

@@ -2,47 +2,70 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import asyncio
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from services.dispatch.adapters.directory_file import load_directory
-from services.dispatch.adapters.tables import KIT
+from services.dispatch.adapters.tables import KIT, TIMER
 from services.dispatch.config import DispatchSettings
 from services.dispatch.entrypoints import events, http
+from services.dispatch.service_layer.breaches import on_timer
+from services.dispatch.service_layer.context import Context
+from services.dispatch.service_layer.directory_admin import seed
+from shared.clock import Clock, SystemClock
 from shared.http import health_router, install_error_handlers
+from shared.messaging.timers import TimerScheduler
 from shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 def create_app(
-    settings: DispatchSettings | None = None, now: Callable[[], datetime] = _utcnow
+    settings: DispatchSettings | None = None,
+    clock: Clock | None = None,
+    *,
+    run_timers: bool = True,
 ) -> FastAPI:
+    """`run_timers=False` leaves the timer scheduler to the caller (tests drive it by hand)."""
     settings = settings or DispatchSettings()
-    directory = load_directory(settings.directory_file)
-    runtime = ServiceRuntime(settings, KIT, events.handlers(directory, now), MIGRATIONS)
+    ctx = Context(
+        clock=clock or SystemClock(),
+        confirmation_window=timedelta(hours=settings.confirmation_window_hours),
+    )
+    runtime = ServiceRuntime(settings, KIT, events.handlers(ctx), MIGRATIONS)
+    scheduler = TimerScheduler(
+        TIMER,
+        runtime.uow,
+        partial(on_timer, ctx=ctx),
+        ctx.clock,
+        poll_interval=settings.timer_poll_interval,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         async with runtime.running():
+            async with runtime.uow() as uow:
+                await seed(uow, load_directory(settings.directory_file), ctx.clock)
+            if run_timers:
+                runtime.add_task(asyncio.create_task(scheduler.run(), name="dispatch-timers"))
             yield
 
     app = FastAPI(
         title="Waystation dispatch 派单",
-        version="0.1.0",
+        version="0.2.0",
         description="Hazards routed to the responsible department and followed to a confirmed fix.",
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    app.state.scheduler = scheduler
+    app.state.context = ctx
     install_error_handlers(app)
     app.include_router(health_router(runtime.readiness))
-    app.include_router(http.build_router(runtime))
+    app.include_router(http.build_router(runtime, ctx))
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -14,4 +15,8 @@ class DispatchSettings(ServiceSettings):
 
     service_name: str = "dispatch"
     http_port: int = 8003
+    # Seeds the directory on first start; afterwards the directory is managed by API.
     directory_file: Path | None = None
+    # How long a reporter may answer "is it fixed?" before it closes as resolved-unconfirmed.
+    confirmation_window_hours: float = Field(default=168, gt=0)
+    timer_poll_interval: float = Field(default=5.0, gt=0)

@@ -120,5 +120,8 @@ class OutboxRelay:
             if published >= self._batch_size:
                 continue
             self._wakeup.clear()
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation
+            # that races with the wake-up (a commit), and stopping the service then hangs.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), self._poll_interval)
+                async with asyncio.timeout(self._poll_interval):
+                    await self._wakeup.wait()

@@ -1,14 +1,16 @@
-"""Dispatch's tables (its own metadata): hazards and their append-only history."""
+"""Dispatch's tables (its own metadata): hazards, their history, followers, timers, points."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from shared.messaging.tables import kit_tables
+from shared.messaging.timers import timer_table
 
 
 class DispatchModel(SQLModel, registry=registry()):
@@ -20,8 +22,10 @@ def _now() -> datetime:
 
 
 class Hazard(DispatchModel, table=True):
+    __table_args__ = (sa.Index("ix_hazard_queue", "department_id", "state", "next_due"),)
+
     case_id: uuid.UUID = Field(primary_key=True)
-    tracking_code: str = Field(max_length=12)
+    tracking_code: str = Field(max_length=20)
     state: str = Field(max_length=40, index=True)
     category: str = Field(max_length=40, index=True)
     jurisdiction: str | None = Field(default=None, max_length=40, index=True)
@@ -29,21 +33,31 @@ class Hazard(DispatchModel, table=True):
     title: str = Field(max_length=200)
     latitude: float
     longitude: float
-    reporter_id: str = Field(max_length=64)
+    reporter_id: str = Field(max_length=64, index=True)
     department_id: str | None = Field(default=None, max_length=64, index=True)
     department_name: str | None = Field(default=None, max_length=100)
+    dispatched_at: datetime | None = None
     acknowledge_due: datetime | None = None
     resolve_due: datetime | None = None
+    # The earliest target still to meet: orders the queue, "overdue first".
+    next_due: datetime | None = None
     resolution_note: str = Field(default="", max_length=2000)
+    resolution_photo_url: str | None = Field(default=None, max_length=500)
+    resolved_at: datetime | None = None
+    original_case_id: uuid.UUID | None = Field(default=None, index=True)
+    steps: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     filed_at: datetime
     updated_at: datetime = Field(default_factory=_now)
 
 
 class HazardHistory(DispatchModel, table=True):
+    """Append-only: one row per step of a hazard, in order (`seq`)."""
+
     __tablename__ = "hazard_history"
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     case_id: uuid.UUID = Field(index=True)
+    seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     action: str = Field(max_length=40)
     from_state: str | None = Field(default=None, max_length=40)
     to_state: str = Field(max_length=40)
@@ -53,5 +67,80 @@ class HazardHistory(DispatchModel, table=True):
     note: str = Field(default="", max_length=2000)
 
 
+class Follower(DispatchModel, table=True):
+    """A reporter whose duplicate was merged into this (original) hazard."""
+
+    __table_args__ = (sa.UniqueConstraint("case_id", "party_id", name="uq_follower_case_party"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    case_id: uuid.UUID = Field(index=True)
+    party_id: str = Field(max_length=64)
+    duplicate_case_id: uuid.UUID | None = None
+    since: datetime = Field(default_factory=_now)
+
+
+class DepartmentEntry(DispatchModel, table=True):
+    """The directory as managed by API; seeded from the directory file on first start."""
+
+    __tablename__ = "department"
+
+    department_id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=100)
+    kind: str = Field(default="department", max_length=20)
+    categories: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    jurisdictions: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    contacts: list[dict[str, str]] = Field(default_factory=list, sa_type=sa.JSON)
+    escalation: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    active: bool = True
+    updated_at: datetime = Field(default_factory=_now)
+
+
+class CategoryPolicy(DispatchModel, table=True):
+    """Per category: service targets and the points a verified report earns. `*` = default."""
+
+    __tablename__ = "category_policy"
+
+    category: str = Field(primary_key=True, max_length=40)
+    acknowledge_hours: float
+    resolve_days: float
+    warn_before_fraction: float = 0.25
+    escalation_step_hours: float = 24
+    points: int = 10
+    updated_at: datetime = Field(default_factory=_now)
+
+
+class PointsEntry(DispatchModel, table=True):
+    """The append-only contribution ledger; one credit per (case, reason), ever."""
+
+    __tablename__ = "points_entry"
+    __table_args__ = (sa.UniqueConstraint("case_id", "reason", name="uq_points_case_reason"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    reporter_id: str = Field(max_length=64, index=True)
+    case_id: uuid.UUID
+    reason: str = Field(max_length=60)
+    points: int
+    category: str = Field(max_length=40)
+    at: datetime
+
+
+class DepartmentUpdate(DispatchModel, table=True):
+    """Updates from a department's own system, once per (department, update_id)."""
+
+    __tablename__ = "department_update"
+    __table_args__ = (
+        sa.UniqueConstraint("department_id", "update_id", name="uq_department_update"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    department_id: str = Field(max_length=64)
+    update_id: str = Field(max_length=100)
+    case_id: uuid.UUID = Field(index=True)
+    action: str = Field(max_length=20)
+    outcome: str = Field(max_length=300)
+    at: datetime
+
+
 metadata = DispatchModel.metadata
 KIT = kit_tables(metadata)
+TIMER = timer_table(metadata)

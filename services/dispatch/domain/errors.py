@@ -22,3 +22,11 @@ class NotAllowed(DispatchError):
 
 class NoDepartment(DispatchError):
     """No department covers this category here: the ticket goes back to triage."""
+
+
+class InvalidDirectory(DispatchError):
+    """A directory change that would leave it inconsistent (unknown escalation target, loop)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field

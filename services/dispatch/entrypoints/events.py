@@ -1,27 +1,38 @@
-"""Dispatch's event subscriptions."""
+"""Dispatch's event subscriptions: intake's events about hazards."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Awaitable, Callable
 
-from services.dispatch.domain.directory import Directory
-from services.dispatch.service_layer.routing import receive_hazard
-from services.dispatch.service_layer.work import on_reporter_answer
+from services.dispatch.service_layer.context import Context
+from services.dispatch.service_layer.corrections import on_case_corrected
+from services.dispatch.service_layer.duplicates import on_case_merged
+from services.dispatch.service_layer.loop import on_reporter_answer
+from services.dispatch.service_layer.routing import on_case_unmerged, receive_hazard
+from services.dispatch.service_layer.updates import on_department_update
 from shared.contracts.envelope import Envelope
 from shared.messaging.consumer import Handler
 from shared.messaging.uow import UnitOfWork
 
+UseCase = Callable[[Envelope, UnitOfWork, Context], Awaitable[None]]
 
-def handlers(directory: Directory, now: Callable[[], datetime]) -> dict[str, Handler]:
-    async def on_case_filed(envelope: Envelope, uow: UnitOfWork) -> None:
-        await receive_hazard(envelope, uow, directory, now)
 
-    async def on_answer(envelope: Envelope, uow: UnitOfWork) -> None:
-        await on_reporter_answer(envelope, uow, directory, now)
+def handlers(ctx: Context) -> dict[str, Handler]:
+    """event type -> handler; each handler leaves the commit to the consumer kit."""
+
+    def bind(use_case: UseCase) -> Handler:
+        async def handle(envelope: Envelope, uow: UnitOfWork) -> None:
+            await use_case(envelope, uow, ctx)
+
+        handle.__doc__ = use_case.__doc__
+        return handle
 
     return {
-        "case.filed": on_case_filed,
-        "reporter.confirmed_fixed": on_answer,
-        "reporter.reported_not_fixed": on_answer,
+        "case.filed": bind(receive_hazard),
+        "case.merged": bind(on_case_merged),
+        "case.unmerged": bind(on_case_unmerged),
+        "case.corrected": bind(on_case_corrected),
+        "department.update_posted": bind(on_department_update),
+        "reporter.confirmed_fixed": bind(on_reporter_answer),
+        "reporter.reported_not_fixed": bind(on_reporter_answer),
     }

@@ -1,4 +1,4 @@
-"""Dispatch's API for departments: their queue, acknowledge, resolve."""
+"""Dispatch's API: a department's queue and work, the officer's routing, one hazard's story."""
 
 from __future__ import annotations
 
@@ -9,10 +9,23 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query
 from sqlmodel import col, select
 
-from services.dispatch.adapters.tables import Hazard, HazardHistory
-from services.dispatch.domain.errors import DispatchError, IllegalTransition, NotAllowed, NotFound
-from services.dispatch.entrypoints.schemas import HazardPublic, HistoryItem, ResolveIn
+from services.dispatch.adapters.tables import Follower, Hazard, HazardHistory
+from services.dispatch.domain.errors import DispatchError
+from services.dispatch.domain.lifecycle import UNROUTED, WORKING, State, allowed_actions
+from services.dispatch.entrypoints import directory_http, points_http
+from services.dispatch.entrypoints.errors import http_error
+from services.dispatch.entrypoints.schemas import (
+    CancelIn,
+    DeclineIn,
+    HazardPublic,
+    HistoryItem,
+    ProgressIn,
+    ResolveIn,
+    RouteIn,
+)
 from services.dispatch.service_layer import work
+from services.dispatch.service_layer.context import Context
+from services.dispatch.service_layer.steps import load
 from shared.actors import actor_from_headers
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
@@ -22,80 +35,165 @@ ActorDep = Annotated[Actor, Depends(actor_from_headers)]
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such hazard"},
     403: {"description": "Not allowed for this caller"},
-    409: {"description": "Not allowed in the current state"},
+    409: {"description": "Not allowed in the current state (the body names it)"},
 }
-OPEN_STATES = ("dispatched", "acknowledged", "in_progress", "reopened")
+STAFF = frozenset({"intake_officer", "admin", "committee"})
+Work = Callable[[Hazard, UnitOfWork], Awaitable[Hazard]]
 
 
-def _http_error(exc: DispatchError) -> HTTPException:
-    if isinstance(exc, NotFound):
-        return HTTPException(404, "no such hazard")
-    if isinstance(exc, IllegalTransition):
-        return HTTPException(409, {"message": str(exc), "state": exc.state})
-    if isinstance(exc, NotAllowed):
-        return HTTPException(403, str(exc))
-    return HTTPException(409, str(exc))
+def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
+    router = APIRouter(prefix="/api/v1")
+    hazards = APIRouter(tags=["hazards"])
 
+    def public(hazard: Hazard, actor: Actor, history: list[HazardHistory] = ()) -> HazardPublic:  # type: ignore[assignment]
+        overdue = hazard.next_due is not None and hazard.next_due < ctx.clock.now()
+        return HazardPublic(
+            **hazard.model_dump(),
+            overdue=overdue,
+            allowed_actions=allowed_actions(State(hazard.state), actor.role),
+            history=[HistoryItem.model_validate(h, from_attributes=True) for h in history],
+        )
 
-def build_router(runtime: ServiceRuntime) -> APIRouter:
-    router = APIRouter(prefix="/api/v1", tags=["hazards"])
+    async def may_read(hazard: Hazard, actor: Actor) -> bool:
+        if actor.role in STAFF:
+            return True
+        if actor.role == "department":
+            return actor.id == hazard.department_id
+        if actor.role == "reporter":
+            if actor.id == hazard.reporter_id:
+                return True
+            async with runtime.sessions() as session:
+                found = await session.exec(
+                    select(Follower.id).where(
+                        Follower.case_id == hazard.case_id, Follower.party_id == actor.id
+                    )
+                )
+                return found.first() is not None
+        return False
 
-    async def read(case_id: uuid.UUID) -> HazardPublic:
+    async def read(case_id: uuid.UUID, actor: Actor, *, check: bool = True) -> HazardPublic:
         async with runtime.sessions() as session:
-            hazard = (await session.exec(select(Hazard).where(Hazard.case_id == case_id))).first()
+            hazard = await session.get(Hazard, case_id)
             if hazard is None:
                 raise HTTPException(404, "no such hazard")
             history = (
                 await session.exec(
                     select(HazardHistory)
                     .where(HazardHistory.case_id == case_id)
-                    .order_by(col(HazardHistory.at), col(HazardHistory.id))
+                    .order_by(col(HazardHistory.seq), col(HazardHistory.at))
                 )
             ).all()
-        return HazardPublic(
-            **hazard.model_dump(),
-            history=[HistoryItem.model_validate(h, from_attributes=True) for h in history],
-        )
+        if check and not await may_read(hazard, actor):
+            raise HTTPException(403, "this hazard is not yours to see")
+        return public(hazard, actor, list(history))
 
-    async def run(work_fn: Callable[[UnitOfWork], Awaitable[Hazard]]) -> HazardPublic:
+    async def act(case_id: uuid.UUID, actor: Actor, fn: Work) -> HazardPublic:
         try:
             async with runtime.uow() as uow:
-                hazard = await work_fn(uow)
+                await fn(await load(uow, case_id), uow)
+                await uow.commit()
         except DispatchError as exc:
-            raise _http_error(exc) from exc
-        return await read(hazard.case_id)
+            raise http_error(exc) from exc
+        # The caller was allowed to act; it sees the outcome even if the ticket moved away.
+        return await read(case_id, actor, check=False)
 
-    @router.get("/queue", response_model=list[HazardPublic])
+    @hazards.get("/queue", response_model=list[HazardPublic])
     async def queue(
-        actor: ActorDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
+        actor: ActorDep,
+        state: Annotated[State | None, Query(description="dispatched, acknowledged...")] = None,
+        category: Annotated[str | None, Query(max_length=40)] = None,
+        jurisdiction: Annotated[str | None, Query(max_length=40)] = None,
+        overdue: Annotated[bool, Query(description="only tickets past a target")] = False,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
     ) -> list[HazardPublic]:
         """The caller department's open hazards, most overdue first."""
         if actor.role != "department":
             raise HTTPException(403, "only a department has a queue")
+        states = [state] if state is not None else list(WORKING)
+        stmt = select(Hazard).where(
+            Hazard.department_id == actor.id, col(Hazard.state).in_([s.value for s in states])
+        )
+        if category:
+            stmt = stmt.where(Hazard.category == category)
+        if jurisdiction:
+            stmt = stmt.where(Hazard.jurisdiction == jurisdiction)
+        if overdue:
+            stmt = stmt.where(col(Hazard.next_due) < ctx.clock.now())
+        stmt = stmt.order_by(col(Hazard.next_due).asc().nulls_last(), col(Hazard.filed_at))
+        async with runtime.sessions() as session:
+            rows = (await session.exec(stmt.offset(offset).limit(limit))).all()
+        return [public(h, actor) for h in rows]
+
+    @hazards.get("/triage", response_model=list[HazardPublic])
+    async def triage_queue(
+        actor: ActorDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
+    ) -> list[HazardPublic]:
+        """Hazards no department took (nobody covers them, or every one said "not ours")."""
+        if actor.role not in ("intake_officer", "admin"):
+            raise HTTPException(403, "the triage queue is the officers'")
         async with runtime.sessions() as session:
             rows = (
                 await session.exec(
                     select(Hazard)
-                    .where(Hazard.department_id == actor.id, col(Hazard.state).in_(OPEN_STATES))
-                    .order_by(col(Hazard.acknowledge_due))
+                    .where(col(Hazard.state).in_([s.value for s in UNROUTED]))
+                    .order_by(col(Hazard.filed_at))
                     .limit(limit)
                 )
             ).all()
-        return [HazardPublic(**h.model_dump()) for h in rows]
+        return [public(h, actor) for h in rows]
 
-    @router.get("/hazards/{case_id}", response_model=HazardPublic, responses=ERRORS)
-    async def get_hazard(case_id: uuid.UUID) -> HazardPublic:
+    @hazards.get("/hazards/{case_id}", response_model=HazardPublic, responses=ERRORS)
+    async def get_hazard(case_id: uuid.UUID, actor: ActorDep) -> HazardPublic:
         """One hazard with its history."""
-        return await read(case_id)
+        return await read(case_id, actor)
 
-    @router.post("/hazards/{case_id}/acknowledge", response_model=HazardPublic, responses=ERRORS)
+    @hazards.post("/hazards/{case_id}/acknowledge", response_model=HazardPublic, responses=ERRORS)
     async def acknowledge(case_id: uuid.UUID, actor: ActorDep) -> HazardPublic:
         """The department takes the ticket."""
-        return await run(lambda uow: work.acknowledge(case_id, actor, uow))
+        return await act(case_id, actor, lambda h, uow: work.acknowledge(h, actor, uow, ctx))
 
-    @router.post("/hazards/{case_id}/resolve", response_model=HazardPublic, responses=ERRORS)
+    @hazards.post("/hazards/{case_id}/progress", response_model=HazardPublic, responses=ERRORS)
+    async def progress(case_id: uuid.UUID, body: ProgressIn, actor: ActorDep) -> HazardPublic:
+        """The department notes progress (the reporter sees it as status notes)."""
+        return await act(
+            case_id, actor, lambda h, uow: work.note_progress(h, body.note, actor, uow, ctx)
+        )
+
+    @hazards.post("/hazards/{case_id}/resolve", response_model=HazardPublic, responses=ERRORS)
     async def resolve(case_id: uuid.UUID, body: ResolveIn, actor: ActorDep) -> HazardPublic:
         """The department reports it fixed; the reporter is asked to confirm."""
-        return await run(lambda uow: work.resolve(case_id, body.note, actor, uow))
+        photo = str(body.photo_url) if body.photo_url else None
+        return await act(
+            case_id, actor, lambda h, uow: work.resolve(h, body.note, photo, actor, uow, ctx)
+        )
 
+    @hazards.post("/hazards/{case_id}/decline", response_model=HazardPublic, responses=ERRORS)
+    async def decline(case_id: uuid.UUID, body: DeclineIn, actor: ActorDep) -> HazardPublic:
+        """ "Not ours": re-routed to the department named, the next one, or back to triage."""
+        return await act(
+            case_id,
+            actor,
+            lambda h, uow: work.decline(h, body.reason, body.department_id, actor, uow, ctx),
+        )
+
+    @hazards.post("/hazards/{case_id}/route", response_model=HazardPublic, responses=ERRORS)
+    async def route(case_id: uuid.UUID, body: RouteIn, actor: ActorDep) -> HazardPublic:
+        """An officer routes the hazard to a named department."""
+        return await act(
+            case_id,
+            actor,
+            lambda h, uow: work.route_by_hand(h, body.department_id, actor, uow, ctx),
+        )
+
+    @hazards.post("/hazards/{case_id}/cancel", response_model=HazardPublic, responses=ERRORS)
+    async def cancel(case_id: uuid.UUID, body: CancelIn, actor: ActorDep) -> HazardPublic:
+        """Its reporter withdraws it, or an officer cancels it."""
+        return await act(
+            case_id, actor, lambda h, uow: work.cancel(h, body.reason, actor, uow, ctx)
+        )
+
+    router.include_router(hazards)
+    router.include_router(directory_http.build_router(runtime, ctx))
+    router.include_router(points_http.build_router(runtime))
     return router

@@ -1,33 +1,27 @@
-"""A filed hazard reaches dispatch: triage and route it to the responsible department."""
+"""A filed hazard reaches dispatch: triage it and route it to the responsible department."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
-
+from services.dispatch.adapters.directory_store import read_directory
 from services.dispatch.adapters.tables import Hazard
-from services.dispatch.domain.directory import Directory
-from services.dispatch.service_layer.steps import announce, step
-from shared.contracts.envelope import SYSTEM, Envelope
+from services.dispatch.domain.directory import Department, Directory
+from services.dispatch.domain.errors import NoDepartment, NotFound
+from services.dispatch.domain.lifecycle import State
+from services.dispatch.service_layer.clocks import start_targets, stop_all
+from services.dispatch.service_layer.context import Context
+from services.dispatch.service_layer.duplicates import register_duplicate, unfollow
+from services.dispatch.service_layer.steps import announce, find, record, step
+from shared.contracts.envelope import SYSTEM, Actor, Envelope
 from shared.contracts.events.dispatch import HazardDispatched
-from shared.contracts.events.intake import CaseFiled
+from shared.contracts.events.intake import CaseFiled, CaseUnmerged
 from shared.messaging.errors import PermanentError
 from shared.messaging.uow import UnitOfWork
 
 
-async def receive_hazard(
-    envelope: Envelope, uow: UnitOfWork, directory: Directory, now: Callable[[], datetime]
-) -> None:
-    """Handler of `case.filed` for hazards: register, triage, dispatch."""
-    if envelope.payload.get("kind") != "hazard":
-        return
-    try:
-        filed = CaseFiled.model_validate(envelope.payload)
-    except ValueError as exc:
-        raise PermanentError(f"case.filed payload: {exc}") from exc
+def _hazard_from(envelope: Envelope, filed: CaseFiled) -> Hazard:
     assert filed.hazard is not None
-    reporter = next(p for p in filed.parties if p.role == "reporter")
-    hazard = Hazard(
+    reporter = next((p for p in filed.parties if p.role == "reporter"), filed.parties[0])
+    return Hazard(
         case_id=envelope.case_id,
         tracking_code=filed.tracking_code,
         state="filed",
@@ -38,28 +32,71 @@ async def receive_hazard(
         latitude=filed.hazard.location.lat,
         longitude=filed.hazard.location.lng,
         reporter_id=reporter.party_id,
+        original_case_id=filed.duplicate_of,
         filed_at=envelope.occurred_at,
     )
+
+
+async def receive_hazard(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> None:
+    """Handler of `case.filed` for hazards: register, then route it or file it as a duplicate."""
+    if envelope.payload.get("kind") != "hazard":
+        return
+    try:
+        filed = CaseFiled.model_validate(envelope.payload)
+    except ValueError as exc:
+        raise PermanentError(f"case.filed payload: {exc}") from exc
+    if filed.hazard is None:
+        raise PermanentError("case.filed of kind hazard without hazard details")
+    hazard = _hazard_from(envelope, filed)
     uow.session.add(hazard)
-    step(uow, hazard, "triage", SYSTEM)
-    dispatch_to_department(uow, hazard, directory, now(), envelope)
+    if filed.duplicate_of is not None:
+        await register_duplicate(uow, hazard, filed.duplicate_of, ctx, envelope)
+        return
+    step(uow, hazard, "triage", SYSTEM, ctx.clock.now())
+    await route_or_hold(uow, hazard, ctx, envelope)
 
 
-def dispatch_to_department(
+async def route_or_hold(
     uow: UnitOfWork,
     hazard: Hazard,
-    directory: Directory,
-    at: datetime,
+    ctx: Context,
     cause: Envelope | None = None,
+    *,
     exclude: frozenset[str] = frozenset(),
+    rerouted_from: str | None = None,
+) -> Department | None:
+    """Route by the directory; when nobody covers it, it waits in the triage queue."""
+    directory = await read_directory(uow.session)
+    try:
+        department = directory.route(hazard.category, hazard.jurisdiction, exclude)
+    except NoDepartment as exc:
+        record(uow, hazard, "hold_for_triage", SYSTEM, ctx.clock.now(), note=str(exc))
+        await stop_all(uow, hazard, ctx.clock.now())
+        return None
+    await dispatch_to(uow, hazard, department, directory, ctx, cause, rerouted_from=rerouted_from)
+    return department
+
+
+async def dispatch_to(
+    uow: UnitOfWork,
+    hazard: Hazard,
+    department: Department,
+    directory: Directory,
+    ctx: Context,
+    cause: Envelope | None = None,
+    *,
+    actor: Actor = SYSTEM,
+    rerouted_from: str | None = None,
 ) -> None:
-    department = directory.route(hazard.category, hazard.jurisdiction, exclude)
-    target = directory.target(hazard.category)
-    step(uow, hazard, "dispatch", SYSTEM, note=department.department_id)
+    """Dispatch to this department with fresh due times (and their timers)."""
+    now = ctx.clock.now()
+    note = department.department_id + (f" (from {rerouted_from})" if rerouted_from else "")
+    step(uow, hazard, "dispatch", actor, now, note=note)
     hazard.department_id = department.department_id
     hazard.department_name = department.name
-    hazard.acknowledge_due = at + timedelta(hours=target.acknowledge_hours)
-    hazard.resolve_due = at + timedelta(days=target.resolve_days)
+    await stop_all(uow, hazard, now)
+    await start_targets(uow, hazard, directory, now)
+    assert hazard.acknowledge_due is not None and hazard.resolve_due is not None
     announce(
         uow,
         hazard,
@@ -70,7 +107,33 @@ def dispatch_to_department(
             department_name=department.name,
             acknowledge_due=hazard.acknowledge_due,
             resolve_due=hazard.resolve_due,
+            rerouted_from=rerouted_from,
         ),
-        SYSTEM,
+        actor,
         cause,
     )
+
+
+async def department_named(uow: UnitOfWork, department_id: str) -> tuple[Department, Directory]:
+    """An active department of the directory, for routing by hand."""
+    directory = await read_directory(uow.session)
+    department = directory.get(department_id)
+    if department is None or not department.active or department.kind != "department":
+        raise NotFound(f"no active department {department_id}")
+    return department, directory
+
+
+async def on_case_unmerged(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> None:
+    """A wrong merge was split: the case is routed on its own and no longer follows."""
+    try:
+        unmerged = CaseUnmerged.model_validate(envelope.payload)
+    except ValueError as exc:
+        raise PermanentError(f"case.unmerged payload: {exc}") from exc
+    await unfollow(uow, unmerged.from_case_id, unmerged.follower_party_id)
+    hazard = await find(uow, envelope.case_id)
+    if hazard is None or hazard.state != State.DUPLICATE:
+        return  # not a hazard, or split before dispatch ever saw it as a duplicate
+    actor = envelope.actor if envelope.actor.role == "intake_officer" else SYSTEM
+    step(uow, hazard, "unmerge", actor, ctx.clock.now(), note=f"split from {unmerged.from_case_id}")
+    hazard.original_case_id = None
+    await route_or_hold(uow, hazard, ctx, envelope)

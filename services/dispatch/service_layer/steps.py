@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlmodel import select
 
 from services.dispatch.adapters.tables import Hazard, HazardHistory
-from services.dispatch.domain.errors import NotFound
+from services.dispatch.domain.errors import NotAllowed, NotFound
 from services.dispatch.domain.lifecycle import State, next_state
+from services.dispatch.domain.targets import next_due
 from shared.contracts.envelope import Actor, Envelope, new_event
 from shared.contracts.events.common import Payload
 from shared.messaging.uow import UnitOfWork
@@ -18,6 +19,7 @@ PRODUCER = "dispatch"
 
 
 async def load(uow: UnitOfWork, case_id: uuid.UUID) -> Hazard:
+    """The hazard, row-locked for the rest of the transaction."""
     stmt = select(Hazard).where(Hazard.case_id == case_id).with_for_update()
     hazard = (await uow.session.exec(stmt)).first()
     if hazard is None:
@@ -25,26 +27,58 @@ async def load(uow: UnitOfWork, case_id: uuid.UUID) -> Hazard:
     return hazard
 
 
-def step(uow: UnitOfWork, hazard: Hazard, action: str, actor: Actor, *, note: str = "") -> State:
+async def find(uow: UnitOfWork, case_id: uuid.UUID) -> Hazard | None:
+    try:
+        return await load(uow, case_id)
+    except NotFound:
+        return None
+
+
+def check_department(hazard: Hazard, actor: Actor) -> None:
+    """A department acts only on hazards dispatched to it."""
+    if actor.role == "department" and actor.id != hazard.department_id:
+        raise NotAllowed("this hazard is dispatched to another department")
+
+
+def step(
+    uow: UnitOfWork, hazard: Hazard, action: str, actor: Actor, at: datetime, *, note: str = ""
+) -> State:
     """Check and apply one transition; record it on the hazard's history."""
     target = next_state(action, State(hazard.state), actor.role)
-    at = datetime.now(UTC)
+    record(uow, hazard, action, actor, at, note=note, to_state=target)
+    hazard.state = target.value
+    hazard.next_due = next_due(target, hazard.acknowledge_due, hazard.resolve_due)
+    uow.session.add(hazard)
+    return target
+
+
+def record(
+    uow: UnitOfWork,
+    hazard: Hazard,
+    action: str,
+    actor: Actor,
+    at: datetime,
+    *,
+    note: str = "",
+    to_state: State | None = None,
+) -> None:
+    """A history row; without `to_state` it notes something that changes no state."""
+    hazard.steps += 1
+    hazard.updated_at = at
     uow.session.add(
         HazardHistory(
             case_id=hazard.case_id,
+            seq=hazard.steps,
             action=action,
             from_state=hazard.state,
-            to_state=target.value,
+            to_state=(to_state or State(hazard.state)).value,
             actor_role=actor.role,
             actor_id=actor.id,
             at=at,
             note=note[:2000],
         )
     )
-    hazard.state = target.value
-    hazard.updated_at = at
     uow.session.add(hazard)
-    return target
 
 
 def announce(

@@ -1,94 +1,178 @@
-"""The department's work on a ticket, and the reporter's answer that closes the loop."""
+"""The department's work on a ticket, and the officer's hand on its routing.
+
+Use cases do not commit: an HTTP route commits them, an event handler leaves the commit to
+the consumer kit (with the processed-event record).
+"""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
-from datetime import datetime
+from sqlmodel import select
 
-from services.dispatch.adapters.tables import Hazard
-from services.dispatch.domain.directory import Directory
+from services.dispatch.adapters.tables import Hazard, HazardHistory
 from services.dispatch.domain.errors import NotAllowed, NotFound
 from services.dispatch.domain.lifecycle import State
-from services.dispatch.service_layer.routing import dispatch_to_department
-from services.dispatch.service_layer.steps import announce, load, step
-from shared.contracts.envelope import SYSTEM, Actor, Envelope
+from services.dispatch.service_layer.clocks import start_confirmation, stop_all, stop_targets
+from services.dispatch.service_layer.context import Context
+from services.dispatch.service_layer.duplicates import followers_of
+from services.dispatch.service_layer.routing import department_named, dispatch_to, route_or_hold
+from services.dispatch.service_layer.steps import announce, check_department, step
+from shared.contracts.envelope import Actor, Envelope
 from shared.contracts.events.dispatch import (
     HazardAcknowledged,
-    HazardClosed,
-    HazardConfirmedFixed,
+    HazardCancelled,
+    HazardDeclined,
+    HazardProgressNoted,
     HazardResolved,
 )
 from shared.messaging.uow import UnitOfWork
 
 
-def _check_department(hazard: Hazard, actor: Actor) -> None:
-    if actor.role == "department" and actor.id != hazard.department_id:
-        raise NotAllowed("this hazard is dispatched to another department")
-
-
-async def acknowledge(case_id: uuid.UUID, actor: Actor, uow: UnitOfWork) -> Hazard:
-    hazard = await load(uow, case_id)
-    _check_department(hazard, actor)
-    step(uow, hazard, "acknowledge", actor)
+async def acknowledge(
+    hazard: Hazard, actor: Actor, uow: UnitOfWork, ctx: Context, cause: Envelope | None = None
+) -> Hazard:
+    """The department takes the ticket; the acknowledge target is met."""
+    check_department(hazard, actor)
+    now = ctx.clock.now()
+    step(uow, hazard, "acknowledge", actor, now)
+    await stop_targets(uow, hazard, now, ("acknowledge",))
     announce(
         uow,
         hazard,
         "hazard.acknowledged",
         HazardAcknowledged(state=hazard.state, department_id=actor.id),
         actor,
+        cause,
     )
-    await uow.commit()
     return hazard
 
 
-async def resolve(case_id: uuid.UUID, note: str, actor: Actor, uow: UnitOfWork) -> Hazard:
-    hazard = await load(uow, case_id)
-    _check_department(hazard, actor)
-    step(uow, hazard, "resolve", actor, note=note)
+async def note_progress(
+    hazard: Hazard,
+    note: str,
+    actor: Actor,
+    uow: UnitOfWork,
+    ctx: Context,
+    cause: Envelope | None = None,
+) -> Hazard:
+    """A progress note; the first one moves the ticket to in_progress."""
+    check_department(hazard, actor)
+    step(uow, hazard, "note_progress", actor, ctx.clock.now(), note=note)
+    announce(
+        uow,
+        hazard,
+        "hazard.progress_noted",
+        HazardProgressNoted(state=hazard.state, department_id=actor.id, note=note),
+        actor,
+        cause,
+    )
+    return hazard
+
+
+async def resolve(
+    hazard: Hazard,
+    note: str,
+    photo_url: str | None,
+    actor: Actor,
+    uow: UnitOfWork,
+    ctx: Context,
+    cause: Envelope | None = None,
+) -> Hazard:
+    """The department reports it fixed; the reporter (and followers) are asked to confirm."""
+    check_department(hazard, actor)
+    now = ctx.clock.now()
+    step(uow, hazard, "resolve", actor, now, note=note)
     hazard.resolution_note = note
+    hazard.resolution_photo_url = photo_url
+    hazard.resolved_at = now
+    await stop_targets(uow, hazard, now)
+    await start_confirmation(uow, hazard, now, now + ctx.confirmation_window)
     announce(
         uow,
         hazard,
         "hazard.resolved",
-        HazardResolved(state=hazard.state, department_id=actor.id, note=note),
+        HazardResolved(
+            state=hazard.state,
+            department_id=actor.id,
+            note=note,
+            photo_url=photo_url,
+            confirm_by=now + ctx.confirmation_window,
+            followers=await followers_of(uow, hazard.case_id),
+        ),
         actor,
+        cause,
     )
-    await uow.commit()
     return hazard
 
 
-async def on_reporter_answer(
-    envelope: Envelope, uow: UnitOfWork, directory: Directory, now: Callable[[], datetime]
-) -> None:
-    """The reporter's "fixed" closes the ticket; "not fixed" reopens and re-dispatches it."""
-    try:
-        hazard = await load(uow, envelope.case_id)
-    except NotFound:
-        return
-    if hazard.state != State.RESOLVED:
-        return  # an answer to a question no longer asked (e.g. a repeated answer)
-    note = str(envelope.payload.get("note", ""))
-    if envelope.event_type == "reporter.confirmed_fixed":
-        step(uow, hazard, "confirm_fixed", envelope.actor, note=note)
-        announce(
-            uow,
-            hazard,
-            "hazard.confirmed_fixed",
-            HazardConfirmedFixed(state=hazard.state, note=note),
-            envelope.actor,
-            envelope,
+async def decline(
+    hazard: Hazard,
+    reason: str,
+    suggested: str | None,
+    actor: Actor,
+    uow: UnitOfWork,
+    ctx: Context,
+    cause: Envelope | None = None,
+) -> Hazard:
+    """ "Not ours": to the department named, else the next one covering it, else triage."""
+    check_department(hazard, actor)
+    declined_by = hazard.department_id or actor.id
+    step(uow, hazard, "decline", actor, ctx.clock.now(), note=reason)
+    announce(
+        uow,
+        hazard,
+        "hazard.declined",
+        HazardDeclined(state=hazard.state, department_id=declined_by, reason=reason),
+        actor,
+        cause,
+    )
+    if suggested and suggested != declined_by:
+        try:
+            department, directory = await department_named(uow, suggested)
+        except NotFound:
+            pass  # a wrong suggestion must not lose the ticket: route by the directory
+        else:
+            await dispatch_to(
+                uow, hazard, department, directory, ctx, cause, rerouted_from=declined_by
+            )
+            return hazard
+    exclude = frozenset(await declined_departments(uow, hazard))
+    await route_or_hold(uow, hazard, ctx, cause, exclude=exclude, rerouted_from=declined_by)
+    return hazard
+
+
+async def declined_departments(uow: UnitOfWork, hazard: Hazard) -> list[str]:
+    """Every department that already said "not ours" about this hazard."""
+    rows = await uow.session.exec(
+        select(HazardHistory.actor_id).where(
+            HazardHistory.case_id == hazard.case_id, HazardHistory.action == "decline"
         )
-        step(uow, hazard, "close", SYSTEM)
-        announce(
-            uow,
-            hazard,
-            "hazard.closed",
-            HazardClosed(state=hazard.state, resolution="confirmed_fixed"),
-            SYSTEM,
-            envelope,
-        )
-    else:
-        step(uow, hazard, "report_not_fixed", envelope.actor, note=note)
-        step(uow, hazard, "reopen", SYSTEM)
-        dispatch_to_department(uow, hazard, directory, now(), envelope)
+    )
+    return list(rows.all())
+
+
+async def route_by_hand(
+    hazard: Hazard, department_id: str, actor: Actor, uow: UnitOfWork, ctx: Context
+) -> Hazard:
+    """An officer routes an unrouted ticket, or moves a routed one, to a named department."""
+    department, directory = await department_named(uow, department_id)
+    previous = hazard.department_id
+    if State(hazard.state) not in (State.TRIAGED, State.NOT_RESPONSIBLE):
+        step(uow, hazard, "retriage", actor, ctx.clock.now(), note=f"to {department_id}")
+    moved = previous if previous and previous != department_id else None
+    await dispatch_to(uow, hazard, department, directory, ctx, actor=actor, rerouted_from=moved)
+    return hazard
+
+
+async def cancel(
+    hazard: Hazard, reason: str, actor: Actor, uow: UnitOfWork, ctx: Context
+) -> Hazard:
+    """Withdrawn by its reporter, or cancelled by an officer (e.g. filed in error)."""
+    if actor.role == "reporter" and actor.id != hazard.reporter_id:
+        raise NotAllowed("only the reporter may cancel their own report")
+    now = ctx.clock.now()
+    step(uow, hazard, "cancel", actor, now, note=reason)
+    await stop_all(uow, hazard, now)
+    announce(
+        uow, hazard, "hazard.cancelled", HazardCancelled(state=hazard.state, reason=reason), actor
+    )
+    return hazard

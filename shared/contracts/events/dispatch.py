@@ -31,6 +31,11 @@ class HazardAcknowledged(HazardStateChange):
 class HazardResolved(HazardStateChange):
     department_id: str = Field(max_length=64)
     note: str = Field(default="", max_length=2000)
+    photo_url: str | None = Field(default=None, max_length=500)
+    # The reporter (and followers) may answer "is it fixed?" until then; silence closes it.
+    confirm_by: AwareDatetime | None = None
+    # Reporters of merged duplicates (party ids): they are asked too.
+    followers: list[str] = Field(default_factory=list, max_length=200)
 
 
 class HazardConfirmedFixed(HazardStateChange):
@@ -39,6 +44,7 @@ class HazardConfirmedFixed(HazardStateChange):
 
 class HazardClosed(HazardStateChange):
     resolution: str = Field(max_length=40)
+    followers: list[str] = Field(default_factory=list, max_length=200)
 
 
 class HazardProgressNoted(HazardStateChange):
@@ -64,11 +70,15 @@ class HazardEscalated(HazardStateChange):
     due_at: AwareDatetime
     level: int = Field(ge=1)
     escalated_to: str = Field(max_length=64)
+    escalated_to_name: str | None = Field(default=None, max_length=100)
+    # The department that breached the target (escalated_to is whom it goes to).
+    department_id: str | None = Field(default=None, max_length=64)
 
 
 class HazardReopened(HazardStateChange):
     note: str = Field(default="", max_length=1000)
     department_id: str | None = Field(default=None, max_length=64)
+    followers: list[str] = Field(default_factory=list, max_length=200)
 
 
 class HazardMarkedDuplicate(HazardStateChange):

@@ -2,8 +2,7 @@ import pytest
 
 from services.dispatch.adapters.directory_file import load_directory
 from services.dispatch.domain.directory import Department, Directory, ServiceTarget
-from services.dispatch.domain.errors import IllegalTransition, NoDepartment, NotAllowed
-from services.dispatch.domain.lifecycle import State, next_state
+from services.dispatch.domain.errors import InvalidDirectory, NoDepartment
 
 DIRECTORY = Directory(
     departments=(
@@ -55,31 +54,51 @@ def test_the_demo_directory_covers_every_category_in_every_town():
             assert directory.route(cat.code, town.code)
 
 
-def test_the_closed_loop_path():
-    state = State.FILED
-    for action, role in [
-        ("triage", "system"),
-        ("dispatch", "system"),
-        ("acknowledge", "department"),
-        ("resolve", "department"),
-        ("confirm_fixed", "reporter"),
-        ("close", "system"),
-    ]:
-        state = next_state(action, state, role)
-    assert state is State.CLOSED
+def test_supervisors_and_retired_departments_never_take_a_hazard():
+    directory = DIRECTORY.model_copy(
+        update={
+            "departments": (
+                DIRECTORY.departments[0].model_copy(update={"active": False}),
+                DIRECTORY.departments[1],
+                Department(
+                    department_id="boss",
+                    name="督办",
+                    kind="supervisor",
+                    categories=frozenset({"road_damage"}),
+                    jurisdictions=frozenset({"zhaoxiang"}),
+                ),
+            )
+        }
+    )
+    assert directory.route("road_damage", "zhaoxiang").department_id == "urban"
 
 
-def test_not_fixed_reopens_and_dispatches_again():
-    state = next_state("report_not_fixed", State.RESOLVED, "reporter")
-    state = next_state("reopen", state, "system")
-    assert next_state("dispatch", state, "system") is State.DISPATCHED
+def test_the_demo_chain_goes_from_the_town_supervisor_to_the_district():
+    directory = load_directory()
+    for department in directory.departments:
+        if department.kind != "department":
+            continue
+        chain = [d.department_id for d in directory.escalation_chain(department.department_id)]
+        assert chain, f"{department.department_id} escalates to nobody"
+        assert chain[-1] == "district-supervisor"
+        assert all(directory.get(x).kind == "supervisor" for x in chain)  # type: ignore[union-attr]
+    assert [d.department_id for d in directory.escalation_chain("zhaoxiang-road")] == [
+        "zhaoxiang-supervisor",
+        "district-supervisor",
+    ]
 
 
-def test_a_reporter_cannot_resolve_a_hazard():
-    with pytest.raises(NotAllowed):
-        next_state("resolve", State.ACKNOWLEDGED, "reporter")
+def test_a_directory_escalating_to_an_unknown_entry_is_refused():
+    broken = DIRECTORY.model_copy(
+        update={
+            "departments": (DIRECTORY.departments[0].model_copy(update={"escalation": ("ghost",)}),)
+        }
+    )
+    with pytest.raises(InvalidDirectory, match="ghost"):
+        broken.check()
 
 
-def test_resolving_before_acknowledging_is_illegal():
-    with pytest.raises(IllegalTransition, match="dispatched"):
-        next_state("resolve", State.DISPATCHED, "department")
+def test_points_are_per_category_with_a_default():
+    directory = load_directory()
+    assert directory.points_for("manhole_cover") == 20
+    assert directory.points_for("something_new") == directory.default_points
