@@ -165,5 +165,7 @@ class DeliveryWorker:
             if done >= self._batch:
                 continue
             self._wakeup.clear()
+            # asyncio.timeout, not wait_for (see OutboxRelay.run: a lost cancellation hangs stop)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), self._poll)
+                async with asyncio.timeout(self._poll):
+                    await self._wakeup.wait()
