@@ -1,0 +1,1 @@
+"""Authentication shared by every service: signed short-lived tokens naming an Actor."""
