@@ -4,26 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import json
-import random
 import sys
 import time
 from pathlib import Path
 
 import httpx
 
-POINTS = [
-    (31.1552, 121.1947),
-    (31.1801, 121.2702),
-    (31.2405, 121.2101),
-    (31.1598, 121.1223),
-    (31.1100, 121.0500),
-    (31.0400, 120.9200),
-]
+
+def spot(n: int) -> tuple[float, float]:
+    """The n-th point of a grid over the district (spreads the load over every town)."""
+    return 30.96 + (n % 130) * 0.0025, 120.86 + (n // 130 % 170) * 0.0027
 
 
-async def offer(intake: str, rate: float, seconds: float, out: Path, concurrency: int) -> None:
+async def offer(
+    intake: str, rate: float, seconds: float, out: Path, concurrency: int, offset: int
+) -> None:
     """File hazards at `rate`/s for `seconds`; log `case_id t_201` for every 201."""
-    rng = random.Random()
     handle = out.open("a", buffering=1, encoding="utf-8")
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     semaphore = asyncio.Semaphore(concurrency)
@@ -34,11 +30,11 @@ async def offer(intake: str, rate: float, seconds: float, out: Path, concurrency
 
         async def one(n: int) -> None:
             nonlocal failures
-            lat, lng = rng.choice(POINTS)
+            lat, lng = spot(offset + n)
             body = {
                 "category": "road_damage",
-                "latitude": lat + rng.uniform(-0.003, 0.003),
-                "longitude": lng + rng.uniform(-0.003, 0.003),
+                "latitude": lat,
+                "longitude": lng,
                 "description": f"压测工单 {n}：路面坑洼",
                 "reporter": {"name": "压测骑手"},
             }
@@ -68,8 +64,10 @@ async def offer(intake: str, rate: float, seconds: float, out: Path, concurrency
 
 
 def main() -> None:
-    intake, rate, seconds, out, concurrency = sys.argv[1:6]
-    asyncio.run(offer(intake, float(rate), float(seconds), Path(out), int(concurrency)))
+    intake, rate, seconds, out, concurrency, offset = sys.argv[1:7]
+    asyncio.run(
+        offer(intake, float(rate), float(seconds), Path(out), int(concurrency), int(offset))
+    )
 
 
 if __name__ == "__main__":

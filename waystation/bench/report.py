@@ -11,6 +11,7 @@ TARGETS = {
     "latency": "p50 ≤ 100 ms, p99 ≤ 500 ms at 100/s",
     "backlog_drain": "≥ 2,000 events/s",
     "memory": "≤ 200 MB RSS per service",
+    "scale": "p95 ≤ 100 ms at 1,000,000 cases",
 }
 
 
@@ -56,6 +57,17 @@ def write_report(result: dict[str, Any], folder: Path, stem: str) -> list[Path]:
             TARGETS["backlog_drain"],
         ),
     ]
+    if scale := phases.get("scale"):
+        rows += [
+            (
+                f"{name} p95 (ms) at {scale['cases']:,} cases",
+                q["p95_ms"],
+                "–",
+                "–",
+                TARGETS["scale"],
+            )
+            for name, q in scale["queries"].items()
+        ]
     rows += [
         (f"peak RSS {name} (MB)", mb, "–", "–", TARGETS["memory"])
         for name, mb in sorted(result["peak_rss_mb"].items())

@@ -75,6 +75,11 @@ class Bench:
         self.peak_rss: dict[str, float] = {}
         self.latencies_ms: list[float] = []
 
+    def _next_offset(self, loader: int) -> int:
+        """Each load run and loader files on its own part of the grid (no duplicates)."""
+        self._offsets = getattr(self, "_offsets", 0) + 1
+        return (self._offsets * 10 + loader) * 100_000
+
     def _sample_rss(self) -> None:
         for name, mb in self.system.rss_mb().items():
             self.peak_rss[name] = max(self.peak_rss.get(name, 0.0), mb)
@@ -94,9 +99,10 @@ class Bench:
                     str(seconds),
                     str(out),
                     "64",
+                    str(self._next_offset(i)),
                 ]
             )
-            for out in outs
+            for i, out in enumerate(outs)
         ]
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task(f"{tag}: {rate:.0f} tickets/s", total=seconds)
@@ -221,10 +227,35 @@ class Bench:
             },
         )
 
+    def scale(self) -> Phase:
+        """Committee queries at p95 with `scale_cases` disputes in PostgreSQL."""
+        from waystation.bench.scale import load_disputes, time_queries
+
+        n = self.profile.scale_cases
+        with console.status(f"loading {n:,} disputes into mediation's database"):
+            seconds = asyncio.run(load_disputes(self.system.databases["mediation"], n))
+        self._sample_rss()
+        queries = time_queries(
+            self.system.url("mediation"),
+            self.system.headers("committee"),
+            rounds=20 if self.profile.name == "quick" else 60,
+        )
+        self._sample_rss()
+        worst = max(q["p95_ms"] for q in queries.values())
+        return Phase(
+            "scale",
+            {
+                "cases": n,
+                "load_seconds": round(seconds, 1),
+                "queries": queries,
+                "worst_p95_ms": worst,
+            },
+        )
+
     def run(self) -> dict[str, Any]:
         payload = len(json.dumps(_sample_envelope()).encode())
         phases: list[Phase] = []
-        for phase in (self.throughput, self.latency, self.backlog_drain):
+        for phase in (self.throughput, self.latency, self.backlog_drain, self.scale):
             console.rule(phase.__name__)
             phases.append(phase())
         samples = max(self.profile.backlog_events, 1000)

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import httpx
 
+from shared.auth.tokens import ensure_dev_keypair, issue
+from shared.contracts.envelope import Actor
+
 SERVICES = ("intake", "mediation", "dispatch", "notify")
 
 
@@ -47,6 +50,14 @@ class BenchSystem:
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self.databases: dict[str, str] = {}
         self.sink_log = folder / "sink.log"
+        self.keys = ensure_dev_keypair(folder / "keys")
+
+    def headers(self, role: str, actor_id: str | None = None) -> dict[str, str]:
+        """A caller's credentials: a token signed with the system's key (and the role headers
+        the services accepted before token authentication)."""
+        actor = Actor(role=role, id=actor_id or role)
+        token = issue(self.keys[0].read_bytes(), actor, user_id=f"bench-{role}", name="bench")
+        return {"Authorization": f"Bearer {token}", "X-Actor-Role": role, "X-Actor-Id": actor.id}
 
     @property
     def redis_url(self) -> str:
