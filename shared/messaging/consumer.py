@@ -55,6 +55,7 @@ class IdempotentConsumer:
         self._redis = redis
         self.processed_total = 0
         self.dead_lettered_total = 0
+        self.batch_fallbacks_total = 0
 
     async def apply(self, envelope: Envelope, stream_entry: str = "") -> bool:
         """Apply one event in its case's order; False when already applied or not ours."""
@@ -90,8 +91,9 @@ class IdempotentConsumer:
         try:
             self.processed_total += await apply_batch(decoded, self._handlers, self._new_uow)
             return acks + [entry_id for entry_id, _ in decoded]
-        except BatchNotClean:
-            pass
+        except BatchNotClean as exc:
+            self.batch_fallbacks_total += 1
+            log.info("batch_applied_one_by_one", stream=stream, size=len(decoded), why=str(exc))
         for entry_id, _envelope in decoded:
             body, headers = raw[entry_id]
             try:
