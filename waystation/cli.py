@@ -167,12 +167,18 @@ def bench(
         bool, typer.Option(help="the short profile (< 2 min): keeps the harness honest")
     ] = False,
     out: Path = Path("bench/results"),
+    phase: Annotated[
+        list[str] | None,
+        typer.Option(help="only these phases: throughput, latency, backlog_drain, scale"),
+    ] = None,
+    scale_cases: Annotated[int | None, typer.Option(help="cases for the scale phase")] = None,
     pg_admin_url: Annotated[
         str, typer.Option(envvar="WAYSTATION_BENCH_PG_ADMIN_URL")
     ] = "postgresql://postgres@127.0.0.1:5432/postgres",
 ) -> None:
     """Benchmark the whole system beside a raw Redis baseline; writes JSON, report and PNG."""
     import tempfile
+    from dataclasses import replace
     from datetime import UTC, datetime
 
     from waystation.bench.report import write_report
@@ -180,11 +186,13 @@ def bench(
     from waystation.bench.system import BenchSystem
 
     profile = QUICK if quick else FULL
+    if scale_cases:
+        profile = replace(profile, scale_cases=scale_cases)
     with tempfile.TemporaryDirectory(prefix="waystation-bench-") as tmp:
         system = BenchSystem(Path(tmp), pg_admin_url)
         try:
             system.start()
-            result = Bench(system, profile, Path(tmp)).run()
+            result = Bench(system, profile, Path(tmp)).run(tuple(phase or ()))
         finally:
             system.stop()
     stem = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{profile.name}"

@@ -21,7 +21,11 @@ def write_report(result: dict[str, Any], folder: Path, stem: str) -> list[Path]:
     json_path.write_text(json.dumps(result, indent=1, ensure_ascii=False))
     base = result["baseline"]
     phases = result["phases"]
-    thr, lat, drain = phases["throughput"], phases["latency"], phases["backlog_drain"]
+    thr = phases.get("throughput", {"best_kept_up_per_s": None, "steps": []})
+    lat = phases.get(
+        "latency", {"p50_ms": None, "p95_ms": None, "p99_ms": None, "offered_per_s": 0}
+    )
+    drain = phases.get("backlog_drain", {"events_per_s": None})
 
     def ratio(value: float | None, ref: float) -> str:
         return f"{value / ref:.3f}" if value and ref else "–"

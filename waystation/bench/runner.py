@@ -252,10 +252,15 @@ class Bench:
             },
         )
 
-    def run(self) -> dict[str, Any]:
+    def run(self, only: tuple[str, ...] = ()) -> dict[str, Any]:
         payload = len(json.dumps(_sample_envelope()).encode())
         phases: list[Phase] = []
-        for phase in (self.throughput, self.latency, self.backlog_drain, self.scale):
+        chosen = [
+            p
+            for p in (self.throughput, self.latency, self.backlog_drain, self.scale)
+            if not only or p.__name__ in only
+        ]
+        for phase in chosen:
             console.rule(phase.__name__)
             phases.append(phase())
         samples = max(self.profile.backlog_events, 1000)
