@@ -143,7 +143,12 @@ def judge(
     started: float,
     settle: float = 120.0,
 ) -> Verdict:
-    """Wait (bounded) for every acknowledged ticket to complete, then classify."""
+    """Wait (bounded) for every acknowledged ticket to complete, then classify.
+
+    The bound grows with the volume (half a second per acknowledged ticket on top of
+    `settle`), so a slow but converging system is not mistaken for one that lost work.
+    """
+    settle += 0.5 * len(load.acked)
 
     def done() -> bool:
         complete = all(_complete(e, c, sinks) for e, c in load.acked.items())
