@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from prometheus_client import Counter
 
 from services.notify.adapters import sender
 from services.notify.adapters.apprise_logging import quiet_apprise_logging
@@ -23,6 +24,7 @@ from services.notify.service_layer.recipients import ChannelConfig
 from services.notify.service_layer.sending import DeliveryWorker
 from shared.clock import Clock, SystemClock
 from shared.http import health_router, install_error_handlers
+from shared.observability import install_observability
 from shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -50,6 +52,12 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         clock=clock,
     )
     runtime = ServiceRuntime(settings, KIT, events.handlers(ctx), MIGRATIONS)
+    outcomes = Counter(
+        "waystation_notifications",
+        "Notification delivery outcomes (sent, failed for good, retry later) by channel.",
+        ["channel", "outcome"],
+        registry=runtime.metrics.registry,
+    )
     worker = DeliveryWorker(
         runtime.sessions,
         runtime.uow,
@@ -59,6 +67,7 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         backoff_base=settings.backoff_base_seconds,
         guard=guard,
         clock=clock,
+        on_outcome=lambda channel, outcome: outcomes.labels(channel, outcome).inc(),
     )
 
     @asynccontextmanager
@@ -76,6 +85,7 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
     app.state.runtime = runtime
     app.state.worker = worker
     install_error_handlers(app)
+    install_observability(app, runtime.metrics, runtime.redis)
     app.include_router(health_router(runtime.readiness))
     app.include_router(http.build_router(runtime, quiet))
     return app
