@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -17,6 +18,7 @@ from services.intake.config import IntakeSettings
 from services.intake.domain.duplicates import DuplicatePolicy
 from services.intake.entrypoints import events, http, identity_http, open311_http, tracking_http
 from services.intake.entrypoints.uploads import Uploads
+from services.intake.service_layer.retention import run_retention
 from services.intake.service_layer.triage import Triage
 from shared.clock import Clock, SystemClock
 from shared.http import health_router, install_error_handlers
@@ -47,6 +49,17 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         async with runtime.running():
+            runtime.add_task(
+                asyncio.create_task(
+                    run_retention(
+                        runtime.uow,
+                        clock,
+                        settings.retention_days,
+                        settings.retention_interval_seconds,
+                    ),
+                    name="intake-retention",
+                )
+            )
             yield
 
     app = FastAPI(

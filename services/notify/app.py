@@ -21,6 +21,7 @@ from services.notify.domain.quiet_hours import QuietHours
 from services.notify.entrypoints import events, http
 from services.notify.service_layer.planning import PlanContext
 from services.notify.service_layer.recipients import ChannelConfig
+from services.notify.service_layer.retention import run_retention
 from services.notify.service_layer.sending import DeliveryWorker
 from shared.clock import Clock, SystemClock
 from shared.http import health_router, install_error_handlers
@@ -74,6 +75,17 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         async with runtime.running():
             runtime.add_task(asyncio.create_task(worker.run(), name="notify-worker"))
+            runtime.add_task(
+                asyncio.create_task(
+                    run_retention(
+                        runtime.uow,
+                        clock,
+                        settings.retention_days,
+                        settings.retention_interval_seconds,
+                    ),
+                    name="notify-retention",
+                )
+            )
             yield
 
     app = FastAPI(
