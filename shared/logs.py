@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 import structlog
+
+from shared.tracing import current_trace_id
 
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 _ID_NUMBER = re.compile(r"(?<!\d)\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dXx](?!\d)")
@@ -18,12 +20,25 @@ def mask_text(text: str) -> str:
     return _PHONE.sub(r"\1****\2", _ID_NUMBER.sub("[ID]", text))
 
 
+def _add_trace_id(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    trace_id = current_trace_id()
+    if trace_id is not None:
+        event_dict.setdefault("trace_id", trace_id)
+    return event_dict
+
+
 def _mask_event(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
     return {k: mask_text(v) if isinstance(v, str) else v for k, v in event_dict.items()}
 
 
-def configure_logging(service: str, level: str = "INFO", json: bool = True) -> None:
-    """Route stdlib and structlog through one JSON renderer with the service name on every line."""
+def configure_logging(
+    service: str, level: str = "INFO", json: bool = True, stream: TextIO | None = None
+) -> None:
+    """Route stdlib and structlog through one JSON renderer with the service name on every line.
+
+    Lines logged while a request or an event is handled carry its `correlation_id` and
+    `case_id` (bound by `shared.observability` and the messaging kit) and the `trace_id`.
+    """
     renderer: Any = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
         if json
@@ -34,6 +49,7 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.format_exc_info,
+        _add_trace_id,
         _mask_event,
     ]
     structlog.configure(
@@ -41,7 +57,7 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
         logger_factory=structlog.stdlib.LoggerFactory(),
         cache_logger_on_first_use=True,
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             processors=[

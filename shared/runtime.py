@@ -24,6 +24,7 @@ from shared.messaging.reader import reader_tasks
 from shared.messaging.relay import OutboxRelay, OutgoingEvent
 from shared.messaging.tables import KitTables
 from shared.messaging.uow import UnitOfWork
+from shared.metrics import ServiceMetrics
 from shared.settings import ServiceSettings
 
 log = structlog.get_logger(__name__)
@@ -71,12 +72,14 @@ class ServiceRuntime:
             health_check_interval=30,
         )
         self.broker = RedisBroker(settings.redis_url, logger=quiet_logger())
+        self.metrics = ServiceMetrics(self.service)
         self.relay = OutboxRelay(
             self.sessions,
             tables,
             self._publish,
             service=self.service,
             poll_interval=settings.relay_poll_interval,
+            metrics=self.metrics,
         )
         self.consumer = IdempotentConsumer(
             ConsumerConfig(
@@ -88,6 +91,7 @@ class ServiceRuntime:
             handlers,
             self.uow,
             self.redis,
+            self.metrics,
         )
         self.consumer.subscribe(self.broker)
         self._tasks: list[asyncio.Task[None]] = []

@@ -153,6 +153,24 @@ def outbox_republish(name: ServiceName, case_id: str) -> None:
     console.print(f"{name}: republished {count} event(s) of case {case_id}")
 
 
+retention_app = typer.Typer(help="Personal data retention (PIPL Art. 19).", no_args_is_help=True)
+app.add_typer(retention_app, name="retention")
+
+
+@retention_app.command("run")
+def retention_run() -> None:
+    """Purge personal data of cases finished longer than the retention period ago, now."""
+    from services.intake.config import IntakeSettings
+    from services.notify.config import NotifySettings
+    from waystation.retention import run_retention_once
+
+    purged, cleared = asyncio.run(run_retention_once(IntakeSettings(), NotifySettings()))
+    console.print(
+        f"intake: {purged.parties} party record(s) of {purged.cases} case(s) cleared; "
+        f"notify: {cleared} contact(s) cleared"
+    )
+
+
 @app.command()
 def pending() -> None:
     """Consumer lag and pending entries per (stream, group)."""

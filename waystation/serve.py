@@ -5,6 +5,7 @@ from __future__ import annotations
 import uvicorn
 
 from shared.logs import configure_logging
+from shared.tracing import configure_tracing, shutdown_tracing
 from waystation.services import SERVICES
 
 
@@ -12,6 +13,7 @@ def serve(name: str) -> None:
     entry = SERVICES[name]
     settings = entry.settings()
     configure_logging(name, settings.log_level, settings.log_json)
+    configure_tracing(name)
     app = entry.factory()(settings)
     config = uvicorn.Config(
         app,
@@ -22,4 +24,7 @@ def serve(name: str) -> None:
         lifespan="on",
         timeout_graceful_shutdown=5,
     )
-    uvicorn.Server(config).run()
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        shutdown_tracing()

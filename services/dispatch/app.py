@@ -21,6 +21,7 @@ from services.dispatch.service_layer.directory_admin import seed
 from shared.clock import Clock, SystemClock
 from shared.http import health_router, install_error_handlers
 from shared.messaging.timers import TimerScheduler
+from shared.observability import install_observability
 from shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -66,6 +67,7 @@ def create_app(
     app.state.scheduler = scheduler
     app.state.context = ctx
     install_error_handlers(app)
+    install_observability(app, runtime.metrics, runtime.redis)
     app.include_router(health_router(runtime.readiness))
     app.include_router(http.build_router(runtime, ctx))
     return app

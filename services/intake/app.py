@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -11,14 +12,17 @@ from fastapi import FastAPI
 
 from services.intake.adapters.blobs import BlobStore
 from services.intake.adapters.jurisdictions import DEMO_FILE, JurisdictionMap
+from services.intake.adapters.pii_cipher import PiiCipher
 from services.intake.adapters.tables import KIT
 from services.intake.config import IntakeSettings
 from services.intake.domain.duplicates import DuplicatePolicy
-from services.intake.entrypoints import events, http, open311_http, tracking_http
+from services.intake.entrypoints import events, http, identity_http, open311_http, tracking_http
 from services.intake.entrypoints.uploads import Uploads
+from services.intake.service_layer.retention import run_retention
 from services.intake.service_layer.triage import Triage
 from shared.clock import Clock, SystemClock
 from shared.http import health_router, install_error_handlers
+from shared.observability import install_observability
 from shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -28,6 +32,7 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     settings = settings or IntakeSettings()
     clock = clock or SystemClock()
     runtime = ServiceRuntime(settings, KIT, events.handlers(), MIGRATIONS)
+    cipher = PiiCipher(*settings.pii_keys())
     triage = Triage(
         jurisdictions=JurisdictionMap.from_file(settings.jurisdictions_file or DEMO_FILE),
         duplicates=DuplicatePolicy(
@@ -35,6 +40,7 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
             window=timedelta(hours=settings.duplicate_window_hours),
         ),
         clock=clock,
+        cipher=cipher,
     )
     uploads = Uploads(
         runtime, BlobStore(settings.attachments_path()), settings.attachment_max_bytes, clock
@@ -43,6 +49,17 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         async with runtime.running():
+            runtime.add_task(
+                asyncio.create_task(
+                    run_retention(
+                        runtime.uow,
+                        clock,
+                        settings.retention_days,
+                        settings.retention_interval_seconds,
+                    ),
+                    name="intake-retention",
+                )
+            )
             yield
 
     app = FastAPI(
@@ -56,9 +73,11 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     )
     app.state.runtime = runtime
     install_error_handlers(app)
+    install_observability(app, runtime.metrics, runtime.redis)
     open311_http.install(app)
     app.include_router(health_router(runtime.readiness))
     app.include_router(http.build_router(runtime, triage, uploads))
+    app.include_router(identity_http.build_router(runtime, cipher))
     app.include_router(tracking_http.build_router(runtime, triage, uploads))
     app.include_router(open311_http.build_router(runtime, triage, settings, uploads))
     return app

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from services.intake.adapters.pii_cipher import decode_key, development_keys
 from shared.settings import ServiceSettings, data_dir
 
 
@@ -23,6 +24,24 @@ class IntakeSettings(ServiceSettings):
     open311_jurisdiction_id: str = "qingpu"
     open311_contact: str = "青浦区城市驿站服务中心 Waystation service desk"
     open311_key_service: str = "Ask the service desk for an API key (waystation apikey create)."
+    # Base64 of 32 random bytes each. Development falls back to keys kept under the data
+    # folder; production refuses to start without real ones.
+    pii_key: str = ""
+    pii_hash_key: str = ""
+    retention_days: int = Field(default=3 * 365, ge=1, le=30 * 365)
+    retention_interval_seconds: float = Field(default=3600.0, gt=0)
+
+    @model_validator(mode="after")
+    def _pii_keys_in_production(self) -> IntakeSettings:
+        if self.environment == "production" and not (self.pii_key and self.pii_hash_key):
+            raise ValueError("INTAKE_PII_KEY and INTAKE_PII_HASH_KEY are required in production")
+        return self
+
+    def pii_keys(self) -> tuple[bytes, bytes]:
+        """(encryption key, hash key)."""
+        if self.pii_key and self.pii_hash_key:
+            return decode_key(self.pii_key), decode_key(self.pii_hash_key)
+        return development_keys(data_dir())
 
     def attachments_path(self) -> Path:
         return self.attachments_dir or data_dir() / "attachments"

@@ -20,6 +20,7 @@ from services.mediation.service_layer.administration import stored_calendar_year
 from services.mediation.service_layer.context import Context, Policy
 from shared.http import health_router, install_error_handlers
 from shared.messaging.timers import TimerScheduler
+from shared.observability import install_observability
 from shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -90,6 +91,7 @@ def create_app(
     app.state.context = ctx
     app.state.timers = scheduler
     install_error_handlers(app)
+    install_observability(app, runtime.metrics, runtime.redis)
     app.include_router(health_router(runtime.readiness))
     app.include_router(http.build_router(runtime, ctx))
     app.include_router(committee_http.build_committee_router(runtime, ctx))

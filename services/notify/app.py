@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from prometheus_client import Counter
 
 from services.notify.adapters import sender
 from services.notify.adapters.apprise_logging import quiet_apprise_logging
@@ -20,9 +21,11 @@ from services.notify.domain.quiet_hours import QuietHours
 from services.notify.entrypoints import events, http
 from services.notify.service_layer.planning import PlanContext
 from services.notify.service_layer.recipients import ChannelConfig
+from services.notify.service_layer.retention import run_retention
 from services.notify.service_layer.sending import DeliveryWorker
 from shared.clock import Clock, SystemClock
 from shared.http import health_router, install_error_handlers
+from shared.observability import install_observability
 from shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -50,6 +53,12 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         clock=clock,
     )
     runtime = ServiceRuntime(settings, KIT, events.handlers(ctx), MIGRATIONS)
+    outcomes = Counter(
+        "waystation_notifications",
+        "Notification delivery outcomes (sent, failed for good, retry later) by channel.",
+        ["channel", "outcome"],
+        registry=runtime.metrics.registry,
+    )
     worker = DeliveryWorker(
         runtime.sessions,
         runtime.uow,
@@ -59,12 +68,24 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         backoff_base=settings.backoff_base_seconds,
         guard=guard,
         clock=clock,
+        on_outcome=lambda channel, outcome: outcomes.labels(channel, outcome).inc(),
     )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         async with runtime.running():
             runtime.add_task(asyncio.create_task(worker.run(), name="notify-worker"))
+            runtime.add_task(
+                asyncio.create_task(
+                    run_retention(
+                        runtime.uow,
+                        clock,
+                        settings.retention_days,
+                        settings.retention_interval_seconds,
+                    ),
+                    name="notify-retention",
+                )
+            )
             yield
 
     app = FastAPI(
@@ -76,6 +97,7 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
     app.state.runtime = runtime
     app.state.worker = worker
     install_error_handlers(app)
+    install_observability(app, runtime.metrics, runtime.redis)
     app.include_router(health_router(runtime.readiness))
     app.include_router(http.build_router(runtime, quiet))
     return app

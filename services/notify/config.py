@@ -36,6 +36,9 @@ class NotifySettings(ServiceSettings):
     allowed_webhook_hosts: str = ""
     # ... or every private target (development and tests only).
     allow_private_targets: bool = False
+    # Contacts of cases closed longer than this are cleared (PIPL Art. 19).
+    retention_days: int = Field(default=3 * 365, ge=1, le=30 * 365)
+    retention_interval_seconds: float = Field(default=3600.0, gt=0)
 
     def allowed_hosts(self) -> list[str]:
         return [h.strip() for h in self.allowed_webhook_hosts.split(",") if h.strip()]

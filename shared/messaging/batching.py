@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 import sqlalchemy as sa
 
 from shared.contracts.envelope import Envelope
+from shared.messaging.scope import event_scope
 from shared.messaging.sequence import advance_many, positions
 from shared.messaging.uow import UnitOfWork
 
@@ -29,9 +30,18 @@ async def apply_batch(
     batch: list[tuple[str, Envelope]],
     handlers: Mapping[str, Handler],
     new_uow: Callable[[], UnitOfWork],
+    *,
+    service: str = "",
+    traceparents: Mapping[str, str | None] | None = None,
+    on_handled: Callable[[Envelope], None] | None = None,
 ) -> int:
-    """Apply `(entry_id, envelope)` pairs in one transaction; returns how many were handled."""
-    handled = 0
+    """Apply `(entry_id, envelope)` pairs in one transaction; returns how many were handled.
+
+    `traceparents` (entry id -> the producer's traceparent) puts each handler in its own span
+    of its event's trace; `on_handled` is told of each event handled once the batch commits.
+    """
+    handled: list[Envelope] = []
+    parents = traceparents or {}
     async with new_uow() as uow:
         processed = uow.tables.processed
         ids = [e.event_id for _, e in batch]
@@ -60,13 +70,17 @@ async def apply_batch(
             seen.add(envelope.event_id)
             uow.record_processed(envelope, entry_id)
             try:
-                await handler(envelope, uow)  # type: ignore[misc]
+                with event_scope(envelope, service, parents.get(entry_id)):
+                    await handler(envelope, uow)  # type: ignore[misc]
             except Exception as exc:
                 raise BatchNotClean(f"{envelope.event_type}: {exc!r}") from exc
-            handled += 1
+            handled.append(envelope)
         await advance_many(uow.session, uow.tables.applied_sequence, moved)
         try:
             await uow.commit()
         except sa.exc.IntegrityError as exc:  # another replica raced us on one of them
             raise BatchNotClean("concurrent apply") from exc
-    return handled
+    if on_handled is not None:
+        for envelope in handled:
+            on_handled(envelope)
+    return len(handled)

@@ -19,8 +19,11 @@ from shared.contracts.streams import SUBSCRIPTIONS, stream_of
 from shared.messaging.batching import BatchNotClean, apply_batch
 from shared.messaging.dead_letters import dead_letter
 from shared.messaging.errors import PermanentError, RetryLater
+from shared.messaging.scope import event_scope
 from shared.messaging.sequence import advance, position
 from shared.messaging.uow import UnitOfWork
+from shared.metrics import ServiceMetrics
+from shared.tracing import header_traceparent
 
 log = structlog.get_logger(__name__)
 
@@ -48,8 +51,10 @@ class IdempotentConsumer:
         handlers: Mapping[str, Handler],
         new_uow: Callable[[], UnitOfWork],
         redis: Redis,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
         self.config = config
+        self.metrics = metrics or ServiceMetrics(config.service)
         self._handlers = handlers
         self._new_uow = new_uow
         self._redis = redis
@@ -57,8 +62,14 @@ class IdempotentConsumer:
         self.dead_lettered_total = 0
         self.batch_fallbacks_total = 0
 
-    async def apply(self, envelope: Envelope, stream_entry: str = "") -> bool:
+    async def apply(
+        self, envelope: Envelope, stream_entry: str = "", traceparent: str | None = None
+    ) -> bool:
         """Apply one event in its case's order; False when already applied or not ours."""
+        with event_scope(envelope, self.config.service, traceparent):
+            return await self._apply_with_pauses(envelope, stream_entry)
+
+    async def _apply_with_pauses(self, envelope: Envelope, stream_entry: str) -> bool:
         for pause in (*self.config.retry_pauses, None):
             try:
                 applied = await self._apply_once(envelope, stream_entry)
@@ -68,6 +79,8 @@ class IdempotentConsumer:
                 await asyncio.sleep(pause)
                 continue
             self.processed_total += int(applied)
+            if applied:
+                self.metrics.consumed.labels(envelope.event_type).inc()
             return applied
         return False  # unreachable: the last pass returns or raises
 
@@ -89,10 +102,18 @@ class IdempotentConsumer:
         if not decoded:
             return acks
         try:
-            self.processed_total += await apply_batch(decoded, self._handlers, self._new_uow)
+            self.processed_total += await apply_batch(
+                decoded,
+                self._handlers,
+                self._new_uow,
+                service=self.config.service,
+                traceparents={i: header_traceparent(h) for i, (_b, h) in raw.items()},
+                on_handled=lambda e: self.metrics.consumed.labels(e.event_type).inc(),
+            )
             return acks + [entry_id for entry_id, _ in decoded]
         except BatchNotClean as exc:
             self.batch_fallbacks_total += 1
+            self.metrics.handler_errors.labels(stream, "batch").inc()
             log.info("batch_applied_one_by_one", stream=stream, size=len(decoded), why=str(exc))
         for entry_id, _envelope in decoded:
             body, headers = raw[entry_id]
@@ -164,10 +185,30 @@ class IdempotentConsumer:
             return
         try:
             envelope = Envelope.model_validate_json(body)
-            await self.apply(envelope, entry_id)
+        except (ValidationError, ValueError) as exc:
+            self.metrics.handler_errors.labels(stream, "permanent").inc()
+            await self._dead_letter(*letter, f"permanent: {exc}")
+            return
+        with structlog.contextvars.bound_contextvars(
+            correlation_id=str(envelope.correlation_id), case_id=str(envelope.case_id)
+        ):
+            await self._apply_entry(envelope, letter, header_traceparent(headers), reclaimed)
+
+    async def _apply_entry(
+        self,
+        envelope: Envelope,
+        letter: tuple[str, str, bytes, dict[str, Any], int],
+        traceparent: str | None,
+        reclaimed: bool,
+    ) -> None:
+        stream, entry_id, _body, _headers, deliveries = letter
+        try:
+            await self.apply(envelope, entry_id, traceparent)
         except (ValidationError, ValueError, PermanentError) as exc:
+            self.metrics.handler_errors.labels(stream, "permanent").inc()
             await self._dead_letter(*letter, f"permanent: {exc}")
         except Exception as exc:
+            self.metrics.handler_errors.labels(stream, "retry").inc()
             if reclaimed and deliveries >= self.config.max_deliveries:
                 await self._dead_letter(*letter, repr(exc))
                 return
@@ -194,6 +235,7 @@ class IdempotentConsumer:
             headers=headers,
         )
         self.dead_lettered_total += 1
+        self.metrics.dead_lettered.labels(stream).inc()
         log.error("event_dead_lettered", stream=stream, entry=entry_id, error=error[:300])
 
     def subscribe(self, broker: RedisBroker, *, document_readers: bool = False) -> None:

@@ -8,6 +8,7 @@ from faststream.redis import RedisBroker
 from redis.asyncio import Redis
 
 from shared.messaging.relay import OutgoingEvent
+from shared.tracing import TRACEPARENT
 
 
 async def publish_events(
@@ -19,10 +20,13 @@ async def publish_events(
     """XADD each event (FastStream's wire format, so subscribers and telemetry see headers)."""
     async with redis.pipeline(transaction=False) as pipe:
         for e in events:
+            headers = {"event_type": e.event_type, "case_id": e.case_id, **(extra_headers or {})}
+            if e.traceparent:
+                headers[TRACEPARENT] = e.traceparent
             await broker.publish(
                 e.body.encode(),
                 stream=e.stream,
-                headers={"event_type": e.event_type, "case_id": e.case_id, **(extra_headers or {})},
+                headers=headers,
                 correlation_id=e.correlation_id,
                 pipeline=pipe,
             )

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.messaging.tables import KitTables
+from shared.metrics import ServiceMetrics
 
 log = structlog.get_logger(__name__)
 
@@ -28,6 +29,7 @@ class OutgoingEvent:
     case_id: str
     correlation_id: str
     body: str
+    traceparent: str | None = None
 
 
 Publish = Callable[[Sequence[OutgoingEvent]], Awaitable[None]]
@@ -45,7 +47,9 @@ class OutboxRelay:
         service: str,
         batch_size: int = 500,
         poll_interval: float = 1.0,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
+        self._metrics = metrics
         self._sessions = sessions
         self._outbox = tables.outbox
         self._publish = publish
@@ -76,6 +80,7 @@ class OutboxRelay:
                         self._outbox.c.event_type,
                         self._outbox.c.case_id,
                         self._outbox.c.body,
+                        self._outbox.c.traceparent,
                     )
                     .where(self._outbox.c.published_at.is_(None))
                     .order_by(self._outbox.c.seq)
@@ -92,16 +97,26 @@ class OutboxRelay:
                     str(r.case_id),
                     str(orjson.loads(r.body).get("correlation_id", r.case_id)),
                     r.body,
+                    r.traceparent,
                 )
                 for r in rows
             ]
-            await self._publish(events)
+            # Lines logged while publishing name the batch's first case.
+            with structlog.contextvars.bound_contextvars(
+                case_id=events[0].case_id,
+                correlation_id=events[0].correlation_id,
+                batch_size=len(events),
+            ):
+                await self._publish(events)
             await session.execute(
                 sa.update(self._outbox)
                 .where(self._outbox.c.seq.in_([e.seq for e in events]))
                 .values(published_at=datetime.now(UTC))
             )
         self.published_total += len(events)
+        if self._metrics is not None:
+            for e in events:
+                self._metrics.published.labels(e.event_type).inc()
         return len(events)
 
     async def run(self) -> None:

@@ -31,6 +31,9 @@ def kit_tables(metadata: sa.MetaData) -> KitTables:
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        # W3C traceparent of the span that emitted the event: the relay publishes it later,
+        # outside that span, and the consumer's span continues the same trace.
+        sa.Column("traceparent", sa.String(64), nullable=True),
         sa.Index(
             "ix_outbox_unpublished",
             "seq",

@@ -16,6 +16,7 @@ from shared.contracts.envelope import Envelope
 from shared.contracts.streams import stream_of
 from shared.messaging.sequence import reserve
 from shared.messaging.tables import KitTables
+from shared.tracing import current_traceparent
 
 
 class UnitOfWork:
@@ -37,6 +38,7 @@ class UnitOfWork:
         self._on_commit = on_commit
         self._events: list[Envelope] = []
         self._processed: list[tuple[Envelope, str]] = []
+        self._traceparents: dict[uuid.UUID, str | None] = {}
         self.committed_events: list[Envelope] = []
 
     async def __aenter__(self) -> Self:
@@ -58,6 +60,8 @@ class UnitOfWork:
         if envelope.producer != self._producer:
             raise ValueError(f"{self._producer} cannot emit {envelope.producer}'s events")
         self._events.append(envelope)
+        # The span current now (a request, or the event being applied) is the event's parent.
+        self._traceparents[envelope.event_id] = current_traceparent()
 
     async def seen(self, event_id: uuid.UUID) -> bool:
         """True when this service already applied the event."""
@@ -103,6 +107,7 @@ class UnitOfWork:
                         "case_id": e.case_id,
                         "body": e.model_dump_json(),
                         "created_at": now,
+                        "traceparent": self._traceparents.get(e.event_id),
                     }
                     for e in self._events
                 ],
@@ -122,6 +127,6 @@ class UnitOfWork:
             )
         await self.session.commit()
         self.committed_events = list(self._events)
-        self._events, self._processed = [], []
+        self._events, self._processed, self._traceparents = [], [], {}
         if self.committed_events and self._on_commit is not None:
             self._on_commit()

@@ -96,3 +96,61 @@ def test_a_cases_outbox_is_republished_on_demand(
         result = runner.invoke(app, ["outbox", "republish", "intake", case_id])
         assert result.exit_code == 0, result.stdout
         assert redis.Redis.from_url(redis_url).xlen("waystation.intake") == expected
+
+
+def test_retention_run_clears_the_parties_of_long_closed_cases(tmp_path: Path, monkeypatch):
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    import sqlalchemy as sa
+
+    from services.intake.adapters.tables import Case, Party
+
+    urls = {name: f"sqlite+aiosqlite:///{tmp_path / f'{name}.db'}" for name in ("intake", "notify")}
+    for name, url in urls.items():
+        upgrade(SERVICES[name].migrations_dir(), url)
+        monkeypatch.setenv(f"{name.upper()}_DATABASE_URL", url)
+    monkeypatch.setenv("INTAKE_RETENTION_DAYS", "30")
+    sync_url = f"sqlite:///{tmp_path / 'intake.db'}"
+    engine = sa.create_engine(sync_url)
+    case_id = uuid.uuid4()
+    long_ago = datetime.now(UTC) - timedelta(days=31)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(Case.__table__).values(  # type: ignore[attr-defined]
+                id=case_id,
+                kind="hazard",
+                tracking_code="AAAA-BBBB",
+                status="closed",
+                status_at=long_ago,
+                channel="officer",
+                title="t",
+                description="d",
+                category="road_damage",
+                urgency="normal",
+                address="",
+                details={},
+                status_notes="",
+                created_at=long_ago,
+                updated_at=long_ago,
+            )
+        )
+        conn.execute(
+            sa.insert(Party.__table__).values(  # type: ignore[attr-defined]
+                id=uuid.uuid4(),
+                case_id=case_id,
+                role="reporter",
+                party_id="p-1",
+                name="吴师傅",
+                phone="13812345678",
+                email="wu@example.com",
+                locale="zh-CN",
+            )
+        )
+    ran = runner.invoke(app, ["retention", "run"])
+    assert ran.exit_code == 0, ran.stdout
+    assert "intake: 1 party record(s) of 1 case(s) cleared" in ran.stdout
+    with engine.connect() as conn:
+        name, phone = conn.execute(sa.select(Party.__table__.c.name, Party.__table__.c.phone)).one()  # type: ignore[attr-defined]
+    engine.dispose()
+    assert name.startswith("已清除") and phone is None

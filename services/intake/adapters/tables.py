@@ -60,6 +60,11 @@ class Party(IntakeModel, table=True):
     email: str | None = Field(default=None, max_length=254)
     org_code: str | None = Field(default=None, max_length=40)
     locale: str = Field(default="zh-CN", max_length=10)
+    # The resident ID number: AES-GCM ciphertext, and its keyed hash for lookups (SPEC §9).
+    id_number_enc: str | None = Field(default=None, max_length=200)
+    id_number_hash: str | None = Field(default=None, max_length=64, index=True)
+    # Set when the retention job replaced this party's personal data with stubs.
+    purged_at: datetime | None = None
 
 
 class TimelineEntry(IntakeModel, table=True):

@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from services.intake.domain.catalogue import DISPUTE_TYPES
+from services.intake.domain.identity import normalise_id_number
 
 _PHONE = r"^\+?[0-9][0-9 -]{5,19}$"
 _HTML = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
@@ -31,7 +32,18 @@ class PersonIn(Command):
     name: str = Field(min_length=1, max_length=100, description="姓名 Name")
     phone: str | None = Field(default=None, pattern=_PHONE, description="手机号 Phone")
     email: EmailStr | None = Field(default=None, description="电子邮箱 Email")
+    id_number: str | None = Field(
+        default=None,
+        min_length=18,
+        max_length=18,
+        description="居民身份证号 Resident ID number (stored encrypted, never in events)",
+    )
     locale: Literal["zh-CN", "en"] = "zh-CN"
+
+    @field_validator("id_number")
+    @classmethod
+    def _valid_id_number(cls, value: str | None) -> str | None:
+        return normalise_id_number(value) if value is not None else None
 
 
 class RespondentIn(Command):

@@ -26,8 +26,8 @@ from shared.messaging.uow import UnitOfWork
 PRODUCER = "intake"
 
 
-def _party_row(case_id: uuid.UUID, role: str, person: PersonIn) -> Party:
-    return Party(
+def _party_row(case_id: uuid.UUID, role: str, person: PersonIn, triage: Triage) -> Party:
+    party = Party(
         case_id=case_id,
         role=role,
         party_id=f"p-{uuid.uuid4().hex[:16]}",
@@ -36,6 +36,13 @@ def _party_row(case_id: uuid.UUID, role: str, person: PersonIn) -> Party:
         email=str(person.email) if person.email else None,
         locale=person.locale,
     )
+    if person.id_number:
+        if triage.cipher is None:
+            raise RuntimeError("intake has no PII keys: an ID number cannot be stored")
+        # Sealed to its party row: a ciphertext copied to another row does not open.
+        party.id_number_enc = triage.cipher.encrypt(person.id_number, party.party_id)
+        party.id_number_hash = triage.cipher.lookup_hash(person.id_number)
+    return party
 
 
 def party_ref(row: Party, role: str | None = None) -> PartyRef:
@@ -77,7 +84,7 @@ async def file_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor, triage: 
         created_at=now,
         updated_at=now,
     )
-    complainant = _party_row(case.id, "complainant", cmd.complainant)
+    complainant = _party_row(case.id, "complainant", cmd.complainant, triage)
     respondents = [
         Party(
             case_id=case.id,
@@ -156,7 +163,7 @@ async def file_hazard(
         created_at=now,
         updated_at=now,
     )
-    reporter = _party_row(case.id, "reporter", cmd.reporter)
+    reporter = _party_row(case.id, "reporter", cmd.reporter, triage)
     uow.session.add(case)
     uow.session.add(reporter)
     payload = CaseFiled(

@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.intake.adapters.jurisdictions import Jurisdiction, JurisdictionMap
+from services.intake.adapters.pii_cipher import PiiCipher
 from services.intake.adapters.tables import Case
 from services.intake.domain.duplicates import (
     OPEN_STATES,
@@ -27,6 +28,8 @@ class Triage:
     jurisdictions: JurisdictionMap
     duplicates: DuplicatePolicy = DuplicatePolicy()
     clock: Clock = field(default_factory=SystemClock)
+    # Seals ID numbers at filing (None: ID numbers are refused, e.g. in tools without keys).
+    cipher: PiiCipher | None = None
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -30,6 +30,8 @@ class KnownCase(NotifyModel, table=True):
     # Remembered from mediation/dispatch events that name them, for events that do not.
     mediator_id: str | None = Field(default=None, max_length=64)
     department_id: str | None = Field(default=None, max_length=64)
+    # When the case ended (closed, rejected, withdrawn): the retention period runs from here.
+    closed_at: datetime | None = None
 
 
 class Contact(NotifyModel, table=True):

@@ -40,8 +40,11 @@ class DeliveryWorker:
         backoff_base: float = 2.0,
         guard: TargetGuard | None = None,
         clock: Clock | None = None,
+        on_outcome: Callable[[str, str], None] | None = None,
     ) -> None:
         self._sessions = sessions
+        # Told (channel, "sent" | "failed" | "retry") after each outcome commits (metrics).
+        self._on_outcome = on_outcome
         self._new_uow = new_uow
         self._send = send
         self._batch = batch
@@ -99,15 +102,21 @@ class DeliveryWorker:
             return 0
         outcomes = await asyncio.gather(*(self._deliver(row) for row in rows))
         async with self._new_uow() as uow:
-            for row, outcome in zip(rows, outcomes, strict=True):
+            recorded = [
                 await self._record(uow, row, outcome)
+                for row, outcome in zip(rows, outcomes, strict=True)
+            ]
             await uow.commit()
+        if self._on_outcome is not None:
+            for row, label in zip(rows, recorded, strict=True):
+                if label is not None:
+                    self._on_outcome(row.channel, label)
         return len(rows)
 
-    async def _record(self, uow: UnitOfWork, leased: Delivery, outcome: SendOutcome) -> None:
+    async def _record(self, uow: UnitOfWork, leased: Delivery, outcome: SendOutcome) -> str | None:
         row = await uow.session.get(Delivery, leased.id)
         if row is None or row.status != "queued":
-            return
+            return None
         now = self._clock.now()
         row.attempts += 1
         row.lease_until = None
@@ -119,7 +128,9 @@ class DeliveryWorker:
             "channel": row.channel,
             "attempts": row.attempts,
         }
+        label = "retry"
         if outcome.ok:
+            label = "sent"
             row.status, row.sent_at, row.last_error = "sent", now, ""
             uow.emit(
                 new_event(
@@ -132,6 +143,7 @@ class DeliveryWorker:
                 )
             )
         elif outcome.permanent or row.attempts >= self._max_attempts:
+            label = "failed"
             row.status, row.last_error = "failed", outcome.error[:500]
             uow.emit(
                 new_event(
@@ -153,6 +165,7 @@ class DeliveryWorker:
             row.last_error = outcome.error[:500]
             row.next_attempt_at = next_attempt(now, row.attempts, self._backoff_base)
         uow.session.add(row)
+        return label
 
     async def run(self) -> None:
         while True:

@@ -1,0 +1,80 @@
+"""Officers find a complainant or reporter by resident ID number (through its keyed hash)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel, Field, field_validator
+from sqlmodel import col, select
+
+from services.intake.adapters.pii_cipher import PiiCipher
+from services.intake.adapters.tables import Case, Party
+from services.intake.domain.identity import normalise_id_number
+from shared.actors import actor_from_headers
+from shared.contracts.envelope import Actor
+from shared.runtime import ServiceRuntime
+
+OFFICERS = frozenset({"intake_officer", "admin"})
+
+
+class IdNumberQuery(BaseModel):
+    """In the body, not the URL, so the number never lands in access logs."""
+
+    id_number: str = Field(min_length=18, max_length=18, description="居民身份证号")
+
+    @field_validator("id_number")
+    @classmethod
+    def _valid(cls, value: str) -> str:
+        return normalise_id_number(value)
+
+
+class PartyMatch(BaseModel):
+    case_id: uuid.UUID
+    tracking_code: str
+    kind: str
+    status: str
+    role: str
+    party_id: str
+
+
+def build_router(runtime: ServiceRuntime, cipher: PiiCipher) -> APIRouter:
+    router = APIRouter(prefix="/api/v1", tags=["officer"])
+
+    @router.post(
+        "/parties/search",
+        response_model=list[PartyMatch],
+        summary="按身份证号查找当事人 Find parties by ID number",
+        responses={403: {"description": "Not an officer"}},
+    )
+    async def search(
+        query: IdNumberQuery, actor: Annotated[Actor, Depends(actor_from_headers)]
+    ) -> list[PartyMatch]:
+        """Cases where this person is a party; the number is compared by keyed hash only."""
+        if actor.role not in OFFICERS:
+            raise HTTPException(403, "only intake officers search by ID number")
+        digest = cipher.lookup_hash(query.id_number)
+        async with runtime.sessions() as session:
+            rows = (
+                await session.execute(
+                    select(Party, Case)
+                    .join(Case, col(Case.id) == col(Party.case_id))
+                    .where(col(Party.id_number_hash) == digest)
+                    .order_by(col(Case.created_at).desc())
+                    .limit(100)
+                )
+            ).all()
+        return [
+            PartyMatch(
+                case_id=case.id,
+                tracking_code=case.tracking_code,
+                kind=case.kind,
+                status=case.status,
+                role=party.role,
+                party_id=party.party_id,
+            )
+            for party, case in rows
+        ]
+
+    return router

@@ -1,0 +1,93 @@
+"""The retention job: personal data of cases finished long enough ago is replaced by stubs.
+
+The case, its timeline and each party's row stay (an audit trail of what happened and that
+the data was cleared); names, phones, emails and ID numbers go. Nothing is emitted: the
+other services learn of closure from the events they already read and purge their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import structlog
+from sqlmodel import col, select
+
+from services.intake.adapters.tables import Case, Party
+from services.intake.domain.retention import (
+    FINISHED_STATES,
+    PERSONS,
+    purge_cutoff,
+    purge_stub,
+)
+from shared.clock import Clock
+from shared.logs import mask_text
+from shared.messaging.uow import UnitOfWork
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Purged:
+    cases: int
+    parties: int
+
+
+async def purge_personal_data(
+    uow: UnitOfWork, now: datetime, retention_days: int, batch: int = 500
+) -> Purged:
+    """Clear one batch of parties of cases finished more than `retention_days` ago."""
+    rows = (
+        await uow.session.execute(
+            select(Party, Case)
+            .join(Case, col(Case.id) == col(Party.case_id))
+            .where(
+                col(Case.status).in_(FINISHED_STATES),
+                col(Case.status_at) < purge_cutoff(now, retention_days),
+                col(Party.purged_at).is_(None),
+            )
+            .limit(batch)
+        )
+    ).all()
+    cases: dict[object, Case] = {}
+    for party, case in rows:
+        if party.role in PERSONS:
+            party.name = purge_stub(now)
+        party.phone = party.email = None
+        party.id_number_enc = party.id_number_hash = None
+        party.purged_at = now
+        uow.session.add(party)
+        cases[case.id] = case
+    for case in cases.values():
+        # Free text may hold a number typed by the reporter.
+        case.description = mask_text(case.description)
+        uow.session.add(case)
+    await uow.commit()
+    return Purged(cases=len(cases), parties=len(rows))
+
+
+async def purge_all(new_uow: Callable[[], UnitOfWork], clock: Clock, retention_days: int) -> Purged:
+    """Run batches until nothing is due; returns the totals."""
+    cases = parties = 0
+    while True:
+        async with new_uow() as uow:
+            done = await purge_personal_data(uow, clock.now(), retention_days)
+        cases, parties = cases + done.cases, parties + done.parties
+        if done.parties == 0:
+            return Purged(cases=cases, parties=parties)
+
+
+async def run_retention(
+    new_uow: Callable[[], UnitOfWork], clock: Clock, retention_days: int, interval: float
+) -> None:
+    """The periodic task in intake's lifespan: purge, then sleep `interval` seconds."""
+    while True:
+        try:
+            done = await purge_all(new_uow, clock, retention_days)
+            if done.parties:
+                log.info("personal_data_purged", cases=done.cases, parties=done.parties)
+        except Exception as exc:  # the database is away: try again next round
+            log.warning("retention_failed", error=str(exc))
+        await asyncio.sleep(interval)
