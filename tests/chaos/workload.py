@@ -29,6 +29,7 @@ from typing import Any
 import httpx
 import redis
 
+from tests.auth import OFFICER
 from tests.e2e.harness import Sinks, System, eventually
 
 TOWNS = [(31.1552, 121.1947), (31.1801, 121.2702), (31.2405, 121.2101), (31.1598, 121.1223)]
@@ -47,7 +48,7 @@ class Workload:
     def run(self, seconds: float) -> None:
         rng = random.Random()
         deadline = time.monotonic() + seconds
-        with httpx.Client(timeout=5) as client:
+        with httpx.Client(timeout=5, headers=OFFICER) as client:
             while time.monotonic() < deadline and not self._stop.is_set():
                 n = next(self._numbers)
                 email = f"chaos-{n}-{uuid.uuid4().hex[:10]}@example.com"

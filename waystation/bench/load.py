@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import sys
 import time
 from pathlib import Path
 
 import httpx
+
+from shared.auth.keys import PRIVATE_ENV
+from shared.auth.tokens import issue
+from shared.contracts.envelope import Actor
 
 POINTS = [
     (31.1552, 121.1947),
@@ -21,6 +26,15 @@ POINTS = [
 ]
 
 
+def _officer() -> dict[str, str]:
+    """An intake officer's token, signed with the key the system under test verifies."""
+    private = Path(os.environ[PRIVATE_ENV]).read_bytes()
+    actor = Actor(role="intake_officer", id="bench-officer")
+    return {
+        "Authorization": f"Bearer {issue(private, actor, user_id='bench', ttl_seconds=6 * 3600)}"
+    }
+
+
 async def offer(intake: str, rate: float, seconds: float, out: Path, concurrency: int) -> None:
     """File hazards at `rate`/s for `seconds`; log `case_id t_201` for every 201."""
     rng = random.Random()
@@ -30,7 +44,7 @@ async def offer(intake: str, rate: float, seconds: float, out: Path, concurrency
     tasks: set[asyncio.Task[None]] = set()
     failures = 0
 
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+    async with httpx.AsyncClient(timeout=30, limits=limits, headers=_officer()) as client:
 
         async def one(n: int) -> None:
             nonlocal failures

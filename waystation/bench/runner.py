@@ -94,7 +94,8 @@ class Bench:
                     str(seconds),
                     str(out),
                     "64",
-                ]
+                ],
+                env=self.system.env(),
             )
             for out in outs
         ]

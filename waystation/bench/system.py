@@ -15,6 +15,9 @@ from pathlib import Path
 
 import httpx
 
+from shared.auth.keys import PRIVATE_ENV, PUBLIC_ENV
+from shared.auth.tokens import ensure_dev_keypair
+
 SERVICES = ("intake", "mediation", "dispatch", "notify")
 
 
@@ -91,6 +94,9 @@ class BenchSystem:
                 "NOTIFY_ALLOWED_WEBHOOK_HOSTS": "127.0.0.1",
             }
         )
+        # The system's own token keys; the load generator signs an officer's token with them.
+        private, public = ensure_dev_keypair(self.folder / "keys")
+        env[PRIVATE_ENV], env[PUBLIC_ENV] = str(private), str(public)
         for name in SERVICES:
             prefix = name.upper()
             env[f"{prefix}_HTTP_PORT"] = str(self.ports[name])
