@@ -33,6 +33,8 @@ class ServiceSettings(BaseSettings):
     watchdog_interval: float = Field(default=2.0, gt=0)
     log_level: str = "INFO"
     log_json: bool = True
+    # Larger bodies get 413 before any route reads them (SPEC §9: size limits).
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=512 * 1024 * 1024)
 
     @model_validator(mode="after")
     def _defaults(self) -> ServiceSettings:

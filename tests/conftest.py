@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import redis
 
+import tests.auth  # noqa: F401  (sets the token key files before any app starts)
 from tests.infra import create_database, drop_databases, postgres_for_tests, redis_for_tests
 
 

@@ -21,6 +21,8 @@ dlq_app = typer.Typer(help="Dead letters: list, inspect, replay.", no_args_is_he
 app.add_typer(dlq_app, name="dlq")
 apikey_app = typer.Typer(help="Open311 API keys (stored hashed in intake).", no_args_is_help=True)
 app.add_typer(apikey_app, name="apikey")
+user_app = typer.Typer(help="People who log in (passwords kept as argon2 hashes in intake).")
+app.add_typer(user_app, name="user")
 console = Console()
 ServiceName = Annotated[str, typer.Argument(help="intake | mediation | dispatch | notify")]
 
@@ -255,6 +257,45 @@ def apikey_revoke(name: Annotated[str, typer.Option()]) -> None:
     from waystation.apikeys import revoke
 
     console.print(f"revoked {asyncio.run(revoke(name))} key(s)")
+
+
+@user_app.command("create")
+def user_create(
+    username: Annotated[str, typer.Option()],
+    role: Annotated[str, typer.Option(help="intake_officer, mediator, department, admin, ...")],
+    actor_id: Annotated[
+        str, typer.Option(help="who they act as: a department id, mediator id, org-<code>...")
+    ],
+    name: Annotated[str, typer.Option()] = "",
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
+    ] = "",
+) -> None:
+    """Create a user who logs in at intake's POST /api/v1/auth/token."""
+    from services.intake.domain.errors import InvalidField
+    from waystation.users import create
+
+    try:
+        console.print(f"created {asyncio.run(create(username, password, role, actor_id, name))}")
+    except InvalidField as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List users (never their passwords)."""
+    from waystation.users import table
+
+    console.print(asyncio.run(table()))
+
+
+@user_app.command("disable")
+def user_disable(username: Annotated[str, typer.Option()]) -> None:
+    """Disable a user: no new tokens (tokens already issued expire within their lifetime)."""
+    from waystation.users import disable
+
+    console.print(f"disabled {asyncio.run(disable(username))} user(s)")
 
 
 if __name__ == "__main__":

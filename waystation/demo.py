@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from waystation.demo_login import login
+
 console = Console()
 
 HAZARDS: list[dict[str, Any]] = [
@@ -104,6 +106,7 @@ async def _until(client: httpx.AsyncClient, url: str, key: str, wanted: set[str]
 async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) -> None:
     async with httpx.AsyncClient(timeout=15) as client:
         await _wait_ready(client, [intake, mediation, dispatch])
+        client.headers.update(await login(client, intake, "intake_officer", "officer-demo"))
         filed: list[dict[str, Any]] = []
         with Progress(console=console) as progress:
             task = progress.add_task("filing sample tickets", total=len(HAZARDS) + len(DISPUTES))
@@ -123,8 +126,8 @@ async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) ->
                 progress.advance(task)
         if flow:
             await _hazard_loop(client, intake, dispatch, filed[0])
-            await _dispute_loop(client, mediation, filed[len(HAZARDS)])
-            await _accept(client, mediation, filed[len(HAZARDS) + 1])
+            await _dispute_loop(client, intake, mediation, filed[len(HAZARDS)])
+            await _accept(client, intake, mediation, filed[len(HAZARDS) + 1])
         await asyncio.sleep(1.5)
         table = Table("kind", "tracking", "status", "title", title="Waystation demo")
         for item in filed:
@@ -144,7 +147,7 @@ async def _hazard_loop(
     hazard = await _until(
         client, f"{dispatch}/api/v1/hazards/{ticket['case_id']}", "state", {"dispatched"}
     )
-    dept = {"X-Actor-Role": "department", "X-Actor-Id": hazard["department_id"]}
+    dept = await login(client, intake, "department", hazard["department_id"])
     base = f"{dispatch}/api/v1/hazards/{ticket['case_id']}"
     (await client.post(f"{base}/acknowledge", headers=dept)).raise_for_status()
     (
@@ -161,22 +164,26 @@ async def _hazard_loop(
     ).raise_for_status()
 
 
-async def _accept(client: httpx.AsyncClient, mediation: str, ticket: dict[str, Any]) -> None:
+async def _accept(
+    client: httpx.AsyncClient, intake: str, mediation: str, ticket: dict[str, Any]
+) -> None:
     """J5: the committee accepts the platform dispute; its 15-day limit starts."""
     url = f"{mediation}/api/v1/disputes/{ticket['case_id']}"
     await _until(client, url, "state", {"acceptance_review"})
-    committee = {"X-Actor-Role": "committee", "X-Actor-Id": "committee-chair"}
+    committee = await login(client, intake, "committee", "committee-chair")
     (await client.post(f"{url}/accept", headers=committee)).raise_for_status()
 
 
-async def _dispute_loop(client: httpx.AsyncClient, mediation: str, ticket: dict[str, Any]) -> None:
+async def _dispute_loop(
+    client: httpx.AsyncClient, intake: str, mediation: str, ticket: dict[str, Any]
+) -> None:
     """J4: the committee accepts; the assigned mediator mediates; an agreement is signed,
     performed and closed."""
     url = f"{mediation}/api/v1/disputes/{ticket['case_id']}"
     await _until(client, url, "state", {"acceptance_review"})
-    committee = {"X-Actor-Role": "committee", "X-Actor-Id": "committee-chair"}
+    committee = await login(client, intake, "committee", "committee-chair")
     dispute = (await client.post(f"{url}/accept", headers=committee)).raise_for_status().json()
-    who = {"X-Actor-Role": "mediator", "X-Actor-Id": dispute["mediator_id"]}
+    who = await login(client, intake, "mediator", dispute["mediator_id"])
     (await client.post(f"{url}/start", headers=who)).raise_for_status()
     agreement = {
         "facts": "申请人2026年10月工资8600元未发放；被申请人确认欠付，应承担支付责任。",

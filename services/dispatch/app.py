@@ -18,8 +18,10 @@ from services.dispatch.entrypoints import events, http
 from services.dispatch.service_layer.breaches import on_timer
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.directory_admin import seed
+from shared.auth.dependency import install_auth
+from shared.auth.keys import load_keys
 from shared.clock import Clock, SystemClock
-from shared.http import health_router, install_error_handlers
+from shared.http import BodyLimit, health_router, install_error_handlers
 from shared.messaging.timers import TimerScheduler
 from shared.observability import install_observability
 from shared.runtime import ServiceRuntime
@@ -35,6 +37,7 @@ def create_app(
 ) -> FastAPI:
     """`run_timers=False` leaves the timer scheduler to the caller (tests drive it by hand)."""
     settings = settings or DispatchSettings()
+    keys = load_keys(settings.environment)
     ctx = Context(
         clock=clock or SystemClock(),
         confirmation_window=timedelta(hours=settings.confirmation_window_hours),
@@ -68,6 +71,8 @@ def create_app(
     app.state.context = ctx
     install_error_handlers(app)
     install_observability(app, runtime.metrics, runtime.redis)
+    install_auth(app, keys)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health_router(runtime.readiness))
     app.include_router(http.build_router(runtime, ctx))
     return app

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Request
 
 from services.intake.adapters.blobs import BlobStore
 from services.intake.adapters.jurisdictions import DEMO_FILE, JurisdictionMap
@@ -16,21 +16,42 @@ from services.intake.adapters.pii_cipher import PiiCipher
 from services.intake.adapters.tables import KIT
 from services.intake.config import IntakeSettings
 from services.intake.domain.duplicates import DuplicatePolicy
-from services.intake.entrypoints import events, http, identity_http, open311_http, tracking_http
+from services.intake.entrypoints import (
+    auth_http,
+    events,
+    http,
+    identity_http,
+    open311_http,
+    tracking_http,
+)
 from services.intake.entrypoints.uploads import Uploads
 from services.intake.service_layer.retention import run_retention
 from services.intake.service_layer.triage import Triage
+from shared.auth.dependency import install_auth
+from shared.auth.keys import load_keys
 from shared.clock import Clock, SystemClock
-from shared.http import health_router, install_error_handlers
+from shared.http import BodyLimit, health_router, install_error_handlers
 from shared.observability import install_observability
+from shared.ratelimit import Limit, RateLimiter
 from shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+def _form(field: str) -> Callable[[Request], Awaitable[str]]:
+    """A form field as part of the rate-limit key (the form is parsed once; routes reuse it)."""
+
+    async def value(request: Request) -> str:
+        form = await request.form()
+        return str(form.get(field, ""))[:100]
+
+    return value
+
+
 def create_app(settings: IntakeSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
     clock = clock or SystemClock()
+    keys = load_keys(settings.environment, signer=True)
     runtime = ServiceRuntime(settings, KIT, events.handlers(), MIGRATIONS)
     cipher = PiiCipher(*settings.pii_keys())
     triage = Triage(
@@ -74,10 +95,24 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     app.state.runtime = runtime
     install_error_handlers(app)
     install_observability(app, runtime.metrics, runtime.redis)
+    install_auth(app, keys)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     open311_http.install(app)
     app.include_router(health_router(runtime.readiness))
+    limiter = RateLimiter(runtime.redis, settings.service_name)
+    per_minute = Limit(settings.public_posts_per_minute, 60)
+    login = limiter.dependency("login", Limit(settings.login_per_minute, 60), _form("username"))
+    app.include_router(auth_http.build_router(runtime, keys, settings.token_ttl_seconds, login))
     app.include_router(http.build_router(runtime, triage, uploads))
     app.include_router(identity_http.build_router(runtime, cipher))
     app.include_router(tracking_http.build_router(runtime, triage, uploads))
     app.include_router(open311_http.build_router(runtime, triage, settings, uploads))
+    app.include_router(
+        tracking_http.build_router(runtime, triage, uploads),
+        dependencies=[Depends(limiter.dependency("track", per_minute))],
+    )
+    app.include_router(
+        open311_http.build_router(runtime, triage, settings, uploads),
+        dependencies=[Depends(limiter.dependency("open311", per_minute, _form("api_key")))],
+    )
     return app

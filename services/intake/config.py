@@ -21,6 +21,12 @@ class IntakeSettings(ServiceSettings):
     duplicate_window_hours: float = Field(default=14 * 24, ge=0, le=24 * 365)
     attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=200 * 1024 * 1024)
     attachments_dir: Path | None = None
+    # Room for one attachment of the maximum size plus its multipart framing.
+    max_body_bytes: int = Field(default=12 * 1024 * 1024, ge=1024, le=512 * 1024 * 1024)
+    token_ttl_seconds: int = Field(default=900, ge=60, le=24 * 3600)
+    # Per client IP (and API key) per minute, shared by every replica through Redis.
+    login_per_minute: int = Field(default=10, ge=1, le=10_000)
+    public_posts_per_minute: int = Field(default=30, ge=1, le=100_000)
     open311_jurisdiction_id: str = "qingpu"
     open311_contact: str = "青浦区城市驿站服务中心 Waystation service desk"
     open311_key_service: str = "Ask the service desk for an API key (waystation apikey create)."

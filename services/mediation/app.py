@@ -18,7 +18,9 @@ from services.mediation.domain.targets import Target
 from services.mediation.entrypoints import committee_http, events, http
 from services.mediation.service_layer.administration import stored_calendar_years
 from services.mediation.service_layer.context import Context, Policy
-from shared.http import health_router, install_error_handlers
+from shared.auth.dependency import install_auth
+from shared.auth.keys import load_keys
+from shared.http import BodyLimit, health_router, install_error_handlers
 from shared.messaging.timers import TimerScheduler
 from shared.observability import install_observability
 from shared.runtime import ServiceRuntime
@@ -60,6 +62,7 @@ def create_app(
     settings: MediationSettings | None = None, now: Callable[[], datetime] = _utcnow
 ) -> FastAPI:
     settings = settings or MediationSettings()
+    keys = load_keys(settings.environment)
     ctx = build_context(settings, now)
     runtime = ServiceRuntime(settings, KIT, events.handlers(ctx), MIGRATIONS)
     scheduler = TimerScheduler(
@@ -92,6 +95,8 @@ def create_app(
     app.state.timers = scheduler
     install_error_handlers(app)
     install_observability(app, runtime.metrics, runtime.redis)
+    install_auth(app, keys)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health_router(runtime.readiness))
     app.include_router(http.build_router(runtime, ctx))
     app.include_router(committee_http.build_committee_router(runtime, ctx))

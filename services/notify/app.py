@@ -23,8 +23,10 @@ from services.notify.service_layer.planning import PlanContext
 from services.notify.service_layer.recipients import ChannelConfig
 from services.notify.service_layer.retention import run_retention
 from services.notify.service_layer.sending import DeliveryWorker
+from shared.auth.dependency import install_auth
+from shared.auth.keys import load_keys
 from shared.clock import Clock, SystemClock
-from shared.http import health_router, install_error_handlers
+from shared.http import BodyLimit, health_router, install_error_handlers
 from shared.observability import install_observability
 from shared.runtime import ServiceRuntime
 
@@ -33,6 +35,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(settings: NotifySettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or NotifySettings()
+    keys = load_keys(settings.environment)
     clock = clock or SystemClock()
     quiet_apprise_logging()
     guard = TargetGuard(
@@ -98,6 +101,8 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
     app.state.worker = worker
     install_error_handlers(app)
     install_observability(app, runtime.metrics, runtime.redis)
+    install_auth(app, keys)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health_router(runtime.readiness))
     app.include_router(http.build_router(runtime, quiet))
     return app

@@ -13,6 +13,7 @@ import httpx
 import pytest
 import redis
 
+from tests.auth import OFFICER
 from tests.chaos.conftest import LOAD_SECONDS, RATE, RESULTS, SystemFactory
 from tests.chaos.faults import FaultProxy, PrivatePostgres, RedisProcess
 from tests.chaos.workload import Workload, judge, stream_totals
@@ -168,7 +169,9 @@ def test_a_receiver_outage_is_retried_with_backoff_until_delivered(
     _report(verdict)
     assert verdict.valid, verdict.line()
     first = next(iter(load.acked.values()))
-    deliveries = httpx.get(f"{system.url('notify')}/api/v1/cases/{first}/deliveries").json()
+    deliveries = httpx.get(
+        f"{system.url('notify')}/api/v1/cases/{first}/deliveries", headers=OFFICER
+    ).json()
     webhook = next(d for d in deliveries if d["channel"] == "webhook")
     assert webhook["status"] == "sent" and webhook["attempts"] > 1
     assert stream_totals(chaos_redis.url) == (0, 0)

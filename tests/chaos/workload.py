@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 import redis
 
+from tests.auth import OFFICER
 from tests.e2e.harness import Sinks, System, eventually
 
 
@@ -48,7 +49,7 @@ class Workload:
 
     def run(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds
-        with httpx.Client(timeout=5) as client:
+        with httpx.Client(timeout=5, headers=OFFICER) as client:
             while time.monotonic() < deadline and not self._stop.is_set():
                 n = next(self._numbers)
                 email = f"chaos-{n}-{uuid.uuid4().hex[:10]}@example.com"

@@ -142,6 +142,9 @@ class System:
         )
         self.env["NOTIFY_CHANNEL_DIRECTORY_FILE"] = str(channels)
         self.env["NOTIFY_BACKOFF_BASE_SECONDS"] = "0.5"
+        # Every test client calls from 127.0.0.1; the limits are tested on their own.
+        self.env["INTAKE_PUBLIC_POSTS_PER_MINUTE"] = "100000"
+        self.env["INTAKE_LOGIN_PER_MINUTE"] = "10000"
         # The sinks listen on loopback, which the SSRF guard refuses unless allowed (SPEC §9).
         self.env["NOTIFY_ALLOWED_WEBHOOK_HOSTS"] = "127.0.0.1"
         # The flows assert deliveries at once, whatever the hour in Shanghai.

@@ -15,6 +15,7 @@ import httpx
 import pytest
 import redis
 
+from tests.auth import OFFICER, auth_headers
 from tests.e2e.harness import SERVICES, Sinks, System, eventually
 from tests.infra import private_redis
 
@@ -58,7 +59,9 @@ def _hazard(email: str) -> dict[str, Any]:
 
 def test_one_trace_follows_a_hazard_from_intake_through_dispatch_to_notify(traced: System):
     email = f"runner-{uuid.uuid4().hex[:8]}@example.com"
-    filed = httpx.post(f"{traced.url('intake')}/api/v1/hazards", json=_hazard(email), timeout=10)
+    filed = httpx.post(
+        f"{traced.url('intake')}/api/v1/hazards", json=_hazard(email), headers=OFFICER, timeout=10
+    )
     assert filed.status_code == 201, filed.text
     case_id = filed.json()["case_id"]
 
@@ -86,6 +89,7 @@ def test_every_service_exports_request_event_and_stream_metrics(traced: System):
     filed = httpx.post(
         f"{traced.url('intake')}/api/v1/hazards",
         json={**_hazard("m@example.com"), "latitude": 31.1400 + 0.0035 * 22},
+        headers=OFFICER,
         timeout=10,
     )
     assert filed.status_code == 201
@@ -171,7 +175,9 @@ def test_no_raw_phone_or_id_number_leaks_into_logs_streams_outboxes_or_notificat
     email = f"runner-{uuid.uuid4().hex[:8]}@example.com"
     hazard = _hazard(email) | {"latitude": 31.1400 + 0.0035 * 24}
     hazard["reporter"] |= {"phone": RUNNER_PHONES[0], "id_number": RUNNER_IDS[0]}
-    filed = httpx.post(f"{traced.url('intake')}/api/v1/hazards", json=hazard, timeout=10)
+    filed = httpx.post(
+        f"{traced.url('intake')}/api/v1/hazards", json=hazard, headers=OFFICER, timeout=10
+    )
     assert filed.status_code == 201, filed.text
     case_id = filed.json()["case_id"]
     dispute = {
@@ -187,17 +193,17 @@ def test_no_raw_phone_or_id_number_leaks_into_logs_streams_outboxes_or_notificat
         "facts": "10月工资未发放",
     }
     assert httpx.post(
-        f"{traced.url('intake')}/api/v1/disputes", json=dispute, timeout=10
+        f"{traced.url('intake')}/api/v1/disputes", json=dispute, headers=OFFICER, timeout=10
     ).is_success
 
     hazard_url = f"{traced.url('dispatch')}/api/v1/hazards/{case_id}"
 
     def dispatched() -> dict[str, Any] | None:
-        answer = httpx.get(hazard_url, timeout=5)
+        answer = httpx.get(hazard_url, headers=OFFICER, timeout=5)
         found = answer.json() if answer.status_code == 200 else {}
         return found if found.get("state") == "dispatched" else None
 
-    dept = {"X-Actor-Role": "department", "X-Actor-Id": eventually(dispatched)["department_id"]}
+    dept = auth_headers("department", eventually(dispatched)["department_id"])
     assert httpx.post(f"{hazard_url}/acknowledge", headers=dept, timeout=10).status_code == 200
     eventually(lambda: len(sinks.mails_to(email)) >= 3, timeout=30)
     eventually(lambda: sinks.hooks_at("/committee"), timeout=30)

@@ -30,18 +30,18 @@ from shared.contracts.events.intake import (
     ReporterConfirmedFixed,
     ReporterReportedNotFixed,
 )
+from tests.auth import OFFICER, auth_headers
 
 START = datetime(2026, 12, 1, 3, 40, tzinfo=UTC)  # 11:40 in Shanghai
-OFFICER = {"X-Actor-Role": "intake_officer", "X-Actor-Id": "officer-1"}
-ADMIN = {"X-Actor-Role": "admin", "X-Actor-Id": "admin-1"}
+ADMIN = auth_headers("admin", "admin-1")
 
 
 def dept(department_id: str) -> dict[str, str]:
-    return {"X-Actor-Role": "department", "X-Actor-Id": department_id}
+    return auth_headers("department", department_id)
 
 
 def reporter(party_id: str) -> dict[str, str]:
-    return {"X-Actor-Role": "reporter", "X-Actor-Id": party_id}
+    return auth_headers("reporter", party_id)
 
 
 def _intake(
@@ -166,7 +166,7 @@ class Dispatch:
         self.scheduler = self.app.state.scheduler
         self._lifespan: AbstractAsyncContextManager[None] | None = None
         self.http = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=self.app), base_url="http://dispatch"
+            transport=httpx.ASGITransport(app=self.app), base_url="http://dispatch", headers=OFFICER
         )
 
     async def __aenter__(self) -> Dispatch:

@@ -27,14 +27,15 @@ from shared.contracts.events.intake import CaseFiled, DisputeDetails
 from shared.db import upgrade_async
 from shared.messaging.timers import TimerScheduler
 from shared.runtime import ServiceRuntime
+from tests.auth import OFFICER, auth_headers
 
-COMMITTEE = {"X-Actor-Role": "committee", "X-Actor-Id": "chair"}
+COMMITTEE = auth_headers("committee", "chair")
 SUDA = "91310000SUDA00001X"  # the HQ station's mediator med-sun is tied to this company
 HQLW = "91310118HQLW00002A"
 
 
 def mediator(mediator_id: str) -> dict[str, str]:
-    return {"X-Actor-Role": "mediator", "X-Actor-Id": mediator_id}
+    return auth_headers("mediator", mediator_id)
 
 
 def case_filed(
@@ -160,7 +161,9 @@ async def running_mediation(
     await upgrade_async(MIGRATIONS, database_url)
     transport = httpx.ASGITransport(app=app)
     try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://mediation") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://mediation", headers=OFFICER
+        ) as client:
             yield Mediation(app, clock, client)
     finally:
         await runtime.redis.aclose()

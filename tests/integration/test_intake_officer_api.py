@@ -14,6 +14,7 @@ import pytest
 
 from services.intake.domain.geo import haversine_m
 from shared.contracts.events.dispatch import HazardClosed, HazardResolved
+from tests.auth import OFFICER, auth_headers
 from tests.integration.intake_server import Intake, eventually_async
 
 pytestmark = pytest.mark.integration
@@ -57,12 +58,12 @@ def _dispute(**extra: Any) -> dict[str, Any]:
 
 
 async def _post(intake: Intake, path: str, **kw: Any) -> httpx.Response:
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(headers=OFFICER) as client:
         return await client.post(f"{intake.url}{path}", **kw)
 
 
 async def _get(intake: Intake, path: str, **kw: Any) -> httpx.Response:
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(headers=OFFICER) as client:
         return await client.get(f"{intake.url}{path}", **kw)
 
 
@@ -198,7 +199,7 @@ async def test_an_officer_splits_a_wrong_merge(intake: Intake):
     dup = (await _post(intake, "/api/v1/hazards", json=_hazard(lat, lng))).json()
     assert dup["duplicate_of"] == original["case_id"]
 
-    dept = {"X-Actor-Role": "department", "X-Actor-Id": "zhaoxiang-road"}
+    dept = auth_headers("department", "zhaoxiang-road")
     path = f"/api/v1/cases/{dup['case_id']}/split"
     refused = await _post(intake, path, json={"reason": "不是同一处"}, headers=dept)
     assert refused.status_code == 403
@@ -301,7 +302,7 @@ async def test_attachments_are_checked_stored_once_and_shown_only_to_those_allow
     url = first.json()["url"]
     officer = await _get(intake, url)
     assert officer.status_code == 200 and officer.content == photo
-    stranger = await _get(intake, url, headers={"X-Actor-Role": "department", "X-Actor-Id": "x"})
+    stranger = await _get(intake, url, headers=auth_headers("department", "x"))
     assert stranger.status_code == 403
     reporter = await _get(
         intake, f"/track/{filed['tracking_code']}/attachments/{first.json()['attachment_id']}"

@@ -13,12 +13,13 @@ from cryptography.exceptions import InvalidTag
 from services.intake.adapters.pii_cipher import PiiCipher
 from services.intake.adapters.tables import Party
 from services.intake.config import IntakeSettings
+from tests.auth import auth_headers
 from tests.integration.intake_server import Intake
 
 pytestmark = pytest.mark.integration
 
 ID_NUMBER = "11010519491231002X"  # the standard's own example; check digit X
-OFFICER = {"X-Actor-Role": "intake_officer", "X-Actor-Id": "officer-1"}
+OFFICER = auth_headers("intake_officer", "officer-1")
 
 
 def _dispute(id_number: str, phone: str = "13811112222") -> dict[str, Any]:
@@ -33,6 +34,7 @@ def _dispute(id_number: str, phone: str = "13811112222") -> dict[str, Any]:
 
 async def _post(intake: Intake, path: str, **kw: Any) -> httpx.Response:
     async with httpx.AsyncClient() as client:
+        kw.setdefault("headers", OFFICER)
         return await client.post(f"{intake.url}{path}", timeout=10, **kw)
 
 
@@ -65,7 +67,7 @@ async def test_an_id_number_is_stored_sealed_found_by_hash_and_kept_out_of_event
     )
     assert found.status_code == 200
     assert any(m["case_id"] == case_id and m["role"] == "complainant" for m in found.json())
-    stranger = {"X-Actor-Role": "reporter", "X-Actor-Id": "r-1"}
+    stranger = auth_headers("reporter", "r-1")
     refused = await _post(
         intake, "/api/v1/parties/search", json={"id_number": ID_NUMBER}, headers=stranger
     )

@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from shared.clock import FrozenClock
+from tests.auth import auth_headers
 from tests.integration.mediation_harness import (
     COMMITTEE,
     Mediation,
@@ -198,9 +199,9 @@ async def test_the_agreement_pdf_carries_the_chinese_text_in_an_embedded_font(
     case_id, dispute = await mediation.in_mediation()
     await mediation.ok(case_id, "agreement", mediator(dispute["mediator_id"]), AGREEMENT)
     url = f"/api/v1/disputes/{case_id}/agreement.pdf"
-    stranger = {"X-Actor-Role": "complainant", "X-Actor-Id": "p-stranger"}
+    stranger = auth_headers("complainant", "p-stranger")
     assert (await mediation.client.get(url, headers=stranger)).status_code == 403
-    respondent = {"X-Actor-Role": "respondent", "X-Actor-Id": "org-91310118HQLW00002A"}
+    respondent = auth_headers("respondent", "org-91310118HQLW00002A")
     own = await mediation.client.get(url, headers=respondent)
     assert own.status_code == 200
     assert own.headers["content-type"] == "application/pdf"

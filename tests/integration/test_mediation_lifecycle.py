@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from shared.clock import FrozenClock
+from tests.auth import auth_headers
 from tests.integration.mediation_harness import (
     COMMITTEE,
     SUDA,
@@ -93,9 +94,9 @@ async def test_the_committee_may_reject_with_a_reason(mediation: Mediation):
 
 async def test_only_a_named_respondent_may_decline_mediation(mediation: Mediation):
     case_id, _ = await mediation.file()
-    stranger = {"X-Actor-Role": "respondent", "X-Actor-Id": "org-SOMEONEELSE"}
+    stranger = auth_headers("respondent", "org-SOMEONEELSE")
     assert (await mediation.post(case_id, "decline", stranger)).status_code == 403
-    respondent = {"X-Actor-Role": "respondent", "X-Actor-Id": "org-91310118HQLW00002A"}
+    respondent = auth_headers("respondent", "org-91310118HQLW00002A")
     dispute = await mediation.ok(case_id, "decline", respondent, {"reason": "不同意调解"})
     assert dispute["state"] == "respondent_declined"
     assert (await mediation.event_types(case_id))[-1] == "dispute.respondent_declined"
@@ -188,7 +189,7 @@ async def test_failure_and_withdrawal_name_the_arbitration_limitation_date(media
     assert ended["event_type"] == "mediation.failed"
     assert ended["payload"]["arbitration_limitation_on"] == "2027-01-11"  # 01-10 is a Sunday
     other, _ = await mediation.file()
-    complainant = {"X-Actor-Role": "complainant", "X-Actor-Id": "p-not-the-complainant"}
+    complainant = auth_headers("complainant", "p-not-the-complainant")
     assert (await mediation.post(other, "withdraw", complainant)).status_code == 403
     assert (await mediation.ok(other, "withdraw", COMMITTEE))["state"] == "withdrawn"
 
@@ -213,9 +214,9 @@ async def test_an_objection_reassigns_and_the_mediator_is_never_chosen_again(
 ):
     case_id, dispute = await mediation.accepted()
     first = dispute["mediator_id"]
-    outsider = {"X-Actor-Role": "complainant", "X-Actor-Id": "p-someone"}
+    outsider = auth_headers("complainant", "p-someone")
     assert (await mediation.post(case_id, "object", outsider, {"reason": "x"})).status_code == 403
-    party = {"X-Actor-Role": "respondent", "X-Actor-Id": "org-91310118HQLW00002A"}
+    party = auth_headers("respondent", "org-91310118HQLW00002A")
     moved = await mediation.ok(case_id, "object", party, {"reason": "曾代理对方"})
     assert moved["mediator_id"] != first
     assert moved["state"] == "assigned"

@@ -13,11 +13,12 @@ import pytest
 from services.notify.app import create_app
 from services.notify.config import NotifySettings
 from shared.contracts.events.mediation import AgreementSigned, MediatorAssigned
+from tests.auth import OFFICER, auth_headers
 from tests.integration.notify_harness import dispute_filed, event
 
 pytestmark = pytest.mark.integration
 
-COMMITTEE = {"X-Actor-Role": "committee", "X-Actor-Id": "chair"}
+COMMITTEE = auth_headers("committee", "chair")
 
 
 @pytest.fixture
@@ -33,12 +34,14 @@ async def api(database_url: str, redis_url: str) -> AsyncIterator[tuple[httpx.As
     runtime = app.state.runtime
     async with runtime.running():
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://notify") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://notify", headers=OFFICER
+        ) as client:
             yield client, runtime
 
 
 def _me(party_id: str, role: str = "complainant") -> dict[str, str]:
-    return {"X-Actor-Role": role, "X-Actor-Id": party_id}
+    return auth_headers(role, party_id)
 
 
 async def _filed(runtime: object) -> tuple[uuid.UUID, str]:

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from shared.contracts.events.dispatch import HazardDispatched, HazardResolved
+from tests.auth import OFFICER
 from tests.integration.intake_server import Intake, eventually_async
 
 pytestmark = pytest.mark.integration
@@ -294,7 +295,7 @@ async def test_an_address_string_naming_a_town_locates_the_request(
         request_id = (await client.get(f"{intake.url}/open311/v2/tokens/{token}.json")).json()[0][
             "service_request_id"
         ]
-        case = (await client.get(f"{intake.url}/api/v1/cases/{request_id}")).json()
+        case = (await client.get(f"{intake.url}/api/v1/cases/{request_id}", headers=OFFICER)).json()
     assert case["jurisdiction"] == "xujing"
     assert case["address"] == "青浦区徐泾镇某小区东门"
 
@@ -428,7 +429,9 @@ async def test_a_department_posts_an_update_once_however_often_it_retries(
 
     async def routed() -> bool:
         async with httpx.AsyncClient() as client:
-            case = (await client.get(f"{intake.url}/api/v1/cases/{filed['id']}")).json()
+            case = (
+                await client.get(f"{intake.url}/api/v1/cases/{filed['id']}", headers=OFFICER)
+            ).json()
         return case["department_id"] == "zhaoxiang-road"
 
     await eventually_async(routed)

@@ -21,12 +21,13 @@ from shared.contracts.envelope import new_event
 from shared.contracts.events.dispatch import HazardClosed
 from shared.db import make_engine, make_sessions, upgrade_async
 from shared.messaging.uow import UnitOfWork
+from tests.auth import auth_headers
 from tests.integration.intake_server import Intake
 
 pytestmark = pytest.mark.integration
 
 ID_NUMBER = "11010519491231002X"
-OFFICER = {"X-Actor-Role": "intake_officer", "X-Actor-Id": "officer-1"}
+OFFICER = auth_headers("intake_officer", "officer-1")
 NOTIFY_MIGRATIONS = Path("services/notify/migrations")
 
 
@@ -44,7 +45,9 @@ async def _file(intake: Intake) -> str:
         "facts": "10月工资未发放，联系电话13811112222",
     }
     async with httpx.AsyncClient() as client:
-        answer = await client.post(f"{intake.url}/api/v1/disputes", json=dispute, timeout=10)
+        answer = await client.post(
+            f"{intake.url}/api/v1/disputes", json=dispute, headers=OFFICER, timeout=10
+        )
     assert answer.status_code == 201, answer.text
     return str(answer.json()["case_id"])
 

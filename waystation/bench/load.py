@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
 import httpx
+
+from shared.auth.keys import PRIVATE_ENV
+from shared.auth.tokens import issue
+from shared.contracts.envelope import Actor
+
+
+def _officer() -> dict[str, str]:
+    """An intake officer's token, signed with the key the system under test verifies."""
+    private = Path(os.environ[PRIVATE_ENV]).read_bytes()
+    actor = Actor(role="intake_officer", id="bench-officer")
+    return {
+        "Authorization": f"Bearer {issue(private, actor, user_id='bench', ttl_seconds=6 * 3600)}"
+    }
 
 
 def spot(n: int) -> tuple[float, float]:
@@ -26,7 +40,7 @@ async def offer(
     tasks: set[asyncio.Task[None]] = set()
     failures = 0
 
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+    async with httpx.AsyncClient(timeout=30, limits=limits, headers=_officer()) as client:
 
         async def one(n: int) -> None:
             nonlocal failures

@@ -100,7 +100,8 @@ class Bench:
                     str(out),
                     "64",
                     str(self._next_offset(i)),
-                ]
+                ],
+                env=self.system.env(),
             )
             for i, out in enumerate(outs)
         ]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 
+from shared.auth.keys import PRIVATE_ENV, PUBLIC_ENV
 from shared.auth.tokens import ensure_dev_keypair, issue
 from shared.contracts.envelope import Actor
 
@@ -53,11 +54,10 @@ class BenchSystem:
         self.keys = ensure_dev_keypair(folder / "keys")
 
     def headers(self, role: str, actor_id: str | None = None) -> dict[str, str]:
-        """A caller's credentials: a token signed with the system's key (and the role headers
-        the services accepted before token authentication)."""
+        """A caller's credentials: a token signed with the system's key."""
         actor = Actor(role=role, id=actor_id or role)
         token = issue(self.keys[0].read_bytes(), actor, user_id=f"bench-{role}", name="bench")
-        return {"Authorization": f"Bearer {token}", "X-Actor-Role": role, "X-Actor-Id": actor.id}
+        return {"Authorization": f"Bearer {token}"}
 
     @property
     def redis_url(self) -> str:
@@ -100,8 +100,14 @@ class BenchSystem:
                 "NOTIFY_CHANNEL_DIRECTORY_FILE": str(channels),
                 "NOTIFY_ALLOW_PRIVATE_TARGETS": "true",
                 "NOTIFY_ALLOWED_WEBHOOK_HOSTS": "127.0.0.1",
+                # every ticket must be routed: merging of nearby reports is measured
+                # (the query runs) but cannot swallow the generated load
+                "INTAKE_DUPLICATE_RADIUS_M": "1",
+                "INTAKE_PUBLIC_POSTS_PER_MINUTE": "1000000",
             }
         )
+        # The system's own token keys; the load generator signs an officer's token with them.
+        env[PRIVATE_ENV], env[PUBLIC_ENV] = str(self.keys[0]), str(self.keys[1])
         for name in SERVICES:
             prefix = name.upper()
             env[f"{prefix}_HTTP_PORT"] = str(self.ports[name])

@@ -14,11 +14,11 @@ from services.dispatch.entrypoints.errors import http_error
 from services.dispatch.entrypoints.schemas import DepartmentIn, DepartmentOut, PolicyIn, PolicyOut
 from services.dispatch.service_layer import directory_admin
 from services.dispatch.service_layer.context import Context
-from shared.actors import actor_from_headers
+from shared.auth.dependency import AUTHENTICATED, current_actor
 from shared.contracts.envelope import Actor
 from shared.runtime import ServiceRuntime
 
-ActorDep = Annotated[Actor, Depends(actor_from_headers)]
+ActorDep = Annotated[Actor, Depends(current_actor)]
 EntryId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 Category = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^(\*|[a-z0-9_]+)$")]
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -47,7 +47,7 @@ def _out(d: Department) -> DepartmentOut:
 
 
 def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
-    router = APIRouter(prefix="/directory", tags=["directory"])
+    router = APIRouter(prefix="/directory", tags=["directory"], dependencies=AUTHENTICATED)
 
     async def directory() -> Directory:
         async with runtime.sessions() as session:

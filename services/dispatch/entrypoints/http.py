@@ -26,12 +26,12 @@ from services.dispatch.entrypoints.schemas import (
 from services.dispatch.service_layer import work
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.steps import load
-from shared.actors import actor_from_headers
+from shared.auth.dependency import AUTHENTICATED, current_actor
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
 from shared.runtime import ServiceRuntime
 
-ActorDep = Annotated[Actor, Depends(actor_from_headers)]
+ActorDep = Annotated[Actor, Depends(current_actor)]
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such hazard"},
     403: {"description": "Not allowed for this caller"},
@@ -42,7 +42,7 @@ Work = Callable[[Hazard, UnitOfWork], Awaitable[Hazard]]
 
 
 def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
-    router = APIRouter(prefix="/api/v1")
+    router = APIRouter(prefix="/api/v1", dependencies=AUTHENTICATED)
     hazards = APIRouter(tags=["hazards"])
 
     def public(hazard: Hazard, actor: Actor, history: list[HazardHistory] = ()) -> HazardPublic:  # type: ignore[assignment]

@@ -8,15 +8,15 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
 from services.dispatch.entrypoints.schemas import PointsItem, PointsOut
 from services.dispatch.service_layer.points import balance_of, history_of
-from shared.actors import actor_from_headers
+from shared.auth.dependency import AUTHENTICATED, current_actor
 from shared.contracts.envelope import Actor
 from shared.runtime import ServiceRuntime
 
-ActorDep = Annotated[Actor, Depends(actor_from_headers)]
+ActorDep = Annotated[Actor, Depends(current_actor)]
 
 
 def build_router(runtime: ServiceRuntime) -> APIRouter:
-    router = APIRouter(tags=["points"])
+    router = APIRouter(tags=["points"], dependencies=AUTHENTICATED)
 
     @router.get(
         "/reporters/{reporter_id}/points",

@@ -148,3 +148,18 @@ class DepartmentUpdate(IntakeModel, table=True):
 
 metadata = IntakeModel.metadata
 KIT = kit_tables(metadata)
+
+
+class UserAccount(IntakeModel, table=True):
+    """A person who logs in; only an argon2 hash of the password is kept."""
+
+    __tablename__ = "user_account"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    username: str = Field(max_length=100, unique=True)
+    password_hash: str = Field(max_length=200)
+    role: str = Field(max_length=20)
+    actor_id: str = Field(max_length=100)
+    name: str = Field(default="", max_length=100)
+    created_at: datetime = Field(default_factory=_now)
+    disabled_at: datetime | None = None

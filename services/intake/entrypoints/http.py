@@ -32,14 +32,14 @@ from services.intake.entrypoints.schemas import (
 from services.intake.entrypoints.uploads import Uploads
 from services.intake.service_layer import attachments, corrections, filing, idempotency
 from services.intake.service_layer.triage import Triage
-from shared.actors import actor_from_headers
+from shared.auth.dependency import AUTHENTICATED, current_actor
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
 from shared.runtime import ServiceRuntime
 
 OFFICERS = frozenset({"intake_officer", "admin"})
 READERS = frozenset({"intake_officer", "admin", "committee"})
-ActorDep = Annotated[Actor, Depends(actor_from_headers)]
+ActorDep = Annotated[Actor, Depends(current_actor)]
 
 
 def timeline_items(entries: list[TimelineEntry]) -> list[TimelineItem]:
@@ -95,8 +95,28 @@ def may_read(actor: Actor, case: Case) -> bool:
     return actor.role == "department" and case.department_id == actor.id
 
 
+def is_party(actor: Actor, parties: list[Party]) -> bool:
+    """The caller is named on the case: its reporter/complainant, or a respondent company."""
+    for p in parties:
+        runner = actor.role in ("reporter", "complainant") and p.role == actor.role
+        if runner and p.party_id == actor.id:
+            return True
+        company = actor.role == "respondent" and p.role == "respondent" and p.org_code
+        if company and actor.id == f"org-{p.org_code}":
+            return True
+    return False
+
+
+def _party_for(actor: Actor, p: Party) -> PartyPublic:
+    """Staff see masked phones; anyone else sees a phone only on their own party (SPEC §9)."""
+    shown = _party(p)
+    if actor.role in READERS or (p.party_id == actor.id and p.role == actor.role):
+        return shown
+    return shown.model_copy(update={"phone_masked": None})
+
+
 def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> APIRouter:
-    router = APIRouter(tags=["officer"])
+    router = APIRouter(tags=["officer"], dependencies=AUTHENTICATED)
 
     async def once(request: Request, body: object, action: object) -> Response:
         try:
@@ -135,8 +155,9 @@ def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> A
 
         return await once(request, cmd.model_dump(mode="json"), action)
 
-    @router.get("/api/v1/cases", response_model=CasePage)
+    @router.get("/api/v1/cases", response_model=CasePage, responses={403: {"description": "Role"}})
     async def list_cases(
+        actor: ActorDep,
         kind: Literal["dispute", "hazard"] | None = None,
         status: Annotated[str | None, Query(max_length=40)] = None,
         category: Annotated[str | None, Query(max_length=40)] = None,
@@ -151,6 +172,10 @@ def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> A
     ) -> CasePage:
         """List cases, newest first, with filters and a cursor."""
         stmt = select(Case)
+        if actor.role == "department":  # only the hazards dispatched to it
+            stmt = stmt.where(Case.department_id == actor.id)
+        elif actor.role not in READERS:
+            raise HTTPException(403, f"a {actor.role} may not list cases")
         for column, value in (
             (Case.kind, kind),
             (Case.status, status),
@@ -189,18 +214,20 @@ def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> A
             next_cursor=_encode_cursor(page[-1]) if len(rows) > limit else None,
         )
 
-    async def _case_public(case_id: uuid.UUID) -> CasePublic:
+    async def _case_public(case_id: uuid.UUID, actor: Actor) -> CasePublic:
         async with runtime.sessions() as session:
             case = await repository.get_case(session, case_id)
             if case is None:
                 raise HTTPException(404, "no such case")
             parties = await repository.parties_of(session, case_id)
+            if not (may_read(actor, case) or is_party(actor, parties)):
+                raise HTTPException(403, "you may not see this case")
             timeline = await repository.timeline_of(session, case_id)
             files = await attachments.attachments_of(session, [case_id])
         return CasePublic(
             case_id=case.id,
             **case.model_dump(exclude={"id", "status_at", "channel", "open311_token"}),
-            parties=[_party(p) for p in parties],
+            parties=[_party_for(actor, p) for p in parties],
             timeline=timeline_items(timeline),
             attachments=[
                 AttachmentPublic(
@@ -217,11 +244,11 @@ def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> A
     @router.get(
         "/api/v1/cases/{case_id}",
         response_model=CasePublic,
-        responses={404: {"description": "No such case"}},
+        responses={403: {"description": "Not yours"}, 404: {"description": "No such case"}},
     )
-    async def get_case(case_id: uuid.UUID) -> CasePublic:
+    async def get_case(case_id: uuid.UUID, actor: ActorDep) -> CasePublic:
         """One case with its parties (phones masked), attachments and whole timeline."""
-        return await _case_public(case_id)
+        return await _case_public(case_id, actor)
 
     @router.post(
         "/api/v1/cases/{case_id}/correct",
@@ -239,7 +266,7 @@ def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> A
             return Response(status_code=200)
 
         done = await once(request, cmd.model_dump(mode="json") | {"case": str(case_id)}, action)
-        return done if done.status_code != 200 else _json(await _case_public(case_id))
+        return done if done.status_code != 200 else _json(await _case_public(case_id, actor))
 
     @router.post(
         "/api/v1/cases/{case_id}/split",
@@ -257,7 +284,7 @@ def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> A
             return Response(status_code=200)
 
         done = await once(request, cmd.model_dump(mode="json") | {"case": str(case_id)}, action)
-        return done if done.status_code != 200 else _json(await _case_public(case_id))
+        return done if done.status_code != 200 else _json(await _case_public(case_id, actor))
 
     @router.post(
         "/api/v1/cases/{case_id}/attachments",

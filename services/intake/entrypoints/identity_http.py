@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from services.intake.adapters.pii_cipher import PiiCipher
 from services.intake.adapters.tables import Case, Party
 from services.intake.domain.identity import normalise_id_number
-from shared.actors import actor_from_headers
+from shared.auth.dependency import current_actor
 from shared.contracts.envelope import Actor
 from shared.runtime import ServiceRuntime
 
@@ -49,7 +49,7 @@ def build_router(runtime: ServiceRuntime, cipher: PiiCipher) -> APIRouter:
         responses={403: {"description": "Not an officer"}},
     )
     async def search(
-        query: IdNumberQuery, actor: Annotated[Actor, Depends(actor_from_headers)]
+        query: IdNumberQuery, actor: Annotated[Actor, Depends(current_actor)]
     ) -> list[PartyMatch]:
         """Cases where this person is a party; the number is compared by keyed hash only."""
         if actor.role not in OFFICERS:

@@ -16,11 +16,11 @@ from services.mediation.entrypoints.schemas import DisputeSummary
 from services.mediation.service_layer import administration, committee, patterns, statistics
 from services.mediation.service_layer.assignment import current_roster
 from services.mediation.service_layer.context import Context
-from shared.actors import actor_from_headers
+from shared.auth.dependency import AUTHENTICATED, current_actor
 from shared.contracts.envelope import Actor
 from shared.runtime import ServiceRuntime
 
-ActorDep = Annotated[Actor, Depends(actor_from_headers)]
+ActorDep = Annotated[Actor, Depends(current_actor)]
 READERS = ("committee", "admin")
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
@@ -36,7 +36,9 @@ CommitteeDep = Annotated[Actor, Depends(committee_only)]
 
 
 def build_committee_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
-    router = APIRouter(prefix="/api/v1", tags=["committee"], responses=ERRORS)
+    router = APIRouter(
+        prefix="/api/v1", tags=["committee"], responses=ERRORS, dependencies=AUTHENTICATED
+    )
 
     def today() -> date:
         return local_date(ctx.now())

@@ -46,18 +46,32 @@ from services.mediation.service_layer import (
     sessions,
 )
 from services.mediation.service_layer.context import Context
-from shared.actors import actor_from_headers
+from shared.auth.dependency import AUTHENTICATED, current_actor
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
 from shared.runtime import ServiceRuntime
 
-ActorDep = Annotated[Actor, Depends(actor_from_headers)]
+ActorDep = Annotated[Actor, Depends(current_actor)]
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such dispute"},
     403: {"description": "Not allowed for this caller"},
     409: {"description": "Not allowed in the current state (names it)"},
     422: {"description": "Missing or invalid field (names it)"},
 }
+
+
+def may_read(dispute: Dispute, actor: Actor) -> bool:
+    """Committee, admins and the desk (it answers "where is my dispute?"); the assigned
+    mediator; the complainant; a named respondent."""
+    if actor.role in ("committee", "admin", "intake_officer"):
+        return True
+    if actor.role == "mediator":
+        return actor.id == dispute.mediator_id
+    if actor.role == "complainant":
+        return actor.id == dispute.complainant_id
+    if actor.role == "respondent":
+        return actor.id in {str(r["party_id"]) for r in dispute.respondents}
+    return False
 
 
 def http_error(exc: MediationError) -> HTTPException:
@@ -84,7 +98,7 @@ async def guarded(runtime: ServiceRuntime, work: Callable[[UnitOfWork], Awaitabl
 
 
 def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
-    router = APIRouter(prefix="/api/v1/disputes", tags=["disputes"])
+    router = APIRouter(prefix="/api/v1/disputes", tags=["disputes"], dependencies=AUTHENTICATED)
 
     async def read(case_id: uuid.UUID) -> DisputePublic:
         async with runtime.uow() as uow:
@@ -114,8 +128,12 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         return await read(dispute.case_id)
 
     @router.get("/{case_id}", response_model=DisputePublic, responses=ERRORS)
-    async def get_dispute(case_id: uuid.UUID) -> DisputePublic:
-        """One dispute with its state history, its clocks and its sessions."""
+    async def get_dispute(case_id: uuid.UUID, actor: ActorDep) -> DisputePublic:
+        """One dispute with its state history, its clocks and its sessions (its parties only)."""
+        async with runtime.sessions() as session:
+            dispute = await session.get(Dispute, case_id)
+        if dispute is not None and not may_read(dispute, actor):
+            raise HTTPException(403, "you may not see this dispute")
         return await read(case_id)
 
     @router.post("/{case_id}/accept", response_model=DisputePublic, responses=ERRORS)

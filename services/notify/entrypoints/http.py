@@ -22,11 +22,11 @@ from services.notify.entrypoints.schemas import (
     PreferenceOut,
 )
 from services.notify.service_layer import preferences
-from shared.actors import actor_from_headers
+from shared.auth.dependency import AUTHENTICATED, current_actor
 from shared.contracts.envelope import Actor
 from shared.runtime import ServiceRuntime
 
-ActorDep = Annotated[Actor, Depends(actor_from_headers)]
+ActorDep = Annotated[Actor, Depends(current_actor)]
 _FORBIDDEN: dict[int | str, dict[str, Any]] = {
     403: {"description": "Not the caller's own, and the caller is no operator"}
 }
@@ -59,7 +59,7 @@ def _pref_out(p: Preference, quiet: QuietHours) -> PreferenceOut:
 
 
 def build_router(runtime: ServiceRuntime, quiet: QuietHours) -> APIRouter:
-    router = APIRouter(prefix="/api/v1", tags=["deliveries"])
+    router = APIRouter(prefix="/api/v1", tags=["deliveries"], dependencies=AUTHENTICATED)
 
     async def _deliveries(*conditions: object) -> list[Delivery]:
         stmt = select(Delivery).where(*conditions)  # type: ignore[arg-type]

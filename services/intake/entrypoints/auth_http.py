@@ -1,0 +1,68 @@
+"""Log in: a username and password (or a department system's API key) for an access token."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException
+from pydantic import BaseModel
+
+from services.intake.service_layer import apikeys, users
+from shared.auth.keys import TokenKeys
+from shared.auth.tokens import issue
+from shared.contracts.envelope import Actor
+from shared.runtime import ServiceRuntime
+
+
+class TokenAnswer(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+def _refused() -> HTTPException:
+    return HTTPException(401, "wrong username or password", headers={"WWW-Authenticate": "Bearer"})
+
+
+def build_router(
+    runtime: ServiceRuntime,
+    keys: TokenKeys,
+    ttl_seconds: int,
+    limited: Callable[..., Awaitable[None]],
+) -> APIRouter:
+    router = APIRouter(tags=["auth"])
+    assert keys.private_pem is not None, "intake signs tokens: it needs the private key"
+    private = keys.private_pem
+
+    @router.post(
+        "/api/v1/auth/token",
+        response_model=TokenAnswer,
+        dependencies=[Depends(limited)],
+        responses={401: {"description": "Wrong credentials"}, 429: {"description": "Slow down"}},
+    )
+    async def token(
+        grant_type: Annotated[str, Form(pattern="^(password|client_credentials)$")] = "password",
+        username: Annotated[str, Form(max_length=100)] = "",
+        password: Annotated[str, Form(max_length=200)] = "",
+        client_secret: Annotated[str, Form(max_length=200)] = "",
+    ) -> TokenAnswer:
+        """OAuth2 password grant for people; client_credentials with an API key bound to a
+        department for its system. The token lives `expires_in` seconds."""
+        async with runtime.sessions() as session:
+            if grant_type == "client_credentials":
+                key = await apikeys.check_key(session, client_secret)
+                if key is None or not key.department_id:
+                    raise _refused()
+                actor = Actor(role="department", id=key.department_id)
+                user_id, name = f"apikey:{key.id}", key.name
+            else:
+                user = await users.authenticate(session, username, password)
+                if user is None:
+                    raise _refused()
+                actor = Actor.model_validate({"role": user.role, "id": user.actor_id})
+                user_id, name = str(user.id), user.name
+        jwt = issue(private, actor, user_id=user_id, name=name, ttl_seconds=ttl_seconds)
+        return TokenAnswer(access_token=jwt, expires_in=ttl_seconds)
+
+    return router

@@ -1,0 +1,74 @@
+"""Who is calling: a verified access token (Bearer header or the console's cookie) → an Actor.
+
+Every non-public route depends on `current_actor` (or `require_roles`); an app serves them
+after `install_auth(app, keys)`. No token or a bad one → 401; a role the route does not serve
+→ 403. Object-level checks stay in the service layer, against the Actor returned here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from shared.auth.keys import TokenKeys
+from shared.auth.tokens import InvalidToken, Principal, verify
+from shared.contracts.envelope import Actor
+
+COOKIE = "ws_session"
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="An access token from intake's POST /api/v1/auth/token (or the ws_session cookie).",
+)
+
+
+def install_auth(app: FastAPI, keys: TokenKeys) -> None:
+    """Give the app the key its routes verify tokens with."""
+    app.state.token_keys = keys
+
+
+def _unauthorized(reason: str) -> HTTPException:
+    return HTTPException(401, reason, headers={"WWW-Authenticate": "Bearer"})
+
+
+def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The verified caller; 401 without a valid token."""
+    token = credentials.credentials if credentials else request.cookies.get(COOKIE)
+    if not token:
+        raise _unauthorized("authentication required")
+    keys: TokenKeys = request.app.state.token_keys
+    try:
+        principal = verify(keys.public_pem, token)
+    except InvalidToken as exc:
+        raise _unauthorized("invalid or expired token") from exc
+    if principal.actor.role == "system":  # the system acts through events, never over HTTP
+        raise _unauthorized("invalid token")
+    request.state.principal = principal
+    return principal
+
+
+def current_actor(principal: Annotated[Principal, Depends(current_principal)]) -> Actor:
+    """The Actor a route acts for."""
+    return principal.actor
+
+
+def require_roles(*roles: str) -> Callable[[Actor], Actor]:
+    """A dependency admitting only these roles (403 for the others)."""
+    allowed = frozenset(roles)
+
+    def check(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+        if actor.role not in allowed:
+            raise HTTPException(403, f"a {actor.role} may not do this")
+        return actor
+
+    return check
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]
+# For a whole router: every route in it needs a valid token, whatever its handler takes.
+AUTHENTICATED = [Depends(current_actor)]

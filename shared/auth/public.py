@@ -1,0 +1,49 @@
+"""Every endpoint served WITHOUT a token, in one place, each with the reason (SPEC §9).
+
+Everything else answers 401 without a valid token; tests/integration/test_authentication.py
+checks every route of every service against this table, so a new public route must be added
+here, with its reason, or the suite fails.
+"""
+
+from __future__ import annotations
+
+_HEALTH = "probes of the orchestrator and load balancer; no data"
+_DOCS = "the API's own description; no data"
+_OPEN311 = "public by the GeoReport v2 standard; POSTs need an api_key and are rate-limited"
+_TRACK = "the tracking code is the reporter's bearer secret; rate-limited"
+_METRICS = "scraped by Prometheus inside the deployment; counts only, no personal data"
+
+_EVERY_SERVICE = {
+    ("GET", "/healthz"): _HEALTH,
+    ("GET", "/readyz"): _HEALTH,
+    ("GET", "/openapi.json"): _DOCS,
+    ("GET", "/docs"): _DOCS,
+    ("GET", "/docs/oauth2-redirect"): _DOCS,
+    ("GET", "/redoc"): _DOCS,
+    ("GET", "/metrics"): _METRICS,
+}
+
+PUBLIC: dict[str, dict[tuple[str, str], str]] = {
+    "intake": _EVERY_SERVICE
+    | {
+        ("POST", "/api/v1/auth/token"): "the login itself; rate-limited per address and user",
+        ("GET", "/open311/v2/discovery.{fmt}"): _OPEN311,
+        ("GET", "/open311/v2/services.{fmt}"): _OPEN311,
+        ("GET", "/open311/v2/services/{service_code}.{fmt}"): _OPEN311,
+        ("GET", "/open311/v2/requests.{fmt}"): _OPEN311,
+        ("POST", "/open311/v2/requests.{fmt}"): _OPEN311,
+        ("GET", "/open311/v2/requests/{service_request_id}.{fmt}"): _OPEN311,
+        ("GET", "/open311/v2/tokens/{token}.{fmt}"): _OPEN311,
+        ("GET", "/open311/v2/servicerequestupdates.{fmt}"): _OPEN311,
+        ("POST", "/open311/v2/servicerequestupdates.{fmt}"): _OPEN311 + " bound to a department",
+        ("GET", "/open311/v2/media/{attachment_id}"): _OPEN311 + " (a hazard's public photo)",
+        ("GET", "/track/{code}"): _TRACK,
+        ("POST", "/track/{code}/answer"): _TRACK,
+        ("POST", "/track/{code}/answer-form"): _TRACK + " (the HTML form's post)",
+        ("POST", "/track/{code}/attachments"): _TRACK,
+        ("GET", "/track/{code}/attachments/{attachment_id}"): _TRACK,
+    },
+    "mediation": dict(_EVERY_SERVICE),
+    "dispatch": dict(_EVERY_SERVICE),
+    "notify": dict(_EVERY_SERVICE),
+}

@@ -1,0 +1,29 @@
+"""Demo sign-in: the demo acts as real users who log in at intake like anyone else.
+
+On first use each demo user is created in intake's database (username `demo-<role>-<actor
+id>`, password DEMO_PASSWORD); never do this outside a development set-up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import httpx
+
+DEMO_PASSWORD = "waystation-demo-2026"
+
+
+async def login(client: httpx.AsyncClient, intake: str, role: str, actor_id: str) -> dict[str, str]:
+    """Authorization headers of the demo user acting as `role`/`actor_id` (created if new)."""
+    username = f"demo-{role}-{actor_id}"[:100]
+    form = {"username": username, "password": DEMO_PASSWORD}
+    answer = await client.post(f"{intake}/api/v1/auth/token", data=form)
+    if answer.status_code == 401:
+        from services.intake.domain.errors import InvalidField
+        from waystation.users import create
+
+        with contextlib.suppress(InvalidField):  # a concurrent demo run created it meanwhile
+            await create(username, DEMO_PASSWORD, role, actor_id, f"demo {role}")
+        answer = await client.post(f"{intake}/api/v1/auth/token", data=form)
+    answer.raise_for_status()
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
