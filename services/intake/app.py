@@ -14,7 +14,7 @@ from services.intake.adapters.jurisdictions import DEMO_FILE, JurisdictionMap
 from services.intake.adapters.tables import KIT
 from services.intake.config import IntakeSettings
 from services.intake.domain.duplicates import DuplicatePolicy
-from services.intake.entrypoints import events, http, open311_http, tracking_http
+from services.intake.entrypoints import console, events, http, open311_http, tracking_http
 from services.intake.entrypoints.uploads import Uploads
 from services.intake.service_layer.triage import Triage
 from shared.clock import Clock, SystemClock
@@ -40,10 +40,13 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
         runtime, BlobStore(settings.attachments_path()), settings.attachment_max_bytes, clock
     )
 
+    pages = console.build_console(settings, settings.jurisdictions_file or DEMO_FILE)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         async with runtime.running():
             yield
+        await pages.backends.client.aclose()
 
     app = FastAPI(
         title="Waystation intake 受理",
@@ -61,4 +64,5 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     app.include_router(http.build_router(runtime, triage, uploads))
     app.include_router(tracking_http.build_router(runtime, triage, uploads))
     app.include_router(open311_http.build_router(runtime, triage, settings, uploads))
+    console.install(app, pages)
     return app
