@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from html import escape
 from typing import Any
 
@@ -20,7 +21,8 @@ def grouped_bars(
     """One cluster of bars per group, one bar per series; labelled axes, a legend, a <title>."""
     left, bottom, top = 40, 60, 30
     plot_w, plot_h = width - left - 10, height - bottom - top
-    peak = max([v for _, values in series for v in values] + [1])
+    highest = max([v for _, values in series for v in values] + [1])
+    peak = max(4, math.ceil(highest / 4) * 4)  # whole-number ticks
     slot = plot_w / max(len(groups), 1)
     bar = max(min(slot / (len(series) + 1), 28), 2)
     parts = [
