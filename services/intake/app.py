@@ -18,12 +18,14 @@ from services.intake.config import IntakeSettings
 from services.intake.domain.duplicates import DuplicatePolicy
 from services.intake.entrypoints import (
     auth_http,
+    console,
     events,
     http,
     identity_http,
     open311_http,
     tracking_http,
 )
+from services.intake.entrypoints.console.users import IntakeUsers
 from services.intake.entrypoints.uploads import Uploads
 from services.intake.service_layer.retention import run_retention
 from services.intake.service_layer.triage import Triage
@@ -67,6 +69,10 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
         runtime, BlobStore(settings.attachments_path()), settings.attachment_max_bytes, clock
     )
 
+    pages = console.build_console(
+        settings, settings.jurisdictions_file or DEMO_FILE, keys, IntakeUsers(runtime)
+    )
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         async with runtime.running():
@@ -82,6 +88,7 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
                 )
             )
             yield
+        await pages.backends.client.aclose()
 
     app = FastAPI(
         title="Waystation intake 受理",
@@ -115,4 +122,5 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
         open311_http.build_router(runtime, triage, settings, uploads),
         dependencies=[Depends(limiter.dependency("open311", per_minute, _form("api_key")))],
     )
+    console.install(app, pages)
     return app

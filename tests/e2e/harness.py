@@ -137,6 +137,10 @@ class System:
             self.env[f"{prefix}_DATABASE_URL"] = database_urls[name]
             self.env[f"{prefix}_RECLAIM_IDLE_MS"] = "1500"
             self.env[f"{prefix}_RELAY_POLL_INTERVAL"] = "0.2"
+        # The console inside intake reads the other services over HTTP.
+        for name in SERVICES:
+            key = "INTAKE_SELF_URL" if name == "intake" else f"INTAKE_{name.upper()}_URL"
+            self.env[key] = f"http://127.0.0.1:{self.ports[name]}"
         self.env["NOTIFY_SMTP_URL"] = (
             f"mailto://127.0.0.1:{sinks.smtp_port}?from=noreply@waystation.test"
         )

@@ -90,6 +90,10 @@ class CaseSummary(BaseModel):
     category: str
     jurisdiction: str | None
     created_at: datetime
+    urgency: str = "normal"
+    latitude: float | None = None
+    longitude: float | None = None
+    department_id: str | None = None
 
 
 class CasePage(BaseModel):

@@ -1,0 +1,141 @@
+"""Every word the console shows, in zh-CN and English."""
+
+from __future__ import annotations
+
+from services.intake.domain.catalogue import DISPUTE_TYPES, HAZARD_CATEGORIES
+
+WORDS: dict[str, tuple[str, str]] = {
+    "app": ("城市驿站 · 工作台", "Waystation console"),
+    "login": ("登录", "Log in"),
+    "logout": ("退出", "Log out"),
+    "username": ("用户名", "Username"),
+    "password": ("密码", "Password"),
+    "bad_login": ("用户名或密码错误", "Wrong username or password"),
+    "board": ("纠纷看板", "Dispute board"),
+    "clocks": ("法定期限", "Legal clocks"),
+    "workload": ("工作量", "Workload"),
+    "alerts": ("类案预警", "Pattern alerts"),
+    "statistics": ("统计", "Statistics"),
+    "cases": ("案件列表", "Cases"),
+    "file_dispute": ("登记纠纷", "File a dispute"),
+    "file_hazard": ("登记隐患", "File a hazard"),
+    "queue": ("待办隐患", "Hazard queue"),
+    "overview": ("督办总览", "Supervisor overview"),
+    "state": ("状态", "State"),
+    "count": ("数量", "Count"),
+    "case": ("案件", "Case"),
+    "tracking_code": ("查询码", "Tracking code"),
+    "title": ("标题", "Title"),
+    "company": ("企业", "Company"),
+    "town": ("镇街", "Town"),
+    "mediator": ("调解员", "Mediator"),
+    "duty_body": ("值班单位", "On-duty body"),
+    "due_on": ("到期日", "Due"),
+    "days_left": ("剩余天数", "Days left"),
+    "overdue": ("已逾期", "Overdue"),
+    "due_soon": ("即将到期", "Due soon"),
+    "clock": ("期限", "Clock"),
+    "parties": ("当事人", "Parties"),
+    "role": ("身份", "Role"),
+    "name": ("姓名/名称", "Name"),
+    "phone": ("电话", "Phone"),
+    "timeline": ("时间线", "Timeline"),
+    "sessions": ("调解会", "Sessions"),
+    "agreement": ("调解协议", "Agreement"),
+    "agreement_pdf": ("下载协议 PDF", "Download agreement PDF"),
+    "deliveries": ("通知送达", "Notification deliveries"),
+    "channel": ("渠道", "Channel"),
+    "status": ("状态", "Status"),
+    "event": ("事件", "Event"),
+    "when": ("时间", "When"),
+    "accept": ("受理", "Accept"),
+    "reject": ("不予受理", "Reject"),
+    "reason": ("理由", "Reason"),
+    "open_cases": ("在办案件", "Open cases"),
+    "capacity": ("容量", "Capacity"),
+    "by_mediator": ("按调解员", "By mediator"),
+    "by_body": ("按值班单位", "By on-duty body"),
+    "window": ("时间窗", "Window"),
+    "close_alert": ("已处理", "Mark handled"),
+    "export_csv": ("导出 CSV", "Export CSV"),
+    "dimension": ("维度", "Dimension"),
+    "year": ("年份", "Year"),
+    "show": ("查看", "Show"),
+    "filter": ("筛选", "Filter"),
+    "kind": ("类型", "Kind"),
+    "dispute": ("纠纷", "Dispute"),
+    "hazard": ("隐患", "Hazard"),
+    "category": ("类别", "Category"),
+    "filed_at": ("登记时间", "Filed"),
+    "complainant_name": ("申请人姓名", "Applicant's name"),
+    "complainant_phone": ("申请人手机号", "Applicant's phone"),
+    "complainant_email": ("申请人邮箱", "Applicant's email"),
+    "respondent_name": ("被申请人名称", "Respondent (company)"),
+    "respondent_code": ("统一社会信用代码", "Credit code"),
+    "dispute_type": ("纠纷类型", "Dispute type"),
+    "claim": ("请求事项", "Claim"),
+    "amount": ("请求金额（元）", "Amount (yuan)"),
+    "facts": ("事实与理由", "Facts and reasons"),
+    "platform_worker": ("新就业形态劳动者", "Platform worker"),
+    "oral": ("口头申请（已向申请人宣读并经确认）", "Oral application (read back, confirmed)"),
+    "submit": ("提交", "Submit"),
+    "latitude": ("纬度", "Latitude"),
+    "longitude": ("经度", "Longitude"),
+    "address": ("地址", "Address"),
+    "description": ("描述", "Description"),
+    "reporter_name": ("报告人姓名", "Reporter's name"),
+    "reporter_phone": ("报告人手机号", "Reporter's phone"),
+    "filed_ok": ("已登记，查询码", "Filed; tracking code"),
+    "correct": ("更正类别或位置", "Correct category or location"),
+    "acknowledge": ("签收", "Acknowledge"),
+    "progress": ("记录进展", "Note progress"),
+    "note": ("说明", "Note"),
+    "resolve": ("办结", "Resolve"),
+    "photo_url": ("处置照片链接", "Photo of the fix (URL)"),
+    "photo_file": ("处置照片", "Photo of the fix"),
+    "not_ours": ("非本部门职责", "Not ours"),
+    "department": ("部门", "Department"),
+    "next_due": ("下一时限", "Next target"),
+    "urgency": ("紧急程度", "Urgency"),
+    "map": ("开放隐患分布图", "Open hazards map"),
+    "closed_loop": ("闭环率", "Closed-loop rate"),
+    "closed": ("已闭环", "Closed"),
+    "total": ("总数", "Total"),
+    "forbidden": ("无权访问此页面", "You may not see this page"),
+    "empty": ("暂无", "None"),
+    "live": ("自动刷新", "Live"),
+    "lang_switch": ("English", "中文"),
+    "skip": ("跳到正文", "Skip to content"),
+    "legend": ("图例", "Legend"),
+    "filed": ("登记", "Filed"),
+    "accepted": ("已受理", "Accepted"),
+    "referred": ("转仲裁", "Referred"),
+    "agreed": ("达成协议", "Agreed"),
+    "failed": ("调解不成", "Failed"),
+    "expired": ("逾期未达成", "Expired"),
+    "yoy": ("同比", "Year over year"),
+    "last_year": ("去年同期", "Last year"),
+    "month": ("按月", "By month"),
+    "dispute_type_dim": ("按纠纷类型", "By dispute type"),
+    "company_dim": ("按企业", "By company"),
+    "town_dim": ("按镇街", "By town"),
+}
+
+
+def word(key: str, lang: str) -> str:
+    pair = WORDS.get(key)
+    if pair is None:
+        return key
+    return pair[1] if lang == "en" else pair[0]
+
+
+def dispute_type(code: str, lang: str) -> str:
+    pair = DISPUTE_TYPES.get(code)
+    return (pair[1] if lang == "en" else pair[0]) if pair else code
+
+
+def category(code: str, lang: str) -> str:
+    for c in HAZARD_CATEGORIES:
+        if c.code == code:
+            return c.name_en if lang == "en" else c.name_zh
+    return dispute_type(code, lang)

@@ -1,0 +1,106 @@
+"""The whole system on loopback and Debian's Chromium driven by Playwright (never a downloaded
+browser); screenshots land in test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Playwright, sync_playwright
+
+from tests.e2e.harness import SERVICES, Sinks, System
+from tests.infra import private_redis
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+# Without the background-networking flags Chromium keeps calling hosts a closed network refuses.
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
+    folder = tmp_path_factory.mktemp("browser-system")
+    sinks = Sinks()
+    sinks.start()
+    databases = {n: f"sqlite+aiosqlite:///{folder / 'data' / f'{n}.db'}" for n in SERVICES}
+    with private_redis(folder / "redis", aof=False) as (redis_url, _proc):
+        sut = System(folder, redis_url, databases, sinks)
+        try:
+            sut.start_all()
+            _create_users(sut)
+            yield sut
+        finally:
+            sut.stop_all()
+            sinks.stop()
+
+
+# The console's users: intake's own accounts, made with the operator's CLI.
+USERS = [
+    ("chair", "committee", "committee", "王主任（调解委员会）"),
+    ("officer", "intake_officer", "officer-1", "张受理（受理员）"),
+    ("zhaoxiang-road", "department", "zhaoxiang-road", "赵巷镇道路养护所"),
+    ("xujing-property", "department", "xujing-property", "徐泾镇物业管理办公室"),
+    ("admin", "admin", "admin", "系统管理员"),
+]
+PASSWORD = "waystation-dev"
+
+
+def _create_users(system: System) -> None:
+    for username, role, actor_id, name in USERS:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "waystation.cli",
+                "user",
+                "create",
+                "--username",
+                username,
+                "--role",
+                role,
+                "--actor-id",
+                actor_id,
+                "--name",
+                name,
+                "--password",
+                PASSWORD,
+            ],
+            env=system.env,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+
+# Module scope, not session: Playwright's sync API runs an event loop in this thread, which
+# would break every asyncio test collected after the browser tests.
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def shots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

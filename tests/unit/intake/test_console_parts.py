@@ -1,0 +1,91 @@
+"""The console's pure parts: clock ranking, closed-loop rate, masking, forms, users, SVG."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from services.intake.adapters.jurisdictions import DEMO_FILE
+from services.intake.entrypoints.console.backends import ServiceError
+from services.intake.entrypoints.console.charts import grouped_bars
+from services.intake.entrypoints.console.committee_pages import ranked_clocks
+from services.intake.entrypoints.console.hazard_map import draw, load_areas
+from services.intake.entrypoints.console.officer_pages import dispute_body
+from services.intake.entrypoints.console.overview_pages import closed_loop
+from services.intake.entrypoints.console.pages import home_of, mask_name, today_local
+
+
+def _clock(case: str, clock: str, days: int) -> dict[str, object]:
+    return {
+        "case_id": case,
+        "clock": clock,
+        "due_on": (today_local() + timedelta(days)).isoformat(),
+    }
+
+
+def test_overdue_clocks_come_first_then_due_soon_each_once_with_days_left():
+    late, soon, later = _clock("a", "mediation_limit", -2), _clock("b", "x", 1), _clock("c", "x", 9)
+    rows = ranked_clocks([late], [soon], [later, soon, late])
+    assert [(r["case_id"], r["flag"], r["days_left"]) for r in rows] == [
+        ("a", "overdue", -2),
+        ("b", "due_soon", 1),
+        ("c", "", 9),
+    ]
+
+
+def test_closed_loop_rate_per_town_leaves_out_duplicates_and_cancellations():
+    rows = closed_loop(
+        [
+            {"status": "closed", "jurisdiction": "zhaoxiang"},
+            {"status": "dispatched", "jurisdiction": "zhaoxiang"},
+            {"status": "duplicate", "jurisdiction": "zhaoxiang"},
+            {"status": "cancelled", "jurisdiction": "xujing"},
+        ]
+    )
+    assert rows == [{"town": "zhaoxiang", "total": 2, "closed": 1, "rate": 0.5}]
+
+
+def test_a_department_sees_only_the_family_name_of_a_reporter():
+    assert mask_name("吴师傅") == "吴**"
+    assert mask_name("") == ""
+
+
+def test_each_role_lands_on_its_own_first_page():
+    assert home_of("committee") == "/console/board"
+    assert home_of("intake_officer") == "/console/cases"
+    assert home_of("department") == "/console/queue"
+    assert home_of("reporter") == "/console/login"
+
+
+def test_an_oral_application_carries_the_officer_and_the_applicants_confirmation():
+    from services.intake.entrypoints.console.session import Caller
+    from shared.auth.tokens import Principal
+    from shared.contracts.envelope import Actor
+
+    who = Caller(Principal(Actor(role="intake_officer", id="officer-7"), "u", "n", 0), "tok", "zh")
+    body = dispute_body(
+        {"complainant.name": "李某", "respondents.0.name": "甲公司", "oral": "on",
+         "oral_confirmed": "on", "dispute_type": "unpaid_wages"},
+        who,
+    )  # fmt: skip
+    assert body["oral_application"] == {"confirmed_by_applicant": True, "read_back_by": "officer-7"}
+    assert body["respondents"] == [{"name": "甲公司", "org_code": None}]
+    assert body["complainant"]["phone"] is None
+    assert who.headers()["Authorization"] == "Bearer tok"
+    assert who.headers()["X-Actor-Id"] == "officer-7"
+
+
+def test_service_errors_name_the_field_for_the_form():
+    err = ServiceError(422, {"errors": [{"field": "complainant.phone", "message": "bad"}]})
+    assert err.field_errors() == {"complainant.phone": "bad"}
+    assert ServiceError(409, {"detail": "already accepted"}).field_errors() == {
+        "_": "already accepted"
+    }
+
+
+def test_charts_and_the_map_are_svg_with_escaped_labels():
+    svg = grouped_bars("统计 <2026>", ["1月", "2月"], [("登记", [3, 5]), ("达成协议", [1, 0])])
+    assert svg.startswith("<svg") and "统计 &lt;2026&gt;" in svg and svg.count("<rect") >= 4
+    areas = load_areas(DEMO_FILE)
+    assert len(areas) == 11
+    dot = {"latitude": 31.154, "longitude": 121.1947, "status": "dispatched", "tracking_code": "X"}
+    assert draw(areas, [dot]).count('class="hazard-dot"') == 1
