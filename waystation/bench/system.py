@@ -103,7 +103,7 @@ class BenchSystem:
                 # every ticket must be routed: merging of nearby reports is measured
                 # (the query runs) but cannot swallow the generated load
                 "INTAKE_DUPLICATE_RADIUS_M": "1",
-                "INTAKE_PUBLIC_POSTS_PER_MINUTE": "1000000",
+                "INTAKE_PUBLIC_POSTS_PER_MINUTE": "100000",
             }
         )
         # The system's own token keys; the load generator signs an officer's token with them.
