@@ -32,6 +32,8 @@ class Dispute(MediationModel, table=True):
         sa.Index("ix_dispute_stats_month", "filed_year", "filed_month"),
         sa.Index("ix_dispute_pattern", "company_key", "dispute_type", "created_at"),
         sa.Index("ix_dispute_state_created", "state", "created_at"),
+        # the committee's list filtered by company, newest first
+        sa.Index("ix_dispute_company_created", "company_key", "created_at"),
     )
 
     case_id: uuid.UUID = Field(primary_key=True)
