@@ -66,8 +66,16 @@ def new_event(
     actor: Actor = SYSTEM,
     producer: str,
     occurred_at: datetime | None = None,
+    cause: Envelope | None = None,
 ) -> Envelope:
-    """Build an envelope after validating the payload strictly against the catalogue."""
+    """Build an envelope after validating the payload strictly against the catalogue.
+
+    An event caused by another (`cause`) joins its story: it inherits the correlation id and
+    names the cause, unless the ids are given explicitly.
+    """
+    if cause is not None:
+        correlation_id = correlation_id or cause.correlation_id
+        causation_id = causation_id or cause.event_id
     from shared.contracts.catalogue import CATALOGUE
 
     spec = CATALOGUE.get(event_type)

@@ -94,9 +94,8 @@ def announce(
             event_type,
             payload,
             case_id=hazard.case_id,
-            correlation_id=cause.correlation_id if cause else hazard.case_id,
-            causation_id=cause.event_id if cause else None,
             actor=actor,
             producer=PRODUCER,
+            cause=cause,
         )
     )

@@ -84,9 +84,8 @@ def announce(
             event_type,
             payload,
             case_id=dispute.case_id,
-            correlation_id=cause.correlation_id if cause else dispute.case_id,
-            causation_id=cause.event_id if cause else None,
             actor=actor,
             producer=PRODUCER,
+            cause=cause,
         )
     )

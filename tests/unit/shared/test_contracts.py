@@ -72,3 +72,16 @@ def test_every_catalogued_producer_is_a_service_with_a_stream():
 def test_the_topology_has_one_group_per_consuming_service():
     assert sorted(groups_reading("intake")) == ["dispatch", "mediation", "notify"]
     assert ("waystation.notify", "intake") in all_group_pairs()
+
+
+def test_an_event_caused_by_another_joins_its_story():
+    first = new_event("case.filed", _hazard_filed(), case_id=uuid.uuid4(), producer="intake")
+    later = new_event(
+        "dispute.closed",
+        DisputeClosed(state="closed", outcome="x"),
+        case_id=first.case_id,
+        producer="mediation",
+        cause=first,
+    )
+    assert later.correlation_id == first.correlation_id
+    assert later.causation_id == first.event_id
