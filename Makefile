@@ -42,7 +42,7 @@ fmt: setup
 ## chaos: the long fault-injection runs (kill loop, Redis kill, database restart, network cut,
 ## poison, receiver outage, model-based kit test); results in test-artifacts/chaos/
 chaos: setup
-	CHAOS_LONG=1 $(PY) -m pytest tests/chaos -s $(PYTEST_ARGS)
+	CHAOS_LONG=1 $(PY) -m pytest tests/chaos -s -o timeout=1500 $(PYTEST_ARGS)
 
 ## bench: the benchmark (QUICK=1 for the < 2 min profile); results in bench/results/
 bench: setup
