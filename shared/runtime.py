@@ -134,6 +134,13 @@ class ServiceRuntime:
                 log.critical("subscriber_stopped_restarting_process", count=len(stopped))
                 os.kill(os.getpid(), signal.SIGTERM)
                 return
+            ended = [t for t in self._tasks if t.done() and t is not asyncio.current_task()]
+            if ended:  # a loop that should run forever ended: restart rather than limp on
+                for task in ended:
+                    error = None if task.cancelled() else task.exception()
+                    log.critical("background_task_ended", task=task.get_name(), error=repr(error))
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
 
     def add_task(self, task: asyncio.Task[None]) -> None:
         self._tasks.append(task)

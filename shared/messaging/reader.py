@@ -84,16 +84,21 @@ class StreamReader:
         return len(entries)
 
     async def run(self) -> None:
+        """Read forever. Nothing but cancellation ends the loop: a reader that died silently
+        would leave its group unread while the process still looked healthy (a long Redis-kill
+        run found exactly that), so every failure is logged and retried with a backoff."""
         backoff = 0.1
         while True:
             try:
                 await self.read_once()
                 backoff = 0.1
+                continue
             except ResponseError as exc:
-                if "NOGROUP" not in str(exc):
-                    raise
-                log.warning("consumer_group_lost_recreating", stream=self._stream)
-                await self._recreate_groups()
+                if "NOGROUP" in str(exc):
+                    log.warning("consumer_group_lost_recreating", stream=self._stream)
+                    await self._recreate_groups()
+                    continue
+                log.exception("stream_read_failed_retrying", stream=self._stream, retry_in=backoff)
             except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
                 log.warning(
                     "redis_unavailable_retrying",
@@ -101,8 +106,10 @@ class StreamReader:
                     error=str(exc),
                     retry_in=backoff,
                 )
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+            except Exception:  # unapplied entries stay pending; the reclaimer retries them
+                log.exception("stream_read_failed_retrying", stream=self._stream, retry_in=backoff)
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 5.0)
 
     async def _recreate_groups(self) -> None:
         try:

@@ -1,0 +1,67 @@
+"""The batch reader never dies: a failure while applying a batch is logged and retried.
+
+Found by the long Redis-kill chaos run: after Redis came back, dispatch's reader task ended
+with an exception nobody awaited, its group stopped advancing and 700 acknowledged tickets
+waited forever while the process still answered its health checks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import pytest
+from redis.asyncio import Redis
+
+from shared.messaging.consumer import ConsumerConfig, RawEntry
+from shared.messaging.reader import StreamReader
+
+pytestmark = pytest.mark.integration
+
+STREAM = "waystation.test-reader"
+
+
+class FlakyConsumer:
+    """Fails its first batch with an unexpected error, then applies every entry."""
+
+    def __init__(self) -> None:
+        self.config = ConsumerConfig(service="reader-test", instance="r1")
+        self.failures = 0
+        self.applied: list[bytes] = []
+
+    async def apply_entries(self, stream: str, entries: list[RawEntry]) -> list[str]:
+        if self.failures == 0:
+            self.failures += 1
+            raise RuntimeError("an unexpected reply from a half-recovered connection")
+        self.applied.extend(body for _id, body, _h in entries)
+        return [entry_id for entry_id, _b, _h in entries]
+
+
+async def test_an_unexpected_error_does_not_end_the_reader(redis_url: str):
+    redis = Redis.from_url(redis_url)
+    await redis.xgroup_create(STREAM, "reader-test", id="0", mkstream=True)
+    consumer = FlakyConsumer()
+    reader = StreamReader(redis, consumer, STREAM, count=10, block_ms=100)  # type: ignore[arg-type]
+    task = asyncio.create_task(reader.run())
+    try:
+        await redis.xadd(STREAM, {"__data__": b"first"})
+        for _ in range(100):
+            if consumer.failures:
+                break
+            await asyncio.sleep(0.05)
+        assert consumer.failures == 1
+        await redis.xadd(STREAM, {"__data__": b"second"})
+        for _ in range(100):
+            if consumer.applied:
+                break
+            await asyncio.sleep(0.05)
+        assert not task.done(), "the reader ended after one failed batch"
+        # The failed batch stays pending for the reclaimer; the reader carried on with new entries.
+        assert consumer.applied == [b"second"]
+        pending = await redis.xpending(STREAM, "reader-test")
+        assert pending["pending"] == 1
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await redis.aclose()
