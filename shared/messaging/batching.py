@@ -26,6 +26,19 @@ class BatchNotClean(Exception):
     """The batch cannot be applied in one go; apply its events one by one."""
 
 
+# PostgreSQL's deadlock_detected and serialization_failure: the database rolled the batch
+# back to let a concurrent transaction through; the events one by one will pass.
+_TRANSIENT = frozenset({"40P01", "40001"})
+
+
+def transient(exc: BaseException) -> bool:
+    """A database error that a retry of the same work resolves (deadlock, serialization)."""
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlstate", None) in _TRANSIENT or getattr(orig, "pgcode", None) in (
+        _TRANSIENT
+    )
+
+
 async def apply_batch(
     batch: list[tuple[str, Envelope]],
     handlers: Mapping[str, Handler],
@@ -75,11 +88,15 @@ async def apply_batch(
             except Exception as exc:
                 raise BatchNotClean(f"{envelope.event_type}: {exc!r}") from exc
             handled.append(envelope)
-        await advance_many(uow.session, uow.tables.applied_sequence, moved)
         try:
+            await advance_many(uow.session, uow.tables.applied_sequence, moved)
             await uow.commit()
         except sa.exc.IntegrityError as exc:  # another replica raced us on one of them
             raise BatchNotClean("concurrent apply") from exc
+        except sa.exc.DBAPIError as exc:
+            if transient(exc):
+                raise BatchNotClean(f"transient: {exc.orig!r}") from exc
+            raise
     if on_handled is not None:
         for envelope in handled:
             on_handled(envelope)

@@ -9,6 +9,7 @@ data) is recreated from the start of the stream instead of stopping the reader.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any, cast
 
 import structlog
@@ -77,11 +78,39 @@ class StreamReader:
         entries = [decode_entry(i, f) for _s, batch in got or [] for i, f in batch]
         if not entries:
             return 0
-        acks = await self._consumer.apply_entries(self._stream, entries)
+        acks = await self._apply_holding(entries)
         if acks:
             await self._redis.xack(self._stream, cfg.service, *acks)
         self.batches += 1
         return len(entries)
+
+    async def _apply_holding(self, entries: list[RawEntry]) -> list[str]:
+        """Apply a batch while keeping its entries claimed.
+
+        A batch that takes longer than the reclaim idle time (a slow database, a loaded host)
+        would otherwise be claimed by the reclaimer and applied a second time concurrently:
+        wasted work and, on PostgreSQL, deadlocks between the two. XCLAIM to ourselves with
+        JUSTID resets the entries' idle time without counting a delivery.
+        """
+        cfg = self._consumer.config
+        ids: list[str | bytes | int | memoryview] = [entry_id for entry_id, _b, _h in entries]
+
+        async def hold() -> None:
+            interval = max(cfg.reclaim_idle_ms / 3000, 0.05)
+            while True:
+                await asyncio.sleep(interval)
+                with contextlib.suppress(Exception):  # best effort; the reclaimer copes
+                    await self._redis.xclaim(
+                        self._stream, cfg.service, cfg.instance, 0, ids, justid=True
+                    )
+
+        holder = asyncio.create_task(hold())
+        try:
+            return await self._consumer.apply_entries(self._stream, entries)
+        finally:
+            holder.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await holder
 
     async def run(self) -> None:
         """Read forever. Nothing but cancellation ends the loop: a reader that died silently

@@ -64,7 +64,9 @@ async def positions(
     if not keys:
         return {}
     stmt = sa.select(table.c.producer, table.c.case_id, table.c.last_seq).where(
-        sa.tuple_(table.c.producer, table.c.case_id).in_(sorted(keys, key=str))
+        sa.tuple_(table.c.producer, table.c.case_id).in_(
+            sorted(keys, key=lambda k: (k[0], str(k[1])))
+        )
     )
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
@@ -80,7 +82,12 @@ async def advance_many(
         return
     insert = _upsert(session)
     stmt = insert(table).values(
-        [{"producer": p, "case_id": c, "last_seq": seq} for (p, c), seq in moved.items()]
+        # In key order, as `positions` locks them: two transactions upserting overlapping
+        # cases then take the row locks in the same order and cannot deadlock on them.
+        [
+            {"producer": p, "case_id": c, "last_seq": seq}
+            for (p, c), seq in sorted(moved.items(), key=lambda kv: (kv[0][0], str(kv[0][1])))
+        ]
     )
     await session.execute(
         stmt.on_conflict_do_update(

@@ -174,7 +174,9 @@ class System:
         for name in SERVICES:
             self.wait_ready(name)
 
-    def wait_ready(self, name: str, timeout: float = 60) -> None:
+    def wait_ready(self, name: str, timeout: float = 180) -> None:
+        # Generous: four services importing and migrating at once on two busy cores can take
+        # over a minute; a healthy start returns as soon as /readyz answers.
         def ready() -> bool:
             proc = self.procs[name]
             if proc.poll() is not None:

@@ -65,3 +65,45 @@ async def test_an_unexpected_error_does_not_end_the_reader(redis_url: str):
         with contextlib.suppress(asyncio.CancelledError):
             await task
         await redis.aclose()
+
+
+class SlowConsumer:
+    """Takes longer over its batch than the reclaim idle time."""
+
+    def __init__(self, seconds: float) -> None:
+        self.config = ConsumerConfig(service="reader-test", instance="r1", reclaim_idle_ms=300)
+        self.seconds = seconds
+        self.started = asyncio.Event()
+
+    async def apply_entries(self, stream: str, entries: list[RawEntry]) -> list[str]:
+        self.started.set()
+        await asyncio.sleep(self.seconds)
+        return [entry_id for entry_id, _b, _h in entries]
+
+
+async def test_a_slow_batch_stays_claimed_by_its_reader(redis_url: str):
+    """The reclaimer finds nothing idle while the reader is still working on its batch."""
+    redis = Redis.from_url(redis_url)
+    await redis.xgroup_create(STREAM, "reader-test", id="0", mkstream=True)
+    await redis.xadd(STREAM, {"__data__": b"slow"})
+    consumer = SlowConsumer(seconds=1.5)
+    reader = StreamReader(redis, consumer, STREAM, count=10, block_ms=100)  # type: ignore[arg-type]
+    task = asyncio.create_task(reader.read_once())
+    try:
+        await asyncio.wait_for(consumer.started.wait(), 5)
+        stolen = []
+        for _ in range(6):  # 1.2 s of a reclaimer polling for entries idle ≥ 300 ms
+            await asyncio.sleep(0.2)
+            _next, claimed, *_ = await redis.xautoclaim(
+                STREAM, "reader-test", "reclaimer", min_idle_time=300, start_id="0-0"
+            )
+            stolen.extend(claimed)
+        assert stolen == []
+        assert await task == 1
+        assert (await redis.xpending(STREAM, "reader-test"))["pending"] == 0
+        deliveries = await redis.xinfo_consumers(STREAM, "reader-test")
+        assert [c["name"] for c in deliveries] == [b"r1"]
+    finally:
+        if not task.done():
+            task.cancel()
+        await redis.aclose()
