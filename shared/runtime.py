@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from shared.logs import quiet_logger
 from shared.messaging.consumer import ConsumerConfig, Handler, IdempotentConsumer
 from shared.messaging.groups import ensure_groups
 from shared.messaging.publishing import publish_events
-from shared.messaging.reader import reader_tasks
+from shared.messaging.reader import StreamReader, reader_tasks
 from shared.messaging.relay import OutboxRelay, OutgoingEvent
 from shared.messaging.tables import KitTables
 from shared.messaging.uow import UnitOfWork
@@ -95,6 +96,7 @@ class ServiceRuntime:
         )
         self.consumer.subscribe(self.broker)
         self._tasks: list[asyncio.Task[None]] = []
+        self._readers: list[StreamReader] = []
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(
@@ -110,7 +112,8 @@ class ServiceRuntime:
         await ensure_groups(self.redis, all_group_pairs())
         await self.broker.start()
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.service}-relay"))
-        for reader in reader_tasks(self.redis, self.consumer):
+        self._readers = reader_tasks(self.redis, self.consumer)
+        for reader in self._readers:
             self._tasks.append(asyncio.create_task(reader.run(), name=f"{self.service}-reader"))
         self._tasks.append(asyncio.create_task(self._watch(), name=f"{self.service}-watchdog"))
         log.info("service_started", instance=self.settings.instance)
@@ -132,6 +135,16 @@ class ServiceRuntime:
             stopped = [s for s in self.broker.subscribers if not s.running]
             if stopped:
                 log.critical("subscriber_stopped_restarting_process", count=len(stopped))
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+            now = time.monotonic()
+            stalled = [
+                r
+                for r in self._readers
+                if now - r.last_progress > self.settings.reader_stall_seconds
+            ]
+            if stalled:  # a read or a batch hung past every timeout: restart, don't limp on
+                log.critical("stream_reader_stalled_restarting_process", count=len(stalled))
                 os.kill(os.getpid(), signal.SIGTERM)
                 return
             ended = [t for t in self._tasks if t.done() and t is not asyncio.current_task()]

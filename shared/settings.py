@@ -31,6 +31,9 @@ class ServiceSettings(BaseSettings):
     max_deliveries: int = Field(default=5, ge=1, le=100)
     relay_poll_interval: float = Field(default=1.0, gt=0)
     watchdog_interval: float = Field(default=2.0, gt=0)
+    # A stream reader that has not finished a read (or a failed attempt) for this long is
+    # stuck; the process restarts. Generous: a batch of 100 on a loaded host takes seconds.
+    reader_stall_seconds: float = Field(default=300.0, gt=0)
     log_level: str = "INFO"
     log_json: bool = True
     # Larger bodies get 413 before any route reads them (SPEC §9: size limits).

@@ -63,14 +63,25 @@ class IdempotentConsumer:
         self.batch_fallbacks_total = 0
 
     async def apply(
-        self, envelope: Envelope, stream_entry: str = "", traceparent: str | None = None
+        self,
+        envelope: Envelope,
+        stream_entry: str = "",
+        traceparent: str | None = None,
+        *,
+        patient: bool = True,
     ) -> bool:
-        """Apply one event in its case's order; False when already applied or not ours."""
-        with event_scope(envelope, self.config.service, traceparent):
-            return await self._apply_with_pauses(envelope, stream_entry)
+        """Apply one event in its case's order; False when already applied or not ours.
 
-    async def _apply_with_pauses(self, envelope: Envelope, stream_entry: str) -> bool:
-        for pause in (*self.config.retry_pauses, None):
+        `patient`: on RetryLater, pause in process and try again before giving up (to the
+        reclaimer); an impatient apply gives up at once.
+        """
+        with event_scope(envelope, self.config.service, traceparent):
+            return await self._apply_with_pauses(envelope, stream_entry, patient)
+
+    async def _apply_with_pauses(
+        self, envelope: Envelope, stream_entry: str, patient: bool
+    ) -> bool:
+        for pause in (*(self.config.retry_pauses if patient else ()), None):
             try:
                 applied = await self._apply_once(envelope, stream_entry)
             except RetryLater:
@@ -115,12 +126,18 @@ class IdempotentConsumer:
             self.batch_fallbacks_total += 1
             self.metrics.handler_errors.labels(stream, "batch").inc()
             log.info("batch_applied_one_by_one", stream=stream, size=len(decoded), why=str(exc))
+        # Once one event of the batch must wait for another stream, the rest most likely wait
+        # for the same thing: pausing for each in turn would hold the whole batch for minutes.
+        patient = True
         for entry_id, _envelope in decoded:
             body, headers = raw[entry_id]
             try:
                 await self.handle_entry(
-                    stream, entry_id, body, headers, deliveries=1, reclaimed=False
+                    stream, entry_id, body, headers, deliveries=1, reclaimed=False, patient=patient
                 )
+            except RetryLater:  # left pending: the reclaimer retries it later
+                patient = False
+                continue
             except Exception:  # left pending: the reclaimer retries it later
                 continue
             acks.append(entry_id)
@@ -177,6 +194,7 @@ class IdempotentConsumer:
         *,
         deliveries: int,
         reclaimed: bool,
+        patient: bool = True,
     ) -> None:
         """Decode and apply; poison goes to the dead-letter stream, anything else is retried."""
         letter = (stream, entry_id, body, headers, deliveries)
@@ -192,7 +210,9 @@ class IdempotentConsumer:
         with structlog.contextvars.bound_contextvars(
             correlation_id=str(envelope.correlation_id), case_id=str(envelope.case_id)
         ):
-            await self._apply_entry(envelope, letter, header_traceparent(headers), reclaimed)
+            await self._apply_entry(
+                envelope, letter, header_traceparent(headers), reclaimed, patient
+            )
 
     async def _apply_entry(
         self,
@@ -200,10 +220,11 @@ class IdempotentConsumer:
         letter: tuple[str, str, bytes, dict[str, Any], int],
         traceparent: str | None,
         reclaimed: bool,
+        patient: bool = True,
     ) -> None:
         stream, entry_id, _body, _headers, deliveries = letter
         try:
-            await self.apply(envelope, entry_id, traceparent)
+            await self.apply(envelope, entry_id, traceparent, patient=patient)
         except (ValidationError, ValueError, PermanentError) as exc:
             self.metrics.handler_errors.labels(stream, "permanent").inc()
             await self._dead_letter(*letter, f"permanent: {exc}")

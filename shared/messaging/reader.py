@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from typing import Any, cast
 
 import structlog
@@ -61,26 +62,32 @@ class StreamReader:
         self._count = count
         self._block_ms = block_ms
         self.batches = 0
+        # When the loop last finished a read (empty or not): the watchdog's liveness signal.
+        self.last_progress = time.monotonic()
+        # A Redis call that outlives its own timeouts by this much is abandoned and retried.
+        self._call_bound = block_ms / 1000 + 20
 
     async def read_once(self) -> int:
         """Read, apply and acknowledge one batch; returns how many entries it read."""
         cfg = self._consumer.config
-        got = cast(
-            Entries,
-            await self._redis.xreadgroup(
-                cfg.service,
-                cfg.instance,
-                {self._stream: ">"},
-                count=self._count,
-                block=self._block_ms,
-            ),
-        )
+        async with asyncio.timeout(self._call_bound):
+            got = cast(
+                Entries,
+                await self._redis.xreadgroup(
+                    cfg.service,
+                    cfg.instance,
+                    {self._stream: ">"},
+                    count=self._count,
+                    block=self._block_ms,
+                ),
+            )
         entries = [decode_entry(i, f) for _s, batch in got or [] for i, f in batch]
         if not entries:
             return 0
         acks = await self._apply_holding(entries)
         if acks:
-            await self._redis.xack(self._stream, cfg.service, *acks)
+            async with asyncio.timeout(self._call_bound):
+                await self._redis.xack(self._stream, cfg.service, *acks)
         self.batches += 1
         return len(entries)
 
@@ -109,8 +116,8 @@ class StreamReader:
             return await self._consumer.apply_entries(self._stream, entries)
         finally:
             holder.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await holder
+            # gather, not a suppressed await: our own cancellation must still propagate.
+            await asyncio.gather(holder, return_exceptions=True)
 
     async def run(self) -> None:
         """Read forever. Nothing but cancellation ends the loop: a reader that died silently
@@ -120,6 +127,7 @@ class StreamReader:
         while True:
             try:
                 await self.read_once()
+                self.last_progress = time.monotonic()
                 backoff = 0.1
                 continue
             except ResponseError as exc:
@@ -128,6 +136,12 @@ class StreamReader:
                     await self._recreate_groups()
                     continue
                 log.exception("stream_read_failed_retrying", stream=self._stream, retry_in=backoff)
+            except (
+                TimeoutError
+            ):  # asyncio.timeout's, caught before OSError: a call hung past its own timeouts
+                log.warning("redis_call_abandoned_retrying", stream=self._stream, retry_in=backoff)
+                with contextlib.suppress(Exception):
+                    await self._redis.connection_pool.disconnect()
             except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
                 log.warning(
                     "redis_unavailable_retrying",
@@ -137,6 +151,7 @@ class StreamReader:
                 )
             except Exception:  # unapplied entries stay pending; the reclaimer retries them
                 log.exception("stream_read_failed_retrying", stream=self._stream, retry_in=backoff)
+            self.last_progress = time.monotonic()  # failing and retrying is not stalling
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 5.0)
 
