@@ -256,3 +256,39 @@ async def test_a_purge_keeps_the_entries_adds_its_own_and_no_entry_holds_the_dat
         assert not RAW_PHONE.search(text), text
         assert not RAW_ID_NUMBER.search(text), text
         assert "李某" not in text and "吴师傅" not in text
+
+
+def test_the_cli_records_user_accounts_and_reads_each_services_log(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    from typer.testing import CliRunner
+
+    from waystation.cli import app
+
+    monkeypatch.setenv("INTAKE_DATABASE_URL", database_url)
+    runner = CliRunner()
+    made = runner.invoke(
+        app,
+        [
+            "user", "create", "--username", "zhang", "--role", "intake_officer",
+            "--actor-id", "officer-9", "--name", "张三", "--password", "a-long-pass-phrase",
+        ],
+    )  # fmt: skip
+    assert made.exit_code == 0, made.stdout
+    assert runner.invoke(app, ["user", "list"]).exit_code == 0
+    engine = sa.create_engine(
+        database_url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg")
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(AUDIT).order_by(AUDIT.c.seq)).mappings().all()
+    engine.dispose()
+    assert [(r["action"], r["role"], r["actor_id"]) for r in rows] == [
+        ("create", "system", "cli"),
+        ("list", "system", "cli"),
+    ]
+    assert rows[0]["fields"] == ["user_account.name", "user_account.username"]
+    shown = runner.invoke(app, ["audit", "--service", "intake", "--actor", "cli"])
+    assert shown.exit_code == 0, shown.stdout
+    assert "system" in shown.stdout and "张三" not in shown.stdout
+    wrong = runner.invoke(app, ["audit", "--service", "intake", "--case", "not-a-case"])
+    assert wrong.exit_code == 2 and "--case" in wrong.output
