@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import AwareDatetime
 
 from shared.audit.log import AuditLog, AuditQuery, bind_caller, unbind_caller
@@ -39,6 +39,13 @@ async def audit_caller(
 AuditCaller = [Depends(audit_caller)]
 
 
+def _utc(value: datetime | None, name: str) -> datetime | None:
+    try:
+        return value.astimezone(UTC) if value else None
+    except OverflowError:
+        raise HTTPException(422, f"{name}: out of range") from None
+
+
 def audit_router(log: AuditLog) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["audit"])
 
@@ -51,12 +58,12 @@ def audit_router(log: AuditLog) -> APIRouter:
     async def audit_entries(
         _admin: Annotated[Actor, Depends(require_roles("admin"))],
         case_id: uuid.UUID | None = None,
-        actor_id: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+        actor_id: Annotated[str | None, Query(pattern=r"^[\w.:@-]{1,100}$")] = None,
         action: Action | None = None,
         since: AwareDatetime | None = None,
         until: AwareDatetime | None = None,
         before: Annotated[
-            int | None, Query(ge=1, description="next_cursor of the last page")
+            int | None, Query(ge=1, le=2**63 - 1, description="next_cursor of the last page")
         ] = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
     ) -> AuditPage:
@@ -66,8 +73,8 @@ def audit_router(log: AuditLog) -> APIRouter:
                 case_id=case_id,
                 actor_id=actor_id,
                 action=action,
-                since=since.astimezone(UTC) if since else None,
-                until=until.astimezone(UTC) if until else None,
+                since=_utc(since, "since"),
+                until=_utc(until, "until"),
                 before=before,
                 limit=limit + 1,
             )

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal, get_args
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 Action = Literal[
     "read", "list", "search", "create", "update", "export", "download", "upload", "purge"
@@ -50,6 +50,12 @@ class AuditRecord(BaseModel):
     case_count: int | None = Field(description="How many cases a list returned")
     request_id: str | None = Field(description="The request's X-Request-Id")
     route: str | None = Field(description="The route template, e.g. /api/v1/cases/{case_id}")
+
+    @field_validator("at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        """SQLite gives back naive times; every time stored is UTC."""
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class AuditPage(BaseModel):
