@@ -70,14 +70,17 @@ def build_router(runtime: ServiceRuntime, quiet: QuietHours) -> APIRouter:
     )
     audit = AuditLog(runtime.service, AUDIT, runtime.sessions)
 
-    async def audited(rows: list[Any], personal: frozenset[str], case_id: Any = None) -> Any:
+    async def audited(
+        rows: Sequence[DeliveryPublic | InboxMessage],
+        personal: frozenset[str],
+        case_id: uuid.UUID | None = None,
+    ) -> None:
         """One entry for the answer: a case's log, or a list (its cases)."""
         fields = names_present(rows, personal)
         if case_id is not None:
             await audit.read(case_id=case_id, fields=fields)
         else:
             await audit.read("list", fields=fields, case_ids=sorted({r.case_id for r in rows}))
-        return rows
 
     async def _deliveries(*conditions: object) -> list[Delivery]:
         stmt = select(Delivery).where(*conditions)  # type: ignore[arg-type]
@@ -102,7 +105,8 @@ def build_router(runtime: ServiceRuntime, quiet: QuietHours) -> APIRouter:
         """Every delivery of a case (committee and operators): status, attempts, last error."""
         _operator(actor)
         log = _log(await _deliveries(Delivery.case_id == case_id))
-        return await audited(log, DELIVERY_LOG, case_id)  # type: ignore[no-any-return]
+        await audited(log, DELIVERY_LOG, case_id)
+        return log
 
     @router.get(
         "/cases/{case_id}/deliveries/summary", response_model=DeliverySummary, responses=_FORBIDDEN
@@ -119,7 +123,8 @@ def build_router(runtime: ServiceRuntime, quiet: QuietHours) -> APIRouter:
         """Every delivery to one party: the party itself, the committee or an operator."""
         _self_or_operator(actor, party_id)
         log = _log(await _deliveries(Delivery.party_id == party_id))
-        return await audited(log, DELIVERY_LOG)  # type: ignore[no-any-return]
+        await audited(log, DELIVERY_LOG)
+        return log
 
     @router.get(
         "/parties/{party_id}/deliveries/summary",
@@ -147,7 +152,9 @@ def build_router(runtime: ServiceRuntime, quiet: QuietHours) -> APIRouter:
             rows = (
                 await session.exec(stmt.order_by(col(Delivery.created_at).desc()).limit(limit))
             ).all()
-        return await audited([_inbox(d) for d in rows], INBOX)  # type: ignore[no-any-return]
+        messages = [_inbox(d) for d in rows]
+        await audited(messages, INBOX)
+        return messages
 
     @router.post(
         "/inbox/{delivery_id}/read",
