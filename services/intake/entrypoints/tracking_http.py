@@ -75,7 +75,7 @@ def build_router(
                 entries += await repository.timeline_of(uow.session, case.id)
                 entries.sort(key=lambda e: e.occurred_at)
             files = await attachments.attachments_of(uow.session, [own.id])
-            reporter = await _holder(uow.session, own)
+            reporter, own_id = await _holder(uow.session, own), own.id
             shown = TrackingView(
                 tracking_code=own.tracking_code,
                 kind=own.kind,
@@ -96,7 +96,7 @@ def build_router(
                 ],
             )
         fields = names_present(shown, TRACKING)
-        await audit.read(actor=reporter, case_id=own.id, fields=fields, route="/track/{code}")
+        await audit.read(actor=reporter, case_id=own_id, fields=fields, route="/track/{code}")
         return shown
 
     @router.get(
