@@ -33,7 +33,8 @@ def audit_table(metadata: sa.MetaData) -> sa.Table:
     # Tables made by metadata.create_all (test harnesses) get the same guard as migrations.
     for dialect in ("sqlite", "postgresql"):
         for statement in append_only_ddl(dialect):
-            sa.event.listen(table, "after_create", sa.DDL(statement).execute_if(dialect=dialect))
+            ddl = sa.DDL(statement)  # type: ignore[no-untyped-call]
+            sa.event.listen(table, "after_create", ddl.execute_if(dialect=dialect))
     return table
 
 

@@ -74,7 +74,7 @@ def build_committee_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         }
         async with runtime.sessions() as session:
             found = await committee.list_disputes(session, filters, limit, offset)
-        shown = [d.model_dump(include=DISPUTE_LIST) for d in found]
+        shown = [d.model_dump(include=set(DISPUTE_LIST)) for d in found]
         fields = names_present(shown, DISPUTE_LIST)
         await audit.read("list", actor=actor, fields=fields, case_ids=[d.case_id for d in found])
         return found
