@@ -116,8 +116,6 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     app.include_router(http.build_router(runtime, triage, uploads, audit))
     app.include_router(identity_http.build_router(runtime, cipher, audit))
     app.include_router(audit_router(audit))
-    app.include_router(tracking_http.build_router(runtime, triage, uploads, audit))
-    app.include_router(open311_http.build_router(runtime, triage, settings, uploads, audit))
     app.include_router(
         tracking_http.build_router(runtime, triage, uploads, audit),
         dependencies=[Depends(limiter.dependency("track", per_minute))],
