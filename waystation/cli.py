@@ -174,6 +174,27 @@ def retention_run() -> None:
 
 
 @app.command()
+def audit(
+    service: Annotated[str, typer.Option(help="intake | mediation | dispatch | notify")],
+    case: Annotated[str | None, typer.Option(help="a case id")] = None,
+    actor: Annotated[str | None, typer.Option(help="an actor id")] = None,
+    action: Annotated[str | None, typer.Option(help="read, list, update, purge, ...")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+) -> None:
+    """Who read or changed personal data (审计日志), newest first: field names, never values."""
+    import uuid
+
+    from waystation.audit import audit_table
+
+    if case is not None:
+        try:
+            uuid.UUID(case)
+        except ValueError as exc:
+            raise typer.BadParameter(f"--case: not a case id: {case[:40]!r}") from exc
+    console.print(asyncio.run(audit_table(_check(service), case, actor, action, limit)))
+
+
+@app.command()
 def pending() -> None:
     """Consumer lag and pending entries per (stream, group)."""
     from waystation.operations import pending_table

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
+from shared.audit.table import audit_table
 from shared.messaging.tables import kit_tables
 from shared.messaging.timers import timer_table
 
@@ -174,4 +175,5 @@ class CalendarYearRecord(MediationModel, table=True):
 
 metadata = MediationModel.metadata
 KIT = kit_tables(metadata)
+AUDIT = audit_table(metadata)  # append-only: who read or changed personal data
 TIMER = timer_table(metadata)

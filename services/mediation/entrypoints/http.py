@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from sqlmodel import col, select
 
 from services.mediation.adapters.agreement_pdf import Copy, FontMissing, render
-from services.mediation.adapters.tables import Dispute, DisputeClock, DisputeHistory
+from services.mediation.adapters.tables import AUDIT, Dispute, DisputeClock, DisputeHistory
 from services.mediation.domain.agreement import AgreementTerms
 from services.mediation.domain.clocks import ClockName
 from services.mediation.domain.errors import (
@@ -21,6 +21,7 @@ from services.mediation.domain.errors import (
     NotAllowed,
     NotFound,
 )
+from services.mediation.entrypoints import personal_fields
 from services.mediation.entrypoints.schemas import (
     ClockOut,
     DisputePublic,
@@ -46,6 +47,9 @@ from services.mediation.service_layer import (
     sessions,
 )
 from services.mediation.service_layer.context import Context
+from shared.audit.fields import names_present
+from shared.audit.http import AuditCaller
+from shared.audit.log import AuditLog
 from shared.auth.dependency import AUTHENTICATED, current_actor
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
@@ -98,7 +102,21 @@ async def guarded(runtime: ServiceRuntime, work: Callable[[UnitOfWork], Awaitabl
 
 
 def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
-    router = APIRouter(prefix="/api/v1/disputes", tags=["disputes"], dependencies=AUTHENTICATED)
+    router = APIRouter(
+        prefix="/api/v1/disputes", tags=["disputes"], dependencies=[*AUTHENTICATED, *AuditCaller]
+    )
+    audit = AuditLog(runtime.service, AUDIT, runtime.sessions)
+
+    def changing(
+        fields: list[str], work: Callable[[UnitOfWork], Awaitable[Any]]
+    ) -> Callable[[UnitOfWork], Awaitable[Any]]:
+        """The use case, its commit carrying an audit entry of the personal fields it writes."""
+
+        async def audited(uow: UnitOfWork) -> Any:
+            audit.on_commit(uow.session, "update", fields=fields)
+            return await work(uow)
+
+        return audited
 
     async def read(case_id: uuid.UUID) -> DisputePublic:
         async with runtime.uow() as uow:
@@ -116,12 +134,15 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
                 await uow.session.exec(select(DisputeClock).where(DisputeClock.case_id == case_id))
             ).all()
             meetings = await sessions.sessions_of(uow, case_id)
-            return DisputePublic(
+            shown = DisputePublic(
                 **dispute.model_dump(),
                 history=[HistoryItem.model_validate(h, from_attributes=True) for h in history],
                 clocks=[ClockOut.model_validate(c, from_attributes=True) for c in clocks],
                 sessions=[SessionOut.model_validate(s, from_attributes=True) for s in meetings],
             )
+        fields = names_present(shown, personal_fields.DISPUTE)
+        await audit.read(case_id=case_id, fields=fields)
+        return shown
 
     async def run(work: Callable[[UnitOfWork], Awaitable[Any]]) -> DisputePublic:
         dispute = await guarded(runtime, work)
@@ -211,7 +232,12 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         case_id: uuid.UUID, terms: AgreementTerms, actor: ActorDep
     ) -> DisputePublic:
         """Record the signed and sealed agreement; it takes effect and performance is watched."""
-        return await run(lambda uow: casework.sign_agreement(case_id, terms, actor, uow, ctx))
+        return await run(
+            changing(
+                ["agreement"],
+                lambda uow: casework.sign_agreement(case_id, terms, actor, uow, ctx),
+            )
+        )
 
     @router.get(
         "/{case_id}/agreement.pdf",
@@ -231,6 +257,7 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
             pdf = render(doc, which, ctx.agreement_font)
         except FontMissing as exc:
             raise HTTPException(503, str(exc)) from exc
+        await audit.read("download", case_id=case_id, fields=personal_fields.AGREEMENT_PDF)
         name = f"{doc.agreement_id}-{which}.pdf"
         return Response(
             pdf,
@@ -273,8 +300,18 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         """Schedule a session (a place, or online); the attendees are invited."""
         return await guarded(
             runtime,
-            lambda uow: sessions.schedule_session(
-                case_id, body.starts_at, body.place, body.online, body.attendees, actor, uow, ctx
+            changing(
+                ["sessions.attendees", "sessions.place"],
+                lambda uow: sessions.schedule_session(
+                    case_id,
+                    body.starts_at,
+                    body.place,
+                    body.online,
+                    body.attendees,
+                    actor,
+                    uow,
+                    ctx,
+                ),
             ),
         )
 
@@ -287,8 +324,11 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         """Move a session; the attendees are told and reminded of the new time."""
         return await guarded(
             runtime,
-            lambda uow: sessions.reschedule_session(
-                case_id, session_id, body.starts_at, body.place, actor, uow, ctx
+            changing(
+                ["sessions.place"],
+                lambda uow: sessions.reschedule_session(
+                    case_id, session_id, body.starts_at, body.place, actor, uow, ctx
+                ),
             ),
         )
 
@@ -299,8 +339,11 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         """Record that a session took place: who attended, what came of it."""
         return await guarded(
             runtime,
-            lambda uow: sessions.hold_session(
-                case_id, session_id, body.summary, body.attendees, actor, uow, ctx
+            changing(
+                ["sessions.attendees", "sessions.summary"],
+                lambda uow: sessions.hold_session(
+                    case_id, session_id, body.summary, body.attendees, actor, uow, ctx
+                ),
             ),
         )
 
@@ -310,7 +353,10 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
     ) -> DisputePublic:
         """Record the representatives a group dispute's members elected (LDMAL 7)."""
         return await run(
-            lambda uow: groups.elect_representatives(case_id, body.party_ids, actor, uow)
+            changing(
+                ["representatives"],
+                lambda uow: groups.elect_representatives(case_id, body.party_ids, actor, uow),
+            )
         )
 
     return router
