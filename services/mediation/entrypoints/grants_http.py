@@ -41,10 +41,10 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
     @router.post("/{case_id}/grants", response_model=GrantOut, status_code=201)
     async def grant(case_id: uuid.UUID, body: GrantIn, actor: ActorDep) -> GrantOut:
         """The committee lets a mediator read this dispute (not act on it)."""
-        row = await guarded(
+        granted = await guarded(
             runtime, lambda uow: grants.grant(case_id, body.mediator_id, actor, uow, ctx)
         )
-        return GrantOut.model_validate(row, from_attributes=True)
+        return GrantOut(**granted)
 
     @router.delete("/{case_id}/grants/{mediator_id}", status_code=204)
     async def revoke(case_id: uuid.UUID, mediator_id: MediatorId, actor: ActorDep) -> Response:

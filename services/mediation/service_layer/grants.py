@@ -7,6 +7,7 @@ more: only the assigned mediator acts on the case. Each grant and revocation is 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -29,23 +30,23 @@ def _check(actor: Actor) -> None:
 
 async def grant(
     case_id: uuid.UUID, mediator_id: str, actor: Actor, uow: UnitOfWork, ctx: Context
-) -> DisputeGrant:
+) -> dict[str, Any]:
     """Let a mediator of the roster read this dispute (granting twice changes nothing)."""
     _check(actor)
     dispute = await load(uow, case_id)
     roster = await current_roster(uow, ctx)
     if mediator_id not in {m.mediator_id for m in roster.mediators}:
         raise Incomplete("mediator_id", "not a mediator on the roster")
-    existing = await uow.session.get(DisputeGrant, (case_id, mediator_id))
-    if existing is not None:
-        return existing
-    row = DisputeGrant(
-        case_id=case_id, mediator_id=mediator_id, granted_by=actor.id, granted_at=ctx.now()
-    )
-    uow.session.add(row)
-    record(uow, dispute, "grant_access", actor, now=ctx.now(), note=mediator_id)
+    row = await uow.session.get(DisputeGrant, (case_id, mediator_id))
+    if row is None:
+        row = DisputeGrant(
+            case_id=case_id, mediator_id=mediator_id, granted_by=actor.id, granted_at=ctx.now()
+        )
+        uow.session.add(row)
+        record(uow, dispute, "grant_access", actor, now=ctx.now(), note=mediator_id)
+    granted = row.model_dump()
     await uow.commit()
-    return row
+    return granted
 
 
 async def revoke(
