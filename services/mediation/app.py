@@ -15,7 +15,7 @@ from services.mediation.adapters.roster_file import load_roster
 from services.mediation.adapters.tables import AUDIT, KIT, TIMER
 from services.mediation.config import MediationSettings
 from services.mediation.domain.targets import Target
-from services.mediation.entrypoints import committee_http, events, http
+from services.mediation.entrypoints import committee_http, events, grants_http, http
 from services.mediation.service_layer.administration import stored_calendar_years
 from services.mediation.service_layer.context import Context, Policy
 from shared.audit.http import audit_router
@@ -103,4 +103,5 @@ def create_app(
     app.include_router(audit_router(AuditLog(runtime.service, AUDIT, runtime.sessions)))
     app.include_router(http.build_router(runtime, ctx))
     app.include_router(committee_http.build_committee_router(runtime, ctx))
+    app.include_router(grants_http.build_router(runtime, ctx))
     return app

@@ -161,6 +161,17 @@ class MediatorStat(MediationModel, table=True):
     last_assigned_at: datetime
 
 
+class DisputeGrant(MediationModel, table=True):
+    """A mediator the committee lets read a dispute not assigned to them (SPEC §1, §9)."""
+
+    __tablename__ = "dispute_grant"
+
+    case_id: uuid.UUID = Field(primary_key=True)
+    mediator_id: str = Field(primary_key=True, max_length=64)
+    granted_by: str = Field(max_length=100)
+    granted_at: datetime = Field(default_factory=_now)
+
+
 class CalendarYearRecord(MediationModel, table=True):
     """An official holiday arrangement an administrator loaded (overrides the package)."""
 

@@ -47,6 +47,7 @@ from services.mediation.service_layer import (
     sessions,
 )
 from services.mediation.service_layer.context import Context
+from services.mediation.service_layer.grants import is_granted
 from shared.audit.fields import names_present
 from shared.audit.http import AuditCaller
 from shared.audit.log import AuditLog
@@ -66,7 +67,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 def may_read(dispute: Dispute, actor: Actor) -> bool:
     """Committee, admins and the desk (it answers "where is my dispute?"); the assigned
-    mediator; the complainant; a named respondent."""
+    mediator (others only with the committee's grant, checked by the route); the complainant;
+    a named respondent."""
     if actor.role in ("committee", "admin", "intake_officer"):
         return True
     if actor.role == "mediator":
@@ -153,7 +155,9 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         """One dispute with its state history, its clocks and its sessions (its parties only)."""
         async with runtime.sessions() as session:
             dispute = await session.get(Dispute, case_id)
-        if dispute is not None and not may_read(dispute, actor):
+            # a mediator not assigned to it reads it with the committee's grant
+            granted = actor.role == "mediator" and await is_granted(session, case_id, actor.id)
+        if dispute is not None and not (may_read(dispute, actor) or granted):
             raise HTTPException(403, "you may not see this dispute")
         return await read(case_id)
 

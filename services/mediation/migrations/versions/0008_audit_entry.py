@@ -1,7 +1,7 @@
 """audit_entry: the append-only log of personal-data access (UPDATE and DELETE refused)
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-30 09:40:00.000000
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from shared.audit.table import append_only_ddl, drop_append_only_ddl
 
-revision: str = '0006'
-down_revision: str | None = '0005'
+revision: str = '0008'
+down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
