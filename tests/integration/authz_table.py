@@ -407,7 +407,13 @@ NOTIFY: list[Op] = [
     ),
 ]
 
-OPS: list[Op] = [*INTAKE, *MEDIATION, *DISPATCH, *NOTIFY]
+# The audit log of personal-data access: every service's own, for admins only.
+AUDIT = [
+    Op(service, "GET", "/api/v1/audit", _roles("admin"))
+    for service in ("intake", "mediation", "dispatch", "notify")
+]
+
+OPS: list[Op] = [*INTAKE, *MEDIATION, *DISPATCH, *NOTIFY, *AUDIT]
 
 
 def route_of(op: Op) -> tuple[str, str]:
