@@ -112,8 +112,6 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     app.include_router(auth_http.build_router(runtime, keys, settings.token_ttl_seconds, login))
     app.include_router(http.build_router(runtime, triage, uploads))
     app.include_router(identity_http.build_router(runtime, cipher))
-    app.include_router(tracking_http.build_router(runtime, triage, uploads))
-    app.include_router(open311_http.build_router(runtime, triage, settings, uploads))
     app.include_router(
         tracking_http.build_router(runtime, triage, uploads),
         dependencies=[Depends(limiter.dependency("track", per_minute))],
