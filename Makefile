@@ -45,7 +45,7 @@ chaos: setup
 	CHAOS_LONG=1 $(PY) -m pytest tests/chaos -s $(PYTEST_ARGS)
 
 ## fuzz: schemathesis against the four services' OpenAPI (FUZZ_EXAMPLES per operation, default
-## 10 as in `make test`; FUZZ_MAX_TIME seconds per service for a long run); reports in
+## 5 in `make test`, 100 here; FUZZ_MAX_TIME seconds per service for a long run); reports in
 ## test-artifacts/fuzz/
 fuzz: setup
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} $(PY) -m pytest tests/fuzz -s $(PYTEST_ARGS)

@@ -21,10 +21,14 @@ class FieldError(BaseModel):
 
 
 class ValidationProblem(BaseModel):
-    """The body of every 422: a summary, then each field and why."""
+    """The body of a 422: a summary, then each field and why.
 
-    detail: str
-    errors: list[FieldError]
+    Request validation sends `detail` as text with `errors`; a domain rule refused by a route
+    (HTTPException) sends `detail` as an object naming the field.
+    """
+
+    detail: str | dict[str, Any]
+    errors: list[FieldError] = []
 
 
 def health_router(ready: Callable[[], Awaitable[dict[str, bool]]]) -> APIRouter:
