@@ -11,6 +11,15 @@ Pass: every run exits 0 with no failure and no error, and the four runs together
 least 1,000 test cases. FUZZ_EXAMPLES (examples per operation, default 5), FUZZ_SEED and
 FUZZ_MAX_TIME (a time budget per service that repeats fuzzing until it is spent) make longer
 runs; `make fuzz` runs this module alone, reports in test-artifacts/fuzz/.
+
+Limit, measured: with dispatch's check on GET /api/v1/hazards/{case_id} removed on purpose, the
+run still passed. Schemathesis 4.32.5 infers no link from a department's queue to the read by
+id, so it never replays one peer's read as the other there; object_level_authorization only
+bites where it can tie an id the owner listed or created to a read. (With an OpenAPI link from
+the queue added, it did replay reads, and flagged the shared directory instead: a retired
+entry is readable by id but not in the default list.) Authorization per role and object is
+proven by the authorization-matrix tests; this run proves no 5xx, schema conformance and that
+no declared-secure operation serves a caller without a valid token.
 """
 
 from __future__ import annotations
@@ -49,6 +58,9 @@ CHECKS = (
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 SEED = int(os.environ.get("FUZZ_SEED", "20261130"))
 MAX_TIME = os.environ.get("FUZZ_MAX_TIME")  # seconds per service, for long runs
+# A subset for a quick look at one service (FUZZ_SERVICES=dispatch; the 1,000 floor still
+# applies); the suite runs all four.
+CHOSEN = tuple(os.environ.get("FUZZ_SERVICES", ",".join(SERVICES)).split(","))
 MIN_GENERATED = 1000
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "fuzz"
 
@@ -344,8 +356,8 @@ def test_every_service_passes_schemathesis_with_two_peers(
         return service, report | {"seconds": round(time.monotonic() - started, 1)}, output
 
     # The four runs at once: each mostly waits on its service, so the wall time is the longest.
-    with ThreadPoolExecutor(len(SERVICES)) as pool:
-        for service, report, output in pool.map(run, SERVICES):
+    with ThreadPoolExecutor(len(CHOSEN)) as pool:
+        for service, report, output in pool.map(run, CHOSEN):
             results[service] = report
             if report["exit_code"] != 0 or report["failures"] or report["errors"]:
                 exit_code = report["exit_code"]
