@@ -120,7 +120,7 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         jurisdiction: Annotated[str | None, Query(max_length=40)] = None,
         overdue: Annotated[bool, Query(description="only tickets past a target")] = False,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> list[HazardPublic]:
         """The caller department's open hazards, most overdue first."""
         if actor.role != "department":
