@@ -3,9 +3,10 @@
 Counted per dispute by the year (and month) its application was received, Asia/Shanghai:
 filed, accepted (the committee accepted it), agreed (an agreement took effect), failed,
 expired (the mediation limit ran out), referred (to arbitration), and the median number of
-calendar days from application to agreement. Each figure is one grouped SQL query on an
-index (filed_year, dimension); the median uses window functions that PostgreSQL and SQLite
-both run, so no case rows are ever pulled into Python.
+calendar days from application to agreement. Every figure is read from the rollups kept in
+the same transaction as each change to a dispute (adapters/rollup_tracking.py): one row per
+group and period, and a histogram with one bucket per day for the median, which is exact.
+No case row is read, so a request costs the same at a thousand cases or a million.
 """
 
 from __future__ import annotations
@@ -14,85 +15,42 @@ import csv
 import io
 from typing import Any, Literal
 
-import sqlalchemy as sa
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.mediation.adapters.tables import Dispute
+from services.mediation.adapters.tables import DisputeStat, DisputeStatDays
+from services.mediation.domain.rollup import MEASURES, median
 
 Dimension = Literal["company", "dispute_type", "town", "month"]
-COUNTS = ("filed", "accepted", "agreed", "failed", "expired", "referred")
-T = Dispute.__table__  # type: ignore[attr-defined]
+COUNTS = MEASURES
 
 
-def _key(by: Dimension) -> sa.ColumnElement[Any]:
-    column = {
-        "company": T.c.company_key,
-        "dispute_type": T.c.dispute_type,
-        "town": sa.func.coalesce(T.c.town, ""),
-        "month": sa.func.substr(T.c.filed_month, 6, 2),
-    }[by]
-    labelled: sa.ColumnElement[Any] = column.label("key")
-    return labelled
-
-
-def _where(year: int, month: int | None) -> list[sa.ColumnElement[bool]]:
-    clauses = [T.c.filed_year == year]
-    if month is not None:
-        clauses.append(T.c.filed_month == f"{year:04d}-{month:02d}")
-    return clauses
-
-
-def _outcome(value: str) -> sa.ColumnElement[Any]:
-    return sa.func.sum(sa.case((T.c.outcome == value, 1), else_=0))
+def _period(year: int, month: int | None) -> str:
+    return f"{year:04d}" if month is None else f"{year:04d}-{month:02d}"
 
 
 async def _figures(
     session: AsyncSession, by: Dimension, year: int, month: int | None
 ) -> dict[str, dict[str, Any]]:
-    key = _key(by)
-    counts = (
-        sa.select(
-            key,
-            sa.func.max(T.c.company).label("label"),
-            sa.func.count().label("filed"),
-            sa.func.count(T.c.accepted_at).label("accepted"),
-            sa.func.count(T.c.agreement_effective_at).label("agreed"),
-            _outcome("failed").label("failed"),
-            _outcome("expired_no_agreement").label("expired"),
-            sa.func.count(T.c.referred_at).label("referred"),
-        )
-        .where(*_where(year, month))
-        .group_by(key)
+    period = _period(year, month)
+    stmt = select(DisputeStat).where(
+        DisputeStat.period == period, DisputeStat.dimension == by, DisputeStat.filed != 0
     )
     out: dict[str, dict[str, Any]] = {}
-    for row in (await session.execute(counts)).mappings():
-        label = row["label"] if by == "company" else row["key"]
-        out[str(row["key"])] = {"key": row["key"], "label": label} | {
-            c: int(row[c] or 0) for c in COUNTS
-        }
-    for group, median in await _medians(session, by, year, month):
-        if str(group) in out:
-            out[str(group)]["median_days_to_agreement"] = float(median)
-    return out
-
-
-async def _medians(
-    session: AsyncSession, by: Dimension, year: int, month: int | None
-) -> list[tuple[Any, Any]]:
-    key = _key(by)
-    ranked = (
-        sa.select(
-            key,
-            T.c.days_to_agreement.label("days"),
-            sa.func.row_number().over(partition_by=key, order_by=T.c.days_to_agreement).label("rn"),
-            sa.func.count().over(partition_by=key).label("n"),
-        )
-        .where(*_where(year, month), T.c.days_to_agreement.is_not(None))
-        .subquery()
+    for row in (await session.exec(stmt)).all():
+        label = row.label if by == "company" else row.key
+        out[row.key] = {"key": row.key, "label": label} | {c: getattr(row, c) for c in COUNTS}
+    days = select(DisputeStatDays.key, DisputeStatDays.days, DisputeStatDays.n).where(
+        DisputeStatDays.period == period, DisputeStatDays.dimension == by
     )
-    middle = sa.or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
-    stmt = sa.select(ranked.c.key, sa.func.avg(ranked.c.days)).where(middle).group_by(ranked.c.key)
-    return [(r[0], r[1]) for r in (await session.execute(stmt)).all()]
+    histograms: dict[str, list[tuple[int, int]]] = {}
+    for key, d, n in (await session.exec(days)).all():
+        histograms.setdefault(key, []).append((d, n))
+    for key, histogram in histograms.items():
+        value = median(histogram)
+        if key in out and value is not None:
+            out[key]["median_days_to_agreement"] = value
+    return out
 
 
 def _change(now: int, before: int) -> float | None:
