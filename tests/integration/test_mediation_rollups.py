@@ -23,6 +23,7 @@ from tests.integration.mediation_harness import (
     HQLW,
     SUDA,
     Mediation,
+    case_filed,
     mediator,
     running_mediation,
 )
@@ -114,21 +115,30 @@ async def test_random_lifecycles_leave_every_rollup_equal_to_a_recount(
         async with mediation.runtime.sessions() as session:
             held, _ = await rollups.stored(session)
             count = sa.text("SELECT state, COUNT(*) FROM dispute GROUP BY state")
-            by_state = dict((await session.execute(count)).tuples().all())
+            by_state = {row[0]: row[1] for row in await session.execute(count)}
         assert len(held) > 50  # the run reached many cells, not a trivial few
         queues = (await mediation.client.get("/api/v1/committee/queues", headers=COMMITTEE)).json()
         assert {s: n for s, n in queues.items() if n} == by_state
 
 
-async def test_concurrent_steps_lose_no_increment(database_url: str, redis_url: str):
+async def test_concurrent_writers_lose_no_increment(database_url: str, redis_url: str):
+    """Twelve registrations, then twelve rejections, at once: every one moves the same rows."""
     async with running_mediation(database_url, redis_url, FrozenClock(START)) as mediation:
-        cases = [await mediation.file() for _ in range(12)]
-        await asyncio.gather(*(mediation.runtime.consumer.apply(e) for _, e in cases))  # replays
-        accepted = await asyncio.gather(
-            *(mediation.post(case_id, "accept", COMMITTEE) for case_id, _ in cases)
+        filed = [case_filed(at=START) for _ in range(12)]
+        applied = await asyncio.gather(*(mediation.runtime.consumer.apply(e) for e in filed))
+        assert all(applied)
+        replayed = await asyncio.gather(*(mediation.runtime.consumer.apply(e) for e in filed))
+        assert not any(replayed)
+        rejected = await asyncio.gather(
+            *(
+                mediation.post(e.case_id, "reject", COMMITTEE, {"reason": "不属受理范围"})
+                for e in filed
+            )
         )
-        assert {r.status_code for r in accepted} == {200}
+        assert {r.status_code for r in rejected} == {200}
         await assert_no_drift(mediation)
+        queues = (await mediation.client.get("/api/v1/committee/queues", headers=COMMITTEE)).json()
+        assert (queues["acceptance_review"], queues["rejected"]) == (0, 12)
         stats = (
             await mediation.client.get(
                 "/api/v1/committee/statistics",
@@ -136,7 +146,7 @@ async def test_concurrent_steps_lose_no_increment(database_url: str, redis_url: 
                 params={"by": "company", "year": 2025},
             )
         ).json()
-        assert [(r["filed"], r["accepted"]) for r in stats["rows"]] == [(12, 12)]
+        assert [(r["filed"], r["accepted"]) for r in stats["rows"]] == [(12, 0)]
 
 
 async def test_the_migration_backfills_rollups_of_existing_disputes(

@@ -20,7 +20,8 @@ from services.mediation.domain.rollup import DAYS, MEASURES, QUEUE, STAT, Cell
 
 T = Dispute.__table__  # type: ignore[attr-defined]
 Labels = dict[tuple[str, str, str], str]
-_EMPTY = sa.literal_column("''")  # literals, not parameters: GROUP BY must match SELECT
+# literals, not parameters: GROUP BY must repeat the SELECT's expressions exactly
+_EMPTY: sa.ColumnElement[str] = sa.literal_column("''")
 _KEYS: dict[str, Any] = {
     "company": T.c.company_key,
     "dispute_type": T.c.dispute_type,
@@ -100,7 +101,7 @@ async def stored(session: AsyncSession) -> tuple[dict[Cell, int], Labels]:
 async def differences(session: AsyncSession) -> list[dict[str, Any]]:
     """Where the rollups and a recount disagree (none, unless something bypassed the ORM)."""
     (held, held_labels), (counted, counted_labels) = await stored(session), await recount(session)
-    out = [
+    out: list[dict[str, Any]] = [
         {"rollup": cell[0], "key": list(cell[1]), "measure": cell[2]}
         | {"stored": held.get(cell, 0), "recounted": counted.get(cell, 0)}
         for cell in sorted(set(held) | set(counted), key=repr)
