@@ -241,7 +241,7 @@ class Bench:
         self._sample_rss()
         queries = time_queries(
             self.system.url("mediation"),
-            self.system.headers("committee"),
+            lambda: self.system.headers("committee"),
             rounds=20 if self.profile.name == "quick" else 60,
         )
         self._sample_rss()

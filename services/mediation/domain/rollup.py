@@ -100,7 +100,7 @@ def delta(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> 
     return {cell: n for cell, n in moved.items() if n}
 
 
-def median(histogram: Iterable[tuple[int, int]]) -> float | None:
+def median(histogram: Iterable[tuple[float, int]]) -> float | None:
     """The median of a histogram of (value, how many): the mean of the two middle values."""
     buckets = sorted((v, n) for v, n in histogram if n > 0)
     total = sum(n for _, n in buckets)

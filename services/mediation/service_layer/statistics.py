@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from typing import Any, Literal
 
-from sqlmodel import select
+import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.mediation.adapters.tables import DisputeStat, DisputeStatDays
@@ -23,6 +24,8 @@ from services.mediation.domain.rollup import MEASURES, median
 
 Dimension = Literal["company", "dispute_type", "town", "month"]
 COUNTS = MEASURES
+S = DisputeStat.__table__  # type: ignore[attr-defined]
+H = DisputeStatDays.__table__  # type: ignore[attr-defined]
 
 
 def _period(year: int, month: int | None) -> str:
@@ -33,23 +36,46 @@ async def _figures(
     session: AsyncSession, by: Dimension, year: int, month: int | None
 ) -> dict[str, dict[str, Any]]:
     period = _period(year, month)
-    stmt = select(DisputeStat).where(
-        DisputeStat.period == period, DisputeStat.dimension == by, DisputeStat.filed != 0
+    stmt = sa.select(S.c.key, S.c.label, *(S.c[c] for c in COUNTS)).where(
+        S.c.period == period, S.c.dimension == by, S.c.filed != 0
     )
     out: dict[str, dict[str, Any]] = {}
-    for row in (await session.exec(stmt)).all():
-        label = row.label if by == "company" else row.key
-        out[row.key] = {"key": row.key, "label": label} | {c: getattr(row, c) for c in COUNTS}
-    days = select(DisputeStatDays.key, DisputeStatDays.days, DisputeStatDays.n).where(
-        DisputeStatDays.period == period, DisputeStatDays.dimension == by
-    )
-    histograms: dict[str, list[tuple[int, int]]] = {}
-    for key, d, n in (await session.exec(days)).all():
-        histograms.setdefault(key, []).append((d, n))
-    for key, histogram in histograms.items():
-        value = median(histogram)
-        if key in out and value is not None:
+    for row in (await session.execute(stmt)).mappings():
+        label = row["label"] if by == "company" else row["key"]
+        out[row["key"]] = {"key": row["key"], "label": label} | {c: row[c] for c in COUNTS}
+    for key, value in (await _medians(session, period, by)).items():
+        if key in out:
             out[key]["median_days_to_agreement"] = value
+    return out
+
+
+async def _medians(session: AsyncSession, period: str, by: Dimension) -> dict[str, float]:
+    """Each group's median from its histogram; SQL keeps only the buckets holding the middle.
+
+    A bucket holds the ranks (upto - n, upto]; the middle ranks are (total + 1) // 2 and
+    (total + 2) // 2, so at most two buckets per group reach Python, and the buckets below and
+    above them stand in as one each: the median is the same, exactly.
+    """
+    upto = sa.func.sum(H.c.n).over(partition_by=H.c.key, order_by=H.c.days)
+    total = sa.func.sum(H.c.n).over(partition_by=H.c.key)
+    ranked = (
+        sa.select(H.c.key, H.c.days, H.c.n, upto.label("upto"), total.label("total"))
+        .where(H.c.period == period, H.c.dimension == by, H.c.n > 0)
+        .subquery()
+    )
+    low, high = (ranked.c.total + 1) // 2, (ranked.c.total + 2) // 2
+    middle = sa.select(ranked).where(ranked.c.upto >= low, ranked.c.upto - ranked.c.n < high)
+    buckets: dict[str, list[tuple[float, int]]] = {}
+    ends: dict[str, tuple[int, int]] = {}
+    for key, days, n, reached, of in await session.execute(middle.order_by(ranked.c.key)):
+        buckets.setdefault(key, [(-math.inf, int(reached) - n)]).append((days, n))
+        ends[key] = (int(reached), int(of))
+    out = {}
+    for key, histogram in buckets.items():
+        reached, of = ends[key]
+        value = median([*histogram, (math.inf, of - reached)])
+        if value is not None:
+            out[key] = value
     return out
 
 
