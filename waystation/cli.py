@@ -173,6 +173,39 @@ def retention_run() -> None:
     )
 
 
+rollups_app = typer.Typer(
+    help="Mediation's rollups behind the committee's queues and statistics.",
+    no_args_is_help=True,
+)
+app.add_typer(rollups_app, name="rollups")
+
+
+def _mediation_database_url() -> str:
+    return str(SERVICES["mediation"].settings().database_url)
+
+
+@rollups_app.command("check")
+def rollups_check() -> None:
+    """Compare every rollup figure with a recount from the disputes; exit 1 on a difference."""
+    from waystation.rollups import check_rollups
+
+    found = asyncio.run(check_rollups(_mediation_database_url()))
+    for difference in found[:50]:
+        console.print(difference)
+    console.print(f"mediation rollups: {len(found)} difference(s) from a recount")
+    if found:
+        raise typer.Exit(1)
+
+
+@rollups_app.command("rebuild")
+def rollups_rebuild() -> None:
+    """Replace the rollups by a recount (after a bulk load that bypassed the service)."""
+    from waystation.rollups import rebuild_rollups
+
+    cells = asyncio.run(rebuild_rollups(_mediation_database_url()))
+    console.print(f"mediation rollups rebuilt: {cells} figure(s)")
+
+
 @app.command()
 def audit(
     service: Annotated[str, typer.Option(help="intake | mediation | dispatch | notify")],
