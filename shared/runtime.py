@@ -127,16 +127,7 @@ class ServiceRuntime:
         """
         while True:
             await asyncio.sleep(self.settings.watchdog_interval)
-            try:
-                await ensure_groups(self.redis, all_group_pairs())
-            except Exception as exc:  # Redis away: the subscribers retry on their own
-                log.warning("watchdog_redis_unreachable", error=str(exc))
-                continue
-            stopped = [s for s in self.broker.subscribers if not s.running]
-            if stopped:
-                log.critical("subscriber_stopped_restarting_process", count=len(stopped))
-                os.kill(os.getpid(), signal.SIGTERM)
-                return
+            # First, and without Redis: a process whose Redis client hangs must still notice.
             now = time.monotonic()
             stalled = [
                 r
@@ -145,6 +136,17 @@ class ServiceRuntime:
             ]
             if stalled:  # a read or a batch hung past every timeout: restart, don't limp on
                 log.critical("stream_reader_stalled_restarting_process", count=len(stalled))
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+            try:
+                async with asyncio.timeout(30):
+                    await ensure_groups(self.redis, all_group_pairs())
+            except Exception as exc:  # Redis away: the subscribers retry on their own
+                log.warning("watchdog_redis_unreachable", error=str(exc))
+                continue
+            stopped = [s for s in self.broker.subscribers if not s.running]
+            if stopped:
+                log.critical("subscriber_stopped_restarting_process", count=len(stopped))
                 os.kill(os.getpid(), signal.SIGTERM)
                 return
             ended = [t for t in self._tasks if t.done() and t is not asyncio.current_task()]

@@ -141,7 +141,8 @@ class StreamReader:
             ):  # asyncio.timeout's, caught before OSError: a call hung past its own timeouts
                 log.warning("redis_call_abandoned_retrying", stream=self._stream, retry_in=backoff)
                 with contextlib.suppress(Exception):
-                    await self._redis.connection_pool.disconnect()
+                    async with asyncio.timeout(5):
+                        await self._redis.connection_pool.disconnect()
             except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
                 log.warning(
                     "redis_unavailable_retrying",
