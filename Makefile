@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: setup run demo test test-fast lint fmt docs bench chaos clean
+.PHONY: setup run demo test test-fast lint fmt docs bench chaos fuzz clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ fmt: setup
 ## poison, receiver outage, model-based kit test); results in test-artifacts/chaos/
 chaos: setup
 	CHAOS_LONG=1 $(PY) -m pytest tests/chaos -s -o timeout=1500 $(PYTEST_ARGS)
+
+## fuzz: schemathesis against the four services' OpenAPI (FUZZ_EXAMPLES per operation, default
+## 5 in `make test`, 100 here; FUZZ_MAX_TIME seconds per service for a long run); reports in
+## test-artifacts/fuzz/
+fuzz: setup
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} $(PY) -m pytest tests/fuzz -s $(PYTEST_ARGS)
 
 ## bench: the benchmark (QUICK=1 for the < 2 min profile); results in bench/results/
 bench: setup

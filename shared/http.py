@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import json
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+    type: str | None = None
+
+
+class ValidationProblem(BaseModel):
+    """The body of a 422: a summary, then each field and why.
+
+    Request validation sends `detail` as text with `errors`; a domain rule refused by a route
+    (HTTPException) sends `detail` as an object naming the field.
+    """
+
+    detail: str | dict[str, Any]
+    errors: list[FieldError] = []
 
 
 def health_router(ready: Callable[[], Awaitable[dict[str, bool]]]) -> APIRouter:
@@ -32,7 +53,7 @@ def health_router(ready: Callable[[], Awaitable[dict[str, bool]]]) -> APIRouter:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """422 bodies name each field and why, in one predictable shape."""
+    """422 bodies name each field and why, in one predictable shape; NUL in text is a 422."""
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -45,6 +66,28 @@ def install_error_handlers(app: FastAPI) -> None:
             for err in exc.errors()
         ]
         return JSONResponse({"detail": "invalid request", "errors": errors}, status_code=422)
+
+    _document_validation_problem(app)
+    app.add_middleware(RejectNul)
+
+
+def _document_validation_problem(app: FastAPI) -> None:
+    """The OpenAPI document describes the 422 body the handler above sends, not FastAPI's own."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        components = schema.get("components", {}).get("schemas", {})
+        if "HTTPValidationError" in components:
+            ours = ValidationProblem.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(ours.pop("$defs", {}))
+            components["HTTPValidationError"] = ours
+            components.pop("ValidationError", None)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 class BodyLimit:
@@ -85,3 +128,82 @@ class BodyLimit:
 
 class _TooLarge(Exception):
     pass
+
+
+_NUL_MESSAGE = "text may not contain the NUL character (\\u0000)"
+
+
+def _nul_fields(value: object, path: str = "") -> Iterator[str]:
+    """The dotted paths of the strings (keys included) in a JSON value that hold a NUL."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield path or "body"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if "\x00" in key:
+                yield where
+            yield from _nul_fields(item, where)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_fields(item, f"{path}.{index}" if path else str(index))
+
+
+def _nul_in_form(text: str) -> str | None:
+    for name, value in parse_qsl(text, keep_blank_values=True):
+        if "\x00" in name or "\x00" in value:
+            return name.replace("\x00", "") or "query"
+    return None
+
+
+class RejectNul:
+    """ASGI middleware: 422 naming the field for a path, query parameter, JSON or form value
+    holding a NUL character. No field accepts one, and PostgreSQL cannot store it in text (it
+    would be a 500 there and silently stored on SQLite)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        field = "path" if "\x00" in scope["path"] else None
+        field = field or _nul_in_form(scope.get("query_string", b"").decode("latin-1"))
+        headers = dict(scope.get("headers") or [])
+        media = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        replay: list[Message] = []
+        if field is None and (
+            media.endswith(b"json") or media == b"application/x-www-form-urlencoded"
+        ):
+            body, more = b"", True
+            while more:
+                message = await receive()
+                replay.append(message)
+                body += message.get("body", b"")
+                more = message["type"] == "http.request" and message.get("more_body", False)
+            field = self._in_body(body, media)
+        if field is not None:
+            problem = {
+                "detail": "invalid request",
+                "errors": [{"field": field, "message": _NUL_MESSAGE, "type": "value_error"}],
+            }
+            await JSONResponse(problem, status_code=422)(scope, receive, send)
+            return
+
+        async def replayed() -> Message:
+            return replay.pop(0) if replay else await receive()
+
+        await self.app(scope, replayed, send)
+
+    @staticmethod
+    def _in_body(body: bytes, media: bytes) -> str | None:
+        if media.endswith(b"json"):
+            if b"\\u0000" not in body:
+                return None
+            try:
+                document = json.loads(body)
+            except ValueError:
+                return None  # the route's own validation answers malformed JSON
+            return next(_nul_fields(document), None)
+        return _nul_in_form(body.decode("latin-1"))

@@ -173,6 +173,60 @@ def retention_run() -> None:
     )
 
 
+rollups_app = typer.Typer(
+    help="Mediation's rollups behind the committee's queues and statistics.",
+    no_args_is_help=True,
+)
+app.add_typer(rollups_app, name="rollups")
+
+
+def _mediation_database_url() -> str:
+    return str(SERVICES["mediation"].settings().database_url)
+
+
+@rollups_app.command("check")
+def rollups_check() -> None:
+    """Compare every rollup figure with a recount from the disputes; exit 1 on a difference."""
+    from waystation.rollups import check_rollups
+
+    found = asyncio.run(check_rollups(_mediation_database_url()))
+    for difference in found[:50]:
+        console.print(difference)
+    console.print(f"mediation rollups: {len(found)} difference(s) from a recount")
+    if found:
+        raise typer.Exit(1)
+
+
+@rollups_app.command("rebuild")
+def rollups_rebuild() -> None:
+    """Replace the rollups by a recount (after a bulk load that bypassed the service)."""
+    from waystation.rollups import rebuild_rollups
+
+    cells = asyncio.run(rebuild_rollups(_mediation_database_url()))
+    console.print(f"mediation rollups rebuilt: {cells} figure(s)")
+
+
+@app.command()
+def audit(
+    service: Annotated[str, typer.Option(help="intake | mediation | dispatch | notify")],
+    case: Annotated[str | None, typer.Option(help="a case id")] = None,
+    actor: Annotated[str | None, typer.Option(help="an actor id")] = None,
+    action: Annotated[str | None, typer.Option(help="read, list, update, purge, ...")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 50,
+) -> None:
+    """Who read or changed personal data (审计日志), newest first: field names, never values."""
+    import uuid
+
+    from waystation.audit import audit_table
+
+    if case is not None:
+        try:
+            uuid.UUID(case)
+        except ValueError as exc:
+            raise typer.BadParameter(f"--case: not a case id: {case[:40]!r}") from exc
+    console.print(asyncio.run(audit_table(_check(service), case, actor, action, limit)))
+
+
 @app.command()
 def pending() -> None:
     """Consumer lag and pending entries per (stream, group)."""

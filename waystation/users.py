@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from rich.table import Table
 
+from shared.audit.log import AuditLog
+from shared.contracts.envelope import Actor
 from waystation.apikeys import _session
+
+# The operator at the command line; user accounts hold staff names (personal data).
+CLI = Actor(role="system", id="cli")
+
+
+def _audit() -> AuditLog:
+    from services.intake.adapters.tables import AUDIT
+
+    return AuditLog("intake", AUDIT)
 
 
 async def create(username: str, password: str, role: str, actor_id: str, name: str) -> str:
     from services.intake.service_layer.users import create_user
 
+    written = ["user_account.username"] + (["user_account.name"] if name else [])
     async with _session() as session:
+        _audit().on_commit(session, "create", actor=CLI, fields=written, route="waystation user")
         row = await create_user(session, username, password, role, actor_id, name)
     return str(row.id)
 
@@ -27,7 +40,11 @@ async def table() -> Table:
 
     out = Table("username", "role", "actor id", "name", "created (UTC)", "disabled")
     async with _session() as session:
-        for user in await list_users(session):
+        users = await list_users(session)
+        shown = ["user_account.name", "user_account.username"]
+        await _audit().add(session, "list", actor=CLI, fields=shown, route="waystation user")
+        await session.commit()
+        for user in users:
             out.add_row(
                 user.username,
                 user.role,

@@ -12,12 +12,14 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.dispatch.adapters.directory_file import load_directory
-from services.dispatch.adapters.tables import KIT, TIMER
+from services.dispatch.adapters.tables import AUDIT, KIT, TIMER
 from services.dispatch.config import DispatchSettings
 from services.dispatch.entrypoints import events, http
 from services.dispatch.service_layer.breaches import on_timer
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.directory_admin import seed
+from shared.audit.http import audit_router
+from shared.audit.log import AuditLog
 from shared.auth.dependency import install_auth
 from shared.auth.keys import load_keys
 from shared.clock import Clock, SystemClock
@@ -74,5 +76,6 @@ def create_app(
     install_auth(app, keys)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health_router(runtime.readiness))
+    app.include_router(audit_router(AuditLog(runtime.service, AUDIT, runtime.sessions)))
     app.include_router(http.build_router(runtime, ctx))
     return app

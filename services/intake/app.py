@@ -13,7 +13,7 @@ from fastapi import Depends, FastAPI, Request
 from services.intake.adapters.blobs import BlobStore
 from services.intake.adapters.jurisdictions import DEMO_FILE, JurisdictionMap
 from services.intake.adapters.pii_cipher import PiiCipher
-from services.intake.adapters.tables import KIT
+from services.intake.adapters.tables import AUDIT, KIT
 from services.intake.config import IntakeSettings
 from services.intake.domain.duplicates import DuplicatePolicy
 from services.intake.entrypoints import (
@@ -29,6 +29,8 @@ from services.intake.entrypoints.console.users import IntakeUsers
 from services.intake.entrypoints.uploads import Uploads
 from services.intake.service_layer.retention import run_retention
 from services.intake.service_layer.triage import Triage
+from shared.audit.http import audit_router
+from shared.audit.log import AuditLog
 from shared.auth.dependency import install_auth
 from shared.auth.keys import load_keys
 from shared.clock import Clock, SystemClock
@@ -56,6 +58,7 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     keys = load_keys(settings.environment, signer=True)
     runtime = ServiceRuntime(settings, KIT, events.handlers(), MIGRATIONS)
     cipher = PiiCipher(*settings.pii_keys())
+    audit = AuditLog(settings.service_name, AUDIT, runtime.sessions)
     triage = Triage(
         jurisdictions=JurisdictionMap.from_file(settings.jurisdictions_file or DEMO_FILE),
         duplicates=DuplicatePolicy(
@@ -110,16 +113,15 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     per_minute = Limit(settings.public_posts_per_minute, 60)
     login = limiter.dependency("login", Limit(settings.login_per_minute, 60), _form("username"))
     app.include_router(auth_http.build_router(runtime, keys, settings.token_ttl_seconds, login))
-    app.include_router(http.build_router(runtime, triage, uploads))
-    app.include_router(identity_http.build_router(runtime, cipher))
-    app.include_router(tracking_http.build_router(runtime, triage, uploads))
-    app.include_router(open311_http.build_router(runtime, triage, settings, uploads))
+    app.include_router(http.build_router(runtime, triage, uploads, audit))
+    app.include_router(identity_http.build_router(runtime, cipher, audit))
+    app.include_router(audit_router(audit))
     app.include_router(
-        tracking_http.build_router(runtime, triage, uploads),
+        tracking_http.build_router(runtime, triage, uploads, audit),
         dependencies=[Depends(limiter.dependency("track", per_minute))],
     )
     app.include_router(
-        open311_http.build_router(runtime, triage, settings, uploads),
+        open311_http.build_router(runtime, triage, settings, uploads, audit),
         dependencies=[Depends(limiter.dependency("open311", per_minute, _form("api_key")))],
     )
     console.install(app, pages)

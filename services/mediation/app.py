@@ -12,12 +12,14 @@ from fastapi import FastAPI
 
 from services.mediation.adapters.calendar_source import load_calendar
 from services.mediation.adapters.roster_file import load_roster
-from services.mediation.adapters.tables import KIT, TIMER
+from services.mediation.adapters.tables import AUDIT, KIT, TIMER
 from services.mediation.config import MediationSettings
 from services.mediation.domain.targets import Target
-from services.mediation.entrypoints import committee_http, events, http
+from services.mediation.entrypoints import committee_http, events, grants_http, http
 from services.mediation.service_layer.administration import stored_calendar_years
 from services.mediation.service_layer.context import Context, Policy
+from shared.audit.http import audit_router
+from shared.audit.log import AuditLog
 from shared.auth.dependency import install_auth
 from shared.auth.keys import load_keys
 from shared.http import BodyLimit, health_router, install_error_handlers
@@ -98,6 +100,8 @@ def create_app(
     install_auth(app, keys)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health_router(runtime.readiness))
+    app.include_router(audit_router(AuditLog(runtime.service, AUDIT, runtime.sessions)))
     app.include_router(http.build_router(runtime, ctx))
     app.include_router(committee_http.build_committee_router(runtime, ctx))
+    app.include_router(grants_http.build_router(runtime, ctx))
     return app

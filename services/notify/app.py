@@ -13,7 +13,7 @@ from prometheus_client import Counter
 from services.notify.adapters import sender
 from services.notify.adapters.apprise_logging import quiet_apprise_logging
 from services.notify.adapters.directory_file import load_channel_directory
-from services.notify.adapters.tables import KIT
+from services.notify.adapters.tables import AUDIT, KIT
 from services.notify.adapters.target_guard import TargetGuard
 from services.notify.adapters.templates import Renderer
 from services.notify.config import NotifySettings
@@ -23,6 +23,8 @@ from services.notify.service_layer.planning import PlanContext
 from services.notify.service_layer.recipients import ChannelConfig
 from services.notify.service_layer.retention import run_retention
 from services.notify.service_layer.sending import DeliveryWorker
+from shared.audit.http import audit_router
+from shared.audit.log import AuditLog
 from shared.auth.dependency import install_auth
 from shared.auth.keys import load_keys
 from shared.clock import Clock, SystemClock
@@ -104,5 +106,6 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
     install_auth(app, keys)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health_router(runtime.readiness))
+    app.include_router(audit_router(AuditLog(runtime.service, AUDIT, runtime.sessions)))
     app.include_router(http.build_router(runtime, quiet))
     return app

@@ -183,6 +183,14 @@ async def test_the_roster_is_configured_by_api_and_assignment_follows_it(mediati
     bad = roster | {"rotation": ["nowhere"]}
     refused = await mediation.client.put("/api/v1/roster", json=bad, headers=COMMITTEE)
     assert refused.status_code == 422
+    # Found by the fuzzing: both were 500s.
+    wrongs = (({"body_id": "nowhere"}, "body_id"), ({"ends_on": "2026-02-01"}, "ends_on"))
+    for wrong, field in wrongs:
+        answer = await mediation.client.post(
+            "/api/v1/roster/shifts", json=shift | wrong, headers=COMMITTEE
+        )
+        assert answer.status_code == 422, answer.text
+        assert field in answer.text
 
 
 async def test_a_calendar_year_loaded_by_api_moves_party_windows(mediation: Mediation):

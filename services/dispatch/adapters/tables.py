@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
+from shared.audit.table import audit_table
 from shared.messaging.tables import kit_tables
 from shared.messaging.timers import timer_table
 
@@ -143,4 +144,5 @@ class DepartmentUpdate(DispatchModel, table=True):
 
 metadata = DispatchModel.metadata
 KIT = kit_tables(metadata)
+AUDIT = audit_table(metadata)  # append-only: who read or changed personal data
 TIMER = timer_table(metadata)

@@ -1,4 +1,4 @@
-"""The directory API ("electronic yellow pages"): anyone on staff reads it, an admin changes it."""
+"""The directory API ("electronic yellow pages"): staff and departments read it; an admin edits."""
 
 from __future__ import annotations
 
@@ -28,6 +28,19 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+# SPEC §1: the admin manages the directory; officers, the committee and departments consult it
+# (routing by hand, escalation contacts). Runners and companies have no use for it.
+READERS = frozenset({"admin", "intake_officer", "committee", "department"})
+
+
+def _reader(actor: ActorDep) -> None:
+    if actor.role not in READERS:
+        raise HTTPException(403, f"a {actor.role} may not read the directory")
+
+
+READ = [Depends(_reader)]
+
+
 def _admin(actor: Actor) -> None:
     if actor.role != "admin":
         raise HTTPException(403, "only an admin manages the directory")
@@ -53,7 +66,7 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         async with runtime.sessions() as session:
             return await read_directory(session)
 
-    @router.get("/departments", response_model=list[DepartmentOut])
+    @router.get("/departments", response_model=list[DepartmentOut], dependencies=READ)
     async def list_departments(
         category: Annotated[str | None, Query(max_length=40)] = None,
         include_inactive: bool = False,
@@ -66,7 +79,12 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
             if (include_inactive or d.active) and (category is None or category in d.categories)
         ]
 
-    @router.get("/departments/{department_id}", response_model=DepartmentOut, responses=ERRORS)
+    @router.get(
+        "/departments/{department_id}",
+        response_model=DepartmentOut,
+        responses=ERRORS,
+        dependencies=READ,
+    )
     async def get_department(department_id: EntryId) -> DepartmentOut:
         entry = (await directory()).get(department_id)
         if entry is None:
@@ -100,7 +118,7 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
             raise http_error(exc) from exc
         return _out(retired)
 
-    @router.get("/categories", response_model=list[PolicyOut])
+    @router.get("/categories", response_model=list[PolicyOut], dependencies=READ)
     async def list_policies() -> list[PolicyOut]:
         """Service targets and points per category (`*` applies to the rest)."""
         d = await directory()
@@ -135,7 +153,7 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
             raise http_error(exc) from exc
         return {"departments": count}
 
-    @router.get("/route", response_model=DepartmentOut, responses=ERRORS)
+    @router.get("/route", response_model=DepartmentOut, responses=ERRORS, dependencies=READ)
     async def preview_route(
         category: Annotated[str, Query(max_length=40)],
         jurisdiction: Annotated[str | None, Query(max_length=40)] = None,

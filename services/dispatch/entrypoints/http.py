@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query
 from sqlmodel import col, select
 
-from services.dispatch.adapters.tables import Follower, Hazard, HazardHistory
+from services.dispatch.adapters.tables import AUDIT, Follower, Hazard, HazardHistory
 from services.dispatch.domain.errors import DispatchError
 from services.dispatch.domain.lifecycle import UNROUTED, WORKING, State, allowed_actions
 from services.dispatch.entrypoints import directory_http, points_http
@@ -26,6 +26,9 @@ from services.dispatch.entrypoints.schemas import (
 from services.dispatch.service_layer import work
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.steps import load
+from shared.audit.fields import names_present
+from shared.audit.http import AuditCaller
+from shared.audit.log import AuditLog
 from shared.auth.dependency import AUTHENTICATED, current_actor
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
@@ -38,12 +41,22 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     409: {"description": "Not allowed in the current state (the body names it)"},
 }
 STAFF = frozenset({"intake_officer", "admin", "committee"})
+# The personal fields of a hazard as served (HazardPublic): where it is, what was written.
+PERSONAL = frozenset(
+    {"title", "latitude", "longitude", "resolution_note", "resolution_photo_url", "history.note"}
+)
 Work = Callable[[Hazard, UnitOfWork], Awaitable[Hazard]]
 
 
 def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
     router = APIRouter(prefix="/api/v1", dependencies=AUTHENTICATED)
-    hazards = APIRouter(tags=["hazards"])
+    hazards = APIRouter(tags=["hazards"], dependencies=AuditCaller)
+    audit = AuditLog(runtime.service, AUDIT, runtime.sessions)
+
+    async def listed(actor: Actor, rows: list[HazardPublic]) -> list[HazardPublic]:
+        fields = names_present(rows, PERSONAL)
+        await audit.read("list", actor=actor, fields=fields, case_ids=[h.case_id for h in rows])
+        return rows
 
     def public(hazard: Hazard, actor: Actor, history: list[HazardHistory] = ()) -> HazardPublic:  # type: ignore[assignment]
         overdue = hazard.next_due is not None and hazard.next_due < ctx.clock.now()
@@ -85,7 +98,9 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
             ).all()
         if check and not await may_read(hazard, actor):
             raise HTTPException(403, "this hazard is not yours to see")
-        return public(hazard, actor, list(history))
+        shown = public(hazard, actor, list(history))
+        await audit.read(actor=actor, case_id=case_id, fields=names_present(shown, PERSONAL))
+        return shown
 
     async def act(case_id: uuid.UUID, actor: Actor, fn: Work) -> HazardPublic:
         try:
@@ -105,7 +120,7 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         jurisdiction: Annotated[str | None, Query(max_length=40)] = None,
         overdue: Annotated[bool, Query(description="only tickets past a target")] = False,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     ) -> list[HazardPublic]:
         """The caller department's open hazards, most overdue first."""
         if actor.role != "department":
@@ -123,7 +138,7 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         stmt = stmt.order_by(col(Hazard.next_due).asc().nulls_last(), col(Hazard.filed_at))
         async with runtime.sessions() as session:
             rows = (await session.exec(stmt.offset(offset).limit(limit))).all()
-        return [public(h, actor) for h in rows]
+        return await listed(actor, [public(h, actor) for h in rows])
 
     @hazards.get("/triage", response_model=list[HazardPublic])
     async def triage_queue(
@@ -141,7 +156,7 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
                     .limit(limit)
                 )
             ).all()
-        return [public(h, actor) for h in rows]
+        return await listed(actor, [public(h, actor) for h in rows])
 
     @hazards.get("/hazards/{case_id}", response_model=HazardPublic, responses=ERRORS)
     async def get_hazard(case_id: uuid.UUID, actor: ActorDep) -> HazardPublic:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
+from shared.audit.table import audit_table
 from shared.messaging.tables import kit_tables
 
 
@@ -148,6 +149,7 @@ class DepartmentUpdate(IntakeModel, table=True):
 
 metadata = IntakeModel.metadata
 KIT = kit_tables(metadata)
+AUDIT = audit_table(metadata)  # append-only: who read or changed personal data
 
 
 class UserAccount(IntakeModel, table=True):

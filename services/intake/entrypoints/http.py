@@ -18,6 +18,7 @@ from services.intake.adapters.tables import Case, Party, TimelineEntry
 from services.intake.domain.commands import CorrectCase, FileDispute, FileHazard, SplitCase
 from services.intake.domain.errors import Forbidden, IntakeError, NotFound
 from services.intake.domain.privacy import mask_phone
+from services.intake.entrypoints import personal_fields
 from services.intake.entrypoints.idempotent import run_once
 from services.intake.entrypoints.problems import as_response
 from services.intake.entrypoints.schemas import (
@@ -32,6 +33,9 @@ from services.intake.entrypoints.schemas import (
 from services.intake.entrypoints.uploads import Uploads
 from services.intake.service_layer import attachments, corrections, filing, idempotency
 from services.intake.service_layer.triage import Triage
+from shared.audit.fields import names_present
+from shared.audit.http import AuditCaller
+from shared.audit.log import AuditLog
 from shared.auth.dependency import AUTHENTICATED, current_actor
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
@@ -55,6 +59,10 @@ def _filed(case: Case) -> Filed:
         jurisdiction=case.jurisdiction,
         duplicate_of=case.duplicate_of,
     )
+
+
+def _filing(cmd: FileDispute | FileHazard) -> list[str]:
+    return names_present(cmd, personal_fields.FILING)
 
 
 def _party(p: Party) -> PartyPublic:
@@ -115,8 +123,10 @@ def _party_for(actor: Actor, p: Party) -> PartyPublic:
     return shown.model_copy(update={"phone_masked": None})
 
 
-def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> APIRouter:
-    router = APIRouter(tags=["officer"], dependencies=AUTHENTICATED)
+def build_router(
+    runtime: ServiceRuntime, triage: Triage, uploads: Uploads, audit: AuditLog
+) -> APIRouter:
+    router = APIRouter(tags=["officer"], dependencies=[*AUTHENTICATED, *AuditCaller])
 
     async def once(request: Request, body: object, action: object) -> Response:
         try:
@@ -135,7 +145,11 @@ def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> A
 
         async def action(uow: UnitOfWork) -> Response:
             _officer(actor)
-            return _json(_filed(await filing.file_dispute(cmd, uow, actor, triage)), 201)
+            case = await filing.file_dispute(cmd, uow, actor, triage)
+            await audit.add(
+                uow.session, "create", actor=actor, case_id=case.id, fields=_filing(cmd)
+            )
+            return _json(_filed(case), 201)
 
         return await once(request, cmd.model_dump(mode="json"), action)
 
@@ -151,6 +165,9 @@ def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> A
         async def action(uow: UnitOfWork) -> Response:
             _officer(actor)
             case = await filing.file_hazard(cmd, uow, actor, triage, "officer")
+            await audit.add(
+                uow.session, "create", actor=actor, case_id=case.id, fields=_filing(cmd)
+            )
             return _json(_filed(case), 201)
 
         return await once(request, cmd.model_dump(mode="json"), action)
@@ -206,13 +223,16 @@ def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> A
         async with runtime.sessions() as session:
             rows = list((await session.exec(stmt)).all())
         page = rows[:limit]
-        return CasePage(
+        found = CasePage(
             items=[
                 CaseSummary(case_id=c.id, **c.model_dump(include=set(CaseSummary.model_fields)))
                 for c in page
             ],
             next_cursor=_encode_cursor(page[-1]) if len(rows) > limit else None,
         )
+        fields = names_present(found.items, personal_fields.CASE_LIST)
+        await audit.read("list", actor=actor, fields=fields, case_ids=[c.id for c in page])
+        return found
 
     async def _case_public(case_id: uuid.UUID, actor: Actor) -> CasePublic:
         async with runtime.sessions() as session:
@@ -224,7 +244,7 @@ def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> A
                 raise HTTPException(403, "you may not see this case")
             timeline = await repository.timeline_of(session, case_id)
             files = await attachments.attachments_of(session, [case_id])
-        return CasePublic(
+        view = CasePublic(
             case_id=case.id,
             **case.model_dump(exclude={"id", "status_at", "channel", "open311_token"}),
             parties=[_party_for(actor, p) for p in parties],
@@ -240,6 +260,9 @@ def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> A
                 for a in files
             ],
         )
+        fields = names_present(view, personal_fields.CASE)
+        await audit.read(actor=actor, case_id=case.id, fields=fields)
+        return view
 
     @router.get(
         "/api/v1/cases/{case_id}",
@@ -262,6 +285,8 @@ def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> A
 
         async def action(uow: UnitOfWork) -> Response:
             _officer(actor)
+            fields = names_present(cmd, personal_fields.CORRECTION)
+            await audit.add(uow.session, "update", actor=actor, case_id=case_id, fields=fields)
             await corrections.correct_case(case_id, cmd, uow, actor, triage)
             return Response(status_code=200)
 
@@ -310,6 +335,9 @@ def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> A
             if not may_read(actor, case):
                 raise Forbidden("you may not add to this case")
             row = await uploads.attach(case, got, uow, actor)
+            await audit.add(
+                uow.session, "upload", actor=actor, case_id=case_id, fields=["attachments"]
+            )
             url = f"/api/v1/cases/{case_id}/attachments/{row.id}"
             return _json(
                 AttachmentPublic(
@@ -340,6 +368,7 @@ def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> A
                     raise Forbidden("you may not see this case's files")
             except IntakeError as exc:
                 return as_response(exc)
+        await audit.read("download", actor=actor, case_id=case_id, fields=["attachments"])
         return uploads.serve(row)
 
     return router

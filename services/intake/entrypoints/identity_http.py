@@ -12,6 +12,9 @@ from sqlmodel import col, select
 from services.intake.adapters.pii_cipher import PiiCipher
 from services.intake.adapters.tables import Case, Party
 from services.intake.domain.identity import normalise_id_number
+from services.intake.entrypoints.personal_fields import PARTY_SEARCH
+from shared.audit.http import AuditCaller
+from shared.audit.log import AuditLog
 from shared.auth.dependency import current_actor
 from shared.contracts.envelope import Actor
 from shared.runtime import ServiceRuntime
@@ -39,8 +42,8 @@ class PartyMatch(BaseModel):
     party_id: str
 
 
-def build_router(runtime: ServiceRuntime, cipher: PiiCipher) -> APIRouter:
-    router = APIRouter(prefix="/api/v1", tags=["officer"])
+def build_router(runtime: ServiceRuntime, cipher: PiiCipher, audit: AuditLog) -> APIRouter:
+    router = APIRouter(prefix="/api/v1", tags=["officer"], dependencies=AuditCaller)
 
     @router.post(
         "/parties/search",
@@ -65,6 +68,8 @@ def build_router(runtime: ServiceRuntime, cipher: PiiCipher) -> APIRouter:
                     .limit(100)
                 )
             ).all()
+        found = [case.id for _party, case in rows]
+        await audit.read("search", actor=actor, fields=PARTY_SEARCH, case_ids=found)
         return [
             PartyMatch(
                 case_id=case.id,

@@ -44,9 +44,12 @@ from services.intake.domain.open311 import CLOSED_STATES
 from services.intake.entrypoints import open311_views as views
 from services.intake.entrypoints.idempotent import run_once
 from services.intake.entrypoints.open311_format import errors, render
+from services.intake.entrypoints.personal_fields import OPEN311_FILING
 from services.intake.entrypoints.uploads import Uploads
 from services.intake.service_layer import apikeys, attachments, filing, idempotency, updates
 from services.intake.service_layer.triage import Triage
+from shared.audit.fields import names_present
+from shared.audit.log import AuditLog
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
 from shared.runtime import ServiceRuntime
@@ -169,6 +172,7 @@ def build_router(
     triage: Triage,
     settings: IntakeSettings,
     uploads: Uploads,
+    audit: AuditLog,
 ) -> APIRouter:
     router = APIRouter(prefix=PREFIX, tags=["open311"])
     places: JurisdictionMap = triage.jurisdictions
@@ -228,8 +232,11 @@ def build_router(
 
         async def action(uow: UnitOfWork) -> Response:
             case = await _file(uow, fields, attrs, key)
+            client = Actor(role="reporter", id=_actor_id(key))
             if photo is not None:
-                await uploads.attach(case, photo, uow, Actor(role="reporter", id=_actor_id(key)))
+                await uploads.attach(case, photo, uow, client)
+            written = names_present({**fields, "media": "yes" if photo else ""}, OPEN311_FILING)
+            await audit.add(uow.session, "create", actor=client, case_id=case.id, fields=written)
             notice = (
                 f"已受理，查询码 {case.tracking_code}。Filed; tracking code {case.tracking_code}."
             )

@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Upload
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.intake.adapters import repository
 from services.intake.adapters.tables import Case
@@ -18,11 +19,14 @@ from services.intake.domain.tracking import normalise
 from services.intake.entrypoints.http import timeline_items
 from services.intake.entrypoints.idempotent import run_once
 from services.intake.entrypoints.open311_format import LOCAL
+from services.intake.entrypoints.personal_fields import TRACKING
 from services.intake.entrypoints.problems import as_response
 from services.intake.entrypoints.schemas import AttachmentPublic, TrackingView
 from services.intake.entrypoints.uploads import Uploads
 from services.intake.service_layer import attachments, idempotency, tracking
 from services.intake.service_layer.triage import Triage
+from shared.audit.fields import names_present
+from shared.audit.log import AuditLog
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
 from shared.runtime import ServiceRuntime
@@ -52,7 +56,9 @@ def status_words(status: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
-def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> APIRouter:
+def build_router(
+    runtime: ServiceRuntime, triage: Triage, uploads: Uploads, audit: AuditLog
+) -> APIRouter:
     router = APIRouter(tags=["tracking"])
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     env.filters["local"] = lambda at: at.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
@@ -69,7 +75,8 @@ def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> A
                 entries += await repository.timeline_of(uow.session, case.id)
                 entries.sort(key=lambda e: e.occurred_at)
             files = await attachments.attachments_of(uow.session, [own.id])
-            return TrackingView(
+            reporter, own_id = await _holder(uow.session, own), own.id
+            shown = TrackingView(
                 tracking_code=own.tracking_code,
                 kind=own.kind,
                 status=case.status,
@@ -88,6 +95,9 @@ def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> A
                     for a in files
                 ],
             )
+        fields = names_present(shown, TRACKING)
+        await audit.read(actor=reporter, case_id=own_id, fields=fields, route="/track/{code}")
+        return shown
 
     @router.get(
         "/track/{code}",
@@ -173,6 +183,15 @@ def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> A
         async def action(uow: UnitOfWork) -> Response:
             case = await _own(uow, code)
             row = await uploads.attach(case, got, uow, Actor(role="reporter", id="tracking"))
+            holder = await _holder(uow.session, case)
+            await audit.add(
+                uow.session,
+                "upload",
+                actor=holder,
+                case_id=case.id,
+                fields=["attachments"],
+                route="/track/{code}/attachments",
+            )
             body = AttachmentPublic(
                 attachment_id=row.id,
                 media_type=row.media_type,
@@ -197,8 +216,16 @@ def build_router(runtime: ServiceRuntime, triage: Triage, uploads: Uploads) -> A
                 if case is None:
                     raise NotFound(code)
                 row = await attachments.attachment_of_case(session, case.id, attachment_id[:32])
+                reporter = await _holder(session, case)
             except IntakeError as exc:
                 return as_response(exc)
+        await audit.read(
+            "download",
+            actor=reporter,
+            case_id=case.id,
+            fields=["attachments"],
+            route="/track/{code}/attachments/{attachment_id}",
+        )
         return uploads.serve(row)
 
     return router
@@ -209,3 +236,12 @@ async def _own(uow: UnitOfWork, code: str) -> Case:
     if case is None:
         raise NotFound(code)
     return case
+
+
+async def _holder(session: AsyncSession, case: Case) -> Actor:
+    """Who holds a tracking code, for the audit log: the case's reporter (or complainant) by
+    party id, never the code itself; the case id when no such party is on file."""
+    for party in await repository.parties_of(session, case.id):
+        if party.role in ("reporter", "complainant"):
+            return Actor(role="reporter", id=party.party_id)
+    return Actor(role="reporter", id=f"case-{case.id}")

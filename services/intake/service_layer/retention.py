@@ -8,6 +8,7 @@ other services learn of closure from the events they already read and purge thei
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,18 +16,20 @@ from datetime import datetime
 import structlog
 from sqlmodel import col, select
 
-from services.intake.adapters.tables import Case, Party
+from services.intake.adapters.tables import AUDIT, Case, Party
 from services.intake.domain.retention import (
     FINISHED_STATES,
     PERSONS,
     purge_cutoff,
     purge_stub,
 )
+from shared.audit.log import SYSTEM, AuditLog
 from shared.clock import Clock
 from shared.logs import mask_text
 from shared.messaging.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
+AUDIT_LOG = AuditLog("intake", AUDIT)
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,9 @@ async def purge_personal_data(
         )
     ).all()
     cases: dict[object, Case] = {}
+    cleared: dict[uuid.UUID, set[str]] = {}
     for party, case in rows:
+        cleared.setdefault(case.id, {"description"}).update(_cleared_fields(party))
         if party.role in PERSONS:
             party.name = purge_stub(now)
         party.phone = party.email = None
@@ -64,8 +69,22 @@ async def purge_personal_data(
         # Free text may hold a number typed by the reporter.
         case.description = mask_text(case.description)
         uow.session.add(case)
+    # The audit log keeps its entries (the database refuses their deletion) and gains these.
+    by_case = {case_id: sorted(names) for case_id, names in cleared.items()}
+    await AUDIT_LOG.add_each(uow.session, "purge", by_case, actor=SYSTEM, at=now)
     await uow.commit()
     return Purged(cases=len(cases), parties=len(rows))
+
+
+def _cleared_fields(party: Party) -> list[str]:
+    """Names of the party's fields this purge clears (the ones that held something)."""
+    held = {
+        "parties.name": party.role in PERSONS,
+        "parties.phone": party.phone is not None,
+        "parties.email": party.email is not None,
+        "parties.id_number": party.id_number_enc is not None,
+    }
+    return [name for name, present in held.items() if present]
 
 
 async def purge_all(new_uow: Callable[[], UnitOfWork], clock: Clock, retention_days: int) -> Purged:

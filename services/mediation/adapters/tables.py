@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
+from shared.audit.table import audit_table
 from shared.messaging.tables import kit_tables
 from shared.messaging.timers import timer_table
 
@@ -160,6 +161,17 @@ class MediatorStat(MediationModel, table=True):
     last_assigned_at: datetime
 
 
+class DisputeGrant(MediationModel, table=True):
+    """A mediator the committee lets read a dispute not assigned to them (SPEC §1, §9)."""
+
+    __tablename__ = "dispute_grant"
+
+    case_id: uuid.UUID = Field(primary_key=True)
+    mediator_id: str = Field(primary_key=True, max_length=64)
+    granted_by: str = Field(max_length=100)
+    granted_at: datetime = Field(default_factory=_now)
+
+
 class CalendarYearRecord(MediationModel, table=True):
     """An official holiday arrangement an administrator loaded (overrides the package)."""
 
@@ -172,6 +184,49 @@ class CalendarYearRecord(MediationModel, table=True):
     loaded_at: datetime = Field(default_factory=_now)
 
 
+class DisputeQueueCount(MediationModel, table=True):
+    """Rollup: disputes per (state, mediator); mediator "" when none carries the case."""
+
+    __tablename__ = "dispute_queue_count"
+
+    state: str = Field(primary_key=True, max_length=40)
+    mediator_id: str = Field(primary_key=True, max_length=64)
+    n: int = 0
+
+
+class DisputeStat(MediationModel, table=True):
+    """Rollup: the committee's counts per (period, dimension, key); see domain/rollup.py."""
+
+    __tablename__ = "dispute_stat"
+
+    period: str = Field(primary_key=True, max_length=7)  # "2026" or "2026-03"
+    dimension: str = Field(primary_key=True, max_length=20)
+    key: str = Field(primary_key=True, max_length=200)
+    label: str = Field(default="", max_length=200)
+    filed: int = 0
+    accepted: int = 0
+    agreed: int = 0
+    failed: int = 0
+    expired: int = 0
+    referred: int = 0
+
+
+class DisputeStatDays(MediationModel, table=True):
+    """Rollup: how many agreements took `days` days, per (period, dimension, key)."""
+
+    __tablename__ = "dispute_stat_days"
+
+    period: str = Field(primary_key=True, max_length=7)
+    dimension: str = Field(primary_key=True, max_length=20)
+    key: str = Field(primary_key=True, max_length=200)
+    days: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    n: int = 0
+
+
 metadata = MediationModel.metadata
 KIT = kit_tables(metadata)
+AUDIT = audit_table(metadata)  # append-only: who read or changed personal data
 TIMER = timer_table(metadata)
+
+# Every flush of a dispute moves the rollups above, committed in the same transaction.
+from services.mediation.adapters import rollup_tracking  # noqa: E402,F401

@@ -114,10 +114,11 @@ TRANSITIONS: dict[str, tuple[tuple[State, ...], State, frozenset[str]]] = {
 def next_state(action: str, current: State, role: str) -> State:
     """The state after `action`, or an error naming why it is not allowed now."""
     sources, target, roles = TRANSITIONS[action]
-    if current not in sources:
-        raise IllegalTransition(action.replace("_", " "), current.value)
+    # The role first: a caller who may never take this step learns nothing of the state.
     if role not in roles:
         raise NotAllowed(f"a {role} may not {action.replace('_', ' ')}")
+    if current not in sources:
+        raise IllegalTransition(action.replace("_", " "), current.value)
     return target
 
 

@@ -42,6 +42,12 @@ class Shift(BaseModel):
     ends_on: date
     note: str = Field(default="", max_length=200)
 
+    @model_validator(mode="after")
+    def _in_order(self) -> Shift:
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on is before starts_on")
+        return self
+
     def covers(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
 

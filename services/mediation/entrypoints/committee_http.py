@@ -8,14 +8,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
+from services.mediation.adapters.tables import AUDIT
 from services.mediation.domain.calendar import CalendarYear
 from services.mediation.domain.clocks import local_date
 from services.mediation.domain.roster import Roster, Shift
 from services.mediation.entrypoints.http import ERRORS, guarded
+from services.mediation.entrypoints.personal_fields import DISPUTE_LIST
 from services.mediation.entrypoints.schemas import DisputeSummary
 from services.mediation.service_layer import administration, committee, patterns, statistics
 from services.mediation.service_layer.assignment import current_roster
 from services.mediation.service_layer.context import Context
+from shared.audit.fields import names_present
+from shared.audit.log import AuditLog
 from shared.auth.dependency import AUTHENTICATED, current_actor
 from shared.contracts.envelope import Actor
 from shared.runtime import ServiceRuntime
@@ -40,12 +44,14 @@ def build_committee_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         prefix="/api/v1", tags=["committee"], responses=ERRORS, dependencies=AUTHENTICATED
     )
 
+    audit = AuditLog(runtime.service, AUDIT, runtime.sessions)
+
     def today() -> date:
         return local_date(ctx.now())
 
     @router.get("/disputes", response_model=list[DisputeSummary])
     async def list_disputes(
-        _actor: CommitteeDep,
+        actor: CommitteeDep,
         state: str | None = None,
         mediator_id: str | None = None,
         duty_body: str | None = None,
@@ -67,7 +73,11 @@ def build_committee_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
             "parent_case_id": parent_case_id,
         }
         async with runtime.sessions() as session:
-            return await committee.list_disputes(session, filters, limit, offset)
+            found = await committee.list_disputes(session, filters, limit, offset)
+        shown = [d.model_dump(include=set(DISPUTE_LIST)) for d in found]
+        fields = names_present(shown, DISPUTE_LIST)
+        await audit.read("list", actor=actor, fields=fields, case_ids=[d.case_id for d in found])
+        return found
 
     @router.get("/committee/queues")
     async def queues(_actor: CommitteeDep) -> dict[str, int]:

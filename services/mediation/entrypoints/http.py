@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from sqlmodel import col, select
 
 from services.mediation.adapters.agreement_pdf import Copy, FontMissing, render
-from services.mediation.adapters.tables import Dispute, DisputeClock, DisputeHistory
+from services.mediation.adapters.tables import AUDIT, Dispute, DisputeClock, DisputeHistory
 from services.mediation.domain.agreement import AgreementTerms
 from services.mediation.domain.clocks import ClockName
 from services.mediation.domain.errors import (
@@ -21,6 +21,7 @@ from services.mediation.domain.errors import (
     NotAllowed,
     NotFound,
 )
+from services.mediation.entrypoints import personal_fields
 from services.mediation.entrypoints.schemas import (
     ClockOut,
     DisputePublic,
@@ -46,6 +47,10 @@ from services.mediation.service_layer import (
     sessions,
 )
 from services.mediation.service_layer.context import Context
+from services.mediation.service_layer.grants import is_granted
+from shared.audit.fields import names_present
+from shared.audit.http import AuditCaller
+from shared.audit.log import AuditLog
 from shared.auth.dependency import AUTHENTICATED, current_actor
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
@@ -62,7 +67,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 def may_read(dispute: Dispute, actor: Actor) -> bool:
     """Committee, admins and the desk (it answers "where is my dispute?"); the assigned
-    mediator; the complainant; a named respondent."""
+    mediator (others only with the committee's grant, checked by the route); the complainant;
+    a named respondent."""
     if actor.role in ("committee", "admin", "intake_officer"):
         return True
     if actor.role == "mediator":
@@ -98,7 +104,21 @@ async def guarded(runtime: ServiceRuntime, work: Callable[[UnitOfWork], Awaitabl
 
 
 def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
-    router = APIRouter(prefix="/api/v1/disputes", tags=["disputes"], dependencies=AUTHENTICATED)
+    router = APIRouter(
+        prefix="/api/v1/disputes", tags=["disputes"], dependencies=[*AUTHENTICATED, *AuditCaller]
+    )
+    audit = AuditLog(runtime.service, AUDIT, runtime.sessions)
+
+    def changing(
+        fields: list[str], work: Callable[[UnitOfWork], Awaitable[Any]]
+    ) -> Callable[[UnitOfWork], Awaitable[Any]]:
+        """The use case, its commit carrying an audit entry of the personal fields it writes."""
+
+        async def audited(uow: UnitOfWork) -> Any:
+            audit.on_commit(uow.session, "update", fields=fields)
+            return await work(uow)
+
+        return audited
 
     async def read(case_id: uuid.UUID) -> DisputePublic:
         async with runtime.uow() as uow:
@@ -116,12 +136,15 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
                 await uow.session.exec(select(DisputeClock).where(DisputeClock.case_id == case_id))
             ).all()
             meetings = await sessions.sessions_of(uow, case_id)
-            return DisputePublic(
+            shown = DisputePublic(
                 **dispute.model_dump(),
                 history=[HistoryItem.model_validate(h, from_attributes=True) for h in history],
                 clocks=[ClockOut.model_validate(c, from_attributes=True) for c in clocks],
                 sessions=[SessionOut.model_validate(s, from_attributes=True) for s in meetings],
             )
+        fields = names_present(shown, personal_fields.DISPUTE)
+        await audit.read(case_id=case_id, fields=fields)
+        return shown
 
     async def run(work: Callable[[UnitOfWork], Awaitable[Any]]) -> DisputePublic:
         dispute = await guarded(runtime, work)
@@ -132,7 +155,9 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         """One dispute with its state history, its clocks and its sessions (its parties only)."""
         async with runtime.sessions() as session:
             dispute = await session.get(Dispute, case_id)
-        if dispute is not None and not may_read(dispute, actor):
+            # a mediator not assigned to it reads it with the committee's grant
+            granted = actor.role == "mediator" and await is_granted(session, case_id, actor.id)
+        if dispute is not None and not (may_read(dispute, actor) or granted):
             raise HTTPException(403, "you may not see this dispute")
         return await read(case_id)
 
@@ -211,7 +236,12 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         case_id: uuid.UUID, terms: AgreementTerms, actor: ActorDep
     ) -> DisputePublic:
         """Record the signed and sealed agreement; it takes effect and performance is watched."""
-        return await run(lambda uow: casework.sign_agreement(case_id, terms, actor, uow, ctx))
+        return await run(
+            changing(
+                ["agreement"],
+                lambda uow: casework.sign_agreement(case_id, terms, actor, uow, ctx),
+            )
+        )
 
     @router.get(
         "/{case_id}/agreement.pdf",
@@ -231,6 +261,7 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
             pdf = render(doc, which, ctx.agreement_font)
         except FontMissing as exc:
             raise HTTPException(503, str(exc)) from exc
+        await audit.read("download", case_id=case_id, fields=personal_fields.AGREEMENT_PDF)
         name = f"{doc.agreement_id}-{which}.pdf"
         return Response(
             pdf,
@@ -273,8 +304,18 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         """Schedule a session (a place, or online); the attendees are invited."""
         return await guarded(
             runtime,
-            lambda uow: sessions.schedule_session(
-                case_id, body.starts_at, body.place, body.online, body.attendees, actor, uow, ctx
+            changing(
+                ["sessions.attendees", "sessions.place"],
+                lambda uow: sessions.schedule_session(
+                    case_id,
+                    body.starts_at,
+                    body.place,
+                    body.online,
+                    body.attendees,
+                    actor,
+                    uow,
+                    ctx,
+                ),
             ),
         )
 
@@ -287,8 +328,11 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         """Move a session; the attendees are told and reminded of the new time."""
         return await guarded(
             runtime,
-            lambda uow: sessions.reschedule_session(
-                case_id, session_id, body.starts_at, body.place, actor, uow, ctx
+            changing(
+                ["sessions.place"],
+                lambda uow: sessions.reschedule_session(
+                    case_id, session_id, body.starts_at, body.place, actor, uow, ctx
+                ),
             ),
         )
 
@@ -299,8 +343,11 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         """Record that a session took place: who attended, what came of it."""
         return await guarded(
             runtime,
-            lambda uow: sessions.hold_session(
-                case_id, session_id, body.summary, body.attendees, actor, uow, ctx
+            changing(
+                ["sessions.attendees", "sessions.summary"],
+                lambda uow: sessions.hold_session(
+                    case_id, session_id, body.summary, body.attendees, actor, uow, ctx
+                ),
             ),
         )
 
@@ -310,7 +357,10 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
     ) -> DisputePublic:
         """Record the representatives a group dispute's members elected (LDMAL 7)."""
         return await run(
-            lambda uow: groups.elect_representatives(case_id, body.party_ids, actor, uow)
+            changing(
+                ["representatives"],
+                lambda uow: groups.elect_representatives(case_id, body.party_ids, actor, uow),
+            )
         )
 
     return router

@@ -6,7 +6,7 @@ from sqlmodel import col, select
 
 from services.mediation.adapters.tables import CalendarYearRecord, RosterRecord
 from services.mediation.domain.calendar import CalendarYear
-from services.mediation.domain.errors import NotAllowed
+from services.mediation.domain.errors import Incomplete, NotAllowed
 from services.mediation.domain.roster import Roster, Shift
 from services.mediation.service_layer.assignment import current_roster
 from services.mediation.service_layer.context import Context
@@ -36,6 +36,8 @@ async def add_shift(shift: Shift, actor: Actor, uow: UnitOfWork, ctx: Context) -
     """Put a body on duty for a run of days (cover, swaps), on top of the weekly rotation."""
     _check(actor)
     roster = await current_roster(uow, ctx)
+    if shift.body_id not in {b.body_id for b in roster.bodies}:
+        raise Incomplete("body_id", f"no duty body {shift.body_id!r} in the roster")
     updated = Roster.model_validate(roster.model_dump() | {"shifts": (*roster.shifts, shift)})
     return await replace_roster(updated, actor, uow, ctx)
 

@@ -1,4 +1,5 @@
-"""The committee's views: queues, clocks, workload. Every figure is aggregated in SQL."""
+"""The committee's views: queues, clocks, workload. Every figure is aggregated in SQL; the
+counts by state and by mediator come from the rollup kept with each change (rollup_tracking)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.mediation.adapters.tables import Dispute, DisputeClock
+from services.mediation.adapters.tables import Dispute, DisputeClock, DisputeQueueCount
 from services.mediation.domain.clocks import OVERDUE_WHILE
 from services.mediation.domain.lifecycle import REASSIGNABLE, TERMINAL, State
 from services.mediation.domain.roster import Roster
@@ -18,12 +19,18 @@ _TERMINAL = [s.value for s in TERMINAL]
 
 
 async def queues(session: AsyncSession) -> dict[str, int]:
-    """How many disputes sit in each state (every state listed, zeros included)."""
+    """How many disputes sit in each state (every state listed, zeros included).
+
+    Read from the (state, mediator) rollup: a few hundred rows, whatever the number of cases.
+    """
+    n = sa.func.sum(DisputeQueueCount.n)
     rows = (
-        await session.exec(select(Dispute.state, sa.func.count()).group_by(col(Dispute.state)))
+        await session.exec(
+            select(DisputeQueueCount.state, n).group_by(col(DisputeQueueCount.state))
+        )
     ).all()
     counts = dict(rows)
-    return {s.value: int(counts.get(s.value, 0)) for s in State}
+    return {s.value: int(counts.get(s.value) or 0) for s in State}
 
 
 async def list_disputes(
@@ -112,16 +119,17 @@ async def due_soon(
 async def workload(session: AsyncSession, roster: Roster, today: date) -> dict[str, Any]:
     """Open cases per mediator and per duty body, beside capacity and today's duty."""
     carried = [s.value for s in REASSIGNABLE]
+    q = DisputeQueueCount
     rows = (
         await session.exec(
-            select(Dispute.mediator_id, Dispute.state, sa.func.count())
-            .where(col(Dispute.state).in_(carried), col(Dispute.mediator_id).is_not(None))
-            .group_by(col(Dispute.mediator_id), col(Dispute.state))
+            select(q.mediator_id, q.state, q.n).where(
+                col(q.state).in_(carried), q.mediator_id != "", q.n != 0
+            )
         )
     ).all()
     per: dict[str, dict[str, int]] = {}
     for mediator_id, state, n in rows:
-        per.setdefault(str(mediator_id), {})[state] = int(n)
+        per.setdefault(mediator_id, {})[state] = int(n)
     on_duty = set(roster.on_duty(today))
     mediators: list[dict[str, Any]] = [
         {

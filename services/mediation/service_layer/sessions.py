@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlmodel import col, select
 
 from services.mediation.adapters.tables import TIMER, Dispute, MediationSession
-from services.mediation.domain.errors import IllegalTransition, Incomplete, NotFound
+from services.mediation.domain.errors import IllegalTransition, Incomplete, NotAllowed, NotFound
 from services.mediation.domain.lifecycle import State
 from services.mediation.service_layer.casework import check_mediator
 from services.mediation.service_layer.clocks import arm
@@ -28,6 +28,8 @@ from shared.messaging.uow import UnitOfWork
 REMIND_BEFORE = timedelta(hours=24)
 REMINDER = "session_reminder"
 OPEN_FOR_SESSIONS = (State.ASSIGNED, State.IN_MEDIATION, State.WAITING_PARTY)
+# Who arranges and records sessions: the assigned mediator, or the committee.
+SESSION_KEEPERS = frozenset({"mediator", "committee"})
 
 
 def default_attendees(dispute: Dispute) -> list[str]:
@@ -49,6 +51,8 @@ def _event(dispute: Dispute, s: MediationSession) -> SessionScheduled:
 
 
 async def _open(uow: UnitOfWork, case_id: uuid.UUID, actor: Actor) -> Dispute:
+    if actor.role not in SESSION_KEEPERS:
+        raise NotAllowed(f"a {actor.role} may not arrange mediation sessions")
     dispute = await load(uow, case_id)
     check_mediator(dispute, actor)
     if State(dispute.state) not in OPEN_FOR_SESSIONS:

@@ -3,96 +3,80 @@
 Counted per dispute by the year (and month) its application was received, Asia/Shanghai:
 filed, accepted (the committee accepted it), agreed (an agreement took effect), failed,
 expired (the mediation limit ran out), referred (to arbitration), and the median number of
-calendar days from application to agreement. Each figure is one grouped SQL query on an
-index (filed_year, dimension); the median uses window functions that PostgreSQL and SQLite
-both run, so no case rows are ever pulled into Python.
+calendar days from application to agreement. Every figure is read from the rollups kept in
+the same transaction as each change to a dispute (adapters/rollup_tracking.py): one row per
+group and period, and a histogram with one bucket per day for the median, which is exact.
+No case row is read, so a request costs the same at a thousand cases or a million.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.mediation.adapters.tables import Dispute
+from services.mediation.adapters.tables import DisputeStat, DisputeStatDays
+from services.mediation.domain.rollup import MEASURES, median
 
 Dimension = Literal["company", "dispute_type", "town", "month"]
-COUNTS = ("filed", "accepted", "agreed", "failed", "expired", "referred")
-T = Dispute.__table__  # type: ignore[attr-defined]
+COUNTS = MEASURES
+S = DisputeStat.__table__  # type: ignore[attr-defined]
+H = DisputeStatDays.__table__  # type: ignore[attr-defined]
 
 
-def _key(by: Dimension) -> sa.ColumnElement[Any]:
-    column = {
-        "company": T.c.company_key,
-        "dispute_type": T.c.dispute_type,
-        "town": sa.func.coalesce(T.c.town, ""),
-        "month": sa.func.substr(T.c.filed_month, 6, 2),
-    }[by]
-    labelled: sa.ColumnElement[Any] = column.label("key")
-    return labelled
-
-
-def _where(year: int, month: int | None) -> list[sa.ColumnElement[bool]]:
-    clauses = [T.c.filed_year == year]
-    if month is not None:
-        clauses.append(T.c.filed_month == f"{year:04d}-{month:02d}")
-    return clauses
-
-
-def _outcome(value: str) -> sa.ColumnElement[Any]:
-    return sa.func.sum(sa.case((T.c.outcome == value, 1), else_=0))
+def _period(year: int, month: int | None) -> str:
+    return f"{year:04d}" if month is None else f"{year:04d}-{month:02d}"
 
 
 async def _figures(
     session: AsyncSession, by: Dimension, year: int, month: int | None
 ) -> dict[str, dict[str, Any]]:
-    key = _key(by)
-    counts = (
-        sa.select(
-            key,
-            sa.func.max(T.c.company).label("label"),
-            sa.func.count().label("filed"),
-            sa.func.count(T.c.accepted_at).label("accepted"),
-            sa.func.count(T.c.agreement_effective_at).label("agreed"),
-            _outcome("failed").label("failed"),
-            _outcome("expired_no_agreement").label("expired"),
-            sa.func.count(T.c.referred_at).label("referred"),
-        )
-        .where(*_where(year, month))
-        .group_by(key)
+    period = _period(year, month)
+    stmt = sa.select(S.c.key, S.c.label, *(S.c[c] for c in COUNTS)).where(
+        S.c.period == period, S.c.dimension == by, S.c.filed != 0
     )
     out: dict[str, dict[str, Any]] = {}
-    for row in (await session.execute(counts)).mappings():
+    for row in (await session.execute(stmt)).mappings():
         label = row["label"] if by == "company" else row["key"]
-        out[str(row["key"])] = {"key": row["key"], "label": label} | {
-            c: int(row[c] or 0) for c in COUNTS
-        }
-    for group, median in await _medians(session, by, year, month):
-        if str(group) in out:
-            out[str(group)]["median_days_to_agreement"] = float(median)
+        out[row["key"]] = {"key": row["key"], "label": label} | {c: row[c] for c in COUNTS}
+    for key, value in (await _medians(session, period, by)).items():
+        if key in out:
+            out[key]["median_days_to_agreement"] = value
     return out
 
 
-async def _medians(
-    session: AsyncSession, by: Dimension, year: int, month: int | None
-) -> list[tuple[Any, Any]]:
-    key = _key(by)
+async def _medians(session: AsyncSession, period: str, by: Dimension) -> dict[str, float]:
+    """Each group's median from its histogram; SQL keeps only the buckets holding the middle.
+
+    A bucket holds the ranks (upto - n, upto]; the middle ranks are (total + 1) // 2 and
+    (total + 2) // 2, so at most two buckets per group reach Python, and the buckets below and
+    above them stand in as one each: the median is the same, exactly.
+    """
+    upto = sa.func.sum(H.c.n).over(partition_by=H.c.key, order_by=H.c.days)
+    total = sa.func.sum(H.c.n).over(partition_by=H.c.key)
     ranked = (
-        sa.select(
-            key,
-            T.c.days_to_agreement.label("days"),
-            sa.func.row_number().over(partition_by=key, order_by=T.c.days_to_agreement).label("rn"),
-            sa.func.count().over(partition_by=key).label("n"),
-        )
-        .where(*_where(year, month), T.c.days_to_agreement.is_not(None))
+        sa.select(H.c.key, H.c.days, H.c.n, upto.label("upto"), total.label("total"))
+        .where(H.c.period == period, H.c.dimension == by, H.c.n > 0)
         .subquery()
     )
-    middle = sa.or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)
-    stmt = sa.select(ranked.c.key, sa.func.avg(ranked.c.days)).where(middle).group_by(ranked.c.key)
-    return [(r[0], r[1]) for r in (await session.execute(stmt)).all()]
+    low, high = (ranked.c.total + 1) // 2, (ranked.c.total + 2) // 2
+    middle = sa.select(ranked).where(ranked.c.upto >= low, ranked.c.upto - ranked.c.n < high)
+    buckets: dict[str, list[tuple[float, int]]] = {}
+    ends: dict[str, tuple[int, int]] = {}
+    for key, days, n, reached, of in await session.execute(middle.order_by(ranked.c.key)):
+        buckets.setdefault(key, [(-math.inf, int(reached) - n)]).append((days, n))
+        ends[key] = (int(reached), int(of))
+    out = {}
+    for key, histogram in buckets.items():
+        reached, of = ends[key]
+        value = median([*histogram, (math.inf, of - reached)])
+        if value is not None:
+            out[key] = value
+    return out
 
 
 def _change(now: int, before: int) -> float | None:

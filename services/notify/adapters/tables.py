@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
+from shared.audit.table import audit_table
 from shared.messaging.tables import kit_tables
 
 
@@ -90,3 +91,4 @@ class Preference(NotifyModel, table=True):
 
 metadata = NotifyModel.metadata
 KIT = kit_tables(metadata)
+AUDIT = audit_table(metadata)  # append-only: who read or changed personal data

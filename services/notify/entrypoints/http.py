@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query
 from sqlmodel import col, select
 
-from services.notify.adapters.tables import Delivery, Preference
+from services.notify.adapters.tables import AUDIT, Delivery, Preference
 from services.notify.domain.errors import NotYourParty
 from services.notify.domain.parties import is_operator, party_key
 from services.notify.domain.quiet_hours import QuietHours
@@ -22,11 +22,17 @@ from services.notify.entrypoints.schemas import (
     PreferenceOut,
 )
 from services.notify.service_layer import preferences
+from shared.audit.fields import names_present
+from shared.audit.http import AuditCaller
+from shared.audit.log import AuditLog
 from shared.auth.dependency import AUTHENTICATED, current_actor
 from shared.contracts.envelope import Actor
 from shared.runtime import ServiceRuntime
 
 ActorDep = Annotated[Actor, Depends(current_actor)]
+# The personal fields of the delivery log and of the inbox (never a target address).
+DELIVERY_LOG = frozenset({"party_id", "last_error"})
+INBOX = frozenset({"subject", "body"})
 _FORBIDDEN: dict[int | str, dict[str, Any]] = {
     403: {"description": "Not the caller's own, and the caller is no operator"}
 }
@@ -59,7 +65,22 @@ def _pref_out(p: Preference, quiet: QuietHours) -> PreferenceOut:
 
 
 def build_router(runtime: ServiceRuntime, quiet: QuietHours) -> APIRouter:
-    router = APIRouter(prefix="/api/v1", tags=["deliveries"], dependencies=AUTHENTICATED)
+    router = APIRouter(
+        prefix="/api/v1", tags=["deliveries"], dependencies=[*AUTHENTICATED, *AuditCaller]
+    )
+    audit = AuditLog(runtime.service, AUDIT, runtime.sessions)
+
+    async def audited(
+        rows: Sequence[DeliveryPublic | InboxMessage],
+        personal: frozenset[str],
+        case_id: uuid.UUID | None = None,
+    ) -> None:
+        """One entry for the answer: a case's log, or a list (its cases)."""
+        fields = names_present(rows, personal)
+        if case_id is not None:
+            await audit.read(case_id=case_id, fields=fields)
+        else:
+            await audit.read("list", fields=fields, case_ids=sorted({r.case_id for r in rows}))
 
     async def _deliveries(*conditions: object) -> list[Delivery]:
         stmt = select(Delivery).where(*conditions)  # type: ignore[arg-type]
@@ -83,7 +104,9 @@ def build_router(runtime: ServiceRuntime, quiet: QuietHours) -> APIRouter:
     async def case_deliveries(case_id: uuid.UUID, actor: ActorDep) -> list[DeliveryPublic]:
         """Every delivery of a case (committee and operators): status, attempts, last error."""
         _operator(actor)
-        return _log(await _deliveries(Delivery.case_id == case_id))
+        log = _log(await _deliveries(Delivery.case_id == case_id))
+        await audited(log, DELIVERY_LOG, case_id)
+        return log
 
     @router.get(
         "/cases/{case_id}/deliveries/summary", response_model=DeliverySummary, responses=_FORBIDDEN
@@ -99,7 +122,9 @@ def build_router(runtime: ServiceRuntime, quiet: QuietHours) -> APIRouter:
     async def party_deliveries(party_id: str, actor: ActorDep) -> list[DeliveryPublic]:
         """Every delivery to one party: the party itself, the committee or an operator."""
         _self_or_operator(actor, party_id)
-        return _log(await _deliveries(Delivery.party_id == party_id))
+        log = _log(await _deliveries(Delivery.party_id == party_id))
+        await audited(log, DELIVERY_LOG)
+        return log
 
     @router.get(
         "/parties/{party_id}/deliveries/summary",
@@ -127,7 +152,9 @@ def build_router(runtime: ServiceRuntime, quiet: QuietHours) -> APIRouter:
             rows = (
                 await session.exec(stmt.order_by(col(Delivery.created_at).desc()).limit(limit))
             ).all()
-        return [_inbox(d) for d in rows]
+        messages = [_inbox(d) for d in rows]
+        await audited(messages, INBOX)
+        return messages
 
     @router.post(
         "/inbox/{delivery_id}/read",

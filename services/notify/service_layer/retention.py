@@ -9,6 +9,7 @@ deliveries.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -16,12 +17,14 @@ import sqlalchemy as sa
 import structlog
 from sqlmodel import col
 
-from services.notify.adapters.tables import Contact, Delivery, KnownCase
+from services.notify.adapters.tables import AUDIT, Contact, Delivery, KnownCase
+from shared.audit.log import SYSTEM, AuditLog
 from shared.clock import Clock
 from shared.contracts.envelope import Envelope
 from shared.messaging.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
+AUDIT_LOG = AuditLog("notify", AUDIT)
 CLOSING_EVENTS = frozenset(
     {"hazard.closed", "dispute.closed", "dispute.rejected", "dispute.withdrawn"}
 )
@@ -43,24 +46,35 @@ async def purge_contacts(uow: UnitOfWork, now: datetime, retention_days: int) ->
         col(KnownCase.closed_at).is_not(None), col(KnownCase.closed_at) < cutoff
     )
     stub = f"已清除 {now.date().isoformat()}"
+    due_contacts = sa.and_(
+        col(Contact.case_id).in_(closed),
+        sa.or_(
+            col(Contact.email).is_not(None),
+            col(Contact.phone_masked).is_not(None),
+            ~col(Contact.display_name).startswith("已清除"),
+        ),
+    )
+    due_deliveries = sa.and_(
+        col(Delivery.case_id).in_(closed),
+        col(Delivery.status) != "queued",
+        col(Delivery.target) != "",
+    )
+    purged: dict[uuid.UUID, list[str]] = {}
+    for (case_id,) in await uow.session.execute(
+        sa.select(col(Contact.case_id)).where(due_contacts).distinct()
+    ):
+        purged[case_id] = ["contacts.display_name", "contacts.email", "contacts.phone_masked"]
+    for (case_id,) in await uow.session.execute(
+        sa.select(col(Delivery.case_id)).where(due_deliveries).distinct()
+    ):
+        purged[case_id] = [*purged.get(case_id, []), "deliveries.body", "deliveries.target"]
     cleared = await uow.session.execute(
         sa.update(Contact)
-        .where(col(Contact.case_id).in_(closed))
-        .where(
-            sa.or_(
-                col(Contact.email).is_not(None),
-                col(Contact.phone_masked).is_not(None),
-                ~col(Contact.display_name).startswith("已清除"),
-            )
-        )
+        .where(due_contacts)
         .values(display_name=stub, email=None, phone_masked=None)
     )
-    await uow.session.execute(
-        sa.update(Delivery)
-        .where(col(Delivery.case_id).in_(closed), col(Delivery.status) != "queued")
-        .where(col(Delivery.target) != "")
-        .values(target="", body="")
-    )
+    await uow.session.execute(sa.update(Delivery).where(due_deliveries).values(target="", body=""))
+    await AUDIT_LOG.add_each(uow.session, "purge", purged, actor=SYSTEM, at=now)
     await uow.commit()
     return int(getattr(cleared, "rowcount", 0) or 0)
 

@@ -1,0 +1,484 @@
+"""The authorization matrix as data (SPEC §1, §9): who may call each protected operation.
+
+One `Op` per protected route of every service: for each role, ANY (every object, or a route
+without an object) or OWN (only an object the caller is a party of: its reporter, its
+complainant, a respondent it names, its assigned mediator, the department it was dispatched
+to, the caller's own party id in notify). A role not named is refused. Every route of every
+app that is not in shared/auth/public.py must have a row here (the completeness test).
+
+The console's server-rendered pages (intake, /console/...) are in `CONSOLE` instead: the roles
+each page is for. Their data comes from the APIs above, fetched with the caller's own token, so
+the object-level checks of those APIs are what protects it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ROLES = (
+    "intake_officer",
+    "reporter",
+    "complainant",
+    "respondent",
+    "mediator",
+    "committee",
+    "department",
+    "admin",
+)
+ANONYMOUS = "anonymous"  # no token at all
+OWN, ANY = "own", "any"
+Scope = Literal["own", "other", "any"]
+Who = Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Obj:
+    """One object a cell acts on: its path parameters, and who is its party, by role."""
+
+    params: Mapping[str, str]
+    own: Mapping[str, str] = field(default_factory=dict)  # role -> the actor id that owns it
+    facts: Mapping[str, Any] = field(default_factory=dict)  # e.g. the runner's phone
+
+
+Body = Callable[[Obj], dict[str, Any]] | None
+
+
+@dataclass(frozen=True)
+class Op:
+    service: str
+    method: str
+    path: str
+    who: Who
+    kind: str | None = None  # the object kind the path names; None: no object of a party
+    body: Body = None
+    files: bool = False  # a multipart upload (intake attachments)
+    ok: frozenset[int] = frozenset({200})  # an allowed read answers one of these
+    read: bool | None = None  # a POST that only reads (a search); default: GET reads
+
+    @property
+    def reads(self) -> bool:
+        return self.method == "GET" if self.read is None else self.read
+
+    def allows(self, role: str, scope: Scope) -> bool:
+        grant = self.who.get(role)
+        return grant == ANY or (grant == OWN and scope == "own")
+
+    def __str__(self) -> str:
+        return f"{self.service}-{self.method}-{self.path}"
+
+
+def _roles(names: str, scope: str = ANY) -> dict[str, str]:
+    return dict.fromkeys(names.split(), scope)
+
+
+OFFICERS = _roles("intake_officer admin")
+COMMITTEE = _roles("committee admin")
+NOTIFY_OPERATORS = _roles("committee admin intake_officer")
+EVERYONE_OWN = _roles(" ".join(ROLES), OWN) | {"committee": ANY}  # the committee is one party
+
+
+def _const(body: dict[str, Any]) -> Body:
+    return lambda _obj: body
+
+
+_REASON = _const({"reason": "矩阵测试 matrix test"})
+_EMPTY = _const({})
+
+
+def _dispute_body(_obj: Obj) -> dict[str, Any]:
+    return {
+        "complainant": {"name": "赵某", "phone": "13900001111"},
+        "respondents": [{"name": "沪青劳务外包有限公司", "org_code": "91310118HQLW00002A"}],
+        "dispute_type": "unpaid_wages",
+        "claim": "支付工资",
+        "facts": "工资未发放",
+    }
+
+
+_SPOTS = itertools.count()
+
+
+def hazard_body(reporter_phone: str = "13812345678") -> dict[str, Any]:
+    """A hazard inside 赵巷镇, a fresh spot each time (no duplicate merges by chance)."""
+    n = next(_SPOTS) % 30
+    return {
+        "category": "fire_lane_blocked",
+        "latitude": 31.138 + (n % 5) * 0.006,
+        "longitude": 121.168 + (n // 5) * 0.005,
+        "description": "小区消防通道被车辆堵塞",
+        "reporter": {"name": "吴师傅", "phone": reporter_phone},
+    }
+
+
+INTAKE: list[Op] = [
+    Op("intake", "POST", "/api/v1/disputes", OFFICERS, body=_dispute_body),
+    Op("intake", "POST", "/api/v1/hazards", OFFICERS, body=lambda _o: hazard_body()),
+    Op(
+        "intake",
+        "POST",
+        "/api/v1/parties/search",
+        OFFICERS,
+        body=_const({"id_number": "11010519491231002X"}),
+        read=True,
+    ),
+    # A department lists only the hazards dispatched to it (the test checks the rows).
+    Op("intake", "GET", "/api/v1/cases", _roles("intake_officer admin committee department")),
+    Op(
+        "intake",
+        "GET",
+        "/api/v1/cases/{case_id}",
+        _roles("intake_officer admin committee")
+        | _roles("reporter complainant respondent", OWN)
+        # a department reads the hazards dispatched to it
+        | {"department": OWN},
+        kind="case",
+    ),
+    # Files: staff and the department; a runner fetches them with the tracking code (public).
+    Op(
+        "intake",
+        "GET",
+        "/api/v1/cases/{case_id}/attachments/{attachment_id}",
+        _roles("intake_officer admin committee") | {"department": OWN},
+        kind="case",
+    ),
+    Op(
+        "intake",
+        "POST",
+        "/api/v1/cases/{case_id}/attachments",
+        _roles("intake_officer admin committee") | {"department": OWN},
+        kind="case",
+        files=True,
+    ),
+    Op(
+        "intake",
+        "POST",
+        "/api/v1/cases/{case_id}/correct",
+        OFFICERS,
+        kind="hazard",
+        body=_const({"category": "compound_access", "reason": "类别有误"}),
+    ),
+    Op("intake", "POST", "/api/v1/cases/{case_id}/split", OFFICERS, kind="hazard", body=_REASON),
+]
+
+_D = "/api/v1/disputes/{case_id}"
+_PARTY_STAFF = _roles("committee") | _roles("mediator", OWN)  # the committee, its mediator
+_MEDIATION_STEPS: list[tuple[str, str, Who, Body]] = [
+    ("POST", f"{_D}/accept", _roles("committee"), None),
+    ("POST", f"{_D}/reject", _roles("committee"), _REASON),
+    ("POST", f"{_D}/decline", _roles("committee") | _roles("respondent", OWN), _REASON),
+    ("POST", f"{_D}/start", _PARTY_STAFF, None),
+    ("POST", f"{_D}/wait", _PARTY_STAFF, _const({"waiting_on": "respondent"})),
+    ("POST", f"{_D}/resume", _PARTY_STAFF, _EMPTY),
+    (
+        "POST",
+        f"{_D}/extend",
+        _PARTY_STAFF,
+        _const({"days": 5, "complainant_consent": True, "respondent_consent": True}),
+    ),
+    ("POST", f"{_D}/fail", _PARTY_STAFF, _REASON),
+    ("POST", f"{_D}/withdraw", _roles("committee") | _roles("complainant", OWN), _REASON),
+    ("POST", f"{_D}/object", _roles("committee") | _roles("complainant respondent", OWN), _REASON),
+    ("POST", f"{_D}/risk", _PARTY_STAFF | _roles("intake_officer"), _REASON),
+    # The mediator records the agreement the parties signed and the committee sealed.
+    (
+        "POST",
+        f"{_D}/agreement",
+        _roles("mediator", OWN),
+        _const(
+            {
+                "facts": "工资未发放",
+                "terms": "支付工资",
+                "performance_manner": "银行转账",
+                "performance_deadline": "2026-12-31",
+                "signed_by_complainant": True,
+                "signed_by_respondent": True,
+                "signed_by_mediator": True,
+                "sealed_by_committee": True,
+            }
+        ),
+    ),
+    ("POST", f"{_D}/applications/{{clock}}", _PARTY_STAFF, None),
+    (
+        "POST",
+        f"{_D}/performance",
+        _PARTY_STAFF | _roles("respondent", OWN),
+        _const({"performed": True}),
+    ),
+    ("POST", f"{_D}/refer", _PARTY_STAFF, _REASON),
+    ("POST", f"{_D}/close", _PARTY_STAFF, None),
+    (
+        "POST",
+        f"{_D}/sessions",
+        _PARTY_STAFF,
+        _const({"starts_at": "2026-12-20T02:00:00+00:00", "online": True}),
+    ),
+    (
+        "POST",
+        f"{_D}/sessions/{{session_id}}/reschedule",
+        _PARTY_STAFF,
+        _const({"starts_at": "2026-12-21T02:00:00+00:00"}),
+    ),
+    ("POST", f"{_D}/sessions/{{session_id}}/held", _PARTY_STAFF, _const({"summary": "已调解"})),
+    (
+        "POST",
+        f"{_D}/representatives",
+        _PARTY_STAFF,
+        lambda obj: {"party_ids": [obj.own["complainant"]]},
+    ),
+    # Reading grants: the committee's alone (services/mediation/service_layer/grants.py).
+    (
+        "POST",
+        f"{_D}/grants",
+        _roles("committee"),
+        lambda obj: {"mediator_id": obj.params["mediator_id"]},
+    ),
+    ("DELETE", f"{_D}/grants/{{mediator_id}}", _roles("committee"), None),
+]
+
+MEDIATION: list[Op] = [
+    Op(
+        "mediation",
+        "GET",
+        _D,
+        _roles("committee admin intake_officer") | _roles("mediator complainant respondent", OWN),
+        kind="dispute",
+    ),
+    # Each party its own copy; the committee and the assigned mediator any copy. The PDF needs
+    # a CJK font: without it an allowed caller gets 503, never the document of another.
+    Op(
+        "mediation",
+        "GET",
+        f"{_D}/agreement.pdf",
+        _roles("committee") | _roles("mediator complainant respondent", OWN),
+        kind="signed",
+        ok=frozenset({200, 503}),
+    ),
+    *(Op("mediation", m, p, who, kind="dispute", body=b) for m, p, who, b in _MEDIATION_STEPS),
+    # The committee's console and the configuration of mediation.
+    *(
+        Op("mediation", "GET", f"/api/v1/{path}", COMMITTEE)
+        for path in (
+            "disputes",
+            "committee/queues",
+            "committee/clocks",
+            "committee/overdue",
+            "committee/due-soon",
+            "committee/workload",
+            "committee/statistics",
+            "committee/statistics.csv",
+            "committee/alerts",
+            "roster",
+            "roster/on-duty",
+            "calendar",
+        )
+    ),
+    Op("mediation", "POST", "/api/v1/committee/alerts/{alert_id}/close", COMMITTEE),
+    Op("mediation", "PUT", "/api/v1/roster", COMMITTEE, body=lambda obj: obj.facts["roster"]),
+    Op(
+        "mediation",
+        "POST",
+        "/api/v1/roster/shifts",
+        COMMITTEE,
+        body=_const(
+            {"body_id": "district-union", "starts_on": "2030-01-01", "ends_on": "2030-01-02"}
+        ),
+    ),
+    Op(
+        "mediation",
+        "PUT",
+        "/api/v1/calendar/{year}",
+        COMMITTEE,
+        body=_const({"year": 2030, "holidays": ["2030-01-01"], "source": "matrix"}),
+    ),
+]
+
+_H = "/api/v1/hazards/{case_id}"
+_DEPT = _roles("department", OWN)
+_READERS = _roles("admin intake_officer committee department")
+_TEMP = {
+    "name": "矩阵测试队",
+    "categories": ["other"],
+    "jurisdictions": ["jinze"],
+}
+DISPATCH: list[Op] = [
+    Op("dispatch", "GET", "/api/v1/queue", _roles("department")),  # its own rows only
+    Op("dispatch", "GET", "/api/v1/triage", OFFICERS),
+    Op(
+        "dispatch",
+        "GET",
+        _H,
+        _roles("intake_officer admin committee") | _roles("department reporter", OWN),
+        kind="hazard",
+    ),
+    Op("dispatch", "POST", f"{_H}/acknowledge", _DEPT, kind="hazard"),
+    Op("dispatch", "POST", f"{_H}/progress", _DEPT, kind="hazard", body=_const({"note": "处理中"})),
+    Op("dispatch", "POST", f"{_H}/resolve", _DEPT, kind="hazard", body=_const({"note": "已处理"})),
+    Op("dispatch", "POST", f"{_H}/decline", _DEPT, kind="hazard", body=_REASON),
+    Op(
+        "dispatch",
+        "POST",
+        f"{_H}/route",
+        OFFICERS,
+        kind="hazard",
+        body=lambda obj: {"department_id": obj.own["department"]},
+    ),
+    Op(
+        "dispatch",
+        "POST",
+        f"{_H}/cancel",
+        OFFICERS | _roles("reporter", OWN),
+        kind="hazard",
+        body=_REASON,
+    ),
+    Op(
+        "dispatch",
+        "GET",
+        "/api/v1/reporters/{reporter_id}/points",
+        _roles("admin") | _roles("reporter", OWN),
+        kind="hazard",
+    ),
+    # The directory: the admin edits it; staff and departments read it.
+    Op("dispatch", "GET", "/api/v1/directory/departments", _READERS),
+    Op("dispatch", "GET", "/api/v1/directory/departments/{department_id}", _READERS),
+    Op("dispatch", "GET", "/api/v1/directory/categories", _READERS),
+    Op(
+        "dispatch",
+        "GET",
+        "/api/v1/directory/route?category=road_damage&jurisdiction=zhaoxiang",
+        _READERS,
+    ),
+    Op(
+        "dispatch",
+        "PUT",
+        "/api/v1/directory/departments/{department_id}",
+        _roles("admin"),
+        body=_const(_TEMP),
+    ),
+    Op("dispatch", "DELETE", "/api/v1/directory/departments/{department_id}", _roles("admin")),
+    Op(
+        "dispatch",
+        "PUT",
+        "/api/v1/directory/categories/{category}",
+        _roles("admin"),
+        body=_const({"acknowledge_hours": 4, "resolve_days": 3, "points": 10}),
+    ),
+    Op(
+        "dispatch",
+        "POST",
+        "/api/v1/directory/import",
+        _roles("admin"),
+        body=lambda obj: obj.facts["directory"],
+    ),
+]
+
+NOTIFY: list[Op] = [
+    Op("notify", "GET", "/api/v1/cases/{case_id}/deliveries", NOTIFY_OPERATORS, kind="case"),
+    Op(
+        "notify", "GET", "/api/v1/cases/{case_id}/deliveries/summary", NOTIFY_OPERATORS, kind="case"
+    ),
+    Op(
+        "notify",
+        "GET",
+        "/api/v1/parties/{party_id}/deliveries",
+        EVERYONE_OWN | NOTIFY_OPERATORS,
+        kind="party",
+    ),
+    Op(
+        "notify",
+        "GET",
+        "/api/v1/parties/{party_id}/deliveries/summary",
+        EVERYONE_OWN | NOTIFY_OPERATORS,
+        kind="party",
+    ),
+    Op("notify", "GET", "/api/v1/inbox", _roles(" ".join(ROLES))),  # its own messages only
+    # Marking read, and preferences: one's own only, operators included.
+    Op("notify", "POST", "/api/v1/inbox/{delivery_id}/read", EVERYONE_OWN, kind="inbox"),
+    Op("notify", "GET", "/api/v1/parties/{party_id}/preferences", EVERYONE_OWN, kind="party"),
+    Op(
+        "notify",
+        "PUT",
+        "/api/v1/parties/{party_id}/preferences",
+        EVERYONE_OWN,
+        kind="party",
+        body=_const({"opted_out": False, "channels": ["email"]}),
+    ),
+]
+
+# The audit log of personal-data access: every service's own, for admins only.
+AUDIT = [
+    Op(service, "GET", "/api/v1/audit", _roles("admin"))
+    for service in ("intake", "mediation", "dispatch", "notify")
+]
+
+OPS: list[Op] = [*INTAKE, *MEDIATION, *DISPATCH, *NOTIFY, *AUDIT]
+
+
+def route_of(op: Op) -> tuple[str, str]:
+    """(method, path template) as the app declares it (query strings are the cell's own)."""
+    return op.method, op.path.split("?", 1)[0]
+
+
+@dataclass(frozen=True)
+class Cell:
+    op: Op
+    role: str
+    scope: Scope
+
+    @property
+    def allowed(self) -> bool:
+        return self.role != ANONYMOUS and self.op.allows(self.role, self.scope)
+
+    def __str__(self) -> str:
+        scope = "" if self.scope == "any" else f"-{self.scope}"
+        return f"{self.op}-{self.role}{scope}"
+
+
+def cells() -> list[Cell]:
+    out: list[Cell] = []
+    for op in OPS:
+        assert op.kind or OWN not in op.who.values(), f"{op}: OWN needs an object"
+        assert set(op.who) <= set(ROLES), f"{op}: unknown role"
+        scopes: tuple[Scope, ...] = ("own", "other") if op.kind else ("any",)
+        out += [Cell(op, role, scope) for role in ROLES for scope in scopes]
+        out.append(Cell(op, ANONYMOUS, "any"))
+    return out
+
+
+# The console (intake, server-rendered): the roles each page is for; None: open to anyone
+# (the login page, the language switch, the redirect home).
+_C = frozenset({"committee", "admin"})
+_O = frozenset({"intake_officer", "admin"})
+_DP = frozenset({"department"})
+CONSOLE: dict[tuple[str, str], frozenset[str] | None] = {
+    ("GET", "/console"): None,
+    ("GET", "/console/login"): None,
+    ("POST", "/console/login"): None,
+    ("POST", "/console/logout"): None,
+    ("GET", "/console/lang/{lang}"): None,
+    ("GET", "/console/board"): _C,
+    ("GET", "/console/board/live"): _C,
+    ("GET", "/console/clocks"): _C,
+    ("GET", "/console/workload"): _C,
+    ("GET", "/console/alerts"): _C,
+    ("POST", "/console/alerts/{alert_id}/close"): _C,
+    ("GET", "/console/statistics"): _C,
+    ("GET", "/console/statistics.csv"): _C,
+    ("GET", "/console/overview"): _C,
+    ("GET", "/console/cases/{case_id}"): _C | _O | _DP,
+    ("GET", "/console/cases/{case_id}/live"): _C | _O | _DP,
+    ("GET", "/console/cases/{case_id}/agreement.pdf"): _C,
+    ("POST", "/console/cases/{case_id}/accept"): _C,
+    ("POST", "/console/cases/{case_id}/reject"): _C,
+    ("GET", "/console/cases"): _O | _C,
+    ("GET", "/console/file/dispute"): _O,
+    ("POST", "/console/file/dispute"): _O,
+    ("GET", "/console/file/hazard"): _O,
+    ("POST", "/console/file/hazard"): _O,
+    ("POST", "/console/cases/{case_id}/correct"): _O,
+    ("GET", "/console/queue"): _DP,
+    ("GET", "/console/queue/live"): _DP,
+    ("POST", "/console/cases/{case_id}/hazard/{action}"): _DP,
+}
