@@ -107,3 +107,35 @@ async def test_a_slow_batch_stays_claimed_by_its_reader(redis_url: str):
         if not task.done():
             task.cancel()
         await redis.aclose()
+
+
+async def test_a_batch_waiting_for_another_stream_pauses_once_not_once_per_event(
+    tmp_path, redis_url: str
+):
+    """Ten events that must wait for another stream: the first waits its pauses in process,
+    the other nine are left to the reclaimer at once instead of pausing one after another."""
+    from shared.messaging.errors import RetryLater
+    from tests.integration.kit_harness import KitService, filed_event
+
+    calls: list[str] = []
+
+    async def waits(envelope, uow) -> None:  # type: ignore[no-untyped-def]
+        calls.append(str(envelope.event_id))
+        raise RetryLater("the case is not known yet")
+
+    kit = KitService(
+        f"sqlite+aiosqlite:///{tmp_path / 'kit.db'}",
+        redis_url,
+        handler=waits,
+        retry_pauses=(0.01, 0.01),
+    )
+    await kit.create_schema()
+    try:
+        events = [filed_event() for _ in range(10)]
+        entries = [(f"1-{i}", e.model_dump_json().encode(), {}) for i, e in enumerate(events)]
+        acks = await kit.consumer.apply_entries("waystation.intake", entries)
+    finally:
+        await kit.close()
+    assert acks == []  # all left pending for the reclaimer
+    # the batch try (1, then rolled back) + the first event patiently (1 + 2 pauses) + 9 once
+    assert len(calls) == 1 + 3 + 9
