@@ -150,8 +150,16 @@ def judge(
     `settle`), so a slow but converging system is not mistaken for one that lost work.
     """
     settle += 0.5 * len(load.acked)
+    restarts = 0
 
     def done() -> bool:
+        nonlocal restarts
+        # The supervisor's part (`waystation run`, compose's restart policy): a service that
+        # exited (its watchdog stops a process whose reader stalled) is started again.
+        for name, proc in system.procs.items():
+            if proc.poll() is not None:
+                system.start(name)
+                restarts += 1
         complete = all(_complete(e, c, sinks) for e, c in load.acked.items())
         return complete and stream_totals(system.redis_url)[0] == 0
 
@@ -177,6 +185,8 @@ def judge(
     effect_duplicates = sum(n - 1 for n in logical.values() if n > 1)
     examples = [repr(k) for k, n in logical.items() if n > 1][:5]
     pending, dead = stream_totals(system.redis_url)
+    if restarts:
+        faults = {**faults, "supervisor_restarts": restarts}
     return Verdict(
         scenario,
         len(load.acked),
