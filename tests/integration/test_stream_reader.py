@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 
 from shared.messaging.consumer import ConsumerConfig, RawEntry
 from shared.messaging.reader import StreamReader
+from tests.integration.kit_harness import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -45,16 +46,17 @@ async def test_an_unexpected_error_does_not_end_the_reader(redis_url: str):
     task = asyncio.create_task(reader.run())
     try:
         await redis.xadd(STREAM, {"__data__": b"first"})
-        for _ in range(100):
-            if consumer.failures:
-                break
-            await asyncio.sleep(0.05)
-        assert consumer.failures == 1
+
+        async def failed_once() -> bool:
+            return consumer.failures == 1
+
+        await eventually(failed_once, timeout=5)
         await redis.xadd(STREAM, {"__data__": b"second"})
-        for _ in range(100):
-            if consumer.applied:
-                break
-            await asyncio.sleep(0.05)
+
+        async def applied() -> bool:
+            return bool(consumer.applied)
+
+        await eventually(applied, timeout=5)
         assert not task.done(), "the reader ended after one failed batch"
         # The failed batch stays pending for the reclaimer; the reader carried on with new entries.
         assert consumer.applied == [b"second"]
