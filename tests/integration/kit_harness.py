@@ -22,6 +22,7 @@ from shared.messaging.reader import reader_tasks
 from shared.messaging.relay import OutboxRelay, OutgoingEvent
 from shared.messaging.tables import kit_tables
 from shared.messaging.uow import UnitOfWork
+from shared.runtime import stop_tasks
 
 metadata = sa.MetaData()
 KIT = kit_tables(metadata)
@@ -124,8 +125,9 @@ class KitService:
             return int((await conn.execute(stmt)).scalar_one())
 
     async def close(self) -> None:
-        for task in getattr(self, "readers", []):
-            task.cancel()
+        # As the service runtime does: a reader whose cancellation was swallowed would run on
+        # into the next test (the loop is session-wide) and take that test's entries.
+        await stop_tasks(getattr(self, "readers", []))
         await self.broker.stop()
         await self.redis.aclose()
         await self.engine.dispose()

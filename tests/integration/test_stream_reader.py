@@ -8,13 +8,13 @@ waited forever while the process still answered its health checks.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 import pytest
 from redis.asyncio import Redis
 
 from shared.messaging.consumer import ConsumerConfig, RawEntry
 from shared.messaging.reader import StreamReader
+from shared.runtime import stop_tasks
 from tests.integration.kit_harness import eventually
 
 pytestmark = pytest.mark.integration
@@ -63,9 +63,7 @@ async def test_an_unexpected_error_does_not_end_the_reader(redis_url: str):
         pending = await redis.xpending(STREAM, "reader-test")
         assert pending["pending"] == 1
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop_tasks([task])
         await redis.aclose()
 
 
@@ -106,8 +104,7 @@ async def test_a_slow_batch_stays_claimed_by_its_reader(redis_url: str):
         deliveries = await redis.xinfo_consumers(STREAM, "reader-test")
         assert [c["name"] for c in deliveries] == [b"r1"]
     finally:
-        if not task.done():
-            task.cancel()
+        await stop_tasks([task])
         await redis.aclose()
 
 
