@@ -23,6 +23,7 @@ from shared.messaging.groups import ensure_groups
 from shared.messaging.publishing import publish_events
 from shared.messaging.reader import StreamReader, reader_tasks
 from shared.messaging.relay import OutboxRelay, OutgoingEvent
+from shared.messaging.stacks import await_chain
 from shared.messaging.tables import KitTables
 from shared.messaging.uow import UnitOfWork
 from shared.metrics import ServiceMetrics
@@ -96,7 +97,7 @@ class ServiceRuntime:
         )
         self.consumer.subscribe(self.broker)
         self._tasks: list[asyncio.Task[None]] = []
-        self._readers: list[StreamReader] = []
+        self._readers: list[tuple[StreamReader, asyncio.Task[None]]] = []
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(
@@ -112,9 +113,10 @@ class ServiceRuntime:
         await ensure_groups(self.redis, all_group_pairs())
         await self.broker.start()
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.service}-relay"))
-        self._readers = reader_tasks(self.redis, self.consumer)
-        for reader in self._readers:
-            self._tasks.append(asyncio.create_task(reader.run(), name=f"{self.service}-reader"))
+        for reader in reader_tasks(self.redis, self.consumer):
+            task = asyncio.create_task(reader.run(), name=f"{self.service}-reader-{reader.stream}")
+            self._readers.append((reader, task))
+            self._tasks.append(task)
         self._tasks.append(asyncio.create_task(self._watch(), name=f"{self.service}-watchdog"))
         log.info("service_started", instance=self.settings.instance)
 
@@ -130,12 +132,18 @@ class ServiceRuntime:
             # First, and without Redis: a process whose Redis client hangs must still notice.
             now = time.monotonic()
             stalled = [
-                r
-                for r in self._readers
-                if now - r.last_progress > self.settings.reader_stall_seconds
+                (reader, task)
+                for reader, task in self._readers
+                if now - reader.last_progress > self.settings.reader_stall_seconds
             ]
             if stalled:  # a read or a batch hung past every timeout: restart, don't limp on
-                log.critical("stream_reader_stalled_restarting_process", count=len(stalled))
+                for reader, task in stalled:  # where it hangs, for whoever reads the log
+                    log.critical(
+                        "stream_reader_stalled_restarting_process",
+                        stream=reader.stream,
+                        stalled_for=round(now - reader.last_progress),
+                        waiting_in=await_chain(task),
+                    )
                 os.kill(os.getpid(), signal.SIGTERM)
                 return
             try:

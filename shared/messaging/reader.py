@@ -58,7 +58,7 @@ class StreamReader:
     ) -> None:
         self._redis = redis
         self._consumer = consumer
-        self._stream = stream
+        self.stream = stream
         self._count = count
         self._block_ms = block_ms
         self.batches = 0
@@ -76,7 +76,7 @@ class StreamReader:
                 await self._redis.xreadgroup(
                     cfg.service,
                     cfg.instance,
-                    {self._stream: ">"},
+                    {self.stream: ">"},
                     count=self._count,
                     block=self._block_ms,
                 ),
@@ -87,7 +87,7 @@ class StreamReader:
         acks = await self._apply_holding(entries)
         if acks:
             async with asyncio.timeout(self._call_bound):
-                await self._redis.xack(self._stream, cfg.service, *acks)
+                await self._redis.xack(self.stream, cfg.service, *acks)
         self.batches += 1
         return len(entries)
 
@@ -108,12 +108,12 @@ class StreamReader:
                 await asyncio.sleep(interval)
                 with contextlib.suppress(Exception):  # best effort; the reclaimer copes
                     await self._redis.xclaim(
-                        self._stream, cfg.service, cfg.instance, 0, ids, justid=True
+                        self.stream, cfg.service, cfg.instance, 0, ids, justid=True
                     )
 
         holder = asyncio.create_task(hold())
         try:
-            return await self._consumer.apply_entries(self._stream, entries)
+            return await self._consumer.apply_entries(self.stream, entries)
         finally:
             holder.cancel()
             # gather, not a suppressed await: our own cancellation must still propagate.
@@ -132,26 +132,26 @@ class StreamReader:
                 continue
             except ResponseError as exc:
                 if "NOGROUP" in str(exc):
-                    log.warning("consumer_group_lost_recreating", stream=self._stream)
+                    log.warning("consumer_group_lost_recreating", stream=self.stream)
                     await self._recreate_groups()
                     continue
-                log.exception("stream_read_failed_retrying", stream=self._stream, retry_in=backoff)
+                log.exception("stream_read_failed_retrying", stream=self.stream, retry_in=backoff)
             except (
                 TimeoutError
             ):  # asyncio.timeout's, caught before OSError: a call hung past its own timeouts
-                log.warning("redis_call_abandoned_retrying", stream=self._stream, retry_in=backoff)
+                log.warning("redis_call_abandoned_retrying", stream=self.stream, retry_in=backoff)
                 with contextlib.suppress(Exception):
                     async with asyncio.timeout(5):
                         await self._redis.connection_pool.disconnect()
             except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
                 log.warning(
                     "redis_unavailable_retrying",
-                    stream=self._stream,
+                    stream=self.stream,
                     error=str(exc),
                     retry_in=backoff,
                 )
             except Exception:  # unapplied entries stay pending; the reclaimer retries them
-                log.exception("stream_read_failed_retrying", stream=self._stream, retry_in=backoff)
+                log.exception("stream_read_failed_retrying", stream=self.stream, retry_in=backoff)
             self.last_progress = time.monotonic()  # failing and retrying is not stalling
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 5.0)
