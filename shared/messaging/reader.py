@@ -23,9 +23,12 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from shared.contracts.streams import all_group_pairs
 from shared.messaging.consumer import IdempotentConsumer, RawEntry
 from shared.messaging.groups import ensure_groups
+from shared.messaging.stacks import await_chain
 
 log = structlog.get_logger(__name__)
 _MAGIC = b"\x89BIN\r\n\x1a\n"
+# How long a finished batch waits for its claim-holder to end after cancelling it.
+_HOLDER_GRACE = 5.0
 Entries = list[tuple[bytes, list[tuple[bytes, dict[bytes, bytes]]]]]
 
 
@@ -101,23 +104,41 @@ class StreamReader:
         """
         cfg = self._consumer.config
         ids: list[str | bytes | int | memoryview] = [entry_id for entry_id, _b, _h in entries]
+        done = asyncio.Event()
 
         async def hold() -> None:
             interval = max(cfg.reclaim_idle_ms / 3000, 0.05)
-            while True:
-                await asyncio.sleep(interval)
+            # Ends on `done`, not only on cancellation: a Redis call that swallowed the
+            # cancellation must not keep this loop (and the reader awaiting it) alive.
+            while not done.is_set():
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(interval):
+                        await done.wait()
+                if done.is_set():
+                    return
                 with contextlib.suppress(Exception):  # best effort; the reclaimer copes
-                    await self._redis.xclaim(
-                        self.stream, cfg.service, cfg.instance, 0, ids, justid=True
-                    )
+                    async with asyncio.timeout(self._call_bound):
+                        await self._redis.xclaim(
+                            self.stream, cfg.service, cfg.instance, 0, ids, justid=True
+                        )
 
-        holder = asyncio.create_task(hold())
+        holder = asyncio.create_task(hold(), name=f"hold-{self.stream}")
         try:
             return await self._consumer.apply_entries(self.stream, entries)
         finally:
+            done.set()
             holder.cancel()
-            # gather, not a suppressed await: our own cancellation must still propagate.
-            await asyncio.gather(holder, return_exceptions=True)
+            # Bounded: a long poison run caught a reader waiting here for five minutes on a
+            # holder whose XCLAIM never ended after its cancellation. The batch's outcome is
+            # already known; a stuck holder is reported and left behind, never waited for.
+            # (asyncio.wait, not a suppressed await: our own cancellation still propagates.)
+            await asyncio.wait({holder}, timeout=_HOLDER_GRACE)
+            if not holder.done():
+                log.error(
+                    "batch_holder_ignored_cancellation",
+                    stream=self.stream,
+                    waiting_in=await_chain(holder),
+                )
 
     async def run(self) -> None:
         """Read forever. Nothing but cancellation ends the loop: a reader that died silently

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+import structlog.testing
 from redis.asyncio import Redis
 
 from shared.messaging.consumer import ConsumerConfig, RawEntry
@@ -60,8 +61,11 @@ async def test_an_unexpected_error_does_not_end_the_reader(redis_url: str):
         assert not task.done(), "the reader ended after one failed batch"
         # The failed batch stays pending for the reclaimer; the reader carried on with new entries.
         assert consumer.applied == [b"second"]
-        pending = await redis.xpending(STREAM, "reader-test")
-        assert pending["pending"] == 1
+
+        async def only_the_failed_one_pending() -> bool:
+            return (await redis.xpending(STREAM, "reader-test"))["pending"] == 1
+
+        await eventually(only_the_failed_one_pending, timeout=5)
     finally:
         await stop_tasks([task])
         await redis.aclose()
@@ -138,3 +142,41 @@ async def test_a_batch_waiting_for_another_stream_pauses_once_not_once_per_event
     assert acks == []  # all left pending for the reclaimer
     # the batch try (1, then rolled back) + the first event patiently (1 + 2 pauses) + 9 once
     assert len(calls) == 1 + 3 + 9
+
+
+class StubbornRedis(Redis):
+    """XCLAIM hangs and swallows every cancellation until released: the holder's call that
+    kept a notify reader waiting for five minutes in a long poison run."""
+
+    released = False
+
+    async def xclaim(self, *args: object, **kwargs: object) -> list[object]:  # type: ignore[override]
+        while not self.released:
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                continue
+        return []
+
+
+async def test_a_claim_holder_that_ignores_cancellation_does_not_hold_up_the_reader(
+    redis_url: str,
+):
+    redis = StubbornRedis.from_url(redis_url)
+    await redis.xgroup_create(STREAM, "reader-test", id="0", mkstream=True)
+    await redis.xadd(STREAM, {"__data__": b"slow"})
+    consumer = SlowConsumer(seconds=0.5)  # the holder's first XCLAIM starts at 0.1 s
+    reader = StreamReader(redis, consumer, STREAM, count=10, block_ms=100)  # type: ignore[arg-type]
+    try:
+        with structlog.testing.capture_logs() as logs:
+            read = await asyncio.wait_for(reader.read_once(), timeout=30)
+        assert read == 1
+        assert (await redis.xpending(STREAM, "reader-test"))["pending"] == 0  # acked
+        stuck = [line for line in logs if line["event"] == "batch_holder_ignored_cancellation"]
+        assert len(stuck) == 1
+        assert any("xclaim" in frame for frame in stuck[0]["waiting_in"])
+    finally:
+        redis.released = True
+        holders = [t for t in asyncio.all_tasks() if t.get_name() == f"hold-{STREAM}"]
+        await stop_tasks(holders)
+        await redis.aclose()
