@@ -215,3 +215,18 @@ async def test_a_rebuild_repairs_rollups_a_bulk_write_left_behind(
         async with mediation.runtime.sessions() as session:
             await rollups.rebuild(session)
         await assert_no_drift(mediation)
+
+
+async def test_concurrent_acceptances_each_assign_a_mediator(database_url: str, redis_url: str):
+    """Twelve acceptances at once: each is assigned, none fails on a mediator's first
+    assignment being recorded by two transactions at the same moment."""
+    async with running_mediation(database_url, redis_url, FrozenClock(START)) as mediation:
+        filed = [case_filed(at=START) for _ in range(12)]
+        assert all(await asyncio.gather(*(mediation.runtime.consumer.apply(e) for e in filed)))
+        accepted = await asyncio.gather(
+            *(mediation.post(e.case_id, "accept", COMMITTEE) for e in filed)
+        )
+        assert [r.status_code for r in accepted] == [200] * 12, [r.text for r in accepted]
+        disputes = [await mediation.get(e.case_id) for e in filed]
+        assert all(d["state"] == "assigned" and d["mediator_id"] for d in disputes)
+        await assert_no_drift(mediation)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from services.mediation.adapters.tables import Dispute, MediatorStat, RosterRecord
+from services.mediation.adapters import mediator_stats
+from services.mediation.adapters.tables import Dispute, RosterRecord
 from services.mediation.domain.clocks import local_date
 from services.mediation.domain.errors import NotAllowed
 from services.mediation.domain.lifecycle import REASSIGNABLE, State, check_reassignable
@@ -44,13 +45,7 @@ async def open_caseload(uow: UnitOfWork) -> dict[str, int]:
 
 
 async def _last_assigned(uow: UnitOfWork) -> dict[str, float]:
-    rows = (await uow.session.exec(select(MediatorStat))).all()
-    return {r.mediator_id: _utc(r.last_assigned_at).timestamp() for r in rows}
-
-
-def _utc(at: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+    return await mediator_stats.last_assigned(uow.session)
 
 
 def respondent_orgs(dispute: Dispute) -> list[str]:
@@ -60,10 +55,8 @@ def respondent_orgs(dispute: Dispute) -> list[str]:
 async def _take(uow: UnitOfWork, dispute: Dispute, mediator: Mediator, at: datetime) -> None:
     dispute.mediator_id, dispute.mediator_name = mediator.mediator_id, mediator.name
     dispute.duty_body = mediator.body_id
-    stat = await uow.session.get(MediatorStat, mediator.mediator_id)
-    stat = stat or MediatorStat(mediator_id=mediator.mediator_id, last_assigned_at=at)
-    stat.last_assigned_at = at
-    uow.session.add_all([dispute, stat])
+    uow.session.add(dispute)
+    await mediator_stats.record_assignment(uow.session, mediator.mediator_id, at)
 
 
 async def assign(
