@@ -252,16 +252,18 @@ async def test_the_mediation_limit_of_a_platform_dispute_extends_once_with_conse
     extended = await mediation.ok(case_id, "extend", me, both)
     limit = next(c for c in extended["clocks"] if c["clock"] == "mediation_limit")
     assert limit["due_on"] == "2026-03-27"
-    assert (await mediation.post(case_id, "extend", me, both)).status_code == 403
+    again = await mediation.post(case_id, "extend", me, both)
+    assert again.status_code == 409  # the rule refuses it, whoever asks
+    assert again.json()["detail"]["message"] == "the mediation limit has already been extended once"
     assert (await mediation.events(case_id))[-1]["payload"]["new_limit_on"] == "2026-03-27"
 
 
 async def test_an_ordinary_dispute_cannot_be_extended(mediation: Mediation):
     case_id, dispute = await mediation.in_mediation()
     body = {"days": 5, "complainant_consent": True, "respondent_consent": True}
-    assert (
-        await mediation.post(case_id, "extend", mediator(dispute["mediator_id"]), body)
-    ).status_code == 403
+    refused = await mediation.post(case_id, "extend", mediator(dispute["mediator_id"]), body)
+    assert refused.status_code == 409  # the assigned mediator may extend; this dispute may not
+    assert "platform-worker" in refused.json()["detail"]["message"]
 
 
 async def test_sessions_are_scheduled_rescheduled_and_held(mediation: Mediation):

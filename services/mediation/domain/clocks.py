@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict
 
 from services.mediation.domain.calendar import WorkCalendar
-from services.mediation.domain.errors import Incomplete, NotAllowed
+from services.mediation.domain.errors import AgainstTheRules, Incomplete
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WARNING_HOUR = time(9, 0)
@@ -179,7 +179,7 @@ def limitation_clock(known_on: date, calendar: WorkCalendar) -> Deadline:
 def check_extension(days: int, already_extended: bool, consents: tuple[bool, bool]) -> None:
     """The 2024 notice: once, at most 15 days, with both parties' recorded consent."""
     if already_extended:
-        raise NotAllowed("the mediation limit has already been extended once")
+        raise AgainstTheRules("the mediation limit has already been extended once")
     if not 1 <= days <= MAX_EXTENSION_DAYS:
         raise Incomplete("days", f"an extension is 1 to {MAX_EXTENSION_DAYS} days")
     for field, given in zip(("complainant_consent", "respondent_consent"), consents, strict=True):

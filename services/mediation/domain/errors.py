@@ -22,6 +22,11 @@ class NotAllowed(MediationError):
     """This role may not take this step."""
 
 
+class AgainstTheRules(MediationError):
+    """The law does not allow this step for this dispute, whoever asks (HTTP 409), e.g. a
+    second extension, or extending a dispute that is not a platform worker's."""
+
+
 class Incomplete(MediationError):
     """A step lacks what the law requires (e.g. a signature, a performance deadline)."""
 

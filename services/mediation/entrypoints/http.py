@@ -14,6 +14,7 @@ from services.mediation.adapters.tables import AUDIT, Dispute, DisputeClock, Dis
 from services.mediation.domain.agreement import AgreementTerms
 from services.mediation.domain.clocks import ClockName
 from services.mediation.domain.errors import (
+    AgainstTheRules,
     IllegalTransition,
     Incomplete,
     MediationError,
@@ -60,7 +61,7 @@ ActorDep = Annotated[Actor, Depends(current_actor)]
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such dispute"},
     403: {"description": "Not allowed for this caller"},
-    409: {"description": "Not allowed in the current state (names it)"},
+    409: {"description": "Not allowed in the current state (names it), or against the rules"},
     422: {"description": "Missing or invalid field (names it)"},
 }
 
@@ -87,6 +88,8 @@ def http_error(exc: MediationError) -> HTTPException:
         return HTTPException(409, {"message": str(exc), "state": exc.state})
     if isinstance(exc, NotAllowed):
         return HTTPException(403, str(exc))
+    if isinstance(exc, AgainstTheRules):
+        return HTTPException(409, {"message": str(exc)})
     if isinstance(exc, Incomplete):
         return HTTPException(422, {"message": str(exc), "errors": [{"field": exc.field}]})
     if isinstance(exc, NoMediatorAvailable):

@@ -18,7 +18,7 @@ from services.mediation.domain.clocks import (
     local_date,
     performance_clock,
 )
-from services.mediation.domain.errors import IllegalTransition, NotAllowed
+from services.mediation.domain.errors import AgainstTheRules, IllegalTransition, NotAllowed
 from services.mediation.domain.lifecycle import State
 from services.mediation.service_layer.clocks import (
     refresh_mediation_target,
@@ -118,7 +118,7 @@ async def extend(
     if State(dispute.state) not in (State.ASSIGNED, State.IN_MEDIATION, State.WAITING_PARTY):
         raise IllegalTransition("extend", dispute.state)
     if not dispute.platform_worker or dispute.accepted_at is None:
-        raise NotAllowed("only a platform-worker dispute's mediation limit can be extended")
+        raise AgainstTheRules("only a platform-worker dispute's mediation limit can be extended")
     check_extension(days, dispute.mediation_extended_days > 0, consents)
     now = ctx.now()
     due = days_clock(ClockName.MEDIATION_LIMIT, dispute.accepted_at, extra_days=days)

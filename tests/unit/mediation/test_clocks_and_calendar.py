@@ -15,7 +15,7 @@ from services.mediation.domain.clocks import (
     performance_clock,
     plus_one_year,
 )
-from services.mediation.domain.errors import Incomplete, NotAllowed
+from services.mediation.domain.errors import AgainstTheRules, Incomplete
 from services.mediation.domain.targets import Target, pauses, target_due, working_days_used
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -94,7 +94,7 @@ def test_an_extension_needs_both_consents_at_most_fifteen_days_and_only_once():
     assert err.value.field == "complainant_consent"
     with pytest.raises(Incomplete):
         check_extension(16, False, (True, True))
-    with pytest.raises(NotAllowed):
+    with pytest.raises(AgainstTheRules):
         check_extension(5, True, (True, True))
 
 
