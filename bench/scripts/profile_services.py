@@ -23,7 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, ".")
 
+from rich.console import Console  # noqa: E402
+
 from waystation.bench.system import SERVICES, BenchSystem  # noqa: E402
+
+console = Console(highlight=False, markup=False)
 
 PG = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -33,18 +37,28 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def top_frames(raw: Path, n: int = 25) -> tuple[int, list[tuple[str, int]]]:
-    """(total samples, [(frame, inclusive samples)]) from py-spy's collapsed stacks."""
+# Leaves of a thread that waits rather than works (py-spy still samples some of them).
+_IDLE = ("Condition.wait", "Queue.get", "select (", "_worker (concurrent", "poll (")
+# Frames every busy sample of a service passes through: start-up, not cost.
+_FRAME = ("typer", "runpy", "cli.py", "serve.py", "uvicorn/server", "runners.py", "_compat")
+
+
+def top_frames(raw: Path, n: int = 30) -> tuple[int, list[tuple[str, int]]]:
+    """(busy samples, [(function, inclusive samples)]) from py-spy's collapsed stacks."""
     inclusive: collections.Counter[str] = collections.Counter()
     total = 0
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
+        # "function (path:line)" -> "function (path)": one entry per function
+        frames = [re.sub(r":\d+\)$", ")", f) for f in stack.split(";")]
+        if frames[-1].startswith(_IDLE):
+            continue
         samples = int(count)
         total += samples
-        # "function (path:line)" -> "function (path)": one entry per function
-        for frame in {re.sub(r":\d+\)$", ")", f) for f in stack.split(";")}:
+        for frame in set(frames):
             inclusive[frame] += samples
-    return total, inclusive.most_common(n)
+    ranked = [(f, c) for f, c in inclusive.most_common() if not any(k in f for k in _FRAME)]
+    return total, ranked[:n]
 
 
 def main() -> None:
@@ -78,16 +92,18 @@ def main() -> None:
         time.sleep(2)
         after = {name: cpu_seconds(pid) for name, pid in pids.items()}
         filed = len(out.read_text().splitlines()) if out.exists() else 0
-        print(f"offered {rate}/s for {seconds}s: {filed} tickets filed (201)")
+        console.print(f"offered {rate}/s for {seconds}s: {filed} tickets filed (201)")
         for name in SERVICES:
             total, frames = top_frames(folder / f"{name}.raw")
             used = after[name] - before[name]
-            print(f"\n== {name}: {used:.1f} CPU s ({used / max(filed, 1) * 1000:.1f} ms/ticket)")
+            console.print(
+                f"\n== {name}: {used:.1f} CPU s ({used / max(filed, 1) * 1000:.1f} ms/ticket)"
+            )
             for frame, samples in frames:
-                print(f"{100 * samples / max(total, 1):5.1f}%  {frame[:150]}")
+                console.print(f"{100 * samples / max(total, 1):5.1f}%  {frame[:150]}")
     finally:
         system.stop()
-        print(f"\nraw profiles in {folder}")
+        console.print(f"\nraw profiles in {folder}")
 
 
 if __name__ == "__main__":

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 import structlog
+from sqlalchemy.dialects import postgresql, sqlite
 
 from shared.clock import Clock
 from shared.messaging.uow import UnitOfWork
@@ -63,19 +64,35 @@ async def schedule(
     data: dict[str, Any] | None = None,
 ) -> bool:
     """Schedule once; the same (case, kind, due time) scheduled again is a no-op."""
-    exists = await uow.session.execute(
-        sa.select(table.c.id).where(
-            table.c.case_id == case_id, table.c.kind == kind, table.c.due_at == due_at
-        )
+    return await schedule_many(uow, table, case_id, [(kind, due_at, data)]) == 1
+
+
+async def schedule_many(
+    uow: UnitOfWork,
+    table: sa.Table,
+    case_id: uuid.UUID,
+    timers: Sequence[tuple[str, datetime, dict[str, Any] | None]],
+) -> int:
+    """Schedule a case's timers in one statement; returns how many were new.
+
+    `INSERT … ON CONFLICT DO NOTHING` on (case, kind, due time): one round trip for all of
+    them instead of a look-up and an insert each (a dispatched hazard starts up to a dozen).
+    """
+    if not timers:
+        return 0
+    postgres = uow.session.get_bind().dialect.name == "postgresql"
+    insert = postgresql.insert if postgres else sqlite.insert
+    rows = [
+        {"id": uuid.uuid4(), "case_id": case_id, "kind": kind, "due_at": at, "data": data or {}}
+        for kind, at, data in timers
+    ]
+    stmt = (
+        insert(table)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["case_id", "kind", "due_at"])
     )
-    if exists.first() is not None:
-        return False
-    await uow.session.execute(
-        sa.insert(table).values(
-            id=uuid.uuid4(), case_id=case_id, kind=kind, due_at=due_at, data=data or {}
-        )
-    )
-    return True
+    result = await uow.session.execute(stmt)
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def cancel(

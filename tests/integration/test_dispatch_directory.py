@@ -160,3 +160,21 @@ async def test_a_directory_file_can_be_imported_and_seeds_an_empty_database_once
         assert (await d.http.get("/api/v1/queue", headers=dept("only-road"))).json()[0][
             "case_id"
         ] == str(filed.case_id)
+
+
+async def test_a_session_reads_the_directory_once_and_a_change_in_it_is_seen(dispatch: Dispatch):
+    """A batch routes every hazard against one read of the directory; writing an entry in the
+    same session forgets that read."""
+    from services.dispatch.adapters import directory_store
+    from services.dispatch.domain.directory import Department
+
+    async with dispatch.runtime.uow() as uow:
+        first = await directory_store.read_directory(uow.session)
+        assert await directory_store.read_directory(uow.session) is first
+        night = Department(department_id="zhaoxiang-night", **NIGHT_SHIFT)
+        await directory_store.put_department(uow.session, night, START)
+        after = await directory_store.read_directory(uow.session)
+        assert after is not first
+        assert after.get("zhaoxiang-night") is not None
+    async with dispatch.runtime.uow() as uow:  # not committed; a new session reads afresh
+        assert (await directory_store.read_directory(uow.session)).get("zhaoxiang-night") is None

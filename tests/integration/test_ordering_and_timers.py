@@ -131,6 +131,32 @@ async def test_a_timer_fires_exactly_once_with_several_schedulers(kit_with_timer
     assert sum(s.fired_total for s in schedulers) == 10
 
 
+async def test_a_cases_timers_are_scheduled_together_and_each_only_once(
+    kit_with_timers: KitService,
+):
+    kit = kit_with_timers
+    at = datetime(2026, 12, 1, tzinfo=UTC)
+    case_id = uuid.uuid4()
+    first = [("ack_warn", at, {"level": 0}), ("ack_due", at + timedelta(hours=4), None)]
+    async with kit.uow() as uow:
+        assert await timers.schedule_many(uow, TIMER, case_id, first) == 2
+        assert await timers.schedule_many(uow, TIMER, case_id, []) == 0
+        await uow.commit()
+    again = [*first, ("resolve_due", at + timedelta(days=2), None)]  # one new, two known
+    async with kit.uow() as uow:
+        assert await timers.schedule_many(uow, TIMER, case_id, again) == 1
+        await uow.commit()
+    async with kit.engine.connect() as conn:
+        rows = (
+            await conn.execute(sa.select(TIMER.c.kind, TIMER.c.data).order_by(TIMER.c.due_at))
+        ).all()
+    assert [(r.kind, r.data) for r in rows] == [
+        ("ack_warn", {"level": 0}),
+        ("ack_due", {}),
+        ("resolve_due", {}),
+    ]
+
+
 async def test_a_timer_whose_handler_fails_stays_due(kit_with_timers: KitService):
     kit = kit_with_timers
     clock = FrozenClock(datetime(2026, 12, 1, tzinfo=UTC))

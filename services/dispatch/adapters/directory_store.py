@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -43,8 +44,24 @@ def to_target(row: CategoryPolicy) -> ServiceTarget:
     )
 
 
+_MEMO = "dispatch.directory"
+
+
 async def read_directory(session: AsyncSession) -> Directory:
-    """The whole directory as the routing rules see it."""
+    """The whole directory as the routing rules see it.
+
+    Read once per session: a batch of events is applied in one session, and every hazard in
+    it is routed against the same directory (the writers below forget the memo).
+    """
+    memo = session.info.get(_MEMO)
+    if memo is not None:
+        return cast(Directory, memo)
+    directory = await _read(session)
+    session.info[_MEMO] = directory
+    return directory
+
+
+async def _read(session: AsyncSession) -> Directory:
     rows = (await session.exec(select(DepartmentEntry))).all()
     policies = (await session.exec(select(CategoryPolicy))).all()
     default = next((p for p in policies if p.category == DEFAULT_CATEGORY), None)
@@ -59,6 +76,7 @@ async def read_directory(session: AsyncSession) -> Directory:
 
 
 async def put_department(session: AsyncSession, department: Department, at: datetime) -> None:
+    session.info.pop(_MEMO, None)
     row = await session.get(DepartmentEntry, department.department_id) or DepartmentEntry(
         department_id=department.department_id, name=department.name
     )
@@ -76,6 +94,7 @@ async def put_department(session: AsyncSession, department: Department, at: date
 async def put_policy(
     session: AsyncSession, category: str, target: ServiceTarget, points: int, at: datetime
 ) -> None:
+    session.info.pop(_MEMO, None)
     row = await session.get(CategoryPolicy, category) or CategoryPolicy(
         category=category, acknowledge_hours=1, resolve_days=1
     )

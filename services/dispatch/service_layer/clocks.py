@@ -30,9 +30,12 @@ async def start_targets(
     hazard.acknowledge_due, hazard.resolve_due = due_times(target, start)
     hazard.next_due = next_due(State(hazard.state), hazard.acknowledge_due, hazard.resolve_due)
     chain = [d.department_id for d in directory.escalation_chain(hazard.department_id)]
-    for name, due in (("acknowledge", hazard.acknowledge_due), ("resolve", hazard.resolve_due)):
-        for timer in plan(name, start, due, target, hazard.department_id, chain):  # type: ignore[arg-type]
-            await timers.schedule(uow, TIMER, hazard.case_id, timer.kind, timer.at, timer.data)
+    planned = [
+        (timer.kind, timer.at, timer.data)
+        for name, due in (("acknowledge", hazard.acknowledge_due), ("resolve", hazard.resolve_due))
+        for timer in plan(name, start, due, target, hazard.department_id, chain)  # type: ignore[arg-type]
+    ]
+    await timers.schedule_many(uow, TIMER, hazard.case_id, planned)
 
 
 async def stop_targets(
