@@ -48,8 +48,20 @@ async def _case_for(envelope: Envelope, uow: UnitOfWork) -> KnownCase | None:
     return case
 
 
+# Preferences are written over HTTP, never while events are applied: a batch of events can
+# remember, per party, that none were set (the session's identity map only remembers rows).
+_PREFERENCES = "notify.preferences"
+
+
+async def _preference(uow: UnitOfWork, party_id: str) -> Preference | None:
+    known: dict[str, Preference | None] = uow.session.info.setdefault(_PREFERENCES, {})
+    if party_id not in known:
+        known[party_id] = await uow.session.get(Preference, party_id)
+    return known[party_id]
+
+
 async def _choice(uow: UnitOfWork, party_id: str) -> tuple[ChannelChoice, Preference | None]:
-    pref = await uow.session.get(Preference, party_id)
+    pref = await _preference(uow, party_id)
     if pref is None:
         return ChannelChoice(), None
     kinds = frozenset(k for k in (pref.channels or "").split(",") if k)

@@ -102,6 +102,9 @@ class DeliveryWorker:
             return 0
         outcomes = await asyncio.gather(*(self._deliver(row) for row in rows))
         async with self._new_uow() as uow:
+            # One query for the batch; `session.get` in _record then finds each row loaded.
+            ids = [row.id for row in rows]
+            (await uow.session.exec(select(Delivery).where(col(Delivery.id).in_(ids)))).all()
             recorded = [
                 await self._record(uow, row, outcome)
                 for row, outcome in zip(rows, outcomes, strict=True)
