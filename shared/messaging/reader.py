@@ -129,8 +129,10 @@ class StreamReader:
             done.set()
             holder.cancel()
             # Bounded: a long poison run caught a reader waiting here for five minutes on a
-            # holder whose XCLAIM never ended after its cancellation. The batch's outcome is
-            # already known; a stuck holder is reported and left behind, never waited for.
+            # holder that outlived its cancellation (redis-py writes under asyncio.wait_for,
+            # which on Python 3.11 can lose a cancellation: the XCLAIM returned normally and the
+            # loop claimed on). The batch's outcome is already known; a holder that still has
+            # not ended is reported and left behind, never waited for.
             # (asyncio.wait, not a suppressed await: our own cancellation still propagates.)
             await asyncio.wait({holder}, timeout=_HOLDER_GRACE)
             if not holder.done():

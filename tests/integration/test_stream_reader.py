@@ -145,8 +145,9 @@ async def test_a_batch_waiting_for_another_stream_pauses_once_not_once_per_event
 
 
 class StubbornRedis(Redis):
-    """XCLAIM hangs and swallows every cancellation until released: the holder's call that
-    kept a notify reader waiting for five minutes in a long poison run."""
+    """XCLAIM hangs and swallows every cancellation until released. Harsher than what a long
+    poison run met (redis-py lost one cancellation and returned normally, so the holder loop
+    claimed on and its reader waited five minutes): no holder may hold up its reader."""
 
     released = False
 
