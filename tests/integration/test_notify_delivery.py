@@ -337,3 +337,68 @@ async def test_apprise_writes_no_recipient_address_to_the_service_log(
     assert smtp.to("li@example.com")
     assert "li@example.com" not in text and "nobody@example.com" not in text
     assert "n***@example.com" in text  # the refusal is still reported, masked
+
+
+async def test_a_cases_notices_leave_in_the_order_they_were_planned(
+    notify_factory, smtp: SmtpReceiver
+):
+    """A backlog caught up at once: the reporter's five notices are leased together, and the
+    first planned is the slowest to send; they must still arrive in order (a CI run saw
+    "closed" reach the reporter before "acknowledged")."""
+    import asyncio
+
+    from services.notify.adapters import sender
+    from shared.contracts.events.common import GeoPoint
+    from shared.contracts.events.dispatch import (
+        HazardAcknowledged,
+        HazardClosed,
+        HazardResolved,
+    )
+    from shared.contracts.events.intake import CaseFiled, HazardDetails
+
+    async def slow_first(url: str, subject: str, body: str) -> sender.SendOutcome:
+        await asyncio.sleep(0.3 if "已受理" in subject else 0.0)
+        return await sender.send(url, subject, body)
+
+    notify = await notify_factory(smtp_url=_mailto(smtp), send=slow_first)
+    case_id = uuid.uuid4()
+    reporter = PartyRef(
+        role="reporter", party_id="p-wu", display_name="吴师傅", email="wu@example.com"
+    )
+    filed = CaseFiled(
+        kind="hazard",
+        tracking_code="HZRD-2345",
+        channel="officer",
+        title="窨井盖缺失或破损：赵巷镇",
+        description="井盖缺失",
+        parties=[reporter],
+        hazard=HazardDetails(category="manhole_cover", location=GeoPoint(lat=31.1, lng=121.2)),
+    )
+    due = DAYTIME + timedelta(hours=2)
+    dispatched = HazardDispatched(
+        state="dispatched",
+        department_id="zx-road",
+        department_name="赵巷镇道路养护所",
+        acknowledge_due=due,
+        resolve_due=due,
+    )
+    for envelope in (
+        event("case.filed", filed, case_id),
+        event("hazard.dispatched", dispatched, case_id),
+        event(
+            "hazard.acknowledged",
+            HazardAcknowledged(state="acknowledged", department_id="zx-road"),
+            case_id,
+        ),
+        event(
+            "hazard.resolved", HazardResolved(state="resolved", department_id="zx-road"), case_id
+        ),
+        event("hazard.closed", HazardClosed(state="closed", resolution="fixed"), case_id),
+    ):
+        await notify.apply(envelope)
+    await notify.send_due()
+
+    subjects = [m.subject for m in smtp.to("wu@example.com")]
+    order = ("已受理", "已派单", "已接单", "修好了吗", "已办结")
+    assert len(subjects) == len(order), subjects
+    assert all(word in subject for word, subject in zip(order, subjects, strict=True)), subjects

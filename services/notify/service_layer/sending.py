@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
@@ -70,7 +71,7 @@ class DeliveryWorker:
                     col(Delivery.next_attempt_at) <= now,
                     or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) < now),
                 )
-                .order_by(col(Delivery.next_attempt_at))
+                .order_by(col(Delivery.next_attempt_at), col(Delivery.created_at))
                 .limit(self._batch)
                 .with_for_update(skip_locked=True)
             )
@@ -100,7 +101,7 @@ class DeliveryWorker:
         rows = await self.lease()
         if not rows:
             return 0
-        outcomes = await asyncio.gather(*(self._deliver(row) for row in rows))
+        outcomes = await self._send_all(rows)
         async with self._new_uow() as uow:
             # One query for the batch; `session.get` in _record then finds each row loaded.
             ids = [row.id for row in rows]
@@ -115,6 +116,22 @@ class DeliveryWorker:
                 if label is not None:
                     self._on_outcome(row.channel, label)
         return len(rows)
+
+    async def _send_all(self, rows: list[Delivery]) -> list[SendOutcome]:
+        """Cases in parallel, each case's deliveries one after another in the order they were
+        planned: a reporter must not hear "closed" before "acknowledged" because both were
+        leased together (a backlog caught up in one batch)."""
+        by_case: dict[uuid.UUID, list[int]] = {}
+        for index, row in enumerate(rows):
+            by_case.setdefault(row.case_id, []).append(index)
+        outcomes: dict[int, SendOutcome] = {}
+
+        async def in_order(indexes: list[int]) -> None:
+            for index in indexes:
+                outcomes[index] = await self._deliver(rows[index])
+
+        await asyncio.gather(*(in_order(indexes) for indexes in by_case.values()))
+        return [outcomes[index] for index in range(len(rows))]
 
     async def _record(self, uow: UnitOfWork, leased: Delivery, outcome: SendOutcome) -> str | None:
         row = await uow.session.get(Delivery, leased.id)
