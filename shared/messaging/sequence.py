@@ -6,13 +6,13 @@ import uuid
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shared.db import conflict_insert
 
 
 def _upsert(session: AsyncSession) -> Any:
-    """The dialect's INSERT, which knows ON CONFLICT (both SQLite and PostgreSQL do)."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return conflict_insert(session.get_bind().dialect.name)
 
 
 async def reserve(session: AsyncSession, table: sa.Table, case_id: uuid.UUID, count: int) -> int:

@@ -17,9 +17,9 @@ from typing import Any
 
 import sqlalchemy as sa
 import structlog
-from sqlalchemy.dialects import postgresql, sqlite
 
 from shared.clock import Clock
+from shared.db import conflict_insert
 from shared.messaging.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
@@ -80,8 +80,7 @@ async def schedule_many(
     """
     if not timers:
         return 0
-    postgres = uow.session.get_bind().dialect.name == "postgresql"
-    insert = postgresql.insert if postgres else sqlite.insert
+    insert = conflict_insert(uow.session.get_bind().dialect.name)
     rows = [
         {"id": uuid.uuid4(), "case_id": case_id, "kind": kind, "due_at": at, "data": data or {}}
         for kind, at, data in timers

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.mediation.adapters.tables import MediatorStat
+from shared.db import conflict_insert
 
 _STAT: sa.Table = MediatorStat.__table__  # type: ignore[attr-defined]
 
@@ -16,10 +16,10 @@ _STAT: sa.Table = MediatorStat.__table__  # type: ignore[attr-defined]
 async def record_assignment(session: AsyncSession, mediator_id: str, at: datetime) -> None:
     """Upsert, not read-then-insert: two acceptances assigning one mediator for the first
     time at the same moment both insert, and the second would fail on the primary key."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    insert = postgresql.insert if postgres else sqlite.insert
-    stmt = insert(_STAT).values(mediator_id=mediator_id, last_assigned_at=at)
-    later = sa.func.greatest if postgres else sa.func.max  # SQLite's max(a, b) is scalar
+    dialect = session.get_bind().dialect.name
+    stmt = conflict_insert(dialect)(_STAT).values(mediator_id=mediator_id, last_assigned_at=at)
+    # SQLite's max(a, b) is scalar
+    later = sa.func.greatest if dialect == "postgresql" else sa.func.max
     await session.execute(
         stmt.on_conflict_do_update(
             index_elements=["mediator_id"],

@@ -19,7 +19,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapper, Session, SessionTransaction, object_session
 
@@ -39,6 +38,7 @@ from services.mediation.domain.rollup import (
     delta,
     labels,
 )
+from shared.db import conflict_insert
 
 PENDING = "mediation.rollup"  # session.info: {"cells": {...}, "labels": {...}}
 QUEUES = DisputeQueueCount.__table__  # type: ignore[attr-defined]
@@ -143,7 +143,7 @@ def _upsert(
     if not rows:
         return
     postgres = conn.dialect.name == "postgresql"
-    insert = postgresql.insert if postgres else sqlite.insert
+    insert = conflict_insert(conn.dialect.name)
     greatest = sa.func.greatest if postgres else sa.func.max  # SQLite's max(a, b) is scalar
     values = [
         dict(zip(keys, key, strict=True))
