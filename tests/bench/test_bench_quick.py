@@ -37,7 +37,7 @@ def test_the_quick_benchmark_reports_every_figure_beside_the_baseline(
     assert result["baseline"]["messages"] > 0 and result["baseline"]["per_second"] > 0
     phases = result["phases"]
     assert phases["throughput"]["steps"], "no throughput step ran"
-    assert phases["latency"]["samples"] > 0
+    assert phases["latency"]["filed"] >= phases["latency"]["samples"] > 0
     assert phases["backlog_drain"]["events"] >= 2000
     assert set(result["peak_rss_mb"]) == {"intake", "mediation", "dispatch", "notify"}
     report = next(out.glob("*-quick.md")).read_text()
