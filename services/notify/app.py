@@ -46,6 +46,7 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
     if settings.sms_gateway_url:
         guard.check(settings.sms_gateway_url.replace("{phone}", "0"))  # refuse at start-up
     quiet = QuietHours.parse(settings.quiet_hours_start, settings.quiet_hours_end)
+    planned = asyncio.Event()  # the planner rings it after a commit; the worker wakes
     ctx = PlanContext(
         channels=ChannelConfig(
             directory=load_channel_directory(settings.channel_directory_file, guard),
@@ -56,6 +57,7 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         public_url=settings.public_url.rstrip("/"),
         quiet_hours=quiet,
         clock=clock,
+        on_planned=planned.set,
     )
     runtime = ServiceRuntime(settings, KIT, events.handlers(ctx), MIGRATIONS)
     outcomes = Counter(
@@ -74,6 +76,7 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         guard=guard,
         clock=clock,
         on_outcome=lambda channel, outcome: outcomes.labels(channel, outcome).inc(),
+        wakeup=planned,
     )
 
     @asynccontextmanager

@@ -39,12 +39,14 @@ class UnitOfWork:
         self._events: list[Envelope] = []
         self._processed: list[tuple[Envelope, str]] = []
         self._traceparents: dict[uuid.UUID, str | None] = {}
+        self._after_commit: list[Callable[[], None]] = []
         self.committed_events: list[Envelope] = []
 
     async def __aenter__(self) -> Self:
         self.session = self._sessions()
         self._events = []
         self._processed = []
+        self._after_commit = []
         return self
 
     async def __aexit__(
@@ -53,8 +55,17 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._after_commit = []
         await self.session.rollback()
         await self.session.close()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once this transaction has committed; never if it rolls back.
+
+        For waking a local worker that polls the rows just written (not for I/O: it runs
+        inline, after the commit, and an exception from it is the caller's bug)."""
+        if callback not in self._after_commit:
+            self._after_commit.append(callback)
 
     def emit(self, envelope: Envelope) -> None:
         if envelope.producer != self._producer:
@@ -130,3 +141,6 @@ class UnitOfWork:
         self._events, self._processed, self._traceparents = [], [], {}
         if self.committed_events and self._on_commit is not None:
             self._on_commit()
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -85,6 +86,7 @@ class NotifyUnderTest:
         guard: TargetGuard | None = None,
         send: Callable[..., Any] = sender.send,
         quiet: QuietHours | None = None,
+        poll_interval: float = 0.25,
     ) -> None:
         quiet_apprise_logging()  # as create_app does: needed to read SMTP reply codes
         self.url = database_url
@@ -93,6 +95,7 @@ class NotifyUnderTest:
         self.sessions = make_sessions(self.engine)
         self.redis = Redis.from_url(redis_url)
         self.guard = guard or TargetGuard(allowed_hosts=["127.0.0.1"])
+        self.planned = asyncio.Event()  # wired as create_app wires it
         self.ctx = PlanContext(
             channels=ChannelConfig(
                 directory=ChannelDirectory.model_validate({"parties": parties or {}}),
@@ -103,6 +106,7 @@ class NotifyUnderTest:
             public_url="https://ws.example",
             quiet_hours=quiet or QuietHours.parse("22:00", "07:00"),
             clock=self.clock,
+            on_planned=self.planned.set,
         )
         self.consumer = IdempotentConsumer(
             ConsumerConfig(service="notify", instance="test"),
@@ -118,6 +122,8 @@ class NotifyUnderTest:
             backoff_base=2.0,
             guard=self.guard,
             clock=self.clock,
+            poll_interval=poll_interval,
+            wakeup=self.planned,
         )
 
     def uow(self) -> UnitOfWork:

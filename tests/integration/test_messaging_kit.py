@@ -48,6 +48,34 @@ async def test_nothing_is_half_stored_when_the_transaction_fails(kit: KitService
     assert await _outbox_rows(kit) == []
 
 
+async def test_after_commit_callbacks_run_once_after_the_commit_and_never_after_a_rollback(
+    kit: KitService,
+):
+    rung: list[str] = []
+    event = filed_event()
+    with pytest.raises(RuntimeError):
+        async with kit.uow() as uow:
+            await uow.session.execute(sa.insert(ledger).values(event_id=event.event_id, note="a"))
+            uow.after_commit(lambda: rung.append("rolled back"))
+            raise RuntimeError("crash before commit")
+    assert rung == []
+
+    async with kit.uow() as uow:
+
+        def ring() -> None:
+            rung.append("committed")
+
+        await uow.session.execute(sa.insert(ledger).values(event_id=event.event_id, note="a"))
+        uow.after_commit(ring)
+        uow.after_commit(ring)  # asked twice in one transaction: called once
+        assert rung == []  # not before the commit
+        await uow.commit()
+        assert rung == ["committed"]
+        await uow.commit()  # a later commit of the same unit does not call it again
+    assert rung == ["committed"]
+    assert await kit.ledger_count(event.event_id) == 1
+
+
 async def test_the_relay_publishes_committed_events_in_commit_order(kit: KitService):
     await kit.broker.connect()
     events = [e for _ in range(4) for e in await kit.emit_committed(5)]

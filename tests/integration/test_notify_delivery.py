@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -402,3 +403,37 @@ async def test_a_cases_notices_leave_in_the_order_they_were_planned(
     order = ("已受理", "已派单", "已接单", "修好了吗", "已办结")
     assert len(subjects) == len(order), subjects
     assert all(word in subject for word, subject in zip(order, subjects, strict=True)), subjects
+
+
+async def test_planned_notices_wake_the_delivery_worker_instead_of_waiting_for_its_poll(
+    notify_factory, http: HttpReceiver
+):
+    """The worker polls once an hour here: only the planner's wake-up can send in time."""
+    from shared.runtime import stop_tasks
+    from tests.integration.kit_harness import eventually
+
+    notify = await notify_factory(
+        parties={"mediator:*": {"urls": [f"json://127.0.0.1:{http.port}/mediators/{{id}}"]}},
+        poll_interval=3600,
+    )
+    worker = asyncio.create_task(notify.worker.run())
+    try:
+        case_id = uuid.uuid4()
+        await notify.apply(dispute_filed(case_id, email="li@example.com"))
+        await notify.apply(_assigned(case_id))
+
+        async def arrived() -> bool:
+            return len(http.at("/mediators/med-wang")) == 1
+
+        await eventually(arrived, timeout=15)
+        # the same wake-up for a second case, once the worker is waiting again
+        second = uuid.uuid4()
+        await notify.apply(dispute_filed(second, email="zhao@example.com"))
+        await notify.apply(_assigned(second, mediator="med-zhou"))
+
+        async def second_arrived() -> bool:
+            return len(http.at("/mediators/med-zhou")) == 1
+
+        await eventually(second_arrived, timeout=15)
+    finally:
+        await stop_tasks([worker])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,6 +30,9 @@ class PlanContext:
     public_url: str
     quiet_hours: QuietHours
     clock: Clock = SystemClock()
+    # Called once the transaction that planned deliveries commits: wakes the delivery worker,
+    # which otherwise finds them at its next poll.
+    on_planned: Callable[[], None] | None = None
 
 
 async def _case_for(envelope: Envelope, uow: UnitOfWork) -> KnownCase | None:
@@ -103,6 +107,8 @@ async def plan_deliveries(envelope: Envelope, uow: UnitOfWork, ctx: PlanContext)
                     existing.add(row.idempotency_key)
                     uow.session.add(row)
                     planned += 1
+    if planned and ctx.on_planned is not None:
+        uow.after_commit(ctx.on_planned)
     return planned
 
 

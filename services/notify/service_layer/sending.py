@@ -42,6 +42,7 @@ class DeliveryWorker:
         guard: TargetGuard | None = None,
         clock: Clock | None = None,
         on_outcome: Callable[[str, str], None] | None = None,
+        wakeup: asyncio.Event | None = None,
     ) -> None:
         self._sessions = sessions
         # Told (channel, "sent" | "failed" | "retry") after each outcome commits (metrics).
@@ -53,7 +54,8 @@ class DeliveryWorker:
         self._lease = timedelta(seconds=lease_seconds)
         self._max_attempts = max_attempts
         self._backoff_base = backoff_base
-        self._wakeup = asyncio.Event()
+        # Set by whoever commits new deliveries (the planner), so they leave without a poll.
+        self._wakeup = wakeup or asyncio.Event()
         self._guard = guard or TargetGuard()
         self._clock = clock or SystemClock()
 
@@ -189,6 +191,9 @@ class DeliveryWorker:
 
     async def run(self) -> None:
         while True:
+            # Cleared before the lease, not after: a wake-up rung while this round runs
+            # (deliveries committed after its lease query) starts the next round at once.
+            self._wakeup.clear()
             try:
                 done = await self.run_once()
             except Exception as exc:
@@ -197,7 +202,6 @@ class DeliveryWorker:
                 continue
             if done >= self._batch:
                 continue
-            self._wakeup.clear()
             # asyncio.timeout, not wait_for (see OutboxRelay.run: a lost cancellation hangs stop)
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self._poll):
