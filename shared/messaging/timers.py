@@ -90,7 +90,11 @@ async def schedule_many(
         .values(rows)
         .on_conflict_do_nothing(index_elements=["case_id", "kind", "due_at"])
     )
-    result = await uow.session.execute(stmt)
+    # The timer table is Core only: nothing pending in the session can change what this
+    # statement does, so it need not flush the transaction's ORM changes first. (A flush per
+    # event defeats the batch's single flush, where SQLAlchemy inserts many rows at once.)
+    with uow.session.no_autoflush:
+        result = await uow.session.execute(stmt)
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
@@ -98,16 +102,17 @@ async def cancel(
     uow: UnitOfWork, table: sa.Table, case_id: uuid.UUID, kinds: tuple[str, ...], at: datetime
 ) -> None:
     """Cancel the case's pending timers of these kinds (e.g. mediation ended in time)."""
-    await uow.session.execute(
-        sa.update(table)
-        .where(
-            table.c.case_id == case_id,
-            table.c.kind.in_(kinds),
-            table.c.fired_at.is_(None),
-            table.c.cancelled_at.is_(None),
+    with uow.session.no_autoflush:  # Core table: see schedule_many
+        await uow.session.execute(
+            sa.update(table)
+            .where(
+                table.c.case_id == case_id,
+                table.c.kind.in_(kinds),
+                table.c.fired_at.is_(None),
+                table.c.cancelled_at.is_(None),
+            )
+            .values(cancelled_at=at)
         )
-        .values(cancelled_at=at)
-    )
 
 
 TimerHandler = Callable[[Timer, UnitOfWork], Awaitable[None]]
