@@ -66,7 +66,7 @@ def write_report(result: dict[str, Any], folder: Path, stem: str) -> list[Path]:
             "",
         ),
         (
-            "backlog drain (events/s)",
+            "backlog drain (events/s, dispatch alone)",
             drain["events_per_s"],
             base["per_second"],
             ratio(drain["events_per_s"], base["per_second"]),

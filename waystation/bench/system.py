@@ -159,7 +159,10 @@ class BenchSystem:
         for name in SERVICES:
             self.start_service(name, env)
         for name in SERVICES:
-            _wait(lambda n=name: httpx.get(f"{self.url(n)}/readyz").status_code == 200, 60, name)
+            self.wait_ready(name)
+
+    def wait_ready(self, name: str) -> None:
+        _wait(lambda: httpx.get(f"{self.url(name)}/readyz").status_code == 200, 60, name)
 
     def start_service(self, name: str, env: dict[str, str] | None = None) -> None:
         log = (self.folder / f"{name}.log").open("ab")

@@ -20,6 +20,16 @@ from shared.messaging import timers
 from shared.messaging.uow import UnitOfWork
 
 
+def _never_timed(hazard: Hazard) -> bool:
+    """A hazard never dispatched has no timers, so there is nothing to cancel.
+
+    Timers start only in `start_targets`, which stamps `dispatched_at` first (it is never
+    cleared), and in `start_confirmation`, after a fix, which needs a dispatch before it.
+    Skipping the UPDATE spares every new hazard a round trip on its way to a department.
+    """
+    return hazard.dispatched_at is None
+
+
 async def start_targets(
     uow: UnitOfWork, hazard: Hazard, directory: Directory, start: datetime
 ) -> None:
@@ -41,6 +51,8 @@ async def start_targets(
 async def stop_targets(
     uow: UnitOfWork, hazard: Hazard, at: datetime, names: tuple[TargetName, ...] = TARGETS
 ) -> None:
+    if _never_timed(hazard):
+        return
     kinds = tuple(kind for name in names for kind in kinds_of(name))
     await timers.cancel(uow, TIMER, hazard.case_id, kinds, at)
 
@@ -48,6 +60,7 @@ async def stop_targets(
 async def start_confirmation(
     uow: UnitOfWork, hazard: Hazard, at: datetime, window_end: datetime
 ) -> None:
+    assert not _never_timed(hazard), "a fix needs a dispatch first (see _never_timed)"
     await timers.schedule(
         uow, TIMER, hazard.case_id, CONFIRMATION, window_end, {"resolved_at": at.isoformat()}
     )
@@ -55,5 +68,7 @@ async def start_confirmation(
 
 async def stop_all(uow: UnitOfWork, hazard: Hazard, at: datetime) -> None:
     """Nothing more is due on this ticket (closed, cancelled, merged, back to triage)."""
+    if _never_timed(hazard):
+        return
     kinds = (*kinds_of("acknowledge"), *kinds_of("resolve"), CONFIRMATION)
     await timers.cancel(uow, TIMER, hazard.case_id, kinds, at)
