@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.contracts.envelope import Envelope
 from shared.contracts.streams import stream_of
-from shared.messaging.sequence import reserve
+from shared.messaging.sequence import reserve_many
 from shared.messaging.tables import KitTables
 from shared.tracing import current_traceparent
 
@@ -94,10 +94,7 @@ class UnitOfWork:
         counts: dict[uuid.UUID, int] = {}
         for e in events:
             counts[e.case_id] = counts.get(e.case_id, 0) + 1
-        nxt = {
-            case_id: await reserve(self.session, self._tables.case_sequence, case_id, n)
-            for case_id, n in sorted(counts.items(), key=lambda kv: str(kv[0]))
-        }
+        nxt = await reserve_many(self.session, self._tables.case_sequence, counts)
         numbered = []
         for e in events:
             numbered.append(e.model_copy(update={"sequence": nxt[e.case_id]}))

@@ -220,3 +220,27 @@ async def test_an_event_that_keeps_failing_is_dead_lettered_after_n_deliveries(
         await eventually(acked)
     finally:
         await kit.close()
+
+
+async def test_one_statement_reserves_each_cases_numbers_after_what_it_already_had(
+    kit: KitService,
+):
+    import uuid
+
+    from shared.messaging.sequence import reserve_many
+
+    a, b, c = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    async with kit.uow() as uow:
+        table = uow.tables.case_sequence
+        assert await reserve_many(uow.session, table, {a: 3, b: 1}) == {a: 1, b: 1}
+        assert await reserve_many(uow.session, table, {}) == {}
+        await uow.commit()
+    async with kit.uow() as uow:
+        table = uow.tables.case_sequence
+        assert await reserve_many(uow.session, table, {c: 2, a: 2, b: 1}) == {a: 4, b: 2, c: 1}
+        await uow.commit()
+    async with kit.engine.connect() as conn:
+        rows = await conn.execute(
+            sa.select(KIT.case_sequence.c.case_id, KIT.case_sequence.c.last_seq)
+        )
+        assert {r.case_id: r.last_seq for r in rows} == {a: 5, b: 2, c: 2}
