@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 from shared.contracts.streams import all_group_pairs
 from shared.db import make_engine, make_sessions, upgrade_async
 from shared.logs import quiet_logger
+from shared.messaging.batching import Prepare
 from shared.messaging.consumer import ConsumerConfig, Handler, IdempotentConsumer
 from shared.messaging.groups import ensure_groups
 from shared.messaging.publishing import publish_events
@@ -60,6 +61,7 @@ class ServiceRuntime:
         tables: KitTables,
         handlers: Mapping[str, Handler],
         migrations_dir: Path,
+        prepare: Prepare | None = None,
     ) -> None:
         self.settings = settings
         self.service = settings.service_name
@@ -94,6 +96,7 @@ class ServiceRuntime:
             self.uow,
             self.redis,
             self.metrics,
+            prepare=prepare,
         )
         self.consumer.subscribe(self.broker)
         self._tasks: list[asyncio.Task[None]] = []

@@ -27,6 +27,7 @@ from services.intake.entrypoints import (
 )
 from services.intake.entrypoints.console.users import IntakeUsers
 from services.intake.entrypoints.uploads import Uploads
+from services.intake.service_layer import projection
 from services.intake.service_layer.retention import run_retention
 from services.intake.service_layer.triage import Triage
 from shared.audit.http import audit_router
@@ -56,7 +57,9 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     settings = settings or IntakeSettings()
     clock = clock or SystemClock()
     keys = load_keys(settings.environment, signer=True)
-    runtime = ServiceRuntime(settings, KIT, events.handlers(), MIGRATIONS)
+    runtime = ServiceRuntime(
+        settings, KIT, events.handlers(), MIGRATIONS, prepare=projection.prepare
+    )
     cipher = PiiCipher(*settings.pii_keys())
     audit = AuditLog(settings.service_name, AUDIT, runtime.sessions)
     triage = Triage(

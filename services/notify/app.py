@@ -19,6 +19,7 @@ from services.notify.adapters.templates import Renderer
 from services.notify.config import NotifySettings
 from services.notify.domain.quiet_hours import QuietHours
 from services.notify.entrypoints import events, http
+from services.notify.service_layer import planning
 from services.notify.service_layer.planning import PlanContext
 from services.notify.service_layer.recipients import ChannelConfig
 from services.notify.service_layer.retention import run_retention
@@ -59,7 +60,9 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         clock=clock,
         on_planned=planned.set,
     )
-    runtime = ServiceRuntime(settings, KIT, events.handlers(ctx), MIGRATIONS)
+    runtime = ServiceRuntime(
+        settings, KIT, events.handlers(ctx), MIGRATIONS, prepare=planning.prepare
+    )
     outcomes = Counter(
         "waystation_notifications",
         "Notification delivery outcomes (sent, failed for good, retry later) by channel.",

@@ -10,7 +10,7 @@ event at fault.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 import sqlalchemy as sa
 
@@ -20,6 +20,9 @@ from shared.messaging.sequence import advance_many, positions
 from shared.messaging.uow import UnitOfWork
 
 Handler = Callable[[Envelope, UnitOfWork], object]
+# Called once per batch, before its handlers, with the events about to be handled: the place to
+# load (and lock) the rows they will touch in one query instead of one per event.
+Prepare = Callable[[Sequence[Envelope], UnitOfWork], Awaitable[None]]
 
 
 class BatchNotClean(Exception):
@@ -47,11 +50,13 @@ async def apply_batch(
     service: str = "",
     traceparents: Mapping[str, str | None] | None = None,
     on_handled: Callable[[Envelope], None] | None = None,
+    prepare: Prepare | None = None,
 ) -> int:
     """Apply `(entry_id, envelope)` pairs in one transaction; returns how many were handled.
 
     `traceparents` (entry id -> the producer's traceparent) puts each handler in its own span
-    of its event's trace; `on_handled` is told of each event handled once the batch commits.
+    of its event's trace; `on_handled` is told of each event handled once the batch commits;
+    `prepare` sees the batch's new events first (see `Prepare`).
     """
     handled: list[Envelope] = []
     parents = traceparents or {}
@@ -67,6 +72,13 @@ async def apply_batch(
         )
         keys = {(e.producer, e.case_id) for _, e in batch if e.sequence is not None}
         last = await positions(uow.session, uow.tables.applied_sequence, keys)
+        if prepare is not None:
+            fresh = [e for _, e in batch if e.event_type in handlers and e.event_id not in seen]
+            try:
+                if fresh:
+                    await prepare(fresh, uow)
+            except Exception as exc:
+                raise BatchNotClean(f"prepare: {exc!r}") from exc
         moved: dict[tuple[str, uuid.UUID], int] = {}
         for entry_id, envelope in batch:
             handler = handlers.get(envelope.event_type)

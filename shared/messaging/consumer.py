@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shared.contracts.envelope import Envelope
 from shared.contracts.streams import SUBSCRIPTIONS, stream_of
-from shared.messaging.batching import BatchNotClean, apply_batch
+from shared.messaging.batching import BatchNotClean, Prepare, apply_batch
 from shared.messaging.dead_letters import dead_letter
 from shared.messaging.errors import PermanentError, RetryLater
 from shared.messaging.scope import event_scope
@@ -52,8 +52,10 @@ class IdempotentConsumer:
         new_uow: Callable[[], UnitOfWork],
         redis: Redis,
         metrics: ServiceMetrics | None = None,
+        prepare: Prepare | None = None,
     ) -> None:
         self.config = config
+        self._prepare = prepare
         self.metrics = metrics or ServiceMetrics(config.service)
         self._handlers = handlers
         self._new_uow = new_uow
@@ -120,6 +122,7 @@ class IdempotentConsumer:
                 service=self.config.service,
                 traceparents={i: header_traceparent(h) for i, (_b, h) in raw.items()},
                 on_handled=lambda e: self.metrics.consumed.labels(e.event_type).inc(),
+                prepare=self._prepare,
             )
             return acks + [entry_id for entry_id, _ in decoded]
         except BatchNotClean as exc:

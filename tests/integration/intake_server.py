@@ -37,11 +37,11 @@ class Intake:
             _row, plain = await create_key(session, name, department_id)
         return plain
 
-    async def dispatch_says(self, case_id: str, event_type: str, payload: BaseModel) -> Envelope:
-        """Publish a dispatch event on its stream, as the dispatch service would."""
+    def dispatch_event(self, case_id: str, event_type: str, payload: BaseModel) -> Envelope:
+        """A dispatch event about the case, numbered in its case's order as dispatch would."""
         seq = self._sequences.get(case_id, 0) + 1
         self._sequences[case_id] = seq
-        env = new_event(
+        return new_event(
             event_type,
             payload,
             case_id=uuid.UUID(case_id),
@@ -49,6 +49,10 @@ class Intake:
             producer="dispatch",
             occurred_at=datetime.now(UTC),
         ).model_copy(update={"sequence": seq})
+
+    async def dispatch_says(self, case_id: str, event_type: str, payload: BaseModel) -> Envelope:
+        """Publish a dispatch event on its stream, as the dispatch service would."""
+        env = self.dispatch_event(case_id, event_type, payload)
         await self.runtime.broker.publish(env.to_json(), stream="waystation.dispatch")
         return env
 

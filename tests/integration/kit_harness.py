@@ -15,6 +15,7 @@ from shared.contracts.events.common import GeoPoint, PartyRef
 from shared.contracts.events.intake import CaseFiled, HazardDetails
 from shared.contracts.streams import all_group_pairs
 from shared.db import make_engine, make_sessions
+from shared.messaging.batching import Prepare
 from shared.messaging.consumer import ConsumerConfig, Handler, IdempotentConsumer
 from shared.messaging.groups import ensure_groups
 from shared.messaging.publishing import publish_events
@@ -66,6 +67,7 @@ class KitService:
         handler: Handler | None = None,
         retry_pauses: tuple[float, ...] = (0.01,),
         read_batch: int = 50,
+        prepare: Prepare | None = None,
     ) -> None:
         self.engine = make_engine(database_url)
         self.sessions = make_sessions(self.engine)
@@ -86,6 +88,7 @@ class KitService:
             {"case.filed": handler or self.record},
             self.uow,
             self.redis,
+            prepare=prepare,
         )
 
     async def create_schema(self) -> None:

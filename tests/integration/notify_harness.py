@@ -22,6 +22,7 @@ from services.notify.adapters.templates import Renderer
 from services.notify.app import MIGRATIONS
 from services.notify.domain.quiet_hours import QuietHours
 from services.notify.entrypoints.events import handlers
+from services.notify.service_layer import planning
 from services.notify.service_layer.planning import PlanContext
 from services.notify.service_layer.recipients import ChannelConfig
 from services.notify.service_layer.sending import DeliveryWorker
@@ -113,6 +114,7 @@ class NotifyUnderTest:
             handlers(self.ctx),
             self.uow,
             self.redis,
+            prepare=planning.prepare,
         )
         self.worker = DeliveryWorker(
             self.sessions,
@@ -139,6 +141,11 @@ class NotifyUnderTest:
 
     async def apply(self, envelope: Envelope) -> bool:
         return await self.consumer.apply(envelope)
+
+    async def apply_batch(self, envelopes: list[Envelope]) -> int:
+        """As a stream reader hands them over: one batch, one transaction when it is clean."""
+        entries = [(f"1-{i}", e.model_dump_json().encode(), {}) for i, e in enumerate(envelopes)]
+        return len(await self.consumer.apply_entries("waystation.intake", entries))
 
     async def deliveries(self, **where: Any) -> list[Delivery]:
         stmt = select(Delivery).order_by(col(Delivery.created_at), col(Delivery.idempotency_key))

@@ -417,3 +417,49 @@ async def test_the_officer_api_is_documented_in_openapi(intake: Intake):
         assert path in spec["paths"], path
     params = {p["name"] for p in spec["paths"]["/api/v1/cases"]["get"]["parameters"]}
     assert {"kind", "status", "category", "jurisdiction", "respondent", "filed_from"} <= params
+
+
+async def test_a_batch_of_two_cases_events_lands_on_each_timeline_in_order(intake: Intake):
+    """One read of dispatch's stream, one transaction: the batch's cases are locked and read
+    up front (projection.prepare), and each event still moves its own case."""
+    from shared.contracts.events.dispatch import HazardAcknowledged, HazardDispatched
+
+    cases = []
+    for _ in range(2):
+        lat, lng = _spot()
+        cases.append((await _post(intake, "/api/v1/hazards", json=_hazard(lat, lng))).json())
+    due = datetime.now().astimezone() + timedelta(days=2)
+    batch = [
+        intake.dispatch_event(
+            c["case_id"],
+            "hazard.dispatched",
+            HazardDispatched(
+                state="dispatched",
+                department_id="zhaoxiang-road",
+                department_name="赵巷镇道路养护所",
+                acknowledge_due=due,
+                resolve_due=due,
+            ),
+        )
+        for c in cases
+    ]
+    batch.append(
+        intake.dispatch_event(
+            cases[0]["case_id"],
+            "hazard.acknowledged",
+            HazardAcknowledged(state="acknowledged", department_id="zhaoxiang-road"),
+        )
+    )
+    entries = [(f"1-{i}", e.to_json(), {}) for i, e in enumerate(batch)]
+    acks = await intake.runtime.consumer.apply_entries("waystation.dispatch", entries)
+    assert len(acks) == 3 and intake.runtime.consumer.batch_fallbacks_total == 0
+
+    first = (await _get(intake, f"/api/v1/cases/{cases[0]['case_id']}")).json()
+    second = (await _get(intake, f"/api/v1/cases/{cases[1]['case_id']}")).json()
+    assert first["status"] == "acknowledged" and second["status"] == "dispatched"
+    assert [t["event_type"] for t in first["timeline"]][-2:] == [
+        "hazard.dispatched",
+        "hazard.acknowledged",
+    ]
+    assert [t["event_type"] for t in second["timeline"]][-1] == "hazard.dispatched"
+    assert second["agency_responsible"] == "赵巷镇道路养护所"

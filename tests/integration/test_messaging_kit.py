@@ -244,3 +244,45 @@ async def test_one_statement_reserves_each_cases_numbers_after_what_it_already_h
             sa.select(KIT.case_sequence.c.case_id, KIT.case_sequence.c.last_seq)
         )
         assert {r.case_id: r.last_seq for r in rows} == {a: 5, b: 2, c: 2}
+
+
+async def test_a_batch_is_prepared_once_with_the_events_it_will_handle(
+    database_url: str, redis_url: str
+):
+    prepared: list[list[str]] = []
+
+    async def prepare(envelopes, uow) -> None:  # type: ignore[no-untyped-def]
+        assert uow.session.in_transaction()
+        prepared.append(sorted(str(e.event_id) for e in envelopes))
+
+    kit = KitService(database_url, redis_url, prepare=prepare)
+    await kit.create_schema()
+    try:
+        events = [filed_event() for _ in range(5)]
+        assert await kit.consumer.apply(events[0])  # applied before: not prepared again
+        entries = [(f"1-{i}", e.model_dump_json().encode(), {}) for i, e in enumerate(events)]
+        acks = await kit.consumer.apply_entries("waystation.intake", entries)
+        assert len(acks) == 5
+        assert prepared == [sorted(str(e.event_id) for e in events[1:])]
+        assert kit.consumer.batch_fallbacks_total == 0
+        assert await kit.ledger_count() == 5
+    finally:
+        await kit.close()
+
+
+async def test_a_failing_preparation_leaves_the_events_to_the_one_by_one_path(
+    database_url: str, redis_url: str
+):
+    async def prepare(envelopes, uow) -> None:  # type: ignore[no-untyped-def]
+        raise RuntimeError("the rows could not be read")
+
+    kit = KitService(database_url, redis_url, prepare=prepare)
+    await kit.create_schema()
+    try:
+        events = [filed_event() for _ in range(3)]
+        entries = [(f"1-{i}", e.model_dump_json().encode(), {}) for i, e in enumerate(events)]
+        assert len(await kit.consumer.apply_entries("waystation.intake", entries)) == 3
+        assert kit.consumer.batch_fallbacks_total == 1
+        assert await kit.ledger_count() == 3
+    finally:
+        await kit.close()

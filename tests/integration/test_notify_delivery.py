@@ -437,3 +437,39 @@ async def test_planned_notices_wake_the_delivery_worker_instead_of_waiting_for_i
         await eventually(second_arrived, timeout=15)
     finally:
         await stop_tasks([worker])
+
+
+async def test_a_batch_plans_each_notice_once_as_one_by_one_application_would(
+    notify_factory, smtp: SmtpReceiver, http: HttpReceiver
+):
+    """One transaction for several cases' events, some seen before: the batch's cases and
+    planned deliveries are read up front (planning.prepare) and must not hide one written
+    earlier in the same batch (a case filed, then assigned, in one read)."""
+    notify = await notify_factory(
+        smtp_url=_mailto(smtp),
+        parties={"mediator:*": {"urls": [f"json://127.0.0.1:{http.port}/mediators/{{id}}"]}},
+    )
+    first, second = uuid.uuid4(), uuid.uuid4()
+    filed_first = dispute_filed(first, email="li@example.com")
+    await notify.apply(filed_first)  # planned before the batch
+    batch = [
+        filed_first,  # redelivered
+        _assigned(first),
+        dispute_filed(second, email="zhao@example.com"),
+        _assigned(second, mediator="med-zhou"),
+    ]
+    assert await notify.apply_batch(batch) == 4
+    assert notify.consumer.batch_fallbacks_total == 0
+    await notify.send_due()
+
+    assert [m.subject for m in smtp.to("li@example.com")] == [
+        "【青浦驿站】您的纠纷已受理",
+        "【青浦驿站】调解员已指派",
+    ]
+    assert [m.subject for m in smtp.to("zhao@example.com")] == [
+        "【青浦驿站】您的纠纷已受理",
+        "【青浦驿站】调解员已指派",
+    ]
+    assert len(http.at("/mediators/med-wang")) == 1 and len(http.at("/mediators/med-zhou")) == 1
+    keys = [r.idempotency_key for r in await notify.deliveries()]
+    assert len(keys) == len(set(keys))

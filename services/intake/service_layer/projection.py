@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -71,3 +72,8 @@ async def project(envelope: Envelope, uow: UnitOfWork) -> None:
     if case is None:
         return  # not a case this registry knows (e.g. another deployment's test data)
     apply_event(case, envelope, uow.session)
+
+
+async def prepare(envelopes: Sequence[Envelope], uow: UnitOfWork) -> None:
+    """A batch's cases, loaded and locked in one query before `project` runs for each event."""
+    await repository.lock_cases(uow.session, (e.case_id for e in envelopes))

@@ -57,7 +57,7 @@ class Delivery(NotifyModel, table=True):
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     idempotency_key: str = Field(max_length=200, unique=True)
-    event_id: uuid.UUID
+    event_id: uuid.UUID = Field(index=True)  # planning asks what an event already planned
     event_type: str = Field(max_length=100)
     case_id: uuid.UUID = Field(index=True)
     party_role: str = Field(max_length=20)

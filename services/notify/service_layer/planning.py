@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,12 +36,66 @@ class PlanContext:
     on_planned: Callable[[], None] | None = None
 
 
+# What `prepare` read for a batch of events, for the transaction that read it.
+_BATCH = "notify.batch"
+
+
+@dataclass
+class _Batch:
+    transaction: object
+    cases: dict[uuid.UUID, KnownCase | None]  # looked up: the case, or None (not known yet)
+    planned: dict[uuid.UUID, set[str]]  # event -> idempotency keys already planned for it
+
+
+def _batch(uow: UnitOfWork) -> _Batch | None:
+    batch: _Batch | None = uow.session.info.get(_BATCH)
+    if batch is None or batch.transaction is not uow.session.sync_session.get_transaction():
+        return None
+    return batch
+
+
+async def prepare(envelopes: Sequence[Envelope], uow: UnitOfWork) -> None:
+    """Read a batch's cases and already-planned deliveries in two queries, not two per event."""
+    case_ids = {e.case_id for e in envelopes}
+    event_ids = {e.event_id for e in envelopes}
+    found = await uow.session.exec(select(KnownCase).where(col(KnownCase.case_id).in_(case_ids)))
+    cases: dict[uuid.UUID, KnownCase | None] = dict.fromkeys(case_ids)
+    cases.update({case.case_id: case for case in found.all()})
+    planned: dict[uuid.UUID, set[str]] = {event_id: set() for event_id in event_ids}
+    keys = await uow.session.exec(
+        select(Delivery.event_id, Delivery.idempotency_key).where(
+            col(Delivery.event_id).in_(event_ids)
+        )
+    )
+    for event_id, key in keys.all():
+        planned[event_id].add(key)
+    uow.session.info[_BATCH] = _Batch(uow.session.sync_session.get_transaction(), cases, planned)
+
+
+async def _known_case(uow: UnitOfWork, case_id: uuid.UUID) -> KnownCase | None:
+    batch = _batch(uow)
+    if batch is not None and case_id in batch.cases:
+        return batch.cases[case_id]
+    return await uow.session.get(KnownCase, case_id)
+
+
+async def _planned_keys(uow: UnitOfWork, event_id: uuid.UUID) -> set[str]:
+    batch = _batch(uow)
+    if batch is not None and event_id in batch.planned:
+        return batch.planned[event_id]
+    stmt = select(Delivery.idempotency_key).where(col(Delivery.event_id) == event_id)
+    return set((await uow.session.exec(stmt)).all())
+
+
 async def _case_for(envelope: Envelope, uow: UnitOfWork) -> KnownCase | None:
     if envelope.event_type == "case.filed":
-        if (found := await uow.session.get(KnownCase, envelope.case_id)) is not None:
+        if (found := await _known_case(uow, envelope.case_id)) is not None:
             return found
-        return await case_memory.remember_case(envelope, uow)
-    case = await uow.session.get(KnownCase, envelope.case_id)
+        remembered = await case_memory.remember_case(envelope, uow)
+        if (batch := _batch(uow)) is not None:
+            batch.cases[envelope.case_id] = remembered  # later events of the batch find it
+        return remembered
+    case = await _known_case(uow, envelope.case_id)
     if case is None:
         return None
     case_memory.note_handlers(case, envelope)
@@ -92,13 +147,7 @@ async def plan_deliveries(envelope: Envelope, uow: UnitOfWork, ctx: PlanContext)
         if not rules and envelope.event_type not in ("case.merged", "case.unmerged"):
             return 0
         raise CaseNotYetKnown(str(envelope.case_id))
-    existing = set(
-        (
-            await uow.session.exec(
-                select(Delivery.idempotency_key).where(col(Delivery.event_id) == envelope.event_id)
-            )
-        ).all()
-    )
+    existing = await _planned_keys(uow, envelope.event_id)
     planned = 0
     for rule in rules:
         for recipient in await recipients(rule, envelope, case, uow, ctx.channels):
