@@ -25,9 +25,15 @@ def _officer() -> dict[str, str]:
     }
 
 
+# A 130 × 170 grid over the district, cells ~280 m apart; each pass over it moves ~11 m north,
+# so 25 passes (552,500 tickets) file at distinct spots that no duplicate search merges.
+_ROWS, _COLS, _PASSES = 130, 170, 25
+
+
 def spot(n: int) -> tuple[float, float]:
     """The n-th point of a grid over the district (spreads the load over every town)."""
-    return 30.96 + (n % 130) * 0.0025, 120.86 + (n // 130 % 170) * 0.0027
+    cell, shift = n % (_ROWS * _COLS), n // (_ROWS * _COLS) % _PASSES
+    return 30.96 + (cell % _ROWS) * 0.0025 + shift * 0.0001, 120.86 + (cell // _ROWS) * 0.0027
 
 
 async def offer(

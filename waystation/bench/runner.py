@@ -87,10 +87,13 @@ class Bench:
         self.peak_rss: dict[str, float] = {}
         self.latencies_ms: list[float] = []
 
-    def _next_offset(self, loader: int) -> int:
-        """Each load run and loader files on its own part of the grid (no duplicates)."""
-        self._offsets = getattr(self, "_offsets", 0) + 1
-        return (self._offsets * 10 + loader) * 100_000
+    def _next_offset(self, count: int) -> int:
+        """Where the next loader starts on the grid: each takes its own stretch of `count`
+        spots, so no ticket of the run lands on another's spot (a merged duplicate gets no
+        department notice, and would read as a ticket the system failed to deliver)."""
+        start = getattr(self, "_offset", 0)
+        self._offset = start + count
+        return start
 
     def _sample_rss(self) -> None:
         for name, mb in self.system.rss_mb().items():
@@ -111,11 +114,11 @@ class Bench:
                     str(seconds),
                     str(out),
                     "64",
-                    str(self._next_offset(i)),
+                    str(self._next_offset(int(rate / loaders * seconds) + 100)),
                 ],
                 env=self.system.env(),
             )
-            for i, out in enumerate(outs)
+            for out in outs
         ]
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task(f"{tag}: {rate:.0f} tickets/s", total=seconds)
