@@ -35,6 +35,7 @@ def test_the_quick_benchmark_reports_every_figure_beside_the_baseline(
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     result = json.loads(next(out.glob("*-quick.json")).read_text())
     assert result["baseline"]["messages"] > 0 and result["baseline"]["per_second"] > 0
+    assert result["warm_up"]["filed"] > 0  # load went through the system before any figure
     phases = result["phases"]
     assert phases["throughput"]["steps"], "no throughput step ran"
     assert phases["latency"]["filed"] >= phases["latency"]["samples"] > 0

@@ -36,6 +36,9 @@ class Profile:
     backlog_events: int
     scale_cases: int
     loaders: int
+    # Offered before any figure is taken (imports, connection pools, statement caches), not
+    # measured: (tickets/s, seconds).
+    warm_up: tuple[float, float] = (5, 3)
 
 
 QUICK = Profile("quick", 6, (25, 50), 6, 20, 6, 2_000, 5_000, 1)
@@ -51,6 +54,7 @@ FULL = Profile(
     100_000,
     1_000_000,
     2,
+    (10, 10),
 )
 
 
@@ -164,6 +168,19 @@ class Bench:
                 and len(filed) >= 0.95 * offered
                 and (last - started) <= seconds * 1.25
             ),
+        }
+
+    def warm_up(self) -> dict[str, Any]:
+        """A little load through the whole path before anything is measured; not a figure."""
+        rate, seconds = self.profile.warm_up
+        console.rule("warm-up")
+        filed, _ = self.offer(rate, seconds, "warm-up")
+        arrivals = self.delivered(filed, timeout=60)
+        return {
+            "offered_per_s": rate,
+            "seconds": seconds,
+            "filed": len(filed),
+            "delivered": len(arrivals),
         }
 
     def throughput(self) -> Phase:
@@ -304,6 +321,9 @@ class Bench:
             for p in (self.throughput, self.latency, self.backlog_drain, self.scale)
             if not only or p.__name__ in only
         ]
+        warmed: dict[str, Any] = {}
+        if any(p.__name__ in ("throughput", "latency") for p in chosen):
+            warmed = self.warm_up()
         for phase in chosen:
             console.rule(phase.__name__)
             phases.append(phase())
@@ -314,6 +334,7 @@ class Bench:
             "at": datetime.now(UTC).isoformat(),
             "machine": _machine(),
             "baseline": asdict(baseline),
+            "warm_up": warmed,
             "phases": {p.name: p.figures for p in phases},
             "peak_rss_mb": {k: round(v, 1) for k, v in self.peak_rss.items()},
             "latencies_ms": [round(x, 2) for x in self.latencies_ms],
