@@ -46,6 +46,22 @@ def make_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
+def transaction_memo(session: AsyncSession, key: str) -> dict[Any, Any]:
+    """A dict kept under `key` for as long as the session's current transaction lasts.
+
+    For what a batch read (and row-locked) up front: the next transaction, whose locks and
+    reads are its own, starts with an empty one. Outside a transaction: a fresh dict each time.
+    """
+    transaction = session.sync_session.get_transaction()
+    if transaction is None:
+        return {}
+    held = session.info.get(key)
+    if held is None or held[0] is not transaction:
+        held = session.info[key] = (transaction, {})
+    memo: dict[Any, Any] = held[1]
+    return memo
+
+
 def alembic_config(migrations_dir: Path, url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir))

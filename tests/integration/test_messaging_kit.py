@@ -286,3 +286,17 @@ async def test_a_failing_preparation_leaves_the_events_to_the_one_by_one_path(
         assert await kit.ledger_count() == 3
     finally:
         await kit.close()
+
+
+async def test_a_transaction_memo_lasts_as_long_as_its_transaction(kit: KitService):
+    from shared.db import transaction_memo
+
+    async with kit.uow() as uow:
+        assert transaction_memo(uow.session, "k") == {}  # no transaction yet: nothing kept
+        await uow.session.execute(sa.select(1))
+        transaction_memo(uow.session, "k")["a"] = 1
+        assert transaction_memo(uow.session, "k") == {"a": 1}
+        assert transaction_memo(uow.session, "other") == {}
+        await uow.commit()
+        await uow.session.execute(sa.select(1))  # the next transaction starts empty
+        assert transaction_memo(uow.session, "k") == {}

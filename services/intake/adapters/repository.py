@@ -9,17 +9,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.intake.adapters.tables import Case, Party, TimelineEntry
+from shared.db import transaction_memo
 
 # Cases `lock_cases` loaded and locked, for the transaction that locked them.
 _LOCKED = "intake.locked_cases"
-
-
-def _locked(session: AsyncSession) -> dict[uuid.UUID, Case]:
-    held = session.info.get(_LOCKED)
-    if held is None or held[0] is not session.sync_session.get_transaction():
-        return {}  # none, or locked by a transaction that has ended (its locks are gone)
-    cases: dict[uuid.UUID, Case] = held[1]
-    return cases
 
 
 async def lock_cases(session: AsyncSession, case_ids: Iterable[uuid.UUID]) -> None:
@@ -30,14 +23,14 @@ async def lock_cases(session: AsyncSession, case_ids: Iterable[uuid.UUID]) -> No
     if not ids:
         return
     stmt = select(Case).where(col(Case.id).in_(ids)).order_by(col(Case.id)).with_for_update()
-    found = {case.id: case for case in (await session.exec(stmt)).all()}
-    transaction = session.sync_session.get_transaction()
-    session.info[_LOCKED] = (transaction, {**_locked(session), **found})
+    found = (await session.exec(stmt)).all()
+    transaction_memo(session, _LOCKED).update({case.id: case for case in found})
 
 
 async def get_case(session: AsyncSession, case_id: uuid.UUID, *, lock: bool = False) -> Case | None:
-    if lock and (case := _locked(session).get(case_id)) is not None:
-        return case
+    locked: dict[uuid.UUID, Case] = transaction_memo(session, _LOCKED)
+    if lock and case_id in locked:
+        return locked[case_id]
     stmt = select(Case).where(Case.id == case_id)
     if lock:
         stmt = stmt.with_for_update()

@@ -21,6 +21,7 @@ from services.notify.service_layer import case_memory
 from services.notify.service_layer.recipients import ChannelConfig, Recipient, recipients
 from shared.clock import Clock, SystemClock
 from shared.contracts.envelope import Envelope
+from shared.db import transaction_memo
 from shared.messaging.uow import UnitOfWork
 
 
@@ -36,22 +37,9 @@ class PlanContext:
     on_planned: Callable[[], None] | None = None
 
 
-# What `prepare` read for a batch of events, for the transaction that read it.
-_BATCH = "notify.batch"
-
-
-@dataclass
-class _Batch:
-    transaction: object
-    cases: dict[uuid.UUID, KnownCase | None]  # looked up: the case, or None (not known yet)
-    planned: dict[uuid.UUID, set[str]]  # event -> idempotency keys already planned for it
-
-
-def _batch(uow: UnitOfWork) -> _Batch | None:
-    batch: _Batch | None = uow.session.info.get(_BATCH)
-    if batch is None or batch.transaction is not uow.session.sync_session.get_transaction():
-        return None
-    return batch
+# What `prepare` read for a batch of events, for the transaction that read it: each case
+# looked up (None: not known yet), and each event's already-planned idempotency keys.
+_CASES, _PLANNED = "notify.batch_cases", "notify.batch_planned"
 
 
 async def prepare(envelopes: Sequence[Envelope], uow: UnitOfWork) -> None:
@@ -59,9 +47,11 @@ async def prepare(envelopes: Sequence[Envelope], uow: UnitOfWork) -> None:
     case_ids = {e.case_id for e in envelopes}
     event_ids = {e.event_id for e in envelopes}
     found = await uow.session.exec(select(KnownCase).where(col(KnownCase.case_id).in_(case_ids)))
-    cases: dict[uuid.UUID, KnownCase | None] = dict.fromkeys(case_ids)
+    cases = transaction_memo(uow.session, _CASES)
+    cases.update(dict.fromkeys(case_ids))
     cases.update({case.case_id: case for case in found.all()})
-    planned: dict[uuid.UUID, set[str]] = {event_id: set() for event_id in event_ids}
+    planned = transaction_memo(uow.session, _PLANNED)
+    planned.update({event_id: set() for event_id in event_ids})
     keys = await uow.session.exec(
         select(Delivery.event_id, Delivery.idempotency_key).where(
             col(Delivery.event_id).in_(event_ids)
@@ -69,20 +59,21 @@ async def prepare(envelopes: Sequence[Envelope], uow: UnitOfWork) -> None:
     )
     for event_id, key in keys.all():
         planned[event_id].add(key)
-    uow.session.info[_BATCH] = _Batch(uow.session.sync_session.get_transaction(), cases, planned)
 
 
 async def _known_case(uow: UnitOfWork, case_id: uuid.UUID) -> KnownCase | None:
-    batch = _batch(uow)
-    if batch is not None and case_id in batch.cases:
-        return batch.cases[case_id]
+    cases = transaction_memo(uow.session, _CASES)
+    if case_id in cases:
+        found: KnownCase | None = cases[case_id]
+        return found
     return await uow.session.get(KnownCase, case_id)
 
 
 async def _planned_keys(uow: UnitOfWork, event_id: uuid.UUID) -> set[str]:
-    batch = _batch(uow)
-    if batch is not None and event_id in batch.planned:
-        return batch.planned[event_id]
+    planned = transaction_memo(uow.session, _PLANNED)
+    if event_id in planned:
+        keys: set[str] = planned[event_id]
+        return keys
     stmt = select(Delivery.idempotency_key).where(col(Delivery.event_id) == event_id)
     return set((await uow.session.exec(stmt)).all())
 
@@ -92,8 +83,8 @@ async def _case_for(envelope: Envelope, uow: UnitOfWork) -> KnownCase | None:
         if (found := await _known_case(uow, envelope.case_id)) is not None:
             return found
         remembered = await case_memory.remember_case(envelope, uow)
-        if (batch := _batch(uow)) is not None:
-            batch.cases[envelope.case_id] = remembered  # later events of the batch find it
+        # later events of this transaction (a batch) find it without a query
+        transaction_memo(uow.session, _CASES)[envelope.case_id] = remembered
         return remembered
     case = await _known_case(uow, envelope.case_id)
     if case is None:
