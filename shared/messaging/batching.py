@@ -10,7 +10,8 @@ event at fault.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -21,8 +22,15 @@ from shared.messaging.uow import UnitOfWork
 
 Handler = Callable[[Envelope, UnitOfWork], object]
 # Called once per batch, before its handlers, with the events about to be handled: the place to
-# load (and lock) the rows they will touch in one query instead of one per event.
-Prepare = Callable[[Sequence[Envelope], UnitOfWork], Awaitable[None]]
+# load (and lock) the rows they will touch in one query instead of one per event. It may name
+# events that cannot be applied yet (they wait for another stream): those, and the later events
+# of their case, are left out of the batch and go the one-by-one way after it commits.
+Prepare = Callable[[Sequence[Envelope], UnitOfWork], Awaitable[Collection[uuid.UUID] | None]]
+
+
+class Applied(NamedTuple):
+    handled: int
+    left_out: list[str]  # entry ids to apply one by one (see Prepare)
 
 
 class BatchNotClean(Exception):
@@ -51,8 +59,9 @@ async def apply_batch(
     traceparents: Mapping[str, str | None] | None = None,
     on_handled: Callable[[Envelope], None] | None = None,
     prepare: Prepare | None = None,
-) -> int:
-    """Apply `(entry_id, envelope)` pairs in one transaction; returns how many were handled.
+) -> Applied:
+    """Apply `(entry_id, envelope)` pairs in one transaction: how many were handled, and the
+    entries left out for the one-by-one path.
 
     `traceparents` (entry id -> the producer's traceparent) puts each handler in its own span
     of its event's trace; `on_handled` is told of each event handled once the batch commits;
@@ -72,21 +81,28 @@ async def apply_batch(
         )
         keys = {(e.producer, e.case_id) for _, e in batch if e.sequence is not None}
         last = await positions(uow.session, uow.tables.applied_sequence, keys)
+        waiting: set[uuid.UUID] = set()
         if prepare is not None:
             fresh = [e for _, e in batch if e.event_type in handlers and e.event_id not in seen]
             try:
                 if fresh:
-                    await prepare(fresh, uow)
+                    waiting = set(await prepare(fresh, uow) or ())
             except Exception as exc:
                 raise BatchNotClean(f"prepare: {exc!r}") from exc
         moved: dict[tuple[str, uuid.UUID], int] = {}
+        held: set[tuple[str, uuid.UUID]] = set()  # cases whose next event waits
+        left_out: list[str] = []
         for entry_id, envelope in batch:
             handler = handlers.get(envelope.event_type)
+            key = (envelope.producer, envelope.case_id)
+            current = moved.get(key, last.get(key, 0))
+            if envelope.sequence is not None and envelope.sequence <= current:
+                continue
+            if key in held or envelope.event_id in waiting:
+                held.add(key)  # its case's later events must not overtake it
+                left_out.append(entry_id)
+                continue
             if envelope.sequence is not None:
-                key = (envelope.producer, envelope.case_id)
-                current = moved.get(key, last.get(key, 0))
-                if envelope.sequence <= current:
-                    continue
                 if envelope.sequence > current + 1:
                     raise BatchNotClean(f"gap before {envelope.event_id}")
                 moved[key] = envelope.sequence
@@ -112,4 +128,4 @@ async def apply_batch(
     if on_handled is not None:
         for envelope in handled:
             on_handled(envelope)
-    return len(handled)
+    return Applied(len(handled), left_out)

@@ -115,7 +115,7 @@ class IdempotentConsumer:
         if not decoded:
             return acks
         try:
-            self.processed_total += await apply_batch(
+            applied = await apply_batch(
                 decoded,
                 self._handlers,
                 self._new_uow,
@@ -124,15 +124,19 @@ class IdempotentConsumer:
                 on_handled=lambda e: self.metrics.consumed.labels(e.event_type).inc(),
                 prepare=self._prepare,
             )
-            return acks + [entry_id for entry_id, _ in decoded]
+            self.processed_total += applied.handled
+            left_out = set(applied.left_out)
+            acks += [entry_id for entry_id, _ in decoded if entry_id not in left_out]
+            one_by_one = [(i, e) for i, e in decoded if i in left_out]
         except BatchNotClean as exc:
             self.batch_fallbacks_total += 1
             self.metrics.handler_errors.labels(stream, "batch").inc()
             log.info("batch_applied_one_by_one", stream=stream, size=len(decoded), why=str(exc))
+            one_by_one = decoded
         # Once one event of the batch must wait for another stream, the rest most likely wait
         # for the same thing: pausing for each in turn would hold the whole batch for minutes.
         patient = True
-        for entry_id, _envelope in decoded:
+        for entry_id, _envelope in one_by_one:
             body, headers = raw[entry_id]
             try:
                 await self.handle_entry(

@@ -300,3 +300,37 @@ async def test_a_transaction_memo_lasts_as_long_as_its_transaction(kit: KitServi
         await uow.commit()
         await uow.session.execute(sa.select(1))  # the next transaction starts empty
         assert transaction_memo(uow.session, "k") == {}
+
+
+async def test_an_event_that_must_wait_leaves_the_batch_with_its_cases_later_events(
+    database_url: str, redis_url: str
+):
+    """Prepare names one event that cannot be applied yet: the rest of the batch commits, and
+    that event and the later events of its case follow one by one, in their order."""
+    import uuid
+
+    order: list[str] = []
+    case_a, case_b = uuid.uuid4(), uuid.uuid4()
+    a1, a2, a3 = (filed_event(case_a).model_copy(update={"sequence": n}) for n in (1, 2, 3))
+    b1 = filed_event(case_b).model_copy(update={"sequence": 1})
+    names = {a1.event_id: "a1", a2.event_id: "a2", a3.event_id: "a3", b1.event_id: "b1"}
+
+    async def prepare(envelopes, uow):  # type: ignore[no-untyped-def]
+        return {a2.event_id}
+
+    async def record(envelope, uow) -> None:  # type: ignore[no-untyped-def]
+        order.append(names[envelope.event_id])
+        await kit.record(envelope, uow)
+
+    kit = KitService(database_url, redis_url, handler=record, prepare=prepare)
+    await kit.create_schema()
+    try:
+        batch = [a1, a2, b1, a3]
+        entries = [(f"1-{i}", e.model_dump_json().encode(), {}) for i, e in enumerate(batch)]
+        acks = await kit.consumer.apply_entries("waystation.intake", entries)
+        assert sorted(acks) == sorted(i for i, _b, _h in entries)
+        assert order == ["a1", "b1", "a2", "a3"]
+        assert kit.consumer.batch_fallbacks_total == 0
+        assert await kit.ledger_count() == 4
+    finally:
+        await kit.close()

@@ -473,3 +473,27 @@ async def test_a_batch_plans_each_notice_once_as_one_by_one_application_would(
     assert len(http.at("/mediators/med-wang")) == 1 and len(http.at("/mediators/med-zhou")) == 1
     keys = [r.idempotency_key for r in await notify.deliveries()]
     assert len(keys) == len(set(keys))
+
+
+async def test_a_notice_whose_case_is_not_known_yet_waits_without_holding_back_the_batch(
+    notify_factory, smtp: SmtpReceiver
+):
+    """Notify reads intake's and mediation's streams apart: a mediator can be assigned before
+    notify has seen the dispute filed. That event waits (left pending for later); the other
+    events of its batch are planned in the batch's one transaction."""
+    notify = await notify_factory(smtp_url=_mailto(smtp))
+    known, unknown = uuid.uuid4(), uuid.uuid4()
+    await notify.apply(dispute_filed(known, email="li@example.com"))
+    early = _assigned(unknown)
+    assert await notify.apply_batch([early, _assigned(known)]) == 1  # the early one stays
+    assert notify.consumer.batch_fallbacks_total == 0
+    assert await notify.deliveries(case_id=unknown) == []
+
+    await notify.apply(dispute_filed(unknown, email="zhao@example.com"))
+    assert await notify.apply(early)  # its case is known now
+    await notify.send_due()
+    assert [m.subject for m in smtp.to("li@example.com")][-1] == "【青浦驿站】调解员已指派"
+    assert [m.subject for m in smtp.to("zhao@example.com")] == [
+        "【青浦驿站】您的纠纷已受理",
+        "【青浦驿站】调解员已指派",
+    ]

@@ -42,8 +42,18 @@ class PlanContext:
 _CASES, _PLANNED = "notify.batch_cases", "notify.batch_planned"
 
 
-async def prepare(envelopes: Sequence[Envelope], uow: UnitOfWork) -> None:
-    """Read a batch's cases and already-planned deliveries in two queries, not two per event."""
+def _needs_case(envelope: Envelope) -> bool:
+    """Planning this event needs notify to know its case (its `case.filed` applied first)."""
+    if envelope.event_type in ("case.merged", "case.unmerged"):
+        return True
+    return bool(rules_for(envelope.event_type, envelope.payload))
+
+
+async def prepare(envelopes: Sequence[Envelope], uow: UnitOfWork) -> set[uuid.UUID]:
+    """Read a batch's cases and already-planned deliveries in two queries, not two per event.
+
+    Returns the events that must wait: about a case notify does not know yet, whose filing is
+    not in this batch either (it comes on intake's stream, read by another reader)."""
     case_ids = {e.case_id for e in envelopes}
     event_ids = {e.event_id for e in envelopes}
     found = await uow.session.exec(select(KnownCase).where(col(KnownCase.case_id).in_(case_ids)))
@@ -59,6 +69,14 @@ async def prepare(envelopes: Sequence[Envelope], uow: UnitOfWork) -> None:
     )
     for event_id, key in keys.all():
         planned[event_id].add(key)
+    filed: set[uuid.UUID] = set()
+    waiting: set[uuid.UUID] = set()
+    for e in envelopes:
+        if e.event_type == "case.filed":
+            filed.add(e.case_id)
+        elif cases[e.case_id] is None and e.case_id not in filed and _needs_case(e):
+            waiting.add(e.event_id)
+    return waiting
 
 
 async def _known_case(uow: UnitOfWork, case_id: uuid.UUID) -> KnownCase | None:
@@ -135,7 +153,7 @@ async def plan_deliveries(envelope: Envelope, uow: UnitOfWork, ctx: PlanContext)
     rules = rules_for(envelope.event_type, envelope.payload)
     case = await _case_for(envelope, uow)
     if case is None:
-        if not rules and envelope.event_type not in ("case.merged", "case.unmerged"):
+        if not _needs_case(envelope):
             return 0
         raise CaseNotYetKnown(str(envelope.case_id))
     existing = await _planned_keys(uow, envelope.event_id)
