@@ -17,14 +17,17 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, ".")
 
 import redis  # noqa: E402
 
-from waystation.bench.runner import _queue_filed_hazards  # noqa: E402
+from waystation.bench.runner import (  # noqa: E402
+    _queue_filed_hazards,
+    dispatch_backlog,
+    time_drain,
+)
 from waystation.bench.system import SERVICES, BenchSystem  # noqa: E402
 
 PG = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -39,37 +42,28 @@ def main(n: int, profile: str | None) -> None:
                 system.stop_service(name)
             asyncio.run(_queue_filed_hazards(system.redis_url, n))
             client = redis.Redis.from_url(system.redis_url)
+            spy: list[subprocess.Popen[bytes]] = []
 
-            def left() -> int:
-                groups = client.xinfo_groups("waystation.intake")
-                group = next(g for g in groups if g["name"] == b"dispatch")
-                return int(group["pending"] + (group.get("lag") or 0))
+            def start() -> None:
+                system.start_service("dispatch")
+                if profile:
+                    py_spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+                    pid = str(system.procs["dispatch"].pid)
+                    spy.append(
+                        subprocess.Popen(
+                            [py_spy, "record", "--format", "raw", "-o", profile, "-p", pid],
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL,
+                        )
+                    )
 
-            before = left()
-            started = time.monotonic()
-            system.start_service("dispatch")
-            spy = None
-            if profile:
-                spy = subprocess.Popen(
-                    [shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))]
-                    + ["record", "--format", "raw", "-o", profile]
-                    + ["-p", str(system.procs["dispatch"].pid)],
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-            first, at_first = 0.0, before
-            while (remaining := left()) > 0:
-                if not first and remaining < before:
-                    first, at_first = time.monotonic(), remaining
-                time.sleep(0.1)
-            ended = time.monotonic()
-            if spy is not None:
-                spy.send_signal(2)
-                spy.wait(30)
-            rate = at_first / max(ended - (first or ended), 1e-6)
+            drain = time_drain(lambda: dispatch_backlog(client), start).figures()
+            for process in spy:
+                process.send_signal(2)
+                process.wait(30)
             sys.stdout.write(
-                f"dispatch drained {before} hazards: {rate:.0f}/s from the first event "
-                f"(start-up {(first or ended) - started:.1f} s)\n"
+                f"dispatch drained {drain['events']} hazards: {drain['events_per_s']:.0f}/s "
+                f"from the first event (start-up {drain['start_up_seconds']:.1f} s)\n"
             )
         finally:
             system.stop()

@@ -71,6 +71,8 @@ class UnitOfWork:
         if envelope.producer != self._producer:
             raise ValueError(f"{self._producer} cannot emit {envelope.producer}'s events")
         self._events.append(envelope)
+        if self._on_commit is not None:
+            self.after_commit(self._on_commit)  # e.g. wake the relay once the events commit
         # The span current now (a request, or the event being applied) is the event's parent.
         self._traceparents[envelope.event_id] = current_traceparent()
 
@@ -136,8 +138,6 @@ class UnitOfWork:
         await self.session.commit()
         self.committed_events = list(self._events)
         self._events, self._processed, self._traceparents = [], [], {}
-        if self.committed_events and self._on_commit is not None:
-            self._on_commit()
         callbacks, self._after_commit = self._after_commit, []
         for callback in callbacks:
             callback()

@@ -8,6 +8,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -243,29 +244,19 @@ class Bench:
             self.system.stop_service(name)
         asyncio.run(_queue_filed_hazards(self.system.redis_url, n))
         client = redis.Redis.from_url(self.system.redis_url)
-
-        def dispatch_backlog() -> int:
-            group = next(
-                g for g in client.xinfo_groups("waystation.intake") if g["name"] == b"dispatch"
-            )
-            return int(group["pending"] + (group.get("lag") or 0))
-
-        before = dispatch_backlog()
-        started = time.monotonic()
-        self.system.start_service("dispatch")
-        # The rate is timed from the first event drained (the process's start-up, imports
-        # and migrations, is reported apart): from `first` with `at_first` events left.
-        first, at_first = 0.0, before
+        before = dispatch_backlog(client)
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("backlog drain", total=before)
-            while (left := dispatch_backlog()) > 0:
-                if not first and left < before:
-                    first, at_first = time.monotonic(), left
+
+            def polled(left: int) -> None:
                 progress.update(task, completed=before - left)
                 self._sample_rss()
-                time.sleep(0.1)
-        ended = time.monotonic()
-        first = first or ended
+
+            drain = time_drain(
+                lambda: dispatch_backlog(client),
+                start=lambda: self.system.start_service("dispatch"),
+                on_poll=polled,
+            )
         skipped = _skip_to_the_end(client, others)
         for name in others:
             self.system.start_service(name)
@@ -274,11 +265,7 @@ class Bench:
         return Phase(
             "backlog_drain",
             {
-                "events": before,
-                "seconds": round(ended - first, 1),
-                "events_per_s": round(at_first / max(ended - first, 1e-6), 1),
-                "start_up_seconds": round(first - started, 1),
-                "events_per_s_with_start_up": round(before / (ended - started), 1),
+                **drain.figures(),
                 "consumer": "dispatch, alone (intake, mediation, notify stopped)",
                 "skipped_by_the_others": skipped,
             },
@@ -339,6 +326,65 @@ class Bench:
             "peak_rss_mb": {k: round(v, 1) for k, v in self.peak_rss.items()},
             "latencies_ms": [round(x, 2) for x in self.latencies_ms],
         }
+
+
+def dispatch_backlog(client: redis.Redis) -> int:
+    """Entries of intake's stream that dispatch's group has not acknowledged yet."""
+    group = next(g for g in client.xinfo_groups("waystation.intake") if g["name"] == b"dispatch")
+    return int(group["pending"] + (group.get("lag") or 0))
+
+
+@dataclass(frozen=True)
+class Drain:
+    """A timed drain: the rate counts from the first event drained (the consumer's start-up,
+    imports and migrations, is reported apart)."""
+
+    events: int
+    started: float
+    first: float  # when the backlog first shrank
+    at_first: int  # events left then
+    ended: float
+
+    def figures(self) -> dict[str, Any]:
+        return {
+            "events": self.events,
+            "seconds": round(self.ended - self.first, 1),
+            "events_per_s": round(self.at_first / max(self.ended - self.first, 1e-6), 1),
+            "start_up_seconds": round(self.first - self.started, 1),
+            "events_per_s_with_start_up": round(
+                self.events / max(self.ended - self.started, 1e-6), 1
+            ),
+        }
+
+
+def time_drain(
+    left: Callable[[], int],
+    start: Callable[[], None],
+    on_poll: Callable[[int], None] = lambda _left: None,
+    stall_seconds: float = 120.0,
+) -> Drain:
+    """Call `start` (the consumer), then poll `left` until nothing is; a backlog that does not
+    shrink for `stall_seconds` (a consumer that died or hangs) ends the run with an error."""
+    before = left()
+    started = time.monotonic()
+    start()
+    first, at_first = 0.0, before
+    last, moved_at = before, started
+    while (remaining := left()) > 0:
+        now = time.monotonic()
+        if remaining < last:
+            last, moved_at = remaining, now
+            if not first:
+                first, at_first = now, remaining
+        elif now - moved_at > stall_seconds:
+            raise RuntimeError(
+                f"the backlog stopped draining: {remaining} of {before} left, "
+                f"no progress for {stall_seconds:.0f} s"
+            )
+        on_poll(remaining)
+        time.sleep(0.1)
+    ended = time.monotonic()
+    return Drain(before, started, first or ended, at_first, ended)
 
 
 def _skip_to_the_end(client: redis.Redis, services: list[str]) -> int:
