@@ -5,15 +5,21 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: setup run demo test test-fast lint fmt docs bench chaos fuzz clean
+.PHONY: setup system run demo test test-fast lint fmt docs bench chaos fuzz clean
 
 $(STAMP): pyproject.toml constraints.txt
+	scripts/ensure-system.sh run
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+## system: the Debian packages and services the suite needs (installs them as root, else
+## prints the exact command); scripts/ensure-system.sh
+system:
+	scripts/ensure-system.sh test
 
 ## run: create the venv, install, migrate, start Redis (if needed), the four services and sinks
 run: setup
@@ -24,7 +30,7 @@ demo: setup
 	$(VENV)/bin/waystation demo
 
 ## test: the whole suite (unit, integration, e2e) against real Redis and PostgreSQL
-test: setup
+test: system setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: setup
