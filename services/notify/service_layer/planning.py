@@ -178,11 +178,15 @@ async def _rows(
     uow: UnitOfWork,
     ctx: PlanContext,
 ) -> list[Delivery]:
+    # A follower follows with its own report's code: the case's is the original reporter's
+    # credential. A follower remembered before codes were kept gets no link at all.
+    code = recipient.tracking_code or ("" if recipient.follower else case.tracking_code)
     context: dict[str, Any] = {
         "case": case,
         "party": recipient,
         "payload": envelope.payload,
-        "track_url": f"{ctx.public_url}/track/{case.tracking_code}",
+        "tracking_code": code,
+        "track_url": f"{ctx.public_url}/track/{code}" if code else "",
     }
     subject, body = ctx.renderer.render(rule.template, recipient.locale, context)
     choice, pref = await _choice(uow, recipient.party_id)

@@ -30,6 +30,9 @@ class Recipient:
     display_name: str
     locale: str
     channels: tuple[tuple[str, str], ...]  # (channel, target); channel names are unique
+    # A contact's own tracking code when it is not the case's (a follower's own report's).
+    tracking_code: str | None = None
+    follower: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,13 @@ def _contact_recipient(contact: Contact, cfg: ChannelConfig) -> Recipient:
         joiner = "&" if "?" in cfg.smtp_url else "?"
         pairs.append(("email", f"{cfg.smtp_url}{joiner}to={quote(contact.email, safe='@')}"))
     return Recipient(
-        contact.role, contact.party_id, contact.display_name, contact.locale, _name_channels(pairs)
+        contact.role,
+        contact.party_id,
+        contact.display_name,
+        contact.locale,
+        _name_channels(pairs),
+        tracking_code=contact.tracking_code,
+        follower=contact.role == "follower",
     )
 
 
