@@ -279,6 +279,13 @@ _SPECS += [
         "A service target was breached; escalated up the chain.",
     ),
     EventSpec(
+        "hazard.urged",
+        "dispatch",
+        1,
+        dispatch.HazardUrged,
+        "A supervisor the hazard was escalated to pressed its department.",
+    ),
+    EventSpec(
         "hazard.reopened",
         "dispatch",
         1,

@@ -306,6 +306,8 @@ _TEMP = {
 DISPATCH: list[Op] = [
     Op("dispatch", "GET", "/api/v1/queue", _roles("department")),  # its own rows only
     Op("dispatch", "GET", "/api/v1/triage", OFFICERS),
+    # A supervisor (a department of the escalation chain): the hazards escalated to it.
+    Op("dispatch", "GET", "/api/v1/supervision", _roles("department")),
     Op(
         "dispatch",
         "GET",
@@ -317,6 +319,10 @@ DISPATCH: list[Op] = [
     Op("dispatch", "POST", f"{_H}/progress", _DEPT, kind="hazard", body=_const({"note": "处理中"})),
     Op("dispatch", "POST", f"{_H}/resolve", _DEPT, kind="hazard", body=_const({"note": "已处理"})),
     Op("dispatch", "POST", f"{_H}/decline", _DEPT, kind="hazard", body=_REASON),
+    # Only the supervisor the hazard was escalated to presses it; the matrix's hazards are not
+    # escalated, so every role here is refused (the department too: it cannot press itself).
+    # The supervisor's own cells: tests/integration/test_dispatch_supervision.py.
+    Op("dispatch", "POST", f"{_H}/urge", {}, kind="hazard", body=_const({"note": "请尽快处理"})),
     Op(
         "dispatch",
         "POST",

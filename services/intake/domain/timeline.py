@@ -127,6 +127,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "已超过处置时限，升级督办（第 {level} 级）",
         "The service target passed; escalated (level {level})",
     ),
+    "hazard.urged": ("上级督办：{note}", "A supervisor pressed the department: {note}"),
     "hazard.resolved": ("责任部门已处置：{note}", "The department resolved it: {note}"),
     "hazard.confirmed_fixed": ("已确认修复", "Fix confirmed"),
     "hazard.reopened": ("工单已重新打开：{note}", "The ticket was reopened: {note}"),

@@ -97,10 +97,13 @@ def _officer(actor: Actor) -> None:
 
 
 def may_read(actor: Actor, case: Case) -> bool:
-    """Officers and the committee read every case; a department only hazards sent to it."""
+    """Officers and the committee read every case; a department only hazards sent to it, and a
+    supervisor (a department of the escalation chain) those escalated to it."""
     if actor.role in READERS:
         return True
-    return actor.role == "department" and case.department_id == actor.id
+    if actor.role != "department":
+        return False
+    return case.department_id == actor.id or actor.id in case.details.get("supervisors", [])
 
 
 def is_party(actor: Actor, parties: list[Party]) -> bool:

@@ -59,6 +59,12 @@ def _follow_dispatch(case: Case, envelope: Envelope) -> None:
         due = payload.get("resolve_due")
         case.expected_at = datetime.fromisoformat(due) if isinstance(due, str) else None
         case.status_notes = ""
+    elif envelope.event_type == "hazard.escalated":
+        # The supervisor it went to reads the case (officer API) as the department does.
+        supervisors = list(case.details.get("supervisors", []))
+        to = str(payload.get("escalated_to", ""))[:64]
+        if to and to not in supervisors:
+            case.details = {**case.details, "supervisors": [*supervisors, to]}
     elif envelope.event_type == "hazard.marked_duplicate":
         case.status_notes = "重复报告，随原工单处理 Duplicate request."
     field = _NOTE_FIELDS.get(envelope.event_type)

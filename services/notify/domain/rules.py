@@ -155,6 +155,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule("reporter", "hazard_resolved"),
         Rule("followers", "hazard_resolved"),
     ),
+    "hazard.urged": (Rule("department", "hazard_urged_department"),),
     "hazard.confirmed_fixed": (Rule("department", "hazard_confirmed_fixed_department"),),
     "hazard.reopened": (
         Rule("department", "hazard_reopened_department"),
