@@ -52,6 +52,14 @@ def current_principal(
     return principal
 
 
+def caller_token(request: Request) -> str | None:
+    """The caller's own token as it came (to call another service on the caller's behalf)."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return request.cookies.get(COOKIE)
+
+
 def current_actor(principal: Annotated[Principal, Depends(current_principal)]) -> Actor:
     """The Actor a route acts for."""
     return principal.actor

@@ -56,6 +56,9 @@ class Op:
     body: Body = None
     files: bool = False  # a multipart upload (intake attachments)
     ok: frozenset[int] = frozenset({200})  # an allowed read answers one of these
+    # Roles whose work needs the parties' contacts here (the dispute's mediator): their reads
+    # may show phones and e-mails; never an ID number.
+    contacts: frozenset[str] = frozenset()
     read: bool | None = None  # a POST that only reads (a search); default: GET reads
 
     @property
@@ -132,16 +135,19 @@ INTAKE: list[Op] = [
         "/api/v1/cases/{case_id}",
         _roles("intake_officer admin committee")
         | _roles("reporter complainant respondent", OWN)
-        # a department reads the hazards dispatched to it
-        | {"department": OWN},
+        # a department reads the hazards dispatched to it (a supervisor those escalated to it:
+        # tests/integration/test_intake_role_reads.py); the assigned mediator its dispute in
+        # full (a granted one too, asked of mediation: test_intake_role_reads.py)
+        | {"department": OWN, "mediator": OWN},
         kind="case",
+        contacts=frozenset({"mediator"}),
     ),
     # Files: staff and the department; a runner fetches them with the tracking code (public).
     Op(
         "intake",
         "GET",
         "/api/v1/cases/{case_id}/attachments/{attachment_id}",
-        _roles("intake_officer admin committee") | {"department": OWN},
+        _roles("intake_officer admin committee") | {"department": OWN, "mediator": OWN},
         kind="case",
     ),
     Op(

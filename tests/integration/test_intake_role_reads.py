@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -63,3 +64,62 @@ async def test_the_supervisor_of_an_escalated_hazard_reads_the_case_and_no_other
         assert (await client.get(url, headers=other)).status_code == 403
         listed = await client.get("/api/v1/cases", headers=auth_headers("department", "x"))
         assert case_id not in listed.text
+
+
+async def test_the_assigned_mediator_reads_the_dispute_in_full_and_no_other_mediator(
+    intake: Intake,
+):
+    from shared.contracts.envelope import Actor, new_event
+    from shared.contracts.events.mediation import MediatorAssigned
+
+    body = {
+        "complainant": {
+            "name": "李某",
+            "phone": "13811112222",
+            "email": "li@example.com",
+            "id_number": "11010519491231002X",
+        },
+        "respondents": [{"name": "沪青劳务外包有限公司", "org_code": "91310118HQLW00002A"}],
+        "dispute_type": "unpaid_wages",
+        "claim": "支付10月工资8600元",
+        "desired_outcome": "一次性付清",
+        "facts": "10月工资未发放",
+    }
+    mediator = auth_headers("mediator", "med-wang")
+    async with httpx.AsyncClient(base_url=intake.url, timeout=10) as client:
+        filed = await client.post("/api/v1/disputes", json=body, headers=OFFICER)
+        assert filed.status_code == 201, filed.text
+        case_id = filed.json()["case_id"]
+        url = f"/api/v1/cases/{case_id}"
+        assert (await client.get(url, headers=mediator)).status_code == 403
+
+        assigned = new_event(
+            "mediator.assigned",
+            MediatorAssigned(
+                state="assigned", mediator_id="med-wang", mediator_name="王律师", duty_body="律所"
+            ),
+            case_id=uuid.UUID(case_id),
+            actor=Actor(role="system", id="mediation"),
+            producer="mediation",
+        )
+        await intake.runtime.broker.publish(assigned.to_json(), stream="waystation.mediation")
+
+        async def readable() -> httpx.Response | None:
+            answer = await client.get(url, headers=mediator)
+            return answer if answer.status_code == 200 else None
+
+        case = (await eventually_async(readable)).json()
+        complainant = next(p for p in case["parties"] if p["role"] == "complainant")
+        assert complainant["phone"] == "13811112222"
+        assert complainant["email"] == "li@example.com"
+        assert case["description"] == "10月工资未发放"
+        assert case["details"]["claim"] == "支付10月工资8600元"
+        assert case["details"]["desired_outcome"] == "一次性付清"
+        assert "11010519491231002X" not in (await client.get(url, headers=mediator)).text
+        # Everyone else still sees the phone masked at most, never the contacts.
+        staff = (await client.get(url, headers=OFFICER)).json()
+        officer_view = next(p for p in staff["parties"] if p["role"] == "complainant")
+        assert officer_view["phone"] is None and officer_view["email"] is None
+        # Another mediator: not assigned, and mediation (not running here) grants nothing.
+        other = auth_headers("mediator", "med-li")
+        assert (await client.get(url, headers=other)).status_code == 403

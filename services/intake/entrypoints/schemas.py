@@ -34,6 +34,9 @@ class PartyPublic(BaseModel):
     name: str
     phone_masked: str | None
     org_code: str | None
+    # How to reach the party: only for the dispute's mediator, who must (SPEC §1).
+    phone: str | None = None
+    email: str | None = None
 
 
 class AttachmentPublic(BaseModel):

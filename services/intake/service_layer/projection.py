@@ -36,8 +36,25 @@ def apply_event(case: Case, envelope: Envelope, session: AsyncSession) -> None:
         case.status = state
         case.status_at = envelope.occurred_at
         _follow_dispatch(case, envelope)
+    _note_access(case, envelope)
     case.updated_at = max(case.updated_at, envelope.occurred_at)
     session.add(case)
+
+
+def _note_access(case: Case, envelope: Envelope) -> None:
+    """Who else reads the case for their work, whatever order the events come in: the
+    supervisors a hazard was escalated to, the mediator assigned to a dispute (the last one)."""
+    payload = envelope.payload
+    if envelope.event_type == "hazard.escalated":
+        supervisors = list(case.details.get("supervisors", []))
+        to = str(payload.get("escalated_to", ""))[:64]
+        if to and to not in supervisors:
+            case.details = {**case.details, "supervisors": [*supervisors, to]}
+    elif envelope.event_type in ("mediator.assigned", "mediator.reassigned"):
+        at = envelope.occurred_at.isoformat()
+        if at >= str(case.details.get("mediator_at", "")):
+            mediator = str(payload.get("mediator_id", ""))[:64]
+            case.details = {**case.details, "mediator_id": mediator, "mediator_at": at}
 
 
 # The department's latest word, shown as Open311 status_notes.
@@ -59,12 +76,6 @@ def _follow_dispatch(case: Case, envelope: Envelope) -> None:
         due = payload.get("resolve_due")
         case.expected_at = datetime.fromisoformat(due) if isinstance(due, str) else None
         case.status_notes = ""
-    elif envelope.event_type == "hazard.escalated":
-        # The supervisor it went to reads the case (officer API) as the department does.
-        supervisors = list(case.details.get("supervisors", []))
-        to = str(payload.get("escalated_to", ""))[:64]
-        if to and to not in supervisors:
-            case.details = {**case.details, "supervisors": [*supervisors, to]}
     elif envelope.event_type == "hazard.marked_duplicate":
         case.status_notes = "重复报告，随原工单处理 Duplicate request."
     field = _NOTE_FIELDS.get(envelope.event_type)
