@@ -64,8 +64,21 @@ class Party(IntakeModel, table=True):
     # The resident ID number: AES-GCM ciphertext, and its keyed hash for lookups (SPEC §9).
     id_number_enc: str | None = Field(default=None, max_length=200)
     id_number_hash: str | None = Field(default=None, max_length=64, index=True)
+    # Keyed hashes of the phone and e-mail: a rider's reports resolve to one party by them.
+    phone_hash: str | None = Field(default=None, max_length=64, index=True)
+    email_hash: str | None = Field(default=None, max_length=64, index=True)
     # Set when the retention job replaced this party's personal data with stubs.
     purged_at: datetime | None = None
+
+
+class PartyPoints(IntakeModel, table=True):
+    """A rider's contribution points as dispatch announced them (`points.credited`)."""
+
+    __tablename__ = "party_points"
+
+    party_id: str = Field(max_length=64, primary_key=True)
+    balance: int = 0
+    credited_at: datetime
 
 
 class TimelineEntry(IntakeModel, table=True):

@@ -82,6 +82,8 @@ class TrackingView(BaseModel):
     merged: bool = False
     timeline: list[TimelineItem]
     attachments: list[AttachmentPublic] = []
+    # The reporter's contribution points, all their reports together (one rider, one party).
+    points: int = 0
 
 
 class CaseSummary(BaseModel):

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.intake.adapters import repository
-from services.intake.adapters.tables import Case, TimelineEntry
+from services.intake.adapters.tables import Case, PartyPoints, TimelineEntry
 from services.intake.domain.commands import AnswerFix
 from services.intake.domain.errors import IntakeError, NotFound
 from services.intake.domain.tracking import normalise
@@ -90,6 +90,7 @@ def build_router(
                 entries.sort(key=lambda e: e.occurred_at)
             files = await attachments.attachments_of(uow.session, [own.id])
             reporter, own_id = await _holder(uow.session, own), own.id
+            earned = await uow.session.get(PartyPoints, reporter.id)
             shown = TrackingView(
                 tracking_code=own.tracking_code,
                 kind=own.kind,
@@ -98,6 +99,7 @@ def build_router(
                 can_answer_fix=case.kind == "hazard" and case.status == "resolved",
                 merged=case.id != own.id,
                 timeline=public_timeline(entries),
+                points=earned.balance if earned is not None else 0,
                 attachments=[
                     AttachmentPublic(
                         attachment_id=a.id,

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.intake.adapters import repository
-from services.intake.adapters.tables import Case, TimelineEntry
+from services.intake.adapters.tables import Case, PartyPoints, TimelineEntry
 from services.intake.domain.timeline import describe, is_newer
 from shared.contracts.envelope import Envelope
 from shared.messaging.uow import UnitOfWork
@@ -89,6 +89,24 @@ async def project(envelope: Envelope, uow: UnitOfWork) -> None:
     if case is None:
         return  # not a case this registry knows (e.g. another deployment's test data)
     apply_event(case, envelope, uow.session)
+    if envelope.event_type == "points.credited":
+        await _note_points(envelope, uow)
+
+
+async def _note_points(envelope: Envelope, uow: UnitOfWork) -> None:
+    """The rider's balance, as dispatch last announced it (the newest credit wins)."""
+    payload = envelope.payload
+    party_id = str(payload.get("reporter_id", ""))[:64]
+    if not party_id:
+        return
+    row = await uow.session.get(PartyPoints, party_id, with_for_update=True)
+    if row is None:
+        row = PartyPoints(party_id=party_id, credited_at=envelope.occurred_at)
+    elif row.credited_at > envelope.occurred_at:
+        return
+    row.balance = int(payload.get("balance", 0))
+    row.credited_at = envelope.occurred_at
+    uow.session.add(row)
 
 
 async def prepare(envelopes: Sequence[Envelope], uow: UnitOfWork) -> None:

@@ -1,0 +1,45 @@
+"""one rider, one party: keyed hashes of a party's phone and e-mail, and its points
+
+Revision ID: 0007_i18_rider_identity
+Revises: 0006
+Create Date: 2026-12-05 17:00:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = '0007_i18_rider_identity'
+down_revision: str | None = '0006'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('party', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('phone_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True)
+        )
+        batch_op.add_column(
+            sa.Column('email_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True)
+        )
+        batch_op.create_index(batch_op.f('ix_party_phone_hash'), ['phone_hash'], unique=False)
+        batch_op.create_index(batch_op.f('ix_party_email_hash'), ['email_hash'], unique=False)
+    op.create_table(
+        'party_points',
+        sa.Column('party_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column('balance', sa.Integer(), nullable=False),
+        sa.Column('credited_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('party_id'),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('party_points')
+    with op.batch_alter_table('party', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_party_email_hash'))
+        batch_op.drop_index(batch_op.f('ix_party_phone_hash'))
+        batch_op.drop_column('email_hash')
+        batch_op.drop_column('phone_hash')
