@@ -314,11 +314,18 @@ def apikey_create(
     department_id: Annotated[
         str | None, typer.Option(help="bind to a department (for servicerequestupdates)")
     ] = None,
+    service: Annotated[
+        str | None,
+        typer.Option(help="a service's key: `notify` (NOTIFY_INTAKE_CLIENT_SECRET, rider SMS)"),
+    ] = None,
 ) -> None:
     """Create an Open311 API key and print it once (only its hash is kept)."""
+    from shared.auth.dependency import SERVICE_CLIENTS
     from waystation.apikeys import create
 
-    print(asyncio.run(create(name, department_id)))
+    if service is not None and service not in SERVICE_CLIENTS:
+        raise typer.BadParameter(f"--service: one of {', '.join(sorted(SERVICE_CLIENTS))}")
+    print(asyncio.run(create(name, department_id, service)))
 
 
 @apikey_app.command("list")

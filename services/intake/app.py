@@ -20,6 +20,7 @@ from services.intake.domain.duplicates import DuplicatePolicy
 from services.intake.entrypoints import (
     auth_http,
     console,
+    contact_http,
     events,
     http,
     identity_http,
@@ -118,8 +119,10 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     login = limiter.dependency("login", Limit(settings.login_per_minute, 60), _form("username"))
     app.include_router(auth_http.build_router(runtime, keys, settings.token_ttl_seconds, login))
     mediation = MediationAccess(settings.mediation_url)
-    app.include_router(http.build_router(runtime, triage, uploads, audit, mediation))
+    notices = http.Notices(settings.self_url, settings.sms_notices)
+    app.include_router(http.build_router(runtime, triage, uploads, audit, mediation, notices))
     app.include_router(identity_http.build_router(runtime, cipher, audit))
+    app.include_router(contact_http.build_router(runtime, audit))
     app.include_router(audit_router(audit))
     app.include_router(
         tracking_http.build_router(runtime, triage, uploads, audit),

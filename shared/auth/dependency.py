@@ -77,6 +77,38 @@ def require_roles(*roles: str) -> Callable[[Actor], Actor]:
     return check
 
 
+# Services that call another service over HTTP as themselves (a `system` token minted for an
+# API key bound to the service): notify, to resolve a rider's phone at the moment it sends.
+SERVICE_CLIENTS = frozenset({"notify"})
+
+
+def service_caller(
+    *services: str,
+) -> Callable[[Request, HTTPAuthorizationCredentials | None], Actor]:
+    """A dependency admitting only these services' tokens: 401 without a valid token, 403 for
+    any person's token (no role of a person may call it)."""
+    allowed = frozenset(services) & SERVICE_CLIENTS
+
+    def check(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Actor:
+        if credentials is None:
+            raise _unauthorized("authentication required")
+        keys: TokenKeys = request.app.state.token_keys
+        try:
+            principal = verify(keys.public_pem, credentials.credentials)
+        except InvalidToken as exc:
+            raise _unauthorized("invalid or expired token") from exc
+        actor = principal.actor
+        if actor.role != "system" or actor.id not in allowed:
+            raise HTTPException(403, "only a service of the system may call this")
+        request.state.principal = principal
+        return actor
+
+    return check
+
+
 ActorDep = Annotated[Actor, Depends(current_actor)]
 # For a whole router: every route in it needs a valid token, whatever its handler takes.
 AUTHENTICATED = [Depends(current_actor)]

@@ -127,6 +127,9 @@ INTAKE: list[Op] = [
         body=_const({"id_number": "11010519491231002X"}),
         read=True,
     ),
+    # Notify's look-up of a rider's phone at send time: a service token only, no person's
+    # role (tests/integration/test_sms_to_riders.py calls it as notify).
+    Op("intake", "GET", "/api/v1/parties/{party_id}/contact", {}),
     # A department lists only the hazards dispatched to it (the test checks the rows).
     Op("intake", "GET", "/api/v1/cases", _roles("intake_officer admin committee department")),
     Op(

@@ -153,6 +153,7 @@ class IntakeWorld(World):
             base_url="http://intake",
         )
         world._closers.append(world.console.aclose)
+        world.params |= {"party_id": "p-reporter-1"}  # notify's contact look-up
         return world
 
     async def _attach(self, case_id: str) -> str:

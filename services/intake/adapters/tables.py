@@ -107,6 +107,8 @@ class ApiKey(IntakeModel, table=True):
     name: str = Field(max_length=100)
     key_hash: str = Field(max_length=64, unique=True)
     department_id: str | None = Field(default=None, max_length=64)
+    # A service's key (`notify`): its token acts as that service, for the routes serving it.
+    service: str | None = Field(default=None, max_length=40)
     created_at: datetime = Field(default_factory=_now)
     revoked_at: datetime | None = None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -16,9 +17,16 @@ from sqlmodel import col, or_, select
 from services.intake.adapters import repository
 from services.intake.adapters.mediation_access import MediationAccess
 from services.intake.adapters.tables import Case, Party, TimelineEntry
-from services.intake.domain.commands import CorrectCase, FileDispute, FileHazard, SplitCase
+from services.intake.domain.commands import (
+    CorrectCase,
+    FileDispute,
+    FileHazard,
+    PersonIn,
+    SplitCase,
+)
 from services.intake.domain.errors import Forbidden, IntakeError, NotFound
 from services.intake.domain.privacy import mask_phone
+from services.intake.domain.tracking import follow_notice
 from services.intake.entrypoints import personal_fields
 from services.intake.entrypoints.idempotent import run_once
 from services.intake.entrypoints.problems import as_response
@@ -51,7 +59,14 @@ def timeline_items(entries: list[TimelineEntry]) -> list[TimelineItem]:
     return [TimelineItem.model_validate(e, from_attributes=True) for e in entries]
 
 
-def _filed(case: Case) -> Filed:
+def _filed(case: Case, notices: Notices, runner: PersonIn) -> Filed:
+    zh, en = follow_notice(
+        case.tracking_code,
+        f"{notices.self_url.rstrip('/')}/track/{case.tracking_code}",
+        email=runner.email is not None,
+        phone=bool(runner.phone),
+        sms=notices.sms,
+    )
     return Filed(
         case_id=case.id,
         tracking_code=case.tracking_code,
@@ -59,7 +74,18 @@ def _filed(case: Case) -> Filed:
         kind=case.kind,
         jurisdiction=case.jurisdiction,
         duplicate_of=case.duplicate_of,
+        follow_up=zh,
+        follow_up_en=en,
     )
+
+
+@dataclass(frozen=True)
+class Notices:
+    """What the filing answer promises the runner: intake's public URL, and whether notify
+    texts riders without e-mail."""
+
+    self_url: str
+    sms: bool
 
 
 def _filing(cmd: FileDispute | FileHazard) -> list[str]:
@@ -143,6 +169,7 @@ def build_router(
     uploads: Uploads,
     audit: AuditLog,
     mediation: MediationAccess,
+    notices: Notices,
 ) -> APIRouter:
     router = APIRouter(tags=["officer"], dependencies=[*AUTHENTICATED, *AuditCaller])
 
@@ -167,7 +194,7 @@ def build_router(
             await audit.add(
                 uow.session, "create", actor=actor, case_id=case.id, fields=_filing(cmd)
             )
-            return _json(_filed(case), 201)
+            return _json(_filed(case, notices, cmd.complainant), 201)
 
         return await once(request, cmd.model_dump(mode="json"), action)
 
@@ -186,7 +213,7 @@ def build_router(
             await audit.add(
                 uow.session, "create", actor=actor, case_id=case.id, fields=_filing(cmd)
             )
-            return _json(_filed(case), 201)
+            return _json(_filed(case, notices, cmd.reporter), 201)
 
         return await once(request, cmd.model_dump(mode="json"), action)
 

@@ -16,6 +16,9 @@ class Filed(BaseModel):
     kind: str
     jurisdiction: str | None = None
     duplicate_of: uuid.UUID | None = None
+    # How the runner will hear of progress (e-mail, SMS, else only the tracking page).
+    follow_up: str = ""
+    follow_up_en: str = ""
 
 
 class TimelineItem(BaseModel):

@@ -40,6 +40,8 @@ class ChannelConfig:
     directory: ChannelDirectory
     smtp_url: str | None
     sms_gateway_url: str | None  # an Apprise URL with `{phone}`, e.g. jsons://gw/sms?:to={phone}
+    # Riders without e-mail get an SMS, their phone filled in at send time (phone book set).
+    rider_sms: bool = False
 
 
 def _name_channels(pairs: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
@@ -57,6 +59,10 @@ def _contact_recipient(contact: Contact, cfg: ChannelConfig) -> Recipient:
     if contact.email and cfg.smtp_url:
         joiner = "&" if "?" in cfg.smtp_url else "?"
         pairs.append(("email", f"{cfg.smtp_url}{joiner}to={quote(contact.email, safe='@')}"))
+    elif contact.phone_masked and cfg.sms_gateway_url and cfg.rider_sms:
+        # The target keeps `{phone}`: the worker asks intake for the number as it sends, so
+        # no raw phone is stored here (events and this table carry the masked one only).
+        pairs.append(("sms", cfg.sms_gateway_url))
     return Recipient(
         contact.role,
         contact.party_id,

@@ -1,4 +1,5 @@
-"""one rider, one party: keyed hashes of a party's phone and e-mail, and its points
+"""one rider, one party: keyed hashes of a party's phone and e-mail, and its points; API keys
+of services (notify resolves a rider's phone at send time)
 
 Revision ID: 0007_i18_rider_identity
 Revises: 0006
@@ -27,6 +28,10 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f('ix_party_phone_hash'), ['phone_hash'], unique=False)
         batch_op.create_index(batch_op.f('ix_party_email_hash'), ['email_hash'], unique=False)
+    with op.batch_alter_table('api_key', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('service', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True)
+        )
     op.create_table(
         'party_points',
         sa.Column('party_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -38,6 +43,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('party_points')
+    with op.batch_alter_table('api_key', schema=None) as batch_op:
+        batch_op.drop_column('service')
     with op.batch_alter_table('party', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_party_email_hash'))
         batch_op.drop_index(batch_op.f('ix_party_phone_hash'))
