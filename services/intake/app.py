@@ -25,6 +25,7 @@ from services.intake.entrypoints import (
     http,
     identity_http,
     open311_http,
+    rider_http,
     tracking_http,
 )
 from services.intake.entrypoints.console.users import IntakeUsers
@@ -123,6 +124,10 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     app.include_router(http.build_router(runtime, triage, uploads, audit, mediation, notices))
     app.include_router(identity_http.build_router(runtime, cipher, audit))
     app.include_router(contact_http.build_router(runtime, audit))
+    app.include_router(
+        rider_http.build_router(runtime, triage, cipher, keys, settings.token_ttl_seconds, audit),
+        dependencies=[Depends(limiter.dependency("rider", per_minute))],
+    )
     app.include_router(audit_router(audit))
     app.include_router(
         tracking_http.build_router(runtime, triage, uploads, audit),

@@ -279,6 +279,13 @@ _SPECS += [
         "A service target was breached; escalated up the chain.",
     ),
     EventSpec(
+        "rider.code_requested",
+        "intake",
+        1,
+        intake.RiderCodeRequested,
+        "A rider asked for a one-time sign-in code; notify sends it to them alone.",
+    ),
+    EventSpec(
         "hazard.urged",
         "dispatch",
         1,

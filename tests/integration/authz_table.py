@@ -130,6 +130,8 @@ INTAKE: list[Op] = [
     # Notify's look-up of a rider's phone at send time: a service token only, no person's
     # role (tests/integration/test_sms_to_riders.py calls it as notify).
     Op("intake", "GET", "/api/v1/parties/{party_id}/contact", {}),
+    # A rider signed in with a one-time code: their own reports (by the token's party id).
+    Op("intake", "GET", "/api/v1/rider/me", _roles("reporter")),
     # A department lists only the hazards dispatched to it (the test checks the rows).
     Op("intake", "GET", "/api/v1/cases", _roles("intake_officer admin committee department")),
     Op(

@@ -81,6 +81,20 @@ class PartyPoints(IntakeModel, table=True):
     credited_at: datetime
 
 
+class RiderCode(IntakeModel, table=True):
+    """A one-time sign-in code sent to a rider: only its keyed hash is kept, good once."""
+
+    __tablename__ = "rider_code"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    party_id: str = Field(max_length=64, index=True)
+    code_hash: str = Field(max_length=64)
+    expires_at: datetime
+    attempts: int = 0
+    used_at: datetime | None = None
+    created_at: datetime = Field(default_factory=_now)
+
+
 class TimelineEntry(IntakeModel, table=True):
     __tablename__ = "timeline_entry"
     __table_args__ = (sa.Index("ix_timeline_case_time", "case_id", "occurred_at"),)

@@ -24,6 +24,9 @@ from shared.contracts.envelope import Envelope
 from shared.db import transaction_memo
 from shared.messaging.uow import UnitOfWork
 
+# Messages carrying a secret (a one-time sign-in code): never kept in the in-app inbox.
+SECRET_TEMPLATES = frozenset({"rider_code"})
+
 
 @dataclass(frozen=True)
 class PlanContext:
@@ -191,6 +194,10 @@ async def _rows(
     subject, body = ctx.renderer.render(rule.template, recipient.locale, context)
     choice, pref = await _choice(uow, recipient.party_id)
     targets = dict(recipient.channels)
+    if rule.template in SECRET_TEMPLATES:  # a sign-in code: to the person, not the inbox
+        targets.pop(INBOX, None)
+        if not targets:
+            return []
     chosen = select_channels(list(targets), choice, critical=rule.critical)
     now = ctx.clock.now()
     due = _quiet_for(pref, recipient.role, ctx.quiet_hours).release_at(now, critical=rule.critical)

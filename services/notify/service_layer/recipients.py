@@ -115,12 +115,20 @@ async def _contacts(
         stmt = stmt.where(Contact.party_id == p["follower"]["party_id"])
     elif rule.party == "credited_reporter":
         stmt = stmt.where(Contact.party_id == p["reporter_id"])
+    elif rule.party == "code_holder":
+        stmt = stmt.where(Contact.party_id == p["party_id"])
     elif rule.party == "waited_party":
         stmt = stmt.where(Contact.role == p["waiting_on"])
     return list((await uow.session.exec(stmt.order_by(Contact.party_id))).all())
 
 
-_CONTACT_SELECTORS = {*_CONTACT_ROLES, "new_follower", "credited_reporter", "waited_party"}
+_CONTACT_SELECTORS = {
+    *_CONTACT_ROLES,
+    "new_follower",
+    "credited_reporter",
+    "waited_party",
+    "code_holder",
+}
 
 
 async def recipients(

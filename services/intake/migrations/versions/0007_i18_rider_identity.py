@@ -1,5 +1,5 @@
 """one rider, one party: keyed hashes of a party's phone and e-mail, and its points; API keys
-of services (notify resolves a rider's phone at send time)
+of services (notify resolves a rider's phone at send time); one-time sign-in codes
 
 Revision ID: 0007_i18_rider_identity
 Revises: 0006
@@ -41,7 +41,23 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        'rider_code',
+        sa.Column('id', sa.Uuid(), nullable=False),
+        sa.Column('party_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column('code_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column('attempts', sa.Integer(), nullable=False),
+        sa.Column('used_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    with op.batch_alter_table('rider_code', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rider_code_party_id'), ['party_id'], unique=False)
+
+
 def downgrade() -> None:
+    op.drop_table('rider_code')
     op.drop_table('party_points')
     with op.batch_alter_table('api_key', schema=None) as batch_op:
         batch_op.drop_column('service')
