@@ -5,11 +5,11 @@ from __future__ import annotations
 from rich.table import Table
 
 
-async def create(name: str, department_id: str | None) -> str:
+async def create(name: str, department_id: str | None, service: str | None = None) -> str:
     from services.intake.service_layer.apikeys import create_key
 
     async with _session() as session:
-        _row, plain = await create_key(session, name, department_id)
+        _row, plain = await create_key(session, name, department_id, service)
     return plain
 
 
@@ -28,7 +28,7 @@ async def table() -> Table:
         for key in await list_keys(session):
             out.add_row(
                 key.name,
-                key.department_id or "-",
+                key.department_id or (f"service {key.service}" if key.service else "-"),
                 key.created_at.isoformat(timespec="seconds"),
                 key.revoked_at.isoformat(timespec="seconds") if key.revoked_at else "",
             )

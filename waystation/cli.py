@@ -89,11 +89,35 @@ def demo(
 
 
 @app.command()
-def timeline(case_id: str, intake_url: str = "http://127.0.0.1:8001") -> None:
-    """Show a case's status and timeline."""
+def timeline(
+    case_id: str,
+    intake_url: str = "http://127.0.0.1:8001",
+    username: Annotated[
+        str | None,
+        typer.Option(help="an operator account (password: WAYSTATION_PASSWORD or a prompt)"),
+    ] = None,
+) -> None:
+    """Show a case's status and timeline (signed in as an operator, or as this host's admin)."""
     import httpx
 
-    data = httpx.get(f"{intake_url}/api/v1/cases/{case_id}", timeout=10).raise_for_status().json()
+    from waystation.cli_auth import NoCredential, auth_headers
+
+    try:
+        headers = auth_headers(intake_url, username)
+    except NoCredential as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    answer = httpx.get(f"{intake_url}/api/v1/cases/{case_id}", headers=headers, timeout=10)
+    if answer.status_code in (401, 403, 404, 422):
+        words = {
+            401: "未通过身份验证",
+            403: "无权查看该案件",
+            404: "没有该案件",
+            422: "案件编号格式不对",
+        }
+        console.print(f"[red]{words[answer.status_code]}[/red] ({answer.status_code})")
+        raise typer.Exit(1)
+    data = answer.raise_for_status().json()
     console.print(f"[bold]{data['title']}[/bold]  {data['tracking_code']}  状态 {data['status']}")
     table = Table("time (UTC)", "service", "event", "说明")
     for item in data["timeline"]:
@@ -290,11 +314,18 @@ def apikey_create(
     department_id: Annotated[
         str | None, typer.Option(help="bind to a department (for servicerequestupdates)")
     ] = None,
+    service: Annotated[
+        str | None,
+        typer.Option(help="a service's key: `notify` (NOTIFY_INTAKE_CLIENT_SECRET, rider SMS)"),
+    ] = None,
 ) -> None:
     """Create an Open311 API key and print it once (only its hash is kept)."""
+    from shared.auth.dependency import SERVICE_CLIENTS
     from waystation.apikeys import create
 
-    print(asyncio.run(create(name, department_id)))
+    if service is not None and service not in SERVICE_CLIENTS:
+        raise typer.BadParameter(f"--service: one of {', '.join(sorted(SERVICE_CLIENTS))}")
+    print(asyncio.run(create(name, department_id, service)))
 
 
 @apikey_app.command("list")

@@ -129,14 +129,25 @@ async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) ->
             await _dispute_loop(client, intake, mediation, filed[len(HAZARDS)])
             await _accept(client, intake, mediation, filed[len(HAZARDS) + 1])
         await asyncio.sleep(1.5)
-        table = Table("kind", "tracking", "status", "title", title="Waystation demo")
+        table = Table("kind", "case id", "tracking", "status", "title", title="Waystation demo")
         for item in filed:
             case = (await client.get(f"{intake}/api/v1/cases/{item['case_id']}")).json()
-            table.add_row(case["kind"], case["tracking_code"], case["status"], case["title"])
-        console.print(table)
+            table.add_row(
+                case["kind"],
+                str(case["case_id"]),
+                case["tracking_code"],
+                case["status"],
+                case["title"],
+            )
+        console.print(table, soft_wrap=True)
+        # Plain lines too: ids a person can copy whatever the terminal's width.
+        for item in filed:
+            console.print(
+                f"case {item['case_id']}  tracking {item['tracking_code']}", soft_wrap=True
+            )
         console.print(
-            "Follow any ticket: GET /track/<tracking code> on intake, "
-            "or `waystation timeline <case_id>`."
+            f"Follow any ticket: {intake}/track/<tracking code> (the reporter's page), "
+            "or `waystation timeline <case id>` (this host's admin, or --username)."
         )
 
 

@@ -12,6 +12,7 @@ from fastapi import Depends, FastAPI, Request
 
 from services.intake.adapters.blobs import BlobStore
 from services.intake.adapters.jurisdictions import DEMO_FILE, JurisdictionMap
+from services.intake.adapters.mediation_access import MediationAccess
 from services.intake.adapters.pii_cipher import PiiCipher
 from services.intake.adapters.tables import AUDIT, KIT
 from services.intake.config import IntakeSettings
@@ -19,10 +20,12 @@ from services.intake.domain.duplicates import DuplicatePolicy
 from services.intake.entrypoints import (
     auth_http,
     console,
+    contact_http,
     events,
     http,
     identity_http,
     open311_http,
+    rider_http,
     tracking_http,
 )
 from services.intake.entrypoints.console.users import IntakeUsers
@@ -116,8 +119,15 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     per_minute = Limit(settings.public_posts_per_minute, 60)
     login = limiter.dependency("login", Limit(settings.login_per_minute, 60), _form("username"))
     app.include_router(auth_http.build_router(runtime, keys, settings.token_ttl_seconds, login))
-    app.include_router(http.build_router(runtime, triage, uploads, audit))
+    mediation = MediationAccess(settings.mediation_url)
+    notices = http.Notices(settings.self_url, settings.sms_notices)
+    app.include_router(http.build_router(runtime, triage, uploads, audit, mediation, notices))
     app.include_router(identity_http.build_router(runtime, cipher, audit))
+    app.include_router(contact_http.build_router(runtime, audit))
+    app.include_router(
+        rider_http.build_router(runtime, triage, cipher, keys, settings.token_ttl_seconds, audit),
+        dependencies=[Depends(limiter.dependency("rider", per_minute))],
+    )
     app.include_router(audit_router(audit))
     app.include_router(
         tracking_http.build_router(runtime, triage, uploads, audit),

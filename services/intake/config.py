@@ -51,6 +51,9 @@ class IntakeSettings(ServiceSettings):
 
     # The console (a backend-for-frontend) reads the services over their public HTTP APIs.
     self_url: str = "http://127.0.0.1:8001"
+    # Notify texts riders without e-mail (NOTIFY_SMS_GATEWAY_URL and its intake key set):
+    # filings then promise an SMS; without it the answer points to the tracking page.
+    sms_notices: bool = False
     mediation_url: str = "http://127.0.0.1:8002"
     dispatch_url: str = "http://127.0.0.1:8003"
     notify_url: str = "http://127.0.0.1:8004"

@@ -13,6 +13,7 @@ from prometheus_client import Counter
 from services.notify.adapters import sender
 from services.notify.adapters.apprise_logging import quiet_apprise_logging
 from services.notify.adapters.directory_file import load_channel_directory
+from services.notify.adapters.phone_book import IntakePhoneBook
 from services.notify.adapters.tables import AUDIT, KIT
 from services.notify.adapters.target_guard import TargetGuard
 from services.notify.adapters.templates import Renderer
@@ -53,6 +54,7 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
             directory=load_channel_directory(settings.channel_directory_file, guard),
             smtp_url=settings.smtp_url,
             sms_gateway_url=settings.sms_gateway_url,
+            rider_sms=bool(settings.sms_gateway_url and settings.intake_client_secret),
         ),
         renderer=Renderer(),
         public_url=settings.public_url.rstrip("/"),
@@ -77,6 +79,11 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         max_attempts=settings.max_attempts,
         backoff_base=settings.backoff_base_seconds,
         guard=guard,
+        phones=(
+            IntakePhoneBook(settings.intake_url, settings.intake_client_secret)
+            if settings.intake_client_secret
+            else None
+        ),
         clock=clock,
         on_outcome=lambda channel, outcome: outcomes.labels(channel, outcome).inc(),
         wakeup=planned,

@@ -25,6 +25,10 @@ class NotifySettings(ServiceSettings):
         description="Apprise URL of an HTTP SMS gateway with a {phone} placeholder, "
         "e.g. jsons://sms.example.gov.cn/api/send?:to={phone}",
     )
+    # Where a rider's phone is asked for when an SMS leaves (events carry masked phones only):
+    # intake's URL and notify's own API key there (`waystation apikey create --service notify`).
+    intake_url: str = "http://127.0.0.1:8001"
+    intake_client_secret: str | None = None
     channel_directory_file: Path | None = None
     public_url: str = "http://127.0.0.1:8001"
     max_attempts: int = Field(default=8, ge=1, le=50)

@@ -52,6 +52,14 @@ def current_principal(
     return principal
 
 
+def caller_token(request: Request) -> str | None:
+    """The caller's own token as it came (to call another service on the caller's behalf)."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return request.cookies.get(COOKIE)
+
+
 def current_actor(principal: Annotated[Principal, Depends(current_principal)]) -> Actor:
     """The Actor a route acts for."""
     return principal.actor
@@ -64,6 +72,38 @@ def require_roles(*roles: str) -> Callable[[Actor], Actor]:
     def check(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
         if actor.role not in allowed:
             raise HTTPException(403, f"a {actor.role} may not do this")
+        return actor
+
+    return check
+
+
+# Services that call another service over HTTP as themselves (a `system` token minted for an
+# API key bound to the service): notify, to resolve a rider's phone at the moment it sends.
+SERVICE_CLIENTS = frozenset({"notify"})
+
+
+def service_caller(
+    *services: str,
+) -> Callable[[Request, HTTPAuthorizationCredentials | None], Actor]:
+    """A dependency admitting only these services' tokens: 401 without a valid token, 403 for
+    any person's token (no role of a person may call it)."""
+    allowed = frozenset(services) & SERVICE_CLIENTS
+
+    def check(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Actor:
+        if credentials is None:
+            raise _unauthorized("authentication required")
+        keys: TokenKeys = request.app.state.token_keys
+        try:
+            principal = verify(keys.public_pem, credentials.credentials)
+        except InvalidToken as exc:
+            raise _unauthorized("invalid or expired token") from exc
+        actor = principal.actor
+        if actor.role != "system" or actor.id not in allowed:
+            raise HTTPException(403, "only a service of the system may call this")
+        request.state.principal = principal
         return actor
 
     return check

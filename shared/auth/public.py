@@ -37,6 +37,10 @@ PUBLIC: dict[str, dict[tuple[str, str], str]] = {
         ("GET", "/open311/v2/servicerequestupdates.{fmt}"): _OPEN311,
         ("POST", "/open311/v2/servicerequestupdates.{fmt}"): _OPEN311 + " bound to a department",
         ("GET", "/open311/v2/media/{attachment_id}"): _OPEN311 + " (a hazard's public photo)",
+        ("POST", "/api/v1/rider/code"): "a rider asks for a one-time sign-in code; the same"
+        " answer for a known or unknown phone/e-mail; rate-limited",
+        ("POST", "/api/v1/rider/login"): "the rider's sign-in with that code; a code dies after"
+        " 5 tries or 10 minutes; rate-limited",
         ("GET", "/track/{code}"): _TRACK,
         ("POST", "/track/{code}/answer"): _TRACK,
         ("POST", "/track/{code}/answer-form"): _TRACK + " (the HTML form's post)",

@@ -279,6 +279,20 @@ _SPECS += [
         "A service target was breached; escalated up the chain.",
     ),
     EventSpec(
+        "rider.code_requested",
+        "intake",
+        1,
+        intake.RiderCodeRequested,
+        "A rider asked for a one-time sign-in code; notify sends it to them alone.",
+    ),
+    EventSpec(
+        "hazard.urged",
+        "dispatch",
+        1,
+        dispatch.HazardUrged,
+        "A supervisor the hazard was escalated to pressed its department.",
+    ),
+    EventSpec(
         "hazard.reopened",
         "dispatch",
         1,

@@ -56,6 +56,9 @@ class Op:
     body: Body = None
     files: bool = False  # a multipart upload (intake attachments)
     ok: frozenset[int] = frozenset({200})  # an allowed read answers one of these
+    # Roles whose work needs the parties' contacts here (the dispute's mediator): their reads
+    # may show phones and e-mails; never an ID number.
+    contacts: frozenset[str] = frozenset()
     read: bool | None = None  # a POST that only reads (a search); default: GET reads
 
     @property
@@ -124,6 +127,11 @@ INTAKE: list[Op] = [
         body=_const({"id_number": "11010519491231002X"}),
         read=True,
     ),
+    # Notify's look-up of a rider's phone at send time: a service token only, no person's
+    # role (tests/integration/test_sms_to_riders.py calls it as notify).
+    Op("intake", "GET", "/api/v1/parties/{party_id}/contact", {}),
+    # A rider signed in with a one-time code: their own reports (by the token's party id).
+    Op("intake", "GET", "/api/v1/rider/me", _roles("reporter")),
     # A department lists only the hazards dispatched to it (the test checks the rows).
     Op("intake", "GET", "/api/v1/cases", _roles("intake_officer admin committee department")),
     Op(
@@ -132,16 +140,19 @@ INTAKE: list[Op] = [
         "/api/v1/cases/{case_id}",
         _roles("intake_officer admin committee")
         | _roles("reporter complainant respondent", OWN)
-        # a department reads the hazards dispatched to it
-        | {"department": OWN},
+        # a department reads the hazards dispatched to it (a supervisor those escalated to it:
+        # tests/integration/test_intake_role_reads.py); the assigned mediator its dispute in
+        # full (a granted one too, asked of mediation: test_intake_role_reads.py)
+        | {"department": OWN, "mediator": OWN},
         kind="case",
+        contacts=frozenset({"mediator"}),
     ),
     # Files: staff and the department; a runner fetches them with the tracking code (public).
     Op(
         "intake",
         "GET",
         "/api/v1/cases/{case_id}/attachments/{attachment_id}",
-        _roles("intake_officer admin committee") | {"department": OWN},
+        _roles("intake_officer admin committee") | {"department": OWN, "mediator": OWN},
         kind="case",
     ),
     Op(
@@ -306,6 +317,8 @@ _TEMP = {
 DISPATCH: list[Op] = [
     Op("dispatch", "GET", "/api/v1/queue", _roles("department")),  # its own rows only
     Op("dispatch", "GET", "/api/v1/triage", OFFICERS),
+    # A supervisor (a department of the escalation chain): the hazards escalated to it.
+    Op("dispatch", "GET", "/api/v1/supervision", _roles("department")),
     Op(
         "dispatch",
         "GET",
@@ -317,6 +330,10 @@ DISPATCH: list[Op] = [
     Op("dispatch", "POST", f"{_H}/progress", _DEPT, kind="hazard", body=_const({"note": "处理中"})),
     Op("dispatch", "POST", f"{_H}/resolve", _DEPT, kind="hazard", body=_const({"note": "已处理"})),
     Op("dispatch", "POST", f"{_H}/decline", _DEPT, kind="hazard", body=_REASON),
+    # Only the supervisor the hazard was escalated to presses it; the matrix's hazards are not
+    # escalated, so every role here is refused (the department too: it cannot press itself).
+    # The supervisor's own cells: tests/integration/test_dispatch_supervision.py.
+    Op("dispatch", "POST", f"{_H}/urge", {}, kind="hazard", body=_const({"note": "请尽快处理"})),
     Op(
         "dispatch",
         "POST",

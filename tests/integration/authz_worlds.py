@@ -34,6 +34,7 @@ from services.notify.domain.parties import party_key
 from shared.clock import FrozenClock
 from shared.contracts.envelope import Actor, new_event
 from shared.contracts.events.dispatch import HazardDispatched
+from shared.contracts.events.mediation import MediatorAssigned
 from shared.db import upgrade_async
 from tests.auth import auth_headers
 from tests.integration.authz_table import ROLES, Obj, hazard_body
@@ -152,6 +153,7 @@ class IntakeWorld(World):
             base_url="http://intake",
         )
         world._closers.append(world.console.aclose)
+        world.params |= {"party_id": "p-reporter-1"}  # notify's contact look-up
         return world
 
     async def _attach(self, case_id: str) -> str:
@@ -204,11 +206,23 @@ class IntakeWorld(World):
         }
         filed = _ok(await self.client.post("/api/v1/disputes", json=body, headers=_officer()))
         case_id = str(filed["case_id"])
+        mediator = DEFAULT_IDS["mediator"]
+        assigned = new_event(
+            "mediator.assigned",
+            MediatorAssigned(
+                state="assigned", mediator_id=mediator, mediator_name="王律师", duty_body="律所"
+            ),
+            case_id=uuid.UUID(case_id),
+            actor=Actor(role="system", id="mediation"),
+            producer="mediation",
+        ).model_copy(update={"sequence": 1})
+        assert await self.runtime.consumer.apply(assigned)
         return Obj(
             params={"case_id": case_id, "attachment_id": await self._attach(case_id)},
             own={
                 "complainant": await self._party(case_id, "complainant"),
                 "respondent": f"org-{HQLW}",
+                "mediator": mediator,
             },
             facts={"secrets": (RUNNER_PHONE, RUNNER_ID)},
         )

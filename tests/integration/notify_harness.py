@@ -88,6 +88,7 @@ class NotifyUnderTest:
         send: Callable[..., Any] = sender.send,
         quiet: QuietHours | None = None,
         poll_interval: float = 0.25,
+        phones: Any = None,
     ) -> None:
         quiet_apprise_logging()  # as create_app does: needed to read SMTP reply codes
         self.url = database_url
@@ -102,6 +103,7 @@ class NotifyUnderTest:
                 directory=ChannelDirectory.model_validate({"parties": parties or {}}),
                 smtp_url=smtp_url,
                 sms_gateway_url=sms_gateway_url,
+                rider_sms=phones is not None,
             ),
             renderer=Renderer(),
             public_url="https://ws.example",
@@ -123,6 +125,7 @@ class NotifyUnderTest:
             max_attempts=5,
             backoff_base=2.0,
             guard=self.guard,
+            phones=phones,
             clock=self.clock,
             poll_interval=poll_interval,
             wakeup=self.planned,

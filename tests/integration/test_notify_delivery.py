@@ -313,6 +313,51 @@ async def test_a_merged_reporter_follows_the_original_and_hears_its_closure(
     assert subjects == sorted(["【青浦驿站】您的报告已并入同一问题", "【青浦驿站】案件已办结"])
 
 
+def _hazard_filed(case_id: uuid.UUID, code: str, reporter: PartyRef) -> object:
+    from shared.contracts.events.common import GeoPoint
+    from shared.contracts.events.intake import CaseFiled, HazardDetails
+
+    payload = CaseFiled(
+        kind="hazard",
+        tracking_code=code,
+        channel="open311",
+        title="窨井盖缺失：赵巷镇",
+        description="井盖缺失",
+        parties=[reporter],
+        hazard=HazardDetails(
+            category="manhole_cover",
+            location=GeoPoint(lat=31.15, lng=121.19),
+            urgency="high",
+        ),
+    )
+    return event("case.filed", payload, case_id)
+
+
+async def test_a_follower_is_sent_its_own_tracking_code_never_the_original_reporters(
+    notify_factory, smtp: SmtpReceiver
+):
+    from shared.contracts.events.dispatch import HazardResolved
+
+    notify = await notify_factory(smtp_url=_mailto(smtp))
+    original, duplicate = uuid.uuid4(), uuid.uuid4()
+    first = PartyRef(role="reporter", party_id="p-first", display_name="吴师傅", email="wu@x.cn")
+    second = PartyRef(role="reporter", party_id="p-second", display_name="张师傅", email="z@x.cn")
+    await notify.apply(_hazard_filed(original, "AAAA-2345", first))
+    await notify.apply(_hazard_filed(duplicate, "BBBB-6789", second))
+    merged = CaseMerged(duplicate_case_id=duplicate, follower=second, distance_m=40)
+    await notify.apply(event("case.merged", merged, original))
+    resolved = HazardResolved(state="resolved", department_id="zhaoxiang-road", note="已修复")
+    await notify.apply(event("hazard.resolved", resolved, original))
+    await notify.send_due()
+    to_follower = smtp.to("z@x.cn")
+    assert len(to_follower) >= 2  # its own filing, the merge, the fix
+    for mail in to_follower:
+        assert "AAAA-2345" not in mail.body, mail.body
+    assert any("/track/BBBB-6789" in mail.body for mail in to_follower)
+    assert all("BBBB-6789" not in mail.body for mail in smtp.to("wu@x.cn"))
+    assert any("/track/AAAA-2345" in mail.body for mail in smtp.to("wu@x.cn"))
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)

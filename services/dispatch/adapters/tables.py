@@ -68,6 +68,24 @@ class HazardHistory(DispatchModel, table=True):
     note: str = Field(default="", max_length=2000)
 
 
+class HazardEscalation(DispatchModel, table=True):
+    """A hazard escalated to a supervisor (a town's or the district's): it reads and works it."""
+
+    __tablename__ = "hazard_escalation"
+    __table_args__ = (
+        sa.UniqueConstraint("case_id", "escalated_to", "target", "level", name="uq_escalation"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    case_id: uuid.UUID = Field(index=True)
+    escalated_to: str = Field(max_length=64, index=True)
+    department_id: str | None = Field(default=None, max_length=64)
+    target: str = Field(max_length=20)
+    level: int
+    due_at: datetime
+    at: datetime = Field(default_factory=_now)
+
+
 class Follower(DispatchModel, table=True):
     """A reporter whose duplicate was merged into this (original) hazard."""
 

@@ -22,8 +22,10 @@ from services.dispatch.entrypoints.schemas import (
     ProgressIn,
     ResolveIn,
     RouteIn,
+    SupervisedHazard,
+    UrgeIn,
 )
-from services.dispatch.service_layer import work
+from services.dispatch.service_layer import supervision, work
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.steps import load
 from shared.audit.fields import names_present
@@ -71,7 +73,11 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         if actor.role in STAFF:
             return True
         if actor.role == "department":
-            return actor.id == hazard.department_id
+            if actor.id == hazard.department_id:
+                return True
+            # A supervisor reads the hazards escalated to it.
+            async with runtime.sessions() as session:
+                return await supervision.escalated_to(session, hazard.case_id, actor.id)
         if actor.role == "reporter":
             if actor.id == hazard.reporter_id:
                 return True
@@ -139,6 +145,37 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         async with runtime.sessions() as session:
             rows = (await session.exec(stmt.offset(offset).limit(limit))).all()
         return await listed(actor, [public(h, actor) for h in rows])
+
+    @hazards.get("/supervision", response_model=list[SupervisedHazard])
+    async def supervision_queue(
+        actor: ActorDep,
+        include_closed: Annotated[bool, Query(description="also those finished since")] = False,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    ) -> list[SupervisedHazard]:
+        """A supervisor's queue: the hazards escalated to the caller, most overdue first."""
+        if actor.role != "department":
+            raise HTTPException(403, "only a supervisor (a department of the chain) has one")
+        async with runtime.sessions() as session:
+            rows = await supervision.queue(
+                session, actor.id, open_only=not include_closed, limit=limit, offset=offset
+            )
+        shown = [
+            SupervisedHazard(
+                **public(h, actor).model_dump(), escalation_level=level, escalated_at=at
+            )
+            for h, level, at in rows
+        ]
+        fields = names_present(shown, PERSONAL)
+        await audit.read("list", actor=actor, fields=fields, case_ids=[h.case_id for h in shown])
+        return shown
+
+    @hazards.post("/hazards/{case_id}/urge", response_model=HazardPublic, responses=ERRORS)
+    async def urge(case_id: uuid.UUID, body: UrgeIn, actor: ActorDep) -> HazardPublic:
+        """A supervisor the hazard was escalated to presses its department (督办)."""
+        return await act(
+            case_id, actor, lambda h, uow: supervision.urge(h, body.note, actor, uow, ctx)
+        )
 
     @hazards.get("/triage", response_model=list[HazardPublic])
     async def triage_queue(

@@ -22,6 +22,10 @@ class ProgressIn(BaseModel):
     note: str = Field(min_length=1, max_length=2000, description="进展说明 Progress so far")
 
 
+class UrgeIn(BaseModel):
+    note: str = Field(min_length=1, max_length=1000, description="督办意见 What to do")
+
+
 class DeclineIn(BaseModel):
     reason: str = Field(min_length=1, max_length=1000, description="非本部门职责的理由")
     department_id: str | None = Field(
@@ -73,6 +77,13 @@ class HazardPublic(BaseModel):
     updated_at: datetime
     allowed_actions: list[str] = []
     history: list[HistoryItem] = []
+
+
+class SupervisedHazard(HazardPublic):
+    """A hazard in a supervisor's queue: how far it was escalated, and when last."""
+
+    escalation_level: int
+    escalated_at: datetime
 
 
 class DepartmentIn(BaseModel):

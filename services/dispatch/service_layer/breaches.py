@@ -12,7 +12,7 @@ import structlog
 from sqlmodel import select
 
 from services.dispatch.adapters.directory_store import read_directory
-from services.dispatch.adapters.tables import Hazard
+from services.dispatch.adapters.tables import Hazard, HazardEscalation
 from services.dispatch.domain.lifecycle import State
 from services.dispatch.domain.targets import CONFIRMATION, TargetName, still_applies
 from services.dispatch.service_layer.context import Context
@@ -90,7 +90,20 @@ async def escalate(
 ) -> None:
     entry = (await read_directory(uow.session)).get(to)
     note = f"level {level} to {to}, {name} due {due.isoformat()}"
-    record(uow, hazard, f"{name}_escalation", SYSTEM, ctx.clock.now(), note=note)
+    now = ctx.clock.now()
+    record(uow, hazard, f"{name}_escalation", SYSTEM, now, note=note)
+    # The supervisor it goes to may now read and work it (its supervision queue).
+    uow.session.add(
+        HazardEscalation(
+            case_id=hazard.case_id,
+            escalated_to=to,
+            department_id=hazard.department_id,
+            target=name,
+            level=level,
+            due_at=due,
+            at=now,
+        )
+    )
     announce(
         uow,
         hazard,

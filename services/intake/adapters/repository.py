@@ -52,3 +52,29 @@ async def timeline_of(session: AsyncSession, case_id: uuid.UUID) -> list[Timelin
         .order_by(col(TimelineEntry.occurred_at), col(TimelineEntry.id))
     )
     return list((await session.exec(stmt)).all())
+
+
+async def runner_party_id(
+    session: AsyncSession, phone_hash: str | None, email_hash: str | None
+) -> str | None:
+    """The party id a runner already has: by phone, else by e-mail (oldest row first)."""
+    from services.intake.domain.riders import RUNNER_ROLES
+
+    for column, value in ((Party.phone_hash, phone_hash), (Party.email_hash, email_hash)):
+        if value is None:
+            continue
+        stmt = (
+            select(Party.party_id)
+            .join(Case, col(Case.id) == col(Party.case_id))
+            .where(
+                column == value,
+                col(Party.role).in_(RUNNER_ROLES),
+                col(Party.purged_at).is_(None),
+            )
+            .order_by(col(Case.created_at))
+            .limit(1)
+        )
+        found = (await session.exec(stmt)).first()
+        if found is not None:
+            return str(found)
+    return None

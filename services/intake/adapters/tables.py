@@ -64,8 +64,35 @@ class Party(IntakeModel, table=True):
     # The resident ID number: AES-GCM ciphertext, and its keyed hash for lookups (SPEC §9).
     id_number_enc: str | None = Field(default=None, max_length=200)
     id_number_hash: str | None = Field(default=None, max_length=64, index=True)
+    # Keyed hashes of the phone and e-mail: a rider's reports resolve to one party by them.
+    phone_hash: str | None = Field(default=None, max_length=64, index=True)
+    email_hash: str | None = Field(default=None, max_length=64, index=True)
     # Set when the retention job replaced this party's personal data with stubs.
     purged_at: datetime | None = None
+
+
+class PartyPoints(IntakeModel, table=True):
+    """A rider's contribution points as dispatch announced them (`points.credited`)."""
+
+    __tablename__ = "party_points"
+
+    party_id: str = Field(max_length=64, primary_key=True)
+    balance: int = 0
+    credited_at: datetime
+
+
+class RiderCode(IntakeModel, table=True):
+    """A one-time sign-in code sent to a rider: only its keyed hash is kept, good once."""
+
+    __tablename__ = "rider_code"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    party_id: str = Field(max_length=64, index=True)
+    code_hash: str = Field(max_length=64)
+    expires_at: datetime
+    attempts: int = 0
+    used_at: datetime | None = None
+    created_at: datetime = Field(default_factory=_now)
 
 
 class TimelineEntry(IntakeModel, table=True):
@@ -94,6 +121,8 @@ class ApiKey(IntakeModel, table=True):
     name: str = Field(max_length=100)
     key_hash: str = Field(max_length=64, unique=True)
     department_id: str | None = Field(default=None, max_length=64)
+    # A service's key (`notify`): its token acts as that service, for the routes serving it.
+    service: str | None = Field(default=None, max_length=40)
     created_at: datetime = Field(default_factory=_now)
     revoked_at: datetime | None = None
 

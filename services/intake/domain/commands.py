@@ -20,6 +20,7 @@ from services.intake.domain.catalogue import DISPUTE_TYPES
 from services.intake.domain.identity import normalise_id_number
 
 _PHONE = r"^\+?[0-9][0-9 -]{5,19}$"
+PHONE_PATTERN = _PHONE
 _HTML = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
 _URL = r"^https?://[^\s<>\"]{1,490}$"
 

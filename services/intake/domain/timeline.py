@@ -35,6 +35,8 @@ _TEXT: dict[str, tuple[str, str]] = {
         "责任部门业务系统发来进展：{note}",
         "The department's system posted an update: {note}",
     ),
+    # never on a case's timeline (intake does not project its own events); the words say so
+    "rider.code_requested": ("报告人申请了登录验证码", "The reporter asked for a sign-in code"),
     "reporter.confirmed_fixed": ("报告人确认已修好", "The reporter confirmed it is fixed"),
     "reporter.reported_not_fixed": ("报告人反馈尚未修好", "The reporter said it is not fixed"),
     # mediation
@@ -127,6 +129,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "已超过处置时限，升级督办（第 {level} 级）",
         "The service target passed; escalated (level {level})",
     ),
+    "hazard.urged": ("上级督办：{note}", "A supervisor pressed the department: {note}"),
     "hazard.resolved": ("责任部门已处置：{note}", "The department resolved it: {note}"),
     "hazard.confirmed_fixed": ("已确认修复", "Fix confirmed"),
     "hazard.reopened": ("工单已重新打开：{note}", "The ticket was reopened: {note}"),

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException
 from pydantic import BaseModel
 
 from services.intake.service_layer import apikeys, users
+from shared.auth.dependency import SERVICE_CLIENTS
 from shared.auth.keys import TokenKeys
 from shared.auth.tokens import issue
 from shared.contracts.envelope import Actor
@@ -48,13 +49,19 @@ def build_router(
         client_secret: Annotated[str, Form(max_length=200)] = "",
     ) -> TokenAnswer:
         """OAuth2 password grant for people; client_credentials with an API key bound to a
-        department for its system. The token lives `expires_in` seconds."""
+        department for its system (or to a service: notify). The token lives `expires_in`
+        seconds."""
         async with runtime.sessions() as session:
             if grant_type == "client_credentials":
                 key = await apikeys.check_key(session, client_secret)
-                if key is None or not key.department_id:
+                if key is None or not (key.department_id or key.service in SERVICE_CLIENTS):
                     raise _refused()
-                actor = Actor(role="department", id=key.department_id)
+                if key.service in SERVICE_CLIENTS:
+                    # Another service of the system (notify): its token opens only the routes
+                    # that serve it (shared/auth/dependency.py, service_caller).
+                    actor = Actor(role="system", id=key.service)
+                else:
+                    actor = Actor(role="department", id=str(key.department_id))
                 user_id, name = f"apikey:{key.id}", key.name
             else:
                 user = await users.authenticate(session, username, password)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -14,10 +15,18 @@ from pydantic import AwareDatetime
 from sqlmodel import col, or_, select
 
 from services.intake.adapters import repository
+from services.intake.adapters.mediation_access import MediationAccess
 from services.intake.adapters.tables import Case, Party, TimelineEntry
-from services.intake.domain.commands import CorrectCase, FileDispute, FileHazard, SplitCase
+from services.intake.domain.commands import (
+    CorrectCase,
+    FileDispute,
+    FileHazard,
+    PersonIn,
+    SplitCase,
+)
 from services.intake.domain.errors import Forbidden, IntakeError, NotFound
 from services.intake.domain.privacy import mask_phone
+from services.intake.domain.tracking import follow_notice
 from services.intake.entrypoints import personal_fields
 from services.intake.entrypoints.idempotent import run_once
 from services.intake.entrypoints.problems import as_response
@@ -36,7 +45,7 @@ from services.intake.service_layer.triage import Triage
 from shared.audit.fields import names_present
 from shared.audit.http import AuditCaller
 from shared.audit.log import AuditLog
-from shared.auth.dependency import AUTHENTICATED, current_actor
+from shared.auth.dependency import AUTHENTICATED, caller_token, current_actor
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
 from shared.runtime import ServiceRuntime
@@ -50,7 +59,14 @@ def timeline_items(entries: list[TimelineEntry]) -> list[TimelineItem]:
     return [TimelineItem.model_validate(e, from_attributes=True) for e in entries]
 
 
-def _filed(case: Case) -> Filed:
+def _filed(case: Case, notices: Notices, runner: PersonIn) -> Filed:
+    zh, en = follow_notice(
+        case.tracking_code,
+        f"{notices.self_url.rstrip('/')}/track/{case.tracking_code}",
+        email=runner.email is not None,
+        phone=bool(runner.phone),
+        sms=notices.sms,
+    )
     return Filed(
         case_id=case.id,
         tracking_code=case.tracking_code,
@@ -58,7 +74,18 @@ def _filed(case: Case) -> Filed:
         kind=case.kind,
         jurisdiction=case.jurisdiction,
         duplicate_of=case.duplicate_of,
+        follow_up=zh,
+        follow_up_en=en,
     )
+
+
+@dataclass(frozen=True)
+class Notices:
+    """What the filing answer promises the runner: intake's public URL, and whether notify
+    texts riders without e-mail."""
+
+    self_url: str
+    sms: bool
 
 
 def _filing(cmd: FileDispute | FileHazard) -> list[str]:
@@ -97,10 +124,20 @@ def _officer(actor: Actor) -> None:
 
 
 def may_read(actor: Actor, case: Case) -> bool:
-    """Officers and the committee read every case; a department only hazards sent to it."""
+    """Officers and the committee read every case; a department only hazards sent to it, and a
+    supervisor (a department of the escalation chain) those escalated to it."""
     if actor.role in READERS:
         return True
-    return actor.role == "department" and case.department_id == actor.id
+    if actor.role == "mediator":
+        return is_case_mediator(actor, case)
+    if actor.role != "department":
+        return False
+    return case.department_id == actor.id or actor.id in case.details.get("supervisors", [])
+
+
+def is_case_mediator(actor: Actor, case: Case) -> bool:
+    """The mediator assigned to the dispute (the latest assignment intake has seen)."""
+    return actor.role == "mediator" and case.details.get("mediator_id") == actor.id
 
 
 def is_party(actor: Actor, parties: list[Party]) -> bool:
@@ -115,16 +152,24 @@ def is_party(actor: Actor, parties: list[Party]) -> bool:
     return False
 
 
-def _party_for(actor: Actor, p: Party) -> PartyPublic:
-    """Staff see masked phones; anyone else sees a phone only on their own party (SPEC §9)."""
+def _party_for(actor: Actor, p: Party, *, contacts: bool = False) -> PartyPublic:
+    """Staff see masked phones; anyone else sees a phone only on their own party (SPEC §9).
+    The dispute's mediator (`contacts`) sees how to reach each party: phone and e-mail."""
     shown = _party(p)
+    if contacts:
+        return shown.model_copy(update={"phone": p.phone, "email": p.email})
     if actor.role in READERS or (p.party_id == actor.id and p.role == actor.role):
         return shown
     return shown.model_copy(update={"phone_masked": None})
 
 
 def build_router(
-    runtime: ServiceRuntime, triage: Triage, uploads: Uploads, audit: AuditLog
+    runtime: ServiceRuntime,
+    triage: Triage,
+    uploads: Uploads,
+    audit: AuditLog,
+    mediation: MediationAccess,
+    notices: Notices,
 ) -> APIRouter:
     router = APIRouter(tags=["officer"], dependencies=[*AUTHENTICATED, *AuditCaller])
 
@@ -149,7 +194,7 @@ def build_router(
             await audit.add(
                 uow.session, "create", actor=actor, case_id=case.id, fields=_filing(cmd)
             )
-            return _json(_filed(case), 201)
+            return _json(_filed(case, notices, cmd.complainant), 201)
 
         return await once(request, cmd.model_dump(mode="json"), action)
 
@@ -168,7 +213,7 @@ def build_router(
             await audit.add(
                 uow.session, "create", actor=actor, case_id=case.id, fields=_filing(cmd)
             )
-            return _json(_filed(case), 201)
+            return _json(_filed(case, notices, cmd.reporter), 201)
 
         return await once(request, cmd.model_dump(mode="json"), action)
 
@@ -234,20 +279,30 @@ def build_router(
         await audit.read("list", actor=actor, fields=fields, case_ids=[c.id for c in page])
         return found
 
-    async def _case_public(case_id: uuid.UUID, actor: Actor) -> CasePublic:
+    async def granted(actor: Actor, case: Case, token: str | None) -> bool:
+        """A mediator the committee granted this dispute (mediation says so to the caller)."""
+        if actor.role != "mediator" or case.kind != "dispute" or not token:
+            return False
+        return await mediation.may_read(case.id, token)
+
+    async def _case_public(
+        case_id: uuid.UUID, actor: Actor, token: str | None = None
+    ) -> CasePublic:
         async with runtime.sessions() as session:
             case = await repository.get_case(session, case_id)
             if case is None:
                 raise HTTPException(404, "no such case")
             parties = await repository.parties_of(session, case_id)
-            if not (may_read(actor, case) or is_party(actor, parties)):
-                raise HTTPException(403, "you may not see this case")
+        mediating = is_case_mediator(actor, case) or await granted(actor, case, token)
+        if not (may_read(actor, case) or is_party(actor, parties) or mediating):
+            raise HTTPException(403, "you may not see this case")
+        async with runtime.sessions() as session:
             timeline = await repository.timeline_of(session, case_id)
             files = await attachments.attachments_of(session, [case_id])
         view = CasePublic(
             case_id=case.id,
             **case.model_dump(exclude={"id", "status_at", "channel", "open311_token"}),
-            parties=[_party_for(actor, p) for p in parties],
+            parties=[_party_for(actor, p, contacts=mediating) for p in parties],
             timeline=timeline_items(timeline),
             attachments=[
                 AttachmentPublic(
@@ -269,9 +324,11 @@ def build_router(
         response_model=CasePublic,
         responses={403: {"description": "Not yours"}, 404: {"description": "No such case"}},
     )
-    async def get_case(case_id: uuid.UUID, actor: ActorDep) -> CasePublic:
-        """One case with its parties (phones masked), attachments and whole timeline."""
-        return await _case_public(case_id, actor)
+    async def get_case(case_id: uuid.UUID, request: Request, actor: ActorDep) -> CasePublic:
+        """One case with its parties (phones masked), attachments and whole timeline; the
+        dispute's mediator (assigned, or granted by the committee) reads the parties' contacts,
+        the claim, the facts and the desired outcome in full."""
+        return await _case_public(case_id, actor, caller_token(request))
 
     @router.post(
         "/api/v1/cases/{case_id}/correct",
@@ -332,7 +389,7 @@ def build_router(
 
         async def action(uow: UnitOfWork) -> Response:
             case = await attachments.case_for_upload(uow, case_id)
-            if not may_read(actor, case):
+            if actor.role == "mediator" or not may_read(actor, case):  # mediators read
                 raise Forbidden("you may not add to this case")
             row = await uploads.attach(case, got, uow, actor)
             await audit.add(
@@ -356,18 +413,21 @@ def build_router(
         "/api/v1/cases/{case_id}/attachments/{attachment_id}",
         responses={403: {"description": "Not allowed"}, 404: {"description": "No such file"}},
     )
-    async def download(case_id: uuid.UUID, attachment_id: str, actor: ActorDep) -> Response:
-        """The file, for officers and the department the hazard is dispatched to."""
+    async def download(
+        case_id: uuid.UUID, attachment_id: str, request: Request, actor: ActorDep
+    ) -> Response:
+        """The file, for officers, the department the hazard is dispatched to and the
+        dispute's mediator (its documents)."""
         async with runtime.sessions() as session:
             case = await repository.get_case(session, case_id)
             try:
                 if case is None:
                     raise NotFound(str(case_id))
                 row = await attachments.attachment_of_case(session, case_id, attachment_id[:32])
-                if not may_read(actor, case):
-                    raise Forbidden("you may not see this case's files")
             except IntakeError as exc:
                 return as_response(exc)
+        if not (may_read(actor, case) or await granted(actor, case, caller_token(request))):
+            return as_response(Forbidden("you may not see this case's files"))
         await audit.read("download", actor=actor, case_id=case_id, fields=["attachments"])
         return uploads.serve(row)
 

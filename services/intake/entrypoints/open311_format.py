@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from fastapi.responses import Response
 
+from shared.masking import mask_personal
+
 XML = "text/xml; charset=utf-8"
 JSON = "application/json; charset=utf-8"
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -77,7 +79,6 @@ def render(fmt: str, root: str, item: str | None, data: Any, status_code: int = 
 
 
 def errors(fmt: str, status_code: int, description: str) -> Response:
-    """The spec's error body: always a list of {code, description}."""
-    return render(
-        fmt, "errors", "error", [{"code": status_code, "description": description}], status_code
-    )
+    """The spec's error body: always a list of {code, description} (an echoed value masked)."""
+    body = [{"code": status_code, "description": mask_personal(description)}]
+    return render(fmt, "errors", "error", body, status_code)

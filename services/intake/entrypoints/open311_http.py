@@ -41,6 +41,7 @@ from services.intake.domain.errors import (
     UnsupportedMedia,
 )
 from services.intake.domain.open311 import CLOSED_STATES
+from services.intake.domain.tracking import follow_notice
 from services.intake.entrypoints import open311_views as views
 from services.intake.entrypoints.idempotent import run_once
 from services.intake.entrypoints.open311_format import errors, render
@@ -237,8 +238,16 @@ def build_router(
                 await uploads.attach(case, photo, uow, client)
             written = names_present({**fields, "media": "yes" if photo else ""}, OPEN311_FILING)
             await audit.add(uow.session, "create", actor=client, case_id=case.id, fields=written)
+            zh, en = follow_notice(
+                case.tracking_code,
+                f"{settings.self_url.rstrip('/')}/track/{case.tracking_code}",
+                email=bool(fields.get("email")),
+                phone=bool(fields.get("phone")),
+                sms=settings.sms_notices,
+            )
             notice = (
-                f"已受理，查询码 {case.tracking_code}。Filed; tracking code {case.tracking_code}."
+                f"已受理，查询码 {case.tracking_code}。{zh} "
+                f"Filed; tracking code {case.tracking_code}. {en}"
             )
             body = [
                 {

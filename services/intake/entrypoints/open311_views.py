@@ -1,4 +1,8 @@
-"""What the Open311 resources say, built from intake's registry (plain dicts for the encoders)."""
+"""What the Open311 resources say, built from intake's registry (plain dicts for the encoders).
+
+Open311 is public: every text a reporter, an officer or a department wrote is masked
+(`shared.masking`) before it is shown; the registry keeps the original for the staff API.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from services.intake.domain.attributes import attributes_of
 from services.intake.domain.media import IMAGES
 from services.intake.domain.open311 import extended_status, open311_status
 from services.intake.entrypoints.open311_format import when
+from shared.masking import mask_optional, mask_personal
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-30T08:00:00+08:00"  # when this interface last changed (must be past)
@@ -79,16 +84,16 @@ def request(base: str, case: Case, attachments: list[Attachment]) -> dict[str, A
     return {
         "service_request_id": str(case.id),
         "status": open311_status(case.status),
-        "status_notes": case.status_notes or None,
+        "status_notes": mask_optional(case.status_notes or None),
         "service_name": cat.name_zh if cat else case.category,
         "service_code": case.category,
-        "description": case.description,
-        "agency_responsible": case.agency_responsible or None,
+        "description": mask_personal(case.description),
+        "agency_responsible": mask_optional(case.agency_responsible or None),
         "service_notice": None,
         "requested_datetime": when(case.created_at),
         "updated_datetime": when(case.status_at),
         "expected_datetime": when(case.expected_at),
-        "address": case.address or None,
+        "address": mask_optional(case.address or None),
         "address_id": None,
         "zipcode": None,
         "lat": case.latitude,
@@ -104,7 +109,7 @@ def update(entry: TimelineEntry) -> dict[str, Any]:
         "service_request_id": str(entry.case_id),
         "status": extended_status(state),
         "updated_datetime": when(entry.occurred_at),
-        "description": entry.text_zh,
+        "description": mask_personal(entry.text_zh),
         "media_url": None,
         "external_status_code": state,
     }

@@ -14,6 +14,8 @@ CASE = frozenset(
         "parties.name",
         "parties.party_id",
         "parties.phone_masked",
+        "parties.phone",
+        "parties.email",
         "parties.org_code",
         "attachments",
     }

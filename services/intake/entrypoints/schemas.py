@@ -16,6 +16,9 @@ class Filed(BaseModel):
     kind: str
     jurisdiction: str | None = None
     duplicate_of: uuid.UUID | None = None
+    # How the runner will hear of progress (e-mail, SMS, else only the tracking page).
+    follow_up: str = ""
+    follow_up_en: str = ""
 
 
 class TimelineItem(BaseModel):
@@ -34,6 +37,9 @@ class PartyPublic(BaseModel):
     name: str
     phone_masked: str | None
     org_code: str | None
+    # How to reach the party: only for the dispute's mediator, who must (SPEC §1).
+    phone: str | None = None
+    email: str | None = None
 
 
 class AttachmentPublic(BaseModel):
@@ -79,6 +85,8 @@ class TrackingView(BaseModel):
     merged: bool = False
     timeline: list[TimelineItem]
     attachments: list[AttachmentPublic] = []
+    # The reporter's contribution points, all their reports together (one rider, one party).
+    points: int = 0
 
 
 class CaseSummary(BaseModel):

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.intake.adapters import repository
-from services.intake.adapters.tables import Case
+from services.intake.adapters.tables import Case, PartyPoints, TimelineEntry
 from services.intake.domain.commands import AnswerFix
 from services.intake.domain.errors import IntakeError, NotFound
 from services.intake.domain.tracking import normalise
@@ -21,13 +21,14 @@ from services.intake.entrypoints.idempotent import run_once
 from services.intake.entrypoints.open311_format import LOCAL
 from services.intake.entrypoints.personal_fields import TRACKING
 from services.intake.entrypoints.problems import as_response
-from services.intake.entrypoints.schemas import AttachmentPublic, TrackingView
+from services.intake.entrypoints.schemas import AttachmentPublic, TimelineItem, TrackingView
 from services.intake.entrypoints.uploads import Uploads
 from services.intake.service_layer import attachments, idempotency, tracking
 from services.intake.service_layer.triage import Triage
 from shared.audit.fields import names_present
 from shared.audit.log import AuditLog
 from shared.contracts.envelope import Actor
+from shared.masking import mask_personal
 from shared.messaging.uow import UnitOfWork
 from shared.runtime import ServiceRuntime
 
@@ -51,6 +52,16 @@ _STATUS_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+def public_timeline(entries: list[TimelineEntry]) -> list[TimelineItem]:
+    """The timeline as a stranger holding the code may see it: every text masked."""
+    return [
+        item.model_copy(
+            update={"text_zh": mask_personal(item.text_zh), "text_en": mask_personal(item.text_en)}
+        )
+        for item in timeline_items(entries)
+    ]
+
+
 def status_words(status: str, lang: str) -> str:
     zh, en = _STATUS_WORDS.get(status, (status, status))
     return en if lang == "en" else zh
@@ -72,18 +83,23 @@ def build_router(
             case = await tracking.followed_case(uow, own)
             entries = await repository.timeline_of(uow.session, own.id)
             if case.id != own.id:
-                entries += await repository.timeline_of(uow.session, case.id)
+                # The original's progress, never its filing: that names the original
+                # reporter's tracking code, which is their credential, not the follower's.
+                followed = await repository.timeline_of(uow.session, case.id)
+                entries += [e for e in followed if e.event_type != "case.filed"]
                 entries.sort(key=lambda e: e.occurred_at)
             files = await attachments.attachments_of(uow.session, [own.id])
             reporter, own_id = await _holder(uow.session, own), own.id
+            earned = await uow.session.get(PartyPoints, reporter.id)
             shown = TrackingView(
                 tracking_code=own.tracking_code,
                 kind=own.kind,
                 status=case.status,
-                title=own.title,
+                title=mask_personal(own.title),
                 can_answer_fix=case.kind == "hazard" and case.status == "resolved",
                 merged=case.id != own.id,
-                timeline=timeline_items(entries),
+                timeline=public_timeline(entries),
+                points=earned.balance if earned is not None else 0,
                 attachments=[
                     AttachmentPublic(
                         attachment_id=a.id,

@@ -12,11 +12,13 @@ from services.intake.domain.apikeys import hash_api_key, new_api_key
 
 
 async def create_key(
-    session: AsyncSession, name: str, department_id: str | None = None
+    session: AsyncSession, name: str, department_id: str | None = None, service: str | None = None
 ) -> tuple[ApiKey, str]:
     """A new key; the plain key is returned once and never stored."""
     plain = new_api_key()
-    row = ApiKey(name=name[:100], key_hash=hash_api_key(plain), department_id=department_id)
+    row = ApiKey(
+        name=name[:100], key_hash=hash_api_key(plain), department_id=department_id, service=service
+    )
     session.add(row)
     await session.commit()
     return row, plain

@@ -15,6 +15,7 @@ from services.intake.domain import catalogue
 from services.intake.domain.commands import FileDispute, FileHazard, PersonIn
 from services.intake.domain.errors import UnknownCategory
 from services.intake.domain.privacy import mask_phone
+from services.intake.domain.riders import email_key, phone_key
 from services.intake.domain.tracking import new_tracking_code
 from services.intake.service_layer.projection import apply_event
 from services.intake.service_layer.triage import Triage, find_duplicate
@@ -36,12 +37,31 @@ def _party_row(case_id: uuid.UUID, role: str, person: PersonIn, triage: Triage) 
         email=str(person.email) if person.email else None,
         locale=person.locale,
     )
+    if triage.cipher is not None:
+        if person.phone:
+            party.phone_hash = phone_key(person.phone, triage.cipher.lookup_hash)
+        if person.email:
+            party.email_hash = email_key(str(person.email), triage.cipher.lookup_hash)
     if person.id_number:
         if triage.cipher is None:
             raise RuntimeError("intake has no PII keys: an ID number cannot be stored")
         # Sealed to its party row: a ciphertext copied to another row does not open.
         party.id_number_enc = triage.cipher.encrypt(person.id_number, party.party_id)
         party.id_number_hash = triage.cipher.lookup_hash(person.id_number)
+    return party
+
+
+async def _runner(
+    uow: UnitOfWork, case_id: uuid.UUID, role: str, person: PersonIn, triage: Triage
+) -> Party:
+    """A runner's party row: the party they already are when a report of theirs is on file
+    with the same phone (else e-mail), matched by keyed hash, so their points add up."""
+    party = _party_row(case_id, role, person, triage)
+    known = await repository.runner_party_id(uow.session, party.phone_hash, party.email_hash)
+    if known is not None and known != party.party_id:
+        if party.id_number_enc is not None and triage.cipher is not None and person.id_number:
+            party.id_number_enc = triage.cipher.encrypt(person.id_number, known)
+        party.party_id = known
     return party
 
 
@@ -84,7 +104,7 @@ async def file_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor, triage: 
         created_at=now,
         updated_at=now,
     )
-    complainant = _party_row(case.id, "complainant", cmd.complainant, triage)
+    complainant = await _runner(uow, case.id, "complainant", cmd.complainant, triage)
     respondents = [
         Party(
             case_id=case.id,
@@ -163,7 +183,7 @@ async def file_hazard(
         created_at=now,
         updated_at=now,
     )
-    reporter = _party_row(case.id, "reporter", cmd.reporter, triage)
+    reporter = await _runner(uow, case.id, "reporter", cmd.reporter, triage)
     uow.session.add(case)
     uow.session.add(reporter)
     payload = CaseFiled(
@@ -210,6 +230,8 @@ async def _merge(
         phone=reporter.phone,
         email=reporter.email,
         locale=reporter.locale,
+        phone_hash=reporter.phone_hash,
+        email_hash=reporter.email_hash,
     )
     uow.session.add(follower)
     event = new_event(

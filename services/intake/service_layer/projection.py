@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.intake.adapters import repository
-from services.intake.adapters.tables import Case, TimelineEntry
+from services.intake.adapters.tables import Case, PartyPoints, TimelineEntry
 from services.intake.domain.timeline import describe, is_newer
 from shared.contracts.envelope import Envelope
 from shared.messaging.uow import UnitOfWork
@@ -36,8 +36,25 @@ def apply_event(case: Case, envelope: Envelope, session: AsyncSession) -> None:
         case.status = state
         case.status_at = envelope.occurred_at
         _follow_dispatch(case, envelope)
+    _note_access(case, envelope)
     case.updated_at = max(case.updated_at, envelope.occurred_at)
     session.add(case)
+
+
+def _note_access(case: Case, envelope: Envelope) -> None:
+    """Who else reads the case for their work, whatever order the events come in: the
+    supervisors a hazard was escalated to, the mediator assigned to a dispute (the last one)."""
+    payload = envelope.payload
+    if envelope.event_type == "hazard.escalated":
+        supervisors = list(case.details.get("supervisors", []))
+        to = str(payload.get("escalated_to", ""))[:64]
+        if to and to not in supervisors:
+            case.details = {**case.details, "supervisors": [*supervisors, to]}
+    elif envelope.event_type in ("mediator.assigned", "mediator.reassigned"):
+        at = envelope.occurred_at.isoformat()
+        if at >= str(case.details.get("mediator_at", "")):
+            mediator = str(payload.get("mediator_id", ""))[:64]
+            case.details = {**case.details, "mediator_id": mediator, "mediator_at": at}
 
 
 # The department's latest word, shown as Open311 status_notes.
@@ -72,6 +89,24 @@ async def project(envelope: Envelope, uow: UnitOfWork) -> None:
     if case is None:
         return  # not a case this registry knows (e.g. another deployment's test data)
     apply_event(case, envelope, uow.session)
+    if envelope.event_type == "points.credited":
+        await _note_points(envelope, uow)
+
+
+async def _note_points(envelope: Envelope, uow: UnitOfWork) -> None:
+    """The rider's balance, as dispatch last announced it (the newest credit wins)."""
+    payload = envelope.payload
+    party_id = str(payload.get("reporter_id", ""))[:64]
+    if not party_id:
+        return
+    row = await uow.session.get(PartyPoints, party_id, with_for_update=True)
+    if row is None:
+        row = PartyPoints(party_id=party_id, credited_at=envelope.occurred_at)
+    elif row.credited_at > envelope.occurred_at:
+        return
+    row.balance = int(payload.get("balance", 0))
+    row.credited_at = envelope.occurred_at
+    uow.session.add(row)
 
 
 async def prepare(envelopes: Sequence[Envelope], uow: UnitOfWork) -> None:

@@ -25,7 +25,7 @@ from services.intake.domain.retention import (
 )
 from shared.audit.log import SYSTEM, AuditLog
 from shared.clock import Clock
-from shared.logs import mask_text
+from shared.masking import mask_personal
 from shared.messaging.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
@@ -62,12 +62,13 @@ async def purge_personal_data(
             party.name = purge_stub(now)
         party.phone = party.email = None
         party.id_number_enc = party.id_number_hash = None
+        party.phone_hash = party.email_hash = None
         party.purged_at = now
         uow.session.add(party)
         cases[case.id] = case
     for case in cases.values():
         # Free text may hold a number typed by the reporter.
-        case.description = mask_text(case.description)
+        case.description = mask_personal(case.description)
         uow.session.add(case)
     # The audit log keeps its entries (the database refuses their deletion) and gains these.
     by_case = {case_id: sorted(names) for case_id, names in cleared.items()}

@@ -6,6 +6,7 @@ from __future__ import annotations
 DISPUTE = frozenset(
     {
         "title",
+        "complainant_name",
         "company",
         "mediator_name",
         "respondents",

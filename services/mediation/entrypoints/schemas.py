@@ -112,6 +112,9 @@ class DisputeSummary(BaseModel):
 
 
 class DisputePublic(DisputeSummary):
+    # Who applied (the full file, with contacts, claim and documents, is intake's case).
+    complainant_id: str
+    complainant_name: str
     mediator_name: str | None
     respondents: list[dict[str, Any]]
     agreement: dict[str, Any] | None

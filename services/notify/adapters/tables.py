@@ -48,6 +48,8 @@ class Contact(NotifyModel, table=True):
     email: str | None = Field(default=None, max_length=254)
     phone_masked: str | None = Field(default=None, max_length=20)
     locale: str = Field(default="zh-CN", max_length=10)
+    # The party's own tracking code (a follower's is its own report's); None: the case's.
+    tracking_code: str | None = Field(default=None, max_length=12)
 
 
 class Delivery(NotifyModel, table=True):

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
-from shared.logs import mask_text
+from shared.masking import mask_personal
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 LOCALES = ("zh-CN", "en")
@@ -39,8 +39,8 @@ class Renderer:
             tpl = self._env.get_template(f"{lang}/{template}.j2")
         except TemplateNotFound:
             tpl = self._env.get_template(f"zh-CN/{template}.j2")
-        # Free text (notes, reasons) is typed by staff: mask any phone or ID number in it.
-        subject, _, body = mask_text(tpl.render(**context)).partition("\n")
+        # Free text (notes, reasons) is typed by people: mask phones, IDs, cards, e-mails, plates.
+        subject, _, body = mask_personal(tpl.render(**context)).partition("\n")
         return subject.strip(), body.strip()
 
     def names(self) -> list[str]:

@@ -25,6 +25,7 @@ PartyRole = Literal[
     "reporter",
     "followers",
     "new_follower",
+    "code_holder",
     "credited_reporter",
     "waited_party",
     "mediator",
@@ -71,6 +72,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "case.filed": (Rule("complainant", "case_filed"), Rule("reporter", "case_filed")),
     "case.corrected": (Rule("reporter", "case_corrected"),),
     "case.merged": (Rule("new_follower", "case_merged_follower"),),
+    # The code goes to the rider alone, at once (it expires in minutes), never to the inbox.
+    "rider.code_requested": (Rule("code_holder", "rider_code", critical=True),),
     "case.unmerged": (Rule("reporter", "case_unmerged"),),
     # mediation
     "dispute.registered": (Rule("committee", "dispute_registered_committee"),),
@@ -155,6 +158,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule("reporter", "hazard_resolved"),
         Rule("followers", "hazard_resolved"),
     ),
+    "hazard.urged": (Rule("department", "hazard_urged_department"),),
     "hazard.confirmed_fixed": (Rule("department", "hazard_confirmed_fixed_department"),),
     "hazard.reopened": (
         Rule("department", "hazard_reopened_department"),

@@ -46,10 +46,15 @@ async def _contact_of(uow: UnitOfWork, case_id: uuid.UUID, party_id: str) -> Con
 
 
 async def add_follower(envelope: Envelope, uow: UnitOfWork) -> None:
-    """`case.merged`: the duplicate's reporter now follows the original case."""
+    """`case.merged`: the duplicate's reporter now follows the original case, reached with the
+    tracking code of its own report (the duplicate, filed just before), never the original's."""
     follower = envelope.payload["follower"]
     if await _contact_of(uow, envelope.case_id, follower["party_id"]) is None:
-        uow.session.add(_contact(envelope.case_id, follower, role="follower"))
+        contact = _contact(envelope.case_id, follower, role="follower")
+        duplicate_id = uuid.UUID(str(envelope.payload["duplicate_case_id"]))
+        own = await uow.session.get(KnownCase, duplicate_id)
+        contact.tracking_code = own.tracking_code if own is not None else None
+        uow.session.add(contact)
         await uow.session.flush()
 
 

@@ -24,6 +24,9 @@ from shared.contracts.envelope import Envelope
 from shared.db import transaction_memo
 from shared.messaging.uow import UnitOfWork
 
+# Messages carrying a secret (a one-time sign-in code): never kept in the in-app inbox.
+SECRET_TEMPLATES = frozenset({"rider_code"})
+
 
 @dataclass(frozen=True)
 class PlanContext:
@@ -178,15 +181,23 @@ async def _rows(
     uow: UnitOfWork,
     ctx: PlanContext,
 ) -> list[Delivery]:
+    # A follower follows with its own report's code: the case's is the original reporter's
+    # credential. A follower remembered before codes were kept gets no link at all.
+    code = recipient.tracking_code or ("" if recipient.follower else case.tracking_code)
     context: dict[str, Any] = {
         "case": case,
         "party": recipient,
         "payload": envelope.payload,
-        "track_url": f"{ctx.public_url}/track/{case.tracking_code}",
+        "tracking_code": code,
+        "track_url": f"{ctx.public_url}/track/{code}" if code else "",
     }
     subject, body = ctx.renderer.render(rule.template, recipient.locale, context)
     choice, pref = await _choice(uow, recipient.party_id)
     targets = dict(recipient.channels)
+    if rule.template in SECRET_TEMPLATES:  # a sign-in code: to the person, not the inbox
+        targets.pop(INBOX, None)
+        if not targets:
+            return []
     chosen = select_channels(list(targets), choice, critical=rule.critical)
     now = ctx.clock.now()
     due = _quiet_for(pref, recipient.role, ctx.quiet_hours).release_at(now, critical=rule.critical)

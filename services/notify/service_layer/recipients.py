@@ -30,6 +30,9 @@ class Recipient:
     display_name: str
     locale: str
     channels: tuple[tuple[str, str], ...]  # (channel, target); channel names are unique
+    # A contact's own tracking code when it is not the case's (a follower's own report's).
+    tracking_code: str | None = None
+    follower: bool = False
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class ChannelConfig:
     directory: ChannelDirectory
     smtp_url: str | None
     sms_gateway_url: str | None  # an Apprise URL with `{phone}`, e.g. jsons://gw/sms?:to={phone}
+    # Riders without e-mail get an SMS, their phone filled in at send time (phone book set).
+    rider_sms: bool = False
 
 
 def _name_channels(pairs: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
@@ -54,8 +59,18 @@ def _contact_recipient(contact: Contact, cfg: ChannelConfig) -> Recipient:
     if contact.email and cfg.smtp_url:
         joiner = "&" if "?" in cfg.smtp_url else "?"
         pairs.append(("email", f"{cfg.smtp_url}{joiner}to={quote(contact.email, safe='@')}"))
+    elif contact.phone_masked and cfg.sms_gateway_url and cfg.rider_sms:
+        # The target keeps `{phone}`: the worker asks intake for the number as it sends, so
+        # no raw phone is stored here (events and this table carry the masked one only).
+        pairs.append(("sms", cfg.sms_gateway_url))
     return Recipient(
-        contact.role, contact.party_id, contact.display_name, contact.locale, _name_channels(pairs)
+        contact.role,
+        contact.party_id,
+        contact.display_name,
+        contact.locale,
+        _name_channels(pairs),
+        tracking_code=contact.tracking_code,
+        follower=contact.role == "follower",
     )
 
 
@@ -100,12 +115,20 @@ async def _contacts(
         stmt = stmt.where(Contact.party_id == p["follower"]["party_id"])
     elif rule.party == "credited_reporter":
         stmt = stmt.where(Contact.party_id == p["reporter_id"])
+    elif rule.party == "code_holder":
+        stmt = stmt.where(Contact.party_id == p["party_id"])
     elif rule.party == "waited_party":
         stmt = stmt.where(Contact.role == p["waiting_on"])
     return list((await uow.session.exec(stmt.order_by(Contact.party_id))).all())
 
 
-_CONTACT_SELECTORS = {*_CONTACT_ROLES, "new_follower", "credited_reporter", "waited_party"}
+_CONTACT_SELECTORS = {
+    *_CONTACT_ROLES,
+    "new_follower",
+    "credited_reporter",
+    "waited_party",
+    "code_holder",
+}
 
 
 async def recipients(

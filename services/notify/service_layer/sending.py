@@ -7,6 +7,8 @@ import contextlib
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Protocol
+from urllib.parse import quote
 
 import structlog
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -14,6 +16,7 @@ from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.notify.adapters.channels import with_key
+from services.notify.adapters.phone_book import PhoneUnavailable
 from services.notify.adapters.sender import SendOutcome
 from services.notify.adapters.tables import Delivery
 from services.notify.adapters.target_guard import TargetGuard, TargetUnresolvable, UnsafeTarget
@@ -25,6 +28,11 @@ from shared.messaging.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
 Send = Callable[[str, str, str], Awaitable[SendOutcome]]
+PHONE_SLOT = "{phone}"
+
+
+class PhoneBook(Protocol):
+    async def phone_of(self, party_id: str) -> str | None: ...
 
 
 class DeliveryWorker:
@@ -40,6 +48,7 @@ class DeliveryWorker:
         max_attempts: int = 8,
         backoff_base: float = 2.0,
         guard: TargetGuard | None = None,
+        phones: PhoneBook | None = None,
         clock: Clock | None = None,
         on_outcome: Callable[[str, str], None] | None = None,
         wakeup: asyncio.Event | None = None,
@@ -57,6 +66,7 @@ class DeliveryWorker:
         # Set by whoever commits new deliveries (the planner), so they leave without a poll.
         self._wakeup = wakeup or asyncio.Event()
         self._guard = guard or TargetGuard()
+        self._phones = phones
         self._clock = clock or SystemClock()
 
     def wake(self) -> None:
@@ -91,8 +101,19 @@ class DeliveryWorker:
             return SendOutcome(ok=False, permanent=True, error=f"refused target: {exc}")
         except TargetUnresolvable:
             return SendOutcome(ok=False, permanent=False, error="target host does not resolve")
+        target = row.target
+        if PHONE_SLOT in target:  # a rider's SMS: the number is asked for now, never stored
+            if self._phones is None:
+                return SendOutcome(ok=False, permanent=True, error="no phone book configured")
+            try:
+                phone = await self._phones.phone_of(row.party_id)
+            except PhoneUnavailable as exc:
+                return SendOutcome(ok=False, permanent=False, error=f"phone look-up: {exc}")
+            if phone is None:
+                return SendOutcome(ok=False, permanent=True, error="no phone on file")
+            target = target.replace(PHONE_SLOT, quote(phone, safe="+"))
         url = with_key(
-            row.target, row.idempotency_key, {"case_id": str(row.case_id), "event": row.event_type}
+            target, row.idempotency_key, {"case_id": str(row.case_id), "event": row.event_type}
         )
         try:
             return await self._send(url, row.subject, row.body)

@@ -75,6 +75,15 @@ class HazardEscalated(HazardStateChange):
     department_id: str | None = Field(default=None, max_length=64)
 
 
+class HazardUrged(HazardStateChange):
+    """A supervisor the hazard was escalated to presses its department (督办)."""
+
+    department_id: str | None = Field(default=None, max_length=64)
+    supervisor_id: str = Field(max_length=64)
+    supervisor_name: str | None = Field(default=None, max_length=100)
+    note: str = Field(max_length=1000)
+
+
 class HazardReopened(HazardStateChange):
     note: str = Field(default="", max_length=1000)
     department_id: str | None = Field(default=None, max_length=64)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field
@@ -92,3 +92,13 @@ class DepartmentUpdatePosted(Payload):
     update_id: str = Field(max_length=100)
     action: Literal["acknowledge", "progress", "resolve", "decline"]
     note: str = Field(default="", max_length=2000)
+
+
+class RiderCodeRequested(Payload):
+    """A rider asked to sign in: notify sends them this one-time code (e-mail, else SMS).
+
+    The code is good for minutes and once; it never reaches a timeline or a tracking page."""
+
+    party_id: str = Field(max_length=64)
+    code: str = Field(min_length=6, max_length=6, pattern=r"^\d{6}$")
+    expires_at: datetime

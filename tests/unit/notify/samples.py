@@ -34,6 +34,7 @@ BY_NAME: dict[str, Any] = {
     "follower": PARTY,
     "clock": "mediation_limit",
     "tracking_code": "ABCD-EFGH",
+    "code": "123456",
     "lat": 31.15,
     "lng": 121.19,
 }

@@ -54,6 +54,7 @@ def _render(rule, locale, payload):
         "case": _Case(),
         "party": _Party(role=rule.party),
         "payload": payload,
+        "tracking_code": "ABCD-EFGH",
         "track_url": "https://ws.example/track/ABCD-EFGH",
     }
     return RENDERER.render(rule.template, locale, context)
