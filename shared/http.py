@@ -7,11 +7,16 @@ from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
+import structlog
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = structlog.get_logger(__name__)
 
 
 class FieldError(BaseModel):
@@ -52,8 +57,22 @@ def health_router(ready: Callable[[], Awaitable[dict[str, bool]]]) -> APIRouter:
     return router
 
 
+REDIS_AWAY_RETRY_AFTER = 5
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """422 bodies name each field and why, in one predictable shape; NUL in text is a 422."""
+    """422 bodies name each field and why, in one predictable shape; NUL in text is a 422; a
+    route that needed Redis while it is away answers 503 with Retry-After, never a bare 500."""
+
+    @app.exception_handler(RedisConnectionError)
+    @app.exception_handler(RedisTimeoutError)
+    async def redis_away(_request: Request, exc: Exception) -> JSONResponse:
+        log.warning("request_failed_redis_unreachable", error=type(exc).__name__)
+        return JSONResponse(
+            {"detail": "temporarily unavailable; retry later"},
+            status_code=503,
+            headers={"Retry-After": str(REDIS_AWAY_RETRY_AFTER)},
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -185,7 +185,8 @@ class ServiceRuntime:
                 await conn.execute(sa.text("SELECT 1"))
             checks["database"] = True
         with contextlib.suppress(Exception):
-            checks["redis"] = bool(await self.redis.ping())
+            async with asyncio.timeout(2):  # a Redis that hangs is a Redis that is away
+                checks["redis"] = bool(await self.redis.ping())
         return checks
 
     @contextlib.asynccontextmanager

@@ -115,7 +115,9 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     open311_http.install(app)
     app.include_router(health_router(runtime.readiness))
-    limiter = RateLimiter(runtime.redis, settings.service_name)
+    limiter = RateLimiter(
+        runtime.redis, settings.service_name, fallback_seconds=settings.ratelimit_fallback_seconds
+    )
     per_minute = Limit(settings.public_posts_per_minute, 60)
     login = limiter.dependency("login", Limit(settings.login_per_minute, 60), _form("username"))
     app.include_router(auth_http.build_router(runtime, keys, settings.token_ttl_seconds, login))

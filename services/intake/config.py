@@ -27,6 +27,9 @@ class IntakeSettings(ServiceSettings):
     # Per client IP (and API key) per minute, shared by every replica through Redis.
     login_per_minute: int = Field(default=10, ge=1, le=10_000)
     public_posts_per_minute: int = Field(default=30, ge=1, le=100_000)
+    # While Redis is away the limits are counted per replica, in memory, for this long; then
+    # the limited routes answer 503 with Retry-After until Redis is back.
+    ratelimit_fallback_seconds: float = Field(default=120.0, ge=0, le=3600)
     open311_jurisdiction_id: str = "qingpu"
     open311_contact: str = "青浦区城市驿站服务中心 Waystation service desk"
     open311_key_service: str = "Ask the service desk for an API key (waystation apikey create)."
