@@ -104,7 +104,8 @@ async def _answer(start: Message, raw: bytes, scope: Scope, fmt: str, send: Send
         await send(start)
         await send({"type": "http.response.body", "body": raw})
         return
-    status = int(_STATUS.get(start["status"], start["status"]))
+    status: int = start["status"]
+    status = _STATUS.get(status, status)
     response = errors(fmt, status, describe(body))
     kept = [
         (k, v)
