@@ -48,6 +48,7 @@ def case_filed(
     parent_case_id: uuid.UUID | None = None,
     at: datetime | None = None,
     complainant_id: str | None = None,
+    received_at: datetime | None = None,
 ) -> Any:
     case_id = uuid.uuid4()
     parties = [
@@ -74,6 +75,9 @@ def case_filed(
             claim="支付工资8600元",
             platform_worker=platform_worker,
             dispute_arose_on=arose_on,
+            received_at=received_at,
+            received_by="王敏" if received_at else None,
+            received_via="post" if received_at else None,
         ),
         parent_case_id=parent_case_id,
     )

@@ -463,3 +463,53 @@ async def test_a_batch_of_two_cases_events_lands_on_each_timeline_in_order(intak
     ]
     assert [t["event_type"] for t in second["timeline"]][-1] == "hazard.dispatched"
     assert second["agency_responsible"] == "赵巷镇道路养护所"
+
+
+async def test_a_dispute_received_days_before_it_is_entered_keeps_its_day_and_says_who_took_it(
+    intake: Intake,
+):
+    received = intake.clock.now() - timedelta(days=2, hours=3)
+    body = _dispute(received_at=received.isoformat(), received_by="王敏", received_via="post")
+    filed = await _post(intake, "/api/v1/disputes", json=body)
+    assert filed.status_code == 201, filed.text
+    case_id = filed.json()["case_id"]
+    (payload,) = await _events(intake, case_id, "case.filed")
+    assert datetime.fromisoformat(payload["dispute"]["received_at"]) == received
+    assert (payload["dispute"]["received_by"], payload["dispute"]["received_via"]) == (
+        "王敏",
+        "post",
+    )
+    case = (await _get(intake, f"/api/v1/cases/{case_id}")).json()
+    first = case["timeline"][0]
+    assert "由 王敏 收到（邮寄），期限自该日起算" in first["text_zh"]
+    assert "T" not in first["text_zh"] and "+00:00" not in first["text_zh"]
+
+
+async def test_a_received_time_is_never_in_the_future_and_an_earlier_one_needs_who_and_how(
+    intake: Intake,
+):
+    now = intake.clock.now()
+    future = await _post(
+        intake,
+        "/api/v1/disputes",
+        json=_dispute(received_at=(now + timedelta(hours=1)).isoformat()),
+    )
+    assert future.status_code == 422
+    assert future.json()["errors"][0]["field"] == "received_at"
+    earlier = (now - timedelta(days=1)).isoformat()
+    nobody = await _post(intake, "/api/v1/disputes", json=_dispute(received_at=earlier))
+    assert nobody.status_code == 422
+    assert nobody.json()["errors"][0]["field"] == "received_by"
+    no_way = await _post(
+        intake, "/api/v1/disputes", json=_dispute(received_at=earlier, received_by="王敏")
+    )
+    assert no_way.status_code == 422
+    assert no_way.json()["errors"][0]["field"] == "received_via"
+    just_now = await _post(
+        intake,
+        "/api/v1/disputes",
+        json=_dispute(received_at=(now - timedelta(minutes=1)).isoformat()),
+    )
+    assert just_now.status_code == 201, just_now.text
+    (payload,) = await _events(intake, just_now.json()["case_id"], "case.filed")
+    assert payload["dispute"]["received_by"] is None

@@ -238,3 +238,32 @@ async def test_a_session_reminder_is_sent_once_a_day_before(database_url: str, r
         await _fire_all(service.scheduler, service.replica())
         await _fire_all(service.scheduler, service.replica())
         assert (await service.event_types(case_id)).count("session.reminder") == 1
+
+
+async def test_a_dispute_entered_days_after_it_was_received_counts_from_receipt_and_is_late_at_once(
+    database_url: str, redis_url: str
+):
+    # received on Monday 03-02 by post, typed in on Friday 03-06: the acceptance target of
+    # 3 working days (03-05) has passed, the 15-day limit runs to 03-17, not 03-21
+    clock = FrozenClock(local(4, 15))
+    async with running_mediation(database_url, redis_url, clock) as mediation:
+        case_id, _ = await mediation.file(received_at=MONDAY, arose_on=date(2026, 2, 1))
+        dispute = await mediation.get(case_id)
+        assert dispute["application_received_at"].startswith("2026-03-02T02:00")
+        clocks = {c["clock"]: c for c in dispute["clocks"]}
+        assert clocks["mediation_limit"]["due_on"] == "2026-03-17"
+        assert clocks["acceptance_target"]["due_on"] == "2026-03-05"
+        overdue = (
+            await mediation.client.get("/api/v1/committee/overdue", headers=COMMITTEE)
+        ).json()
+        assert [(o["case_id"], o["clock"]) for o in overdue] == [
+            (str(case_id), "acceptance_target")
+        ]
+        assert await _fire_all(mediation.scheduler, mediation.replica()) == 1
+        assert await _fire_all(mediation.scheduler, mediation.replica()) == 0
+        expired = [
+            e["payload"]["clock"]
+            for e in await mediation.events(case_id)
+            if e["event_type"] == "deadline.expired"
+        ]
+        assert expired == ["acceptance_target"]

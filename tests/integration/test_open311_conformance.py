@@ -11,7 +11,7 @@ from xml.etree import ElementTree as ET
 import httpx
 import pytest
 
-from shared.contracts.events.dispatch import HazardDispatched, HazardResolved
+from shared.contracts.events.dispatch import HazardAcknowledged, HazardDispatched, HazardResolved
 from tests.auth import OFFICER
 from tests.integration.intake_server import Intake, eventually_async
 
@@ -550,3 +550,127 @@ async def test_unknown_formats_requests_and_tokens_are_404s(intake: Intake):
             f"{intake.url}/open311/v2/services.json", params={"jurisdiction_id": "beijing"}
         )
         assert other_place.status_code == 404
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+async def test_a_nul_in_a_parameter_is_a_400_in_the_standards_error_shape(
+    intake: Intake, keys: dict[str, str], fmt: str
+):
+    async with httpx.AsyncClient() as client:
+        query = await client.get(
+            f"{intake.url}/open311/v2/requests.{fmt}", params={"status": "open\x00"}
+        )
+        form = await client.post(
+            f"{intake.url}/open311/v2/requests.{fmt}",
+            data=_form(api_key=keys["app"], description="井盖\x00缺失"),
+        )
+    for answer in (query, form):
+        assert answer.status_code == 400
+        [error] = items(answer, "errors", "error")
+        assert str(error["code"]) == "400"
+        assert "NUL" in error["description"]
+
+
+async def test_options_and_a_method_not_served_name_every_method_the_path_serves(intake: Intake):
+    async with httpx.AsyncClient() as client:
+        options = await client.options(f"{intake.url}/open311/v2/requests.json")
+        put = await client.put(f"{intake.url}/open311/v2/requests.xml", data={"a": "b"})
+        one = await client.options(f"{intake.url}/open311/v2/services.json")
+        unknown = await client.get(f"{intake.url}/open311/v2/nothing-here.json")
+    assert options.status_code == 204
+    assert set(options.headers["allow"].split(", ")) == {"GET", "HEAD", "OPTIONS", "POST"}
+    assert set(one.headers["allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert put.status_code == 405
+    assert set(put.headers["allow"].split(", ")) == {"GET", "HEAD", "OPTIONS", "POST"}
+    [error] = items(put, "errors", "error")
+    assert error["code"] == "405"
+    assert unknown.status_code == 404
+    [missing] = items(unknown, "errors", "error")
+    assert missing["code"] == 404
+
+
+async def test_a_department_update_keeps_its_update_id_in_the_answer_and_the_feed(
+    intake: Intake, keys: dict[str, str]
+):
+    filed = await _file(intake, keys["app"])
+    now = datetime.now(UTC)
+    await intake.dispatch_says(
+        filed["id"],
+        "hazard.dispatched",
+        HazardDispatched(
+            state="dispatched",
+            department_id="zhaoxiang-road",
+            department_name="赵巷镇道路养护所",
+            acknowledge_due=now + timedelta(hours=1),
+            resolve_due=now + timedelta(days=2),
+        ),
+    )
+
+    async def routed() -> bool:
+        async with httpx.AsyncClient() as client:
+            case = (
+                await client.get(f"{intake.url}/api/v1/cases/{filed['id']}", headers=OFFICER)
+            ).json()
+        return case["department_id"] == "zhaoxiang-road"
+
+    await eventually_async(routed)
+    update = {
+        "service_request_id": filed["id"],
+        "update_id": f"WO-{uuid.uuid4().hex[:8]}",
+        "status": "in_progress",
+        "updated_datetime": now.isoformat(),
+        "description": "已安排养护班组，今晚施工",
+        "api_key": keys["road"],
+    }
+    url = f"{intake.url}/open311/v2/servicerequestupdates"
+    async with httpx.AsyncClient() as client:
+        posted = await client.post(f"{url}.json", data=update)
+        assert posted.status_code == 200, posted.text
+        assert posted.json() == [{"update_id": update["update_id"]}]
+        other_body = await client.post(f"{url}.xml", data=update | {"description": "改了"})
+        assert other_body.status_code == 409
+        [conflict] = items(other_body, "errors", "error")
+        assert conflict["description"].startswith("update_id")
+        future = await client.post(
+            f"{url}.json",
+            data=update
+            | {"update_id": "WO-later", "updated_datetime": (now + timedelta(days=1)).isoformat()},
+        )
+        assert future.status_code == 400 and "updated_datetime" in future.text
+
+    # dispatch acknowledges because of the update: that state change is the update itself
+    [posted_event] = [
+        json.loads(e["body"])
+        for e in await intake.outbox(filed["id"])
+        if e["event_type"] == "department.update_posted"
+    ]
+    acknowledged = intake.dispatch_event(
+        filed["id"],
+        "hazard.acknowledged",
+        HazardAcknowledged(state="acknowledged", department_id="zhaoxiang-road"),
+    ).model_copy(update={"causation_id": uuid.UUID(posted_event["event_id"])})
+    await intake.runtime.broker.publish(acknowledged.to_json(), stream="waystation.dispatch")
+
+    async def feed() -> list[dict[str, Any]] | None:
+        async with httpx.AsyncClient() as client:
+            response = await client.get(
+                f"{url}.json", params={"start_date": (now - timedelta(minutes=5)).isoformat()}
+            )
+        mine = [u for u in response.json() if u["service_request_id"] == filed["id"]]
+        timeline = (
+            await httpx.AsyncClient().get(
+                f"{intake.url}/api/v1/cases/{filed['id']}", headers=OFFICER
+            )
+        ).json()["timeline"]
+        seen = any(t["event_type"] == "hazard.acknowledged" for t in timeline)
+        return mine if seen else None
+
+    updates = await eventually_async(feed)
+    # the dispatch, listed by its event id, and the department's update by the id it sent;
+    # the acknowledgement it caused is not listed a second time
+    assert sorted(u["status"] for u in updates) == ["action_scheduled", "in_progress"]
+    mine = next(u for u in updates if u["status"] == "in_progress")
+    assert mine["update_id"] == update["update_id"]
+    assert mine["description"] == "已安排养护班组，今晚施工"
+    dispatched = next(u for u in updates if u["status"] == "action_scheduled")
+    assert uuid.UUID(dispatched["update_id"])

@@ -110,6 +110,8 @@ class TimelineEntry(IntakeModel, table=True):
     text_zh: str = Field(max_length=500)
     text_en: str = Field(max_length=500)
     state: str | None = Field(default=None, max_length=40)
+    # The event that caused this one (e.g. a department's posted update), if any.
+    causation_id: uuid.UUID | None = None
 
 
 class ApiKey(IntakeModel, table=True):

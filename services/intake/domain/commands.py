@@ -78,6 +78,17 @@ class FileDispute(Command):
     platform_worker: bool = Field(default=False, description="新就业形态劳动者 Platform worker")
     dispute_arose_on: date | None = None
     oral_application: OralApplication | None = None
+    received_at: AwareDatetime | None = Field(
+        default=None,
+        description="申请收到时间 When the application reached the committee (default: now;"
+        " never in the future; earlier than now needs received_by and received_via)",
+    )
+    received_by: str | None = Field(
+        default=None, min_length=1, max_length=100, description="收件人 Who received it"
+    )
+    received_via: Literal["in_person", "post", "oral", "phone", "referral"] | None = Field(
+        default=None, description="收到方式 How it arrived"
+    )
 
     @field_validator("dispute_type")
     @classmethod

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+
+from services.intake.domain.receipt import RECEIVED_VIA, local_words
 
 # event_type -> (zh-CN, en); {placeholders} come from the payload (and the derived words below)
 _TEXT: dict[str, tuple[str, str]] = {
@@ -179,7 +182,29 @@ def describe(event_type: str, payload: dict[str, Any]) -> tuple[str, str]:
     if clock:
         values["clock_zh"], values["clock_en"] = clock
     values["waiting_on_zh"] = _PARTIES.get(str(payload.get("waiting_on", "")), "当事人")
-    return zh.format_map(values).rstrip("： "), en.format_map(values).rstrip(": ")
+    zh, en = zh.format_map(values).rstrip("： "), en.format_map(values).rstrip(": ")
+    if event_type == "case.filed":
+        late = _received_late(payload.get("dispute"))
+        if late:
+            zh, en = f"{zh}；{late[0]}", f"{en}. {late[1]}"
+    return zh, en
+
+
+def _received_late(dispute: Any) -> tuple[str, str] | None:
+    """'申请于 2026年12月3日 14:05 由 王某 当面递交收到' for an application entered late."""
+    if not isinstance(dispute, dict) or not dispute.get("received_by"):
+        return None
+    try:
+        at = datetime.fromisoformat(str(dispute.get("received_at")))
+    except ValueError:
+        return None
+    zh_at, en_at = local_words(at)
+    via_zh, via_en = RECEIVED_VIA.get(str(dispute.get("received_via")), ("", ""))
+    by = str(dispute["received_by"])
+    return (
+        f"申请于 {zh_at} 由 {by} 收到（{via_zh}），期限自该日起算",
+        f"The application was received {via_en} by {by} on {en_at}; its clocks run from then",
+    )
 
 
 def is_newer(current_at: Any, candidate_at: Any) -> bool:

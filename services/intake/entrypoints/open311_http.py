@@ -13,13 +13,14 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlmodel import col, select
 
 from services.intake.adapters.jurisdictions import JurisdictionMap
-from services.intake.adapters.tables import ApiKey, Case, TimelineEntry
+from services.intake.adapters.tables import ApiKey, Case, DepartmentUpdate, TimelineEntry
 from services.intake.config import IntakeSettings
 from services.intake.domain import attributes as attribute_rules
 from services.intake.domain import catalogue
@@ -44,6 +45,7 @@ from services.intake.domain.open311 import CLOSED_STATES
 from services.intake.domain.tracking import follow_notice
 from services.intake.entrypoints import open311_views as views
 from services.intake.entrypoints.idempotent import run_once
+from services.intake.entrypoints.open311_edge import Open311Edge
 from services.intake.entrypoints.open311_format import errors, render
 from services.intake.entrypoints.personal_fields import OPEN311_FILING
 from services.intake.entrypoints.uploads import Uploads
@@ -75,6 +77,9 @@ def install(app: FastAPI) -> None:
         return errors(exc.fmt, exc.status, exc.description)
 
     app.add_exception_handler(Open311Problem, handle)
+    # Outermost of the middleware added so far: it sees the rate limit's, the NUL guard's and
+    # the body limit's answers too.
+    app.add_middleware(Open311Edge)
 
 
 def _fmt(fmt: str) -> str:
@@ -84,7 +89,8 @@ def _fmt(fmt: str) -> str:
 
 
 def _problem(exc: IntakeError, fmt: str) -> Open311Problem:
-    """Domain errors in the spec's codes: 404 missing, 403 not yours, 400 everything else."""
+    """Domain errors in the spec's codes: 404 missing, 403 not yours, 409 an id reused with
+    another body, 400 everything else."""
     if isinstance(exc, NotFound):
         return Open311Problem(404, f"not found: {exc}", fmt)
     if isinstance(exc, Forbidden):
@@ -100,7 +106,7 @@ def _problem(exc: IntakeError, fmt: str) -> Open311Problem:
     if isinstance(exc, InvalidField):
         return Open311Problem(400, str(exc), fmt)
     if isinstance(exc, Conflict):
-        return Open311Problem(400, f"already exists: {exc}", fmt)
+        return Open311Problem(409, str(exc), fmt)
     return Open311Problem(400, str(exc), fmt)
 
 
@@ -383,6 +389,7 @@ def build_router(
         params = dict(request.query_params)
         check_jurisdiction(params, fmt)
         start, end = _window(params, fmt, triage.now())
+        posted = select(DepartmentUpdate.event_id)
         stmt = (
             select(TimelineEntry)
             .join(Case, col(Case.id) == col(TimelineEntry.case_id))
@@ -390,15 +397,38 @@ def build_router(
                 Case.kind == "hazard",
                 TimelineEntry.producer == "dispatch",
                 col(TimelineEntry.state).is_not(None),
+                # a department's own update is listed as it posted it, not again as the
+                # state change it caused
+                sa.or_(
+                    col(TimelineEntry.causation_id).is_(None),
+                    col(TimelineEntry.causation_id).not_in(posted),
+                ),
                 col(TimelineEntry.occurred_at) >= start,
                 col(TimelineEntry.occurred_at) <= end,
             )
             .order_by(col(TimelineEntry.occurred_at), col(TimelineEntry.id))
             .limit(1000)
         )
+        from_departments = (
+            select(DepartmentUpdate)
+            .join(Case, col(Case.id) == col(DepartmentUpdate.case_id))
+            .where(
+                Case.kind == "hazard",
+                col(DepartmentUpdate.received_at) >= start,
+                col(DepartmentUpdate.received_at) <= end,
+            )
+            .order_by(col(DepartmentUpdate.received_at))
+            .limit(1000)
+        )
         async with runtime.sessions() as session:
             entries = list((await session.exec(stmt)).all())
-        data = [views.update(e) for e in entries]
+            posted_rows = list((await session.exec(from_departments)).all())
+        data = sorted(
+            [views.update(e) for e in entries] + [views.department_update(u) for u in posted_rows],
+            key=lambda u: (u["_at"], u["update_id"]),
+        )[:1000]
+        for item in data:
+            del item["_at"]
         return render(fmt, "service_requests_updates", "request_update", data)
 
     @router.post("/servicerequestupdates.{fmt}", summary="A department posts an update")
@@ -419,7 +449,8 @@ def build_router(
 
         async def action(uow: UnitOfWork) -> Response:
             row = await updates.post_update(cmd, department_id, uow, triage.clock)
-            body = [{"update_id": str(row.id)}]
+            # The id the department's system sent is the one the feed lists.
+            body = [{"update_id": row.update_id}]
             return render(fmt, "service_request_updates", "request_update", body)
 
         digest = idempotency.fingerprint(fields)

@@ -6,9 +6,10 @@ Open311 is public: every text a reporter, an officer or a department wrote is ma
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from services.intake.adapters.tables import Attachment, Case, TimelineEntry
+from services.intake.adapters.tables import Attachment, Case, DepartmentUpdate, TimelineEntry
 from services.intake.domain import catalogue
 from services.intake.domain.attributes import attributes_of
 from services.intake.domain.media import IMAGES
@@ -102,9 +103,15 @@ def request(base: str, case: Case, attachments: list[Attachment]) -> dict[str, A
     }
 
 
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+
+
 def update(entry: TimelineEntry) -> dict[str, Any]:
+    """A state change of dispatch's, listed by its event id (`_at` orders the feed)."""
     state = entry.state or ""
     return {
+        "_at": _utc(entry.occurred_at),
         "update_id": str(entry.event_id),
         "service_request_id": str(entry.case_id),
         "status": extended_status(state),
@@ -112,4 +119,18 @@ def update(entry: TimelineEntry) -> dict[str, Any]:
         "description": mask_personal(entry.text_zh),
         "media_url": None,
         "external_status_code": state,
+    }
+
+
+def department_update(row: DepartmentUpdate) -> dict[str, Any]:
+    """A department system's own update, listed by the update_id it posted."""
+    return {
+        "_at": _utc(row.received_at),
+        "update_id": row.update_id,
+        "service_request_id": str(row.case_id),
+        "status": row.status,
+        "updated_datetime": when(_utc(row.updated_datetime)),
+        "description": row.description,
+        "media_url": None,
+        "external_status_code": row.status,
     }

@@ -15,6 +15,7 @@ from services.intake.domain import catalogue
 from services.intake.domain.commands import FileDispute, FileHazard, PersonIn
 from services.intake.domain.errors import UnknownCategory
 from services.intake.domain.privacy import mask_phone
+from services.intake.domain.receipt import received_moment
 from services.intake.domain.riders import email_key, phone_key
 from services.intake.domain.tracking import new_tracking_code
 from services.intake.service_layer.projection import apply_event
@@ -79,6 +80,7 @@ def party_ref(row: Party, role: str | None = None) -> PartyRef:
 async def file_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor, triage: Triage) -> Case:
     """Register a dispute and announce it; an oral application keeps the officer's record."""
     now = triage.now()
+    received_at, late = received_moment(cmd.received_at, cmd.received_by, cmd.received_via, now)
     details = cmd.model_dump(
         mode="json",
         include={
@@ -90,6 +92,9 @@ async def file_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor, triage: 
             "oral_application",
         },
     )
+    details["received_at"] = received_at.isoformat()
+    if late:
+        details["received_by"], details["received_via"] = cmd.received_by, cmd.received_via
     if cmd.oral_application:
         # The server's own time, not the client's, is what the record proves.
         details["oral_application"]["recorded_at"] = now.isoformat()
@@ -133,6 +138,9 @@ async def file_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor, triage: 
             platform_worker=cmd.platform_worker,
             oral_application=cmd.oral_application is not None,
             dispute_arose_on=cmd.dispute_arose_on,
+            received_at=received_at,
+            received_by=cmd.received_by if late else None,
+            received_via=cmd.received_via if late else None,
         ),
     )
     _announce(case, payload, uow, actor, triage)

@@ -30,6 +30,7 @@ def apply_event(case: Case, envelope: Envelope, session: AsyncSession) -> None:
             text_zh=zh[:500],
             text_en=en[:500],
             state=state if isinstance(state, str) else None,
+            causation_id=envelope.causation_id,
         )
     )
     if isinstance(state, str) and is_newer(case.status_at, envelope.occurred_at):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, timedelta
 
 from sqlmodel import select
 
@@ -18,6 +19,8 @@ from shared.contracts.events.intake import DepartmentUpdatePosted
 from shared.messaging.uow import UnitOfWork
 
 PRODUCER = "intake"
+# A department system's clock may run a little ahead of ours.
+SKEW = timedelta(minutes=5)
 
 
 async def post_update(
@@ -25,8 +28,12 @@ async def post_update(
 ) -> DepartmentUpdate:
     """Record the update once per (department, update_id) and ask dispatch to apply it.
 
-    A repeat of an update_id returns the first record and changes nothing.
+    A repeat of an update_id with the same body returns the first record and changes nothing;
+    with a different body it is a conflict (the department's system reused an id). An update
+    dated in the future is refused.
     """
+    if cmd.updated_datetime > clock.now() + SKEW:
+        raise InvalidField("updated_datetime", "an update cannot be dated in the future")
     earlier = (
         await uow.session.exec(
             select(DepartmentUpdate).where(
@@ -38,6 +45,8 @@ async def post_update(
     if earlier is not None:
         if str(earlier.case_id) != cmd.service_request_id:
             raise Conflict(f"update_id {cmd.update_id} was already used for another request")
+        if not _same(earlier, cmd):
+            raise Conflict(f"update_id {cmd.update_id} was already used with another body")
         return earlier
     case = await _hazard(uow, cmd.service_request_id)
     if case.department_id != department_id:
@@ -73,6 +82,16 @@ async def post_update(
     apply_event(case, event, uow.session)
     uow.emit(event)
     return row
+
+
+def _same(earlier: DepartmentUpdate, cmd: DepartmentUpdateIn) -> bool:
+    at = earlier.updated_datetime
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+    return (earlier.status, earlier.description, at) == (
+        cmd.status.lower(),
+        cmd.description,
+        cmd.updated_datetime,
+    )
 
 
 async def _hazard(uow: UnitOfWork, service_request_id: str) -> Case:

@@ -117,7 +117,7 @@ async def refresh_target(
     """Recompute a target's due day from the state history: paused while waiting on a party."""
     now = ctx.now()
     clock = ClockName(target.name)
-    history = [(at, s) for at, s in await state_history(uow, dispute) if _aware(at) >= started_at]
+    history = [(at, s) for at, s in await state_history(uow, dispute) if aware(at) >= started_at]
     history.append((now, dispute.state))  # the step being taken may not be flushed yet
     due_on = target_due(target, started_at, pauses(history, PAUSED), ctx.calendar)
     if due_on is None:
@@ -132,7 +132,7 @@ async def refresh_target(
     await start_clock(uow, dispute, due, now)
 
 
-def _aware(at: datetime) -> datetime:
+def aware(at: datetime) -> datetime:
     """SQLite hands back naive datetimes; every stored time is UTC."""
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
@@ -149,7 +149,7 @@ async def clock_due_on(uow: UnitOfWork, dispute: Dispute, clock: ClockName) -> d
 
 async def entered_at(uow: UnitOfWork, dispute: Dispute, state: str) -> datetime | None:
     """When the dispute first entered `state` (from its history)."""
-    return next((_aware(at) for at, s in await state_history(uow, dispute) if s == state), None)
+    return next((aware(at) for at, s in await state_history(uow, dispute) if s == state), None)
 
 
 async def refresh_mediation_target(uow: UnitOfWork, dispute: Dispute, ctx: Context) -> None:

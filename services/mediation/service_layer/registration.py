@@ -10,7 +10,7 @@ from services.mediation.domain.clocks import (
     local_date,
 )
 from services.mediation.service_layer import acceptance, groups, patterns
-from services.mediation.service_layer.clocks import refresh_target, start_clock
+from services.mediation.service_layer.clocks import aware, refresh_target, start_clock
 from services.mediation.service_layer.context import Context
 from services.mediation.service_layer.steps import announce, step
 from shared.contracts.envelope import SYSTEM, Envelope
@@ -35,7 +35,9 @@ def _new_dispute(envelope: Envelope, filed: CaseFiled) -> Dispute:
     respondents = [p for p in filed.parties if p.role == "respondent"]
     if not respondents:
         raise PermanentError("a dispute needs at least one respondent")
-    received = local_date(envelope.occurred_at)
+    # LDMAL 14 counts from receipt: a paper or oral application entered late keeps its day.
+    received_at = filed.dispute.received_at or envelope.occurred_at
+    received = local_date(received_at)
     return Dispute(
         case_id=envelope.case_id,
         tracking_code=filed.tracking_code,
@@ -46,7 +48,7 @@ def _new_dispute(envelope: Envelope, filed: CaseFiled) -> Dispute:
         complainant_id=complainant.party_id,
         complainant_name=complainant.display_name,
         respondents=[p.model_dump(mode="json") for p in respondents],
-        application_received_at=envelope.occurred_at,
+        application_received_at=received_at,
         town=filed.jurisdiction,
         company=respondents[0].display_name,
         company_key=company_key(respondents[0]),
@@ -98,4 +100,6 @@ async def _start_clocks(uow: UnitOfWork, dispute: Dispute, ctx: Context) -> None
         await start_clock(
             uow, dispute, limitation_clock(dispute.infringement_known_on, ctx.calendar), now
         )
-    await refresh_target(uow, dispute, ctx.policy.acceptance_target, now, ctx)
+    # From receipt too: a dispute entered after its acceptance target shows as late at once.
+    received = min(aware(dispute.application_received_at), now)
+    await refresh_target(uow, dispute, ctx.policy.acceptance_target, received, ctx)

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from shared.contracts.events.common import CaseKind, GeoPoint, PartyRef, Payload
 
@@ -19,6 +19,12 @@ class DisputeDetails(Payload):
     platform_worker: bool = False
     oral_application: bool = False
     dispute_arose_on: date | None = None
+    # When the application reached the committee (LDMAL 14 counts from it); None in events
+    # filed before this field existed: the envelope's occurred_at is then the receipt.
+    received_at: AwareDatetime | None = None
+    # Set only when the application was received earlier than it was entered.
+    received_by: str | None = Field(default=None, max_length=100)
+    received_via: str | None = Field(default=None, max_length=20)
 
 
 class HazardDetails(Payload):

@@ -89,3 +89,19 @@ def test_charts_and_the_map_are_svg_with_escaped_labels():
     assert len(areas) == 11
     dot = {"latitude": 31.154, "longitude": 121.1947, "status": "dispatched", "tracking_code": "X"}
     assert draw(areas, [dot]).count('class="hazard-dot"') == 1
+
+
+def test_a_received_time_from_the_form_is_read_as_shanghai_time_with_who_and_how():
+    from services.intake.entrypoints.console.session import Caller
+    from shared.auth.tokens import Principal
+    from shared.contracts.envelope import Actor
+
+    who = Caller(Principal(Actor(role="intake_officer", id="officer-7"), "u", "n", 0), "tok", "zh")
+    body = dispute_body(
+        {"complainant.name": "李某", "respondents.0.name": "甲公司", "dispute_type": "unpaid_wages",
+         "received_at": "2026-12-03T14:05", "received_by": "王敏", "received_via": "post"},
+        who,
+    )  # fmt: skip
+    assert body["received_at"] == "2026-12-03T14:05:00+08:00"
+    assert (body["received_by"], body["received_via"]) == ("王敏", "post")
+    assert "received_at" not in dispute_body({"received_at": " "}, who)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.intake.domain.catalogue import DISPUTE_TYPES, HAZARD_CATEGORIES
+from services.intake.domain.receipt import RECEIVED_VIA
 from services.intake.entrypoints.console.backends import ServiceError
 from services.intake.entrypoints.console.case_pages import case_view
 from services.intake.entrypoints.console.pages import COMMITTEE, OFFICER, Console
@@ -45,6 +46,11 @@ def dispute_body(form: dict[str, str], who: Caller) -> dict[str, Any]:
         "facts": form.get("facts", ""),
         "platform_worker": form.get("platform_worker") == "on",
     }
+    received = _opt(form, "received_at")
+    if received is not None:  # a datetime-local field: the committee's local time
+        body["received_at"] = f"{received}:00+08:00" if len(received) == 16 else received
+        body["received_by"] = _opt(form, "received_by")
+        body["received_via"] = _opt(form, "received_via")
     if form.get("oral") == "on":
         body["oral_application"] = {
             "confirmed_by_applicant": form.get("oral_confirmed") == "on",
@@ -86,7 +92,7 @@ def build_router(console: Console) -> APIRouter:
     async def form_page(request: Request, who: Caller, name: str, **ctx: Any) -> Response:
         return console.render(
             request, name, who, status=ctx.pop("status", 200), categories=HAZARD_CATEGORIES,
-            dispute_types=DISPUTE_TYPES, **ctx,
+            dispute_types=DISPUTE_TYPES, received_via=RECEIVED_VIA, **ctx,
         )  # fmt: skip
 
     @router.get("/file/dispute")
