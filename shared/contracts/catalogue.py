@@ -244,6 +244,13 @@ _SPECS += [
         "One company collected N disputes of one type within the window.",
     ),
     EventSpec(
+        "roster.published",
+        "mediation",
+        1,
+        mediation.RosterPublished,
+        "The duty roster changed; the shifts that seat a body at a station.",
+    ),
+    EventSpec(
         "dispute.group_linked",
         "mediation",
         1,

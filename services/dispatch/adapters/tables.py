@@ -195,7 +195,7 @@ class RegisterRevision(DispatchModel, table=True):
     __tablename__ = "register_revision"
 
     name: str = Field(primary_key=True, max_length=20)
-    revision: int = 0
+    revision: int = Field(default=0, sa_type=sa.BigInteger)
     updated_at: datetime = Field(default_factory=_now)
 
 

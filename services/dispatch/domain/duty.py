@@ -4,7 +4,7 @@ keeps them (projected from the roster's events, never read from mediation's tabl
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -40,8 +40,11 @@ class DutyShift(BaseModel):
         """On duty at this local time."""
         return self.sits_on(at.date()) and self.from_time <= at.time() < self.to_time
 
-    def window(self, day: date) -> tuple[datetime, datetime]:
-        return datetime.combine(day, self.from_time), datetime.combine(day, self.to_time)
+    def window(self, day: date, tz: tzinfo | None = None) -> tuple[datetime, datetime]:
+        return (
+            datetime.combine(day, self.from_time, tzinfo=tz),
+            datetime.combine(day, self.to_time, tzinfo=tz),
+        )
 
     def kind_name(self) -> str:
         return BODY_KINDS.get(self.body_kind, "值班单位")
@@ -58,14 +61,16 @@ class DutySpell(BaseModel):
     ends: datetime
 
 
-def spells(shifts: Iterable[DutyShift], start: date, days: int) -> list[DutySpell]:
-    """Every day's duty windows from `start` for `days` days, in time order."""
+def spells(
+    shifts: Iterable[DutyShift], start: date, days: int, tz: tzinfo | None = None
+) -> list[DutySpell]:
+    """Every day's duty windows from `start` for `days` days, in time order (local times)."""
     out = []
     for offset in range(days):
         day = start + timedelta(days=offset)
         for shift in shifts:
             if shift.sits_on(day):
-                begin, end = shift.window(day)
+                begin, end = shift.window(day, tz)
                 out.append(
                     DutySpell(
                         body_name=shift.body_name,
@@ -81,7 +86,7 @@ def next_on_duty(
     shifts: Iterable[DutyShift], at: datetime, horizon_days: int = 14
 ) -> DutySpell | None:
     """The spell on duty now (it ends later) or the next one to begin, within the horizon."""
-    for spell in spells(shifts, at.date(), horizon_days):
+    for spell in spells(shifts, at.date(), horizon_days, at.tzinfo):
         if spell.ends > at:
             return spell
     return None

@@ -1,4 +1,4 @@
-"""Dispatch's event subscriptions: intake's events about hazards."""
+"""Dispatch's event subscriptions: intake's events about hazards, mediation's roster."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.corrections import on_case_corrected
 from services.dispatch.service_layer.duplicates import on_case_merged
+from services.dispatch.service_layer.duty_projection import on_roster_published
 from services.dispatch.service_layer.loop import on_reporter_answer
 from services.dispatch.service_layer.routing import on_case_unmerged, receive_hazard
 from services.dispatch.service_layer.updates import on_department_update
@@ -35,4 +36,5 @@ def handlers(ctx: Context) -> dict[str, Handler]:
         "department.update_posted": bind(on_department_update),
         "reporter.confirmed_fixed": bind(on_reporter_answer),
         "reporter.reported_not_fixed": bind(on_reporter_answer),
+        "roster.published": bind(on_roster_published),
     }

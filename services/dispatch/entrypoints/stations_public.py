@@ -207,12 +207,12 @@ def build_router(ctx: Context, finder: StationFinder) -> APIRouter:
             )
         now = ctx.local_now()
         duties = register.duties.get(station_id, [])
-        week = spells(duties, now.date() + timedelta(days=1), 7)
+        week = spells(duties, now.date() + timedelta(days=1), 7, now.tzinfo)
         html = env.get_template("station.html").render(
             s=StationOut.of(station, towns),
             open_now=station.hours.is_open(now, ctx.calendar.is_public_holiday),
             legal_help_now=any(d.covers(now) for d in duties),
-            today=[DutyOut.of(x) for x in spells(duties, now.date(), 1)],
+            today=[DutyOut.of(x) for x in spells(duties, now.date(), 1, now.tzinfo)],
             week=[DutyOut.of(x) for x in week],
         )
         return HTMLResponse(html)

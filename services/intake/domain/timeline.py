@@ -110,6 +110,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Pattern alert: {company} has {count} similar disputes within {window_days} days",
     ),
     "dispute.group_linked": ("已并入群体纠纷统一调解", "Joined a group dispute"),
+    "roster.published": ("值班表已更新", "The duty roster was updated"),
     "dispute.closed": ("纠纷已结案", "The dispute was closed"),
     # dispatch
     "hazard.dispatched": ("已派单至 {department_name}", "Dispatched to {department_name}"),

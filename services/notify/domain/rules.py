@@ -184,6 +184,7 @@ SILENT: dict[str, str] = {
     "hazard.marked_duplicate": "the reporter hears it as a follower through case.merged on the "
     "original, which carries the original's tracking code",
     "notification.delivered": "notify's own outcome",
+    "roster.published": "configuration, not a case: dispatch shows the duty on station pages",
     "notification.failed": "notify's own alert, for operators' monitoring (not a party message)",
 }
 

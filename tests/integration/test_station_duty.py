@@ -1,0 +1,119 @@
+"""Legal help on duty at a station: mediation's roster names the station, dispatch learns it
+from `roster.published` (never from mediation's tables); a replayed or older event changes
+nothing."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+
+import pytest
+
+from shared.clock import FrozenClock
+from shared.contracts.envelope import Envelope
+from tests.auth import auth_headers
+from tests.integration.dispatch_harness import START, Dispatch
+from tests.integration.mediation_harness import Mediation, running_mediation
+
+pytestmark = pytest.mark.integration
+
+COMMITTEE = auth_headers("committee", "chair")
+KAYOU = "huaxin-kayou"  # 华新镇卡友驿站, in the demo register
+# START is Tuesday 1 December 2026, 11:40 in Shanghai.
+TUESDAYS_AND_THURSDAYS = {
+    "body_id": "huaxin-judicial",
+    "starts_on": "2026-12-01",
+    "ends_on": "2027-02-28",
+    "station_id": KAYOU,
+    "weekdays": [2, 4],
+    "from_time": "09:00",
+    "to_time": "17:00",
+}
+NEAR_KAYOU = {"lat": 31.2400, "lng": 121.2120}
+
+
+@pytest.fixture
+async def dispatch(database_url: str, redis_url: str) -> AsyncIterator[Dispatch]:
+    async with Dispatch(database_url, redis_url, FrozenClock(START)) as service:
+        yield service
+
+
+@pytest.fixture
+async def mediation(
+    new_sqlite_database: Callable[[], str], redis_url: str
+) -> AsyncIterator[Mediation]:
+    async with running_mediation(new_sqlite_database(), redis_url, FrozenClock(START)) as service:
+        yield service
+
+
+async def _published(mediation: Mediation) -> list[Envelope]:
+    return [
+        Envelope.model_validate(e)
+        for e in await mediation.events()
+        if e["event_type"] == "roster.published"
+    ]
+
+
+async def test_a_shift_at_a_station_reaches_the_station_page_and_a_replay_changes_nothing(
+    mediation: Mediation, dispatch: Dispatch
+):
+    added = await mediation.client.post(
+        "/api/v1/roster/shifts", json=TUESDAYS_AND_THURSDAYS, headers=COMMITTEE
+    )
+    assert added.status_code == 200, added.text
+    [event] = await _published(mediation)
+    assert event.payload["station_duty"][0]["station_id"] == KAYOU
+    assert await dispatch.feed(event)
+
+    page = await dispatch.http.get(f"/stations/{KAYOU}", headers={})
+    assert page.status_code == 200
+    assert "现在有法律服务值班" in page.text
+    assert "12月1日（周二）09:00–17:00 司法所（华新镇司法所）" in page.text  # today
+    assert "12月3日（周四）09:00–17:00 司法所" in page.text  # the coming week
+    nearest = await dispatch.http.get(
+        "/stations/nearest.json", params=NEAR_KAYOU | {"legal_help_now": "true", "limit": 1}
+    )
+    [found] = nearest.json()
+    assert found["station"]["station_id"] == KAYOU and found["legal_help_now"]
+
+    assert not await dispatch.feed(event)  # the same event again: already applied
+    copy = event.model_copy(update={"event_id": uuid.uuid4()})
+    await dispatch.feed(copy)  # a re-sent copy under a new id: same revision, no change
+    page = await dispatch.http.get(f"/stations/{KAYOU}")
+    assert page.text.count("司法所（华新镇司法所）") == 3  # today, Thursday, next Tuesday
+
+
+async def test_a_replayed_older_roster_does_not_undo_a_newer_one(
+    mediation: Mediation, dispatch: Dispatch
+):
+    await mediation.client.post(
+        "/api/v1/roster/shifts", json=TUESDAYS_AND_THURSDAYS, headers=COMMITTEE
+    )
+    roster = (await mediation.client.get("/api/v1/roster", headers=COMMITTEE)).json()
+    mediation.clock.advance(timedelta(seconds=5))
+    moved = roster | {"shifts": []}
+    assert (
+        await mediation.client.put("/api/v1/roster", json=moved, headers=COMMITTEE)
+    ).status_code == 200
+    older, newer = await _published(mediation)
+    assert await dispatch.feed(older)
+    assert await dispatch.feed(newer)
+    assert not await dispatch.feed(older)
+    page = await dispatch.http.get(f"/stations/{KAYOU}")
+    assert "今天没有值班" in page.text and "现在有法律服务值班" not in page.text
+
+
+async def test_a_station_with_duty_ahead_cannot_be_closed_for_good(
+    mediation: Mediation, dispatch: Dispatch
+):
+    await mediation.client.post(
+        "/api/v1/roster/shifts", json=TUESDAYS_AND_THURSDAYS, headers=COMMITTEE
+    )
+    [event] = await _published(mediation)
+    await dispatch.feed(event)
+    admin = auth_headers("admin", "admin-1")
+    refused = await dispatch.http.post(f"/api/v1/stations/{KAYOU}/close", headers=admin)
+    assert refused.status_code == 422
+    assert refused.json()["detail"]["field"] == "status"
+    assert "值班" in refused.json()["detail"]["message"]
