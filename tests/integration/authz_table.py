@@ -398,6 +398,7 @@ DISPATCH: list[Op] = [
         body=lambda obj: obj.facts["station"],
     ),
     Op("dispatch", "POST", "/api/v1/stations/{station_id}/close", _roles("admin")),
+    Op("dispatch", "GET", "/api/v1/stations/coverage", _roles("committee admin")),
     Op(
         "dispatch",
         "POST",

@@ -3,11 +3,16 @@ asked for the nearest help now, shown to riders without a login."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 
 from shared.clock import FrozenClock
+from shared.contracts.envelope import Actor, Envelope, new_event
+from shared.contracts.events.common import GeoPoint, PartyRef
+from shared.contracts.events.intake import CaseFiled, HazardDetails
 from tests.auth import auth_headers
 from tests.integration.dispatch_harness import ADMIN, OFFICER, START, Dispatch
 
@@ -176,3 +181,66 @@ async def test_the_public_feed_is_geojson_without_personal_data(dispatch: Dispat
     assert first["geometry"]["type"] == "Point"
     assert set(first["properties"]) >= {"name", "hours_text", "facility_names", "town_name"}
     assert auth_headers  # the feed needs none
+
+
+def _night_report(n: int) -> Envelope:
+    """A hazard on one road in 练塘镇 at 22:30 in Shanghai, on one of the last nights."""
+    party = PartyRef(
+        role="reporter", party_id=f"p-night-{uuid.uuid4().hex[:6]}", display_name="骑手"
+    )
+    return new_event(
+        "case.filed",
+        CaseFiled(
+            kind="hazard",
+            tracking_code=f"T{uuid.uuid4().hex[:8].upper()}",
+            channel="open311",
+            title="夜间路灯不亮",
+            description="练塘镇一条路上夜间路灯不亮，送餐很危险。",
+            jurisdiction="liantang",
+            parties=[party],
+            hazard=HazardDetails(
+                category="road_damage", location=GeoPoint(lat=30.962, lng=121.2 + n * 0.001)
+            ),
+        ),
+        case_id=uuid.uuid4(),
+        actor=Actor(role="reporter", id=party.party_id),
+        producer="intake",
+        occurred_at=datetime(2026, 11, 20 + n, 14, 30, tzinfo=UTC),
+    )
+
+
+async def test_the_committee_sees_uncovered_night_reports_and_longer_hours_close_the_hole(
+    dispatch: Dispatch,
+):
+    committee = auth_headers("committee", "chair")
+    for n in range(5):
+        assert await dispatch.feed(_night_report(n))
+    assert (await dispatch.http.get("/api/v1/stations/coverage")).status_code == 403
+    before = (await dispatch.http.get("/api/v1/stations/coverage", headers=committee)).json()
+    liantang = next(t for t in before["towns"] if t["town"] == "liantang")
+    assert (liantang["town_name"], liantang["reports"], liantang["covered"]) == ("练塘镇", 5, 0)
+    cells = before["uncovered"]["features"]
+    assert sum(c["properties"]["count"] for c in cells) == 5
+    assert all(c["properties"]["at_night"] == c["properties"]["count"] for c in cells)
+    assert "纠纷" in before["counted"]
+
+    road = TEA_HOUSE | {
+        "name": "练塘镇路边驿站",
+        "town": "练塘镇",
+        "address": "练塘镇某路1号",
+        "latitude": 30.963,
+        "longitude": 121.202,
+        "opening_hours": "每天 08:00-18:00",
+    }
+    made = (await dispatch.http.post("/api/v1/stations", json=road, headers=ADMIN)).json()
+    daytime = (await dispatch.http.get("/api/v1/stations/coverage", headers=committee)).json()
+    assert next(t for t in daytime["towns"] if t["town"] == "liantang")["covered"] == 0
+
+    longer = road | {"opening_hours": "每天 08:00-02:00"}
+    changed = await dispatch.http.put(
+        f"/api/v1/stations/{made['station_id']}", json=longer, headers=ADMIN
+    )
+    assert changed.status_code == 200, changed.text
+    after = (await dispatch.http.get("/api/v1/stations/coverage", headers=committee)).json()
+    assert next(t for t in after["towns"] if t["town"] == "liantang")["covered"] == 5
+    assert after["uncovered"]["features"] == []

@@ -4,6 +4,7 @@ a station's contact is its public phone)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -101,3 +102,27 @@ class RowErrorOut(BaseModel):
     line: int
     field: str
     message: str
+
+
+class TownCoverageOut(BaseModel):
+    town: str
+    town_name: str
+    reports: int
+    covered: int
+    share: float | None = Field(description="covered / reports; null without reports")
+
+
+class CoverageOut(BaseModel):
+    """The 15-minute circle over the last days' reports (hazards; disputes carry no place)."""
+
+    days: int
+    mode: str = Field(description="walk or ebike: the speed the 15 minutes are reckoned at")
+    radius_m: float
+    reports: int
+    covered: int
+    share: float | None
+    towns: list[TownCoverageOut]
+    counted: str = Field(description="what was counted, and what not (in Chinese)")
+    uncovered: dict[str, Any] = Field(
+        description="GeoJSON FeatureCollection of h3 cells with uncovered reports (count, at_night)"
+    )

@@ -4,7 +4,7 @@ spreadsheet); staff read it, with closed stations; the committee reads the cover
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
@@ -15,13 +15,17 @@ from services.dispatch.domain.errors import DispatchError, ImportRejected
 from services.dispatch.domain.stations import STATION_ID, StationDraft
 from services.dispatch.entrypoints.errors import http_error
 from services.dispatch.entrypoints.station_schemas import (
+    CoverageOut,
     ImportOut,
     RowErrorOut,
     StationIn,
     StationOut,
+    TownCoverageOut,
 )
 from services.dispatch.service_layer import stations
 from services.dispatch.service_layer.context import Context
+from services.dispatch.service_layer.coverage import Coverage
+from services.dispatch.service_layer.coverage import coverage as coverage_of
 from services.dispatch.service_layer.nearest import StationFinder
 from shared.auth.dependency import AUTHENTICATED, current_actor
 from shared.contracts.envelope import Actor
@@ -49,6 +53,46 @@ def _reader(actor: ActorDep) -> None:
 def _admin(actor: ActorDep) -> None:
     if actor.role != "admin":
         raise HTTPException(403, "only an admin keeps the station register")
+
+
+def _committee(actor: ActorDep) -> None:
+    if actor.role not in ("committee", "admin"):
+        raise HTTPException(403, "the coverage is the committee's and the district's")
+
+
+def coverage_out(result: Coverage, towns: dict[str, str]) -> CoverageOut:
+    features = [
+        {
+            "type": "Feature",
+            "id": c.cell,
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[lng, lat] for lat, lng in [*c.boundary, c.boundary[0]]]],
+            },
+            "properties": {"cell": c.cell, "count": c.count, "at_night": c.at_night},
+        }
+        for c in result.cells
+    ]
+    return CoverageOut(
+        days=result.days,
+        mode=result.mode,
+        radius_m=result.radius_m,
+        reports=result.reports,
+        covered=result.covered,
+        share=round(result.covered / result.reports, 4) if result.reports else None,
+        towns=[
+            TownCoverageOut(
+                town=t.town,
+                town_name=towns.get(t.town, "未知街镇"),
+                reports=t.reports,
+                covered=t.covered,
+                share=round(t.covered / t.reports, 4) if t.reports else None,
+            )
+            for t in result.towns
+        ],
+        counted="统计隐患报告（按报告位置与时间）；纠纷报告没有地点信息，未计入。",
+        uncovered={"type": "FeatureCollection", "features": features},
+    )
 
 
 def build_router(runtime: ServiceRuntime, ctx: Context, finder: StationFinder) -> APIRouter:
@@ -83,6 +127,19 @@ def build_router(runtime: ServiceRuntime, ctx: Context, finder: StationFinder) -
             if (include_closed or r.status == "open") and (town is None or r.town == town)
         ]
         return [StationOut.of(store.to_station(r), towns) for r in chosen[offset : offset + limit]]
+
+    @router.get("/coverage", response_model=CoverageOut, dependencies=[Depends(_committee)])
+    async def coverage(
+        days: Annotated[int, Query(ge=1, le=366)] = 90,
+        mode: Annotated[Literal["walk", "ebike"], Query()] = "ebike",
+        resolution: Annotated[int, Query(ge=5, le=10)] = 8,
+    ) -> CoverageOut:
+        """15分钟服务圈 Share of recent reports within reach of an open station, by town, and
+        the uncovered h3 cells (committee, admin)."""
+        result = await coverage_of(
+            runtime.sessions, ctx, finder, days=days, mode=mode, resolution=resolution
+        )
+        return coverage_out(result, towns)
 
     @router.post(
         "",

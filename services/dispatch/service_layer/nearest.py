@@ -52,6 +52,10 @@ class StationFinder:
         centre = ctx.district.centre
         self._plane = Plane(*centre)
 
+    @property
+    def plane(self) -> Plane:
+        return self._plane
+
     def forget(self) -> None:
         """This replica changed the register: read it again on the next query."""
         self._checked_at = 0.0
