@@ -57,16 +57,19 @@ def build_router(ctx: Context, finder: StationFinder) -> APIRouter:
     router = APIRouter(tags=["stations (public)"])
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     towns = ctx.district.towns
-    min_lng, min_lat, max_lng, max_lat = ctx.district.bbox
-    height = round(MAP_WIDTH * (max_lat - min_lat) / ((max_lng - min_lng) * 0.856))
-
-    def xy(lat: float, lng: float) -> dict[str, float]:
-        return {
-            "x": round((lng - min_lng) / (max_lng - min_lng) * MAP_WIDTH, 1),
-            "y": round((max_lat - lat) / (max_lat - min_lat) * height, 1),
-        }
 
     def map_of(stations: list[Station], here: tuple[float, float] | None) -> dict[str, Any]:
+        """An SVG plot of the stations over the district, or zoomed to "near me" and its finds."""
+        box = _bounds(stations, here) if here else ctx.district.bbox
+        min_lng, min_lat, max_lng, max_lat = box
+        height = round(MAP_WIDTH * (max_lat - min_lat) / ((max_lng - min_lng) * 0.856))
+
+        def xy(lat: float, lng: float) -> dict[str, float]:
+            return {
+                "x": round((lng - min_lng) / (max_lng - min_lng) * MAP_WIDTH, 1),
+                "y": round((max_lat - lat) / (max_lat - min_lat) * height, 1),
+            }
+
         points = [
             {
                 **xy(s.latitude, s.longitude),
@@ -78,9 +81,9 @@ def build_router(ctx: Context, finder: StationFinder) -> APIRouter:
             for s in stations
         ]
         labels = [
-            {**xy(*ctx.district.centres[code]), "name": name}
-            for code, name in towns.items()
-            if code in ctx.district.centres
+            {**xy(lat, lng), "name": towns[code]}
+            for code, (lat, lng) in ctx.district.centres.items()
+            if min_lat <= lat <= max_lat and min_lng <= lng <= max_lng
         ]
         return {
             "width": MAP_WIDTH,
@@ -218,6 +221,16 @@ def build_router(ctx: Context, finder: StationFinder) -> APIRouter:
         return HTMLResponse(html)
 
     return router
+
+
+def _bounds(
+    stations: list[Station], here: tuple[float, float]
+) -> tuple[float, float, float, float]:
+    lats = [here[0], *(s.latitude for s in stations)]
+    lngs = [here[1], *(s.longitude for s in stations)]
+    pad_lat = max((max(lats) - min(lats)) * 0.15, 0.004)
+    pad_lng = max((max(lngs) - min(lngs)) * 0.15, 0.005)
+    return min(lngs) - pad_lng, min(lats) - pad_lat, max(lngs) + pad_lng, max(lats) + pad_lat
 
 
 def _stations_of(items: list[NearestOut], stations: list[Station]) -> list[Station]:
