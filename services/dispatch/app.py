@@ -53,8 +53,9 @@ def create_app(
             walk_m_per_min=settings.walk_m_per_min, ebike_m_per_min=settings.ebike_m_per_min
         ),
     )
-    runtime = ServiceRuntime(settings, KIT, events.handlers(ctx), MIGRATIONS)
-    finder = StationFinder(runtime.sessions, ctx)
+    finder = StationFinder(ctx)
+    runtime = ServiceRuntime(settings, KIT, events.handlers(ctx, finder), MIGRATIONS)
+    finder.bind(runtime.sessions)
     scheduler = TimerScheduler(
         TIMER,
         runtime.uow,

@@ -244,6 +244,13 @@ _SPECS += [
         "One company collected N disputes of one type within the window.",
     ),
     EventSpec(
+        "station.suggested",
+        "dispatch",
+        1,
+        dispatch.StationSuggested,
+        "The nearest station to go to now: legal help for a dispute, an open one for a hazard.",
+    ),
+    EventSpec(
         "roster.published",
         "mediation",
         1,

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from shared.clock import FrozenClock
-from shared.contracts.envelope import Envelope
+from shared.contracts.envelope import Actor, Envelope, new_event
+from shared.contracts.events.common import GeoPoint, PartyRef
+from shared.contracts.events.intake import CaseFiled, DisputeDetails
 from tests.auth import auth_headers
-from tests.integration.dispatch_harness import START, Dispatch
+from tests.integration.dispatch_harness import START, Dispatch, case_filed
 from tests.integration.mediation_harness import Mediation, running_mediation
 
 pytestmark = pytest.mark.integration
@@ -117,3 +119,65 @@ async def test_a_station_with_duty_ahead_cannot_be_closed_for_good(
     assert refused.status_code == 422
     assert refused.json()["detail"]["field"] == "status"
     assert "值班" in refused.json()["detail"]["message"]
+
+
+def _dispute_filed(lat: float, lng: float) -> Envelope:
+    """A ride-hailing driver's fare dispute, filed at 12:40 on Thursday 3 December in 华新镇."""
+    party = PartyRef(role="complainant", party_id=f"p-{uuid.uuid4().hex[:8]}", display_name="司机")
+    return new_event(
+        "case.filed",
+        CaseFiled(
+            kind="dispute",
+            tracking_code=f"D{uuid.uuid4().hex[:8].upper()}",
+            channel="app",
+            title="网约车车费被扣",
+            description="平台扣除车费。",
+            parties=[party],
+            dispute=DisputeDetails(
+                dispute_type="penalty_deduction",
+                claim="退还被扣车费",
+                location=GeoPoint(lat=lat, lng=lng),
+            ),
+        ),
+        case_id=uuid.uuid4(),
+        actor=Actor(role="complainant", id=party.party_id),
+        producer="intake",
+        occurred_at=datetime(2026, 12, 3, 4, 40, tzinfo=UTC),
+    )
+
+
+async def test_a_filed_dispute_hears_of_the_nearest_legal_help_and_when_it_is_on_duty(
+    mediation: Mediation, dispatch: Dispatch
+):
+    await mediation.client.post(
+        "/api/v1/roster/shifts", json=TUESDAYS_AND_THURSDAYS, headers=COMMITTEE
+    )
+    [roster] = await _published(mediation)
+    await dispatch.feed(roster)
+    filed = _dispute_filed(31.2380, 121.2160)  # about 1.1 km south-west of the station
+    assert await dispatch.feed(filed)
+    [told] = await dispatch.emitted(filed.case_id, suggestions=True)
+    assert told.event_type == "station.suggested"
+    said = told.payload
+    assert (said["purpose"], said["station_id"], said["duty_body_kind"]) == (
+        "legal_help",
+        KAYOU,
+        "司法所",
+    )
+    assert 1_000 < said["distance_m"] < 1_300
+    assert (said["walk_minutes"], said["ebike_minutes"]) == (
+        -(-said["distance_m"] // 80),
+        -(-said["distance_m"] // 250),
+    )
+    # today until 17:00 in Shanghai
+    assert datetime.fromisoformat(said["duty_ends"]) == datetime(2026, 12, 3, 9, tzinfo=UTC)
+
+
+async def test_a_filed_hazard_hears_of_the_nearest_open_station(dispatch: Dispatch):
+    filed = case_filed("manhole_cover", "zhaoxiang")  # at 11:40 on a Tuesday
+    assert await dispatch.feed(filed)
+    emitted = await dispatch.emitted(filed.case_id, suggestions=True)
+    told = [e for e in emitted if e.event_type == "station.suggested"]
+    assert len(told) == 1 and told[0].payload["purpose"] == "open_station"
+    assert told[0].payload["open_now"] is True
+    assert not await dispatch.feed(filed)  # replayed: told once

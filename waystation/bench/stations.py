@@ -78,7 +78,7 @@ def nearest_figures(n_stations: int, queries: int = 2_000) -> dict[str, float]:
     points = [(stations[i].latitude, stations[i].longitude) for i in chosen]
     # The finder's own describe (reach minutes, open now, duty): what the HTTP answer is built of.
     sessions = async_sessionmaker(class_=AsyncSession)
-    finder = StationFinder(sessions, Context(clock=SystemClock(), district=district))
+    finder = StationFinder(Context(clock=SystemClock(), district=district), sessions)
     register = Register(index=index, duties={})
     at = datetime(2026, 12, 3, 12, 40, tzinfo=SHANGHAI)
 

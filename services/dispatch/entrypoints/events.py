@@ -9,7 +9,9 @@ from services.dispatch.service_layer.corrections import on_case_corrected
 from services.dispatch.service_layer.duplicates import on_case_merged
 from services.dispatch.service_layer.duty_projection import on_roster_published
 from services.dispatch.service_layer.loop import on_reporter_answer
+from services.dispatch.service_layer.nearest import StationFinder
 from services.dispatch.service_layer.routing import on_case_unmerged, receive_hazard
+from services.dispatch.service_layer.suggestions import suggest_station
 from services.dispatch.service_layer.updates import on_department_update
 from shared.contracts.envelope import Envelope
 from shared.messaging.consumer import Handler
@@ -18,8 +20,13 @@ from shared.messaging.uow import UnitOfWork
 UseCase = Callable[[Envelope, UnitOfWork, Context], Awaitable[None]]
 
 
-def handlers(ctx: Context) -> dict[str, Handler]:
+def handlers(ctx: Context, finder: StationFinder) -> dict[str, Handler]:
     """event type -> handler; each handler leaves the commit to the consumer kit."""
+
+    async def filed(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> None:
+        """A filed hazard is routed; every filing hears of the nearest station to go to."""
+        await receive_hazard(envelope, uow, ctx)
+        await suggest_station(envelope, uow, ctx, finder)
 
     def bind(use_case: UseCase) -> Handler:
         async def handle(envelope: Envelope, uow: UnitOfWork) -> None:
@@ -29,7 +36,7 @@ def handlers(ctx: Context) -> dict[str, Handler]:
         return handle
 
     return {
-        "case.filed": bind(receive_hazard),
+        "case.filed": bind(filed),
         "case.merged": bind(on_case_merged),
         "case.unmerged": bind(on_case_unmerged),
         "case.corrected": bind(on_case_corrected),

@@ -44,7 +44,10 @@ class Register:
 
 class StationFinder:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], ctx: Context, max_staleness: float = 1.0
+        self,
+        ctx: Context,
+        sessions: async_sessionmaker[AsyncSession] | None = None,
+        max_staleness: float = 1.0,
     ) -> None:
         self._sessions, self._ctx, self._max_staleness = sessions, ctx, max_staleness
         self._register: Register | None = None
@@ -56,6 +59,10 @@ class StationFinder:
     def plane(self) -> Plane:
         return self._plane
 
+    def bind(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        """The database to read the register from (the runtime is built after the handlers)."""
+        self._sessions = sessions
+
     def forget(self) -> None:
         """This replica changed the register: read it again on the next query."""
         self._checked_at = 0.0
@@ -63,6 +70,7 @@ class StationFinder:
     async def register(self) -> Register:
         if self._register and time.monotonic() - self._checked_at < self._max_staleness:
             return self._register
+        assert self._sessions is not None, "bind() the finder to a database first"
         async with self._sessions() as session:
             revision = await store.revision(session)
             if self._register is None or self._register.index.revision != revision:
@@ -76,14 +84,23 @@ class StationFinder:
         return self._register
 
     def _accept(
-        self, register: Register, at: datetime, facility: str | None, open_now: bool, legal: bool
+        self,
+        register: Register,
+        at: datetime,
+        facility: str | None,
+        open_now: bool,
+        legal: bool,
+        duty_soon: bool = False,
     ) -> Callable[[Station], bool]:
         def accept(station: Station) -> bool:
             if facility is not None and facility not in station.facilities:
                 return False
             if open_now and not station.hours.is_open(at, self._ctx.calendar.is_public_holiday):
                 return False
-            return not legal or on_duty_now(register.duties.get(station.station_id, ()), at)
+            duties = register.duties.get(station.station_id, ())
+            if duty_soon and next_on_duty(duties, at) is None:
+                return False
+            return not legal or on_duty_now(duties, at)
 
         return accept
 
@@ -95,16 +112,19 @@ class StationFinder:
         facility: str | None = None,
         open_now: bool = False,
         legal_help_now: bool = False,
+        duty_soon: bool = False,
         limit: int = 5,
         at: datetime | None = None,
     ) -> list[Found]:
-        """The nearest stations passing the filters, nearest first (within the district)."""
+        """The nearest stations passing the filters, nearest first (within the district).
+
+        `duty_soon`: legal help is rostered there now or within the next two weeks."""
         self._ctx.district.check_location(lat, lng)
         if facility is not None and facility not in FACILITIES:
             raise InvalidStation("facility", f"未知的设施“{facility}”")
         at = at or self._ctx.local_now()
         register = await self.register()
-        accept = self._accept(register, at, facility, open_now, legal_help_now)
+        accept = self._accept(register, at, facility, open_now, legal_help_now, duty_soon)
         return [
             self.describe(register, station, metres, at)
             for station, metres in register.index.nearest(lat, lng, accept, limit)

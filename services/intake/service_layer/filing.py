@@ -113,6 +113,11 @@ async def file_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor, triage: 
             platform_worker=cmd.platform_worker,
             oral_application=cmd.oral_application is not None,
             dispute_arose_on=cmd.dispute_arose_on,
+            location=(
+                GeoPoint(lat=cmd.latitude, lng=cmd.longitude)
+                if cmd.latitude is not None and cmd.longitude is not None
+                else None
+            ),
         ),
     )
     _announce(case, payload, uow, actor, triage)

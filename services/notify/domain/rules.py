@@ -69,6 +69,12 @@ def _both(template: str, *, critical: bool = False) -> tuple[Rule, Rule]:
 RULES: dict[str, tuple[Rule, ...]] = {
     # intake
     "case.filed": (Rule("complainant", "case_filed"), Rule("reporter", "case_filed")),
+    # Right after the filing: where to go now (legal help for a dispute, an open station for a
+    # hazard's reporter), from dispatch's station register.
+    "station.suggested": (
+        Rule("complainant", "station_suggested", only_if=("purpose", frozenset({"legal_help"}))),
+        Rule("reporter", "station_suggested", only_if=("purpose", frozenset({"open_station"}))),
+    ),
     "case.corrected": (Rule("reporter", "case_corrected"),),
     "case.merged": (Rule("new_follower", "case_merged_follower"),),
     "case.unmerged": (Rule("reporter", "case_unmerged"),),

@@ -19,6 +19,8 @@ class DisputeDetails(Payload):
     platform_worker: bool = False
     oral_application: bool = False
     dispute_arose_on: date | None = None
+    # Where the runner is or works, if given: dispatch names the nearest legal help from it.
+    location: GeoPoint | None = None
 
 
 class HazardDetails(Payload):
