@@ -92,5 +92,5 @@ def create_app(
     app.include_router(health_router(runtime.readiness))
     app.include_router(audit_router(AuditLog(runtime.service, AUDIT, runtime.sessions)))
     app.include_router(http.build_router(runtime, ctx, finder))
-    app.include_router(stations_public.build_router(ctx, finder))
+    app.include_router(stations_public.build_router(ctx, finder, runtime.sessions))
     return app

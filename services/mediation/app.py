@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from services.mediation.adapters.calendar_source import load_calendar
 from services.mediation.adapters.roster_file import load_roster
+from services.mediation.adapters.station_lookup import station_place
 from services.mediation.adapters.tables import AUDIT, KIT, TIMER
 from services.mediation.config import MediationSettings
 from services.mediation.domain.targets import Target
@@ -57,6 +58,7 @@ def build_context(settings: MediationSettings, now: Callable[[], datetime]) -> C
         ),
         now=now,
         agreement_font=settings.agreement_font,
+        station_place=station_place(settings.dispatch_url),
     )
 
 

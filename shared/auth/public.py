@@ -51,6 +51,7 @@ PUBLIC: dict[str, dict[tuple[str, str], str]] = {
         ("GET", "/stations.geojson"): _STATIONS,
         ("GET", "/stations/nearest.json"): _STATIONS,
         ("GET", "/stations/{station_id}"): _STATIONS,
+        ("GET", "/stations/{station_id}.json"): _STATIONS,
     },
     "notify": dict(_EVERY_SERVICE),
 }

@@ -10,13 +10,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.mediation.adapters.station_lookup import station_place
 from shared.clock import FrozenClock
 from shared.contracts.envelope import Actor, Envelope, new_event
 from shared.contracts.events.common import GeoPoint, PartyRef
 from shared.contracts.events.intake import CaseFiled, DisputeDetails
 from tests.auth import auth_headers
 from tests.integration.dispatch_harness import START, Dispatch, case_filed
-from tests.integration.mediation_harness import Mediation, running_mediation
+from tests.integration.mediation_harness import Mediation, mediator, running_mediation
 
 pytestmark = pytest.mark.integration
 
@@ -181,3 +182,25 @@ async def test_a_filed_hazard_hears_of_the_nearest_open_station(dispatch: Dispat
     assert len(told) == 1 and told[0].payload["purpose"] == "open_station"
     assert told[0].payload["open_now"] is True
     assert not await dispatch.feed(filed)  # replayed: told once
+
+
+async def test_a_session_held_at_a_station_names_it_with_its_address_in_the_invitation(
+    mediation: Mediation, dispatch: Dispatch
+):
+    # Mediation asks dispatch's public station API (here in-process) for the station's address.
+    mediation.app.state.context.station_place = station_place("http://dispatch", dispatch.http)
+    case_id, dispute = await mediation.in_mediation()
+    keeper = mediator(dispute["mediator_id"])
+    url = f"/api/v1/disputes/{case_id}/sessions"
+    session = {"starts_at": "2026-12-03T06:00:00Z", "station_id": KAYOU}
+    scheduled = await mediation.client.post(url, json=session, headers=keeper)
+    assert scheduled.status_code == 201, scheduled.text
+    [invited] = [
+        e for e in await mediation.events(case_id) if e["event_type"] == "session.scheduled"
+    ]
+    assert invited["payload"]["place"].startswith("华新镇卡友驿站（华新镇")
+    unknown = await mediation.client.post(
+        url, json=session | {"station_id": "nowhere"}, headers=keeper
+    )
+    assert unknown.status_code == 422
+    assert unknown.json()["detail"]["field"] == "station_id"

@@ -12,7 +12,11 @@ from fastapi import APIRouter, HTTPException, Query
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.dispatch.adapters.station_store import to_station
+from services.dispatch.adapters.tables import StationEntry
 from services.dispatch.domain.duty import spells
 from services.dispatch.domain.errors import InvalidStation
 from services.dispatch.domain.stations import FACILITIES, STATION_ID, Station
@@ -53,7 +57,9 @@ def _feature(s: Station, towns: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def build_router(ctx: Context, finder: StationFinder) -> APIRouter:
+def build_router(
+    ctx: Context, finder: StationFinder, finder_sessions: async_sessionmaker[AsyncSession]
+) -> APIRouter:
     router = APIRouter(tags=["stations (public)"])
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     towns = ctx.district.towns
@@ -115,6 +121,21 @@ def build_router(ctx: Context, finder: StationFinder) -> APIRouter:
         except InvalidStation as exc:
             raise HTTPException(422, {"field": exc.field, "message": str(exc)}) from exc
         return [nearest_out(f, towns) for f in found]
+
+    @router.get(
+        "/stations/{station_id}.json",
+        response_model=StationOut,
+        responses={404: {"description": "No such station"}},
+    )
+    async def station_json(
+        station_id: Annotated[str, PathParam(min_length=1, max_length=64, pattern=STATION_ID)],
+    ) -> StationOut:
+        """One station (open or closed for good), e.g. for a session's place."""
+        async with finder_sessions() as session:
+            row = await session.get(StationEntry, station_id)
+        if row is None:
+            raise HTTPException(404, "没有这个阵地")
+        return StationOut.of(to_station(row), towns)
 
     @router.get("/stations.geojson")
     async def geojson() -> JSONResponse:

@@ -304,7 +304,15 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         "/{case_id}/sessions", response_model=SessionOut, responses=ERRORS, status_code=201
     )
     async def schedule(case_id: uuid.UUID, body: SessionIn, actor: ActorDep) -> Any:
-        """Schedule a session (a place, or online); the attendees are invited."""
+        """Schedule a session (a place, a station, or online); the attendees are invited."""
+        place = body.place
+        if body.station_id is not None:
+            found = await ctx.station_place(body.station_id) if ctx.station_place else None
+            if found is None:
+                raise HTTPException(
+                    422, {"field": "station_id", "message": "没有这个阵地，或它已关闭"}
+                )
+            place = found
         return await guarded(
             runtime,
             changing(
@@ -312,7 +320,7 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
                 lambda uow: sessions.schedule_session(
                     case_id,
                     body.starts_at,
-                    body.place,
+                    place,
                     body.online,
                     body.attendees,
                     actor,
