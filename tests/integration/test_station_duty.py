@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.mediation.adapters.station_lookup import station_place
+from services.mediation.domain.roster import Shift
+from services.mediation.service_layer.administration import publish_file_roster
 from shared.clock import FrozenClock
 from shared.contracts.envelope import Actor, Envelope, new_event
 from shared.contracts.events.common import GeoPoint, PartyRef
@@ -204,3 +206,22 @@ async def test_a_session_held_at_a_station_names_it_with_its_address_in_the_invi
     )
     assert unknown.status_code == 422
     assert unknown.json()["detail"]["field"] == "station_id"
+
+
+async def test_a_roster_file_with_station_shifts_is_announced_at_start_until_the_api_takes_over(
+    mediation: Mediation,
+):
+    ctx = mediation.app.state.context
+    with_station = ctx.roster_file.model_copy(
+        update={"shifts": (Shift.model_validate(TUESDAYS_AND_THURSDAYS),)}
+    )
+    ctx.roster_file = with_station
+    async with mediation.runtime.uow() as uow:
+        assert await publish_file_roster(uow, ctx)
+    [event] = await _published(mediation)
+    assert event.payload["station_duty"][0]["station_id"] == KAYOU
+    await mediation.client.put(
+        "/api/v1/roster", json=with_station.model_dump(mode="json"), headers=COMMITTEE
+    )
+    async with mediation.runtime.uow() as uow:
+        assert not await publish_file_roster(uow, ctx)  # the API's roster is the roster now

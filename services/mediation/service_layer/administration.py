@@ -10,7 +10,7 @@ from services.mediation.domain.errors import Incomplete, NotAllowed
 from services.mediation.domain.roster import Roster, Shift
 from services.mediation.service_layer.assignment import current_roster
 from services.mediation.service_layer.context import Context
-from shared.contracts.envelope import Actor, new_event
+from shared.contracts.envelope import SYSTEM, Actor, new_event
 from shared.contracts.events.mediation import ROSTER_ID, RosterPublished, StationDutyItem
 from shared.messaging.uow import UnitOfWork
 
@@ -72,6 +72,20 @@ async def add_shift(shift: Shift, actor: Actor, uow: UnitOfWork, ctx: Context) -
         raise Incomplete("body_id", f"no duty body {shift.body_id!r} in the roster")
     updated = Roster.model_validate(roster.model_dump() | {"shifts": (*roster.shifts, shift)})
     return await replace_roster(updated, actor, uow, ctx)
+
+
+async def publish_file_roster(uow: UnitOfWork, ctx: Context) -> bool:
+    """At start, while the roster is still the file's: announce its station shifts, if any.
+
+    Announcing again at the next start is harmless (dispatch replaces the duty with the same).
+    """
+    if await uow.session.get(RosterRecord, 1) is not None:
+        return False
+    if not any(s.station_id for s in ctx.roster_file.shifts):
+        return False
+    publish_roster(ctx.roster_file, SYSTEM, uow, ctx)
+    await uow.commit()
+    return True
 
 
 async def load_calendar_year(
