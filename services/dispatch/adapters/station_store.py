@@ -96,6 +96,11 @@ async def by_identity(session: AsyncSession, name: str, address: str) -> Station
     return found.first()
 
 
+async def is_empty(session: AsyncSession) -> bool:
+    found = await session.exec(select(StationEntry.station_id).limit(1))
+    return found.first() is None
+
+
 async def all_rows(session: AsyncSession) -> list[StationEntry]:
     return list((await session.exec(select(StationEntry))).all())
 

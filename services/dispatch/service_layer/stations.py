@@ -154,7 +154,7 @@ async def import_stations(
 
 async def seed_stations(uow: UnitOfWork, rows: list[ImportRow], ctx: Context) -> bool:
     """Load the register file into an empty register (first start); False if already there."""
-    if await store.revision(uow.session) > 0 or await store.all_rows(uow.session):
+    if await store.revision(uow.session) > 0 or not await store.is_empty(uow.session):
         return False
     report = await import_stations(uow, rows, ctx)
     try:
