@@ -10,6 +10,10 @@ import httpx
 StationPlace = Callable[[str], Awaitable[str | None]]
 
 
+class StationsUnavailable(Exception):
+    """Dispatch's station API did not answer: the session cannot be placed at a station now."""
+
+
 def station_place(base_url: str, client: httpx.AsyncClient | None = None) -> StationPlace:
     """`lookup(station_id)` -> "name（town address）", None for an unknown or closed station."""
 
@@ -17,12 +21,14 @@ def station_place(base_url: str, client: httpx.AsyncClient | None = None) -> Sta
         own = client or httpx.AsyncClient(timeout=5)
         try:
             answer = await own.get(f"{base_url.rstrip('/')}/stations/{station_id}.json")
+            if answer.status_code == 404:
+                return None
+            answer.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise StationsUnavailable(str(exc)) from exc
         finally:
             if client is None:
                 await own.aclose()
-        if answer.status_code == 404:
-            return None
-        answer.raise_for_status()
         station = answer.json()
         if station.get("status") != "open":
             return None
