@@ -59,6 +59,8 @@ class Shift(BaseModel):
             raise ValueError("ends_on is before starts_on")
         if any(not 1 <= d <= 7 for d in self.weekdays):
             raise ValueError("weekdays are 1 (Monday) to 7 (Sunday)")
+        if self.from_time.tzinfo is not None or self.to_time.tzinfo is not None:
+            raise ValueError("from_time and to_time are local times (Asia/Shanghai), no zone")
         if self.to_time <= self.from_time:
             raise ValueError("to_time is not after from_time")
         return self
