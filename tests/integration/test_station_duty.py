@@ -225,3 +225,14 @@ async def test_a_roster_file_with_station_shifts_is_announced_at_start_until_the
     )
     async with mediation.runtime.uow() as uow:
         assert not await publish_file_roster(uow, ctx)  # the API's roster is the roster now
+
+
+async def test_a_dispute_filed_with_a_place_counts_in_the_coverage_once(dispatch: Dispatch):
+    filed = _dispute_filed(31.2385, 121.2178)
+    assert await dispatch.feed(filed)
+    assert not await dispatch.feed(filed)
+    committee = auth_headers("committee", "chair")
+    coverage = (await dispatch.http.get("/api/v1/stations/coverage", headers=committee)).json()
+    huaxin = next(t for t in coverage["towns"] if t["town"] == "huaxin")
+    assert (huaxin["reports"], huaxin["covered"]) == (1, 1)  # the truckers' station is near
+    assert "纠纷" in coverage["counted"]

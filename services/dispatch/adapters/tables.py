@@ -186,6 +186,19 @@ class StationDutyEntry(DispatchModel, table=True):
     to_time: str = Field(max_length=5)
 
 
+class DisputePlace(DispatchModel, table=True):
+    """Where a dispute was filed from, when the filing gave a place (rounded to ~100 m), for the
+    coverage of the 15-minute circle; no name, no contact."""
+
+    __tablename__ = "dispute_place"
+
+    case_id: uuid.UUID = Field(primary_key=True)
+    latitude: float
+    longitude: float
+    town: str | None = Field(default=None, max_length=40)
+    filed_at: datetime = Field(index=True)
+
+
 class RegisterRevision(DispatchModel, table=True):
     """Bumped with every change of stations or duty; replicas rebuild their index when it moves.
 

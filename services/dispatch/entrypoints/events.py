@@ -10,6 +10,7 @@ from services.dispatch.service_layer.duplicates import on_case_merged
 from services.dispatch.service_layer.duty_projection import on_roster_published
 from services.dispatch.service_layer.loop import on_reporter_answer
 from services.dispatch.service_layer.nearest import StationFinder
+from services.dispatch.service_layer.report_places import record_dispute_place
 from services.dispatch.service_layer.routing import on_case_unmerged, receive_hazard
 from services.dispatch.service_layer.suggestions import suggest_station
 from services.dispatch.service_layer.updates import on_department_update
@@ -26,6 +27,7 @@ def handlers(ctx: Context, finder: StationFinder) -> dict[str, Handler]:
     async def filed(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> None:
         """A filed hazard is routed; every filing hears of the nearest station to go to."""
         await receive_hazard(envelope, uow, ctx)
+        await record_dispute_place(envelope, uow, ctx)
         await suggest_station(envelope, uow, ctx, finder)
 
     def bind(use_case: UseCase) -> Handler:

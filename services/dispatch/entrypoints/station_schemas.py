@@ -113,7 +113,7 @@ class TownCoverageOut(BaseModel):
 
 
 class CoverageOut(BaseModel):
-    """The 15-minute circle over the last days' reports (hazards; disputes carry no place)."""
+    """The 15-minute circle over the last days' reports (hazards, disputes filed with a place)."""
 
     days: int
     mode: str = Field(description="walk or ebike: the speed the 15 minutes are reckoned at")

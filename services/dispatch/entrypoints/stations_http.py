@@ -90,7 +90,7 @@ def coverage_out(result: Coverage, towns: dict[str, str]) -> CoverageOut:
             )
             for t in result.towns
         ],
-        counted="统计隐患报告（按报告位置与时间）；纠纷报告没有地点信息，未计入。",
+        counted="统计隐患报告和留有地点的纠纷（按提交位置与时间）；未留地点的纠纷未计入。",
         uncovered={"type": "FeatureCollection", "features": features},
     )
 

@@ -2,8 +2,9 @@
 station open when they were filed, by town, and the h3 cells of the uncovered ones.
 
 Today's network (its stations and hours) is laid over where and when riders reported, so a
-station opened or an hour extended today shows at once. The reports are dispatch's hazards;
-disputes are not counted: a dispute as filed carries no place (no workplace, no station).
+station opened or an hour extended today shows at once. The reports are dispatch's hazards and
+the disputes filed with a place (the runner's optional point); a dispute without one is not
+counted (intake records no workplace or station for it).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.dispatch.adapters.coverage_engine import Cell, Reports, covered, uncovered_cells
-from services.dispatch.adapters.tables import Hazard
+from services.dispatch.adapters.tables import DisputePlace, Hazard
 from services.dispatch.domain.stations import Station
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.nearest import StationFinder
@@ -45,11 +46,17 @@ class Coverage:
 
 
 async def read_reports(session: AsyncSession, since: datetime) -> Reports:
-    """Every hazard filed since then: place, time, town (one query, columns only)."""
+    """Every hazard, and every dispute filed with a place, since then: place, time, town."""
     hazard = Hazard.__table__  # type: ignore[attr-defined]
-    stmt = sa.select(
-        hazard.c.latitude, hazard.c.longitude, hazard.c.filed_at, hazard.c.jurisdiction
-    ).where(hazard.c.filed_at >= since)
+    dispute = DisputePlace.__table__  # type: ignore[attr-defined]
+    stmt = sa.union_all(
+        sa.select(
+            hazard.c.latitude, hazard.c.longitude, hazard.c.filed_at, hazard.c.jurisdiction
+        ).where(hazard.c.filed_at >= since),
+        sa.select(
+            dispute.c.latitude, dispute.c.longitude, dispute.c.filed_at, dispute.c.town
+        ).where(dispute.c.filed_at >= since),
+    )
     rows = (await session.execute(stmt)).all()
     return Reports(
         lat=np.array([r[0] for r in rows], dtype=float),

@@ -1,4 +1,5 @@
-"""i25: the station register, the duty seated at stations, the register's revision
+"""i25: the station register, the duty seated at stations, the register's revision, where
+disputes were filed from (for the coverage)
 
 Revision ID: 0006_i25_stations
 Revises: 0005
@@ -68,6 +69,17 @@ def upgrade() -> None:
     with op.batch_alter_table('station_duty', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_station_duty_station_id'), ['station_id'], unique=False)
 
+    op.create_table('dispute_place',
+    sa.Column('case_id', sa.Uuid(), nullable=False),
+    sa.Column('latitude', sa.Float(), nullable=False),
+    sa.Column('longitude', sa.Float(), nullable=False),
+    sa.Column('town', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('filed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('case_id')
+    )
+    with op.batch_alter_table('dispute_place', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dispute_place_filed_at'), ['filed_at'], unique=False)
+
     # ### end Alembic commands ###
 
 
@@ -82,4 +94,8 @@ def downgrade() -> None:
 
     op.drop_table('station')
     op.drop_table('register_revision')
+    with op.batch_alter_table('dispute_place', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dispute_place_filed_at'))
+
+    op.drop_table('dispute_place')
     # ### end Alembic commands ###
