@@ -267,7 +267,7 @@ def bench(
     out: Path = Path("bench/results"),
     phase: Annotated[
         list[str] | None,
-        typer.Option(help="only these phases: throughput, latency, backlog_drain, scale"),
+        typer.Option(help="only these phases: throughput, latency, backlog_drain, scale, stations"),
     ] = None,
     scale_cases: Annotated[int | None, typer.Option(help="cases for the scale phase")] = None,
     pg_admin_url: Annotated[

@@ -106,6 +106,7 @@ async def _until(client: httpx.AsyncClient, url: str, key: str, wanted: set[str]
 async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) -> None:
     async with httpx.AsyncClient(timeout=15) as client:
         await _wait_ready(client, [intake, mediation, dispatch])
+        await _seat_legal_help(client, intake, mediation)
         client.headers.update(await login(client, intake, "intake_officer", "officer-demo"))
         filed: list[dict[str, Any]] = []
         with Progress(console=console) as progress:
@@ -149,6 +150,28 @@ async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) ->
             f"Follow any ticket: {intake}/track/<tracking code> (the reporter's page), "
             "or `waystation timeline <case id>` (this host's admin, or --username)."
         )
+
+
+async def _seat_legal_help(client: httpx.AsyncClient, intake: str, mediation: str) -> None:
+    """J13: the judicial office sits at the truckers' station on Tuesdays and Thursdays, 9–17
+    (once: a demo run again finds the shift in the roster)."""
+    committee = await login(client, intake, "committee", "committee-chair")
+    roster = (await client.get(f"{mediation}/api/v1/roster", headers=committee)).json()
+    if any(s.get("station_id") == "huaxin-kayou" for s in roster.get("shifts", [])):
+        return
+    today = date.today()
+    shift = {
+        "body_id": "huaxin-judicial",
+        "starts_on": today.isoformat(),
+        "ends_on": (today + timedelta(days=90)).isoformat(),
+        "station_id": "huaxin-kayou",
+        "weekdays": [2, 4],
+        "from_time": "09:00",
+        "to_time": "17:00",
+        "note": "三所联动：司法所每周二、四在华新镇卡友驿站值班",
+    }
+    added = await client.post(f"{mediation}/api/v1/roster/shifts", json=shift, headers=committee)
+    added.raise_for_status()
 
 
 async def _hazard_loop(

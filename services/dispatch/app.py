@@ -12,12 +12,17 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.dispatch.adapters.directory_file import load_directory
+from services.dispatch.adapters.district_file import load_district
+from services.dispatch.adapters.station_file import load_station_rows
 from services.dispatch.adapters.tables import AUDIT, KIT, TIMER
 from services.dispatch.config import DispatchSettings
-from services.dispatch.entrypoints import events, http
+from services.dispatch.domain.reach import Reach
+from services.dispatch.entrypoints import events, http, stations_public
 from services.dispatch.service_layer.breaches import on_timer
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.directory_admin import seed
+from services.dispatch.service_layer.nearest import StationFinder
+from services.dispatch.service_layer.stations import seed_stations
 from shared.audit.http import audit_router
 from shared.audit.log import AuditLog
 from shared.auth.dependency import install_auth
@@ -43,8 +48,14 @@ def create_app(
     ctx = Context(
         clock=clock or SystemClock(),
         confirmation_window=timedelta(hours=settings.confirmation_window_hours),
+        district=load_district(settings.district_file),
+        reach=Reach(
+            walk_m_per_min=settings.walk_m_per_min, ebike_m_per_min=settings.ebike_m_per_min
+        ),
     )
-    runtime = ServiceRuntime(settings, KIT, events.handlers(ctx), MIGRATIONS)
+    finder = StationFinder(ctx)
+    runtime = ServiceRuntime(settings, KIT, events.handlers(ctx, finder), MIGRATIONS)
+    finder.bind(runtime.sessions)
     scheduler = TimerScheduler(
         TIMER,
         runtime.uow,
@@ -58,6 +69,8 @@ def create_app(
         async with runtime.running():
             async with runtime.uow() as uow:
                 await seed(uow, load_directory(settings.directory_file), ctx.clock)
+            async with runtime.uow() as uow:
+                await seed_stations(uow, load_station_rows(settings.stations_file), ctx)
             if run_timers:
                 runtime.add_task(asyncio.create_task(scheduler.run(), name="dispatch-timers"))
             yield
@@ -71,11 +84,13 @@ def create_app(
     app.state.runtime = runtime
     app.state.scheduler = scheduler
     app.state.context = ctx
+    app.state.stations = finder
     install_error_handlers(app)
     install_observability(app, runtime.metrics, runtime.redis)
     install_auth(app, keys)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health_router(runtime.readiness))
     app.include_router(audit_router(AuditLog(runtime.service, AUDIT, runtime.sessions)))
-    app.include_router(http.build_router(runtime, ctx))
+    app.include_router(http.build_router(runtime, ctx, finder))
+    app.include_router(stations_public.build_router(ctx, finder, runtime.sessions))
     return app

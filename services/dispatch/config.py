@@ -20,3 +20,11 @@ class DispatchSettings(ServiceSettings):
     # How long a reporter may answer "is it fixed?" before it closes as resolved-unconfirmed.
     confirmation_window_hours: float = Field(default=168, gt=0)
     timer_poll_interval: float = Field(default=5.0, gt=0)
+    # Seeds the station register on first start (CSV, the district's spreadsheet format; the
+    # demo register ships beside the directory); afterwards an admin keeps it by API.
+    stations_file: Path | None = None
+    # The district's box and towns (JSON, see adapters/data/district.json).
+    district_file: Path | None = None
+    # The 15-minute circle's speeds (SPEC §5): walking and e-bike, metres per minute.
+    walk_m_per_min: float = Field(default=80, gt=0)
+    ebike_m_per_min: float = Field(default=250, gt=0)

@@ -12,11 +12,15 @@ from fastapi import FastAPI
 
 from services.mediation.adapters.calendar_source import load_calendar
 from services.mediation.adapters.roster_file import load_roster
+from services.mediation.adapters.station_lookup import station_place
 from services.mediation.adapters.tables import AUDIT, KIT, TIMER
 from services.mediation.config import MediationSettings
 from services.mediation.domain.targets import Target
 from services.mediation.entrypoints import committee_http, events, grants_http, http
-from services.mediation.service_layer.administration import stored_calendar_years
+from services.mediation.service_layer.administration import (
+    publish_file_roster,
+    stored_calendar_years,
+)
 from services.mediation.service_layer.context import Context, Policy
 from shared.audit.http import audit_router
 from shared.audit.log import AuditLog
@@ -57,6 +61,7 @@ def build_context(settings: MediationSettings, now: Callable[[], datetime]) -> C
         ),
         now=now,
         agreement_font=settings.agreement_font,
+        station_place=station_place(settings.dispatch_url),
     )
 
 
@@ -80,6 +85,8 @@ def create_app(
         async with runtime.running():
             async with runtime.uow() as uow:
                 ctx.calendar = ctx.calendar.with_years(await stored_calendar_years(uow))
+            async with runtime.uow() as uow:
+                await publish_file_roster(uow, ctx)
             runtime.add_task(asyncio.create_task(scheduler.run(), name="mediation-timers"))
             yield
 

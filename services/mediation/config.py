@@ -30,5 +30,7 @@ class MediationSettings(ServiceSettings):
     timer_poll_interval: float = Field(default=1.0, gt=0)
     # Official holiday arrangements beyond the package's years (JSON: see adapters/calendar_source)
     calendar_file: Path | None = None
+    # Dispatch's public station API: a session held at a station takes its name and address.
+    dispatch_url: str = "http://127.0.0.1:8003"
     # A CJK TrueType font embedded in agreement PDFs (Debian: fonts-wqy-microhei)
     agreement_font: Path = WQY_MICROHEI

@@ -11,6 +11,7 @@ _HEALTH = "probes of the orchestrator and load balancer; no data"
 _DOCS = "the API's own description; no data"
 _OPEN311 = "public by the GeoReport v2 standard; POSTs need an api_key and are rate-limited"
 _TRACK = "the tracking code is the reporter's bearer secret; rate-limited"
+_STATIONS = "the riders' station map and feed (SPEC §5): public places, no personal data"
 _METRICS = "scraped by Prometheus inside the deployment; counts only, no personal data"
 
 _EVERY_SERVICE = {
@@ -48,6 +49,13 @@ PUBLIC: dict[str, dict[tuple[str, str], str]] = {
         ("GET", "/track/{code}/attachments/{attachment_id}"): _TRACK,
     },
     "mediation": dict(_EVERY_SERVICE),
-    "dispatch": dict(_EVERY_SERVICE),
+    "dispatch": _EVERY_SERVICE
+    | {
+        ("GET", "/stations"): _STATIONS,
+        ("GET", "/stations.geojson"): _STATIONS,
+        ("GET", "/stations/nearest.json"): _STATIONS,
+        ("GET", "/stations/{station_id}"): _STATIONS,
+        ("GET", "/stations/{station_id}.json"): _STATIONS,
+    },
     "notify": dict(_EVERY_SERVICE),
 }

@@ -244,6 +244,20 @@ _SPECS += [
         "One company collected N disputes of one type within the window.",
     ),
     EventSpec(
+        "station.suggested",
+        "dispatch",
+        1,
+        dispatch.StationSuggested,
+        "The nearest station to go to now: legal help for a dispute, an open one for a hazard.",
+    ),
+    EventSpec(
+        "roster.published",
+        "mediation",
+        1,
+        mediation.RosterPublished,
+        "The duty roster changed; the shifts that seat a body at a station.",
+    ),
+    EventSpec(
         "dispute.group_linked",
         "mediation",
         1,

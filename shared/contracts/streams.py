@@ -25,7 +25,7 @@ ALERTS_STREAM: Final = f"{PREFIX}.alerts"
 SUBSCRIPTIONS: Final[dict[str, tuple[str, ...]]] = {
     "intake": ("mediation", "dispatch", "notify"),
     "mediation": ("intake",),
-    "dispatch": ("intake",),
+    "dispatch": ("intake", "mediation"),  # mediation: the roster's station duty
     "notify": ("intake", "mediation", "dispatch"),
 }
 

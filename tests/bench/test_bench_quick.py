@@ -40,7 +40,11 @@ def test_the_quick_benchmark_reports_every_figure_beside_the_baseline(
     assert phases["throughput"]["steps"], "no throughput step ran"
     assert phases["latency"]["filed"] >= phases["latency"]["samples"] > 0
     assert phases["backlog_drain"]["events"] >= 2000
+    stations = phases["stations"]
+    assert stations["nearest"]["p95_ms"] > 0 and stations["nearest"]["raw_brute_force_p95_ms"] > 0
+    assert stations["coverage"]["reports"] == 100_000 and stations["coverage"]["seconds"] > 0
     assert set(result["peak_rss_mb"]) == {"intake", "mediation", "dispatch", "notify"}
     report = next(out.glob("*-quick.md")).read_text()
     assert "raw baseline" in report and "ratio" in report
+    assert "nearest stations p95" in report and "coverage (s)" in report
     assert next(out.glob("*-quick-latency.png")).stat().st_size > 1000

@@ -141,6 +141,8 @@ class System:
         for name in SERVICES:
             key = "INTAKE_SELF_URL" if name == "intake" else f"INTAKE_{name.upper()}_URL"
             self.env[key] = f"http://127.0.0.1:{self.ports[name]}"
+        # A session held at a station takes its address from dispatch's public station API.
+        self.env["MEDIATION_DISPATCH_URL"] = f"http://127.0.0.1:{self.ports['dispatch']}"
         self.env["NOTIFY_SMTP_URL"] = (
             f"mailto://127.0.0.1:{sinks.smtp_port}?from=noreply@waystation.test"
         )

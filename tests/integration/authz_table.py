@@ -116,6 +116,21 @@ def hazard_body(reporter_phone: str = "13812345678") -> dict[str, Any]:
     }
 
 
+def station_body() -> dict[str, Any]:
+    """A new station in 金泽镇, a fresh name each time."""
+    n = next(_SPOTS)
+    return {
+        "name": f"矩阵测试驿站{n}",
+        "kind": "驿站",
+        "town": "jinze",
+        "address": f"金泽镇测试路{n}号",
+        "latitude": 31.04,
+        "longitude": 120.92,
+        "opening_hours": "每天 08:00-20:00",
+        "facilities": ["热水"],
+    }
+
+
 INTAKE: list[Op] = [
     Op("intake", "POST", "/api/v1/disputes", OFFICERS, body=_dispute_body),
     Op("intake", "POST", "/api/v1/hazards", OFFICERS, body=lambda _o: hazard_body()),
@@ -388,6 +403,25 @@ DISPATCH: list[Op] = [
         "/api/v1/directory/import",
         _roles("admin"),
         body=lambda obj: obj.facts["directory"],
+    ),
+    # The station register: the admin keeps it; staff who send riders there read it.
+    Op("dispatch", "GET", "/api/v1/stations", _roles("admin intake_officer committee mediator")),
+    Op("dispatch", "POST", "/api/v1/stations", _roles("admin"), body=lambda _o: station_body()),
+    Op(
+        "dispatch",
+        "PUT",
+        "/api/v1/stations/{station_id}",
+        _roles("admin"),
+        body=lambda obj: obj.facts["station"],
+    ),
+    Op("dispatch", "POST", "/api/v1/stations/{station_id}/close", _roles("admin")),
+    Op("dispatch", "GET", "/api/v1/stations/coverage", _roles("committee admin")),
+    Op(
+        "dispatch",
+        "POST",
+        "/api/v1/stations/import",
+        _roles("admin"),
+        body=lambda _o: {"csv": "名称,类型"},  # sent as JSON: a 422 naming the header
     ),
 ]
 

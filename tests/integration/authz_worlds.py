@@ -37,7 +37,7 @@ from shared.contracts.events.dispatch import HazardDispatched
 from shared.contracts.events.mediation import MediatorAssigned
 from shared.db import upgrade_async
 from tests.auth import auth_headers
-from tests.integration.authz_table import ROLES, Obj, hazard_body
+from tests.integration.authz_table import ROLES, Obj, hazard_body, station_body
 from tests.integration.dispatch_harness import START, Dispatch, case_filed
 from tests.integration.mediation_harness import case_filed as dispute_filed_event
 from tests.integration.notify_harness import dispute_filed
@@ -344,6 +344,10 @@ class DispatchWorld(World):
         )
         world.params |= {"department_id": "matrix-temp", "category": "road_damage"}
         world.facts["directory"] = {"departments": [{"department_id": "matrix-temp", **temp}]}
+        station = station_body()
+        made = _ok(await world.client.post("/api/v1/stations", json=station, headers=admin))
+        world.params |= {"station_id": made["station_id"]}
+        world.facts["station"] = station
         return world
 
     async def make(self, kind: str, role: str, path: str = "") -> Obj:

@@ -187,14 +187,18 @@ class Dispatch:
         """Run the timer scheduler once at the clock's time."""
         return int(await self.scheduler.run_once())
 
-    async def emitted(self, case_id: uuid.UUID | None = None) -> list[Envelope]:
-        """What dispatch announced (its outbox), in commit order."""
+    async def emitted(
+        self, case_id: uuid.UUID | None = None, *, suggestions: bool = False
+    ) -> list[Envelope]:
+        """What dispatch announced (its outbox), in commit order; the `station.suggested` that
+        follows every filing (#25) only when asked for, so lifecycle tests read the lifecycle."""
         stmt = sa.select(KIT.outbox.c.body).order_by(KIT.outbox.c.seq)
         if case_id is not None:
             stmt = stmt.where(KIT.outbox.c.case_id == case_id)
         async with self.runtime.engine.connect() as conn:
             rows = (await conn.execute(stmt)).all()
-        return [Envelope.model_validate_json(r.body) for r in rows]
+        envelopes = [Envelope.model_validate_json(r.body) for r in rows]
+        return [e for e in envelopes if suggestions or e.event_type != "station.suggested"]
 
     async def types(self, case_id: uuid.UUID) -> list[str]:
         return [e.event_type for e in await self.emitted(case_id)]

@@ -238,7 +238,8 @@ async def test_intakes_events_over_the_real_stream_are_applied_once(dispatch: Di
             for _, f in entries
             if str(filed.case_id).encode() in f.get(b"__data__", b"")
         ]
-        assert [e.event_type for e in ours] == ["hazard.dispatched"]
-        assert ours[0].sequence == 1
+        # with the nearest open station it was told about (#25), once each
+        assert [e.event_type for e in ours] == ["hazard.dispatched", "station.suggested"]
+        assert [e.sequence for e in ours] == [1, 2]
     finally:
         await client.aclose()

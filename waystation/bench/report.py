@@ -12,6 +12,8 @@ TARGETS = {
     "backlog_drain": "≥ 2,000 events/s",
     "memory": "≤ 200 MB RSS per service",
     "scale": "p95 ≤ 100 ms at 1,000,000 cases",
+    "nearest": "p95 ≤ 5 ms at 100,000 stations",
+    "coverage": "≤ 10 s for 1,000,000 reports",
 }
 
 
@@ -83,6 +85,26 @@ def write_report(result: dict[str, Any], folder: Path, stem: str) -> list[Path]:
                 TARGETS["scale"],
             )
             for name, q in scale["queries"].items()
+        ]
+    if stations := phases.get("stations"):
+        near, cover = stations["nearest"], stations["coverage"]
+        rows += [
+            (
+                f"nearest stations p95 (ms) at {near['stations']:,} stations "
+                "(raw: brute-force scan)",
+                near["p95_ms"],
+                near["raw_brute_force_p95_ms"],
+                ratio(near["p95_ms"], near["raw_brute_force_p95_ms"]),
+                TARGETS["nearest"],
+            ),
+            (
+                f"coverage (s) of {cover['reports']:,} reports over {cover['stations']} stations "
+                "(raw: geometry alone, hours ignored)",
+                cover["seconds"],
+                cover["raw_geometry_only_seconds"],
+                ratio(cover["seconds"], cover["raw_geometry_only_seconds"]),
+                TARGETS["coverage"],
+            ),
         ]
     rows += [
         (f"peak RSS {name} (MB)", mb, "–", "–", TARGETS["memory"])

@@ -40,9 +40,14 @@ class Profile:
     # Offered before any figure is taken (imports, connection pools, statement caches), not
     # measured: (tickets/s, seconds).
     warm_up: tuple[float, float] = (5, 3)
+    # The station figures (#25): stations in the nearest query's index, reports in the coverage.
+    stations: int = 100_000
+    coverage_reports: int = 1_000_000
 
 
-QUICK = Profile("quick", 6, (25, 50), 6, 20, 6, 2_000, 5_000, 1)
+QUICK = Profile(
+    "quick", 6, (25, 50), 6, 20, 6, 2_000, 5_000, 1, stations=20_000, coverage_reports=100_000
+)
 # The full profile's steps start low so that a machine far below the target still gets a figure
 # (a first step that falls behind would leave nothing to sustain).
 FULL = Profile(
@@ -300,12 +305,22 @@ class Bench:
             },
         )
 
+    def stations(self) -> Phase:
+        """The nearest query at p95 and the coverage figure (in this process, no service)."""
+        from waystation.bench.stations import coverage_figures, nearest_figures
+
+        with console.status(f"nearest query over {self.profile.stations:,} stations"):
+            nearest = nearest_figures(self.profile.stations)
+        with console.status(f"coverage of {self.profile.coverage_reports:,} reports"):
+            coverage = coverage_figures(self.profile.coverage_reports)
+        return Phase("stations", {"nearest": nearest, "coverage": coverage})
+
     def run(self, only: tuple[str, ...] = ()) -> dict[str, Any]:
         payload = len(json.dumps(_sample_envelope()).encode())
         phases: list[Phase] = []
         chosen = [
             p
-            for p in (self.throughput, self.latency, self.backlog_drain, self.scale)
+            for p in (self.throughput, self.latency, self.backlog_drain, self.scale, self.stations)
             if not only or p.__name__ in only
         ]
         warmed: dict[str, Any] = {}

@@ -1,9 +1,10 @@
-"""Dispatch's tables (its own metadata): hazards, their history, followers, timers, points."""
+"""Dispatch's tables (its own metadata): hazards, their history, followers, timers, points,
+stations and the duty seated at them."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import registry
@@ -158,6 +159,75 @@ class DepartmentUpdate(DispatchModel, table=True):
     action: str = Field(max_length=20)
     outcome: str = Field(max_length=300)
     at: datetime
+
+
+class StationEntry(DispatchModel, table=True):
+    """The station register (阵地地图); stations are closed for good, never deleted."""
+
+    __tablename__ = "station"
+    __table_args__ = (sa.UniqueConstraint("name_key", "address_key", name="uq_station_identity"),)
+
+    station_id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=100)
+    kind: str = Field(max_length=40)
+    town: str = Field(max_length=40, index=True)
+    address: str = Field(max_length=200)
+    # name and address without spaces, case-folded: one station per (name, address)
+    name_key: str = Field(max_length=100)
+    address_key: str = Field(max_length=200)
+    latitude: float
+    longitude: float
+    opening_hours: str = Field(max_length=300)
+    facilities: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    contact: str = Field(default="", max_length=60)
+    status: str = Field(default="open", max_length=20)
+    generated: bool = False
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
+    closed_at: datetime | None = None
+
+
+class StationDutyEntry(DispatchModel, table=True):
+    """A roster shift that seats a duty body at a station, as the roster's last event said."""
+
+    __tablename__ = "station_duty"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    station_id: str = Field(max_length=64, index=True)
+    body_id: str = Field(max_length=64)
+    body_name: str = Field(max_length=100)
+    body_kind: str = Field(max_length=40)
+    starts_on: date
+    ends_on: date
+    weekdays: list[int] = Field(default_factory=list, sa_type=sa.JSON)
+    from_time: str = Field(max_length=5)
+    to_time: str = Field(max_length=5)
+
+
+class DisputePlace(DispatchModel, table=True):
+    """Where a dispute was filed from, when the filing gave a place (rounded to ~100 m), for the
+    coverage of the 15-minute circle; no name, no contact."""
+
+    __tablename__ = "dispute_place"
+
+    case_id: uuid.UUID = Field(primary_key=True)
+    latitude: float
+    longitude: float
+    town: str | None = Field(default=None, max_length=40)
+    filed_at: datetime = Field(index=True)
+
+
+class RegisterRevision(DispatchModel, table=True):
+    """Bumped with every change of stations or duty; replicas rebuild their index when it moves.
+
+    Row `stations` counts register changes; row `roster` holds the roster revision projected
+    last (an older or replayed roster event changes nothing)."""
+
+    __tablename__ = "register_revision"
+
+    name: str = Field(primary_key=True, max_length=20)
+    revision: int = Field(default=0, sa_type=sa.BigInteger)
+    updated_at: datetime = Field(default_factory=_now)
 
 
 metadata = DispatchModel.metadata

@@ -30,3 +30,23 @@ class InvalidDirectory(DispatchError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class InvalidStation(DispatchError):
+    """A station (or a row of an import) that cannot be kept: the field and why, in Chinese."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class DuplicateStation(InvalidStation):
+    """Another station has the same name and address."""
+
+
+class ImportRejected(DispatchError):
+    """An import with bad rows: nothing of it is stored; `errors` are (line, field, message)."""
+
+    def __init__(self, errors: list[tuple[int, str, str]]) -> None:
+        super().__init__(f"{len(errors)} rows rejected")
+        self.errors = errors

@@ -6,8 +6,10 @@ from fastapi import HTTPException
 
 from services.dispatch.domain.errors import (
     DispatchError,
+    DuplicateStation,
     IllegalTransition,
     InvalidDirectory,
+    InvalidStation,
     NotAllowed,
     NotFound,
 )
@@ -20,6 +22,8 @@ def http_error(exc: DispatchError) -> HTTPException:
         return HTTPException(409, {"message": str(exc), "state": exc.state})
     if isinstance(exc, NotAllowed):
         return HTTPException(403, str(exc))
-    if isinstance(exc, InvalidDirectory):
+    if isinstance(exc, DuplicateStation):
+        return HTTPException(409, {"field": exc.field, "message": str(exc)})
+    if isinstance(exc, InvalidDirectory | InvalidStation):
         return HTTPException(422, {"field": exc.field, "message": str(exc)})
     return HTTPException(409, str(exc))

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from services.dispatch.adapters.tables import AUDIT, Follower, Hazard, HazardHistory
 from services.dispatch.domain.errors import DispatchError
 from services.dispatch.domain.lifecycle import UNROUTED, WORKING, State, allowed_actions
-from services.dispatch.entrypoints import directory_http, points_http
+from services.dispatch.entrypoints import directory_http, points_http, stations_http
 from services.dispatch.entrypoints.errors import http_error
 from services.dispatch.entrypoints.schemas import (
     CancelIn,
@@ -27,6 +27,7 @@ from services.dispatch.entrypoints.schemas import (
 )
 from services.dispatch.service_layer import supervision, work
 from services.dispatch.service_layer.context import Context
+from services.dispatch.service_layer.nearest import StationFinder
 from services.dispatch.service_layer.steps import load
 from shared.audit.fields import names_present
 from shared.audit.http import AuditCaller
@@ -50,7 +51,7 @@ PERSONAL = frozenset(
 Work = Callable[[Hazard, UnitOfWork], Awaitable[Hazard]]
 
 
-def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
+def build_router(runtime: ServiceRuntime, ctx: Context, finder: StationFinder) -> APIRouter:
     router = APIRouter(prefix="/api/v1", dependencies=AUTHENTICATED)
     hazards = APIRouter(tags=["hazards"], dependencies=AuditCaller)
     audit = AuditLog(runtime.service, AUDIT, runtime.sessions)
@@ -248,4 +249,5 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
     router.include_router(hazards)
     router.include_router(directory_http.build_router(runtime, ctx))
     router.include_router(points_http.build_router(runtime))
+    router.include_router(stations_http.build_router(runtime, ctx, finder))
     return router

@@ -89,6 +89,15 @@ class FileDispute(Command):
     received_via: Literal["in_person", "post", "oral", "phone", "referral"] | None = Field(
         default=None, description="收到方式 How it arrived"
     )
+    # Where the runner is or works (optional): the notice names the nearest legal help from it.
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> FileDispute:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("latitude and longitude go together")
+        return self
 
     @field_validator("dispute_type")
     @classmethod

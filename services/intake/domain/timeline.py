@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from services.intake.domain.receipt import RECEIVED_VIA, local_words
 
@@ -115,6 +116,19 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Pattern alert: {company} has {count} similar disputes within {window_days} days",
     ),
     "dispute.group_linked": ("已并入群体纠纷统一调解", "Joined a group dispute"),
+    "roster.published": ("值班表已更新", "The duty roster was updated"),
+    "station.suggested#legal_help": (
+        "离您最近的法律服务：{name}（{address}），约 {distance_zh}，步行约 {walk_minutes} 分钟、"
+        "电动车约 {ebike_minutes} 分钟{duty_zh}",
+        "Nearest legal help: {name} ({address}), about {distance_en}, {walk_minutes} min on foot, "
+        "{ebike_minutes} min by e-bike{duty_en}",
+    ),
+    "station.suggested#open_station": (
+        "离您最近的开放阵地：{name}（{address}），约 {distance_zh}，步行约 {walk_minutes} 分钟、"
+        "电动车约 {ebike_minutes} 分钟",
+        "Nearest open station: {name} ({address}), about {distance_en}, {walk_minutes} min on "
+        "foot, {ebike_minutes} min by e-bike",
+    ),
     "dispute.closed": ("纠纷已结案", "The dispute was closed"),
     # dispatch
     "hazard.dispatched": ("已派单至 {department_name}", "Dispatched to {department_name}"),
@@ -160,6 +174,7 @@ _CLOCKS: dict[str, tuple[str, str]] = {
     "acceptance_target": ("受理时限", "acceptance target"),
 }
 _PARTIES = {"complainant": "申请人", "respondent": "被申请人"}
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class _Blank(dict[str, Any]):
@@ -176,12 +191,16 @@ def describe(event_type: str, payload: dict[str, Any]) -> tuple[str, str]:
     key = event_type
     if event_type == "case.filed" and payload.get("duplicate_of"):
         key = "case.filed#duplicate"
+    if event_type == "station.suggested":
+        key = f"station.suggested#{payload.get('purpose', 'open_station')}"
     zh, en = _TEXT.get(key, (event_type, event_type))
     values = _Blank(payload)
     clock = _CLOCKS.get(str(payload.get("clock", "")))
     if clock:
         values["clock_zh"], values["clock_en"] = clock
     values["waiting_on_zh"] = _PARTIES.get(str(payload.get("waiting_on", "")), "当事人")
+    if event_type == "station.suggested":
+        values.update(station_words(payload))
     zh, en = zh.format_map(values).rstrip("： "), en.format_map(values).rstrip(": ")
     if event_type == "case.filed":
         late = _received_late(payload.get("dispute"))
@@ -205,6 +224,29 @@ def _received_late(dispute: Any) -> tuple[str, str] | None:
         f"申请于 {zh_at} 由 {by} 收到（{via_zh}），期限自该日起算",
         f"The application was received {via_en} by {by} on {en_at}; its clocks run from then",
     )
+
+
+def station_words(payload: dict[str, Any]) -> dict[str, str]:
+    """Distance and the next duty in words, in Shanghai time (never a raw timestamp)."""
+    metres = int(payload.get("distance_m") or 0)
+    far = f"{metres / 1000:.1f} 公里" if metres >= 1000 else f"{metres} 米"
+    words = {
+        "distance_zh": far,
+        "distance_en": f"{metres / 1000:.1f} km",
+        "duty_zh": "",
+        "duty_en": "",
+    }
+    starts, ends = payload.get("duty_starts"), payload.get("duty_ends")
+    if isinstance(starts, str) and isinstance(ends, str):
+        begin = datetime.fromisoformat(starts).astimezone(SHANGHAI)
+        end = datetime.fromisoformat(ends).astimezone(SHANGHAI)
+        day = "一二三四五六日"[begin.weekday()]
+        body = payload.get("duty_body_kind") or "值班单位"
+        words["duty_zh"] = (
+            f"；{body}值班：{begin.month}月{begin.day}日（周{day}）{begin:%H:%M}–{end:%H:%M}"
+        )
+        words["duty_en"] = f"; on duty {begin:%a %d %b %H:%M}–{end:%H:%M}"
+    return words
 
 
 def is_newer(current_at: Any, candidate_at: Any) -> bool:

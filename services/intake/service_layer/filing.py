@@ -141,6 +141,11 @@ async def file_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor, triage: 
             received_at=received_at,
             received_by=cmd.received_by if late else None,
             received_via=cmd.received_via if late else None,
+            location=(
+                GeoPoint(lat=cmd.latitude, lng=cmd.longitude)
+                if cmd.latitude is not None and cmd.longitude is not None
+                else None
+            ),
         ),
     )
     _announce(case, payload, uow, actor, triage)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, time
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -33,7 +33,12 @@ class DutyBody(BaseModel):
 
 
 class Shift(BaseModel):
-    """A body on duty for a run of days (inclusive), e.g. holiday cover or a swap of weeks."""
+    """A body on duty for a run of days (inclusive), e.g. holiday cover or a swap of weeks.
+
+    A shift may seat the body at a station (`station_id`, dispatch's register) on some weekdays
+    between two times: "the judicial office sits at the truckers' station on Tuesdays and
+    Thursdays, 9:00-17:00". Dispatch learns these from `roster.published`.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -41,15 +46,28 @@ class Shift(BaseModel):
     starts_on: date
     ends_on: date
     note: str = Field(default="", max_length=200)
+    station_id: str | None = Field(default=None, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    weekdays: tuple[int, ...] = Field(
+        default=(), description="ISO weekdays (1 = Monday); all if empty"
+    )
+    from_time: time = time(9, 0)
+    to_time: time = time(17, 0)
 
     @model_validator(mode="after")
     def _in_order(self) -> Shift:
         if self.ends_on < self.starts_on:
             raise ValueError("ends_on is before starts_on")
+        if any(not 1 <= d <= 7 for d in self.weekdays):
+            raise ValueError("weekdays are 1 (Monday) to 7 (Sunday)")
+        if self.from_time.tzinfo is not None or self.to_time.tzinfo is not None:
+            raise ValueError("from_time and to_time are local times (Asia/Shanghai), no zone")
+        if self.to_time <= self.from_time:
+            raise ValueError("to_time is not after from_time")
         return self
 
     def covers(self, day: date) -> bool:
-        return self.starts_on <= day <= self.ends_on
+        in_run = self.starts_on <= day <= self.ends_on
+        return in_run and (not self.weekdays or day.isoweekday() in self.weekdays)
 
 
 class Roster(BaseModel):

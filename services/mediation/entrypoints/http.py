@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from sqlmodel import col, select
 
 from services.mediation.adapters.agreement_pdf import Copy, FontMissing, render
+from services.mediation.adapters.station_lookup import StationsUnavailable
 from services.mediation.adapters.tables import AUDIT, Dispute, DisputeClock, DisputeHistory
 from services.mediation.domain.agreement import AgreementTerms
 from services.mediation.domain.clocks import ClockName
@@ -304,7 +305,20 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         "/{case_id}/sessions", response_model=SessionOut, responses=ERRORS, status_code=201
     )
     async def schedule(case_id: uuid.UUID, body: SessionIn, actor: ActorDep) -> Any:
-        """Schedule a session (a place, or online); the attendees are invited."""
+        """Schedule a session (a place, a station, or online); the attendees are invited."""
+        place = body.place
+        if body.station_id is not None:
+            try:
+                found = await ctx.station_place(body.station_id) if ctx.station_place else None
+            except StationsUnavailable as exc:
+                raise HTTPException(
+                    503, {"field": "station_id", "message": "暂时无法查询阵地，请稍后再试"}
+                ) from exc
+            if found is None:
+                raise HTTPException(
+                    422, {"field": "station_id", "message": "没有这个阵地，或它已关闭"}
+                )
+            place = found
         return await guarded(
             runtime,
             changing(
@@ -312,7 +326,7 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
                 lambda uow: sessions.schedule_session(
                     case_id,
                     body.starts_at,
-                    body.place,
+                    place,
                     body.online,
                     body.attendees,
                     actor,

@@ -45,6 +45,8 @@ class ExtendIn(In):
 class SessionIn(In):
     starts_at: AwareDatetime
     place: str = Field(default="", max_length=200)
+    # A station of dispatch's register: the place becomes its name and address.
+    station_id: str | None = Field(default=None, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")
     online: bool = False
     attendees: list[str] = Field(default_factory=list, max_length=50)
 

@@ -10,7 +10,8 @@ from services.mediation.domain.errors import Incomplete, NotAllowed
 from services.mediation.domain.roster import Roster, Shift
 from services.mediation.service_layer.assignment import current_roster
 from services.mediation.service_layer.context import Context
-from shared.contracts.envelope import Actor
+from shared.contracts.envelope import SYSTEM, Actor, new_event
+from shared.contracts.events.mediation import ROSTER_ID, RosterPublished, StationDutyItem
 from shared.messaging.uow import UnitOfWork
 
 ADMINS = ("admin", "committee")
@@ -28,8 +29,39 @@ async def replace_roster(roster: Roster, actor: Actor, uow: UnitOfWork, ctx: Con
     record.body = roster.model_dump(mode="json")
     record.updated_at, record.updated_by = ctx.now(), actor.id
     uow.session.add(record)
+    publish_roster(roster, actor, uow, ctx)
     await uow.commit()
     return roster
+
+
+def publish_roster(roster: Roster, actor: Actor, uow: UnitOfWork, ctx: Context) -> None:
+    """Announce the shifts that seat a body at a station (dispatch's station pages show them)."""
+    names = {b.body_id: b for b in roster.bodies}
+    duty = [
+        StationDutyItem(
+            station_id=s.station_id,
+            body_id=s.body_id,
+            body_name=names[s.body_id].name,
+            body_kind=names[s.body_id].kind,
+            starts_on=s.starts_on,
+            ends_on=s.ends_on,
+            weekdays=list(s.weekdays),
+            from_time=s.from_time,
+            to_time=s.to_time,
+        )
+        for s in roster.shifts
+        if s.station_id is not None
+    ]
+    revision = int(ctx.now().timestamp() * 1_000_000)
+    uow.emit(
+        new_event(
+            "roster.published",
+            RosterPublished(revision=revision, station_duty=duty),
+            case_id=ROSTER_ID,
+            actor=actor,
+            producer="mediation",
+        )
+    )
 
 
 async def add_shift(shift: Shift, actor: Actor, uow: UnitOfWork, ctx: Context) -> Roster:
@@ -40,6 +72,20 @@ async def add_shift(shift: Shift, actor: Actor, uow: UnitOfWork, ctx: Context) -
         raise Incomplete("body_id", f"no duty body {shift.body_id!r} in the roster")
     updated = Roster.model_validate(roster.model_dump() | {"shifts": (*roster.shifts, shift)})
     return await replace_roster(updated, actor, uow, ctx)
+
+
+async def publish_file_roster(uow: UnitOfWork, ctx: Context) -> bool:
+    """At start, while the roster is still the file's: announce its station shifts, if any.
+
+    Announcing again at the next start is harmless (dispatch replaces the duty with the same).
+    """
+    if await uow.session.get(RosterRecord, 1) is not None:
+        return False
+    if not any(s.station_id for s in ctx.roster_file.shifts):
+        return False
+    publish_roster(ctx.roster_file, SYSTEM, uow, ctx)
+    await uow.commit()
+    return True
 
 
 async def load_calendar_year(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +10,9 @@ from pathlib import Path
 from services.mediation.domain.calendar import WorkCalendar
 from services.mediation.domain.roster import Roster
 from services.mediation.domain.targets import Target
+
+# station id -> "name（town address）", None when unknown or closed (dispatch's public API)
+StationPlace = Callable[[str], Awaitable[str | None]]
 
 
 def _utcnow() -> datetime:
@@ -39,3 +42,5 @@ class Context:
     policy: Policy = field(default_factory=Policy)
     now: Callable[[], datetime] = _utcnow
     agreement_font: Path = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+    # A station's "name（address）" by its id (dispatch's register), for a session's place.
+    station_place: StationPlace | None = None

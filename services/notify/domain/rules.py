@@ -70,6 +70,12 @@ def _both(template: str, *, critical: bool = False) -> tuple[Rule, Rule]:
 RULES: dict[str, tuple[Rule, ...]] = {
     # intake
     "case.filed": (Rule("complainant", "case_filed"), Rule("reporter", "case_filed")),
+    # Right after the filing: where to go now (legal help for a dispute, an open station for a
+    # hazard's reporter), from dispatch's station register.
+    "station.suggested": (
+        Rule("complainant", "station_suggested", only_if=("purpose", frozenset({"legal_help"}))),
+        Rule("reporter", "station_suggested", only_if=("purpose", frozenset({"open_station"}))),
+    ),
     "case.corrected": (Rule("reporter", "case_corrected"),),
     "case.merged": (Rule("new_follower", "case_merged_follower"),),
     # The code goes to the rider alone, at once (it expires in minutes), never to the inbox.
@@ -188,6 +194,7 @@ SILENT: dict[str, str] = {
     "hazard.marked_duplicate": "the reporter hears it as a follower through case.merged on the "
     "original, which carries the original's tracking code",
     "notification.delivered": "notify's own outcome",
+    "roster.published": "configuration, not a case: dispatch shows the duty on station pages",
     "notification.failed": "notify's own alert, for operators' monitoring (not a party message)",
 }
 

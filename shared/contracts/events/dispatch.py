@@ -103,3 +103,26 @@ class PointsCredited(Payload):
     points: int
     balance: int
     reason: str = Field(max_length=200)
+
+
+class StationSuggested(Payload):
+    """Where a runner can go now, told when a ticket is filed: for a dispute the nearest station
+    with legal help and its next duty; for a hazard the nearest station open at filing time."""
+
+    purpose: Literal["legal_help", "open_station"]
+    station_id: str = Field(max_length=64)
+    name: str = Field(max_length=100)
+    address: str = Field(max_length=200)
+    town_name: str = Field(default="", max_length=40)
+    distance_m: int = Field(ge=0)
+    walk_minutes: int = Field(ge=1)
+    ebike_minutes: int = Field(ge=1)
+    open_now: bool
+    hours_text: str = Field(default="", max_length=300)
+    # Legal help: the body on duty next (now, if the spell is under way) and when.
+    duty_body_name: str | None = Field(default=None, max_length=100)
+    duty_body_kind: str | None = Field(default=None, max_length=40)
+    duty_starts: AwareDatetime | None = None
+    duty_ends: AwareDatetime | None = None
+    # The place measured from: the filing's own point, or its town's centre when it had none.
+    from_town_centre: bool = False

@@ -25,6 +25,8 @@ class DisputeDetails(Payload):
     # Set only when the application was received earlier than it was entered.
     received_by: str | None = Field(default=None, max_length=100)
     received_via: str | None = Field(default=None, max_length=20)
+    # Where the runner is or works, if given: dispatch names the nearest legal help from it.
+    location: GeoPoint | None = None
 
 
 class HazardDetails(Payload):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import uuid
+from datetime import date, datetime, time
 from typing import Literal
 
 from pydantic import Field
@@ -138,3 +139,32 @@ class GroupLinked(Payload):
 
     parent_case_id: str = Field(max_length=64)
     representative_party_ids: list[str] = Field(default_factory=list, max_length=20)
+
+
+# The duty roster's events travel as one "case" of their own, so they are applied in order.
+ROSTER_ID = uuid.UUID("6f1c2a0e-25d0-4b1e-9a25-000000000025")
+
+
+class StationDutyItem(Payload):
+    """A roster shift that seats a duty body at a station (dispatch shows it on the station)."""
+
+    station_id: str = Field(min_length=1, max_length=64)
+    body_id: str = Field(min_length=1, max_length=64)
+    body_name: str = Field(min_length=1, max_length=100)
+    body_kind: str = Field(max_length=40)
+    starts_on: date
+    ends_on: date
+    weekdays: list[int] = Field(default_factory=list, max_length=7)  # ISO, 1 = Monday; empty: all
+    from_time: time
+    to_time: time
+
+
+class RosterPublished(Payload):
+    """The duty roster changed: every shift that names a station, the whole set each time.
+
+    `revision` grows with every change (a replayed or older event is recognised by it); the
+    envelope's case_id is the roster's own fixed id (ROSTER_ID), so its events keep their order.
+    """
+
+    revision: int = Field(ge=1)
+    station_duty: list[StationDutyItem] = Field(default_factory=list, max_length=5000)
