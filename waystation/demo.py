@@ -136,7 +136,8 @@ async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) ->
         console.print(table)
         console.print(
             "Follow any ticket: GET /track/<tracking code> on intake, "
-            "or `waystation timeline <case_id>`."
+            "or `waystation timeline <case_id>`; the staff console: "
+            "http://127.0.0.1:8005/console (demo users: see the README)."
         )
 
 

@@ -18,14 +18,13 @@ from services.intake.config import IntakeSettings
 from services.intake.domain.duplicates import DuplicatePolicy
 from services.intake.entrypoints import (
     auth_http,
-    console,
     events,
     http,
     identity_http,
+    jurisdictions_http,
     open311_http,
     tracking_http,
 )
-from services.intake.entrypoints.console.users import IntakeUsers
 from services.intake.entrypoints.uploads import Uploads
 from services.intake.service_layer import projection
 from services.intake.service_layer.retention import run_retention
@@ -62,8 +61,9 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     )
     cipher = PiiCipher(*settings.pii_keys())
     audit = AuditLog(settings.service_name, AUDIT, runtime.sessions)
+    jurisdictions_file = settings.jurisdictions_file or DEMO_FILE
     triage = Triage(
-        jurisdictions=JurisdictionMap.from_file(settings.jurisdictions_file or DEMO_FILE),
+        jurisdictions=JurisdictionMap.from_file(jurisdictions_file),
         duplicates=DuplicatePolicy(
             radius_m=settings.duplicate_radius_m,
             window=timedelta(hours=settings.duplicate_window_hours),
@@ -73,10 +73,6 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     )
     uploads = Uploads(
         runtime, BlobStore(settings.attachments_path()), settings.attachment_max_bytes, clock
-    )
-
-    pages = console.build_console(
-        settings, settings.jurisdictions_file or DEMO_FILE, keys, IntakeUsers(runtime)
     )
 
     @asynccontextmanager
@@ -94,7 +90,6 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
                 )
             )
             yield
-        await pages.backends.client.aclose()
 
     app = FastAPI(
         title="Waystation intake 受理",
@@ -127,5 +122,5 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
         open311_http.build_router(runtime, triage, settings, uploads, audit),
         dependencies=[Depends(limiter.dependency("open311", per_minute, _form("api_key")))],
     )
-    console.install(app, pages)
+    app.include_router(jurisdictions_http.build_router(jurisdictions_file))
     return app

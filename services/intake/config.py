@@ -49,13 +49,5 @@ class IntakeSettings(ServiceSettings):
             return decode_key(self.pii_key), decode_key(self.pii_hash_key)
         return development_keys(data_dir())
 
-    # The console (a backend-for-frontend) reads the services over their public HTTP APIs.
-    self_url: str = "http://127.0.0.1:8001"
-    mediation_url: str = "http://127.0.0.1:8002"
-    dispatch_url: str = "http://127.0.0.1:8003"
-    notify_url: str = "http://127.0.0.1:8004"
-    session_ttl_seconds: int = Field(default=8 * 3600, ge=60, le=7 * 24 * 3600)
-    cookie_secure: bool = False
-
     def attachments_path(self) -> Path:
         return self.attachments_dir or data_dir() / "attachments"

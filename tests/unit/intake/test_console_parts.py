@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services.intake.adapters.jurisdictions import DEMO_FILE
 from services.intake.entrypoints.console.backends import ServiceError
 from services.intake.entrypoints.console.charts import grouped_bars
 from services.intake.entrypoints.console.committee_pages import ranked_clocks
@@ -12,6 +11,8 @@ from services.intake.entrypoints.console.hazard_map import draw, load_areas
 from services.intake.entrypoints.console.officer_pages import dispute_body
 from services.intake.entrypoints.console.overview_pages import closed_loop
 from services.intake.entrypoints.console.pages import home_of, mask_name, today_local
+
+from services.intake.adapters.jurisdictions import DEMO_FILE
 
 
 def _clock(case: str, clock: str, days: int) -> dict[str, object]:
@@ -58,6 +59,7 @@ def test_each_role_lands_on_its_own_first_page():
 
 def test_an_oral_application_carries_the_officer_and_the_applicants_confirmation():
     from services.intake.entrypoints.console.session import Caller
+
     from shared.auth.tokens import Principal
     from shared.contracts.envelope import Actor
 

@@ -12,14 +12,14 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from services.intake.entrypoints.console import labels
-from services.intake.entrypoints.console.backends import Backends
-from services.intake.entrypoints.console.hazard_map import Area
-from services.intake.entrypoints.console.session import Caller, caller
-from services.intake.entrypoints.console.users import Authenticator
+from services.console.entrypoints import labels
+from services.console.entrypoints.backends import Backends
+from services.console.entrypoints.hazard_map import Area, parse_areas
+from services.console.entrypoints.session import Caller, caller
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+JURISDICTIONS = "/api/v1/jurisdictions"
 
 COMMITTEE = frozenset({"committee", "admin"})
 OFFICER = frozenset({"intake_officer", "admin"})
@@ -70,12 +70,14 @@ class Console:
     templates: Jinja2Templates
     backends: Backends
     public_pem: bytes
-    private_pem: bytes
-    users: Authenticator
-    areas: list[Area]
-    self_url: str
-    session_ttl: int
     cookie_secure: bool
+    _areas: list[Area] | None = None
+
+    async def areas(self, who: Caller) -> list[Area]:
+        """The jurisdictions' polygons from intake, fetched once (they change with a release)."""
+        if self._areas is None:
+            self._areas = parse_areas(await self.backends.get(who, "intake", JURISDICTIONS))
+        return self._areas
 
     def who(self, request: Request, roles: frozenset[str]) -> Caller:
         return caller(request, self.public_pem, roles)

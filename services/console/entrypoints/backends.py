@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from services.intake.entrypoints.console.session import Caller
+from services.console.entrypoints.session import Caller
 
 
 class ServiceError(Exception):
@@ -30,6 +30,15 @@ class ServiceError(Exception):
         if not found:
             found["_"] = detail if isinstance(detail, str) else str(self.body)[:300]
         return found
+
+
+@dataclass(frozen=True)
+class Login:
+    """What intake's token endpoint answered: a token, or why not."""
+
+    token: str | None
+    expires_in: int = 0
+    refused: str = ""  # "bad_login" or "slow_down"
 
 
 @dataclass
@@ -56,3 +65,25 @@ class Backends:
 
     async def post(self, who: Caller, service: str, path: str, body: Any = None) -> Any:
         return (await self.call(who, service, "POST", path, json=body)).json()
+
+    async def login(self, username: str, password: str) -> Login:
+        """Intake's OAuth2 password grant: the console never sees a password hash."""
+        url = self.urls["intake"].rstrip("/") + "/api/v1/auth/token"
+        form = {"grant_type": "password", "username": username, "password": password}
+        answer = await self.client.post(url, data=form)
+        if answer.status_code == 200:
+            body = answer.json()
+            return Login(body["access_token"], int(body["expires_in"]))
+        if answer.status_code == 429:
+            return Login(None, refused="slow_down")
+        if answer.status_code in (401, 422):
+            return Login(None, refused="bad_login")
+        raise ServiceError(answer.status_code, answer.text[:300])
+
+    async def readiness(self) -> dict[str, bool]:
+        """Ready when intake (the login and the case registry) answers its liveness probe."""
+        try:
+            answer = await self.client.get(self.urls["intake"].rstrip("/") + "/healthz")
+        except httpx.HTTPError:
+            return {"intake": False}
+        return {"intake": answer.status_code == 200}

@@ -8,9 +8,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from services.intake.entrypoints.console.hazard_map import STATUS_COLOURS, draw
-from services.intake.entrypoints.console.pages import COMMITTEE, Console
-from services.intake.entrypoints.console.session import Caller
+from services.console.entrypoints.hazard_map import STATUS_COLOURS, draw
+from services.console.entrypoints.pages import COMMITTEE, Console
+from services.console.entrypoints.session import Caller
 
 NOT_COUNTED = frozenset({"duplicate", "cancelled"})
 CLOSED = frozenset({"closed", "confirmed_fixed"})
@@ -49,16 +49,17 @@ def closed_loop(hazards: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def build_router(console: Console) -> APIRouter:
     router = APIRouter(prefix="/console", include_in_schema=False)
-    names = {a.code: a.name for a in console.areas}
 
     @router.get("/overview")
     async def overview(request: Request) -> Response:
         who = console.who(request, COMMITTEE)
+        areas = await console.areas(who)
+        names = {a.code: a.name for a in areas}
         hazards = await all_hazards(console, who)
         open_ = [h for h in hazards if h["status"] not in CLOSED | NOT_COUNTED]
         by_category = Counter((h["category"], h["status"]) for h in open_)
         return console.render(
-            request, "console/overview.html", who, svg_map=draw(console.areas, open_),
+            request, "overview.html", who, svg_map=draw(areas, open_),
             open_count=len(open_), by_category=sorted(by_category.items()),
             loop=closed_loop(hazards), town_names=names, status_colours=STATUS_COLOURS,
         )  # fmt: skip

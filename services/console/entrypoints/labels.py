@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.intake.domain.catalogue import DISPUTE_TYPES, HAZARD_CATEGORIES
+from shared.glossary import term
 
 WORDS: dict[str, tuple[str, str]] = {
     "app": ("城市驿站 · 工作台", "Waystation console"),
@@ -11,6 +11,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "username": ("用户名", "Username"),
     "password": ("密码", "Password"),
     "bad_login": ("用户名或密码错误", "Wrong username or password"),
+    "slow_down": ("登录尝试过多，请一分钟后再试", "Too many attempts; try again in a minute"),
+    "session_expired": ("登录已过期，请重新登录", "Your session ended; please log in again"),
     "board": ("纠纷看板", "Dispute board"),
     "clocks": ("法定期限", "Legal clocks"),
     "workload": ("工作量", "Workload"),
@@ -130,12 +132,10 @@ def word(key: str, lang: str) -> str:
 
 
 def dispute_type(code: str, lang: str) -> str:
-    pair = DISPUTE_TYPES.get(code)
-    return (pair[1] if lang == "en" else pair[0]) if pair else code
+    return term("dispute_type", code, lang)
 
 
 def category(code: str, lang: str) -> str:
-    for c in HAZARD_CATEGORIES:
-        if c.code == code:
-            return c.name_en if lang == "en" else c.name_zh
-    return dispute_type(code, lang)
+    """A hazard category, else a dispute type (the case list mixes both)."""
+    named = term("category", code, lang)
+    return named if named != code else term("dispute_type", code, lang)

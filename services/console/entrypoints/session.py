@@ -17,6 +17,10 @@ Lang = Literal["zh", "en"]
 class LoginRequired(Exception):
     """No valid session: the console sends the browser to the login page."""
 
+    def __init__(self, *, expired: bool = False) -> None:
+        super().__init__("login required")
+        self.expired = expired  # there was a session, and it ran out
+
 
 class WrongRole(Exception):
     """The page belongs to another role (answered 403)."""
@@ -33,13 +37,8 @@ class Caller:
         return self.principal.actor.role
 
     def headers(self) -> dict[str, str]:
-        """Bearer token for the services, plus today's actor headers until they verify tokens."""
-        actor = self.principal.actor
-        return {
-            "Authorization": f"Bearer {self.token}",
-            "X-Actor-Role": actor.role,
-            "X-Actor-Id": actor.id,
-        }
+        """The user's own token: every service decides what this user may see and do."""
+        return {"Authorization": f"Bearer {self.token}"}
 
 
 def language(request: Request) -> Lang:
@@ -56,7 +55,7 @@ def caller(request: Request, public_pem: bytes, roles: frozenset[str]) -> Caller
     try:
         principal = verify(public_pem, token)
     except InvalidToken as exc:
-        raise LoginRequired from exc
+        raise LoginRequired(expired=True) from exc
     if principal.actor.role not in roles:
         raise WrongRole(principal.actor.role)
     return Caller(principal, token, language(request))

@@ -7,15 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from services.intake.entrypoints.console.pages import Console, home_of
-from services.intake.entrypoints.console.session import (
+from services.console.entrypoints.pages import Console, home_of
+from services.console.entrypoints.session import (
     COOKIE,
     LANG_COOKIE,
     LoginRequired,
     WrongRole,
     language,
 )
-from shared.auth.tokens import issue
+from shared.auth.tokens import verify
 
 
 def build_router(console: Console) -> APIRouter:
@@ -32,8 +32,10 @@ def build_router(console: Console) -> APIRouter:
         return RedirectResponse(home_of(who.role), 303)  # pragma: no cover - no such role
 
     @router.get("/login")
-    async def login_form(request: Request) -> Response:
-        return console.render(request, "console/login.html", None, lang=language(request))
+    async def login_form(request: Request, expired: str = "") -> Response:
+        return console.render(
+            request, "login.html", None, lang=language(request), expired=bool(expired)
+        )
 
     @router.post("/login")
     async def login(
@@ -41,23 +43,19 @@ def build_router(console: Console) -> APIRouter:
         username: Annotated[str, Form(max_length=100)],
         password: Annotated[str, Form(max_length=200)],
     ) -> Response:
-        user = await console.users.authenticate(username.strip(), password)
-        if user is None:
+        answer = await console.backends.login(username.strip(), password)
+        if answer.token is None:
+            status = 429 if answer.refused == "slow_down" else 401
             return console.render(
-                request, "console/login.html", None, 401, lang=language(request), failed=True
-            )
-        token = issue(
-            console.private_pem,
-            user.actor,
-            user_id=user.user_id,
-            name=user.name,
-            ttl_seconds=console.session_ttl,
-        )
-        response = RedirectResponse(home_of(user.actor.role), 303)
+                request, "login.html", None, status, lang=language(request),
+                failed=answer.refused,
+            )  # fmt: skip
+        role = verify(console.public_pem, answer.token).actor.role
+        response = RedirectResponse(home_of(role), 303)
         response.set_cookie(
             COOKIE,
-            token,
-            max_age=console.session_ttl,
+            answer.token,
+            max_age=answer.expires_in,
             httponly=True,
             samesite="lax",
             secure=console.cookie_secure,

@@ -8,10 +8,10 @@ from typing import Any
 from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from services.intake.entrypoints.console.backends import ServiceError
-from services.intake.entrypoints.console.case_pages import case_view
-from services.intake.entrypoints.console.pages import DEPARTMENT, Console
-from services.intake.entrypoints.console.session import Caller
+from services.console.entrypoints.backends import ServiceError
+from services.console.entrypoints.case_pages import case_view
+from services.console.entrypoints.pages import DEPARTMENT, Console
+from services.console.entrypoints.session import Caller
 
 ACTIONS = ("acknowledge", "progress", "resolve", "decline")
 
@@ -28,13 +28,13 @@ def build_router(console: Console) -> APIRouter:
     @router.get("/queue")
     async def queue(request: Request) -> Response:
         who = console.who(request, DEPARTMENT)
-        return console.render(request, "console/queue.html", who, hazards=await queue_rows(who))
+        return console.render(request, "queue.html", who, hazards=await queue_rows(who))
 
     @router.get("/queue/live")
     async def queue_live(request: Request) -> Response:
         who = console.who(request, DEPARTMENT)
         rows = await queue_rows(who)
-        return console.render(request, "console/queue_live.html", who, hazards=rows)
+        return console.render(request, "queue_live.html", who, hazards=rows)
 
     async def photo_url(who: Caller, case_id: uuid.UUID, photo: Any) -> str | None:
         if not isinstance(photo, UploadFile) or not photo.filename:
@@ -44,7 +44,7 @@ def build_router(console: Console) -> APIRouter:
         got = await api.call(
             who, "intake", "POST", f"/api/v1/cases/{case_id}/attachments", files=files
         )
-        return console.self_url.rstrip("/") + str(got.json()["url"])
+        return console.backends.urls["intake"].rstrip("/") + str(got.json()["url"])
 
     @router.post("/cases/{case_id}/hazard/{action}")
     async def act(request: Request, case_id: uuid.UUID, action: str) -> Response:
@@ -71,7 +71,7 @@ def build_router(console: Console) -> APIRouter:
         except ServiceError as exc:
             view = await case_view(console, who, case_id)
             return console.render(
-                request, "console/case.html", who, exc.status if exc.status < 500 else 502,
+                request, "case.html", who, exc.status if exc.status < 500 else 502,
                 action_errors=exc.field_errors(), failed_action=action, **view,
             )  # fmt: skip
         if action == "decline":

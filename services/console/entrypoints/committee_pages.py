@@ -9,10 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from services.intake.entrypoints.console import labels
-from services.intake.entrypoints.console.charts import grouped_bars
-from services.intake.entrypoints.console.pages import COMMITTEE, Console, today_local
-from services.intake.entrypoints.console.session import Caller
+from services.console.entrypoints import labels
+from services.console.entrypoints.charts import grouped_bars
+from services.console.entrypoints.pages import COMMITTEE, Console, today_local
+from services.console.entrypoints.session import Caller
 
 DIMENSIONS = ("month", "dispute_type", "company", "town")
 CHART_SERIES = ("filed", "agreed", "failed", "expired")
@@ -50,7 +50,7 @@ def build_router(console: Console) -> APIRouter:
     ) -> Response:
         who = console.who(request, COMMITTEE)
         data = await board_data(who, state)
-        return console.render(request, "console/board.html", who, **data)
+        return console.render(request, "board.html", who, **data)
 
     @router.get("/board/live")
     async def board_live(
@@ -58,7 +58,7 @@ def build_router(console: Console) -> APIRouter:
     ) -> Response:
         who = console.who(request, COMMITTEE)
         data = await board_data(who, state)
-        return console.render(request, "console/board_live.html", who, **data)
+        return console.render(request, "board_live.html", who, **data)
 
     @router.get("/clocks")
     async def clocks(request: Request) -> Response:
@@ -68,19 +68,19 @@ def build_router(console: Console) -> APIRouter:
             await api.get(who, "mediation", "/api/v1/committee/due-soon"),
             await api.get(who, "mediation", "/api/v1/committee/clocks", limit=500),
         )
-        return console.render(request, "console/clocks.html", who, clocks=rows)
+        return console.render(request, "clocks.html", who, clocks=rows)
 
     @router.get("/workload")
     async def workload(request: Request) -> Response:
         who = console.who(request, COMMITTEE)
         data = await api.get(who, "mediation", "/api/v1/committee/workload")
-        return console.render(request, "console/workload.html", who, workload=data)
+        return console.render(request, "workload.html", who, workload=data)
 
     @router.get("/alerts")
     async def alerts(request: Request) -> Response:
         who = console.who(request, COMMITTEE)
         rows = await api.get(who, "mediation", "/api/v1/committee/alerts")
-        return console.render(request, "console/alerts.html", who, alerts=rows)
+        return console.render(request, "alerts.html", who, alerts=rows)
 
     @router.post("/alerts/{alert_id}/close")
     async def close_alert(request: Request, alert_id: uuid.UUID) -> Response:
@@ -99,7 +99,7 @@ def build_router(console: Console) -> APIRouter:
         report = await api.get(who, "mediation", "/api/v1/committee/statistics", by=by, year=year)
         return console.render(
             request,
-            "console/statistics.html",
+            "statistics.html",
             who,
             report=report,
             by=by,

@@ -8,11 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from services.intake.domain.catalogue import DISPUTE_TYPES, HAZARD_CATEGORIES
-from services.intake.entrypoints.console.backends import ServiceError
-from services.intake.entrypoints.console.case_pages import case_view
-from services.intake.entrypoints.console.pages import COMMITTEE, OFFICER, Console
-from services.intake.entrypoints.console.session import Caller
+from services.console.entrypoints.backends import ServiceError
+from services.console.entrypoints.case_pages import case_view
+from services.console.entrypoints.pages import COMMITTEE, OFFICER, Console
+from services.console.entrypoints.session import Caller
+from shared.glossary import codes
 
 FILTERS = ("kind", "status", "category", "jurisdiction", "respondent")
 
@@ -79,20 +79,20 @@ def build_router(console: Console) -> APIRouter:
         chosen = {k: request.query_params.get(k, "") for k in FILTERS}
         page = await api.get(who, "intake", "/api/v1/cases", cursor=cursor, limit=50, **chosen)
         return console.render(
-            request, "console/cases.html", who, page=page, chosen=chosen,
-            categories=HAZARD_CATEGORIES, dispute_types=DISPUTE_TYPES,
+            request, "cases.html", who, page=page, chosen=chosen,
+            categories=codes("category"), dispute_types=codes("dispute_type"),
         )  # fmt: skip
 
     async def form_page(request: Request, who: Caller, name: str, **ctx: Any) -> Response:
         return console.render(
-            request, name, who, status=ctx.pop("status", 200), categories=HAZARD_CATEGORIES,
-            dispute_types=DISPUTE_TYPES, **ctx,
+            request, name, who, status=ctx.pop("status", 200), categories=codes("category"),
+            dispute_types=codes("dispute_type"), **ctx,
         )  # fmt: skip
 
     @router.get("/file/dispute")
     async def dispute_form(request: Request) -> Response:
         who = console.who(request, OFFICER)
-        return await form_page(request, who, "console/file_dispute.html", form={}, errors={})
+        return await form_page(request, who, "file_dispute.html", form={}, errors={})
 
     @router.post("/file/dispute")
     async def file_dispute(request: Request) -> Response:
@@ -102,7 +102,7 @@ def build_router(console: Console) -> APIRouter:
             filed = await api.post(who, "intake", "/api/v1/disputes", dispute_body(form, who))
         except ServiceError as exc:
             return await form_page(
-                request, who, "console/file_dispute.html", form=form,
+                request, who, "file_dispute.html", form=form,
                 errors=exc.field_errors(), status=422,
             )  # fmt: skip
         return RedirectResponse(f"/console/cases/{filed['case_id']}?filed=1", 303)
@@ -110,7 +110,7 @@ def build_router(console: Console) -> APIRouter:
     @router.get("/file/hazard")
     async def hazard_form(request: Request) -> Response:
         who = console.who(request, OFFICER)
-        return await form_page(request, who, "console/file_hazard.html", form={}, errors={})
+        return await form_page(request, who, "file_hazard.html", form={}, errors={})
 
     @router.post("/file/hazard")
     async def file_hazard(request: Request) -> Response:
@@ -120,7 +120,7 @@ def build_router(console: Console) -> APIRouter:
             filed = await api.post(who, "intake", "/api/v1/hazards", hazard_body(form))
         except ServiceError as exc:
             return await form_page(
-                request, who, "console/file_hazard.html", form=form,
+                request, who, "file_hazard.html", form=form,
                 errors=exc.field_errors(), status=422,
             )  # fmt: skip
         return RedirectResponse(f"/console/cases/{filed['case_id']}?filed=1", 303)
@@ -140,7 +140,7 @@ def build_router(console: Console) -> APIRouter:
         except ServiceError as exc:
             view = await case_view(console, who, case_id)
             return console.render(
-                request, "console/case.html", who, 422, correct_errors=exc.field_errors(),
+                request, "case.html", who, 422, correct_errors=exc.field_errors(),
                 correct_form=form, **view,
             )  # fmt: skip
         return RedirectResponse(f"/console/cases/{case_id}", 303)

@@ -8,14 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from services.intake.entrypoints.console.backends import ServiceError
-from services.intake.entrypoints.console.pages import (
+from services.console.entrypoints.backends import ServiceError
+from services.console.entrypoints.pages import (
     CASE_READERS,
     COMMITTEE,
     Console,
     mask_name,
 )
-from services.intake.entrypoints.console.session import Caller
+from services.console.entrypoints.session import Caller
 
 DELIVERY_READERS = frozenset({"committee", "admin", "intake_officer"})
 
@@ -66,13 +66,13 @@ def build_router(console: Console) -> APIRouter:
     async def case_page(request: Request, case_id: uuid.UUID) -> Response:
         who = console.who(request, CASE_READERS)
         view = await case_view(console, who, case_id)
-        return console.render(request, "console/case.html", who, **view)
+        return console.render(request, "case.html", who, **view)
 
     @router.get("/cases/{case_id}/live")
     async def case_live(request: Request, case_id: uuid.UUID) -> Response:
         who = console.who(request, CASE_READERS)
         view = await case_view(console, who, case_id)
-        return console.render(request, "console/case_live.html", who, **view)
+        return console.render(request, "case_live.html", who, **view)
 
     @router.get("/cases/{case_id}/agreement.pdf")
     async def agreement_pdf(request: Request, case_id: uuid.UUID) -> Response:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from html import escape
-from pathlib import Path
 from typing import Any
 
-from services.intake.entrypoints.console.charts import SERIES_COLOURS
+from services.console.entrypoints.charts import SERIES_COLOURS
 
 STATUS_COLOURS = {
     "filed": "#7f7f7f",
@@ -28,9 +26,8 @@ class Area:
     rings: list[list[tuple[float, float]]]
 
 
-def load_areas(path: Path) -> list[Area]:
+def parse_areas(data: dict[str, Any]) -> list[Area]:
     """Every polygon of the jurisdictions GeoJSON (Polygon and MultiPolygon)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
     areas = []
     for feature in data["features"]:
         geometry, props = feature["geometry"], feature["properties"]
