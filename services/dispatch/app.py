@@ -18,6 +18,7 @@ from services.dispatch.entrypoints import events, http
 from services.dispatch.service_layer.breaches import on_timer
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.directory_admin import seed
+from shared.api_docs import install_offline_docs
 from shared.audit.http import audit_router
 from shared.audit.log import AuditLog
 from shared.auth.dependency import install_auth
@@ -67,7 +68,10 @@ def create_app(
         version="0.2.0",
         description="Hazards routed to the responsible department and followed to a confirmed fix.",
         lifespan=lifespan,
+        docs_url=None,  # offline pages below: install_offline_docs
+        redoc_url=None,
     )
+    install_offline_docs(app)
     app.state.runtime = runtime
     app.state.scheduler = scheduler
     app.state.context = ctx

@@ -29,6 +29,7 @@ from services.intake.entrypoints.uploads import Uploads
 from services.intake.service_layer import projection
 from services.intake.service_layer.retention import run_retention
 from services.intake.service_layer.triage import Triage
+from shared.api_docs import install_offline_docs
 from shared.audit.http import audit_router
 from shared.audit.log import AuditLog
 from shared.auth.dependency import install_auth
@@ -99,7 +100,10 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
             " codes, timelines; Open311 GeoReport v2 at /open311/v2/."
         ),
         lifespan=lifespan,
+        docs_url=None,  # offline pages below: install_offline_docs
+        redoc_url=None,
     )
+    install_offline_docs(app)
     app.state.runtime = runtime
     install_error_handlers(app)
     install_observability(app, runtime.metrics, runtime.redis)
