@@ -1,8 +1,9 @@
 """One glossary: every code a person can see, in zh-CN and English.
 
 The console, intake's tracking page, notify's templates and the agreement PDF all name codes
-through `term(kind, code, lang)`, so a state, a clock or a town reads the same everywhere.
-A code the glossary does not know is returned as it is; the zh-CN page tests fail on one.
+through `term(kind, code, lang)`, so a state, a clock or a town reads the same everywhere; times
+go through `written_time` (Asia/Shanghai) and a service's refusal through `explain`. A code the
+glossary does not know is returned as it is: the zh-CN page tests fail on one.
 """
 
 from __future__ import annotations
@@ -10,13 +11,43 @@ from __future__ import annotations
 from typing import Final, Literal
 
 from shared.glossary.categories import DISPUTE_TYPES, HAZARD_CATEGORIES
+from shared.glossary.errors import explain
+from shared.glossary.events import ACTIONS, EVENTS
+from shared.glossary.people import BODIES, BODY_KINDS, CHANNELS, MEDIATORS, ROLES, TOWNS
+from shared.glossary.states import (
+    ALERT_STATUSES,
+    CLOCK_STATUSES,
+    CLOCKS,
+    DELIVERY_STATUSES,
+    SESSION_STATUSES,
+    STATES,
+    URGENCY,
+)
+from shared.glossary.times import written_date, written_time
 
 Lang = Literal["zh", "en"]
 
 TERMS: Final[dict[str, dict[str, tuple[str, str]]]] = {
     "category": HAZARD_CATEGORIES,
     "dispute_type": DISPUTE_TYPES,
+    "state": STATES,
+    "clock": CLOCKS,
+    "clock_status": CLOCK_STATUSES,
+    "session_status": SESSION_STATUSES,
+    "delivery_status": DELIVERY_STATUSES,
+    "alert_status": ALERT_STATUSES,
+    "urgency": URGENCY,
+    "role": ROLES,
+    "channel": CHANNELS,
+    "town": TOWNS,
+    "body_kind": BODY_KINDS,
+    "body": BODIES,
+    "mediator": MEDIATORS,
+    "event": EVENTS,
+    "action": ACTIONS,
 }
+
+__all__ = ["TERMS", "Lang", "codes", "explain", "term", "written_date", "written_time"]
 
 
 def term(kind: str, code: str | None, lang: str = "zh") -> str:
