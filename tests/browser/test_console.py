@@ -113,7 +113,7 @@ def test_a_dispute_filed_at_the_desk_reaches_the_board_and_the_committee_accepts
     expect(committee.get_by_role("cell", name="李某")).to_be_visible()
     expect(committee.get_by_role("cell", name="138****2222")).to_be_visible()
     committee.get_by_role("button", name="受理", exact=True).click()
-    expect(committee.locator("#case-status")).to_have_text("assigned")
+    expect(committee.locator("#case-status")).to_have_attribute("data-state", "assigned")
     expect(committee.locator("#timeline tr[data-event='dispute.accepted']")).to_have_count(1)
     expect(committee.locator("#deliveries tr[data-status='sent']").first).to_be_visible()
     committee.screenshot(path=shots / "committee-case.png", full_page=True)
@@ -160,13 +160,13 @@ def test_a_hazard_filed_by_an_officer_is_fixed_by_the_department_and_the_loop_sh
     row.get_by_role("link", name=code).click()
     expect(department.get_by_role("cell", name="吴**")).to_be_visible()  # masked for a department
     department.get_by_role("button", name="签收").click()
-    expect(department.locator("#case-status")).to_have_text("acknowledged")
-    department.get_by_label("说明").fill("已补装新井盖")
+    expect(department.locator("#case-status")).to_have_attribute("data-state", "acknowledged")
+    department.get_by_label("办结说明").fill("已补装新井盖")
     department.get_by_label("处置照片").set_input_files(
         {"name": "fix.png", "mimeType": "image/png", "buffer": tiny_png()}
     )
     department.get_by_role("button", name="办结").click()
-    expect(department.locator("#case-status")).to_have_text("resolved")
+    expect(department.locator("#case-status")).to_have_attribute("data-state", "resolved")
     department.screenshot(path=shots / "department-case.png", full_page=True)
 
     officer.reload()

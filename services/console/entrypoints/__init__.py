@@ -58,7 +58,7 @@ def install(app: FastAPI, console: Console) -> None:
             who = caller(request, console.public_pem, EVERY_ROLE)
         except (LoginRequired, WrongRole):
             who = None
-        detail = exc.field_errors()
+        detail = exc.field_errors(who.lang if who else "zh")
         return console.render(
             request, "error.html", who, status,
             message="forbidden" if status == 403 else "", detail=detail,

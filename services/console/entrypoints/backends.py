@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from services.console.entrypoints.session import Caller
+from shared.glossary import explain
 
 
 class ServiceError(Exception):
@@ -18,18 +19,9 @@ class ServiceError(Exception):
         self.status = status
         self.body = body
 
-    def field_errors(self) -> dict[str, str]:
-        """{field: message} from the services' 422/400 shape; `_` for a general error."""
-        body = self.body if isinstance(self.body, dict) else {}
-        found = {
-            str(e.get("field", "_")): str(e.get("message", "invalid"))
-            for e in body.get("errors", [])
-            if isinstance(e, dict)
-        }
-        detail = body.get("detail")
-        if not found:
-            found["_"] = detail if isinstance(detail, str) else str(self.body)[:300]
-        return found
+    def field_errors(self, lang: str = "zh") -> dict[str, str]:
+        """{field: message} in the user's language; `_` for the form as a whole."""
+        return explain(self.status, self.body, lang)
 
 
 @dataclass(frozen=True)
@@ -50,7 +42,8 @@ class Backends:
         self, who: Caller, service: str, method: str, path: str, **kw: Any
     ) -> httpx.Response:
         url = self.urls[service].rstrip("/") + path
-        response = await self.client.request(method, url, headers=who.headers(), **kw)
+        headers = who.headers() | (kw.pop("headers", None) or {})
+        response = await self.client.request(method, url, headers=headers, **kw)
         if response.status_code >= 400:
             try:
                 body: Any = response.json()
@@ -63,8 +56,18 @@ class Backends:
         clean = {k: v for k, v in params.items() if v not in (None, "")}
         return (await self.call(who, service, "GET", path, params=clean)).json()
 
-    async def post(self, who: Caller, service: str, path: str, body: Any = None) -> Any:
-        return (await self.call(who, service, "POST", path, json=body)).json()
+    async def post(
+        self,
+        who: Caller,
+        service: str,
+        path: str,
+        body: Any = None,
+        *,
+        idempotency_key: str | None = None,
+    ) -> Any:
+        """POST as the user; a form's render key makes a double submit one filing."""
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        return (await self.call(who, service, "POST", path, json=body, headers=headers)).json()
 
     async def login(self, username: str, password: str) -> Login:
         """Intake's OAuth2 password grant: the console never sees a password hash."""

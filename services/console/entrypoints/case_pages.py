@@ -8,14 +8,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from services.console.entrypoints import labels
 from services.console.entrypoints.backends import ServiceError
+from services.console.entrypoints.hazard_map import draw, picker
 from services.console.entrypoints.pages import (
     CASE_READERS,
     COMMITTEE,
+    OFFICER,
     Console,
     mask_name,
 )
 from services.console.entrypoints.session import Caller
+from shared.glossary import codes
 
 DELIVERY_READERS = frozenset({"committee", "admin", "intake_officer"})
 
@@ -45,7 +49,46 @@ async def case_view(console: Console, who: Caller, case_id: uuid.UUID) -> dict[s
         "dispute": dispute,
         "hazard": hazard,
         "deliveries": deliveries,
+        "photos": photos(case, hazard),
+        "reporter_notes": reporter_notes(case),
+        "location_map": await location_map(console, who, case),
     }
+
+
+def photos(case: dict[str, Any], hazard: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The case's images, through the console (intake's files need the user's token)."""
+    fix = (hazard or {}).get("resolution_photo_url") or ""
+    return [
+        {
+            "src": f"/console/cases/{case['case_id']}/attachments/{a['attachment_id']}",
+            "is_fix": bool(fix) and fix.endswith(str(a["attachment_id"])),
+        }
+        for a in case.get("attachments", [])
+        if str(a.get("media_type", "")).startswith("image/")
+    ]
+
+
+def reporter_notes(case: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the reporter said, in their words: the report, then each later answer."""
+    if case["kind"] != "hazard":
+        return []
+    notes = [{"at": case["created_at"], "text": case["description"]}]
+    notes += [
+        {"at": item["occurred_at"], "text": item["text_zh"], "text_en": item["text_en"]}
+        for item in case["timeline"]
+        if item.get("actor_role") == "reporter" and item["event_type"] != "case.filed"
+    ]
+    return notes
+
+
+async def location_map(console: Console, who: Caller, case: dict[str, Any]) -> str:
+    """The case's town with a dot where it is (drawn on the server, no tiles: works offline)."""
+    if case.get("latitude") is None or case.get("longitude") is None:
+        return ""
+    areas = await console.areas(who)
+    town = [a for a in areas if a.code == case.get("jurisdiction")] or areas
+    dot = case | {"state": case["status"]}
+    return draw(town, [dot], width=420, title=labels.word("location", who.lang))
 
 
 async def _maybe(call: Any) -> Any:
@@ -66,6 +109,11 @@ def build_router(console: Console) -> APIRouter:
     async def case_page(request: Request, case_id: uuid.UUID) -> Response:
         who = console.who(request, CASE_READERS)
         view = await case_view(console, who, case_id)
+        if who.role in OFFICER:  # the correction form's choices and map
+            view |= {
+                "categories": codes("category"),
+                "picker_svg": picker(await console.areas(who)),
+            }
         return console.render(request, "case.html", who, **view)
 
     @router.get("/cases/{case_id}/live")
@@ -73,6 +121,17 @@ def build_router(console: Console) -> APIRouter:
         who = console.who(request, CASE_READERS)
         view = await case_view(console, who, case_id)
         return console.render(request, "case_live.html", who, **view)
+
+    @router.get("/cases/{case_id}/attachments/{attachment_id}")
+    async def attachment(request: Request, case_id: uuid.UUID, attachment_id: str) -> Response:
+        who = console.who(request, CASE_READERS)
+        path = f"/api/v1/cases/{case_id}/attachments/{attachment_id}"
+        got = await api.call(who, "intake", "GET", path)
+        return Response(
+            got.content,
+            media_type=got.headers.get("content-type", "application/octet-stream"),
+            headers={"Cache-Control": "private, max-age=300"},
+        )
 
     @router.get("/cases/{case_id}/agreement.pdf")
     async def agreement_pdf(request: Request, case_id: uuid.UUID) -> Response:

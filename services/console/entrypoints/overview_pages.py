@@ -8,7 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from services.console.entrypoints.hazard_map import STATUS_COLOURS, draw
+from services.console.entrypoints import labels
+from services.console.entrypoints.hazard_map import STATUS_COLOURS, draw, worded
 from services.console.entrypoints.pages import COMMITTEE, Console
 from services.console.entrypoints.session import Caller
 
@@ -58,8 +59,9 @@ def build_router(console: Console) -> APIRouter:
         hazards = await all_hazards(console, who)
         open_ = [h for h in hazards if h["status"] not in CLOSED | NOT_COUNTED]
         by_category = Counter((h["category"], h["status"]) for h in open_)
+        svg = draw(areas, open_, title=labels.word("map", who.lang), label=worded(who.lang))
         return console.render(
-            request, "overview.html", who, svg_map=draw(areas, open_),
+            request, "overview.html", who, svg_map=svg,
             open_count=len(open_), by_category=sorted(by_category.items()),
             loop=closed_loop(hazards), town_names=names, status_colours=STATUS_COLOURS,
         )  # fmt: skip

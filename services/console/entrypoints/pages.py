@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,6 +16,7 @@ from services.console.entrypoints import labels
 from services.console.entrypoints.backends import Backends
 from services.console.entrypoints.hazard_map import Area, parse_areas
 from services.console.entrypoints.session import Caller, caller
+from shared.glossary import term, written_date, written_time
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -44,16 +45,6 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
 def home_of(role: str) -> str:
     """The first page of a role's navigation."""
     return next((path for path, _k, roles in NAV if role in roles), "/console/login")
-
-
-def local_time(value: str | datetime | None) -> str:
-    """An ISO timestamp as Shanghai local time, minutes precision."""
-    if not value:
-        return ""
-    at = datetime.fromisoformat(value) if isinstance(value, str) else value
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    return at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
 def today_local() -> date:
@@ -97,7 +88,9 @@ class Console:
                 "t": lambda key: labels.word(key, lang),
                 "dtype": lambda code: labels.dispute_type(code, lang),
                 "cat": lambda code: labels.category(code, lang),
-                "local": local_time,
+                "local": lambda value: written_time(value, lang),
+                "day": lambda value: written_date(value, lang),
+                "term": lambda kind, code: term(kind, code, lang),
                 "path": request.url.path,
                 **ctx,
             },

@@ -69,18 +69,42 @@ def test_an_oral_application_carries_the_officer_and_the_applicants_confirmation
         who,
     )  # fmt: skip
     assert body["oral_application"] == {"confirmed_by_applicant": True, "read_back_by": "officer-7"}
-    assert body["respondents"] == [{"name": "甲公司", "org_code": None}]
+    assert body["respondents"] == [{"name": "甲公司", "org_code": None, "email": None}]
     assert body["complainant"]["phone"] is None
     assert who.headers()["Authorization"] == "Bearer tok"
     assert set(who.headers()) == {"Authorization"}  # only the token: the services decide
 
 
-def test_service_errors_name_the_field_for_the_form():
-    err = ServiceError(422, {"errors": [{"field": "complainant.phone", "message": "bad"}]})
-    assert err.field_errors() == {"complainant.phone": "bad"}
+def test_service_errors_name_the_field_for_the_form_in_the_users_language():
+    err = ServiceError(
+        422, {"errors": [{"field": "complainant.phone", "message": "bad", "type": "missing"}]}
+    )
+    assert err.field_errors() == {"complainant.phone": "必填"}
+    assert err.field_errors("en") == {"complainant.phone": "Required"}
     assert ServiceError(409, {"detail": "already accepted"}).field_errors() == {
-        "_": "already accepted"
+        "_": "案件状态已变化，此操作不再适用"
     }
+
+
+def test_every_respondent_is_filed_and_the_form_grows_a_row_on_request():
+    from services.console.entrypoints.officer_pages import respondent_rows
+
+    form = {f"respondents.{i}.name": f"公司{i}" for i in range(4)}
+    assert respondent_rows(form) == 4
+    assert respondent_rows(form | {"add_respondent": "1"}) == 5
+    assert respondent_rows({}) == 2
+
+
+def test_the_department_queue_puts_the_longest_overdue_first():
+    from services.console.entrypoints.department_pages import most_overdue_first
+
+    rows = [
+        {"id": "soon", "overdue": False, "next_due": "2026-12-05T10:00:00+00:00"},
+        {"id": "late", "overdue": True, "next_due": "2026-12-04T10:00:00+00:00"},
+        {"id": "later", "overdue": True, "next_due": "2026-12-01T10:00:00+00:00"},
+        {"id": "none", "overdue": False, "next_due": None},
+    ]
+    assert [r["id"] for r in most_overdue_first(rows)] == ["later", "late", "soon", "none"]
 
 
 def test_charts_and_the_map_are_svg_with_escaped_labels():
@@ -90,3 +114,7 @@ def test_charts_and_the_map_are_svg_with_escaped_labels():
     assert len(areas) == 11
     dot = {"latitude": 31.154, "longitude": 121.1947, "status": "dispatched", "tracking_code": "X"}
     assert draw(areas, [dot]).count('class="hazard-dot"') == 1
+    late = dot | {"overdue": True, "case_id": "c1"}
+    drawn = draw(areas, [late], label=lambda h: f"甲<{h['tracking_code']}>")
+    assert 'class="hazard-dot escalated"' in drawn and "甲&lt;X&gt;" in drawn
+    assert 'href="/console/cases/c1"' in drawn
