@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from waystation.services import SERVICES
+from waystation.services import PROCESSES, SERVICES
 
 app = typer.Typer(
     help="Waystation 城市驿站: disputes to mediation, hazards to a closed loop.",
@@ -25,11 +26,15 @@ user_app = typer.Typer(help="People who log in (passwords kept as argon2 hashes 
 app.add_typer(user_app, name="user")
 console = Console()
 ServiceName = Annotated[str, typer.Argument(help="intake | mediation | dispatch | notify")]
+ProcessName = Annotated[
+    str, typer.Argument(help="intake | mediation | dispatch | notify | console")
+]
 
 
-def _check(name: str) -> str:
-    if name not in SERVICES:
-        raise typer.BadParameter(f"unknown service {name!r}; one of {', '.join(SERVICES)}")
+def _check(name: str, known: Mapping[str, object] | None = None) -> str:
+    names = SERVICES if known is None else known
+    if name not in names:
+        raise typer.BadParameter(f"unknown service {name!r}; one of {', '.join(names)}")
     return name
 
 
@@ -38,18 +43,19 @@ def run(
     only: Annotated[list[str] | None, typer.Option(help="run only these services")] = None,
     sinks: Annotated[bool, typer.Option(help="start the local mail/webhook sinks")] = True,
 ) -> None:
-    """Run the whole system (Redis, four services, demo sinks); Ctrl-C stops it."""
+    """Run the whole system (Redis, four services, the console, demo sinks); Ctrl-C stops it."""
     from waystation.launcher import run_all
 
-    run_all([_check(s) for s in only] if only else list(SERVICES), with_sinks=sinks)
+    chosen = [_check(s, PROCESSES) for s in only] if only else list(PROCESSES)
+    run_all(chosen, with_sinks=sinks)
 
 
 @app.command()
-def serve(name: ServiceName) -> None:
-    """Run one service in the foreground."""
+def serve(name: ProcessName) -> None:
+    """Run one service (or the console) in the foreground."""
     from waystation.serve import serve as serve_one
 
-    serve_one(_check(name))
+    serve_one(_check(name, PROCESSES))
 
 
 @app.command()

@@ -148,7 +148,8 @@ async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) ->
             )
         console.print(
             f"Follow any ticket: {intake}/track/<tracking code> (the reporter's page), "
-            "or `waystation timeline <case id>` (this host's admin, or --username)."
+            "or `waystation timeline <case id>` (this host's admin, or --username); the staff "
+            "console: http://127.0.0.1:8005/console (demo users: see the README)."
         )
 
 

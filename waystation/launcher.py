@@ -1,4 +1,4 @@
-"""`waystation run`: Redis, the four services and the demo sinks as supervised processes."""
+"""`waystation run`: Redis, the four services, the console and the demo sinks, supervised."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rich.console import Console
 
 from shared.redis_source import RedisSource, resolve_redis
 from shared.settings import data_dir
-from waystation.services import SERVICES
+from waystation.services import PROCESSES
 
 DEMO_CHANNELS = Path(__file__).parent / "data" / "demo-channels.json"
 console = Console()
@@ -69,8 +69,9 @@ def run_all(services: list[str], with_sinks: bool = True) -> None:
     for child in children:
         child.start()
     for name in services:
-        port = os.environ.get(f"{name.upper()}_HTTP_PORT", str(SERVICES[name].default_port))
-        console.print(f"  [green]{name:<10}[/green] http://127.0.0.1:{port}/docs")
+        port = os.environ.get(f"{name.upper()}_HTTP_PORT", str(PROCESSES[name].default_port))
+        page = "/console" if name == "console" else "/docs"
+        console.print(f"  [green]{name:<10}[/green] http://127.0.0.1:{port}{page}")
     if with_sinks:
         console.print(f"  [green]{'sinks':<10}[/green] mail and webhooks -> {folder / 'sinks'}")
     console.print("Ctrl-C stops everything. Try: [bold]waystation demo[/bold]")

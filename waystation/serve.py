@@ -6,11 +6,11 @@ import uvicorn
 
 from shared.logs import configure_logging
 from shared.tracing import configure_tracing, shutdown_tracing
-from waystation.services import SERVICES
+from waystation.services import PROCESSES
 
 
 def serve(name: str) -> None:
-    entry = SERVICES[name]
+    entry = PROCESSES[name]
     settings = entry.settings()
     configure_logging(name, settings.log_level, settings.log_json)
     configure_tracing(name)

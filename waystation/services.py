@@ -1,4 +1,4 @@
-"""The four services: how to build each one's app and settings, by name."""
+"""The four services and the console: how to build each one's app and settings, by name."""
 
 from __future__ import annotations
 
@@ -34,4 +34,9 @@ SERVICES: dict[str, ServiceEntry] = {
     "mediation": ServiceEntry("mediation", "services.mediation", "MediationSettings", 8002),
     "dispatch": ServiceEntry("dispatch", "services.dispatch", "DispatchSettings", 8003),
     "notify": ServiceEntry("notify", "services.notify", "NotifySettings", 8004),
+}
+
+# The console keeps no database and reads no stream: it is run and served, never migrated.
+PROCESSES: dict[str, ServiceEntry] = SERVICES | {
+    "console": ServiceEntry("console", "services.console", "ConsoleSettings", 8005),
 }

@@ -23,6 +23,7 @@ from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.directory_admin import seed
 from services.dispatch.service_layer.nearest import StationFinder
 from services.dispatch.service_layer.stations import seed_stations
+from shared.api_docs import install_offline_docs
 from shared.audit.http import audit_router
 from shared.audit.log import AuditLog
 from shared.auth.dependency import install_auth
@@ -80,7 +81,10 @@ def create_app(
         version="0.2.0",
         description="Hazards routed to the responsible department and followed to a confirmed fix.",
         lifespan=lifespan,
+        docs_url=None,  # offline pages below: install_offline_docs
+        redoc_url=None,
     )
+    install_offline_docs(app)
     app.state.runtime = runtime
     app.state.scheduler = scheduler
     app.state.context = ctx

@@ -19,20 +19,20 @@ from services.intake.config import IntakeSettings
 from services.intake.domain.duplicates import DuplicatePolicy
 from services.intake.entrypoints import (
     auth_http,
-    console,
     contact_http,
     events,
     http,
     identity_http,
+    jurisdictions_http,
     open311_http,
     rider_http,
     tracking_http,
 )
-from services.intake.entrypoints.console.users import IntakeUsers
 from services.intake.entrypoints.uploads import Uploads
 from services.intake.service_layer import projection
 from services.intake.service_layer.retention import run_retention
 from services.intake.service_layer.triage import Triage
+from shared.api_docs import install_offline_docs
 from shared.audit.http import audit_router
 from shared.audit.log import AuditLog
 from shared.auth.dependency import install_auth
@@ -65,8 +65,9 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     )
     cipher = PiiCipher(*settings.pii_keys())
     audit = AuditLog(settings.service_name, AUDIT, runtime.sessions)
+    jurisdictions_file = settings.jurisdictions_file or DEMO_FILE
     triage = Triage(
-        jurisdictions=JurisdictionMap.from_file(settings.jurisdictions_file or DEMO_FILE),
+        jurisdictions=JurisdictionMap.from_file(jurisdictions_file),
         duplicates=DuplicatePolicy(
             radius_m=settings.duplicate_radius_m,
             window=timedelta(hours=settings.duplicate_window_hours),
@@ -76,10 +77,6 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     )
     uploads = Uploads(
         runtime, BlobStore(settings.attachments_path()), settings.attachment_max_bytes, clock
-    )
-
-    pages = console.build_console(
-        settings, settings.jurisdictions_file or DEMO_FILE, keys, IntakeUsers(runtime)
     )
 
     @asynccontextmanager
@@ -97,7 +94,6 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
                 )
             )
             yield
-        await pages.backends.client.aclose()
 
     app = FastAPI(
         title="Waystation intake 受理",
@@ -107,7 +103,10 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
             " codes, timelines; Open311 GeoReport v2 at /open311/v2/."
         ),
         lifespan=lifespan,
+        docs_url=None,  # offline pages below: install_offline_docs
+        redoc_url=None,
     )
+    install_offline_docs(app)
     app.state.runtime = runtime
     install_error_handlers(app)
     install_observability(app, runtime.metrics, runtime.redis)
@@ -139,5 +138,5 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
         open311_http.build_router(runtime, triage, settings, uploads, audit),
         dependencies=[Depends(limiter.dependency("open311", per_minute, _form("api_key")))],
     )
-    console.install(app, pages)
+    app.include_router(jurisdictions_http.build_router(jurisdictions_file))
     return app

@@ -52,16 +52,13 @@ class IntakeSettings(ServiceSettings):
             return decode_key(self.pii_key), decode_key(self.pii_hash_key)
         return development_keys(data_dir())
 
-    # The console (a backend-for-frontend) reads the services over their public HTTP APIs.
+    # Tracking links in answers and notices name intake's public address.
     self_url: str = "http://127.0.0.1:8001"
     # Notify texts riders without e-mail (NOTIFY_SMS_GATEWAY_URL and its intake key set):
     # filings then promise an SMS; without it the answer points to the tracking page.
     sms_notices: bool = False
+    # Intake asks mediation whether the committee granted a mediator a dispute.
     mediation_url: str = "http://127.0.0.1:8002"
-    dispatch_url: str = "http://127.0.0.1:8003"
-    notify_url: str = "http://127.0.0.1:8004"
-    session_ttl_seconds: int = Field(default=8 * 3600, ge=60, le=7 * 24 * 3600)
-    cookie_secure: bool = False
 
     def attachments_path(self) -> Path:
         return self.attachments_dir or data_dir() / "attachments"

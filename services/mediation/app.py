@@ -22,6 +22,7 @@ from services.mediation.service_layer.administration import (
     stored_calendar_years,
 )
 from services.mediation.service_layer.context import Context, Policy
+from shared.api_docs import install_offline_docs
 from shared.audit.http import audit_router
 from shared.audit.log import AuditLog
 from shared.auth.dependency import install_auth
@@ -98,7 +99,10 @@ def create_app(
             "clocks, performance; the committee's console and statistics."
         ),
         lifespan=lifespan,
+        docs_url=None,  # offline pages below: install_offline_docs
+        redoc_url=None,
     )
+    install_offline_docs(app)
     app.state.runtime = runtime
     app.state.context = ctx
     app.state.timers = scheduler

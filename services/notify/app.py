@@ -25,6 +25,7 @@ from services.notify.service_layer.planning import PlanContext
 from services.notify.service_layer.recipients import ChannelConfig
 from services.notify.service_layer.retention import run_retention
 from services.notify.service_layer.sending import DeliveryWorker
+from shared.api_docs import install_offline_docs
 from shared.audit.http import audit_router
 from shared.audit.log import AuditLog
 from shared.auth.dependency import install_auth
@@ -111,7 +112,10 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         version="0.1.0",
         description="Every party told once, in their language, on their channel.",
         lifespan=lifespan,
+        docs_url=None,  # offline pages below: install_offline_docs
+        redoc_url=None,
     )
+    install_offline_docs(app)
     app.state.runtime = runtime
     app.state.worker = worker
     install_error_handlers(app)

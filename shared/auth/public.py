@@ -28,6 +28,7 @@ PUBLIC: dict[str, dict[tuple[str, str], str]] = {
     "intake": _EVERY_SERVICE
     | {
         ("POST", "/api/v1/auth/token"): "the login itself; rate-limited per address and user",
+        ("GET", "/api/v1/jurisdictions"): "town boundaries are public geography; no case data",
         ("GET", "/open311/v2/discovery.{fmt}"): _OPEN311,
         ("GET", "/open311/v2/services.{fmt}"): _OPEN311,
         ("GET", "/open311/v2/services/{service_code}.{fmt}"): _OPEN311,
@@ -58,4 +59,11 @@ PUBLIC: dict[str, dict[tuple[str, str], str]] = {
         ("GET", "/stations/{station_id}.json"): _STATIONS,
     },
     "notify": dict(_EVERY_SERVICE),
+    # The console's pages check the session themselves (tests/integration/authz_table.py
+    # CONSOLE); only its probes are open.
+    "console": {
+        ("GET", "/healthz"): _HEALTH,
+        ("GET", "/readyz"): _HEALTH,
+        ("GET", "/"): "a redirect to the login page; no data",
+    },
 }

@@ -21,7 +21,7 @@ def login(browser: Browser, system: System, username: str, lang: str = "zh") -> 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
-    page.goto(f"{system.url('intake')}/console/login?lang={lang}")
+    page.goto(f"{system.url('console')}/console/login?lang={lang}")
     page.get_by_label("用户名" if lang == "zh" else "Username").fill(username)
     page.get_by_label("密码" if lang == "zh" else "Password").fill(PASSWORD)
     page.keyboard.press("Enter")  # keyboard only: the form works without a mouse
@@ -47,10 +47,10 @@ def tiny_png() -> bytes:
 
 def test_each_role_sees_only_its_own_pages(browser: Browser, system: System, shots: Path):
     page = login(browser, system, "chair")
-    page.goto(f"{system.url('intake')}/console/login")
+    page.goto(f"{system.url('console')}/console/login")
     page.screenshot(path=shots / "login.png")
     nav = page.get_by_role("navigation")
-    page.goto(f"{system.url('intake')}/console/board")
+    page.goto(f"{system.url('console')}/console/board")
     for label in ("纠纷看板", "法定期限", "工作量", "类案预警", "统计", "督办总览"):
         expect(nav.get_by_role("link", name=label)).to_be_visible()
     expect(nav.get_by_role("link", name="待办隐患")).to_have_count(0)
@@ -58,17 +58,17 @@ def test_each_role_sees_only_its_own_pages(browser: Browser, system: System, sho
     officer = login(browser, system, "officer")
     expect(officer.get_by_role("link", name="登记纠纷")).to_be_visible()
     expect(officer.get_by_role("link", name="纠纷看板")).to_have_count(0)
-    answer = officer.goto(f"{system.url('intake')}/console/board")
+    answer = officer.goto(f"{system.url('console')}/console/board")
     assert answer is not None and answer.status == 403
     expect(officer.get_by_role("heading", name="无权访问此页面")).to_be_visible()
 
     department = login(browser, system, "zhaoxiang-road")
     assert department.url.endswith("/console/queue")
-    answer = department.goto(f"{system.url('intake')}/console/file/dispute")
+    answer = department.goto(f"{system.url('console')}/console/file/dispute")
     assert answer is not None and answer.status == 403
 
     anonymous = browser.new_page()
-    anonymous.goto(f"{system.url('intake')}/console/board")
+    anonymous.goto(f"{system.url('console')}/console/board")
     assert anonymous.url.endswith("/console/login")
     anonymous.get_by_label("用户名").fill("chair")
     anonymous.get_by_label("密码").fill("wrong")
@@ -80,7 +80,7 @@ def test_a_dispute_filed_at_the_desk_reaches_the_board_and_the_committee_accepts
     browser: Browser, system: System, shots: Path
 ):
     committee = login(browser, system, "chair")
-    committee.goto(f"{system.url('intake')}/console/board")
+    committee.goto(f"{system.url('console')}/console/board")
     company = f"沪青劳务外包有限公司{uuid.uuid4().hex[:4]}"
 
     officer = login(browser, system, "officer")
@@ -113,7 +113,7 @@ def test_a_dispute_filed_at_the_desk_reaches_the_board_and_the_committee_accepts
     expect(committee.get_by_role("cell", name="李某")).to_be_visible()
     expect(committee.get_by_role("cell", name="138****2222")).to_be_visible()
     committee.get_by_role("button", name="受理", exact=True).click()
-    expect(committee.locator("#case-status")).to_have_text("assigned")
+    expect(committee.locator("#case-status")).to_have_attribute("data-state", "assigned")
     expect(committee.locator("#timeline tr[data-event='dispute.accepted']")).to_have_count(1)
     expect(committee.locator("#deliveries tr[data-status='sent']").first).to_be_visible()
     committee.screenshot(path=shots / "committee-case.png", full_page=True)
@@ -125,12 +125,12 @@ def test_a_dispute_filed_at_the_desk_reaches_the_board_and_the_committee_accepts
         ("statistics", "统计"),
         ("overview", "督办总览"),
     ):
-        committee.goto(f"{system.url('intake')}/console/{page_name}")
+        committee.goto(f"{system.url('console')}/console/{page_name}")
         expect(committee.get_by_role("heading", name=heading).first).to_be_visible()
         committee.screenshot(path=shots / f"committee-{page_name}.png", full_page=True)
-    committee.goto(f"{system.url('intake')}/console/clocks")
+    committee.goto(f"{system.url('console')}/console/clocks")
     expect(committee.locator("tr", has_text=code).first).to_be_visible()
-    committee.goto(f"{system.url('intake')}/console/statistics")
+    committee.goto(f"{system.url('console')}/console/statistics")
     expect(committee.locator("svg.chart").first).to_be_visible()
     with committee.expect_download() as download:
         committee.get_by_role("link", name="导出 CSV").click()
@@ -160,13 +160,13 @@ def test_a_hazard_filed_by_an_officer_is_fixed_by_the_department_and_the_loop_sh
     row.get_by_role("link", name=code).click()
     expect(department.get_by_role("cell", name="吴**")).to_be_visible()  # masked for a department
     department.get_by_role("button", name="签收").click()
-    expect(department.locator("#case-status")).to_have_text("acknowledged")
-    department.get_by_label("说明").fill("已补装新井盖")
+    expect(department.locator("#case-status")).to_have_attribute("data-state", "acknowledged")
+    department.get_by_label("办结说明").fill("已补装新井盖")
     department.get_by_label("处置照片").set_input_files(
         {"name": "fix.png", "mimeType": "image/png", "buffer": tiny_png()}
     )
     department.get_by_role("button", name="办结").click()
-    expect(department.locator("#case-status")).to_have_text("resolved")
+    expect(department.locator("#case-status")).to_have_attribute("data-state", "resolved")
     department.screenshot(path=shots / "department-case.png", full_page=True)
 
     officer.reload()
@@ -178,7 +178,7 @@ def test_a_hazard_filed_by_an_officer_is_fixed_by_the_department_and_the_loop_sh
     officer.screenshot(path=shots / "officer-cases.png", full_page=True)
 
     committee = login(browser, system, "chair")
-    committee.goto(f"{system.url('intake')}/console/overview")
+    committee.goto(f"{system.url('console')}/console/overview")
     expect(committee.locator("#closed-loop")).to_contain_text("赵巷镇")
-    committee.goto(f"{system.url('intake')}/console/board?lang=en")
+    committee.goto(f"{system.url('console')}/console/board?lang=en")
     expect(committee.get_by_role("heading", name="Dispute board")).to_be_visible()

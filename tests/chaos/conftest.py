@@ -47,7 +47,7 @@ def make_system(tmp_path: Path, pg_admin_url: str, sinks: Sinks) -> Iterator[Sys
         folder.mkdir(parents=True, exist_ok=True)
         system = System(folder, redis_url, databases, sinks)
         systems.append(system)
-        system.start_all()
+        system.start_all(console=False)
         return system
 
     yield build

@@ -1,4 +1,5 @@
-"""The four services as processes on loopback, with a real SMTP server and webhook receiver."""
+"""The four services and the console as processes on loopback, with a real SMTP server and
+webhook receiver."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from aiosmtpd.controller import Controller
 from tests.infra import free_port
 
 SERVICES = ("intake", "mediation", "dispatch", "notify")
+# The console has no database: it reads and acts through the four services' HTTP APIs.
+PROCESSES = (*SERVICES, "console")
 T = TypeVar("T")
 
 
@@ -108,14 +111,14 @@ class Sinks:
 
 
 class System:
-    """Start, reach and stop the four services; logs go to files under `folder`."""
+    """Start, reach and stop the four services and the console; logs go to files under `folder`."""
 
     def __init__(
         self, folder: Path, redis_url: str, database_urls: dict[str, str], sinks: Sinks
     ) -> None:
         self.folder = folder
         self.redis_url = redis_url
-        self.ports = {name: free_port() for name in SERVICES}
+        self.ports = {name: free_port() for name in PROCESSES}
         channels = folder / "channels.json"
         hook = f"json://127.0.0.1:{sinks.webhook_port}"
         channels.write_text(
@@ -137,10 +140,13 @@ class System:
             self.env[f"{prefix}_DATABASE_URL"] = database_urls[name]
             self.env[f"{prefix}_RECLAIM_IDLE_MS"] = "1500"
             self.env[f"{prefix}_RELAY_POLL_INTERVAL"] = "0.2"
-        # The console inside intake reads the other services over HTTP.
+        # The console reads the four services over HTTP.
+        self.env["CONSOLE_HTTP_PORT"] = str(self.ports["console"])
         for name in SERVICES:
-            key = "INTAKE_SELF_URL" if name == "intake" else f"INTAKE_{name.upper()}_URL"
-            self.env[key] = f"http://127.0.0.1:{self.ports[name]}"
+            self.env[f"CONSOLE_{name.upper()}_URL"] = f"http://127.0.0.1:{self.ports[name]}"
+        # Tracking links name intake's address; intake asks mediation about read grants.
+        self.env["INTAKE_SELF_URL"] = f"http://127.0.0.1:{self.ports['intake']}"
+        self.env["INTAKE_MEDIATION_URL"] = f"http://127.0.0.1:{self.ports['mediation']}"
         # A session held at a station takes its address from dispatch's public station API.
         self.env["MEDIATION_DISPATCH_URL"] = f"http://127.0.0.1:{self.ports['dispatch']}"
         self.env["NOTIFY_SMTP_URL"] = (
@@ -170,10 +176,11 @@ class System:
             stderr=subprocess.STDOUT,
         )
 
-    def start_all(self) -> None:
-        for name in SERVICES:
+    def start_all(self, *, console: bool = True) -> None:
+        names = PROCESSES if console else SERVICES
+        for name in names:
             self.start(name)
-        for name in SERVICES:
+        for name in names:
             self.wait_ready(name)
 
     def wait_ready(self, name: str, timeout: float = 180) -> None:
@@ -204,7 +211,7 @@ class System:
                 proc.wait(5)
 
     def stop_all(self) -> None:
-        for name in SERVICES:
+        for name in PROCESSES:
             if name in self.procs:
                 self.stop(name)
 

@@ -31,7 +31,7 @@ def traced(tmp_path_factory: pytest.TempPathFactory, sinks: Sinks) -> Iterator[S
         sut = System(folder, redis_url, databases, sinks)
         sut.env["WAYSTATION_TRACE_DIR"] = str(folder / "traces")
         try:
-            sut.start_all()
+            sut.start_all(console=False)
             yield sut
         finally:
             sut.stop_all()

@@ -6,9 +6,9 @@ complainant, a respondent it names, its assigned mediator, the department it was
 to, the caller's own party id in notify). A role not named is refused. Every route of every
 app that is not in shared/auth/public.py must have a row here (the completeness test).
 
-The console's server-rendered pages (intake, /console/...) are in `CONSOLE` instead: the roles
-each page is for. Their data comes from the APIs above, fetched with the caller's own token, so
-the object-level checks of those APIs are what protects it.
+The console's server-rendered pages (services/console, /console/...) are in `CONSOLE` instead:
+the roles each page is for. Their data comes from the APIs above, fetched with the caller's own
+token, so the object-level checks of those APIs are what protects it.
 """
 
 from __future__ import annotations
@@ -498,7 +498,7 @@ def cells() -> list[Cell]:
     return out
 
 
-# The console (intake, server-rendered): the roles each page is for; None: open to anyone
+# The console (its own service, server-rendered): the roles each page is for; None: open to anyone
 # (the login page, the language switch, the redirect home).
 _C = frozenset({"committee", "admin"})
 _O = frozenset({"intake_officer", "admin"})
@@ -521,6 +521,9 @@ CONSOLE: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/console/cases/{case_id}"): _C | _O | _DP,
     ("GET", "/console/cases/{case_id}/live"): _C | _O | _DP,
     ("GET", "/console/cases/{case_id}/agreement.pdf"): _C,
+    ("GET", "/console/cases/{case_id}/attachments/{attachment_id}"): _C | _O | _DP,
+    ("GET", "/console/cases/{case_id}/hazard/actions"): _DP,
+    ("POST", "/console/cases/{case_id}/split"): _O,
     ("POST", "/console/cases/{case_id}/accept"): _C,
     ("POST", "/console/cases/{case_id}/reject"): _C,
     ("GET", "/console/cases"): _O | _C,

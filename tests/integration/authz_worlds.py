@@ -43,7 +43,6 @@ from tests.integration.mediation_harness import case_filed as dispute_filed_even
 from tests.integration.notify_harness import dispute_filed
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-CLOSED_PORT = "http://127.0.0.1:9"  # the console's backends: nothing listens there
 HQLW = "91310118HQLW00002A"
 RUNNER_PHONE = "13811112222"
 RUNNER_ID = "11010519491231002X"
@@ -136,10 +135,6 @@ class IntakeWorld(World):
             redis_url=redis_url,
             attachments_dir=folder / "attachments",
             log_json=False,
-            self_url=CLOSED_PORT,
-            mediation_url=CLOSED_PORT,
-            dispatch_url=CLOSED_PORT,
-            notify_url=CLOSED_PORT,
         )
         app = intake_app(settings, FrozenClock(datetime.now(UTC)))
         transport = httpx.ASGITransport(app=app)
@@ -147,12 +142,6 @@ class IntakeWorld(World):
         world.runtime = app.state.runtime
         world._closers.append(world.runtime.engine.dispose)
         world._closers.append(world.runtime.redis.aclose)
-        # The console's pages: an app error (its backends are unreachable) is a 500 answer.
-        world.console = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
-            base_url="http://intake",
-        )
-        world._closers.append(world.console.aclose)
         world.params |= {"party_id": "p-reporter-1"}  # notify's contact look-up
         return world
 

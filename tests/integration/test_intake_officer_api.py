@@ -362,7 +362,10 @@ async def test_the_tracking_page_speaks_chinese_then_english_and_takes_the_fix_a
         intake, f"/track/{code}/answer-form", data={"fixed": "yes", "lang": "en"}
     )
     assert answered.status_code == 303
-    assert answered.headers["location"] == f"/track/{code}?format=html&lang=en"
+    assert answered.headers["location"] == f"/track/{code}?format=html&lang=en&answered=yes"
+    thanked = await _get(intake, answered.headers["location"])
+    assert "Thank you for confirming" in thanked.text
+    assert "Is it fixed?" not in thanked.text  # answered: the form is gone at once
     # the follower answers through their own code; it lands on the original ticket
     not_fixed = await _post(
         intake,

@@ -12,18 +12,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from services.intake.domain.errors import InvalidField
+from shared.glossary.states import RECEIVED_VIA
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A received time this close to now is "now" (clock skew, a form filled in for a minute).
 SAME_MOMENT = timedelta(minutes=5)
-# (zh-CN, en) of each way an application arrives.
-RECEIVED_VIA: dict[str, tuple[str, str]] = {
-    "in_person": ("当面递交", "handed in"),
-    "post": ("邮寄", "by post"),
-    "oral": ("口头申请", "orally"),
-    "phone": ("电话", "by phone"),
-    "referral": ("其他机关转来", "referred by another body"),
-}
 
 
 def received_moment(

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from services.intake.domain.receipt import RECEIVED_VIA, local_words
+from services.intake.domain.receipt import local_words
+from shared.glossary.states import RECEIVED_VIA
 
 # event_type -> (zh-CN, en); {placeholders} come from the payload (and the derived words below)
 _TEXT: dict[str, tuple[str, str]] = {

@@ -18,7 +18,6 @@ from services.intake.domain.errors import IntakeError, NotFound
 from services.intake.domain.tracking import normalise
 from services.intake.entrypoints.http import timeline_items
 from services.intake.entrypoints.idempotent import run_once
-from services.intake.entrypoints.open311_format import LOCAL
 from services.intake.entrypoints.personal_fields import TRACKING
 from services.intake.entrypoints.problems import as_response
 from services.intake.entrypoints.schemas import AttachmentPublic, TimelineItem, TrackingView
@@ -28,6 +27,7 @@ from services.intake.service_layer.triage import Triage
 from shared.audit.fields import names_present
 from shared.audit.log import AuditLog
 from shared.contracts.envelope import Actor
+from shared.glossary import term, written_time
 from shared.masking import mask_personal
 from shared.messaging.uow import UnitOfWork
 from shared.runtime import ServiceRuntime
@@ -63,8 +63,26 @@ def public_timeline(entries: list[TimelineEntry]) -> list[TimelineItem]:
 
 
 def status_words(status: str, lang: str) -> str:
-    zh, en = _STATUS_WORDS.get(status, (status, status))
+    """The rider's own words for a state; the glossary's for any other."""
+    short = "en" if lang == "en" else "zh"
+    if status not in _STATUS_WORDS:
+        return term("state", status, short)
+    zh, en = _STATUS_WORDS[status]
     return en if lang == "en" else zh
+
+
+_ANSWERS = frozenset({"reporter.confirmed_fixed", "reporter.reported_not_fixed"})
+
+
+def answered_since_resolved(entries: list[tuple[str, str]], reporter_id: str) -> bool:
+    """This reporter already answered the latest "resolved" (the close is still on its way);
+    `entries` are (event type, actor id) in time order. A follower still gets to answer."""
+    for event_type, actor_id in reversed(entries):
+        if event_type in _ANSWERS and actor_id == reporter_id:
+            return True
+        if event_type == "hazard.resolved":
+            return False
+    return False
 
 
 def build_router(
@@ -72,7 +90,7 @@ def build_router(
 ) -> APIRouter:
     router = APIRouter(tags=["tracking"])
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-    env.filters["local"] = lambda at: at.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
+    env.filters["local"] = written_time
 
     async def view(code: str) -> TrackingView:
         # Read inside the unit of work: leaving it rolls back and expires the rows.
@@ -96,7 +114,11 @@ def build_router(
                 kind=own.kind,
                 status=case.status,
                 title=mask_personal(own.title),
-                can_answer_fix=case.kind == "hazard" and case.status == "resolved",
+                can_answer_fix=case.kind == "hazard"
+                and case.status == "resolved"
+                and not answered_since_resolved(
+                    [(e.event_type, e.actor_id) for e in entries], reporter.id
+                ),
                 merged=case.id != own.id,
                 timeline=public_timeline(entries),
                 points=earned.balance if earned is not None else 0,
@@ -136,8 +158,9 @@ def build_router(
         )
         if not wants_html:
             return JSONResponse(jsonable_encoder(data))
+        answered = request.query_params.get("answered", "")
         page = env.get_template("track.html").render(
-            t=data, lang=lang, status=status_words(data.status, lang)
+            t=data, lang=lang, status=status_words(data.status, lang), answered=answered
         )
         return HTMLResponse(page)
 
@@ -165,7 +188,7 @@ def build_router(
         failed = await _answer(code, AnswerFix(fixed=fixed == "yes", note=note), request)
         if failed is not None:
             return failed
-        target = f"/track/{normalise(code)}?format=html&lang={lang}"
+        target = f"/track/{normalise(code)}?format=html&lang={lang}&answered={fixed}"
         return RedirectResponse(target, status_code=303)
 
     async def _answer(code: str, cmd: AnswerFix, request: Request) -> Response | None:

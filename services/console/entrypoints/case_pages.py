@@ -1,0 +1,160 @@
+"""One case, as each role may see it: parties, timeline, sessions, agreement, deliveries."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from services.console.entrypoints import labels
+from services.console.entrypoints.backends import ServiceError
+from services.console.entrypoints.hazard_map import draw, picker
+from services.console.entrypoints.pages import (
+    CASE_READERS,
+    COMMITTEE,
+    OFFICER,
+    Console,
+    mask_name,
+)
+from services.console.entrypoints.session import Caller
+from shared.glossary import codes
+
+DELIVERY_READERS = frozenset({"committee", "admin", "intake_officer"})
+
+
+async def case_view(console: Console, who: Caller, case_id: uuid.UUID) -> dict[str, Any]:
+    """Everything the case page shows, fetched with the caller's own rights."""
+    api = console.backends
+    hazard = dispute = None
+    if who.role == "department":
+        # Dispatch decides whether this hazard is the department's (403 otherwise).
+        hazard = await api.get(who, "dispatch", f"/api/v1/hazards/{case_id}")
+    case = await api.get(who, "intake", f"/api/v1/cases/{case_id}")
+    if case["kind"] == "dispute" and who.role in COMMITTEE | {"intake_officer"}:
+        dispute = await _maybe(api.get(who, "mediation", f"/api/v1/disputes/{case_id}"))
+    if case["kind"] == "hazard" and hazard is None:
+        hazard = await _maybe(api.get(who, "dispatch", f"/api/v1/hazards/{case_id}"))
+    deliveries = []
+    if who.role in DELIVERY_READERS:
+        deliveries = await api.get(who, "notify", f"/api/v1/cases/{case_id}/deliveries")
+    parties = case["parties"]
+    if who.role == "department":
+        parties = [p | {"name": mask_name(p["name"])} for p in parties if p["role"] != "respondent"]
+    return {
+        "case": case,
+        "parties": parties,
+        "timeline": list(reversed(case["timeline"])),
+        "dispute": dispute,
+        "hazard": hazard,
+        "deliveries": deliveries,
+        "photos": photos(case, hazard),
+        "reporter_notes": reporter_notes(case),
+        "location_map": await location_map(console, who, case),
+    }
+
+
+def photos(case: dict[str, Any], hazard: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The case's images, through the console (intake's files need the user's token)."""
+    fix = (hazard or {}).get("resolution_photo_url") or ""
+    return [
+        {
+            "src": f"/console/cases/{case['case_id']}/attachments/{a['attachment_id']}",
+            "is_fix": bool(fix) and fix.endswith(str(a["attachment_id"])),
+        }
+        for a in case.get("attachments", [])
+        if str(a.get("media_type", "")).startswith("image/")
+    ]
+
+
+def reporter_notes(case: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the reporter said, in their words: the report, then each later answer."""
+    if case["kind"] != "hazard":
+        return []
+    notes = [{"at": case["created_at"], "text": case["description"]}]
+    notes += [
+        {"at": item["occurred_at"], "text": item["text_zh"], "text_en": item["text_en"]}
+        for item in case["timeline"]
+        if item.get("actor_role") == "reporter" and item["event_type"] != "case.filed"
+    ]
+    return notes
+
+
+async def location_map(console: Console, who: Caller, case: dict[str, Any]) -> str:
+    """The case's town with a dot where it is (drawn on the server, no tiles: works offline)."""
+    if case.get("latitude") is None or case.get("longitude") is None:
+        return ""
+    areas = await console.areas(who)
+    town = [a for a in areas if a.code == case.get("jurisdiction")] or areas
+    dot = case | {"state": case["status"]}
+    return draw(town, [dot], width=420, title=labels.word("location", who.lang))
+
+
+async def _maybe(call: Any) -> Any:
+    """The other service may not know the case yet (its event is on the way)."""
+    try:
+        return await call
+    except ServiceError as exc:
+        if exc.status == 404:
+            return None
+        raise
+
+
+def build_router(console: Console) -> APIRouter:
+    router = APIRouter(prefix="/console", include_in_schema=False)
+    api = console.backends
+
+    @router.get("/cases/{case_id}")
+    async def case_page(request: Request, case_id: uuid.UUID) -> Response:
+        who = console.who(request, CASE_READERS)
+        view = await case_view(console, who, case_id)
+        if who.role in OFFICER:  # the correction form's choices and map
+            view |= {
+                "categories": codes("category"),
+                "picker_svg": picker(await console.areas(who)),
+            }
+        return console.render(request, "case.html", who, **view)
+
+    @router.get("/cases/{case_id}/live")
+    async def case_live(request: Request, case_id: uuid.UUID) -> Response:
+        who = console.who(request, CASE_READERS)
+        view = await case_view(console, who, case_id)
+        return console.render(request, "case_live.html", who, **view)
+
+    @router.get("/cases/{case_id}/attachments/{attachment_id}")
+    async def attachment(request: Request, case_id: uuid.UUID, attachment_id: str) -> Response:
+        who = console.who(request, CASE_READERS)
+        path = f"/api/v1/cases/{case_id}/attachments/{attachment_id}"
+        got = await api.call(who, "intake", "GET", path)
+        return Response(
+            got.content,
+            media_type=got.headers.get("content-type", "application/octet-stream"),
+            headers={"Cache-Control": "private, max-age=300"},
+        )
+
+    @router.get("/cases/{case_id}/agreement.pdf")
+    async def agreement_pdf(request: Request, case_id: uuid.UUID) -> Response:
+        who = console.who(request, COMMITTEE)
+        got = await api.call(who, "mediation", "GET", f"/api/v1/disputes/{case_id}/agreement.pdf")
+        return Response(
+            got.content,
+            media_type="application/pdf",
+            headers={"Content-Disposition": got.headers.get("content-disposition", "")},
+        )
+
+    @router.post("/cases/{case_id}/accept")
+    async def accept(request: Request, case_id: uuid.UUID) -> Response:
+        who = console.who(request, COMMITTEE)
+        await api.post(who, "mediation", f"/api/v1/disputes/{case_id}/accept")
+        return RedirectResponse(f"/console/cases/{case_id}", 303)
+
+    @router.post("/cases/{case_id}/reject")
+    async def reject(
+        request: Request, case_id: uuid.UUID, reason: Annotated[str, Form(max_length=1000)]
+    ) -> Response:
+        who = console.who(request, COMMITTEE)
+        await api.post(who, "mediation", f"/api/v1/disputes/{case_id}/reject", {"reason": reason})
+        return RedirectResponse(f"/console/cases/{case_id}", 303)
+
+    return router

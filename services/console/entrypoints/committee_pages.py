@@ -1,0 +1,164 @@
+"""The committee's pages: board by state, legal clocks, workload, pattern alerts, statistics."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from services.console.entrypoints import labels
+from services.console.entrypoints.charts import grouped_bars
+from services.console.entrypoints.pages import COMMITTEE, Console, today_local
+from services.console.entrypoints.session import Caller
+
+DIMENSIONS = ("month", "dispute_type", "company", "town")
+CHART_SERIES = ("filed", "agreed", "failed", "expired")
+
+
+def ranked_clocks(
+    overdue: list[dict[str, Any]], soon: list[dict[str, Any]], rest: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Overdue first, then due soon, then every other open clock; each once, with days left."""
+    today, seen, out = today_local(), set(), []
+    for flag, rows in (("overdue", overdue), ("due_soon", soon), ("", rest)):
+        for row in rows:
+            key = (row["case_id"], row["clock"])
+            if key in seen:
+                continue
+            seen.add(key)
+            due = row.get("due_on")
+            left = (date.fromisoformat(due) - today).days if due else None
+            out.append(row | {"flag": flag, "days_left": left})
+    return out
+
+
+def build_router(console: Console) -> APIRouter:
+    router = APIRouter(prefix="/console", include_in_schema=False)
+    api = console.backends
+
+    async def board_data(who: Caller, state: str | None) -> dict[str, Any]:
+        queues = await api.get(who, "mediation", "/api/v1/committee/queues")
+        disputes = await api.get(who, "mediation", "/api/v1/disputes", state=state, limit=100)
+        return {"queues": queues, "disputes": disputes, "state": state or ""}
+
+    @router.get("/board")
+    async def board(
+        request: Request, state: Annotated[str | None, Query(max_length=40)] = None
+    ) -> Response:
+        who = console.who(request, COMMITTEE)
+        data = await board_data(who, state)
+        return console.render(request, "board.html", who, **data)
+
+    @router.get("/board/live")
+    async def board_live(
+        request: Request, state: Annotated[str | None, Query(max_length=40)] = None
+    ) -> Response:
+        who = console.who(request, COMMITTEE)
+        data = await board_data(who, state)
+        return console.render(request, "board_live.html", who, **data)
+
+    @router.get("/clocks")
+    async def clocks(request: Request) -> Response:
+        who = console.who(request, COMMITTEE)
+        rows = ranked_clocks(
+            await api.get(who, "mediation", "/api/v1/committee/overdue"),
+            await api.get(who, "mediation", "/api/v1/committee/due-soon"),
+            await api.get(who, "mediation", "/api/v1/committee/clocks", limit=500),
+        )
+        return console.render(request, "clocks.html", who, clocks=rows)
+
+    @router.get("/workload")
+    async def workload(request: Request) -> Response:
+        who = console.who(request, COMMITTEE)
+        data = await api.get(who, "mediation", "/api/v1/committee/workload")
+        return console.render(request, "workload.html", who, workload=data)
+
+    @router.get("/alerts")
+    async def alerts(request: Request) -> Response:
+        who = console.who(request, COMMITTEE)
+        rows = await api.get(who, "mediation", "/api/v1/committee/alerts")
+        return console.render(request, "alerts.html", who, alerts=rows)
+
+    @router.post("/alerts/{alert_id}/close")
+    async def close_alert(request: Request, alert_id: uuid.UUID) -> Response:
+        who = console.who(request, COMMITTEE)
+        await api.post(who, "mediation", f"/api/v1/committee/alerts/{alert_id}/close")
+        return RedirectResponse("/console/alerts", 303)
+
+    @router.get("/statistics")
+    async def statistics(
+        request: Request,
+        by: Annotated[str, Query(pattern="^(month|dispute_type|company|town)$")] = "month",
+        year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    ) -> Response:
+        who = console.who(request, COMMITTEE)
+        year = year or today_local().year
+        report = await api.get(who, "mediation", "/api/v1/committee/statistics", by=by, year=year)
+        return console.render(
+            request,
+            "statistics.html",
+            who,
+            report=report,
+            by=by,
+            year=year,
+            dimensions=DIMENSIONS,
+            chart=_chart(report, by, who),
+            yoy_chart=_yoy_chart(report, who),
+        )
+
+    @router.get("/statistics.csv")
+    async def statistics_csv(
+        request: Request,
+        by: Annotated[str, Query(pattern="^(month|dispute_type|company|town)$")] = "month",
+        year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    ) -> Response:
+        who = console.who(request, COMMITTEE)
+        got = await api.call(
+            who,
+            "mediation",
+            "GET",
+            "/api/v1/committee/statistics.csv",
+            params={"by": by, "year": year or today_local().year},
+        )
+        return Response(
+            got.content,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": got.headers.get("content-disposition", "")},
+        )
+
+    return router
+
+
+def _group_label(row: dict[str, Any], by: str, who: Caller) -> str:
+    if by == "dispute_type":
+        return labels.dispute_type(str(row["key"]), who.lang)
+    if by == "month":
+        return f"{row['key']}月" if who.lang == "zh" else f"M{row['key']}"
+    return str(row.get("label") or row["key"] or "—")
+
+
+def _chart(report: dict[str, Any], by: str, who: Caller) -> str:
+    rows = report["rows"]
+    return grouped_bars(
+        f"{labels.word('statistics', who.lang)} {report['year']}",
+        [_group_label(r, by, who) for r in rows],
+        [(labels.word(c, who.lang), [float(r[c]) for r in rows]) for c in CHART_SERIES],
+    )
+
+
+def _yoy_chart(report: dict[str, Any], who: Caller) -> str:
+    rows = report["rows"]
+    return grouped_bars(
+        labels.word("yoy", who.lang),
+        [_group_label(r, report["by"], who) for r in rows],
+        [
+            (f"{report['year']} {labels.word('filed', who.lang)}", [r["filed"] for r in rows]),
+            (
+                f"{report['year'] - 1} {labels.word('filed', who.lang)}",
+                [r["previous_year"]["filed"] for r in rows],
+            ),
+        ],
+    )

@@ -1,0 +1,207 @@
+"""The intake officer's pages: file a dispute (also oral) or a hazard, list, correct."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from services.console.entrypoints.backends import ServiceError
+from services.console.entrypoints.case_pages import case_view
+from services.console.entrypoints.hazard_map import picker
+from services.console.entrypoints.pages import COMMITTEE, OFFICER, Console
+from services.console.entrypoints.session import Caller
+from shared.glossary import codes
+
+FILTERS = ("kind", "status", "category", "jurisdiction", "respondent")
+
+
+def _opt(form: dict[str, str], key: str) -> str | None:
+    value = form.get(key, "").strip()
+    return value or None
+
+
+MAX_RESPONDENTS = 20  # what intake's FileDispute takes
+
+
+def respondent_rows(form: dict[str, str]) -> int:
+    """How many respondent rows the form shows: those filled, one more on "add", at least 2."""
+    filled = [i for i in range(MAX_RESPONDENTS) if _opt(form, f"respondents.{i}.name")]
+    rows = max([2, int(form.get("respondent_rows") or 0), (filled[-1] + 1) if filled else 0])
+    return min(rows + (1 if "add_respondent" in form else 0), MAX_RESPONDENTS)
+
+
+def dispute_body(form: dict[str, str], who: Caller) -> dict[str, Any]:
+    """The officer API's FileDispute from the form's dotted field names."""
+    respondents = [
+        {
+            "name": form.get(f"respondents.{i}.name", ""),
+            "org_code": _opt(form, f"respondents.{i}.org_code"),
+            "email": _opt(form, f"respondents.{i}.email"),
+        }
+        for i in range(MAX_RESPONDENTS)
+        if i == 0 or _opt(form, f"respondents.{i}.name")
+    ]
+    body: dict[str, Any] = {
+        "complainant": {
+            "name": form.get("complainant.name", ""),
+            "phone": _opt(form, "complainant.phone"),
+            "email": _opt(form, "complainant.email"),
+            "id_number": _opt(form, "complainant.id_number"),
+        },
+        "respondents": respondents,
+        "dispute_type": form.get("dispute_type", ""),
+        "claim": form.get("claim", ""),
+        "claim_amount_yuan": _opt(form, "claim_amount_yuan"),
+        "facts": form.get("facts", ""),
+        "desired_outcome": form.get("desired_outcome", ""),
+        "platform_worker": form.get("platform_worker") == "on",
+        "dispute_arose_on": _opt(form, "dispute_arose_on"),
+    }
+    received = _opt(form, "received_at")
+    if received is not None:  # a datetime-local field: the committee's local time
+        body["received_at"] = f"{received}:00+08:00" if len(received) == 16 else received
+        body["received_by"] = _opt(form, "received_by")
+        body["received_via"] = _opt(form, "received_via")
+    if form.get("oral") == "on":
+        body["oral_application"] = {
+            "confirmed_by_applicant": form.get("oral_confirmed") == "on",
+            "read_back_by": who.principal.actor.id,
+        }
+    return body
+
+
+def hazard_body(form: dict[str, str]) -> dict[str, Any]:
+    # FileHazard has no compound field: the compound's name leads the address.
+    address = " ".join(p for p in (_opt(form, "compound_name"), _opt(form, "address")) if p)
+    return {
+        "category": form.get("category", ""),
+        "latitude": _opt(form, "latitude"),
+        "longitude": _opt(form, "longitude"),
+        "address": address,
+        "description": form.get("description", ""),
+        "reporter": {
+            "name": form.get("reporter.name", ""),
+            "phone": _opt(form, "reporter.phone"),
+            "email": _opt(form, "reporter.email"),
+        },
+    }
+
+
+def build_router(console: Console) -> APIRouter:
+    router = APIRouter(prefix="/console", include_in_schema=False)
+    api = console.backends
+
+    @router.get("/cases")
+    async def cases(
+        request: Request, cursor: Annotated[str | None, Query(max_length=200)] = None
+    ) -> Response:
+        who = console.who(request, OFFICER | COMMITTEE)
+        chosen = {k: request.query_params.get(k, "") for k in FILTERS}
+        page = await api.get(who, "intake", "/api/v1/cases", cursor=cursor, limit=50, **chosen)
+        return console.render(
+            request, "cases.html", who, page=page, chosen=chosen,
+            categories=codes("category"), dispute_types=codes("dispute_type"),
+        )  # fmt: skip
+
+    async def form_page(request: Request, who: Caller, name: str, **ctx: Any) -> Response:
+        form = ctx.get("form", {})
+        return console.render(
+            request, name, who, status=ctx.pop("status", 200), categories=codes("category"),
+            dispute_types=codes("dispute_type"), received_via=codes("received_via"),
+            rows=respondent_rows(form),
+            picker_svg=picker(await console.areas(who)), form_key=uuid.uuid4().hex, **ctx,
+        )  # fmt: skip
+
+    async def read_form(request: Request) -> tuple[dict[str, str], list[UploadFile]]:
+        raw = await request.form()
+        form = {k: v for k, v in raw.items() if isinstance(v, str)}
+        files = [f for f in raw.getlist("photos") if isinstance(f, UploadFile) and f.filename]
+        return form, files
+
+    async def attach(who: Caller, case_id: str, files: list[UploadFile]) -> None:
+        """The filing's photos, each one an attachment of the new case."""
+        for photo in files:
+            content = await photo.read()
+            upload = {"file": (photo.filename, content, photo.content_type or "image/jpeg")}
+            await api.call(
+                who, "intake", "POST", f"/api/v1/cases/{case_id}/attachments", files=upload
+            )
+
+    async def file(request: Request, kind: str) -> Response:
+        who = console.who(request, OFFICER)
+        form, files = await read_form(request)
+        template = f"file_{kind}.html"
+        if "add_respondent" in form:  # one more respondent row, nothing filed yet
+            return await form_page(request, who, template, form=form, errors={})
+        body = dispute_body(form, who) if kind == "dispute" else hazard_body(form)
+        key = form.get("form_key") or None
+        try:
+            filed = await api.post(who, "intake", f"/api/v1/{kind}s", body, idempotency_key=key)
+            await attach(who, str(filed["case_id"]), files)
+        except ServiceError as exc:
+            return await form_page(
+                request, who, template, form=form, errors=exc.field_errors(who.lang), status=422
+            )
+        return RedirectResponse(f"/console/cases/{filed['case_id']}?filed=1", 303)
+
+    @router.get("/file/dispute")
+    async def dispute_form(request: Request) -> Response:
+        who = console.who(request, OFFICER)
+        return await form_page(request, who, "file_dispute.html", form={}, errors={})
+
+    @router.post("/file/dispute")
+    async def file_dispute(request: Request) -> Response:
+        return await file(request, "dispute")
+
+    @router.get("/file/hazard")
+    async def hazard_form(request: Request) -> Response:
+        who = console.who(request, OFFICER)
+        return await form_page(request, who, "file_hazard.html", form={}, errors={})
+
+    @router.post("/file/hazard")
+    async def file_hazard(request: Request) -> Response:
+        return await file(request, "hazard")
+
+    async def case_again(request: Request, who: Caller, case_id: uuid.UUID, **ctx: Any) -> Response:
+        view = await case_view(console, who, case_id)
+        return console.render(
+            request, "case.html", who, 422, categories=codes("category"),
+            picker_svg=picker(await console.areas(who)), **ctx, **view,
+        )  # fmt: skip
+
+    @router.post("/cases/{case_id}/correct")
+    async def correct(request: Request, case_id: uuid.UUID) -> Response:
+        who = console.who(request, OFFICER)
+        form, _files = await read_form(request)
+        body = {
+            "category": _opt(form, "category"),
+            "latitude": _opt(form, "latitude"),
+            "longitude": _opt(form, "longitude"),
+            "address": _opt(form, "address"),
+            "reason": form.get("reason", ""),
+        }
+        try:
+            await api.post(who, "intake", f"/api/v1/cases/{case_id}/correct", body)
+        except ServiceError as exc:
+            errors = exc.field_errors(who.lang)
+            return await case_again(request, who, case_id, correct_errors=errors, correct_form=form)
+        return RedirectResponse(f"/console/cases/{case_id}?corrected=1", 303)
+
+    @router.post("/cases/{case_id}/split")
+    async def split(request: Request, case_id: uuid.UUID) -> Response:
+        """Undo a wrong merge: the follower becomes a ticket of its own again."""
+        who = console.who(request, OFFICER)
+        form, _files = await read_form(request)
+        try:
+            await api.post(
+                who, "intake", f"/api/v1/cases/{case_id}/split", {"reason": form.get("reason", "")}
+            )
+        except ServiceError as exc:
+            return await case_again(request, who, case_id, split_errors=exc.field_errors(who.lang))
+        return RedirectResponse(f"/console/cases/{case_id}?split=1", 303)
+
+    return router

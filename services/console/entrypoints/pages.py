@@ -1,0 +1,102 @@
+"""What every console page shares: templates, the services, the caller and its navigation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from services.console.entrypoints import labels
+from services.console.entrypoints.backends import Backends
+from services.console.entrypoints.hazard_map import Area, parse_areas
+from services.console.entrypoints.session import Caller, caller
+from shared.glossary import term, written_date, written_time
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+JURISDICTIONS = "/api/v1/jurisdictions"
+
+COMMITTEE = frozenset({"committee", "admin"})
+OFFICER = frozenset({"intake_officer", "admin"})
+DEPARTMENT = frozenset({"department"})
+CASE_READERS = COMMITTEE | OFFICER | DEPARTMENT
+
+# (path, label key, roles that see it): the nav shows a role only its own pages.
+NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("/console/board", "board", COMMITTEE),
+    ("/console/clocks", "clocks", COMMITTEE),
+    ("/console/workload", "workload", COMMITTEE),
+    ("/console/alerts", "alerts", COMMITTEE),
+    ("/console/statistics", "statistics", COMMITTEE),
+    ("/console/overview", "overview", COMMITTEE),
+    ("/console/cases", "cases", OFFICER | COMMITTEE),
+    ("/console/file/dispute", "file_dispute", OFFICER),
+    ("/console/file/hazard", "file_hazard", OFFICER),
+    ("/console/queue", "queue", DEPARTMENT),
+)
+
+
+def home_of(role: str) -> str:
+    """The first page of a role's navigation."""
+    return next((path for path, _k, roles in NAV if role in roles), "/console/login")
+
+
+def today_local() -> date:
+    return datetime.now(SHANGHAI).date()
+
+
+def mask_name(name: str) -> str:
+    """王小明 -> 王**: a department needs to know a reporter exists, not who."""
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+
+
+@dataclass
+class Console:
+    templates: Jinja2Templates
+    backends: Backends
+    public_pem: bytes
+    cookie_secure: bool
+    _areas: list[Area] | None = None
+
+    async def areas(self, who: Caller) -> list[Area]:
+        """The jurisdictions' polygons from intake, fetched once (they change with a release)."""
+        if self._areas is None:
+            self._areas = parse_areas(await self.backends.get(who, "intake", JURISDICTIONS))
+        return self._areas
+
+    def who(self, request: Request, roles: frozenset[str]) -> Caller:
+        return caller(request, self.public_pem, roles)
+
+    def render(
+        self, request: Request, name: str, who: Caller | None, status: int = 200, **ctx: Any
+    ) -> HTMLResponse:
+        lang = who.lang if who else ctx.pop("lang", "zh")
+        nav = [(p, k) for p, k, roles in NAV if who and who.role in roles]
+        return self.templates.TemplateResponse(
+            request,
+            name,
+            {
+                "who": who,
+                "lang": lang,
+                "nav": nav,
+                "t": lambda key: labels.word(key, lang),
+                "dtype": lambda code: labels.dispute_type(code, lang),
+                "cat": lambda code: labels.category(code, lang),
+                "local": lambda value: written_time(value, lang),
+                "day": lambda value: written_date(value, lang),
+                "term": lambda kind, code: term(kind, code, lang),
+                "path": request.url.path,
+                **ctx,
+            },
+            status_code=status,
+        )
+
+
+def build_templates() -> Jinja2Templates:
+    return Jinja2Templates(directory=str(TEMPLATES))

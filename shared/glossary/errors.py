@@ -1,0 +1,129 @@
+"""A service's refusal in the user's language: field errors by kind, known reasons by pattern.
+
+The services answer in English (their API is read by programs too); a person reads this. A
+reason not known here falls back to a plain sentence for its HTTP status, never to English.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+from shared.glossary.states import STATES
+
+# pydantic error types, as the services' 422 bodies carry them.
+FIELD_TYPES: Final[dict[str, tuple[str, str]]] = {
+    "missing": ("必填", "Required"),
+    "string_too_short": ("不能为空", "Must not be empty"),
+    "string_too_long": ("内容过长", "Too long"),
+    "string_pattern_mismatch": ("格式不正确", "Wrong format"),
+    "string_type": ("格式不正确", "Wrong format"),
+    "float_parsing": ("请填写数字", "Enter a number"),
+    "float_type": ("请填写数字", "Enter a number"),
+    "int_parsing": ("请填写整数", "Enter a whole number"),
+    "greater_than_equal": ("数值过小", "Too small"),
+    "greater_than": ("数值过小", "Too small"),
+    "less_than_equal": ("数值过大", "Too large"),
+    "less_than": ("数值过大", "Too large"),
+    "date_parsing": ("日期格式不正确", "Not a date"),
+    "date_from_datetime_parsing": ("日期格式不正确", "Not a date"),
+    "datetime_parsing": ("时间格式不正确", "Not a time"),
+    "datetime_from_date_parsing": ("时间格式不正确", "Not a time"),
+    "timezone_aware": ("时间须带时区", "Needs a time zone"),
+    "literal_error": ("不在可选范围内", "Not one of the choices"),
+    "enum": ("不在可选范围内", "Not one of the choices"),
+    "url_parsing": ("链接格式不正确", "Not a link"),
+    "url_scheme": ("链接格式不正确", "Not a link"),
+    "too_short": ("至少填写一项", "Give at least one"),
+    "too_long": ("填写项过多", "Too many"),
+    "bool_parsing": ("请选择是或否", "Choose yes or no"),
+    "uuid_parsing": ("编号格式不正确", "Not an id"),
+    "json_invalid": ("内容格式不正确", "Malformed"),
+}
+
+# Known reasons (value errors and refusals), matched on the English text the service sent.
+REASONS: Final[tuple[tuple[str, tuple[str, str]], ...]] = (
+    (r"not a valid email|email address", ("邮箱格式不正确", "Not a valid e-mail address")),
+    (r"String should match pattern", ("格式不正确", "Wrong format")),
+    (r"17 digits and a final digit or X", ("身份证号应为18位（末位可为X）", "ID number: 18 chars")),
+    (r"check digit is wrong", ("身份证号校验位不正确", "The ID number's check digit is wrong")),
+    (r"birth date is not a date", ("身份证号中的出生日期不正确", "The ID number's birth date")),
+    (r"oral application needs the applicant", ("口头申请须经申请人确认笔录", "Needs confirmation")),
+    (r"at least one respondent", ("至少填写一个被申请人", "Name at least one respondent")),
+    (r"unknown dispute type", ("请选择纠纷类型", "Choose a dispute type")),
+    (r"unknown category|unknown hazard category", ("请选择隐患类别", "Choose a category")),
+    (
+        r"latitude and longitude go together|lat and long go together",
+        ("经度和纬度须同时填写", "Latitude and longitude go together"),
+    ),
+    (r"outside the jurisdiction|no jurisdiction", ("该位置不在本区范围内", "Outside the district")),
+    (r"HTML is not allowed", ("不能包含网页代码", "HTML is not allowed")),
+    (r"give a category or a location", ("请填写要更正的类别或位置", "Give what to correct")),
+    (r"wrong username or password", ("用户名或密码错误", "Wrong username or password")),
+    (r"dispatched to another department", ("该隐患已派给其他部门", "Another department has it")),
+    (r"only the assigned mediator", ("只有承办调解员可以办理", "Only the assigned mediator")),
+    (r"not merged into another ticket", ("该工单没有被合并", "This ticket is not merged")),
+    (r"a finished ticket cannot be changed", ("已结案的工单不能修改", "A finished ticket")),
+    (r"no active department", ("没有这个在用的部门", "No such active department")),
+    (r"ends_on is before starts_on", ("结束日期早于开始日期", "Ends before it starts")),
+    (r"already used for another request", ("该更新编号已被使用", "update_id already used")),
+    (r"Idempotency-Key", ("重复提交的请求与上次不同", "A different request, same key")),
+)
+
+BY_STATUS: Final[dict[int, tuple[str, str]]] = {
+    400: ("请求有误，请检查后重试", "The request was not understood"),
+    401: ("登录已过期，请重新登录", "Please log in again"),
+    403: ("您无权执行此操作", "You may not do this"),
+    404: ("找不到该案件或记录", "Not found"),
+    409: ("案件状态已变化，此操作不再适用", "The case has moved on; this action no longer applies"),
+    413: ("文件过大", "The file is too large"),
+    422: ("填写有误，请检查", "Please check the form"),
+    429: ("操作过于频繁，请稍后再试", "Too many requests; try again shortly"),
+}
+UNAVAILABLE: Final = ("服务暂时不可用，请稍后再试", "The service is unavailable; try again shortly")
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def reason(text: str, status: int, lang: str = "zh") -> str:
+    """A known reason in `lang`, else the plain sentence for the status."""
+    for pattern, pair in REASONS:
+        if re.search(pattern, text, re.IGNORECASE):
+            return _pick(pair, lang)
+    return _pick(BY_STATUS.get(status, UNAVAILABLE), lang)
+
+
+def _moved_on(detail: dict[str, Any], lang: str) -> str:
+    """A 409 naming the current state: say where the case stands now."""
+    state = str(detail.get("state", ""))
+    named = _pick(STATES[state], lang) if state in STATES else ""
+    base = _pick(BY_STATUS[409], lang)
+    if not named:
+        return base
+    return f"{base}（当前状态：{named}）" if lang != "en" else f"{base} (now: {named})"
+
+
+def explain(status: int, body: Any, lang: str = "zh") -> dict[str, str]:
+    """{field: message} in `lang` from a service's error answer; `_` for the form as a whole."""
+    found: dict[str, str] = {}
+    body = body if isinstance(body, dict) else {}
+    for error in body.get("errors", []):
+        if not isinstance(error, dict):
+            continue
+        field = str(error.get("field") or "_")
+        kind = str(error.get("type", ""))
+        text = str(error.get("message", ""))
+        if kind in FIELD_TYPES and kind != "value_error":
+            found[field] = _pick(FIELD_TYPES[kind], lang)
+        else:
+            found[field] = reason(text, 422, lang)
+    detail = body.get("detail")
+    if isinstance(detail, dict) and "state" in detail:
+        found.setdefault("_", _moved_on(detail, lang))
+    elif isinstance(detail, dict) and "field" in detail:
+        found[str(detail["field"])] = reason(str(detail.get("message", "")), status, lang)
+    elif not found:
+        found["_"] = reason(str(detail or ""), status, lang)
+    return found

@@ -1,0 +1,136 @@
+"""The console's pure parts: clock ranking, closed-loop rate, masking, forms, users, SVG."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from services.console.entrypoints.backends import ServiceError
+from services.console.entrypoints.charts import grouped_bars
+from services.console.entrypoints.committee_pages import ranked_clocks
+from services.console.entrypoints.hazard_map import draw, parse_areas
+from services.console.entrypoints.officer_pages import dispute_body
+from services.console.entrypoints.overview_pages import closed_loop
+from services.console.entrypoints.pages import home_of, mask_name, today_local
+from services.intake.adapters.jurisdictions import DEMO_FILE
+
+
+def _clock(case: str, clock: str, days: int) -> dict[str, object]:
+    return {
+        "case_id": case,
+        "clock": clock,
+        "due_on": (today_local() + timedelta(days)).isoformat(),
+    }
+
+
+def test_overdue_clocks_come_first_then_due_soon_each_once_with_days_left():
+    late, soon, later = _clock("a", "mediation_limit", -2), _clock("b", "x", 1), _clock("c", "x", 9)
+    rows = ranked_clocks([late], [soon], [later, soon, late])
+    assert [(r["case_id"], r["flag"], r["days_left"]) for r in rows] == [
+        ("a", "overdue", -2),
+        ("b", "due_soon", 1),
+        ("c", "", 9),
+    ]
+
+
+def test_closed_loop_rate_per_town_leaves_out_duplicates_and_cancellations():
+    rows = closed_loop(
+        [
+            {"status": "closed", "jurisdiction": "zhaoxiang"},
+            {"status": "dispatched", "jurisdiction": "zhaoxiang"},
+            {"status": "duplicate", "jurisdiction": "zhaoxiang"},
+            {"status": "cancelled", "jurisdiction": "xujing"},
+        ]
+    )
+    assert rows == [{"town": "zhaoxiang", "total": 2, "closed": 1, "rate": 0.5}]
+
+
+def test_a_department_sees_only_the_family_name_of_a_reporter():
+    assert mask_name("吴师傅") == "吴**"
+    assert mask_name("") == ""
+
+
+def test_each_role_lands_on_its_own_first_page():
+    assert home_of("committee") == "/console/board"
+    assert home_of("intake_officer") == "/console/cases"
+    assert home_of("department") == "/console/queue"
+    assert home_of("reporter") == "/console/login"
+
+
+def test_an_oral_application_carries_the_officer_and_the_applicants_confirmation():
+    from services.console.entrypoints.session import Caller
+    from shared.auth.tokens import Principal
+    from shared.contracts.envelope import Actor
+
+    who = Caller(Principal(Actor(role="intake_officer", id="officer-7"), "u", "n", 0), "tok", "zh")
+    body = dispute_body(
+        {"complainant.name": "李某", "respondents.0.name": "甲公司", "oral": "on",
+         "oral_confirmed": "on", "dispute_type": "unpaid_wages"},
+        who,
+    )  # fmt: skip
+    assert body["oral_application"] == {"confirmed_by_applicant": True, "read_back_by": "officer-7"}
+    assert body["respondents"] == [{"name": "甲公司", "org_code": None, "email": None}]
+    assert body["complainant"]["phone"] is None
+    assert who.headers()["Authorization"] == "Bearer tok"
+    assert set(who.headers()) == {"Authorization"}  # only the token: the services decide
+
+
+def test_service_errors_name_the_field_for_the_form_in_the_users_language():
+    err = ServiceError(
+        422, {"errors": [{"field": "complainant.phone", "message": "bad", "type": "missing"}]}
+    )
+    assert err.field_errors() == {"complainant.phone": "必填"}
+    assert err.field_errors("en") == {"complainant.phone": "Required"}
+    assert ServiceError(409, {"detail": "already accepted"}).field_errors() == {
+        "_": "案件状态已变化，此操作不再适用"
+    }
+
+
+def test_every_respondent_is_filed_and_the_form_grows_a_row_on_request():
+    from services.console.entrypoints.officer_pages import respondent_rows
+
+    form = {f"respondents.{i}.name": f"公司{i}" for i in range(4)}
+    assert respondent_rows(form) == 4
+    assert respondent_rows(form | {"add_respondent": "1"}) == 5
+    assert respondent_rows({}) == 2
+
+
+def test_the_department_queue_puts_the_longest_overdue_first():
+    from services.console.entrypoints.department_pages import most_overdue_first
+
+    rows = [
+        {"id": "soon", "overdue": False, "next_due": "2026-12-05T10:00:00+00:00"},
+        {"id": "late", "overdue": True, "next_due": "2026-12-04T10:00:00+00:00"},
+        {"id": "later", "overdue": True, "next_due": "2026-12-01T10:00:00+00:00"},
+        {"id": "none", "overdue": False, "next_due": None},
+    ]
+    assert [r["id"] for r in most_overdue_first(rows)] == ["later", "late", "soon", "none"]
+
+
+def test_charts_and_the_map_are_svg_with_escaped_labels():
+    svg = grouped_bars("统计 <2026>", ["1月", "2月"], [("登记", [3, 5]), ("达成协议", [1, 0])])
+    assert svg.startswith("<svg") and "统计 &lt;2026&gt;" in svg and svg.count("<rect") >= 4
+    areas = parse_areas(json.loads(DEMO_FILE.read_text(encoding="utf-8")))
+    assert len(areas) == 11
+    dot = {"latitude": 31.154, "longitude": 121.1947, "status": "dispatched", "tracking_code": "X"}
+    assert draw(areas, [dot]).count('class="hazard-dot"') == 1
+    late = dot | {"overdue": True, "case_id": "c1"}
+    drawn = draw(areas, [late], label=lambda h: f"甲<{h['tracking_code']}>")
+    assert 'class="hazard-dot escalated"' in drawn and "甲&lt;X&gt;" in drawn
+    assert 'href="/console/cases/c1"' in drawn
+
+
+def test_a_received_time_from_the_form_is_read_as_shanghai_time_with_who_and_how():
+    from services.console.entrypoints.session import Caller
+    from shared.auth.tokens import Principal
+    from shared.contracts.envelope import Actor
+
+    who = Caller(Principal(Actor(role="intake_officer", id="officer-7"), "u", "n", 0), "tok", "zh")
+    body = dispute_body(
+        {"complainant.name": "李某", "respondents.0.name": "甲公司", "dispute_type": "unpaid_wages",
+         "received_at": "2026-12-03T14:05", "received_by": "王敏", "received_via": "post"},
+        who,
+    )  # fmt: skip
+    assert body["received_at"] == "2026-12-03T14:05:00+08:00"
+    assert (body["received_by"], body["received_via"]) == ("王敏", "post")
+    assert "received_at" not in dispute_body({"received_at": " "}, who)
