@@ -6,6 +6,10 @@ from typing import Final
 
 EVENTS: Final[dict[str, tuple[str, str]]] = {
     "case.filed": ("登记受理", "Filed"),
+    "station.suggested": ("就近服务站点", "Nearest station suggested"),
+    "roster.published": ("值班表发布", "Duty roster published"),
+    "rider.code_requested": ("申请登录验证码", "Sign-in code requested"),
+    "hazard.urged": ("督办催办", "Supervisor pressed the department"),
     "case.corrected": ("信息更正", "Corrected"),
     "case.merged": ("重复报告并入", "Duplicate merged"),
     "case.unmerged": ("撤销合并", "Merge undone"),
