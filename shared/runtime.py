@@ -33,6 +33,16 @@ from shared.settings import ServiceSettings
 log = structlog.get_logger(__name__)
 
 
+def restart_process(reason: str) -> None:
+    """Ask this process's supervisor for a fresh start: SIGTERM to ourselves (graceful stop).
+
+    A module-level seam: a test session that runs services inside pytest's own process
+    replaces it, so a fault fails the test that caused it instead of killing the test runner.
+    """
+    log.critical("process_restart_requested", reason=reason)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 async def stop_tasks(tasks: Sequence[asyncio.Task[None]], patience: float = 0.2) -> None:
     """Cancel background tasks and wait until each has really ended.
 
@@ -147,7 +157,7 @@ class ServiceRuntime:
                         stalled_for=round(now - reader.last_progress),
                         waiting_in=await_chain(task),
                     )
-                os.kill(os.getpid(), signal.SIGTERM)
+                restart_process(f"{self.service}: stream_reader_stalled")
                 return
             try:
                 async with asyncio.timeout(30):
@@ -158,14 +168,14 @@ class ServiceRuntime:
             stopped = [s for s in self.broker.subscribers if not s.running]
             if stopped:
                 log.critical("subscriber_stopped_restarting_process", count=len(stopped))
-                os.kill(os.getpid(), signal.SIGTERM)
+                restart_process(f"{self.service}: subscriber_stopped")
                 return
             ended = [t for t in self._tasks if t.done() and t is not asyncio.current_task()]
             if ended:  # a loop that should run forever ended: restart rather than limp on
                 for task in ended:
                     error = None if task.cancelled() else task.exception()
                     log.critical("background_task_ended", task=task.get_name(), error=repr(error))
-                os.kill(os.getpid(), signal.SIGTERM)
+                restart_process(f"{self.service}: background_task_ended")
                 return
 
     def add_task(self, task: asyncio.Task[None]) -> None:

@@ -8,8 +8,30 @@ from pathlib import Path
 import pytest
 import redis
 
+import shared.runtime
 import tests.auth  # noqa: F401  (sets the token key files before any app starts)
 from tests.infra import create_database, drop_databases, postgres_for_tests, redis_for_tests
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _services_never_kill_the_test_runner() -> Iterator[list[str]]:
+    """A service running inside pytest's process asks for a restart by SIGTERM to its own
+    process, which here is the test runner: record the request instead, and fail the test."""
+    requests: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shared.runtime, "restart_process", requests.append)
+        yield requests
+
+
+@pytest.fixture(autouse=True)
+def _no_restart_requested(_services_never_kill_the_test_runner: list[str]) -> Iterator[None]:
+    requests = _services_never_kill_the_test_runner
+    requests.clear()
+    yield
+    if requests:
+        found = list(requests)
+        requests.clear()
+        pytest.fail(f"an in-process service asked to be restarted: {found}")
 
 
 @pytest.fixture(scope="session")
