@@ -130,7 +130,7 @@ def department_update(row: DepartmentUpdate) -> dict[str, Any]:
         "service_request_id": str(row.case_id),
         "status": row.status,
         "updated_datetime": when(_utc(row.updated_datetime)),
-        "description": row.description,
+        "description": mask_personal(row.description),
         "media_url": None,
         "external_status_code": row.status,
     }
