@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from shared.glossary import term
 from waystation.demo_login import login
 
 console = Console()
@@ -130,23 +131,27 @@ async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) ->
             await _dispute_loop(client, intake, mediation, filed[len(HAZARDS)])
             await _accept(client, intake, mediation, filed[len(HAZARDS) + 1])
         await asyncio.sleep(1.5)
-        table = Table("kind", "case id", "tracking", "status", "title", title="Waystation demo")
+        table = Table("类型", "案件编号", "查询码", "状态", "标题", title="Waystation 演示工单")
         for item in filed:
             case = (await client.get(f"{intake}/api/v1/cases/{item['case_id']}")).json()
             table.add_row(
-                case["kind"],
+                "纠纷" if case["kind"] == "dispute" else "隐患",
                 str(case["case_id"]),
                 case["tracking_code"],
-                case["status"],
+                term("state", case["status"]),
                 case["title"],
             )
         console.print(table, soft_wrap=True)
         # Plain lines too: ids a person can copy whatever the terminal's width.
         for item in filed:
             console.print(
-                f"case {item['case_id']}  tracking {item['tracking_code']}", soft_wrap=True
+                f"案件 case {item['case_id']}  查询码 tracking {item['tracking_code']}",
+                soft_wrap=True,
             )
         console.print(
+            f"跟进工单：{intake}/track/<查询码>（报告人的页面），"
+            "或 `waystation timeline <案件编号>`（本机管理员，或 --username）；工作人员控制台：http://127.0.0.1:8005/console"
+            "（演示账号见 README）。\n"
             f"Follow any ticket: {intake}/track/<tracking code> (the reporter's page), "
             "or `waystation timeline <case id>` (this host's admin, or --username); the staff "
             "console: http://127.0.0.1:8005/console (demo users: see the README)."
