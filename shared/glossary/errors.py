@@ -67,6 +67,27 @@ REASONS: Final[tuple[tuple[str, tuple[str, str]], ...]] = (
     (r"no active department", ("没有这个在用的部门", "No such active department")),
     (r"ends_on is before starts_on", ("结束日期早于开始日期", "Ends before it starts")),
     (r"already used for another request", ("该更新编号已被使用", "update_id already used")),
+    (r"no active mediator of the roster", ("名册中没有这位在岗调解员", "No such active mediator")),
+    (r"already carries the dispute", ("该调解员已在承办此案", "Already this mediator's case")),
+    (r"objected to this mediator", ("当事人已申请该调解员回避", "A party objected to them")),
+    (r"tied to a respondent", ("该调解员与被申请人有关联，应当回避", "Tied to a respondent")),
+    (r"may not reassign", ("只有调委会可以改派调解员", "Only the committee reassigns")),
+    (
+        r"only a platform-worker dispute",
+        ("只有平台劳动者纠纷可以延长调解期限", "Platform workers only"),
+    ),
+    (
+        r"extended once|at most 15 days|consent",
+        ("延长须经双方同意，且仅可延长一次、不超过15日", "Once, ≤15 days, both consent"),
+    ),
+    (
+        r"takes effect only once",
+        (
+            "协议须经双方当事人、调解员签名并加盖调委会印章后生效",
+            "Needs all signatures and the seal",
+        ),
+    ),
+    (r"performance deadline lies in the past", ("履行期限不能早于今天", "The deadline is past")),
     (r"Idempotency-Key", ("重复提交的请求与上次不同", "A different request, same key")),
 )
 

@@ -32,9 +32,17 @@ RAW = [
 
 def raw_codes(text: str) -> list[str]:
     """Everything in a page's visible text that a Chinese reader should never see."""
-    found = [f"{why}: {m}" for pattern, why in RAW for m in pattern.findall(text)]
+    found = [
+        f"{why}: {line.strip()[:120]!r}"
+        for line in text.splitlines()
+        for pattern, why in RAW
+        if pattern.search(line)
+    ]
     words = set(re.findall(r"[A-Za-z_][A-Za-z_\-]+", text)) - _ALLOWED
-    found += [f"code: {w}" for w in sorted(words & CODES)]
+    lines = text.splitlines()
+    for word in sorted(words & CODES):  # with the line it is on, to find it
+        line = next((x for x in lines if re.search(rf"\b{re.escape(word)}\b", x)), "")
+        found.append(f"code: {word} in {line.strip()[:120]!r}")
     return found
 
 

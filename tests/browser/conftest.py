@@ -54,6 +54,14 @@ USERS = [
     ("zhaoxiang-road", "department", "zhaoxiang-road", "赵巷镇道路养护所"),
     ("xujing-property", "department", "xujing-property", "徐泾镇物业管理办公室"),
     ("admin", "admin", "admin", "系统管理员"),
+    # Every mediator of the roster (services/mediation/adapters/data/roster.json): the one
+    # acceptance assigns logs in under its own id.
+    ("med-zhang", "mediator", "med-zhang", "张调解员"),
+    ("med-chen", "mediator", "med-chen", "陈警官"),
+    ("med-wang", "mediator", "med-wang", "王律师"),
+    ("med-liu", "mediator", "med-liu", "刘律师"),
+    ("med-zhou", "mediator", "med-zhou", "周主席"),
+    ("med-sun", "mediator", "med-sun", "孙站长"),
 ]
 PASSWORD = "waystation-dev"
 

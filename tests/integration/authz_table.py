@@ -254,6 +254,13 @@ _MEDIATION_STEPS: list[tuple[str, str, Who, Body]] = [
         _PARTY_STAFF,
         lambda obj: {"party_ids": [obj.own["complainant"]]},
     ),
+    # Reassigning: the committee's alone (a party objects through /object instead).
+    (
+        "POST",
+        f"{_D}/reassign",
+        _roles("committee"),
+        _const({"mediator_id": "med-zhou", "reason": "矩阵测试 matrix test"}),
+    ),
     # Reading grants: the committee's alone (services/mediation/service_layer/grants.py).
     (
         "POST",
@@ -302,6 +309,8 @@ MEDIATION: list[Op] = [
         )
     ),
     Op("mediation", "POST", "/api/v1/committee/alerts/{alert_id}/close", COMMITTEE),
+    # A mediator's own caseload (the list holds only theirs: no object to be refused).
+    Op("mediation", "GET", "/api/v1/mediator/disputes", _roles("mediator")),
     Op("mediation", "PUT", "/api/v1/roster", COMMITTEE, body=lambda obj: obj.facts["roster"]),
     Op(
         "mediation",
@@ -503,6 +512,7 @@ def cells() -> list[Cell]:
 _C = frozenset({"committee", "admin"})
 _O = frozenset({"intake_officer", "admin"})
 _DP = frozenset({"department"})
+_M = frozenset({"mediator"})
 CONSOLE: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/console"): None,
     ("GET", "/console/login"): None,
@@ -518,10 +528,12 @@ CONSOLE: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/console/statistics"): _C,
     ("GET", "/console/statistics.csv"): _C,
     ("GET", "/console/overview"): _C,
-    ("GET", "/console/cases/{case_id}"): _C | _O | _DP,
-    ("GET", "/console/cases/{case_id}/live"): _C | _O | _DP,
-    ("GET", "/console/cases/{case_id}/agreement.pdf"): _C,
-    ("GET", "/console/cases/{case_id}/attachments/{attachment_id}"): _C | _O | _DP,
+    ("GET", "/console/cases/{case_id}"): _C | _O | _DP | _M,
+    ("GET", "/console/cases/{case_id}/live"): _C | _O | _DP | _M,
+    ("GET", "/console/cases/{case_id}/agreement.pdf"): _C | _M,
+    ("GET", "/console/cases/{case_id}/attachments/{attachment_id}"): _C | _O | _DP | _M,
+    ("GET", "/console/my"): _M,
+    ("POST", "/console/cases/{case_id}/mediation/{action}"): _C | _M,
     ("GET", "/console/cases/{case_id}/hazard/actions"): _DP,
     ("POST", "/console/cases/{case_id}/split"): _O,
     ("POST", "/console/cases/{case_id}/accept"): _C,

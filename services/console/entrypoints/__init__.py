@@ -13,6 +13,7 @@ from services.console.entrypoints import (
     case_pages,
     committee_pages,
     department_pages,
+    mediation_pages,
     officer_pages,
     overview_pages,
 )
@@ -35,6 +36,7 @@ def install(app: FastAPI, console: Console) -> None:
         case_pages,
         officer_pages,
         department_pages,
+        mediation_pages,
         overview_pages,
     ):
         app.include_router(module.build_router(console))

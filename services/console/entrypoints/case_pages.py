@@ -14,6 +14,7 @@ from services.console.entrypoints.hazard_map import draw, picker
 from services.console.entrypoints.pages import (
     CASE_READERS,
     COMMITTEE,
+    MEDIATOR,
     OFFICER,
     Console,
     mask_name,
@@ -32,7 +33,7 @@ async def case_view(console: Console, who: Caller, case_id: uuid.UUID) -> dict[s
         # Dispatch decides whether this hazard is the department's (403 otherwise).
         hazard = await api.get(who, "dispatch", f"/api/v1/hazards/{case_id}")
     case = await api.get(who, "intake", f"/api/v1/cases/{case_id}")
-    if case["kind"] == "dispute" and who.role in COMMITTEE | {"intake_officer"}:
+    if case["kind"] == "dispute" and who.role in COMMITTEE | {"intake_officer", "mediator"}:
         dispute = await _maybe(api.get(who, "mediation", f"/api/v1/disputes/{case_id}"))
     if case["kind"] == "hazard" and hazard is None:
         hazard = await _maybe(api.get(who, "dispatch", f"/api/v1/hazards/{case_id}"))
@@ -91,6 +92,21 @@ async def location_map(console: Console, who: Caller, case: dict[str, Any]) -> s
     return draw(town, [dot], width=420, title=labels.word("location", who.lang))
 
 
+async def mediation_extras(console: Console, who: Caller, view: dict[str, Any]) -> dict[str, Any]:
+    """What the dispute's forms need beyond the case: the roster's mediators (committee)."""
+    dispute = view.get("dispute") or {}
+    if who.role not in COMMITTEE or not dispute:
+        return {"mediators": []}
+    roster = await console.backends.get(who, "mediation", "/api/v1/roster")
+    return {
+        "mediators": [
+            m["mediator_id"]
+            for m in roster.get("mediators", [])
+            if m.get("active", True) and m["mediator_id"] != dispute.get("mediator_id")
+        ]
+    }
+
+
 async def _maybe(call: Any) -> Any:
     """The other service may not know the case yet (its event is on the way)."""
     try:
@@ -109,6 +125,7 @@ def build_router(console: Console) -> APIRouter:
     async def case_page(request: Request, case_id: uuid.UUID) -> Response:
         who = console.who(request, CASE_READERS)
         view = await case_view(console, who, case_id)
+        view |= await mediation_extras(console, who, view)
         if who.role in OFFICER:  # the correction form's choices and map
             view |= {
                 "categories": codes("category"),
@@ -135,7 +152,7 @@ def build_router(console: Console) -> APIRouter:
 
     @router.get("/cases/{case_id}/agreement.pdf")
     async def agreement_pdf(request: Request, case_id: uuid.UUID) -> Response:
-        who = console.who(request, COMMITTEE)
+        who = console.who(request, COMMITTEE | MEDIATOR)
         got = await api.call(who, "mediation", "GET", f"/api/v1/disputes/{case_id}/agreement.pdf")
         return Response(
             got.content,

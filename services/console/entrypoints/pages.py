@@ -25,10 +25,12 @@ JURISDICTIONS = "/api/v1/jurisdictions"
 COMMITTEE = frozenset({"committee", "admin"})
 OFFICER = frozenset({"intake_officer", "admin"})
 DEPARTMENT = frozenset({"department"})
-CASE_READERS = COMMITTEE | OFFICER | DEPARTMENT
+MEDIATOR = frozenset({"mediator"})
+CASE_READERS = COMMITTEE | OFFICER | DEPARTMENT | MEDIATOR
 
 # (path, label key, roles that see it): the nav shows a role only its own pages.
 NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("/console/my", "my_cases", MEDIATOR),
     ("/console/board", "board", COMMITTEE),
     ("/console/clocks", "clocks", COMMITTEE),
     ("/console/workload", "workload", COMMITTEE),

@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.intake.domain.receipt import local_words
+from shared.glossary import term, written_date, written_time
 from shared.glossary.states import RECEIVED_VIA
 
 # event_type -> (zh-CN, en); {placeholders} come from the payload (and the derived words below)
@@ -162,8 +163,8 @@ _TEXT: dict[str, tuple[str, str]] = {
         "The reporter earned {points} contribution points ({balance} in all)",
     ),
     # notify
-    "notification.delivered": ("已通知相关方（{channel}）", "Party notified ({channel})"),
-    "notification.failed": ("通知发送失败（{channel}）", "Notification failed ({channel})"),
+    "notification.delivered": ("已通知相关方（{channel_zh}）", "Party notified ({channel_en})"),
+    "notification.failed": ("通知发送失败（{channel_zh}）", "Notification failed ({channel_en})"),
 }
 
 _CLOCKS: dict[str, tuple[str, str]] = {
@@ -200,14 +201,33 @@ def describe(event_type: str, payload: dict[str, Any]) -> tuple[str, str]:
     if clock:
         values["clock_zh"], values["clock_en"] = clock
     values["waiting_on_zh"] = _PARTIES.get(str(payload.get("waiting_on", "")), "当事人")
+    channel = str(payload.get("channel", ""))
+    values["channel_zh"] = term("channel", channel, "zh") if channel else "—"
+    values["channel_en"] = term("channel", channel, "en") if channel else "—"
     if event_type == "station.suggested":
         values.update(station_words(payload))
-    zh, en = zh.format_map(values).rstrip("： "), en.format_map(values).rstrip(": ")
+    zh = zh.format_map(_worded(values, payload, "zh")).rstrip("： ")
+    en = en.format_map(_worded(values, payload, "en")).rstrip(": ")
     if event_type == "case.filed":
         late = _received_late(payload.get("dispute"))
         if late:
             zh, en = f"{zh}；{late[0]}", f"{en}. {late[1]}"
     return zh, en
+
+
+def _worded(values: _Blank, payload: dict[str, Any], lang: str) -> _Blank:
+    """Codes, times and dates of the payload as a person reads them, in `lang`."""
+    out = _Blank(values)
+    if payload.get("starts_at"):
+        out["starts_at"] = written_time(str(payload["starts_at"]), lang)
+    for key in ("new_limit_on", "performance_deadline"):
+        if payload.get(key):
+            out[key] = written_date(str(payload[key]), lang)
+    if payload.get("category"):
+        out["category"] = term("category", str(payload["category"]), lang)
+    if payload.get("jurisdiction"):
+        out["jurisdiction"] = term("town", str(payload["jurisdiction"]), lang)
+    return out
 
 
 def _received_late(dispute: Any) -> tuple[str, str] | None:

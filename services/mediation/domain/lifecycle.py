@@ -126,3 +126,48 @@ def check_reassignable(state: State, action: str = "reassign") -> None:
     """A mediator can be replaced only while one carries the case."""
     if state not in REASSIGNABLE:
         raise IllegalTransition(action, state.value)
+
+
+# The steps a person takes on a dispute page, in the order a page offers them.
+CASEWORK = frozenset({"mediator", "committee"})
+_WORKING = (S.IN_MEDIATION, S.WAITING_PARTY)
+
+
+def allowed_actions(
+    state: State, role: str, *, own: bool, platform_worker: bool, extended: bool
+) -> list[str]:
+    """What this caller may do to the dispute now, so a page offers only live actions.
+
+    A mediator acts only on a dispute assigned to them (a granted one is read-only); the
+    committee acts on any. The service still checks every step: this only avoids stale buttons.
+    """
+    if role == "mediator" and not own:
+        return []
+    out: list[str] = []
+    for action in (
+        "accept",
+        "reject",
+        "start",
+        "wait_for_party",
+        "resume",
+        "sign_agreement",
+        "fail",
+        "refer_to_arbitration",
+        "close",
+    ):
+        sources, _target, roles = TRANSITIONS[action]
+        if role in roles and state in sources:
+            out.append(action)
+    if role in CASEWORK and state in REASSIGNABLE:
+        out.append("schedule_session")
+    if role in CASEWORK and state in _WORKING and platform_worker and not extended:
+        out.append("extend")
+    if role in CASEWORK and state == S.PERFORMANCE_MONITORING:
+        out.append("record_performance")
+    if role in CASEWORK and state in (S.AGREEMENT_SIGNED, S.PERFORMANCE_MONITORING):
+        out.append("record_application")
+    if role == "committee" and state in REASSIGNABLE:
+        out.append("reassign")
+    if role == "committee" and state not in TERMINAL:
+        out.append("grant")
+    return out

@@ -79,6 +79,19 @@ def build_committee_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         await audit.read("list", actor=actor, fields=fields, case_ids=[d.case_id for d in found])
         return found
 
+    @router.get("/mediator/disputes")
+    async def my_disputes(actor: ActorDep) -> list[dict[str, Any]]:
+        """A mediator's own disputes (and those the committee let them read), open ones first,
+        each with its nearest open clock."""
+        if actor.role != "mediator":
+            raise HTTPException(403, "this list is a mediator's own")
+        async with runtime.sessions() as session:
+            found = await committee.caseload_of(session, actor.id)
+        await audit.read(
+            "list", actor=actor, fields=["complainant_name"], case_ids=[r["case_id"] for r in found]
+        )
+        return found
+
     @router.get("/committee/queues")
     async def queues(_actor: CommitteeDep) -> dict[str, int]:
         """How many disputes wait in each state."""

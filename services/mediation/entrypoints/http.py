@@ -23,6 +23,7 @@ from services.mediation.domain.errors import (
     NotAllowed,
     NotFound,
 )
+from services.mediation.domain.lifecycle import State, allowed_actions
 from services.mediation.entrypoints import personal_fields
 from services.mediation.entrypoints.schemas import (
     ClockOut,
@@ -34,6 +35,7 @@ from services.mediation.entrypoints.schemas import (
     OptionalReasonIn,
     PerformanceIn,
     ReasonIn,
+    ReassignIn,
     RepresentativesIn,
     RescheduleIn,
     SessionIn,
@@ -124,7 +126,7 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
 
         return audited
 
-    async def read(case_id: uuid.UUID) -> DisputePublic:
+    async def read(case_id: uuid.UUID, actor: Actor) -> DisputePublic:
         async with runtime.uow() as uow:
             dispute = await uow.session.get(Dispute, case_id)
             if dispute is None:
@@ -145,14 +147,21 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
                 history=[HistoryItem.model_validate(h, from_attributes=True) for h in history],
                 clocks=[ClockOut.model_validate(c, from_attributes=True) for c in clocks],
                 sessions=[SessionOut.model_validate(s, from_attributes=True) for s in meetings],
+                allowed_actions=allowed_actions(
+                    State(dispute.state),
+                    actor.role,
+                    own=actor.id == dispute.mediator_id,
+                    platform_worker=dispute.platform_worker,
+                    extended=dispute.mediation_extended_days > 0,
+                ),
             )
         fields = names_present(shown, personal_fields.DISPUTE)
         await audit.read(case_id=case_id, fields=fields)
         return shown
 
-    async def run(work: Callable[[UnitOfWork], Awaitable[Any]]) -> DisputePublic:
+    async def run(actor: Actor, work: Callable[[UnitOfWork], Awaitable[Any]]) -> DisputePublic:
         dispute = await guarded(runtime, work)
-        return await read(dispute.case_id)
+        return await read(dispute.case_id, actor)
 
     @router.get("/{case_id}", response_model=DisputePublic, responses=ERRORS)
     async def get_dispute(case_id: uuid.UUID, actor: ActorDep) -> DisputePublic:
@@ -163,77 +172,93 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
             granted = actor.role == "mediator" and await is_granted(session, case_id, actor.id)
         if dispute is not None and not (may_read(dispute, actor) or granted):
             raise HTTPException(403, "you may not see this dispute")
-        return await read(case_id)
+        return await read(case_id, actor)
 
     @router.post("/{case_id}/accept", response_model=DisputePublic, responses=ERRORS)
     async def accept(case_id: uuid.UUID, actor: ActorDep) -> DisputePublic:
         """The committee accepts the dispute; the roster assigns a mediator at once."""
-        return await run(lambda uow: acceptance.accept_dispute(case_id, actor, uow, ctx))
+        return await run(actor, lambda uow: acceptance.accept_dispute(case_id, actor, uow, ctx))
 
     @router.post("/{case_id}/reject", response_model=DisputePublic, responses=ERRORS)
     async def reject(case_id: uuid.UUID, body: ReasonIn, actor: ActorDep) -> DisputePublic:
         """The committee does not accept the dispute (reason required)."""
         return await run(
-            lambda uow: acceptance.reject_dispute(case_id, body.reason, actor, uow, ctx)
+            actor, lambda uow: acceptance.reject_dispute(case_id, body.reason, actor, uow, ctx)
         )
 
     @router.post("/{case_id}/decline", response_model=DisputePublic, responses=ERRORS)
     async def decline(case_id: uuid.UUID, body: OptionalReasonIn, actor: ActorDep) -> DisputePublic:
         """A respondent refuses mediation (PML 17); the applicant is told."""
         return await run(
-            lambda uow: acceptance.respondent_declines(case_id, body.reason, actor, uow, ctx)
+            actor, lambda uow: acceptance.respondent_declines(case_id, body.reason, actor, uow, ctx)
         )
 
     @router.post("/{case_id}/start", response_model=DisputePublic, responses=ERRORS)
     async def start(case_id: uuid.UUID, actor: ActorDep) -> DisputePublic:
         """The assigned mediator starts mediation."""
-        return await run(lambda uow: casework.start_mediation(case_id, actor, uow, ctx))
+        return await run(actor, lambda uow: casework.start_mediation(case_id, actor, uow, ctx))
 
     @router.post("/{case_id}/wait", response_model=DisputePublic, responses=ERRORS)
     async def wait(case_id: uuid.UUID, body: WaitIn, actor: ActorDep) -> DisputePublic:
         """Mediation waits on a party (internal targets pause; legal clocks do not)."""
         return await run(
+            actor,
             lambda uow: casework.wait_for_party(
                 case_id, body.waiting_on, body.reason, actor, uow, ctx
-            )
+            ),
         )
 
     @router.post("/{case_id}/resume", response_model=DisputePublic, responses=ERRORS)
     async def resume(case_id: uuid.UUID, body: NoteIn, actor: ActorDep) -> DisputePublic:
         """The party answered: mediation resumes."""
-        return await run(lambda uow: casework.resume(case_id, body.note, actor, uow, ctx))
+        return await run(actor, lambda uow: casework.resume(case_id, body.note, actor, uow, ctx))
 
     @router.post("/{case_id}/extend", response_model=DisputePublic, responses=ERRORS)
     async def extend(case_id: uuid.UUID, body: ExtendIn, actor: ActorDep) -> DisputePublic:
         """Extend a platform-worker dispute's limit once (≤15 days, both parties consent)."""
         consents = (body.complainant_consent, body.respondent_consent)
         return await run(
-            lambda uow: casework.extend(case_id, body.days, consents, body.note, actor, uow, ctx)
+            actor,
+            lambda uow: casework.extend(case_id, body.days, consents, body.note, actor, uow, ctx),
         )
 
     @router.post("/{case_id}/fail", response_model=DisputePublic, responses=ERRORS)
     async def fail(case_id: uuid.UUID, body: ReasonIn, actor: ActorDep) -> DisputePublic:
         """Mediation failed; the parties are told of the arbitration route."""
-        return await run(lambda uow: casework.fail(case_id, body.reason, actor, uow, ctx))
+        return await run(actor, lambda uow: casework.fail(case_id, body.reason, actor, uow, ctx))
 
     @router.post("/{case_id}/withdraw", response_model=DisputePublic, responses=ERRORS)
     async def withdraw(
         case_id: uuid.UUID, body: OptionalReasonIn, actor: ActorDep
     ) -> DisputePublic:
         """The complainant withdraws (any time before an agreement)."""
-        return await run(lambda uow: casework.withdraw(case_id, body.reason, actor, uow, ctx))
+        return await run(
+            actor, lambda uow: casework.withdraw(case_id, body.reason, actor, uow, ctx)
+        )
 
     @router.post("/{case_id}/object", response_model=DisputePublic, responses=ERRORS)
     async def object_to(case_id: uuid.UUID, body: ReasonIn, actor: ActorDep) -> DisputePublic:
         """A party objects to the mediator: another one is assigned."""
         return await run(
-            lambda uow: assignment.object_to_mediator(case_id, body.reason, actor, uow, ctx)
+            actor, lambda uow: assignment.object_to_mediator(case_id, body.reason, actor, uow, ctx)
+        )
+
+    @router.post("/{case_id}/reassign", response_model=DisputePublic, responses=ERRORS)
+    async def reassign(case_id: uuid.UUID, body: ReassignIn, actor: ActorDep) -> DisputePublic:
+        """The committee gives a carried dispute to another mediator (the parties are told)."""
+        return await run(
+            actor,
+            lambda uow: assignment.reassign_to(
+                case_id, body.mediator_id, body.reason, actor, uow, ctx
+            ),
         )
 
     @router.post("/{case_id}/risk", response_model=DisputePublic, responses=ERRORS)
     async def risk(case_id: uuid.UUID, body: ReasonIn, actor: ActorDep) -> DisputePublic:
         """Flag a risk of escalation: the police member on duty takes the case."""
-        return await run(lambda uow: assignment.flag_risk(case_id, body.reason, actor, uow, ctx))
+        return await run(
+            actor, lambda uow: assignment.flag_risk(case_id, body.reason, actor, uow, ctx)
+        )
 
     @router.post("/{case_id}/agreement", response_model=DisputePublic, responses=ERRORS)
     async def agreement(
@@ -241,10 +266,11 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
     ) -> DisputePublic:
         """Record the signed and sealed agreement; it takes effect and performance is watched."""
         return await run(
+            actor,
             changing(
                 ["agreement"],
                 lambda uow: casework.sign_agreement(case_id, terms, actor, uow, ctx),
-            )
+            ),
         )
 
     @router.get(
@@ -276,7 +302,9 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
     @router.post("/{case_id}/applications/{clock}", response_model=DisputePublic, responses=ERRORS)
     async def application(case_id: uuid.UUID, clock: ClockName, actor: ActorDep) -> DisputePublic:
         """The parties applied for judicial confirmation or arbitration review: stop that clock."""
-        return await run(lambda uow: casework.record_application(case_id, clock, actor, uow, ctx))
+        return await run(
+            actor, lambda uow: casework.record_application(case_id, clock, actor, uow, ctx)
+        )
 
     @router.post("/{case_id}/performance", response_model=DisputePublic, responses=ERRORS)
     async def performance(
@@ -284,22 +312,23 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
     ) -> DisputePublic:
         """Record whether the agreement was performed."""
         return await run(
+            actor,
             lambda uow: casework.record_performance(
                 case_id, body.performed, body.note, actor, uow, ctx
-            )
+            ),
         )
 
     @router.post("/{case_id}/refer", response_model=DisputePublic, responses=ERRORS)
     async def refer(case_id: uuid.UUID, body: ReasonIn, actor: ActorDep) -> DisputePublic:
         """Refer to arbitration (after failure, expiry, refusal or non-performance)."""
         return await run(
-            lambda uow: casework.refer_to_arbitration(case_id, body.reason, actor, uow, ctx)
+            actor, lambda uow: casework.refer_to_arbitration(case_id, body.reason, actor, uow, ctx)
         )
 
     @router.post("/{case_id}/close", response_model=DisputePublic, responses=ERRORS)
     async def close(case_id: uuid.UUID, actor: ActorDep) -> DisputePublic:
         """Close a dispute whose outcome is settled."""
-        return await run(lambda uow: casework.close(case_id, actor, uow, ctx))
+        return await run(actor, lambda uow: casework.close(case_id, actor, uow, ctx))
 
     @router.post(
         "/{case_id}/sessions", response_model=SessionOut, responses=ERRORS, status_code=201
@@ -374,10 +403,11 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
     ) -> DisputePublic:
         """Record the representatives a group dispute's members elected (LDMAL 7)."""
         return await run(
+            actor,
             changing(
                 ["representatives"],
                 lambda uow: groups.elect_representatives(case_id, body.party_ids, actor, uow),
-            )
+            ),
         )
 
     return router

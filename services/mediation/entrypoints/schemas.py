@@ -61,6 +61,11 @@ class HeldIn(In):
     attendees: list[str] | None = Field(default=None, max_length=50)
 
 
+class ReassignIn(In):
+    mediator_id: str = Field(min_length=1, max_length=64, description="调解员 Mediator")
+    reason: str = Field(min_length=1, max_length=500, description="理由 Reason")
+
+
 class RepresentativesIn(In):
     party_ids: list[str] = Field(min_length=1, max_length=20)
 
@@ -129,3 +134,5 @@ class DisputePublic(DisputeSummary):
     history: list[HistoryItem] = []
     clocks: list[ClockOut] = []
     sessions: list[SessionOut] = []
+    # What the caller may do now (a page shows only these); the service still checks each step.
+    allowed_actions: list[str] = []

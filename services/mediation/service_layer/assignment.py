@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from services.mediation.adapters import mediator_stats
 from services.mediation.adapters.tables import Dispute, RosterRecord
 from services.mediation.domain.clocks import local_date
-from services.mediation.domain.errors import NotAllowed
+from services.mediation.domain.errors import AgainstTheRules, Incomplete, NotAllowed
 from services.mediation.domain.lifecycle import REASSIGNABLE, State, check_reassignable
 from services.mediation.domain.roster import (
     Mediator,
@@ -118,6 +118,32 @@ async def _reassign(
         ),
         actor,
     )
+
+
+async def reassign_to(
+    case_id: uuid.UUID, mediator_id: str, reason: str, actor: Actor, uow: UnitOfWork, ctx: Context
+) -> Dispute:
+    """The committee hands a carried dispute to a mediator of its choosing: an active one of
+    the roster, not the one who has it, never one a party objected to or tied to a respondent."""
+    if actor.role != "committee":
+        raise NotAllowed(f"a {actor.role} may not reassign a dispute")
+    dispute = await load(uow, case_id)
+    check_reassignable(State(dispute.state))
+    roster = await current_roster(uow, ctx)
+    mediator = next(
+        (m for m in roster.mediators if m.mediator_id == mediator_id and m.active), None
+    )
+    if mediator is None:
+        raise Incomplete("mediator_id", "no active mediator of the roster has this id")
+    if mediator_id == dispute.mediator_id:
+        raise AgainstTheRules("this mediator already carries the dispute")
+    if mediator_id in dispute.objected_mediators:
+        raise AgainstTheRules("a party objected to this mediator")
+    if set(respondent_orgs(dispute)) & set(mediator.tied_to):
+        raise AgainstTheRules("this mediator is tied to a respondent")
+    await _reassign(uow, dispute, mediator, roster, reason, actor, ctx)
+    await uow.commit()
+    return dispute
 
 
 def _check_party(dispute: Dispute, actor: Actor) -> None:

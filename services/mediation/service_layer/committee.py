@@ -3,6 +3,7 @@ counts by state and by mediator come from the rollup kept with each change (roll
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 from typing import Any
 
@@ -10,7 +11,12 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.mediation.adapters.tables import Dispute, DisputeClock, DisputeQueueCount
+from services.mediation.adapters.tables import (
+    Dispute,
+    DisputeClock,
+    DisputeGrant,
+    DisputeQueueCount,
+)
 from services.mediation.domain.clocks import OVERDUE_WHILE
 from services.mediation.domain.lifecycle import REASSIGNABLE, TERMINAL, State
 from services.mediation.domain.roster import Roster
@@ -155,3 +161,56 @@ async def workload(session: AsyncSession, roster: Roster, today: date) -> dict[s
         for b in roster.bodies
     ]
     return {"on": today.isoformat(), "mediators": mediators, "bodies": bodies}
+
+
+async def caseload_of(session: AsyncSession, mediator_id: str) -> list[dict[str, Any]]:
+    """A mediator's disputes: those assigned to them, then those the committee let them read;
+    each with its nearest open clock. Open disputes first, the nearest due day first."""
+    granted = select(DisputeGrant.case_id).where(DisputeGrant.mediator_id == mediator_id)
+    disputes = (
+        await session.exec(
+            select(Dispute).where(
+                sa.or_(col(Dispute.mediator_id) == mediator_id, col(Dispute.case_id).in_(granted))
+            )
+        )
+    ).all()
+    ids = [d.case_id for d in disputes]
+    clocks: dict[uuid.UUID, DisputeClock] = {}
+    if ids:
+        rows = await session.exec(
+            select(DisputeClock).where(
+                col(DisputeClock.case_id).in_(ids),
+                col(DisputeClock.status) == "open",
+                col(DisputeClock.due_on).is_not(None),
+            )
+        )
+        for clock in rows.all():
+            held = clocks.get(clock.case_id)
+            if held is None or (clock.due_on, clock.clock) < (held.due_on, held.clock):
+                clocks[clock.case_id] = clock
+    out: list[dict[str, Any]] = [
+        {
+            "case_id": d.case_id,
+            "tracking_code": d.tracking_code,
+            "title": d.title,
+            "state": d.state,
+            "dispute_type": d.dispute_type,
+            "company": d.company,
+            "complainant_name": d.complainant_name,
+            "mine": d.mediator_id == mediator_id,
+            "next_clock": clocks[d.case_id].clock if d.case_id in clocks else None,
+            "next_due_on": clocks[d.case_id].due_on if d.case_id in clocks else None,
+            "created_at": d.created_at,
+        }
+        for d in disputes
+    ]
+    far = date.max
+    out.sort(
+        key=lambda r: (
+            State(r["state"]) in TERMINAL,
+            not r["mine"],
+            r["next_due_on"] or far,
+            r["tracking_code"],
+        )
+    )
+    return out

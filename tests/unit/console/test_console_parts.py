@@ -134,3 +134,43 @@ def test_a_received_time_from_the_form_is_read_as_shanghai_time_with_who_and_how
     assert body["received_at"] == "2026-12-03T14:05:00+08:00"
     assert (body["received_by"], body["received_via"]) == ("王敏", "post")
     assert "received_at" not in dispute_body({"received_at": " "}, who)
+
+
+def test_a_mediator_lands_on_their_own_cases():
+    assert home_of("mediator") == "/console/my"
+
+
+def test_each_mediation_form_becomes_the_api_call_it_names():
+    from services.console.entrypoints.mediation_pages import FormProblem, step_of
+
+    assert step_of("start", {}) == ("start", None)
+    assert step_of("extend", {"days": "5", "complainant_consent": "on"}) == (
+        "extend",
+        {"days": 5, "complainant_consent": True, "respondent_consent": False, "note": ""},
+    )
+    path, body = step_of("schedule_session", {"starts_at": "2026-12-10T09:30", "place": "驿站"})
+    assert (path, body) == (
+        "sessions",
+        {"starts_at": "2026-12-10T09:30:00+08:00", "place": "驿站", "online": False},
+    )
+    assert step_of("held", {"session_id": "s1", "summary": "达成一致"}) == (
+        "sessions/s1/held",
+        {"summary": "达成一致"},
+    )
+    assert step_of("record_performance", {"performed": "no", "note": "未付"})[1] == {
+        "performed": False,
+        "note": "未付",
+    }
+    for action, form, field in (
+        ("extend", {"days": "x"}, "days"),
+        ("schedule_session", {"starts_at": "明天"}, "starts_at"),
+        ("record_performance", {}, "performed"),
+        ("record_application", {"clock": "mediation_limit"}, "clock"),
+    ):
+        try:
+            step_of(action, form)
+        except FormProblem as problem:
+            assert problem.field == field
+            assert problem.message[0] and problem.message[1]
+        else:
+            raise AssertionError(f"{action} accepted {form}")
