@@ -14,6 +14,7 @@ from shared.glossary.categories import DISPUTE_TYPES, HAZARD_CATEGORIES
 from shared.glossary.errors import explain
 from shared.glossary.events import ACTIONS, EVENTS
 from shared.glossary.people import BODIES, BODY_KINDS, CHANNELS, MEDIATORS, ROLES, TOWNS
+from shared.glossary.places import FACILITIES, STATION_KINDS, STATION_STATUSES
 from shared.glossary.states import (
     ALERT_STATUSES,
     CLOCK_STATUSES,
@@ -47,6 +48,9 @@ TERMS: Final[dict[str, dict[str, tuple[str, str]]]] = {
     "mediator": MEDIATORS,
     "event": EVENTS,
     "action": ACTIONS,
+    "station_kind": STATION_KINDS,
+    "facility": FACILITIES,
+    "station_status": STATION_STATUSES,
 }
 
 __all__ = ["TERMS", "Lang", "codes", "explain", "term", "written_date", "written_time"]

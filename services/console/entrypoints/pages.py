@@ -37,10 +37,12 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/console/alerts", "alerts", COMMITTEE),
     ("/console/statistics", "statistics", COMMITTEE),
     ("/console/overview", "overview", COMMITTEE),
+    ("/console/coverage", "coverage", COMMITTEE),
     ("/console/cases", "cases", OFFICER | COMMITTEE),
     ("/console/file/dispute", "file_dispute", OFFICER),
     ("/console/file/hazard", "file_hazard", OFFICER),
     ("/console/queue", "queue", DEPARTMENT),
+    ("/console/stations", "stations", COMMITTEE | OFFICER | MEDIATOR),
 )
 
 
