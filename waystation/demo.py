@@ -12,7 +12,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from shared.glossary import term
-from waystation.demo_login import login
+from waystation.demo_login import DEMO_PASSWORD, login
 
 console = Console()
 
@@ -143,11 +143,12 @@ async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) ->
             )
         console.print(table, soft_wrap=True)
         # Plain lines too: ids a person can copy whatever the terminal's width.
+        console.print("案件编号与查询码 (case id, tracking code):")
         for item in filed:
             console.print(
-                f"案件 case {item['case_id']}  查询码 tracking {item['tracking_code']}",
-                soft_wrap=True,
+                f"case {item['case_id']}  tracking {item['tracking_code']}", soft_wrap=True
             )
+        await _console_users(client, intake, mediation)
         console.print(
             f"跟进工单：{intake}/track/<查询码>（报告人的页面），"
             "或 `waystation timeline <案件编号>`（本机管理员，或 --username）；工作人员控制台：http://127.0.0.1:8005/console"
@@ -156,6 +157,33 @@ async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) ->
             "or `waystation timeline <case id>` (this host's admin, or --username); the staff "
             "console: http://127.0.0.1:8005/console (demo users: see the README)."
         )
+
+
+# Who a newcomer can be in the console (beside the roster's mediators): a role and its actor.
+CONSOLE_ROLES = (
+    ("committee", "committee-chair"),
+    ("intake_officer", "officer-demo"),
+    ("admin", "admin-demo"),
+    ("department", "zhaoxiang-road"),
+    ("department", "zhaoxiang-supervisor"),  # the town's supervisor, where tickets escalate
+)
+
+
+async def _console_users(client: httpx.AsyncClient, intake: str, mediation: str) -> None:
+    """A demo user for every role of the console, every mediator of the roster included, and
+    a table of their usernames (one password, development only)."""
+    committee = await login(client, intake, "committee", "committee-chair")
+    roster = (await client.get(f"{mediation}/api/v1/roster", headers=committee)).json()
+    people = [*CONSOLE_ROLES, *(("mediator", m["mediator_id"]) for m in roster["mediators"])]
+    table = Table(
+        "用户名 username", "身份 role", "对应 who", title="控制台演示账号 Console demo users"
+    )
+    for role, actor_id in people:
+        await login(client, intake, role, actor_id)
+        who = term("mediator", actor_id) if role == "mediator" else actor_id
+        table.add_row(f"demo-{role}-{actor_id}", term("role", role), who)
+    console.print(table, soft_wrap=True)
+    console.print(f"密码 password: {DEMO_PASSWORD}（仅限开发环境 development only）")
 
 
 async def _seat_legal_help(client: httpx.AsyncClient, intake: str, mediation: str) -> None:
