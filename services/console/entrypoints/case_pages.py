@@ -20,6 +20,7 @@ from services.console.entrypoints.pages import (
     mask_name,
 )
 from services.console.entrypoints.session import Caller
+from services.console.entrypoints.supervision_view import supervising
 from shared.glossary import codes
 
 DELIVERY_READERS = frozenset({"committee", "admin", "intake_officer"})
@@ -126,6 +127,7 @@ def build_router(console: Console) -> APIRouter:
         who = console.who(request, CASE_READERS)
         view = await case_view(console, who, case_id)
         view |= await mediation_extras(console, who, view)
+        view |= await supervising(console, who, view)
         if who.role in OFFICER:  # the correction form's choices and map
             view |= {
                 "categories": codes("category"),

@@ -216,6 +216,29 @@ WORDS: dict[str, tuple[str, str]] = {
     "refused_here": ("操作未完成", "Not done"),
     "no_cases": ("暂无分配给您的案件", "No cases assigned to you"),
     "email": ("邮箱", "E-mail"),
+    # A supervisor's pages (督办).
+    "supervision": ("督办件", "Escalated to me"),
+    "supervision_map": ("督办隐患分布", "Where the escalated hazards are"),
+    "no_supervision": ("暂无督办件", "Nothing escalated to you"),
+    "escalation_chain": ("督办经过", "Who missed what"),
+    "escalation_level": ("督办级别", "Level"),
+    "level_n": ("第 {n} 级", "level {n}"),
+    "escalated_at": ("督办时间", "Escalated"),
+    "missed": (
+        "{department} 未在 {due} 前{target}",
+        "{department} missed the {target} target of {due}",
+    ),
+    "target_acknowledge": ("签收", "acknowledge"),
+    "target_resolve": ("办结", "resolve"),
+    "escalated_to": ("督办至 {to}", "escalated to {to}"),
+    "urge": ("督办", "Urge"),
+    "urge_note": ("督办意见", "What the department must do"),
+    "urged_ok": ("已督办，责任部门已收到。", "Urged: the department has been told."),
+    "responsible": ("责任部门", "Responsible department"),
+    "map_legend_escalated": (
+        "红框方块为已超时督办的隐患，点击可打开案件。",
+        "A red-ringed square has been escalated; click a mark to open its case.",
+    ),
 }
 
 

@@ -41,6 +41,7 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/console/file/dispute", "file_dispute", OFFICER),
     ("/console/file/hazard", "file_hazard", OFFICER),
     ("/console/queue", "queue", DEPARTMENT),
+    ("/console/supervision", "supervision", DEPARTMENT),
 )
 
 
