@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from services.console.entrypoints import (
+    admin_pages,
     auth_pages,
     case_pages,
     committee_pages,
@@ -40,6 +41,7 @@ def install(app: FastAPI, console: Console) -> None:
         mediation_pages,
         overview_pages,
         supervisor_pages,
+        admin_pages,
     ):
         app.include_router(module.build_router(console))
 
