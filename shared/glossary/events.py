@@ -86,4 +86,5 @@ ACTIONS: Final[dict[str, tuple[str, str]]] = {
     "correct": ("工作人员更正信息", "Corrected by an officer"),
     "hold_for_triage": ("无对应部门，转受理员分派", "No department covers it: to the officers"),
     "confirmation_window_passed": ("确认期已过", "Confirmation window passed"),
+    "urge": ("上级督办", "Urged by the supervisor"),
 }

@@ -14,6 +14,7 @@ token, so the object-level checks of those APIs are what protects it.
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -467,13 +468,36 @@ NOTIFY: list[Op] = [
     ),
 ]
 
+# The admin's accounts (intake): users and API keys.
+_ADMIN = _roles("admin")
+ACCOUNTS = [
+    Op("intake", "GET", "/api/v1/users", _ADMIN),
+    Op(
+        "intake",
+        "POST",
+        "/api/v1/users",
+        _ADMIN,
+        body=lambda _o: {
+            "username": f"u-{uuid.uuid4().hex[:10]}",
+            "password": "matrix-password-2026",
+            "role": "department",
+            "actor_id": "zhaoxiang-road",
+        },
+        ok=frozenset({201}),
+    ),
+    Op("intake", "POST", "/api/v1/users/{username}/disable", _ADMIN),
+    Op("intake", "GET", "/api/v1/apikeys", _ADMIN),
+    Op("intake", "POST", "/api/v1/apikeys", _ADMIN, body=_const({"name": "matrix-app"})),
+    Op("intake", "POST", "/api/v1/apikeys/{name}/revoke", _ADMIN),
+]
+
 # The audit log of personal-data access: every service's own, for admins only.
 AUDIT = [
     Op(service, "GET", "/api/v1/audit", _roles("admin"))
     for service in ("intake", "mediation", "dispatch", "notify")
 ]
 
-OPS: list[Op] = [*INTAKE, *MEDIATION, *DISPATCH, *NOTIFY, *AUDIT]
+OPS: list[Op] = [*INTAKE, *MEDIATION, *DISPATCH, *NOTIFY, *AUDIT, *ACCOUNTS]
 
 
 def route_of(op: Op) -> tuple[str, str]:
@@ -513,6 +537,7 @@ _C = frozenset({"committee", "admin"})
 _O = frozenset({"intake_officer", "admin"})
 _DP = frozenset({"department"})
 _M = frozenset({"mediator"})
+_A = frozenset({"admin"})
 CONSOLE: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/console"): None,
     ("GET", "/console/login"): None,
@@ -552,4 +577,20 @@ CONSOLE: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/console/queue"): _DP,
     ("GET", "/console/queue/live"): _DP,
     ("POST", "/console/cases/{case_id}/hazard/{action}"): _DP,
+    # A supervisor (a department of the escalation chain): its escalations, pressing one.
+    ("GET", "/console/supervision"): _DP,
+    ("GET", "/console/supervision/live"): _DP,
+    ("POST", "/console/cases/{case_id}/urge"): _DP,
+    # The admin's accounts, keys, directory and policies.
+    ("GET", "/console/admin/users"): _A,
+    ("POST", "/console/admin/users"): _A,
+    ("POST", "/console/admin/users/{username}/disable"): _A,
+    ("GET", "/console/admin/keys"): _A,
+    ("POST", "/console/admin/keys"): _A,
+    ("POST", "/console/admin/keys/{name}/revoke"): _A,
+    ("GET", "/console/admin/directory"): _A,
+    ("POST", "/console/admin/directory"): _A,
+    ("POST", "/console/admin/directory/{department_id}/retire"): _A,
+    ("GET", "/console/admin/policies"): _A,
+    ("POST", "/console/admin/policies/{category}"): _A,
 }

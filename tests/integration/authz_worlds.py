@@ -142,7 +142,7 @@ class IntakeWorld(World):
         world.runtime = app.state.runtime
         world._closers.append(world.runtime.engine.dispose)
         world._closers.append(world.runtime.redis.aclose)
-        world.params |= {"party_id": "p-reporter-1"}  # notify's contact look-up
+        world.params |= {"party_id": "p-reporter-1", "username": "nobody", "name": "nobody"}
         return world
 
     async def _attach(self, case_id: str) -> str:

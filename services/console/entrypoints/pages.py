@@ -43,6 +43,11 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/console/file/hazard", "file_hazard", OFFICER),
     ("/console/queue", "queue", DEPARTMENT),
     ("/console/stations", "stations", COMMITTEE | OFFICER | MEDIATOR),
+    ("/console/supervision", "supervision", DEPARTMENT),
+    ("/console/admin/users", "admin_users", frozenset({"admin"})),
+    ("/console/admin/keys", "admin_keys", frozenset({"admin"})),
+    ("/console/admin/directory", "admin_directory", frozenset({"admin"})),
+    ("/console/admin/policies", "admin_policies", frozenset({"admin"})),
 )
 
 

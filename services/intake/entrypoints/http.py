@@ -270,7 +270,11 @@ def build_router(
         page = rows[:limit]
         found = CasePage(
             items=[
-                CaseSummary(case_id=c.id, **c.model_dump(include=set(CaseSummary.model_fields)))
+                CaseSummary(
+                    case_id=c.id,
+                    escalated=bool(c.details.get("supervisors")),
+                    **c.model_dump(include=set(CaseSummary.model_fields) - {"escalated"}),
+                )
                 for c in page
             ],
             next_cursor=_encode_cursor(page[-1]) if len(rows) > limit else None,

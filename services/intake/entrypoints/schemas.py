@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class Filed(BaseModel):
@@ -102,6 +102,9 @@ class CaseSummary(BaseModel):
     latitude: float | None = None
     longitude: float | None = None
     department_id: str | None = None
+    escalated: bool = Field(
+        default=False, description="超时督办 A hazard escalated to a supervisor at least once"
+    )
 
 
 class CasePage(BaseModel):
