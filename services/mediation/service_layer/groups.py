@@ -55,7 +55,9 @@ async def register_member(uow: UnitOfWork, dispute: Dispute, cause: Envelope | N
 
 async def members(uow: UnitOfWork, parent_id: uuid.UUID) -> list[Dispute]:
     stmt = (
-        select(Dispute).where(Dispute.parent_case_id == parent_id).order_by(col(Dispute.created_at))
+        select(Dispute)
+        .where(Dispute.parent_case_id == parent_id)
+        .order_by(col(Dispute.created_at), col(Dispute.case_id))
     )
     return list((await uow.session.exec(stmt)).all())
 
