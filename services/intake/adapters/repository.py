@@ -55,11 +55,6 @@ async def member_id_hashes(session: AsyncSession, parent_id: uuid.UUID) -> set[s
     return {h for h in (await session.exec(stmt)).all() if h}
 
 
-async def members_of(session: AsyncSession, parent_id: uuid.UUID) -> list[Case]:
-    stmt = select(Case).where(Case.parent_case_id == parent_id).order_by(col(Case.created_at))
-    return list((await session.exec(stmt)).all())
-
-
 async def timeline_of(session: AsyncSession, case_id: uuid.UUID) -> list[TimelineEntry]:
     stmt = (
         select(TimelineEntry)

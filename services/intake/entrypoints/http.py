@@ -192,16 +192,18 @@ def build_router(
 
         async def action(uow: UnitOfWork) -> Response:
             _officer(actor)
-            case = await filing.file_dispute(cmd, uow, actor, triage)
+            members: list[Case] = []
+            if cmd.members is not None:
+                case, members = await filing.file_group_dispute(cmd, uow, actor, triage)
+            else:
+                case = await filing.file_dispute(cmd, uow, actor, triage)
             await audit.add(
                 uow.session, "create", actor=actor, case_id=case.id, fields=_filing(cmd)
             )
             filed = _filed(case, notices, cmd.applicant)
-            if cmd.members is not None:
-                filed.members = [
-                    MemberFiled(case_id=m.id, tracking_code=m.tracking_code)
-                    for m in await repository.members_of(uow.session, case.id)
-                ]
+            filed.members = [
+                MemberFiled(case_id=m.id, tracking_code=m.tracking_code) for m in members
+            ]
             return _json(filed, 201)
 
         return await once(request, cmd.model_dump(mode="json"), action)

@@ -176,7 +176,7 @@ def _dispute_case(cmd: FileDispute, details: dict[str, Any], town: str | None, n
 async def file_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor, triage: Triage) -> Case:
     """Register a dispute and announce it; an oral application keeps the officer's record."""
     if cmd.members is not None:
-        return await file_group_dispute(cmd, uow, actor, triage)
+        return (await file_group_dispute(cmd, uow, actor, triage))[0]
     assert cmd.complainant is not None
     now = triage.now()
     details, event_details = _details(cmd, triage)
@@ -202,7 +202,7 @@ async def file_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor, triage: 
 
 async def file_group_dispute(
     cmd: FileDispute, uow: UnitOfWork, actor: Actor, triage: Triage
-) -> Case:
+) -> tuple[Case, list[Case]]:
     """A group dispute (LDMAL 7): one parent case for the group, one member case per worker.
 
     The parent names the elected representatives (they attend and sign for the group); each
@@ -246,7 +246,7 @@ async def file_group_dispute(
     _announce(parent, payload, uow, actor, triage)
     for case, _, member_payload in filed:
         _announce(case, member_payload, uow, actor, triage)
-    return parent
+    return parent, [case for case, _, _ in filed]
 
 
 def _copy_party(case_id: uuid.UUID, row: Party, role: str) -> Party:
