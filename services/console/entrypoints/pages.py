@@ -39,6 +39,7 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/console/overview", "overview", COMMITTEE),
     ("/console/cases", "cases", OFFICER | COMMITTEE),
     ("/console/file/dispute", "file_dispute", OFFICER),
+    ("/console/file/group", "file_group", OFFICER),
     ("/console/file/hazard", "file_hazard", OFFICER),
     ("/console/queue", "queue", DEPARTMENT),
 )
