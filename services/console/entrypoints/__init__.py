@@ -16,6 +16,7 @@ from services.console.entrypoints import (
     mediation_pages,
     officer_pages,
     overview_pages,
+    roster_pages,
 )
 from services.console.entrypoints.backends import ServiceError
 from services.console.entrypoints.pages import Console
@@ -38,6 +39,7 @@ def install(app: FastAPI, console: Console) -> None:
         department_pages,
         mediation_pages,
         overview_pages,
+        roster_pages,
     ):
         app.include_router(module.build_router(console))
 
