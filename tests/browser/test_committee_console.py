@@ -250,7 +250,7 @@ def test_j5_the_clock_runs_out_and_everyone_sees_it_once(
     moved = me.locator("form", has=me.get_by_role("button", name="改期"))
     moved.get_by_label("开始时间").fill(later.strftime("%Y-%m-%dT%H:%M"))
     moved.get_by_role("button", name="改期").click()
-    expect(me.get_by_role("cell", name=written_time(later, "zh"))).to_be_visible()
+    expect(me.get_by_role("cell", name=written_time(later, "zh"), exact=True)).to_be_visible()
     seen(me, shots, "mediator-j5-postponed")
 
     warnings = me.locator("#timeline tr[data-event='deadline.warning']")
@@ -279,10 +279,14 @@ def test_j5_the_clock_runs_out_and_everyone_sees_it_once(
     expect(chair.locator("#timeline tr[data-event='mediation.expired']")).to_have_count(1)
     expect(chair.locator("#timeline tr[data-event='deadline.warning']")).to_have_count(2)
     expect(chair.locator("#timeline")).to_contain_text("仲裁")
-    for role in ("complainant", "respondent"):
+    for role in ("complainant", "respondent"):  # told of arbitration, once on each channel
         told = chair.locator(f"#deliveries tr[data-event='mediation.expired'][data-role='{role}']")
-        expect(told).to_have_count(1, timeout=60_000)
-        expect(told).to_have_attribute("data-status", "sent", timeout=60_000)
+        expect(told.first).to_be_visible(timeout=60_000)
+        expect(told.first).to_contain_text("调解期满未达成协议")
+        channels = [told.nth(i).get_attribute("data-channel") for i in range(told.count())]
+        assert len(channels) == len(set(channels)), f"{role} told twice: {channels}"
+        sent = told.and_(chair.locator("tr[data-status='sent']"))
+        expect(sent.first).to_be_visible(timeout=60_000)
     warned = chair.locator("#deliveries tr[data-event='deadline.warning']")
     expect(warned.first).to_be_visible()
     seen(chair, shots, "committee-j5-expired-case")
