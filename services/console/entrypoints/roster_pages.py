@@ -34,7 +34,7 @@ def weekday_words(days: list[int], lang: str) -> str:
     if not days:
         return "每天" if lang != "en" else "Every day"
     names = {n: (en if lang == "en" else zh) for n, zh, en in WEEKDAYS}
-    return "、".join(names[d] for d in days if d in names)
+    return (", " if lang == "en" else "、").join(names[d] for d in days if d in names)
 
 
 def calendar_source(source: str, lang: str) -> str:
@@ -75,7 +75,7 @@ def calendar_body(year: int, form: Mapping[str, str]) -> dict[str, Any]:
         "year": year,
         "holidays": days_of(form.get("holidays", "")),
         "workdays": days_of(form.get("workdays", "")),
-        "source": form.get("source", "").strip() or "official",
+        "source": form.get("source", "").strip() or "未注明文件",  # shown as it is
     }
 
 
