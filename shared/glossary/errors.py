@@ -91,6 +91,11 @@ REASONS: Final[tuple[tuple[str, tuple[str, str]], ...]] = (
         ),
     ),
     (r"performance deadline lies in the past", ("履行期限不能早于今天", "The deadline is past")),
+    (r"alert is already closed", ("该预警已处理，请刷新页面", "Already handled; reload the page")),
+    (r"no duty body", ("名册中没有这个值班单位", "No such on-duty body in the roster")),
+    (r"to_time is not after from_time", ("结束时间须晚于开始时间", "Ends before it starts")),
+    (r"weekdays are 1", ("星期须为1（周一）至7（周日）", "Weekdays 1 to 7")),
+    (r"path and body", ("年份不一致", "The years differ")),
     (r"Idempotency-Key", ("重复提交的请求与上次不同", "A different request, same key")),
     (
         r"either a complainant or the members",

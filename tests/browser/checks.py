@@ -30,8 +30,13 @@ RAW = [
 ]  # fmt: skip
 
 
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
 def raw_codes(text: str) -> list[str]:
-    """Everything in a page's visible text that a Chinese reader should never see."""
+    """Everything in a page's visible text that a Chinese reader should never see (an e-mail
+    address the caseworker may read is a party's data, not a code: it is left out)."""
+    text = EMAIL.sub("", text)
     found = [
         f"{why}: {line.strip()[:120]!r}"
         for line in text.splitlines()

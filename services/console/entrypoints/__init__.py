@@ -17,6 +17,7 @@ from services.console.entrypoints import (
     mediation_pages,
     officer_pages,
     overview_pages,
+    roster_pages,
     station_pages,
     supervisor_pages,
 )
@@ -44,6 +45,7 @@ def install(app: FastAPI, console: Console) -> None:
         station_pages,
         supervisor_pages,
         admin_pages,
+        roster_pages,
     ):
         app.include_router(module.build_router(console))
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.console.entrypoints import labels
+from services.console.entrypoints.backends import ServiceError
 from services.console.entrypoints.charts import grouped_bars
 from services.console.entrypoints.pages import COMMITTEE, Console, today_local
 from services.console.entrypoints.session import Caller
@@ -77,17 +78,40 @@ def build_router(console: Console) -> APIRouter:
         data = await api.get(who, "mediation", "/api/v1/committee/workload")
         return console.render(request, "workload.html", who, workload=data)
 
+    async def alerts_page(
+        request: Request, who: Caller, status: int = 200, **extra: Any
+    ) -> Response:
+        """Open alerts first, each with a form saying what was done; then the handled ones."""
+        open_ = await api.get(who, "mediation", "/api/v1/committee/alerts", status="open")
+        handled = await api.get(who, "mediation", "/api/v1/committee/alerts", status="closed")
+        return console.render(
+            request, "alerts.html", who, status, alerts=open_, handled=handled[:50], **extra
+        )
+
     @router.get("/alerts")
     async def alerts(request: Request) -> Response:
         who = console.who(request, COMMITTEE)
-        rows = await api.get(who, "mediation", "/api/v1/committee/alerts")
-        return console.render(request, "alerts.html", who, alerts=rows)
+        return await alerts_page(request, who)
 
     @router.post("/alerts/{alert_id}/close")
     async def close_alert(request: Request, alert_id: uuid.UUID) -> Response:
         who = console.who(request, COMMITTEE)
-        await api.post(who, "mediation", f"/api/v1/committee/alerts/{alert_id}/close")
-        return RedirectResponse("/console/alerts", 303)
+        raw = await request.form()
+        note = str(raw.get("note") or "").strip()
+        if not note:
+            message = "请写明已采取的措施" if who.lang != "en" else "Say what was done"
+            return await alerts_page(
+                request, who, 422, failed=str(alert_id), errors={"note": message}
+            )
+        path = f"/api/v1/committee/alerts/{alert_id}/close"
+        try:
+            await api.post(who, "mediation", path, {"note": note})
+        except ServiceError as exc:
+            status = exc.status if exc.status < 500 else 502
+            return await alerts_page(
+                request, who, status, failed=str(alert_id), errors=exc.field_errors(who.lang)
+            )
+        return RedirectResponse("/console/alerts?closed=1", 303)
 
     @router.get("/statistics")
     async def statistics(
@@ -106,6 +130,7 @@ def build_router(console: Console) -> APIRouter:
             by=by,
             year=year,
             dimensions=DIMENSIONS,
+            this_month=today_local().month if year == today_local().year else 12,
             chart=_chart(report, by, who),
             row_labels=[_group_label(r, by, who) for r in report["rows"]],
             yoy_chart=_yoy_chart(report, who),
@@ -116,14 +141,14 @@ def build_router(console: Console) -> APIRouter:
         request: Request,
         by: Annotated[str, Query(pattern="^(month|dispute_type|company|town)$")] = "month",
         year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+        month: Annotated[int | None, Query(ge=1, le=12)] = None,
     ) -> Response:
         who = console.who(request, COMMITTEE)
+        params: dict[str, Any] = {"by": by, "year": year or today_local().year}
+        if month:
+            params["month"] = month  # the district's monthly report
         got = await api.call(
-            who,
-            "mediation",
-            "GET",
-            "/api/v1/committee/statistics.csv",
-            params={"by": by, "year": year or today_local().year},
+            who, "mediation", "GET", "/api/v1/committee/statistics.csv", params=params
         )
         return Response(
             got.content,

@@ -36,6 +36,8 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/console/workload", "workload", COMMITTEE),
     ("/console/alerts", "alerts", COMMITTEE),
     ("/console/statistics", "statistics", COMMITTEE),
+    ("/console/roster", "roster", COMMITTEE),
+    ("/console/calendar", "calendar", COMMITTEE),
     ("/console/overview", "overview", COMMITTEE),
     ("/console/coverage", "coverage", COMMITTEE),
     ("/console/cases", "cases", OFFICER | COMMITTEE),

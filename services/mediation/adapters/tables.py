@@ -147,6 +147,9 @@ class PatternAlertRecord(MediationModel, table=True):
     raised_at: datetime
     status: str = Field(default="open", max_length=20)  # open, closed
     closed_at: datetime | None = None
+    # What the committee did about the pattern (e.g. an industry consultation), and who.
+    close_note: str = Field(default="", max_length=2000)
+    closed_by: str | None = Field(default=None, max_length=100)
 
 
 class DisputeCompany(MediationModel, table=True):

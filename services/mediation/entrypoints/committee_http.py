@@ -14,7 +14,7 @@ from services.mediation.domain.clocks import local_date
 from services.mediation.domain.roster import Roster, Shift
 from services.mediation.entrypoints.http import ERRORS, guarded
 from services.mediation.entrypoints.personal_fields import DISPUTE_LIST
-from services.mediation.entrypoints.schemas import DisputeSummary
+from services.mediation.entrypoints.schemas import AlertClosing, DisputeSummary
 from services.mediation.service_layer import administration, committee, patterns, statistics
 from services.mediation.service_layer.assignment import current_roster
 from services.mediation.service_layer.context import Context
@@ -165,9 +165,15 @@ def build_committee_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
             return [a.model_dump() for a in await patterns.list_alerts(uow, status)]
 
     @router.post("/committee/alerts/{alert_id}/close")
-    async def close_alert(alert_id: uuid.UUID, _actor: CommitteeDep) -> dict[str, Any]:
-        """The committee dealt with the pattern; a later run of disputes raises a new alert."""
-        alert = await guarded(runtime, lambda uow: patterns.close_alert(alert_id, uow, ctx))
+    async def close_alert(
+        alert_id: uuid.UUID, actor: CommitteeDep, body: AlertClosing | None = None
+    ) -> dict[str, Any]:
+        """The committee dealt with the pattern (`note`: what it did, e.g. an industry
+        consultation); a later run of disputes raises a new alert. Closed twice: 409."""
+        note = body.note if body else ""
+        alert = await guarded(
+            runtime, lambda uow: patterns.close_alert(alert_id, uow, ctx, note, actor)
+        )
         return dict(alert.model_dump())
 
     @router.get("/roster", response_model=Roster, tags=["roster"])

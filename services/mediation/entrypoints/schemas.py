@@ -66,6 +66,12 @@ class ReassignIn(In):
     reason: str = Field(min_length=1, max_length=500, description="理由 Reason")
 
 
+class AlertClosing(In):
+    note: str = Field(
+        default="", max_length=2000, description="处理情况 What the committee did about it"
+    )
+
+
 class RepresentativesIn(In):
     party_ids: list[str] = Field(min_length=1, max_length=20)
 

@@ -15,11 +15,11 @@ from datetime import timedelta
 from sqlmodel import col, select
 
 from services.mediation.adapters.tables import Dispute, DisputeCompany, PatternAlertRecord
-from services.mediation.domain.errors import NotFound
+from services.mediation.domain.errors import AgainstTheRules, NotFound
 from services.mediation.domain.rollup import companies
 from services.mediation.service_layer.context import Context
 from services.mediation.service_layer.steps import announce
-from shared.contracts.envelope import SYSTEM, Envelope
+from shared.contracts.envelope import SYSTEM, Actor, Envelope
 from shared.contracts.events.mediation import PatternAlert
 from shared.messaging.uow import UnitOfWork
 
@@ -129,12 +129,22 @@ async def list_alerts(uow: UnitOfWork, status: str | None) -> list[PatternAlertR
     return list((await uow.session.exec(stmt.limit(500))).all())
 
 
-async def close_alert(alert_id: uuid.UUID, uow: UnitOfWork, ctx: Context) -> PatternAlertRecord:
-    """The committee handled the pattern (e.g. an industry consultation): close the alert."""
+async def close_alert(
+    alert_id: uuid.UUID,
+    uow: UnitOfWork,
+    ctx: Context,
+    note: str = "",
+    actor: Actor = SYSTEM,
+) -> PatternAlertRecord:
+    """The committee handled the pattern (e.g. an industry consultation): close the alert,
+    keeping what was done and who closed it. Closing it again would overwrite that: refused."""
     alert = await uow.session.get(PatternAlertRecord, alert_id)
     if alert is None:
         raise NotFound(str(alert_id))
+    if alert.status == "closed":
+        raise AgainstTheRules("the pattern alert is already closed")
     alert.status, alert.closed_at = "closed", ctx.now()
+    alert.close_note, alert.closed_by = note.strip(), actor.id
     uow.session.add(alert)
     await uow.commit()
     return alert
