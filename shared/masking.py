@@ -116,3 +116,10 @@ def mask_personal(text: str) -> str:
 
 def mask_optional(text: str | None) -> str | None:
     return None if text is None else mask_personal(text)
+
+
+def case_reference(case_id: object) -> str:
+    """What stands for a ticket's tracking code before anyone but its holder (a department, a
+    respondent company): the tracking code is the reporter's credential for answering and
+    uploading, so they get a reference derived from the case id instead (`#3F2A9C10`)."""
+    return "#" + str(case_id).replace("-", "")[:8].upper()

@@ -27,6 +27,7 @@ from services.intake.entrypoints import (
     jurisdictions_http,
     open311_http,
     rider_http,
+    rider_pages,
     tracking_http,
 )
 from services.intake.entrypoints.uploads import Uploads
@@ -128,6 +129,18 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     app.include_router(contact_http.build_router(runtime, audit))
     app.include_router(
         rider_http.build_router(runtime, triage, cipher, keys, settings.token_ttl_seconds, audit),
+        dependencies=[Depends(limiter.dependency("rider", per_minute))],
+    )
+    app.include_router(
+        rider_pages.build_router(
+            runtime,
+            triage,
+            cipher,
+            keys,
+            settings.token_ttl_seconds,
+            audit,
+            secure=settings.self_url.startswith("https://"),
+        ),
         dependencies=[Depends(limiter.dependency("rider", per_minute))],
     )
     app.include_router(audit_router(audit))

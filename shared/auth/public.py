@@ -43,6 +43,11 @@ PUBLIC: dict[str, dict[tuple[str, str], str]] = {
         " answer for a known or unknown phone/e-mail; rate-limited",
         ("POST", "/api/v1/rider/login"): "the rider's sign-in with that code; a code dies after"
         " 5 tries or 10 minutes; rate-limited",
+        ("GET", "/me"): "the rider's own page: the sign-in form, or their own tickets and points"
+        " with the HttpOnly session cookie a one-time code gave (its own check, not a bearer)",
+        ("POST", "/me/code"): "the rider pages' form asking for a code; as POST /api/v1/rider/code",
+        ("POST", "/me/login"): "the rider pages' sign-in form; as POST /api/v1/rider/login",
+        ("POST", "/me/logout"): "clears the rider's session cookie; changes nothing stored",
         ("GET", "/track/{code}"): _TRACK,
         ("POST", "/track/{code}/answer"): _TRACK,
         ("POST", "/track/{code}/answer-form"): _TRACK + " (the HTML form's post)",

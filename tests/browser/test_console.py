@@ -152,12 +152,16 @@ def test_a_hazard_filed_by_an_officer_is_fixed_by_the_department_and_the_loop_sh
     officer.screenshot(path=shots / "officer-file-hazard.png", full_page=True)
     officer.get_by_role("button", name="提交").click()
     code = officer.locator("#tracking-code").inner_text()
+    case_id = officer.url.split("/console/cases/")[1].split("?")[0]
+    # The tracking code is the reporter's credential: the department reads the case reference.
+    reference = "#" + uuid.UUID(case_id).hex[:8].upper()
 
     # The department's queue, already open, picks the dispatched hazard up by itself.
-    row = department.locator("#queue tr", has_text=code)
+    row = department.locator("#queue tr", has_text=reference)
     expect(row).to_be_visible()
+    assert code not in department.content()
     department.screenshot(path=shots / "department-queue.png", full_page=True)
-    row.get_by_role("link", name=code).click()
+    row.get_by_role("link", name=reference).click()
     expect(department.get_by_role("cell", name="吴**")).to_be_visible()  # masked for a department
     department.get_by_role("button", name="签收").click()
     expect(department.locator("#case-status")).to_have_attribute("data-state", "acknowledged")

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from shared.clock import FrozenClock
+from tests.auth import OFFICER
 from tests.integration.dispatch_harness import START, Dispatch, case_filed, dept
 
 pytestmark = pytest.mark.integration
@@ -34,6 +35,12 @@ async def test_the_supervisor_of_an_escalation_reads_queues_and_urges_it(
         read = await d.http.get(f"/api/v1/hazards/{case_id}", headers=town)
         assert read.status_code == 200, read.text
         assert read.json()["department_id"] == "xujing-property"
+        # The tracking code is the reporter's credential: departments read the reference.
+        code = filed.payload["tracking_code"]
+        assert code not in read.text
+        assert read.json()["tracking_code"] == "#" + case_id.hex[:8].upper()
+        staff = await d.http.get(f"/api/v1/hazards/{case_id}", headers=OFFICER)
+        assert staff.json()["tracking_code"] == code
         queue = (await d.http.get("/api/v1/supervision", headers=town)).json()
         assert [(h["case_id"], h["escalation_level"]) for h in queue] == [(str(case_id), 1)]
         assert queue[0]["overdue"] is True

@@ -60,6 +60,19 @@ async def test_the_supervisor_of_an_escalated_hazard_reads_the_case_and_no_other
             return (await client.get(url, headers=supervisor)).status_code == 200
 
         await eventually_async(readable)
+        # The tracking code is the reporter's credential: the department working the ticket
+        # and its supervisor read the case's reference, in the case, the list and the timeline.
+        code = filed.json()["tracking_code"]
+        reference = "#" + uuid.UUID(case_id).hex[:8].upper()
+        department = auth_headers("department", "zhaoxiang-property")
+        for headers in (supervisor, department):
+            read = await client.get(url, headers=headers)
+            assert read.status_code == 200 and code not in read.text
+            assert read.json()["tracking_code"] == reference
+            assert any(reference in item["text_zh"] for item in read.json()["timeline"])
+        queue = await client.get("/api/v1/cases", headers=department)
+        assert case_id in queue.text and code not in queue.text
+        assert (await client.get(url, headers=OFFICER)).json()["tracking_code"] == code
         other = auth_headers("department", "xujing-supervisor")
         assert (await client.get(url, headers=other)).status_code == 403
         listed = await client.get("/api/v1/cases", headers=auth_headers("department", "x"))
@@ -123,3 +136,7 @@ async def test_the_assigned_mediator_reads_the_dispute_in_full_and_no_other_medi
         # Another mediator: not assigned, and mediation (not running here) grants nothing.
         other = auth_headers("mediator", "med-li")
         assert (await client.get(url, headers=other)).status_code == 403
+        # The respondent company reads its case, never the complainant's tracking code.
+        company = auth_headers("respondent", "org-91310118HQLW00002A")
+        theirs = await client.get(url, headers=company)
+        assert theirs.status_code == 200 and staff["tracking_code"] not in theirs.text

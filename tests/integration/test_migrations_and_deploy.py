@@ -55,3 +55,24 @@ def test_the_compose_file_waits_for_healthy_redis_and_postgres_with_aof():
         assert "healthcheck" in services[name]
     init = (ROOT / "deploy" / "postgres-init.sql").read_text()
     assert all(f"CREATE DATABASE {name};" in init for name in SERVICES)
+
+
+def test_the_compose_file_gives_every_service_its_token_keys_and_notify_its_intake_key():
+    """In production a service refuses to start without the token keys; rider sign-in codes by
+    SMS need notify to reach intake with its service key."""
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    for name in (*SERVICES, "console"):
+        env, mounts = services[name]["environment"], services[name]["volumes"]
+        path = env["WAYSTATION_JWT_PUBLIC_KEY_FILE"]
+        assert any(m.endswith(f":{path}:ro") for m in mounts), name
+    private = services["intake"]["environment"]["WAYSTATION_JWT_PRIVATE_KEY_FILE"]
+    assert any(m.endswith(f":{private}:ro") for m in services["intake"]["volumes"])
+    assert not any(
+        "private" in m for n in SERVICES if n != "intake" for m in services[n]["volumes"]
+    )
+    notify = services["notify"]["environment"]
+    assert notify["NOTIFY_INTAKE_URL"] == "http://intake:8001"
+    assert "NOTIFY_INTAKE_CLIENT_SECRET" in notify
+    assert "INTAKE_SELF_URL" in services["intake"]["environment"]

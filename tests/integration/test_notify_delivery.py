@@ -95,6 +95,14 @@ async def test_email_and_webhook_carry_the_idempotency_key_and_are_sent_once(
     assert len(hooks) == 1
     assert hooks[0].headers["Idempotency-Key"] == f"{assigned.event_id}:mediator:med-wang:webhook"
     assert hooks[0].body["case_id"] == str(case_id) and "新分派" in hooks[0].body["title"]
+    # The tracking code is the complainant's credential: the respondent company reads the
+    # case's reference instead (staff, the mediator here, read the code as intake shows it).
+    assert any("WXYZ-2345" in m.body for m in mails)
+    [to_company] = smtp.to("hr@example.com")
+    reference = "#" + case_id.hex[:8].upper()
+    assert "WXYZ-2345" not in to_company.body + to_company.subject
+    assert reference in to_company.body
+    assert "WXYZ-2345" in str(hooks[0].body)
     rows = await notify.deliveries(case_id=case_id)
     assert {r.status for r in rows} == {"sent"}
     assert len(await notify.outbox("notification.delivered")) == len(

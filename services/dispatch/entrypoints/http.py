@@ -41,6 +41,7 @@ from shared.audit.http import AuditCaller
 from shared.audit.log import AuditLog
 from shared.auth.dependency import AUTHENTICATED, current_actor
 from shared.contracts.envelope import Actor
+from shared.masking import case_reference
 from shared.messaging.uow import UnitOfWork
 from shared.runtime import ServiceRuntime
 
@@ -75,8 +76,11 @@ def build_router(runtime: ServiceRuntime, ctx: Context, finder: StationFinder) -
         escalations: list[HazardEscalation] = (),  # type: ignore[assignment]
     ) -> HazardPublic:
         overdue = hazard.next_due is not None and hazard.next_due < ctx.clock.now()
+        shown = hazard.model_dump()
+        if actor.role == "department":  # the code is the reporter's credential, not theirs
+            shown["tracking_code"] = case_reference(hazard.case_id)
         return HazardPublic(
-            **hazard.model_dump(),
+            **shown,
             overdue=overdue,
             allowed_actions=allowed_actions(State(hazard.state), actor.role),
             history=[HistoryItem.model_validate(h, from_attributes=True) for h in history],

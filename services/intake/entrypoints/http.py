@@ -49,6 +49,7 @@ from shared.audit.http import AuditCaller
 from shared.audit.log import AuditLog
 from shared.auth.dependency import AUTHENTICATED, caller_token, current_actor
 from shared.contracts.envelope import Actor
+from shared.masking import case_reference
 from shared.messaging.uow import UnitOfWork
 from shared.runtime import ServiceRuntime
 
@@ -152,6 +153,31 @@ def is_party(actor: Actor, parties: list[Party]) -> bool:
         if company and actor.id == f"org-{p.org_code}":
             return True
     return False
+
+
+# A ticket's tracking code is its rider's credential (answering, uploading): the department
+# working it, its supervisors and a respondent company read the case's reference instead.
+NOT_CODE_HOLDERS = frozenset({"department", "respondent"})
+
+
+def without_code(view: CasePublic, code: str, reference: str) -> CasePublic:
+    """The case as a non-holder reads it: the code replaced, also where the timeline names it."""
+    timeline = [
+        item.model_copy(
+            update={
+                "text_zh": item.text_zh.replace(code, reference),
+                "text_en": item.text_en.replace(code, reference),
+            }
+        )
+        for item in view.timeline
+    ]
+    return view.model_copy(update={"tracking_code": reference, "timeline": timeline})
+
+
+def _summary_for(actor: Actor, row: CaseSummary) -> CaseSummary:
+    if actor.role not in NOT_CODE_HOLDERS:
+        return row
+    return row.model_copy(update={"tracking_code": case_reference(row.case_id)})
 
 
 def _party_for(actor: Actor, p: Party, *, contacts: bool = False) -> PartyPublic:
@@ -300,12 +326,16 @@ def build_router(
         async with runtime.sessions() as session:
             rows = list((await session.exec(stmt)).all())
         page = rows[:limit]
+        summary = set(CaseSummary.model_fields)
         found = CasePage(
             items=[
-                CaseSummary(
-                    case_id=c.id,
-                    escalated=bool(c.details.get("supervisors")),
-                    **c.model_dump(include=set(CaseSummary.model_fields) - {"escalated"}),
+                _summary_for(
+                    actor,
+                    CaseSummary(
+                        case_id=c.id,
+                        escalated=bool(c.details.get("supervisors")),
+                        **c.model_dump(include=summary - {"escalated"}),
+                    ),
                 )
                 for c in page
             ],
@@ -351,6 +381,8 @@ def build_router(
                 for a in files
             ],
         )
+        if actor.role in NOT_CODE_HOLDERS:
+            view = without_code(view, case.tracking_code, case_reference(case.id))
         fields = names_present(view, personal_fields.CASE)
         await audit.read(actor=actor, case_id=case.id, fields=fields)
         return view

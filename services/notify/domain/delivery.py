@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from datetime import datetime, timedelta
 
 
@@ -36,3 +37,14 @@ def http_status_is_permanent(status: int) -> bool:
 def smtp_code_is_permanent(code: int) -> bool:
     """SMTP 5yz replies (e.g. 550 mailbox unavailable, 553 bad address) are permanent (RFC 5321)."""
     return 500 <= code < 600
+
+
+# Events whose message carries a secret (a one-time sign-in code): once the message has left
+# (sent, or given up), the delivery log keeps only a masked form of it.
+SECRET_EVENTS = frozenset({"rider.code_requested"})
+_CODE = re.compile(r"(?<![0-9])[0-9]{6}(?![0-9])")
+
+
+def masked_secret(text: str) -> str:
+    """A message with its one-time code(s) blanked: `验证码 123456` → `验证码 ******`."""
+    return _CODE.sub("******", text)

@@ -22,10 +22,15 @@ from services.notify.service_layer.recipients import ChannelConfig, Recipient, r
 from shared.clock import Clock, SystemClock
 from shared.contracts.envelope import Envelope
 from shared.db import transaction_memo
+from shared.masking import case_reference
 from shared.messaging.uow import UnitOfWork
 
 # Messages carrying a secret (a one-time sign-in code): never kept in the in-app inbox.
 SECRET_TEMPLATES = frozenset({"rider_code"})
+# Who must not hold a ticket's tracking code (the rider's credential): the department working
+# it (and the supervisors it escalates to, departments too) and a respondent company; they are
+# shown the case's reference. Staff (committee, mediators) read the code as intake shows it.
+NOT_CODE_HOLDERS = frozenset({"department", "respondent"})
 
 
 @dataclass(frozen=True)
@@ -184,11 +189,16 @@ async def _rows(
     # A follower follows with its own report's code: the case's is the original reporter's
     # credential. A follower remembered before codes were kept gets no link at all.
     code = recipient.tracking_code or ("" if recipient.follower else case.tracking_code)
+    hidden = recipient.role in NOT_CODE_HOLDERS
+    if hidden:
+        # A department, a supervisor, a respondent company: the code is the rider's
+        # credential, never theirs to hold; they get the case's reference instead.
+        code = ""
     context: dict[str, Any] = {
         "case": case,
         "party": recipient,
         "payload": envelope.payload,
-        "tracking_code": code,
+        "tracking_code": case_reference(envelope.case_id) if hidden else code,
         "track_url": f"{ctx.public_url}/track/{code}" if code else "",
     }
     subject, body = ctx.renderer.render(rule.template, recipient.locale, context)

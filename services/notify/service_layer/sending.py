@@ -20,7 +20,7 @@ from services.notify.adapters.phone_book import PhoneUnavailable
 from services.notify.adapters.sender import SendOutcome
 from services.notify.adapters.tables import Delivery
 from services.notify.adapters.target_guard import TargetGuard, TargetUnresolvable, UnsafeTarget
-from services.notify.domain.delivery import next_attempt
+from services.notify.domain.delivery import SECRET_EVENTS, masked_secret, next_attempt
 from shared.clock import Clock, SystemClock
 from shared.contracts.envelope import SYSTEM, new_event
 from shared.contracts.events.notify import NotificationDelivered, NotificationFailed
@@ -207,6 +207,9 @@ class DeliveryWorker:
         else:
             row.last_error = outcome.error[:500]
             row.next_attempt_at = next_attempt(now, row.attempts, self._backoff_base)
+        if label != "retry" and row.event_type in SECRET_EVENTS:
+            # The code has left (or never will): the log keeps the message, not the secret.
+            row.subject, row.body = masked_secret(row.subject), masked_secret(row.body)
         uow.session.add(row)
         return label
 

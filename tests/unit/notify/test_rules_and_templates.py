@@ -10,8 +10,10 @@ from services.notify.adapters.channels import channel_of, with_key
 from services.notify.adapters.directory_file import ChannelDirectory, Endpoint
 from services.notify.adapters.templates import LOCALES, Renderer
 from services.notify.domain.delivery import (
+    SECRET_EVENTS,
     http_status_is_permanent,
     idempotency_key,
+    masked_secret,
     next_attempt,
     smtp_code_is_permanent,
 )
@@ -207,3 +209,10 @@ def test_wildcard_channel_targets_fill_in_the_party_id():
     found = directory.lookup("department:zx-road")
     assert found is not None and found.urls == ["json://h/d/zx-road"]
     assert directory.lookup("committee") is None
+
+
+def test_a_sent_sign_in_code_is_kept_masked_in_the_log():
+    assert "rider.code_requested" in SECRET_EVENTS
+    text = "【青浦驿站】登录验证码 042917，2026年12月6日 08:04 前有效"
+    assert masked_secret(text) == "【青浦驿站】登录验证码 ******，2026年12月6日 08:04 前有效"
+    assert masked_secret("电话 13912345678") == "电话 13912345678"  # only six-digit runs
