@@ -165,3 +165,5 @@ async def test_patterns_and_statistics_count_every_respondent(mediation: Mediati
     )
     rows = {r["label"]: r["filed"] for r in by_company.json()["rows"]}
     assert rows == {"沪青劳务外包有限公司": 3, "速达快递": 3}
+    async with mediation.runtime.sessions() as session:  # the recount counts both too
+        assert await rollups.differences(session) == []

@@ -40,6 +40,8 @@ _COLUMNS: dict[str, str] = {
     "risk": "false",
     "objected_mediators": "'[]'::json",
     "representatives": "'[]'::json",
+    "companies": "'[]'::json",
+    "group_size": "0",
     "history_count": "0",
     "mediation_extended_days": "0",
     "days_to_agreement": "CASE WHEN g % 10 >= 5 THEN 3 + g % 12 END",

@@ -1,8 +1,8 @@
 """The rollups counted again from the disputes themselves: to check them, or to rebuild them.
 
-`recount` is a second derivation of the same figures (from the disputes as they stand,
-where adapters/rollup_tracking.py adds per-change deltas), so comparing the two proves the
-rollups have not drifted. `rebuild` replaces the rollups by the recount, after a
+`recount` is a second, independent derivation of the same figures (grouped SQL over
+`dispute`, where adapters/rollup_tracking.py adds per-change deltas), so comparing the two
+proves the rollups have not drifted. `rebuild` replaces the rollups by the recount, after a
 bulk load that bypassed the ORM or to repair them; on PostgreSQL it holds an EXCLUSIVE lock
 on the rollup tables (readers go on) so no write commits between the recount and the swap.
 """
@@ -29,7 +29,25 @@ from services.mediation.domain.rollup import (
 
 T = Dispute.__table__  # type: ignore[attr-defined]
 Labels = dict[tuple[str, str, str], str]
-BATCH = 5000  # disputes read per round trip while recounting
+# literals, not parameters: GROUP BY must repeat the SELECT's expressions exactly
+_EMPTY: sa.ColumnElement[str] = sa.literal_column("''")
+_KEYS: dict[str, Any] = {
+    "company": T.c.company_key,
+    "dispute_type": T.c.dispute_type,
+    "town": sa.func.coalesce(T.c.town, _EMPTY),
+    "month": sa.func.coalesce(
+        sa.func.substr(T.c.filed_month, sa.literal_column("6"), sa.literal_column("2")), _EMPTY
+    ),
+}
+_ONE: sa.ColumnElement[int] = sa.literal_column("1")
+_ZERO: sa.ColumnElement[int] = sa.literal_column("0")
+# A dispute naming two respondents or more holds "}, {" (or "},{") in its companies list.
+_SEVERAL = sa.cast(T.c.companies, sa.String).like(sa.literal_column("'%}%{%'"))
+BATCH = 5000
+
+
+def _periods(year: int, month: str | None) -> list[str]:
+    return [f"{year:04d}", month] if month else [f"{year:04d}"]
 
 
 def _add(cells: dict[Cell, int], cell: Cell, n: int) -> None:
@@ -38,25 +56,73 @@ def _add(cells: dict[Cell, int], cell: Cell, n: int) -> None:
 
 
 async def recount(session: AsyncSession) -> tuple[dict[Cell, int], Labels]:
-    """Every rollup figure, counted from the dispute table by the very rules that keep them
-    (domain/rollup.py), in key order, a batch at a time: a dispute counts under each of its
-    respondents and a group once with its headcount, so SQL GROUP BYs would drift."""
+    """Every rollup figure, counted from the dispute table: a grouped scan per dimension (a
+    dispute under its first respondent; member cases of a group nowhere), then the further
+    respondents of the few disputes that name several, by the rules of domain/rollup.py."""
     cells: dict[Cell, int] = {}
     names: Labels = {}
+    lone = T.c.parent_case_id.is_(None)
+    queues = sa.select(T.c.state, sa.func.coalesce(T.c.mediator_id, ""), sa.func.count())
+    for state, mediator, n in await session.execute(
+        queues.where(lone).group_by(T.c.state, T.c.mediator_id)
+    ):
+        _add(cells, (QUEUE, (state, mediator), "n"), int(n))
+    counted = sa.and_(T.c.filed_year.is_not(None), lone)
+    for dimension, key in _KEYS.items():
+        group = (T.c.filed_year, T.c.filed_month, key)
+        stmt = sa.select(
+            *group,
+            sa.func.max(T.c.company),
+            sa.func.count(),
+            sa.func.count(T.c.accepted_at),
+            sa.func.count(T.c.agreement_effective_at),
+            sa.func.sum(sa.case((T.c.outcome == "failed", _ONE), else_=_ZERO)),
+            sa.func.sum(sa.case((T.c.outcome == "expired_no_agreement", _ONE), else_=_ZERO)),
+            sa.func.count(T.c.referred_at),
+            sa.func.sum(sa.case((T.c.group_size > _ZERO, _ONE), else_=_ZERO)),
+            sa.func.sum(sa.case((T.c.group_size > _ZERO, T.c.group_size), else_=_ONE)),
+        )
+        for year, month, value, company, *figures in await session.execute(
+            stmt.where(counted).group_by(*group)
+        ):
+            for period in _periods(year, month):
+                for measure, n in zip(MEASURES, figures, strict=True):
+                    _add(cells, (STAT, (period, dimension, value), measure), int(n or 0))
+                if dimension == "company":
+                    name = names.get((period, dimension, value), "")
+                    names[(period, dimension, value)] = max(name, company)
+        days = sa.select(*group, T.c.days_to_agreement, sa.func.count()).where(
+            counted, T.c.days_to_agreement.is_not(None)
+        )
+        for year, month, value, d, n in await session.execute(
+            days.group_by(*group, T.c.days_to_agreement)
+        ):
+            for period in _periods(year, month):
+                _add(cells, (DAYS, (period, dimension, value, d), "n"), int(n))
+    await _further_respondents(session, cells, names, sa.and_(counted, _SEVERAL))
+    return cells, names
+
+
+async def _further_respondents(
+    session: AsyncSession, cells: dict[Cell, int], names: Labels, where: Any
+) -> None:
+    """The company cells of every respondent after the first, a batch of disputes at a time."""
     after: Any = None
     while True:
-        stmt = sa.select(T.c.case_id, *(T.c[n] for n in TRACKED)).order_by(T.c.case_id)
+        stmt = sa.select(T.c.case_id, *(T.c[n] for n in TRACKED)).where(where)
         if after is not None:
             stmt = stmt.where(T.c.case_id > after)
-        rows = (await session.execute(stmt.limit(BATCH))).mappings().all()
+        rows = (await session.execute(stmt.order_by(T.c.case_id).limit(BATCH))).mappings().all()
         if not rows:
-            return cells, names
+            return
         for row in rows:
             facts = {n: row[n] for n in TRACKED}
+            first = facts | {"companies": []}  # what the grouped scan counted already
             for cell, n in counts(facts).items():
-                _add(cells, cell, n)
+                _add(cells, cell, n - counts(first).get(cell, 0))
             for group, name in labels(facts).items():
-                names[group] = max(names.get(group, ""), name)
+                if group[2] != facts["company_key"]:
+                    names[group] = max(names.get(group, ""), name)
         after = rows[-1]["case_id"]
 
 
