@@ -77,6 +77,8 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         runtime.uow,
         sender.send,
         poll_interval=settings.worker_poll_interval,
+        concurrency=settings.send_concurrency,
+        lease_seconds=settings.delivery_lease_seconds,
         max_attempts=settings.max_attempts,
         backoff_base=settings.backoff_base_seconds,
         guard=guard,
