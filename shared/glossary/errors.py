@@ -67,6 +67,9 @@ REASONS: Final[tuple[tuple[str, tuple[str, str]], ...]] = (
     (r"no active department", ("没有这个在用的部门", "No such active department")),
     (r"ends_on is before starts_on", ("结束日期早于开始日期", "Ends before it starts")),
     (r"already used for another request", ("该更新编号已被使用", "update_id already used")),
+    (r"Idempotency-Key must be", ("请求编号无效，请刷新页面后重试", "Invalid request key; reload")),
+    (r"still in progress", ("相同的请求正在处理，请稍后刷新查看", "Still being processed")),
+    (r"answer was lost", ("该操作已完成，请刷新查看结果", "Already done; reload to see it")),
     (r"Idempotency-Key", ("重复提交的请求与上次不同", "A different request, same key")),
 )
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.console.entrypoints import labels
+from services.console.entrypoints.backends import form_key
 from services.console.entrypoints.charts import grouped_bars
 from services.console.entrypoints.pages import COMMITTEE, Console, today_local
 from services.console.entrypoints.session import Caller
@@ -85,7 +86,9 @@ def build_router(console: Console) -> APIRouter:
     @router.post("/alerts/{alert_id}/close")
     async def close_alert(request: Request, alert_id: uuid.UUID) -> Response:
         who = console.who(request, COMMITTEE)
-        await api.post(who, "mediation", f"/api/v1/committee/alerts/{alert_id}/close")
+        key = form_key(await request.form())
+        path = f"/api/v1/committee/alerts/{alert_id}/close"
+        await api.post(who, "mediation", path, idempotency_key=key)
         return RedirectResponse("/console/alerts", 303)
 
     @router.get("/statistics")

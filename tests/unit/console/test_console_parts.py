@@ -134,3 +134,22 @@ def test_a_received_time_from_the_form_is_read_as_shanghai_time_with_who_and_how
     assert body["received_at"] == "2026-12-03T14:05:00+08:00"
     assert (body["received_by"], body["received_via"]) == ("王敏", "post")
     assert "received_at" not in dispute_body({"received_at": " "}, who)
+
+
+def test_every_form_that_acts_carries_a_key_of_its_render():
+    """A double submit must act once: each acting form sends back a key made when it was drawn
+    (hidden `form_key`), which the console passes on as Idempotency-Key."""
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[3] / "services" / "console" / "templates"
+    forms = []
+    for page in templates.glob("*.html"):
+        for form in re.findall(
+            r"<form[^>]*method=\"post\"[^>]*>.*?</form>", page.read_text(), re.S
+        ):
+            action = re.search(r'action="([^"]+)"', form)
+            if action and not action.group(1).endswith(("/login", "/logout")):
+                forms.append((page.name, action.group(1), 'name="form_key"' in form))
+    assert len(forms) >= 11
+    assert [f for f in forms if not f[2]] == []
