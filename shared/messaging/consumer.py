@@ -190,14 +190,19 @@ class IdempotentConsumer:
     async def deliver(self, msg: RedisStreamMessage, stream: str, *, reclaimed: bool) -> None:
         """The subscribers' entry point: returning acknowledges, raising leaves it pending."""
         deliveries = await msg.get_delivery_count() if reclaimed else 1
-        await self.handle_entry(
-            stream,
-            _entry_id(msg),
-            msg.body,
-            dict(msg.headers),
-            deliveries=deliveries,
-            reclaimed=reclaimed,
-        )
+        try:
+            await self.handle_entry(
+                stream,
+                _entry_id(msg),
+                msg.body,
+                dict(msg.headers),
+                deliveries=deliveries,
+                reclaimed=reclaimed,
+            )
+        except (RetryLater, NotYetReadable):
+            # Waiting (for a case's earlier event, or for an upgrade) is no error: logged at
+            # info above, left pending without FastStream logging it as a failure.
+            await msg.nack()
 
     async def handle_entry(
         self,
@@ -249,7 +254,12 @@ class IdempotentConsumer:
             if reclaimed and deliveries >= self.config.max_deliveries:
                 await self._dead_letter(*letter, repr(exc))
                 return
-            log.warning("event_failed_will_retry", stream=stream, entry=entry_id, error=repr(exc))
+            if isinstance(exc, RetryLater):  # an earlier event of the case is still to come
+                log.info("event_waits_will_retry", stream=stream, entry=entry_id, why=str(exc))
+            else:
+                log.warning(
+                    "event_failed_will_retry", stream=stream, entry=entry_id, error=repr(exc)
+                )
             raise
 
     async def _waiting_for_upgrade(self, stream: str, entry_id: str, envelope: Envelope) -> str:
