@@ -20,7 +20,7 @@ from shared.db import make_engine, make_sessions, upgrade_async
 from shared.logs import quiet_logger
 from shared.messaging.batching import Prepare
 from shared.messaging.consumer import ConsumerConfig, Handler, IdempotentConsumer
-from shared.messaging.groups import ensure_groups
+from shared.messaging.groups import ensure_groups, prune_consumers
 from shared.messaging.publishing import publish_events
 from shared.messaging.reader import StreamReader, reader_tasks
 from shared.messaging.relay import OutboxRelay, OutgoingEvent
@@ -124,6 +124,7 @@ class ServiceRuntime:
         if migrate:
             await upgrade_async(self.migrations_dir, self.settings.database_url)
         await ensure_groups(self.redis, all_group_pairs())
+        await self._prune_consumers()
         await self.broker.start()
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.service}-relay"))
         for reader in reader_tasks(self.redis, self.consumer):
@@ -132,6 +133,18 @@ class ServiceRuntime:
             self._tasks.append(task)
         self._tasks.append(asyncio.create_task(self._watch(), name=f"{self.service}-watchdog"))
         log.info("service_started", instance=self.settings.instance)
+
+    async def _prune_consumers(self) -> None:
+        """Remove this service's consumers that left their groups holding nothing (best effort)."""
+        mine = [(stream, group) for stream, group in all_group_pairs() if group == self.service]
+        try:
+            async with asyncio.timeout(10):
+                removed = await prune_consumers(self.redis, mine)
+        except Exception as exc:  # Redis away: the next watchdog round tries again
+            log.warning("consumer_prune_failed", error=str(exc))
+            return
+        if removed:
+            log.info("consumers_pruned", removed=removed)
 
     async def _watch(self) -> None:
         """Keep the topology's groups in place; leave if a subscriber stopped for good.
@@ -162,6 +175,7 @@ class ServiceRuntime:
             try:
                 async with asyncio.timeout(30):
                     await ensure_groups(self.redis, all_group_pairs())
+                await self._prune_consumers()
             except Exception as exc:  # Redis away: the subscribers retry on their own
                 log.warning("watchdog_redis_unreachable", error=str(exc))
                 continue

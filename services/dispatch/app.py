@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from services.dispatch.adapters.directory_file import load_directory
 from services.dispatch.adapters.district_file import load_district
 from services.dispatch.adapters.station_file import load_station_rows
-from services.dispatch.adapters.tables import AUDIT, KIT, TIMER
+from services.dispatch.adapters.tables import AUDIT, IDEMPOTENCY, KIT, TIMER
 from services.dispatch.config import DispatchSettings
 from services.dispatch.domain.reach import Reach
 from services.dispatch.entrypoints import events, http, stations_public
@@ -30,6 +30,7 @@ from shared.auth.dependency import install_auth
 from shared.auth.keys import load_keys
 from shared.clock import Clock, SystemClock
 from shared.http import BodyLimit, health_router, install_error_handlers
+from shared.idempotency import install_idempotency
 from shared.messaging.timers import TimerScheduler
 from shared.observability import install_observability
 from shared.runtime import ServiceRuntime
@@ -92,6 +93,7 @@ def create_app(
     install_error_handlers(app)
     install_observability(app, runtime.metrics, runtime.redis)
     install_auth(app, keys)
+    install_idempotency(app, IDEMPOTENCY, runtime.sessions)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health_router(runtime.readiness))
     app.include_router(audit_router(AuditLog(runtime.service, AUDIT, runtime.sessions)))

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from services.mediation.adapters.calendar_source import load_calendar
 from services.mediation.adapters.roster_file import load_roster
 from services.mediation.adapters.station_lookup import station_place
-from services.mediation.adapters.tables import AUDIT, KIT, TIMER
+from services.mediation.adapters.tables import AUDIT, IDEMPOTENCY, KIT, TIMER
 from services.mediation.config import MediationSettings
 from services.mediation.domain.targets import Target
 from services.mediation.entrypoints import committee_http, events, grants_http, http
@@ -30,6 +30,7 @@ from shared.audit.log import AuditLog
 from shared.auth.dependency import install_auth
 from shared.auth.keys import load_keys
 from shared.http import BodyLimit, health_router, install_error_handlers
+from shared.idempotency import install_idempotency
 from shared.messaging.timers import TimerScheduler
 from shared.observability import install_observability
 from shared.runtime import ServiceRuntime
@@ -132,6 +133,7 @@ def create_app(
     install_error_handlers(app)
     install_observability(app, runtime.metrics, runtime.redis)
     install_auth(app, keys)
+    install_idempotency(app, IDEMPOTENCY, runtime.sessions)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health_router(runtime.readiness))
     app.include_router(audit_router(AuditLog(runtime.service, AUDIT, runtime.sessions)))

@@ -14,7 +14,7 @@ from services.notify.adapters import sender
 from services.notify.adapters.apprise_logging import quiet_apprise_logging
 from services.notify.adapters.directory_file import load_channel_directory
 from services.notify.adapters.phone_book import IntakePhoneBook
-from services.notify.adapters.tables import AUDIT, KIT
+from services.notify.adapters.tables import AUDIT, IDEMPOTENCY, KIT
 from services.notify.adapters.target_guard import TargetGuard
 from services.notify.adapters.templates import Renderer
 from services.notify.config import NotifySettings
@@ -32,6 +32,7 @@ from shared.auth.dependency import install_auth
 from shared.auth.keys import load_keys
 from shared.clock import Clock, SystemClock
 from shared.http import BodyLimit, health_router, install_error_handlers
+from shared.idempotency import install_idempotency
 from shared.observability import install_observability
 from shared.runtime import ServiceRuntime
 
@@ -77,6 +78,8 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         runtime.uow,
         sender.send,
         poll_interval=settings.worker_poll_interval,
+        concurrency=settings.send_concurrency,
+        lease_seconds=settings.delivery_lease_seconds,
         max_attempts=settings.max_attempts,
         backoff_base=settings.backoff_base_seconds,
         guard=guard,
@@ -121,6 +124,7 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
     install_error_handlers(app)
     install_observability(app, runtime.metrics, runtime.redis)
     install_auth(app, keys)
+    install_idempotency(app, IDEMPOTENCY, runtime.sessions)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health_router(runtime.readiness))
     app.include_router(audit_router(AuditLog(runtime.service, AUDIT, runtime.sessions)))

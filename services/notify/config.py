@@ -34,6 +34,10 @@ class NotifySettings(ServiceSettings):
     max_attempts: int = Field(default=8, ge=1, le=50)
     backoff_base_seconds: float = Field(default=2.0, gt=0)
     worker_poll_interval: float = Field(default=0.25, gt=0)
+    # Deliveries sent at once; each holds a lease on its own row only, so a crash repeats at
+    # most this many (those in flight), after `delivery_lease_seconds`.
+    send_concurrency: int = Field(default=8, ge=1, le=256)
+    delivery_lease_seconds: float = Field(default=60.0, gt=0)
     quiet_hours_start: str = Field(default="22:00", pattern=_HHMM)
     quiet_hours_end: str = Field(default="07:00", pattern=_HHMM)
     # SSRF (SPEC §9): webhook hosts that may be loopback/private, comma-separated ...

@@ -96,6 +96,9 @@ REASONS: Final[tuple[tuple[str, tuple[str, str]], ...]] = (
     (r"to_time is not after from_time", ("结束时间须晚于开始时间", "Ends before it starts")),
     (r"weekdays are 1", ("星期须为1（周一）至7（周日）", "Weekdays 1 to 7")),
     (r"path and body", ("年份不一致", "The years differ")),
+    (r"Idempotency-Key must be", ("请求编号无效，请刷新页面后重试", "Invalid request key; reload")),
+    (r"still in progress", ("相同的请求正在处理，请稍后刷新查看", "Still being processed")),
+    (r"answer was lost", ("该操作已完成，请刷新查看结果", "Already done; reload to see it")),
     (r"Idempotency-Key", ("重复提交的请求与上次不同", "A different request, same key")),
     (
         r"either a complainant or the members",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,10 +16,11 @@ from redis.asyncio import Redis
 from sqlalchemy.exc import IntegrityError
 
 from shared.contracts.envelope import Envelope
+from shared.contracts.reading import too_new
 from shared.contracts.streams import SUBSCRIPTIONS, stream_of
 from shared.messaging.batching import BatchNotClean, Prepare, apply_batch
 from shared.messaging.dead_letters import dead_letter
-from shared.messaging.errors import PermanentError, RetryLater
+from shared.messaging.errors import NotYetReadable, PermanentError, RetryLater
 from shared.messaging.scope import event_scope
 from shared.messaging.sequence import advance, position
 from shared.messaging.uow import UnitOfWork
@@ -108,10 +110,15 @@ class IdempotentConsumer:
         raw = {entry_id: (body, headers) for entry_id, body, headers in entries}
         for entry_id, body, headers in entries:
             try:
-                decoded.append((entry_id, Envelope.model_validate_json(body)))
+                envelope = Envelope.model_validate_json(body)
             except (ValidationError, ValueError) as exc:
                 await self._dead_letter(stream, entry_id, body, headers, 1, f"permanent: {exc}")
                 acks.append(entry_id)
+                continue
+            if too_new(envelope):  # left pending, unacknowledged, for an upgraded consumer
+                await self._waiting_for_upgrade(stream, entry_id, envelope)
+                continue
+            decoded.append((entry_id, envelope))
         if not decoded:
             return acks
         try:
@@ -183,14 +190,19 @@ class IdempotentConsumer:
     async def deliver(self, msg: RedisStreamMessage, stream: str, *, reclaimed: bool) -> None:
         """The subscribers' entry point: returning acknowledges, raising leaves it pending."""
         deliveries = await msg.get_delivery_count() if reclaimed else 1
-        await self.handle_entry(
-            stream,
-            _entry_id(msg),
-            msg.body,
-            dict(msg.headers),
-            deliveries=deliveries,
-            reclaimed=reclaimed,
-        )
+        try:
+            await self.handle_entry(
+                stream,
+                _entry_id(msg),
+                msg.body,
+                dict(msg.headers),
+                deliveries=deliveries,
+                reclaimed=reclaimed,
+            )
+        except (RetryLater, NotYetReadable):
+            # Waiting (for a case's earlier event, or for an upgrade) is no error: logged at
+            # info above, left pending without FastStream logging it as a failure.
+            await msg.nack()
 
     async def handle_entry(
         self,
@@ -205,14 +217,16 @@ class IdempotentConsumer:
     ) -> None:
         """Decode and apply; poison goes to the dead-letter stream, anything else is retried."""
         letter = (stream, entry_id, body, headers, deliveries)
-        if deliveries > self.config.max_deliveries:
-            await self._dead_letter(*letter, "too many deliveries")
-            return
         try:
             envelope = Envelope.model_validate_json(body)
         except (ValidationError, ValueError) as exc:
             self.metrics.handler_errors.labels(stream, "permanent").inc()
             await self._dead_letter(*letter, f"permanent: {exc}")
+            return
+        if too_new(envelope):
+            raise NotYetReadable(await self._waiting_for_upgrade(stream, entry_id, envelope))
+        if deliveries > self.config.max_deliveries:
+            await self._dead_letter(*letter, "too many deliveries")
             return
         with structlog.contextvars.bound_contextvars(
             correlation_id=str(envelope.correlation_id), case_id=str(envelope.case_id)
@@ -240,8 +254,33 @@ class IdempotentConsumer:
             if reclaimed and deliveries >= self.config.max_deliveries:
                 await self._dead_letter(*letter, repr(exc))
                 return
-            log.warning("event_failed_will_retry", stream=stream, entry=entry_id, error=repr(exc))
+            if isinstance(exc, RetryLater):  # an earlier event of the case is still to come
+                log.info("event_waits_will_retry", stream=stream, entry=entry_id, why=str(exc))
+            else:
+                log.warning(
+                    "event_failed_will_retry", stream=stream, entry=entry_id, error=repr(exc)
+                )
             raise
+
+    async def _waiting_for_upgrade(self, stream: str, entry_id: str, envelope: Envelope) -> str:
+        """A newer producer's version (a rolling upgrade): neither applied nor dead-lettered.
+
+        Its delivery count is set back to 0 each time, so that once a consumer knowing the
+        version takes it, the deliveries spent waiting do not dead-letter it."""
+        log.info(
+            "event_version_not_yet_readable",
+            stream=stream,
+            entry=entry_id,
+            event_type=envelope.event_type,
+            schema_version=envelope.schema_version,
+        )
+        cfg = self.config
+        with contextlib.suppress(Exception):  # best effort: a later delivery resets it again
+            async with asyncio.timeout(5):
+                await self._redis.xclaim(
+                    stream, cfg.service, cfg.instance, 0, [entry_id], retrycount=0, justid=True
+                )
+        return f"{envelope.event_type} v{envelope.schema_version} is newer than this consumer"
 
     async def _dead_letter(
         self,

@@ -7,3 +7,8 @@ class PermanentError(Exception):
 
 class RetryLater(Exception):
     """Not yet possible (e.g. an event from another stream must land first): retry shortly."""
+
+
+class NotYetReadable(Exception):
+    """Written by a newer producer than this consumer knows: left pending, never dead-lettered,
+    for a consumer upgraded to that version (a rolling upgrade)."""

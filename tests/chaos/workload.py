@@ -5,8 +5,10 @@ the reporter's "received" and "dispatched" e-mails and the department's webhook.
 - lost: acknowledged, but some expected outcome never arrived;
 - unexpected: a notification for a ticket nobody filed;
 - recovered: a filing whose answer was lost (indeterminate) that the system did carry through;
-- duplicated: the same delivery (same idempotency key) received more than once — allowed for
-  SMTP after a crash between send and record (at least once), reported;
+- duplicated: the same delivery (same idempotency key) received more than once — after a
+  crash between a send and its record (at least once): only the sends in flight at the
+  crash, reported per notify kill; a repeated mail keeps its Message-ID, so a mail client
+  collapses it;
 - effect duplicates: one logical notification (ticket, template, channel) arriving under two
   different keys — what an idempotent receiver could not absorb; must be zero.
 """
@@ -95,6 +97,14 @@ class Verdict:
     faults: dict[str, int]
     seconds: float
     examples: list[str] = field(default_factory=list)
+    # A mail received again under its key but with another Message-ID: a copy no mail
+    # client can collapse. Must be zero (the Message-ID follows the key).
+    mail_repeats_under_new_message_id: int = 0
+
+    @property
+    def repeats_per_notify_kill(self) -> float | None:
+        kills = self.faults.get("notify_sigkill", 0)
+        return round(self.duplicated / kills, 2) if kills else None
 
     @property
     def valid(self) -> bool:
@@ -106,11 +116,18 @@ class Verdict:
             f"unexpected={len(self.unexpected)} recovered={self.recovered} "
             f"duplicated={self.duplicated} effect_duplicates={self.effect_duplicates} "
             f"dead_letters={self.dead_letters} pending={self.pending} faults={self.faults}"
+            + (
+                f" repeats_per_notify_kill={self.repeats_per_notify_kill}"
+                f" mail_repeats_under_new_message_id={self.mail_repeats_under_new_message_id}"
+                if self.repeats_per_notify_kill is not None
+                else ""
+            )
         )
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{self.scenario}.json").write_text(json.dumps(asdict(self), indent=1))
+        record = {**asdict(self), "repeats_per_notify_kill": self.repeats_per_notify_kill}
+        (folder / f"{self.scenario}.json").write_text(json.dumps(record, indent=1))
 
 
 def _complete(email: str, case_id: str, sinks: Sinks) -> bool:
@@ -175,6 +192,10 @@ def judge(
     recovered = sum(1 for e in load.indeterminate if sinks.mails_to(e))
     keys = Counter([m.key for m in mails] + [h.key for h in hooks])
     duplicated = sum(n - 1 for n in keys.values() if n > 1)
+    message_ids: dict[str | None, set[str | None]] = {}
+    for m in mails:
+        message_ids.setdefault(m.key, set()).add(m.message_id)
+    new_message_ids = sum(len(ids) - 1 for ids in message_ids.values())
     logical = Counter(
         [(tuple(m.to), m.subject) for m in {m.key: m for m in mails}.values()]
         + [
@@ -206,6 +227,7 @@ def judge(
         faults,
         round(time.monotonic() - started, 1),
         examples,
+        new_message_ids,
     )
 
 

@@ -89,6 +89,7 @@ class NotifyUnderTest:
         quiet: QuietHours | None = None,
         poll_interval: float = 0.25,
         phones: Any = None,
+        concurrency: int = 8,
     ) -> None:
         quiet_apprise_logging()  # as create_app does: needed to read SMTP reply codes
         self.url = database_url
@@ -128,6 +129,7 @@ class NotifyUnderTest:
             phones=phones,
             clock=self.clock,
             poll_interval=poll_interval,
+            concurrency=concurrency,
             wakeup=self.planned,
         )
 

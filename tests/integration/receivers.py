@@ -49,6 +49,7 @@ class Mail:
     subject: str
     body: str
     key: str | None
+    message_id: str | None = None
 
 
 @dataclass
@@ -60,6 +61,12 @@ class SmtpReceiver:
 
     def to(self, address: str) -> list[Mail]:
         return [m for m in self.mails if address in m.to]
+
+
+def _header(msg: Any, name: str) -> str | None:
+    """A header's value; a long one is folded onto its own line, whose indent is not part of it."""
+    value = msg.get(name)
+    return str(value).strip() if value is not None else None
 
 
 class _SmtpHandler:
@@ -82,7 +89,8 @@ class _SmtpHandler:
                 list(envelope.rcpt_tos),
                 str(msg["subject"]),
                 part.get_content() if part else "",
-                msg.get("X-Waystation-Idempotency-Key"),
+                _header(msg, "X-Waystation-Idempotency-Key"),
+                _header(msg, "Message-ID"),
             )
         )
         return "250 OK"

@@ -375,9 +375,7 @@ class _Collect(logging.Handler):
         self.lines.append(record.getMessage())
 
 
-async def test_apprise_writes_no_recipient_address_to_the_service_log(
-    notify_factory, smtp: SmtpReceiver
-):
+async def test_the_service_log_names_no_recipient_address(notify_factory, smtp: SmtpReceiver):
     notify = await notify_factory(smtp_url=_mailto(smtp))
     root, collect = logging.getLogger(), _Collect()
     root.addHandler(collect)  # what the service's JSON log handler would receive

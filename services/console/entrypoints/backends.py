@@ -24,6 +24,12 @@ class ServiceError(Exception):
         return explain(self.status, self.body, lang)
 
 
+def form_key(form: Any) -> str | None:
+    """The key a form was rendered with (hidden `form_key`), sent on as Idempotency-Key."""
+    key = form.get("form_key") if form is not None else None
+    return key if isinstance(key, str) and 1 <= len(key) <= 200 else None
+
+
 @dataclass(frozen=True)
 class Login:
     """What intake's token endpoint answered: a token, or why not."""

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.console.entrypoints import labels
-from services.console.entrypoints.backends import ServiceError
+from services.console.entrypoints.backends import ServiceError, form_key
 from services.console.entrypoints.hazard_map import draw, picker, worded
 from services.console.entrypoints.pages import (
     CASE_READERS,
@@ -166,7 +166,8 @@ def build_router(console: Console) -> APIRouter:
     @router.post("/cases/{case_id}/accept")
     async def accept(request: Request, case_id: uuid.UUID) -> Response:
         who = console.who(request, COMMITTEE)
-        await api.post(who, "mediation", f"/api/v1/disputes/{case_id}/accept")
+        key = form_key(await request.form())
+        await api.post(who, "mediation", f"/api/v1/disputes/{case_id}/accept", idempotency_key=key)
         return RedirectResponse(f"/console/cases/{case_id}", 303)
 
     @router.post("/cases/{case_id}/reject")
@@ -174,7 +175,9 @@ def build_router(console: Console) -> APIRouter:
         request: Request, case_id: uuid.UUID, reason: Annotated[str, Form(max_length=1000)]
     ) -> Response:
         who = console.who(request, COMMITTEE)
-        await api.post(who, "mediation", f"/api/v1/disputes/{case_id}/reject", {"reason": reason})
+        key = form_key(await request.form())
+        path = f"/api/v1/disputes/{case_id}/reject"
+        await api.post(who, "mediation", path, {"reason": reason}, idempotency_key=key)
         return RedirectResponse(f"/console/cases/{case_id}", 303)
 
     return router

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.console.entrypoints import labels
-from services.console.entrypoints.backends import ServiceError
+from services.console.entrypoints.backends import ServiceError, form_key
 from services.console.entrypoints.charts import grouped_bars
 from services.console.entrypoints.pages import COMMITTEE, Console, today_local
 from services.console.entrypoints.session import Caller
@@ -105,7 +105,7 @@ def build_router(console: Console) -> APIRouter:
             )
         path = f"/api/v1/committee/alerts/{alert_id}/close"
         try:
-            await api.post(who, "mediation", path, {"note": note})
+            await api.post(who, "mediation", path, {"note": note}, idempotency_key=form_key(raw))
         except ServiceError as exc:
             status = exc.status if exc.status < 500 else 502
             return await alerts_page(

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from services.console.entrypoints import labels
-from services.console.entrypoints.backends import ServiceError
+from services.console.entrypoints.backends import ServiceError, form_key
 from services.console.entrypoints.case_pages import case_view
 from services.console.entrypoints.hazard_map import draw, worded
 from services.console.entrypoints.pages import DEPARTMENT, Console
@@ -104,7 +104,8 @@ def build_router(console: Console) -> APIRouter:
         raw = await request.form()
         try:
             body = await body_of(who, case_id, action, raw)
-            await api.post(who, "dispatch", f"/api/v1/hazards/{case_id}/{ACTIONS[action]}", body)
+            path = f"/api/v1/hazards/{case_id}/{ACTIONS[action]}"
+            await api.post(who, "dispatch", path, body, idempotency_key=form_key(raw))
         except ServiceError as exc:
             view = await case_view(console, who, case_id)
             return console.render(

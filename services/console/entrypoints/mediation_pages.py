@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from services.console.entrypoints.backends import ServiceError
+from services.console.entrypoints.backends import ServiceError, form_key
 from services.console.entrypoints.case_pages import case_view, mediation_extras
 from services.console.entrypoints.pages import COMMITTEE, MEDIATOR, SHANGHAI, Console
 from services.console.entrypoints.session import Caller
@@ -141,7 +141,13 @@ def build_router(console: Console) -> APIRouter:
             message = problem.message[1] if who.lang == "en" else problem.message[0]
             return await refused(request, who, case_id, action, form, 422, {problem.field: message})
         try:
-            await api.post(who, "mediation", f"/api/v1/disputes/{case_id}/{path}", body)
+            await api.post(
+                who,
+                "mediation",
+                f"/api/v1/disputes/{case_id}/{path}",
+                body,
+                idempotency_key=form_key(raw),
+            )
         except ServiceError as exc:
             status = exc.status if exc.status < 500 else 502
             errors = exc.field_errors(who.lang)

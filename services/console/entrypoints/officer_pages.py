@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from services.console.entrypoints.backends import ServiceError
+from services.console.entrypoints.backends import ServiceError, form_key
 from services.console.entrypoints.case_pages import case_view
 from services.console.entrypoints.hazard_map import picker
 from services.console.entrypoints.pages import COMMITTEE, OFFICER, Console
@@ -254,7 +254,8 @@ def build_router(console: Console) -> APIRouter:
             "reason": form.get("reason", ""),
         }
         try:
-            await api.post(who, "intake", f"/api/v1/cases/{case_id}/correct", body)
+            path = f"/api/v1/cases/{case_id}/correct"
+            await api.post(who, "intake", path, body, idempotency_key=form_key(form))
         except ServiceError as exc:
             errors = exc.field_errors(who.lang)
             return await case_again(request, who, case_id, correct_errors=errors, correct_form=form)
@@ -267,7 +268,11 @@ def build_router(console: Console) -> APIRouter:
         form, _files = await read_form(request)
         try:
             await api.post(
-                who, "intake", f"/api/v1/cases/{case_id}/split", {"reason": form.get("reason", "")}
+                who,
+                "intake",
+                f"/api/v1/cases/{case_id}/split",
+                {"reason": form.get("reason", "")},
+                idempotency_key=form_key(form),
             )
         except ServiceError as exc:
             return await case_again(request, who, case_id, split_errors=exc.field_errors(who.lang))

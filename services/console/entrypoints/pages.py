@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -104,6 +105,9 @@ class Console:
                 "day": lambda value: written_date(value, lang),
                 "term": lambda kind, code: term(kind, code, lang),
                 "path": request.url.path,
+                # A fresh key per form per render: the form sends it back (hidden `form_key`),
+                # the console sends it on as Idempotency-Key, so a double submit acts once.
+                "new_form_key": lambda: uuid.uuid4().hex,
                 **ctx,
             },
             status_code=status,

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from services.console.entrypoints.backends import ServiceError
+from services.console.entrypoints.backends import ServiceError, form_key
 from services.console.entrypoints.pages import COMMITTEE, Console, today_local
 from services.console.entrypoints.session import Caller
 
@@ -119,7 +119,13 @@ def build_router(console: Console) -> APIRouter:
         form = {k: v for k, v in raw.items() if isinstance(v, str)}
         weekdays = [v for v in raw.getlist("weekdays") if isinstance(v, str)]
         try:
-            await api.post(who, "mediation", "/api/v1/roster/shifts", shift_body(form, weekdays))
+            await api.post(
+                who,
+                "mediation",
+                "/api/v1/roster/shifts",
+                shift_body(form, weekdays),
+                idempotency_key=form_key(raw),
+            )
         except ServiceError as exc:
             status = exc.status if exc.status < 500 else 502
             return await roster_page(

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from services.console.entrypoints import labels
-from services.console.entrypoints.backends import ServiceError
+from services.console.entrypoints.backends import ServiceError, form_key
 from services.console.entrypoints.hazard_map import draw
 from services.console.entrypoints.pages import COMMITTEE, Console
 from services.console.entrypoints.session import Caller
@@ -84,7 +84,7 @@ def build_router(console: Console) -> APIRouter:
         form = {k: v for k, v in raw.items() if isinstance(v, str)}
         body = station_body(form, [v for v in raw.getlist("facilities") if isinstance(v, str)])
         try:
-            await api.post(who, "dispatch", "/api/v1/stations", body)
+            await api.post(who, "dispatch", "/api/v1/stations", body, idempotency_key=form_key(raw))
         except ServiceError as exc:
             return await register(
                 request, who, "", exc.status if exc.status < 500 else 502,
@@ -118,7 +118,12 @@ def build_router(console: Console) -> APIRouter:
     async def close_station(request: Request, station_id: str) -> Response:
         who = console.who(request, ADMIN)
         try:
-            await api.post(who, "dispatch", f"/api/v1/stations/{station_id}/close")
+            await api.post(
+                who,
+                "dispatch",
+                f"/api/v1/stations/{station_id}/close",
+                idempotency_key=form_key(await request.form()),
+            )
         except ServiceError as exc:
             return await register(
                 request, who, "", exc.status if exc.status < 500 else 502,

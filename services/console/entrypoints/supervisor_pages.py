@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.console.entrypoints import labels
-from services.console.entrypoints.backends import ServiceError
+from services.console.entrypoints.backends import ServiceError, form_key
 from services.console.entrypoints.case_pages import case_view
 from services.console.entrypoints.hazard_map import draw, worded
 from services.console.entrypoints.pages import DEPARTMENT, Console
@@ -60,7 +60,13 @@ def build_router(console: Console) -> APIRouter:
     ) -> Response:
         who = console.who(request, DEPARTMENT)
         try:
-            await api.post(who, "dispatch", f"/api/v1/hazards/{case_id}/urge", {"note": note})
+            await api.post(
+                who,
+                "dispatch",
+                f"/api/v1/hazards/{case_id}/urge",
+                {"note": note},
+                idempotency_key=form_key(await request.form()),
+            )
         except ServiceError as exc:
             view = await case_view(console, who, case_id)
             view |= await supervising(console, who, view)

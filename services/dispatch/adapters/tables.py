@@ -11,6 +11,7 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from shared.audit.table import audit_table
+from shared.idempotency import idempotency_table
 from shared.messaging.tables import kit_tables
 from shared.messaging.timers import timer_table
 
@@ -233,4 +234,5 @@ class RegisterRevision(DispatchModel, table=True):
 metadata = DispatchModel.metadata
 KIT = kit_tables(metadata)
 AUDIT = audit_table(metadata)  # append-only: who read or changed personal data
+IDEMPOTENCY = idempotency_table(metadata)  # Idempotency-Key: first answers
 TIMER = timer_table(metadata)

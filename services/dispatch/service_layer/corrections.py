@@ -10,6 +10,7 @@ from services.dispatch.service_layer.routing import route_or_hold
 from services.dispatch.service_layer.steps import find, record, step
 from shared.contracts.envelope import SYSTEM, Envelope
 from shared.contracts.events.intake import CaseCorrected
+from shared.contracts.reading import read_payload
 from shared.messaging.errors import PermanentError
 from shared.messaging.uow import UnitOfWork
 
@@ -17,7 +18,7 @@ from shared.messaging.uow import UnitOfWork
 async def on_case_corrected(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> None:
     """Handler of `case.corrected`: a routed ticket moves only if another department is due."""
     try:
-        corrected = CaseCorrected.model_validate(envelope.payload)
+        corrected = read_payload(envelope, CaseCorrected)
     except ValueError as exc:
         raise PermanentError(f"case.corrected payload: {exc}") from exc
     hazard = await find(uow, envelope.case_id)

@@ -14,6 +14,7 @@ from services.dispatch.service_layer.steps import announce, find, step
 from shared.contracts.envelope import SYSTEM, Envelope
 from shared.contracts.events.dispatch import HazardMarkedDuplicate
 from shared.contracts.events.intake import CaseMerged
+from shared.contracts.reading import read_payload
 from shared.messaging.errors import PermanentError
 from shared.messaging.uow import UnitOfWork
 
@@ -66,7 +67,7 @@ async def register_duplicate(
 async def on_case_merged(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> None:
     """On the original: remember the follower; a duplicate already routed stops being worked."""
     try:
-        merged = CaseMerged.model_validate(envelope.payload)
+        merged = read_payload(envelope, CaseMerged)
     except ValueError as exc:
         raise PermanentError(f"case.merged payload: {exc}") from exc
     await follow(uow, envelope.case_id, merged.follower.party_id, merged.duplicate_case_id)

@@ -11,6 +11,7 @@ from services.dispatch.adapters import station_store as store
 from services.dispatch.domain.duty import DutyShift
 from services.dispatch.service_layer.context import Context
 from shared.contracts.envelope import Envelope
+from shared.contracts.reading import read_payload
 from shared.messaging.errors import PermanentError
 from shared.messaging.uow import UnitOfWork
 
@@ -27,7 +28,7 @@ class RosterView(BaseModel):
 async def on_roster_published(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> None:
     """Handler of `roster.published`: the stations' duty becomes the roster's newest."""
     try:
-        roster = RosterView.model_validate(envelope.payload)
+        roster = read_payload(envelope, RosterView)
     except ValidationError as exc:
         raise PermanentError(f"roster.published payload: {exc}") from exc
     if roster.revision <= await store.revision(uow.session, store.ROSTER):

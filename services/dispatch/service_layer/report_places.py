@@ -11,6 +11,7 @@ from services.dispatch.domain.reach import haversine_m
 from services.dispatch.service_layer.context import Context
 from shared.contracts.envelope import Envelope
 from shared.contracts.events.intake import CaseFiled
+from shared.contracts.reading import read_payload
 from shared.messaging.uow import UnitOfWork
 
 
@@ -19,7 +20,7 @@ async def record_dispute_place(envelope: Envelope, uow: UnitOfWork, ctx: Context
     if envelope.payload.get("kind") != "dispute":
         return
     try:
-        filed = CaseFiled.model_validate(envelope.payload)
+        filed = read_payload(envelope, CaseFiled)
     except ValidationError:
         return
     point = filed.dispute.location if filed.dispute else None

@@ -14,6 +14,7 @@ from services.dispatch.service_layer.steps import announce, find, record, step
 from shared.contracts.envelope import SYSTEM, Actor, Envelope
 from shared.contracts.events.dispatch import HazardDispatched
 from shared.contracts.events.intake import CaseFiled, CaseUnmerged
+from shared.contracts.reading import read_payload
 from shared.messaging.errors import PermanentError
 from shared.messaging.uow import UnitOfWork
 
@@ -42,7 +43,7 @@ async def receive_hazard(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> N
     if envelope.payload.get("kind") != "hazard":
         return
     try:
-        filed = CaseFiled.model_validate(envelope.payload)
+        filed = read_payload(envelope, CaseFiled)
     except ValueError as exc:
         raise PermanentError(f"case.filed payload: {exc}") from exc
     if filed.hazard is None:
@@ -126,7 +127,7 @@ async def department_named(uow: UnitOfWork, department_id: str) -> tuple[Departm
 async def on_case_unmerged(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> None:
     """A wrong merge was split: the case is routed on its own and no longer follows."""
     try:
-        unmerged = CaseUnmerged.model_validate(envelope.payload)
+        unmerged = read_payload(envelope, CaseUnmerged)
     except ValueError as exc:
         raise PermanentError(f"case.unmerged payload: {exc}") from exc
     await unfollow(uow, unmerged.from_case_id, unmerged.follower_party_id)

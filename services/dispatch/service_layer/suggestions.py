@@ -15,6 +15,7 @@ from services.dispatch.service_layer.nearest import Found, StationFinder
 from shared.contracts.envelope import Envelope, new_event
 from shared.contracts.events.dispatch import StationSuggested
 from shared.contracts.events.intake import CaseFiled
+from shared.contracts.reading import read_payload
 from shared.messaging.uow import UnitOfWork
 
 
@@ -66,7 +67,7 @@ async def suggest_station(
 ) -> None:
     """After `case.filed`: announce the nearest help (none for a merged duplicate or no place)."""
     try:
-        filed = CaseFiled.model_validate(envelope.payload)
+        filed = read_payload(envelope, CaseFiled)
     except ValidationError:
         return  # a hazard's bad payload is receive_hazard's to refuse; a dispute's is not ours
     place = _place(filed, ctx)

@@ -12,6 +12,7 @@ from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.steps import find
 from shared.contracts.envelope import Actor, Envelope
 from shared.contracts.events.intake import DepartmentUpdatePosted
+from shared.contracts.reading import read_payload
 from shared.messaging.errors import PermanentError
 from shared.messaging.uow import UnitOfWork
 
@@ -19,7 +20,7 @@ from shared.messaging.uow import UnitOfWork
 async def on_department_update(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> None:
     """Apply an update once per (department, update_id); one that cannot apply is recorded."""
     try:
-        update = DepartmentUpdatePosted.model_validate(envelope.payload)
+        update = read_payload(envelope, DepartmentUpdatePosted)
     except ValueError as exc:
         raise PermanentError(f"department.update_posted payload: {exc}") from exc
     seen = await uow.session.exec(

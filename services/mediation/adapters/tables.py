@@ -11,6 +11,7 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from shared.audit.table import audit_table
+from shared.idempotency import idempotency_table
 from shared.messaging.tables import kit_tables
 from shared.messaging.timers import timer_table
 
@@ -252,6 +253,7 @@ class DisputeStatDays(MediationModel, table=True):
 metadata = MediationModel.metadata
 KIT = kit_tables(metadata)
 AUDIT = audit_table(metadata)  # append-only: who read or changed personal data
+IDEMPOTENCY = idempotency_table(metadata)  # Idempotency-Key: first answers
 TIMER = timer_table(metadata)
 
 # Every flush of a dispute moves the rollups above, committed in the same transaction.

@@ -17,6 +17,7 @@ from shared.contracts.envelope import SYSTEM, Envelope
 from shared.contracts.events.common import PartyRef
 from shared.contracts.events.intake import CaseFiled
 from shared.contracts.events.mediation import DisputeRegistered
+from shared.contracts.reading import read_payload
 from shared.messaging.errors import PermanentError
 from shared.messaging.uow import UnitOfWork
 
@@ -79,7 +80,7 @@ async def register_dispute(envelope: Envelope, uow: UnitOfWork, ctx: Context) ->
     if envelope.payload.get("kind") != "dispute":
         return
     try:
-        filed = CaseFiled.model_validate(envelope.payload)
+        filed = read_payload(envelope, CaseFiled)
     except ValueError as exc:
         raise PermanentError(f"case.filed payload: {exc}") from exc
     if filed.dispute is None:

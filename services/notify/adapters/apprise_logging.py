@@ -3,7 +3,8 @@
 Apprise logs "Sent Email to <address>" at INFO and names refused recipients in warnings. Its
 logger stops propagating; warnings and errors are forwarded with e-mail addresses and mobile
 numbers masked. The logger itself stays at DEBUG so that each send's own log capture sees the
-SMTP reply code it needs to tell a bad address from a dead server (see `sender.classify`).
+HTTP status it needs to tell a refusal from an outage (see `sender.classify`). E-mail leaves
+through `mail.py`, which logs refused recipients masked with `mask_contacts`.
 """
 
 from __future__ import annotations

@@ -1,17 +1,16 @@
-"""Sends one delivery through Apprise and says whether a failure is transient or for good.
+"""Sends one delivery and says whether a failure is transient or for good.
 
-Apprise 2.x reports no HTTP status in its result objects: each `NotifyResult` keeps the log
-lines of its attempts, and the HTTP plugins (json, form, xml, DingTalk, WeCom, Feishu...) log
-`error=<status>` on a non-2xx answer, while the SMTP plugin logs the server's reply code of a
-refused recipient (at DEBUG when every recipient was refused). Those lines are read here,
-right away, and never stored: they may name the recipient.
+E-mail leaves through `mail.py` (smtplib, with a Message-ID that follows the delivery's key);
+every other channel through Apprise. Apprise 2.x reports no HTTP status in its result
+objects: each `NotifyResult` keeps the log lines of its attempts, and the HTTP plugins (json,
+form, xml, DingTalk, WeCom, Feishu...) log `error=<status>` on a non-2xx answer. Those lines
+are read here, right away, and never stored: they may name the recipient.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 import apprise
@@ -19,17 +18,11 @@ from apprise.result import AppriseResultStatus
 from email_validator import EmailNotValidError, validate_email
 
 from services.notify.adapters.channels import channel_of
-from services.notify.domain.delivery import http_status_is_permanent, smtp_code_is_permanent
+from services.notify.adapters.mail import send_mail
+from services.notify.adapters.outcome import SendOutcome
+from services.notify.domain.delivery import http_status_is_permanent
 
 _HTTP_STATUS = re.compile(r"error=(\d{3})\b")
-_SMTP_CODE = re.compile(r"\((\d{3}), b?['\"]|was refused: (\d{3})\b")
-
-
-@dataclass(frozen=True)
-class SendOutcome:
-    ok: bool
-    permanent: bool
-    error: str = ""
 
 
 def _bad_email_target(url: str) -> bool:
@@ -56,19 +49,17 @@ def classify(result: apprise.AppriseResult) -> SendOutcome:
             if http:
                 status = int(http.group(1))
                 return SendOutcome(False, http_status_is_permanent(status), f"HTTP {status}")
-            smtp = _SMTP_CODE.search(entry.message)
-            if smtp:
-                code = int(smtp.group(1) or smtp.group(2))
-                return SendOutcome(False, smtp_code_is_permanent(code), f"SMTP {code}")
     return SendOutcome(ok=False, permanent=False, error=f"delivery failed ({result.status.name})")
 
 
 async def send(url: str, subject: str, body: str) -> SendOutcome:
-    """One Apprise call for one delivery; the URL already carries the idempotency key."""
+    """One call for one delivery (Apprise, or smtplib for e-mail); the URL carries the key."""
     if channel_of(url) is None:
         return SendOutcome(ok=False, permanent=True, error="unsupported channel")
-    if channel_of(url) == "email" and _bad_email_target(url):
-        return SendOutcome(ok=False, permanent=True, error="invalid email address")
+    if channel_of(url) == "email":
+        if _bad_email_target(url):
+            return SendOutcome(ok=False, permanent=True, error="invalid email address")
+        return await send_mail(url, subject, body)  # its Message-ID follows the key
     notifier = apprise.Apprise()
     if not notifier.add(url):
         return SendOutcome(ok=False, permanent=True, error="invalid channel address")

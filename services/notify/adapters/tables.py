@@ -10,6 +10,7 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from shared.audit.table import audit_table
+from shared.idempotency import idempotency_table
 from shared.messaging.tables import kit_tables
 
 
@@ -94,3 +95,4 @@ class Preference(NotifyModel, table=True):
 metadata = NotifyModel.metadata
 KIT = kit_tables(metadata)
 AUDIT = audit_table(metadata)  # append-only: who read or changed personal data
+IDEMPOTENCY = idempotency_table(metadata)  # Idempotency-Key: first answers

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import random
 import re
+import uuid
 from datetime import datetime, timedelta
 
 
 def idempotency_key(event_id: str, party_key: str, channel: str) -> str:
     """One delivery per (event, party, channel); the receiver sees the same key on retries."""
     return f"{event_id}:{party_key}:{channel}"
+
+
+# Fixed for good: the Message-ID of a key must never change between releases.
+_MESSAGE_IDS = uuid.UUID("6f1d3c2a-5b7e-4e0f-9a8d-2c4b6e8f0a1d")
+
+
+def message_id(key: str, domain: str) -> str:
+    """The e-mail Message-ID of a delivery: the same for every copy sent under its key, so
+    a repeat after a crash is one message to the recipient's mail client."""
+    return f"<{uuid.uuid5(_MESSAGE_IDS, key).hex}@{domain}>"
 
 
 def next_attempt(

@@ -1,4 +1,4 @@
-"""The delivery worker: lease due rows, send them, record the outcome with its event."""
+"""The delivery worker: lease one due row, send it, record its outcome with its event at once."""
 
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ from datetime import timedelta
 from typing import Protocol
 from urllib.parse import quote
 
+import sqlalchemy as sa
 import structlog
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.orm import aliased
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.notify.adapters.channels import with_key
+from services.notify.adapters.outcome import SendOutcome
 from services.notify.adapters.phone_book import PhoneUnavailable
-from services.notify.adapters.sender import SendOutcome
 from services.notify.adapters.tables import Delivery
 from services.notify.adapters.target_guard import TargetGuard, TargetUnresolvable, UnsafeTarget
 from services.notify.domain.delivery import SECRET_EVENTS, masked_secret, next_attempt
@@ -43,6 +45,7 @@ class DeliveryWorker:
         send: Send,
         *,
         batch: int = 50,
+        concurrency: int = 8,
         poll_interval: float = 0.25,
         lease_seconds: float = 60,
         max_attempts: int = 8,
@@ -59,6 +62,9 @@ class DeliveryWorker:
         self._new_uow = new_uow
         self._send = send
         self._batch = batch
+        # Sends in flight at once, each holding the lease of its own row only: the most that
+        # a crash can leave sent but unrecorded, to be sent again when those leases run out.
+        self._slots = asyncio.Semaphore(concurrency)
         self._poll = poll_interval
         self._lease = timedelta(seconds=lease_seconds)
         self._max_attempts = max_attempts
@@ -72,26 +78,53 @@ class DeliveryWorker:
     def wake(self) -> None:
         self._wakeup.set()
 
-    async def lease(self) -> list[Delivery]:
-        """Take up to a batch of due rows for `lease_seconds`; another worker skips them."""
+    async def candidates(self) -> list[Delivery]:
+        """Up to a batch of due rows, oldest first, of cases with nothing being sent right now.
+
+        Nothing is leased here: each row is leased just before its own send (`_claim`), so a
+        crash leaves only the sends in flight to be repeated. A case whose earlier notice is
+        leased (in flight, or left by a crashed worker until its lease runs out) waits, so its
+        notices still leave in the order they were planned.
+        """
         now = self._clock.now()
-        async with self._sessions() as session, session.begin():
-            stmt = (
-                select(Delivery)
-                .where(
-                    Delivery.status == "queued",
-                    col(Delivery.next_attempt_at) <= now,
-                    or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) < now),
-                )
-                .order_by(col(Delivery.next_attempt_at), col(Delivery.created_at))
-                .limit(self._batch)
-                .with_for_update(skip_locked=True)
+        busy = aliased(Delivery)
+        in_flight = (
+            select(busy.id)
+            .where(
+                busy.case_id == Delivery.case_id,
+                busy.status == "queued",
+                col(busy.lease_until) >= now,
             )
-            rows = list((await session.exec(stmt)).all())
-            for row in rows:
-                row.lease_until = now + self._lease
-                session.add(row)
-        return rows
+            .exists()
+        )
+        stmt = (
+            select(Delivery)
+            .where(
+                Delivery.status == "queued",
+                col(Delivery.next_attempt_at) <= now,
+                ~in_flight,
+            )
+            .order_by(col(Delivery.next_attempt_at), col(Delivery.created_at))
+            .limit(self._batch)
+        )
+        async with self._sessions() as session:
+            return list((await session.exec(stmt)).all())
+
+    async def _claim(self, row: Delivery) -> bool:
+        """Lease this one row for `lease_seconds`, if nobody sent or holds it meanwhile."""
+        now = self._clock.now()
+        stmt = (
+            sa.update(Delivery)
+            .where(
+                col(Delivery.id) == row.id,
+                col(Delivery.status) == "queued",
+                or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) < now),
+            )
+            .values(lease_until=now + self._lease)
+        )
+        async with self._sessions() as session, session.begin():
+            claimed = await session.execute(stmt)
+        return bool(claimed.rowcount)  # type: ignore[attr-defined]
 
     async def _deliver(self, row: Delivery) -> SendOutcome:
         # Checked again at send time: DNS may have changed since the directory was loaded.
@@ -121,40 +154,37 @@ class DeliveryWorker:
             return SendOutcome(ok=False, permanent=False, error=f"{type(exc).__name__}")
 
     async def run_once(self) -> int:
-        rows = await self.lease()
+        """Send what is due: cases side by side, each case's notices one after another."""
+        rows = await self.candidates()
         if not rows:
             return 0
-        outcomes = await self._send_all(rows)
+        by_case: dict[uuid.UUID, list[Delivery]] = {}
+        for row in rows:
+            by_case.setdefault(row.case_id, []).append(row)
+        done = await asyncio.gather(*(self._send_in_order(chain) for chain in by_case.values()))
+        return sum(done)
+
+    async def _send_in_order(self, chain: list[Delivery]) -> int:
+        """A reporter must not hear "closed" before "acknowledged" because both were due
+        together (a backlog caught up in one round): one at a time, in planned order."""
+        sent = 0
+        for row in chain:
+            async with self._slots:
+                if not await self._claim(row):
+                    return sent  # another worker has it; the rest of the case waits for it
+                outcome = await self._deliver(row)
+                label = await self._record_one(row, outcome)
+            sent += 1
+            if self._on_outcome is not None and label is not None:
+                self._on_outcome(row.channel, label)
+        return sent
+
+    async def _record_one(self, row: Delivery, outcome: SendOutcome) -> str | None:
+        """The outcome commits as soon as the send returns: a crash after this repeats nothing."""
         async with self._new_uow() as uow:
-            # One query for the batch; `session.get` in _record then finds each row loaded.
-            ids = [row.id for row in rows]
-            (await uow.session.exec(select(Delivery).where(col(Delivery.id).in_(ids)))).all()
-            recorded = [
-                await self._record(uow, row, outcome)
-                for row, outcome in zip(rows, outcomes, strict=True)
-            ]
+            label = await self._record(uow, row, outcome)
             await uow.commit()
-        if self._on_outcome is not None:
-            for row, label in zip(rows, recorded, strict=True):
-                if label is not None:
-                    self._on_outcome(row.channel, label)
-        return len(rows)
-
-    async def _send_all(self, rows: list[Delivery]) -> list[SendOutcome]:
-        """Cases in parallel, each case's deliveries one after another in the order they were
-        planned: a reporter must not hear "closed" before "acknowledged" because both were
-        leased together (a backlog caught up in one batch)."""
-        by_case: dict[uuid.UUID, list[int]] = {}
-        for index, row in enumerate(rows):
-            by_case.setdefault(row.case_id, []).append(index)
-        outcomes: dict[int, SendOutcome] = {}
-
-        async def in_order(indexes: list[int]) -> None:
-            for index in indexes:
-                outcomes[index] = await self._deliver(rows[index])
-
-        await asyncio.gather(*(in_order(indexes) for indexes in by_case.values()))
-        return [outcomes[index] for index in range(len(rows))]
+        return label
 
     async def _record(self, uow: UnitOfWork, leased: Delivery, outcome: SendOutcome) -> str | None:
         row = await uow.session.get(Delivery, leased.id)

@@ -202,3 +202,22 @@ def test_a_group_form_takes_member_rows_then_pasted_lines_in_order():
         ("赵六", False, "3300"),
     ]
     assert body["members"][2]["phone"] == "13700000001" and body["members"][2]["id_number"] is None
+
+
+def test_every_form_that_acts_carries_a_key_of_its_render():
+    """A double submit must act once: each acting form sends back a key made when it was drawn
+    (hidden `form_key`), which the console passes on as Idempotency-Key."""
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[3] / "services" / "console" / "templates"
+    forms = []
+    for page in templates.glob("*.html"):
+        for form in re.findall(
+            r"<form[^>]*method=\"post\"[^>]*>.*?</form>", page.read_text(), re.S
+        ):
+            action = re.search(r'action="([^"]+)"', form)
+            if action and not action.group(1).endswith(("/login", "/logout")):
+                forms.append((page.name, action.group(1), 'name="form_key"' in form))
+    assert len(forms) >= 11
+    assert [f for f in forms if not f[2]] == []

@@ -1,0 +1,36 @@
+"""idempotency_record: the first answer to a mutating request with an Idempotency-Key,
+claimed in the transaction of the change it made (shared/idempotency.py)
+
+Revision ID: 0007_i15_idempotency
+Revises: 0006_i25_stations
+Create Date: 2026-12-05 23:50:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0007_i15_idempotency'
+down_revision: str | None = '0006_i25_stations'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'idempotency_record',
+        sa.Column('caller', sa.String(length=120), nullable=False),
+        sa.Column('key', sa.String(length=200), nullable=False),
+        sa.Column('route', sa.String(length=300), nullable=False),
+        sa.Column('fingerprint', sa.String(length=64), nullable=False),
+        sa.Column('status_code', sa.Integer(), nullable=True),
+        sa.Column('media_type', sa.String(length=100), nullable=True),
+        sa.Column('body', sa.LargeBinary(), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('caller', 'key', 'route'),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('idempotency_record')
