@@ -12,7 +12,7 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -82,7 +82,13 @@ async def schedule_many(
         return 0
     insert = conflict_insert(uow.session.get_bind().dialect.name)
     rows = [
-        {"id": uuid.uuid4(), "case_id": case_id, "kind": kind, "due_at": at, "data": data or {}}
+        {
+            "id": uuid.uuid4(),
+            "case_id": case_id,
+            "kind": kind,
+            "due_at": stored_time(at),
+            "data": data or {},
+        }
         for kind, at, data in timers
     ]
     # Rows as parameters, not `.values(rows)`: a multi-VALUES statement carries its rows as
@@ -117,6 +123,15 @@ async def cancel(
             )
             .values(cancelled_at=at)
         )
+
+
+def stored_time(at: datetime) -> datetime:
+    """A due time as stored: in UTC, so SQLite (which drops the zone) compares it rightly.
+
+    A 09:00 Shanghai warning stored as its wall time would read as 09:00 UTC on SQLite and
+    fire eight hours late; every key and comparison goes through here.
+    """
+    return at.astimezone(UTC) if at.tzinfo is not None else at
 
 
 TimerHandler = Callable[[Timer, UnitOfWork], Awaitable[None]]

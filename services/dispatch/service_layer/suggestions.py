@@ -86,5 +86,6 @@ async def suggest_station(
             case_id=envelope.case_id,
             producer="dispatch",
             cause=envelope,
+            occurred_at=uow.now(),
         )
     )

@@ -1,0 +1,117 @@
+"""The training clock over real Redis and databases (#19): an admin moves the clock forward,
+J5's warnings (day 10, day 13) and expiry (day 15) fire as they would, each exactly once, and
+moving the clock again fires nothing twice. Every service follows the one shared offset."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+
+from shared.clock import FrozenClock
+from shared.training_clock import KEY, TrainingClock
+from tests.auth import auth_headers
+from tests.integration.mediation_harness import COMMITTEE, Mediation, running_mediation
+
+pytestmark = pytest.mark.integration
+NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # Tuesday 2026-12-01, 10:00 in Shanghai
+ADMIN = auth_headers("admin", "admin-trainer")
+
+
+@pytest.fixture
+async def mediation(database_url: str, redis_url: str):
+    async with running_mediation(
+        database_url, redis_url, FrozenClock(NOW), training_clock=True
+    ) as service:
+        yield service
+
+
+async def advance(mediation: Mediation, **step: int) -> dict[str, Any]:
+    answer = await mediation.client.post("/api/v1/admin/clock/advance", json=step, headers=ADMIN)
+    assert answer.status_code == 200, answer.text
+    return answer.json()  # type: ignore[no-any-return]
+
+
+def limit_events(events: list[dict[str, Any]]) -> list[tuple[str, Any]]:
+    """The mediation limit's warnings and expiry, and the dispute's end, as (type, detail)."""
+    out = []
+    for e in events:
+        payload = e["payload"]
+        if e["event_type"] in ("deadline.warning", "deadline.expired"):
+            if payload["clock"] == "mediation_limit":
+                out.append((e["event_type"], payload.get("days_left", payload["due_on"])))
+        elif e["event_type"] == "mediation.expired":
+            out.append((e["event_type"], payload.get("state")))
+    return out
+
+
+async def test_j5_runs_out_on_the_training_clock_each_timer_once(
+    mediation: Mediation, redis_url: str
+):
+    case_id, _ = await mediation.file(platform_worker=True, dispute_type="penalty_deduction")
+    await mediation.ok(case_id, "accept", COMMITTEE)
+    replica = mediation.replica()  # a second mediation replica on the same database
+    by_day: dict[int, list[tuple[str, Any]]] = {}
+    seen = 0
+    for day in range(1, 17):
+        state = await advance(mediation, days=1)
+        assert state["offset_days"] == day
+        assert state["today"] == (NOW + timedelta(days=day)).date().isoformat()
+        await mediation.scheduler.run_once()
+        await replica.run_once()
+        events = await mediation.events(case_id)
+        fresh = limit_events(events[seen:])
+        seen = len(events)
+        if fresh:
+            by_day[day] = fresh
+    assert by_day == {
+        10: [("deadline.warning", 5)],
+        13: [("deadline.warning", 2)],
+        16: [
+            ("deadline.expired", "2026-12-16"),
+            ("mediation.expired", "expired_no_agreement"),
+        ],
+    }, "day 15 (12-16) runs to its end; the expiry is seen the next morning"
+    assert (await mediation.get(case_id))["state"] == "expired_no_agreement"
+    before = await mediation.events(case_id)
+    # Advancing again, on both replicas: nothing fires twice.
+    await advance(mediation, days=20, hours=3)
+    assert await mediation.scheduler.run_once() == 0
+    assert await replica.run_once() == 0
+    assert await mediation.events(case_id) == before
+    # The event stamps follow the training clock (the timeline shows day 16, not today).
+    expired = next(e for e in before if e["event_type"] == "deadline.expired")
+    assert expired["occurred_at"].startswith("2026-12-17")
+    # Another service (its own process, the same Redis) reads the same offset.
+    redis = Redis.from_url(redis_url)
+    try:
+        other = TrainingClock(FrozenClock(NOW))
+        await other.sync(redis)
+        assert other.offset == timedelta(days=36, hours=3)
+        assert int(await redis.get(KEY)) == (36 * 24 + 3) * 3600
+    finally:
+        await redis.aclose()
+
+
+async def test_only_an_admin_moves_the_clock_and_only_forward(mediation: Mediation):
+    for role in ("committee", "mediator", "intake_officer"):
+        answer = await mediation.client.post(
+            "/api/v1/admin/clock/advance", json={"days": 1}, headers=auth_headers(role, "x")
+        )
+        assert answer.status_code == 403, role
+    anonymous = await mediation.client.post(
+        "/api/v1/admin/clock/advance", json={"days": 1}, headers={"Authorization": ""}
+    )
+    assert anonymous.status_code == 401
+    for body, field in (({"days": -1}, "days"), ({}, "days"), ({"hours": 24}, "hours")):
+        answer = await mediation.client.post(
+            "/api/v1/admin/clock/advance", json=body, headers=ADMIN
+        )
+        assert answer.status_code == 422, body
+        assert [e["field"] for e in answer.json()["errors"]] == [field]
+    shown = await mediation.client.get("/api/v1/admin/clock", headers=ADMIN)
+    assert shown.status_code == 200
+    assert shown.json()["offset_seconds"] == 0
+    assert shown.json()["now_written"] == "2026年12月1日 10:00"
