@@ -121,7 +121,7 @@ async def cancel(
                 table.c.fired_at.is_(None),
                 table.c.cancelled_at.is_(None),
             )
-            .values(cancelled_at=at)
+            .values(cancelled_at=stored_time(at))
         )
 
 
@@ -164,7 +164,7 @@ class TimerScheduler:
                 .where(
                     t.c.fired_at.is_(None),
                     t.c.cancelled_at.is_(None),
-                    t.c.due_at <= self._clock.now(),
+                    t.c.due_at <= stored_time(self._clock.now()),
                 )
                 .order_by(t.c.due_at)
                 .limit(self._batch)
@@ -178,7 +178,7 @@ class TimerScheduler:
             claimed = await uow.session.execute(
                 sa.update(t)
                 .where(t.c.id == timer.id, t.c.fired_at.is_(None), t.c.cancelled_at.is_(None))
-                .values(fired_at=self._clock.now())
+                .values(fired_at=stored_time(self._clock.now()))
             )
             if claimed.rowcount != 1:  # type: ignore[attr-defined]
                 return False
