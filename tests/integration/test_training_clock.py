@@ -4,6 +4,8 @@ moving the clock again fires nothing twice. Every service follows the one shared
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,7 +14,9 @@ from redis.asyncio import Redis
 
 from shared.clock import FrozenClock
 from shared.training_clock import KEY, TrainingClock
+from shared.training_clock import advance as shared_advance
 from tests.auth import auth_headers
+from tests.integration.dispatch_harness import START, Dispatch, case_filed, dept
 from tests.integration.mediation_harness import COMMITTEE, Mediation, running_mediation
 
 pytestmark = pytest.mark.integration
@@ -115,3 +119,68 @@ async def test_only_an_admin_moves_the_clock_and_only_forward(mediation: Mediati
     assert shown.status_code == 200
     assert shown.json()["offset_seconds"] == 0
     assert shown.json()["now_written"] == "2026年12月1日 10:00"
+
+
+async def _following(replicas: list[Any], offset: timedelta) -> None:
+    """Wait (with a deadline) until every replica's own sync loop has taken the offset."""
+    for _ in range(200):
+        if all(r.app.state.context.clock.offset == offset for r in replicas):
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"replicas did not follow the shared offset {offset}")
+
+
+async def test_dispatch_escalates_and_closes_on_the_shared_clock_each_once(
+    database_url: str, redis_url: str
+):
+    clock = FrozenClock(START)
+    quick = {"training_clock": True, "training_clock_sync_seconds": 0.02}
+    a = await Dispatch(database_url, redis_url, clock, **quick).__aenter__()
+    b = await Dispatch(database_url, redis_url, clock, **quick).__aenter__()
+    redis = Redis.from_url(redis_url)
+    try:
+        filed = case_filed("fire_lane_blocked", "xujing")  # acknowledge 2 h, resolve 1 day
+        assert await a.feed(filed)
+        case_id = filed.case_id
+        # Another service's admin moves the clock (the shared key); dispatch follows it.
+        total = timedelta(0)
+        for step in (timedelta(hours=3), timedelta(hours=3), timedelta(days=3)):
+            total = await shared_advance(redis, step)
+            await _following([a, b], total)
+            await asyncio.gather(a.tick(), b.tick())
+            await asyncio.gather(a.tick(), b.tick())
+        alerts = Counter(
+            (e.event_type, e.payload["target"], e.payload.get("level", 0))
+            for e in await a.emitted(case_id)
+            if e.event_type in ("hazard.target_warning", "hazard.escalated")
+        )
+        assert alerts == Counter(
+            {
+                ("hazard.target_warning", "acknowledge", 0): 1,
+                ("hazard.escalated", "acknowledge", 1): 1,
+                ("hazard.escalated", "acknowledge", 2): 1,
+                ("hazard.target_warning", "resolve", 0): 1,
+                ("hazard.escalated", "resolve", 1): 1,
+                ("hazard.escalated", "resolve", 2): 1,
+            }
+        )
+        department = (await a.get(case_id))["department_id"]
+        assert (await a.post(case_id, "acknowledge", dept(department))).status_code == 200
+        resolved = await a.post(case_id, "resolve", dept(department), {"note": "已清理通道"})
+        assert resolved.status_code == 200
+        # The reporter stays silent: the 7-day confirmation window runs out on the moved clock.
+        for step in (timedelta(days=8), timedelta(days=30)):
+            total = await shared_advance(redis, step)
+            await _following([a, b], total)
+            await asyncio.gather(a.tick(), b.tick())
+        events = await a.emitted(case_id)
+        closed = [e.payload["resolution"] for e in events if e.event_type == "hazard.closed"]
+        assert closed == ["resolved_unconfirmed"]
+        assert (await a.get(case_id))["state"] == "closed"
+        assert [e.event_type for e in events] == [e.event_type for e in await b.emitted(case_id)]
+        stamp = next(e for e in events if e.event_type == "hazard.closed").occurred_at
+        assert stamp >= START + timedelta(days=3, hours=6, weeks=1)  # the moved time
+    finally:
+        await redis.aclose()
+        await a.__aexit__()
+        await b.__aexit__()
