@@ -16,6 +16,12 @@ from shared.glossary.times import SHANGHAI
 from shared.training_clock import MAX_STEP, TrainingClock, advance
 
 AdminDep = Annotated[Actor, Depends(require_roles("admin"))]
+# Staff may read the clock they work on (a moved clock must not surprise them); only an admin
+# moves it.
+StaffDep = Annotated[
+    Actor,
+    Depends(require_roles("admin", "intake_officer", "committee", "mediator", "department")),
+]
 
 
 class ClockAdvance(BaseModel):
@@ -66,7 +72,7 @@ def training_clock_router(service: str, clock: TrainingClock, redis: Redis) -> A
     router = APIRouter(prefix="/api/v1/admin/clock", tags=["training clock 训练时钟"])
 
     @router.get("", response_model=ClockState)
-    async def show(_actor: AdminDep) -> ClockState:
+    async def show(_actor: StaffDep) -> ClockState:
         """This service's clock: the time it runs on and how far it was moved forward."""
         await clock.sync(redis)
         return _state(service, clock)

@@ -145,8 +145,8 @@ async def _until(client: httpx.AsyncClient, url: str, key: str, wanted: set[Any]
 
 async def _system_today(client: httpx.AsyncClient, intake: str) -> date:
     """The system's date: the training clock's when it runs (it may be days ahead)."""
-    admin = await login(client, intake, "admin", "trainer")
-    answer = await client.get(f"{intake}/api/v1/admin/clock", headers=admin)
+    officer = await login(client, intake, "intake_officer", "officer-demo")
+    answer = await client.get(f"{intake}/api/v1/admin/clock", headers=officer)
     if answer.status_code == 200:
         return date.fromisoformat(answer.json()["today"])
     return date.today()

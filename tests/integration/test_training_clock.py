@@ -99,7 +99,7 @@ async def test_j5_runs_out_on_the_training_clock_each_timer_once(
         await redis.aclose()
 
 
-async def test_only_an_admin_moves_the_clock_and_only_forward(mediation: Mediation):
+async def test_only_an_admin_moves_the_clock_staff_read_it(mediation: Mediation):
     for role in ("committee", "mediator", "intake_officer"):
         answer = await mediation.client.post(
             "/api/v1/admin/clock/advance", json={"days": 1}, headers=auth_headers(role, "x")
@@ -115,7 +115,9 @@ async def test_only_an_admin_moves_the_clock_and_only_forward(mediation: Mediati
         )
         assert answer.status_code == 422, body
         assert [e["field"] for e in answer.json()["errors"]] == [field]
-    shown = await mediation.client.get("/api/v1/admin/clock", headers=ADMIN)
+    reporter = auth_headers("reporter", "p-1")
+    assert (await mediation.client.get("/api/v1/admin/clock", headers=reporter)).status_code == 403
+    shown = await mediation.client.get("/api/v1/admin/clock", headers=COMMITTEE)
     assert shown.status_code == 200
     assert shown.json()["offset_seconds"] == 0
     assert shown.json()["now_written"] == "2026年12月1日 10:00"
