@@ -196,7 +196,7 @@ async def run_demo(
             await _hazard_loop(client, intake, dispatch, filed[0])
             await _dispute_loop(client, intake, mediation, filed[len(HAZARDS)], today)
             await _accept(client, intake, mediation, filed[len(HAZARDS) + 1])
-            await _group_loop(client, intake, mediation, group)
+            await _group_loop(client, intake, mediation, group, today)
         await asyncio.sleep(1.5)
         table = Table("类型", "案件编号", "查询码", "状态", "标题", title="Waystation 演示工单")
         for item in filed:
@@ -260,7 +260,7 @@ async def _run_the_clock(
     client: httpx.AsyncClient, urls: dict[str, str], j5: dict[str, Any], days: int
 ) -> None:
     """J5 on the training clock: a day at a time, what each day brought, to its end."""
-    admin = await login(client, urls["intake"], "admin", "trainer")
+    admin = await login(client, urls["intake"], "admin", "admin-demo")
     try:
         start = await clock_states(client, urls, admin)
     except ClockUnavailable as exc:
@@ -389,7 +389,7 @@ async def _dispute_loop(
 
 
 async def _group_loop(
-    client: httpx.AsyncClient, intake: str, mediation: str, ticket: dict[str, Any]
+    client: httpx.AsyncClient, intake: str, mediation: str, ticket: dict[str, Any], today: date
 ) -> None:
     """J6: a thirteenth courier joins; one session for all, one agreement with each member's
     amount and date; the firm pays member by member (one payment is late)."""
@@ -405,10 +405,10 @@ async def _group_loop(
     dispute = (await client.post(f"{url}/accept", headers=committee)).raise_for_status().json()
     who = await login(client, intake, "mediator", dispute["mediator_id"])
     (await client.post(f"{url}/start", headers=who)).raise_for_status()
-    soon = date.today() + timedelta(days=3)
+    soon = today + timedelta(days=3)
     session = {"starts_at": f"{soon.isoformat()}T01:30:00+00:00", "online": True}
     (await client.post(f"{url}/sessions", headers=who, json=session)).raise_for_status()
-    due = (date.today() + timedelta(days=14)).isoformat()
+    due = (today + timedelta(days=14)).isoformat()
     agreement = {
         "facts": "十三名快递员2026年10月加班费未发放；被申请人确认欠付。",
         "terms": "被申请人沪青劳务外包有限公司按附表向每名成员支付加班费。",

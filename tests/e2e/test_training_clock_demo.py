@@ -70,7 +70,8 @@ def test_the_demo_runs_j5_out_on_the_training_clock(training: System):
     assert again.returncode == 0, again.stdout + again.stderr
     for name in SERVICES:
         assert re.search(rf"{name}\s.*\s46\.", again.stdout), again.stdout
-    j5 = re.findall(r"case ([0-9a-f-]{36})", out)[-1]  # the last filed: J5
+    code = re.search(r"J5（([0-9A-Z]{4}-[0-9A-Z]{4})）", out).group(1)  # type: ignore[union-attr]
+    j5 = re.search(rf"case ([0-9a-f-]{{36}})\s+tracking {code}", out).group(1)  # type: ignore[union-attr]
     time.sleep(3)  # three of the services' 1 s timer polls on the moved clock
     shown = subprocess.run(
         [sys.executable, "-m", "waystation.cli", "timeline", j5, "--intake-url", args[1]],

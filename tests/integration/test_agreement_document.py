@@ -85,6 +85,7 @@ def expected(
     holders: str,
     *,
     representatives: list[str] | None = None,
+    schedule: list[str] | None = None,
 ) -> list[str]:
     name, body = MEDIATORS[dispute["mediator_id"]]
     due = {c["clock"]: c["due_on"] for c in dispute["clocks"]}
@@ -123,6 +124,7 @@ def expected(
         "共同向劳动人事争议仲裁委员会申请仲裁审查。",
         "六、份数",
         f"本协议一式{copies}份，{holders}各执一份，调解委员会留存一份。",
+        *(schedule or []),
         *signers,
         *(f"被申请人（签名或盖章）：{r}{LINE}" for r in respondents),
         f"调解员（签名）：{name}{LINE}",
@@ -158,26 +160,43 @@ async def test_an_agreement_reads_as_the_committees_document(
 async def test_a_group_agreement_names_every_member_and_the_representatives_sign(
     mediation: Mediation, tmp_path: Path
 ):
+    respondent = (("速达快递有限公司", SUDA),)
     parent, dispute = await mediation.in_mediation(
-        complainant_id="p-grp-0", complainant_name="赵一", respondents=(("速达快递有限公司", SUDA),)
+        complainant_id="p-grp-0", complainant_name="赵一", respondents=respondent
     )
-    names = ["赵一", "钱二", "孙三", "李四"]
-    for i, name in enumerate(names[1:], start=1):
-        await mediation.file(
-            parent_case_id=parent,
-            complainant_id=f"p-grp-{i}",
-            complainant_name=name,
-            respondents=(("速达快递有限公司", SUDA),),
-        )
+    names = ["钱二", "孙三", "李四"]
+    members = [
+        (
+            await mediation.file(
+                parent_case_id=parent,
+                complainant_id=f"p-grp-{i}",
+                complainant_name=name,
+                respondents=respondent,
+            )
+        )[0]
+        for i, name in enumerate(names, start=1)
+    ]
     me = mediator(dispute["mediator_id"])
-    await mediation.ok(parent, "representatives", me, {"party_ids": ["p-grp-2", "p-grp-0"]})
-    await mediation.ok(parent, "agreement", me, AGREEMENT)
+    await mediation.ok(parent, "representatives", me, {"party_ids": ["p-grp-2", "p-grp-1"]})
+    schedule = [
+        {"case_id": str(case_id), "amount_yuan": amount, "due_on": due}
+        for case_id, amount, due in zip(
+            members, (3200, 2850.5, 4100), ("2026-12-10", "2026-12-15", "2026-12-20"), strict=True
+        )
+    ]
+    await mediation.ok(parent, "agreement", me, AGREEMENT | {"schedule": schedule})
     lines = await pdf_lines(mediation, parent, tmp_path)
     assert lines == expected(
         await mediation.get(parent),
         names,
         ["速达快递有限公司"],
-        "六",
+        "五",
         "各申请人、被申请人",
-        representatives=["孙三", "赵一"],
+        representatives=["孙三", "钱二"],
+        schedule=[
+            "附表：成员金额与支付日期",
+            "钱二：人民币3200元，于2026年12月10日前支付。",
+            "孙三：人民币2850.50元，于2026年12月15日前支付。",
+            "李四：人民币4100元，于2026年12月20日前支付。",
+        ],
     )

@@ -50,6 +50,8 @@ class AgreementDocument:
     # A group dispute (LDMAL 7): every member is an applicant; the representatives sign.
     members: list[str] = field(default_factory=list)
     representatives: list[str] = field(default_factory=list)
+    # its schedule: (member, amount in yuan, pay by), one line per member
+    schedule: list[tuple[str, float, date]] = field(default_factory=list)
 
     @property
     def applicants(self) -> list[str]:
@@ -196,6 +198,18 @@ def sections(doc: AgreementDocument) -> list[tuple[str, list[str]]]:
         ),
         ("五、司法确认与仲裁审查", windows or ["—"]),
         ("六、份数", [_copies_sentence(doc)]),
+        *([("附表：成员金额与支付日期", _schedule(doc))] if doc.schedule else []),
+    ]
+
+
+def _yuan(amount: float) -> str:
+    return f"{amount:.0f}" if amount == int(amount) else f"{amount:.2f}"
+
+
+def _schedule(doc: AgreementDocument) -> list[str]:
+    return [
+        f"{name}：人民币{_yuan(amount)}元，于{written_date(due)}前支付。"
+        for name, amount, due in doc.schedule
     ]
 
 

@@ -41,20 +41,32 @@ async def body_name(session: AsyncSession, body_id: str | None, roster_file: Ros
     return named.get(body_id) or term("body", body_id)
 
 
-async def _group(session: AsyncSession, parent: Dispute) -> tuple[list[str], list[str]]:
-    """A group dispute's members (the parent's complainant first) and representatives, by name."""
+async def _group(
+    session: AsyncSession, parent: Dispute, agreement: dict[str, object]
+) -> tuple[list[str], list[str], list[tuple[str, float, date]]]:
+    """A group's members and representatives by name, and its schedule (LDMAL 7)."""
     stmt = (
         select(Dispute)
         .where(Dispute.parent_case_id == parent.case_id)
-        .order_by(col(Dispute.created_at))
+        .order_by(col(Dispute.created_at), col(Dispute.case_id))
     )
     children = list((await session.exec(stmt)).all())
     if not children:
-        return [], []
-    names = {parent.complainant_id: parent.complainant_name or parent.complainant_id}
-    for child in children:
-        names.setdefault(child.complainant_id, child.complainant_name or child.complainant_id)
-    return list(names.values()), [names.get(p, p) for p in parent.representatives]
+        return [], [], []
+    name_of = {c.case_id: c.complainant_name or c.complainant_id for c in children}
+    party = {c.complainant_id: name_of[c.case_id] for c in children}
+    party.setdefault(parent.complainant_id, parent.complainant_name or parent.complainant_id)
+    lines = agreement.get("schedule") or []
+    assert isinstance(lines, list)
+    scheduled = [uuid.UUID(str(line["case_id"])) for line in lines]
+    schedule = [
+        (name_of.get(case_id, ""), float(line["amount_yuan"]), date.fromisoformat(line["due_on"]))
+        for case_id, line in zip(scheduled, lines, strict=True)
+    ]
+    representatives = [party.get(p, p) for p in parent.representatives]
+    # The members in the schedule's order (the agreement's own), any other after them.
+    order = [c for c in scheduled if c in name_of] + [c for c in name_of if c not in scheduled]
+    return [name_of[c] for c in order], representatives, schedule
 
 
 async def agreement_document(
@@ -77,7 +89,7 @@ async def agreement_document(
             await session.exec(select(DisputeClock).where(DisputeClock.case_id == case_id))
         ).all()
     }
-    members, representatives = await _group(session, dispute)
+    members, representatives, schedule = await _group(session, dispute, a)
     doc = AgreementDocument(
         agreement_id=a["agreement_id"],
         tracking_code=dispute.tracking_code,
@@ -94,5 +106,6 @@ async def agreement_document(
         arbitration_review_by=due.get("arbitration_review"),
         members=members,
         representatives=representatives,
+        schedule=schedule,
     )
     return doc, copy
