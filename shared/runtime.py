@@ -15,6 +15,7 @@ import structlog
 from faststream.redis import RedisBroker
 from redis.asyncio import Redis
 
+from shared.clock import Clock
 from shared.contracts.streams import all_group_pairs
 from shared.db import make_engine, make_sessions, upgrade_async
 from shared.logs import quiet_logger
@@ -29,6 +30,7 @@ from shared.messaging.tables import KitTables
 from shared.messaging.uow import UnitOfWork
 from shared.metrics import ServiceMetrics
 from shared.settings import ServiceSettings
+from shared.training_clock import TrainingClock
 
 log = structlog.get_logger(__name__)
 
@@ -72,8 +74,14 @@ class ServiceRuntime:
         handlers: Mapping[str, Handler],
         migrations_dir: Path,
         prepare: Prepare | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.settings = settings
+        # The service's training clock, if on: in step with the shared offset from the start.
+        self.training_clock = clock if isinstance(clock, TrainingClock) else None
+        # Events are stamped with the training clock's time when it runs (a class sees day 15
+        # on the timeline); otherwise with the wall clock, as always.
+        self.clock: Clock | None = self.training_clock
         self.service = settings.service_name
         self.migrations_dir = migrations_dir
         self.engine = make_engine(settings.database_url)
@@ -114,7 +122,11 @@ class ServiceRuntime:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(
-            self.sessions, self.tables, producer=self.service, on_commit=self.relay.wake
+            self.sessions,
+            self.tables,
+            producer=self.service,
+            on_commit=self.relay.wake,
+            clock=self.clock,
         )
 
     async def _publish(self, events: Sequence[OutgoingEvent]) -> None:
@@ -125,6 +137,16 @@ class ServiceRuntime:
             await upgrade_async(self.migrations_dir, self.settings.database_url)
         await ensure_groups(self.redis, all_group_pairs())
         await self._prune_consumers()
+        if self.training_clock is not None:  # before any timer runs on a stale clock
+            await self.training_clock.sync(self.redis)
+            self._tasks.append(
+                asyncio.create_task(
+                    self.training_clock.keep_in_step(
+                        self.redis, self.settings.training_clock_sync_seconds
+                    ),
+                    name=f"{self.service}-training-clock",
+                )
+            )
         await self.broker.start()
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.service}-relay"))
         for reader in reader_tasks(self.redis, self.consumer):

@@ -21,7 +21,9 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", env_file=None)
 
     service_name: str = "service"
-    environment: str = Field(default="development", pattern="^(development|test|production)$")
+    environment: str = Field(
+        default="development", pattern="^(development|test|training|production)$"
+    )
     database_url: str = ""
     redis_url: str = ""
     http_host: str = "127.0.0.1"
@@ -38,6 +40,10 @@ class ServiceSettings(BaseSettings):
     log_json: bool = True
     # Larger bodies get 413 before any route reads them (SPEC §9: size limits).
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=512 * 1024 * 1024)
+    # An admin may move the clock forward (shared/training_clock.py); falls back to the
+    # un-prefixed WAYSTATION_TRAINING_CLOCK. Never in production: refused at start-up.
+    training_clock: bool = False
+    training_clock_sync_seconds: float = Field(default=1.0, gt=0, le=60)
 
     @model_validator(mode="after")
     def _defaults(self) -> ServiceSettings:
@@ -46,4 +52,12 @@ class ServiceSettings(BaseSettings):
             self.database_url = f"sqlite+aiosqlite:///{path}"
         if not self.redis_url:
             self.redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+        if "training_clock" not in self.model_fields_set:
+            shared = os.environ.get("WAYSTATION_TRAINING_CLOCK", "").strip().lower()
+            self.training_clock = shared in ("1", "true", "yes", "on")
+        if self.training_clock and self.environment == "production":
+            raise ValueError(
+                "training_clock: the training clock may not run in production "
+                "(set it only in development or training deployments)"
+            )
         return self

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -84,14 +84,108 @@ def demo(
     intake_url: str = "http://127.0.0.1:8001",
     mediation_url: str = "http://127.0.0.1:8002",
     dispatch_url: str = "http://127.0.0.1:8003",
+    notify_url: str = "http://127.0.0.1:8004",
     flow: Annotated[
         bool, typer.Option(help="also act as departments, mediators, reporters")
     ] = True,
+    days: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=400,
+            help="then move the training clock forward this many days, one at a time, "
+            "showing J5 run out (16: to its expiry); development/training only",
+        ),
+    ] = 0,
 ) -> None:
     """File realistic sample tickets (in Chinese) and let them flow through the system."""
     from waystation.demo import run_demo
 
-    asyncio.run(run_demo(intake_url, mediation_url, dispatch_url, flow=flow))
+    asyncio.run(
+        run_demo(intake_url, mediation_url, dispatch_url, flow=flow, days=days, notify=notify_url)
+    )
+
+
+clock_app = typer.Typer(
+    help="The training clock (development/training only): show it, move it forward.",
+    no_args_is_help=True,
+)
+app.add_typer(clock_app, name="clock")
+
+
+def _clock_urls(intake: str, mediation: str, dispatch: str, notify: str) -> dict[str, str]:
+    return {"intake": intake, "mediation": mediation, "dispatch": dispatch, "notify": notify}
+
+
+def _clock_table(states: Mapping[str, Mapping[str, object]]) -> Table:
+    table = Table("service", "现在 now", "拨快 offset (days)")
+    for name, state in states.items():
+        table.add_row(name, str(state["now_written"]), str(state["offset_days"]))
+    return table
+
+
+ClockWork = Callable[[Any, dict[str, str]], Awaitable[Mapping[str, Mapping[str, object]]]]
+
+
+def _clock_run(intake: str, username: str | None, work: ClockWork) -> None:
+    import httpx
+
+    from waystation.cli_auth import NoCredential, auth_headers
+    from waystation.training import ClockUnavailable
+
+    try:
+        headers = auth_headers(intake, username)
+    except NoCredential as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+
+    async def go() -> None:
+        async with httpx.AsyncClient(timeout=15) as client:
+            console.print(_clock_table(await work(client, headers)))
+
+    try:
+        asyncio.run(go())
+    except ClockUnavailable as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+
+
+@clock_app.command("show")
+def clock_show(
+    intake_url: str = "http://127.0.0.1:8001",
+    mediation_url: str = "http://127.0.0.1:8002",
+    dispatch_url: str = "http://127.0.0.1:8003",
+    notify_url: str = "http://127.0.0.1:8004",
+    username: Annotated[str | None, typer.Option(help="an admin account")] = None,
+) -> None:
+    """Each service's clock and how far it was moved forward."""
+    from waystation.training import clock_states
+
+    urls = _clock_urls(intake_url, mediation_url, dispatch_url, notify_url)
+    _clock_run(intake_url, username, lambda client, headers: clock_states(client, urls, headers))
+
+
+@clock_app.command("advance")
+def clock_advance(
+    days: Annotated[int, typer.Option(min=0, max=400)] = 0,
+    hours: Annotated[int, typer.Option(min=0, max=23)] = 0,
+    minutes: Annotated[int, typer.Option(min=0, max=59)] = 0,
+    intake_url: str = "http://127.0.0.1:8001",
+    mediation_url: str = "http://127.0.0.1:8002",
+    dispatch_url: str = "http://127.0.0.1:8003",
+    notify_url: str = "http://127.0.0.1:8004",
+    username: Annotated[str | None, typer.Option(help="an admin account")] = None,
+) -> None:
+    """Move every service's clock forward; due timers fire, each exactly once."""
+    from waystation.training import advance_all
+
+    if not (days or hours or minutes):
+        raise typer.BadParameter("至少拨快一分钟 move the clock by a minute or more")
+    urls = _clock_urls(intake_url, mediation_url, dispatch_url, notify_url)
+    step = {"days": days, "hours": hours, "minutes": minutes}
+    _clock_run(
+        intake_url, username, lambda client, headers: advance_all(client, urls, headers, step)
+    )
 
 
 @app.command()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -11,8 +11,10 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from shared.glossary import term
+from shared.glossary import term, written_date
+from shared.glossary.times import SHANGHAI
 from waystation.demo_login import DEMO_PASSWORD, login
+from waystation.training import ClockUnavailable, advance_all, clock_states, describe, settle
 
 console = Console()
 
@@ -141,10 +143,28 @@ async def _until(client: httpx.AsyncClient, url: str, key: str, wanted: set[Any]
     raise SystemExit(f"timed out waiting for {url} to reach {wanted}")
 
 
-async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) -> None:
+async def _system_today(client: httpx.AsyncClient, intake: str) -> date:
+    """The system's date: the training clock's when it runs (it may be days ahead)."""
+    officer = await login(client, intake, "intake_officer", "officer-demo")
+    answer = await client.get(f"{intake}/api/v1/admin/clock", headers=officer)
+    if answer.status_code == 200:
+        return date.fromisoformat(answer.json()["today"])
+    return date.today()
+
+
+async def run_demo(
+    intake: str,
+    mediation: str,
+    dispatch: str,
+    *,
+    flow: bool,
+    days: int = 0,
+    notify: str = "http://127.0.0.1:8004",
+) -> None:
     async with httpx.AsyncClient(timeout=15) as client:
         await _wait_ready(client, [intake, mediation, dispatch])
-        await _seat_legal_help(client, intake, mediation)
+        today = await _system_today(client, intake)
+        await _seat_legal_help(client, intake, mediation, today)
         client.headers.update(await login(client, intake, "intake_officer", "officer-demo"))
         filed: list[dict[str, Any]] = []
         with Progress(console=console) as progress:
@@ -174,9 +194,9 @@ async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) ->
             progress.advance(task)
         if flow:
             await _hazard_loop(client, intake, dispatch, filed[0])
-            await _dispute_loop(client, intake, mediation, filed[len(HAZARDS)])
+            await _dispute_loop(client, intake, mediation, filed[len(HAZARDS)], today)
             await _accept(client, intake, mediation, filed[len(HAZARDS) + 1])
-            await _group_loop(client, intake, mediation, group)
+            await _group_loop(client, intake, mediation, group, today)
         await asyncio.sleep(1.5)
         table = Table("类型", "案件编号", "查询码", "状态", "标题", title="Waystation 演示工单")
         for item in filed:
@@ -204,6 +224,9 @@ async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) ->
             "or `waystation timeline <case id>` (this host's admin, or --username); the staff "
             "console: http://127.0.0.1:8005/console (demo users: see the README)."
         )
+        if days > 0:
+            urls = {"intake": intake, "mediation": mediation, "dispatch": dispatch}
+            await _run_the_clock(client, urls | {"notify": notify}, filed[len(HAZARDS) + 1], days)
 
 
 # Who a newcomer can be in the console (beside the roster's mediators): a role and its actor.
@@ -233,14 +256,60 @@ async def _console_users(client: httpx.AsyncClient, intake: str, mediation: str)
     console.print(f"密码 password: {DEMO_PASSWORD}（仅限开发环境 development only）")
 
 
-async def _seat_legal_help(client: httpx.AsyncClient, intake: str, mediation: str) -> None:
+async def _run_the_clock(
+    client: httpx.AsyncClient, urls: dict[str, str], j5: dict[str, Any], days: int
+) -> None:
+    """J5 on the training clock: a day at a time, what each day brought, to its end."""
+    admin = await login(client, urls["intake"], "admin", "admin-demo")
+    try:
+        start = await clock_states(client, urls, admin)
+    except ClockUnavailable as exc:
+        raise SystemExit(str(exc)) from exc
+    case_id = str(j5["case_id"])
+    console.print(
+        f"\n[bold]训练时钟 Training clock[/bold]：J5（{j5['tracking_code']}）从"
+        f"{written_date(start['intake']['today'])}起，逐日拨快 {days} 天 / {days} days on"
+    )
+    await _to_morning(client, urls, admin, start["intake"]["now"])
+    seen = len((await settle(client, urls["intake"], [case_id], admin))[case_id])
+    for day in range(1, days + 1):
+        try:
+            states = await advance_all(client, urls, admin, {"days": 1})
+        except ClockUnavailable as exc:
+            raise SystemExit(str(exc)) from exc
+        timeline = (await settle(client, urls["intake"], [case_id], admin))[case_id]
+        fresh, seen = timeline[seen:], len(timeline)
+        today = written_date(states["intake"]["today"])
+        console.print(f"[bold]第{day}天[/bold]（{today}）" + ("" if fresh else "：无新进展"))
+        for entry in fresh:
+            console.print(f"    {describe(entry)}", soft_wrap=True)
+    case = (await client.get(f"{urls['intake']}/api/v1/cases/{case_id}", headers=admin)).json()
+    console.print(
+        f"J5 现在的状态 now：[bold]{term('state', case['status'])}[/bold]"
+        f"（{case['status']}）；通知见 data/sinks/mail.jsonl"
+    )
+
+
+async def _to_morning(
+    client: httpx.AsyncClient, urls: dict[str, str], admin: dict[str, str], now: str
+) -> None:
+    """Start the days at 10:00: the warnings go out at 09:00, so each day shows its own."""
+    local = datetime.fromisoformat(now).astimezone(SHANGHAI)
+    short = 10 * 60 - (local.hour * 60 + local.minute)
+    if short > 0:
+        await advance_all(client, urls, admin, {"hours": short // 60, "minutes": short % 60})
+        console.print("（先拨到当天上午10点 / first to 10:00 today）")
+
+
+async def _seat_legal_help(
+    client: httpx.AsyncClient, intake: str, mediation: str, today: date
+) -> None:
     """J13: the judicial office sits at the truckers' station on Tuesdays and Thursdays, 9–17
     (once: a demo run again finds the shift in the roster)."""
     committee = await login(client, intake, "committee", "committee-chair")
     roster = (await client.get(f"{mediation}/api/v1/roster", headers=committee)).json()
     if any(s.get("station_id") == "huaxin-kayou" for s in roster.get("shifts", [])):
         return
-    today = date.today()
     shift = {
         "body_id": "huaxin-judicial",
         "starts_on": today.isoformat(),
@@ -290,7 +359,7 @@ async def _accept(
 
 
 async def _dispute_loop(
-    client: httpx.AsyncClient, intake: str, mediation: str, ticket: dict[str, Any]
+    client: httpx.AsyncClient, intake: str, mediation: str, ticket: dict[str, Any], today: date
 ) -> None:
     """J4: the committee accepts; the assigned mediator mediates; an agreement is signed,
     performed and closed."""
@@ -304,7 +373,7 @@ async def _dispute_loop(
         "facts": "申请人2026年10月工资8600元未发放；被申请人确认欠付，应承担支付责任。",
         "terms": "被申请人沪青劳务外包有限公司向申请人支付2026年10月工资8600元。",
         "performance_manner": "银行转账",
-        "performance_deadline": (date.today() + timedelta(days=10)).isoformat(),
+        "performance_deadline": (today + timedelta(days=10)).isoformat(),
         "signed_by_complainant": True,
         "signed_by_respondent": True,
         "signed_by_mediator": True,
@@ -320,7 +389,7 @@ async def _dispute_loop(
 
 
 async def _group_loop(
-    client: httpx.AsyncClient, intake: str, mediation: str, ticket: dict[str, Any]
+    client: httpx.AsyncClient, intake: str, mediation: str, ticket: dict[str, Any], today: date
 ) -> None:
     """J6: a thirteenth courier joins; one session for all, one agreement with each member's
     amount and date; the firm pays member by member (one payment is late)."""
@@ -336,10 +405,10 @@ async def _group_loop(
     dispute = (await client.post(f"{url}/accept", headers=committee)).raise_for_status().json()
     who = await login(client, intake, "mediator", dispute["mediator_id"])
     (await client.post(f"{url}/start", headers=who)).raise_for_status()
-    soon = date.today() + timedelta(days=3)
+    soon = today + timedelta(days=3)
     session = {"starts_at": f"{soon.isoformat()}T01:30:00+00:00", "online": True}
     (await client.post(f"{url}/sessions", headers=who, json=session)).raise_for_status()
-    due = (date.today() + timedelta(days=14)).isoformat()
+    due = (today + timedelta(days=14)).isoformat()
     agreement = {
         "facts": "十三名快递员2026年10月加班费未发放；被申请人确认欠付。",
         "terms": "被申请人沪青劳务外包有限公司按附表向每名成员支付加班费。",

@@ -42,6 +42,10 @@ def _environment(redis: RedisSource, folder: Path, with_sinks: bool) -> dict[str
     env = dict(os.environ)
     env["REDIS_URL"] = redis.url
     env["WAYSTATION_DATA_DIR"] = str(folder)
+    # A local run is development: the training clock is on (`waystation demo --days 16`),
+    # unless a service is told it is production, where it would refuse to start.
+    if not any(k.endswith("_ENVIRONMENT") and v == "production" for k, v in env.items()):
+        env.setdefault("WAYSTATION_TRAINING_CLOCK", "true")
     if with_sinks:
         env.setdefault("NOTIFY_SMTP_URL", "mailto://127.0.0.1:8025?from=noreply@waystation.local")
         env.setdefault("NOTIFY_CHANNEL_DIRECTORY_FILE", str(DEMO_CHANNELS))

@@ -34,6 +34,8 @@ from shared.idempotency import install_idempotency
 from shared.messaging.timers import TimerScheduler
 from shared.observability import install_observability
 from shared.runtime import ServiceRuntime
+from shared.training_clock import TrainingClock, with_training
+from shared.training_clock_http import training_clock_router
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -47,8 +49,9 @@ def create_app(
     """`run_timers=False` leaves the timer scheduler to the caller (tests drive it by hand)."""
     settings = settings or DispatchSettings()
     keys = load_keys(settings.environment)
+    clock = with_training(settings.training_clock, clock or SystemClock())
     ctx = Context(
-        clock=clock or SystemClock(),
+        clock=clock,
         confirmation_window=timedelta(hours=settings.confirmation_window_hours),
         district=load_district(settings.district_file),
         reach=Reach(
@@ -56,7 +59,7 @@ def create_app(
         ),
     )
     finder = StationFinder(ctx)
-    runtime = ServiceRuntime(settings, KIT, events.handlers(ctx, finder), MIGRATIONS)
+    runtime = ServiceRuntime(settings, KIT, events.handlers(ctx, finder), MIGRATIONS, clock=clock)
     finder.bind(runtime.sessions)
     scheduler = TimerScheduler(
         TIMER,
@@ -99,4 +102,6 @@ def create_app(
     app.include_router(audit_router(AuditLog(runtime.service, AUDIT, runtime.sessions)))
     app.include_router(http.build_router(runtime, ctx, finder))
     app.include_router(stations_public.build_router(ctx, finder, runtime.sessions))
+    if isinstance(clock, TrainingClock):
+        app.include_router(training_clock_router(runtime.service, clock, runtime.redis))
     return app

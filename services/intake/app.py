@@ -44,6 +44,8 @@ from shared.http import BodyLimit, health_router, install_error_handlers
 from shared.observability import install_observability
 from shared.ratelimit import Limit, RateLimiter
 from shared.runtime import ServiceRuntime
+from shared.training_clock import TrainingClock, with_training
+from shared.training_clock_http import training_clock_router
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -60,10 +62,10 @@ def _form(field: str) -> Callable[[Request], Awaitable[str]]:
 
 def create_app(settings: IntakeSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
-    clock = clock or SystemClock()
+    clock = with_training(settings.training_clock, clock or SystemClock())
     keys = load_keys(settings.environment, signer=True)
     runtime = ServiceRuntime(
-        settings, KIT, events.handlers(), MIGRATIONS, prepare=projection.prepare
+        settings, KIT, events.handlers(), MIGRATIONS, prepare=projection.prepare, clock=clock
     )
     cipher = PiiCipher(*settings.pii_keys())
     audit = AuditLog(settings.service_name, AUDIT, runtime.sessions)
@@ -154,4 +156,6 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
         dependencies=[Depends(limiter.dependency("open311", per_minute, _form("api_key")))],
     )
     app.include_router(jurisdictions_http.build_router(jurisdictions_file))
+    if isinstance(clock, TrainingClock):
+        app.include_router(training_clock_router(runtime.service, clock, runtime.redis))
     return app

@@ -34,6 +34,8 @@ from shared.idempotency import install_idempotency
 from shared.messaging.timers import TimerScheduler
 from shared.observability import install_observability
 from shared.runtime import ServiceRuntime
+from shared.training_clock import TrainingClock, with_training
+from shared.training_clock_http import training_clock_router
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 log = structlog.get_logger(__name__)
@@ -75,13 +77,14 @@ def create_app(
 ) -> FastAPI:
     settings = settings or MediationSettings()
     keys = load_keys(settings.environment)
-    ctx = build_context(settings, now)
-    runtime = ServiceRuntime(settings, KIT, events.handlers(ctx), MIGRATIONS)
+    clock = with_training(settings.training_clock, _CallableClock(now))
+    ctx = build_context(settings, clock.now)
+    runtime = ServiceRuntime(settings, KIT, events.handlers(ctx), MIGRATIONS, clock=clock)
     scheduler = TimerScheduler(
         TIMER,
         runtime.uow,
         events.timer_handler(ctx),
-        _CallableClock(now),
+        clock,
         poll_interval=settings.timer_poll_interval,
     )
 
@@ -140,4 +143,6 @@ def create_app(
     app.include_router(http.build_router(runtime, ctx))
     app.include_router(committee_http.build_committee_router(runtime, ctx))
     app.include_router(grants_http.build_router(runtime, ctx))
+    if isinstance(clock, TrainingClock):
+        app.include_router(training_clock_router(runtime.service, clock, runtime.redis))
     return app

@@ -35,6 +35,8 @@ from shared.http import BodyLimit, health_router, install_error_handlers
 from shared.idempotency import install_idempotency
 from shared.observability import install_observability
 from shared.runtime import ServiceRuntime
+from shared.training_clock import TrainingClock, with_training
+from shared.training_clock_http import training_clock_router
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -42,7 +44,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def create_app(settings: NotifySettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or NotifySettings()
     keys = load_keys(settings.environment)
-    clock = clock or SystemClock()
+    clock = with_training(settings.training_clock, clock or SystemClock())
     quiet_apprise_logging()
     guard = TargetGuard(
         allowed_hosts=settings.allowed_hosts(), allow_private=settings.allow_private_targets
@@ -65,7 +67,7 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         on_planned=planned.set,
     )
     runtime = ServiceRuntime(
-        settings, KIT, events.handlers(ctx), MIGRATIONS, prepare=planning.prepare
+        settings, KIT, events.handlers(ctx), MIGRATIONS, prepare=planning.prepare, clock=clock
     )
     outcomes = Counter(
         "waystation_notifications",
@@ -129,4 +131,6 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
     app.include_router(health_router(runtime.readiness))
     app.include_router(audit_router(AuditLog(runtime.service, AUDIT, runtime.sessions)))
     app.include_router(http.build_router(runtime, quiet))
+    if isinstance(clock, TrainingClock):
+        app.include_router(training_clock_router(runtime.service, clock, runtime.redis))
     return app

@@ -121,6 +121,8 @@ REASONS: Final[tuple[tuple[str, tuple[str, str]], ...]] = (
     (r"payment date lies outside", ("成员支付日期须在今天至履行期限之间", "Pay date out of range")),
     (r"schedule of members belongs to a group", ("成员附表仅用于集体争议", "Groups only")),
     (r"agreement is not being performed", ("集体协议尚未进入履行阶段", "Not being performed")),
+    (r"by at least one minute", ("训练时钟至少拨快一分钟", "Move the clock by a minute or more")),
+    (r"may not run in production", ("生产环境不能启用训练时钟", "Not in production")),
 )
 
 BY_STATUS: Final[dict[int, tuple[str, str]]] = {

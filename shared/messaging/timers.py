@@ -12,7 +12,7 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -82,7 +82,13 @@ async def schedule_many(
         return 0
     insert = conflict_insert(uow.session.get_bind().dialect.name)
     rows = [
-        {"id": uuid.uuid4(), "case_id": case_id, "kind": kind, "due_at": at, "data": data or {}}
+        {
+            "id": uuid.uuid4(),
+            "case_id": case_id,
+            "kind": kind,
+            "due_at": stored_time(at),
+            "data": data or {},
+        }
         for kind, at, data in timers
     ]
     # Rows as parameters, not `.values(rows)`: a multi-VALUES statement carries its rows as
@@ -115,8 +121,17 @@ async def cancel(
                 table.c.fired_at.is_(None),
                 table.c.cancelled_at.is_(None),
             )
-            .values(cancelled_at=at)
+            .values(cancelled_at=stored_time(at))
         )
+
+
+def stored_time(at: datetime) -> datetime:
+    """A due time as stored: in UTC, so SQLite (which drops the zone) compares it rightly.
+
+    A 09:00 Shanghai warning stored as its wall time would read as 09:00 UTC on SQLite and
+    fire eight hours late; every key and comparison goes through here.
+    """
+    return at.astimezone(UTC) if at.tzinfo is not None else at
 
 
 TimerHandler = Callable[[Timer, UnitOfWork], Awaitable[None]]
@@ -149,7 +164,7 @@ class TimerScheduler:
                 .where(
                     t.c.fired_at.is_(None),
                     t.c.cancelled_at.is_(None),
-                    t.c.due_at <= self._clock.now(),
+                    t.c.due_at <= stored_time(self._clock.now()),
                 )
                 .order_by(t.c.due_at)
                 .limit(self._batch)
@@ -163,7 +178,7 @@ class TimerScheduler:
             claimed = await uow.session.execute(
                 sa.update(t)
                 .where(t.c.id == timer.id, t.c.fired_at.is_(None), t.c.cancelled_at.is_(None))
-                .values(fired_at=self._clock.now())
+                .values(fired_at=stored_time(self._clock.now()))
             )
             if claimed.rowcount != 1:  # type: ignore[attr-defined]
                 return False

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.clock import Clock
 from shared.contracts.envelope import Envelope
 from shared.contracts.streams import stream_of
 from shared.messaging.sequence import reserve_many
@@ -31,8 +32,10 @@ class UnitOfWork:
         *,
         producer: str,
         on_commit: Callable[[], None] | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self._sessions = sessions
+        self._clock = clock
         self._tables = tables
         self._producer = producer
         self._on_commit = on_commit
@@ -66,6 +69,10 @@ class UnitOfWork:
         inline, after the commit, and an exception from it is the caller's bug)."""
         if callback not in self._after_commit:
             self._after_commit.append(callback)
+
+    def now(self) -> datetime:
+        """The service's time (a training clock's, when one runs) for the events it stamps."""
+        return self._clock.now() if self._clock is not None else datetime.now(UTC)
 
     def emit(self, envelope: Envelope) -> None:
         if envelope.producer != self._producer:

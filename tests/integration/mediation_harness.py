@@ -48,6 +48,7 @@ def case_filed(
     parent_case_id: uuid.UUID | None = None,
     at: datetime | None = None,
     complainant_id: str | None = None,
+    complainant_name: str = "李某",
     received_at: datetime | None = None,
     representatives: list[str] | None = None,
     claim_amount_yuan: float | None = None,
@@ -57,7 +58,7 @@ def case_filed(
         PartyRef(
             role="complainant",
             party_id=complainant_id or f"p-{uuid.uuid4().hex[:16]}",
-            display_name="李某",
+            display_name=complainant_name,
         ),
         *(
             PartyRef(role="respondent", party_id=f"org-{code}", display_name=name)

@@ -97,5 +97,6 @@ def announce(
             actor=actor,
             producer=PRODUCER,
             cause=cause,
+            occurred_at=uow.now(),
         )
     )

@@ -87,5 +87,6 @@ async def suggest_station(
             case_id=envelope.case_id,
             producer="dispatch",
             cause=envelope,
+            occurred_at=uow.now(),
         )
     )

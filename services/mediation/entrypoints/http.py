@@ -295,7 +295,9 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         """The agreement as a PDF: each party its own copy; mediator and committee any copy."""
         try:
             async with runtime.sessions() as session:
-                doc, which = await documents.agreement_document(session, case_id, actor, copy)
+                doc, which = await documents.agreement_document(
+                    session, case_id, actor, copy, ctx.roster_file
+                )
         except MediationError as exc:
             raise http_error(exc) from exc
         try:

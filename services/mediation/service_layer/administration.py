@@ -62,6 +62,7 @@ def publish_roster(roster: Roster, actor: Actor, uow: UnitOfWork, ctx: Context) 
             case_id=ROSTER_ID,
             actor=actor,
             producer="mediation",
+            occurred_at=ctx.now(),
         )
     )
 

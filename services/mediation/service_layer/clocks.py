@@ -48,7 +48,7 @@ async def arm(
         .where(
             TIMER.c.case_id == case_id,
             TIMER.c.kind == kind,
-            TIMER.c.due_at == due_at,
+            TIMER.c.due_at == timers.stored_time(due_at),
             TIMER.c.fired_at.is_(None),
         )
         .values(cancelled_at=None)

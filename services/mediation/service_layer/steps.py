@@ -87,5 +87,6 @@ def announce(
             actor=actor,
             producer=PRODUCER,
             cause=cause,
+            occurred_at=uow.now(),
         )
     )

@@ -213,6 +213,7 @@ class DeliveryWorker:
                     causation_id=row.event_id,
                     actor=SYSTEM,
                     producer="notify",
+                    occurred_at=uow.now(),
                 )
             )
         elif outcome.permanent or row.attempts >= self._max_attempts:
@@ -226,6 +227,7 @@ class DeliveryWorker:
                     causation_id=row.event_id,
                     actor=SYSTEM,
                     producer="notify",
+                    occurred_at=uow.now(),
                 )
             )
             log.warning(
