@@ -16,6 +16,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from shared.masking import case_reference
 from tests.browser.checks import seen
 from tests.browser.conftest import _create_users
 from tests.browser.test_console import login, tiny_png
@@ -112,10 +113,13 @@ def wait_for_state(page: Page, state: str, timeout: float = 60) -> None:
     page.reload()
 
 
-def open_case(page: Page, code: str) -> None:
-    row = page.locator("tr", has_text=code).first
+def open_case(page: Page, case_id: str) -> None:
+    """A department's queue names a ticket by its reference, never the reporter's tracking code
+    (the code is the reporter's credential)."""
+    reference = case_reference(case_id)
+    row = page.locator("tr", has_text=reference).first
     expect(row).to_be_visible()
-    row.get_by_role("link", name=code).click()
+    row.get_by_role("link", name=reference).click()
 
 
 def test_j1_a_rider_snaps_a_hazard_the_department_fixes_it_and_the_rider_confirms(
@@ -131,7 +135,7 @@ def test_j1_a_rider_snaps_a_hazard_the_department_fixes_it_and_the_rider_confirm
     seen(phone, shots, "j1-rider-track-filed")
 
     office = login(browser, system, "zhaoxiang-road")
-    open_case(office, code)
+    open_case(office, request_id)
     expect(office.locator("#photos img").first).to_be_visible()
     expect(office.locator("#where svg")).to_be_visible()
     office.get_by_role("button", name="签收").click()
@@ -180,7 +184,7 @@ def test_j2_two_reports_of_one_blocked_fire_lane_merge_and_a_not_fixed_answer_re
     seen(follower, shots, "j2-follower-track-merged")
 
     property_office = login(browser, system, "xujing-property")
-    open_case(property_office, first)
+    open_case(property_office, first_id)
     property_office.get_by_role("button", name="签收").click()
     property_office.get_by_label("办结说明").fill("已联系车主挪车，通道已清空")
     property_office.get_by_role("button", name="办结").click()
@@ -245,7 +249,7 @@ def test_j9_a_departments_own_system_posts_updates_the_rider_sees(
     assert req["status"] == "open" and req["status_notes"] == "养护班组已到场，今晚更换井盖"
 
     office = login(browser, system, "zhaoxiang-road")
-    open_case(office, code)
+    open_case(office, request_id)
     expect(office.locator("#hazard-history tr[data-action='department_update']")).to_have_count(1)
     seen(office, shots, "j9-department-case")
 
@@ -283,11 +287,11 @@ def test_j11_a_supervisor_chases_an_overdue_fix_and_the_district_sees_the_chain(
     seen(admin, shots, "admin-directory")
 
     key = admin_key(browser, system, shots)
-    _id, code = open311_post(
+    case_id, code = open311_post(
         system, key, "fire_lane_blocked", XUJING[1], "徐泾镇小区消防通道长期被占", "孙"
     )
     office = login(browser, system, "xujing-property")
-    open_case(office, code)
+    open_case(office, case_id)
     office.get_by_role("button", name="签收").click()
     expect(office.locator("#case-status")).to_have_attribute("data-state", "acknowledged")
 
@@ -328,5 +332,5 @@ def test_j11_a_supervisor_chases_an_overdue_fix_and_the_district_sees_the_chain(
 
     committee = login(browser, system, "chair")
     committee.goto(f"{system.url('console')}/console/overview")
-    expect(committee.locator(f"a[href$='{_id}'] .hazard-dot.escalated")).to_have_count(1)
+    expect(committee.locator(f"a[href$='{case_id}'] .hazard-dot.escalated")).to_have_count(1)
     seen(committee, shots, "j11-committee-overview")

@@ -108,7 +108,7 @@ def test_a_mediator_carries_an_unpaid_wages_dispute_to_a_closed_agreement(
     form.get_by_label("开始时间").fill(starts.strftime("%Y-%m-%dT%H:%M"))
     form.get_by_label("地点", exact=True).fill("华新镇卡车司机之家调解室")
     form.get_by_role("button", name="安排调解会").click()
-    expect(me.get_by_role("cell", name="华新镇卡车司机之家调解室")).to_be_visible()
+    expect(me.get_by_role("cell", name="华新镇卡车司机之家调解室", exact=True)).to_be_visible()
     me.get_by_label("会议情况").fill("双方同意分两期支付")
     me.get_by_role("button", name="记录已召开").click()
     expect(me.get_by_role("cell", name="已召开").first).to_be_visible()
