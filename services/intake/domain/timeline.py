@@ -245,8 +245,9 @@ def describe(event_type: str, payload: dict[str, Any]) -> tuple[str, str]:
 def _worded(values: _Blank, payload: dict[str, Any], lang: str) -> _Blank:
     """Codes, times and dates of the payload as a person reads them, in `lang`."""
     out = _Blank(values)
-    if payload.get("starts_at"):
-        out["starts_at"] = written_time(str(payload["starts_at"]), lang)
+    for key in ("starts_at", "due_at"):  # a session's start, a target's due time
+        if payload.get(key):
+            out[key] = written_time(str(payload[key]), lang)
     if payload.get("amount_yuan") is not None:
         amount = float(payload["amount_yuan"])
         out["amount_zh"] = f"{amount:,.2f} 元"

@@ -1,0 +1,14 @@
+"""A hazard's target warning on the timeline names its due time as people in Shanghai write it."""
+
+from __future__ import annotations
+
+from services.intake.domain.timeline import describe
+
+
+def test_a_target_warning_names_the_due_time_in_shanghai_never_as_an_iso_stamp():
+    zh, en = describe(
+        "hazard.target_warning",
+        {"state": "acknowledged", "target": "resolve", "due_at": "2026-12-06T00:13:59.620782Z"},
+    )
+    assert zh == "处置时限即将到期（2026年12月6日 08:13）"
+    assert en == "The service target is about to pass (6 Dec 2026, 08:13)"
