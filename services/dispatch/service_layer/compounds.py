@@ -80,16 +80,24 @@ async def update_compound(
 async def seed_compounds(
     uow: UnitOfWork, rows: list[tuple[str, CompoundDraft]], ctx: Context
 ) -> bool:
-    """Load the register file into an empty register (first start); False if already there."""
+    """Load the register file into an empty register (first start); False if already there.
+    A compound whose bodies the directory lacks is left out (logged), not the start stopped."""
     if (await uow.session.exec(select(CompoundEntry.compound_id).limit(1))).first() is not None:
         return False
+    seeded = 0
     for compound_id, draft in rows:
-        await create_compound(uow, compound_id, draft, ctx)
+        try:
+            await create_compound(uow, compound_id, draft, ctx)
+            seeded += 1
+        except InvalidEntry as exc:  # e.g. another directory without the demo's bodies
+            log.warning("compound_not_seeded", compound_id=compound_id, field=exc.field)
+    if not seeded:
+        return False
     try:
         await uow.commit()
     except IntegrityError:  # another replica seeded it at the same moment
         return False
-    log.info("compounds_seeded", compounds=len(rows))
+    log.info("compounds_seeded", compounds=seeded)
     return True
 
 
