@@ -16,7 +16,13 @@ from services.mediation.adapters.station_lookup import station_place
 from services.mediation.adapters.tables import AUDIT, KIT, TIMER
 from services.mediation.config import MediationSettings
 from services.mediation.domain.targets import Target
-from services.mediation.entrypoints import committee_http, events, grants_http, http
+from services.mediation.entrypoints import (
+    committee_http,
+    consultations_http,
+    events,
+    grants_http,
+    http,
+)
 from services.mediation.service_layer.administration import (
     publish_file_roster,
     stored_calendar_years,
@@ -115,4 +121,5 @@ def create_app(
     app.include_router(http.build_router(runtime, ctx))
     app.include_router(committee_http.build_committee_router(runtime, ctx))
     app.include_router(grants_http.build_router(runtime, ctx))
+    app.include_router(consultations_http.build_router(runtime, ctx))
     return app
