@@ -12,6 +12,7 @@ from services.console.entrypoints import (
     auth_pages,
     case_pages,
     committee_pages,
+    community_pages,
     department_pages,
     mediation_pages,
     officer_pages,
@@ -38,6 +39,7 @@ def install(app: FastAPI, console: Console) -> None:
         department_pages,
         mediation_pages,
         overview_pages,
+        community_pages,
     ):
         app.include_router(module.build_router(console))
 

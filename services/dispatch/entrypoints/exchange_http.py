@@ -151,19 +151,27 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         actor: ActorDep,
         response: Response,
         idempotency_key: Annotated[
-            str,
+            str | None,
             Header(
                 alias="Idempotency-Key",
-                min_length=8,
                 max_length=100,
-                description="one key per redemption the rider means; the same key again "
-                "redeems nothing more",
+                description="required: one key per redemption the rider means; the same key "
+                "again redeems nothing more",
             ),
-        ],
+        ] = None,
     ) -> RedemptionOut:
         """兑换 A rider redeems a reward with their own points (never below zero)."""
         if actor.role != "reporter":
             raise HTTPException(403, "only a rider redeems their own points")
+        if idempotency_key is None or len(idempotency_key.strip()) < 8:
+            raise HTTPException(
+                422,
+                {
+                    "field": "Idempotency-Key",
+                    "message": "请求须带 Idempotency-Key（至少 8 个字符），"
+                    "同一次兑换重复提交时保持不变",
+                },
+            )
         out, created = await change(
             lambda uow: exchange.redeem(uow, reward_id, actor.id, idempotency_key, ctx),
             lambda d: (_out(d.redemption, d.reward_name, d.balance), d.created),
