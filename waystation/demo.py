@@ -12,6 +12,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from shared.glossary import term
+from waystation.demo_community import run_community
 from waystation.demo_login import login
 
 console = Console()
@@ -130,6 +131,9 @@ async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) ->
             await _hazard_loop(client, intake, dispatch, filed[0])
             await _dispute_loop(client, intake, mediation, filed[len(HAZARDS)])
             await _accept(client, intake, mediation, filed[len(HAZARDS) + 1])
+        await run_community(
+            client, intake, mediation, dispatch, first_hazard=filed[0] if flow else None
+        )
         await asyncio.sleep(1.5)
         table = Table("类型", "案件编号", "查询码", "状态", "标题", title="Waystation 演示工单")
         for item in filed:
