@@ -188,6 +188,15 @@ INTAKE: list[Op] = [
         body=_const({"category": "compound_access", "reason": "类别有误"}),
     ),
     Op("intake", "POST", "/api/v1/cases/{case_id}/split", OFFICERS, kind="hazard", body=_REASON),
+    # Members join a group dispute (a lone one refuses them with 409, after authorization).
+    Op(
+        "intake",
+        "POST",
+        "/api/v1/disputes/{case_id}/members",
+        OFFICERS,
+        kind="dispute",
+        body=_const({"members": [{"name": "新成员"}]}),
+    ),
 ]
 
 _D = "/api/v1/disputes/{case_id}"
@@ -231,6 +240,12 @@ _MEDIATION_STEPS: list[tuple[str, str, Who, Body]] = [
     (
         "POST",
         f"{_D}/performance",
+        _PARTY_STAFF | _roles("respondent", OWN),
+        _const({"performed": True}),
+    ),
+    (
+        "POST",
+        f"{_D}/members/{{member_case_id}}/performance",
         _PARTY_STAFF | _roles("respondent", OWN),
         _const({"performed": True}),
     ),
@@ -571,6 +586,8 @@ CONSOLE: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/console/cases"): _O | _C,
     ("GET", "/console/file/dispute"): _O,
     ("POST", "/console/file/dispute"): _O,
+    ("GET", "/console/file/group"): _O,
+    ("POST", "/console/file/group"): _O,
     ("GET", "/console/file/hazard"): _O,
     ("POST", "/console/file/hazard"): _O,
     ("POST", "/console/cases/{case_id}/correct"): _O,

@@ -40,6 +40,7 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/console/coverage", "coverage", COMMITTEE),
     ("/console/cases", "cases", OFFICER | COMMITTEE),
     ("/console/file/dispute", "file_dispute", OFFICER),
+    ("/console/file/group", "file_group", OFFICER),
     ("/console/file/hazard", "file_hazard", OFFICER),
     ("/console/queue", "queue", DEPARTMENT),
     ("/console/stations", "stations", COMMITTEE | OFFICER | MEDIATOR),

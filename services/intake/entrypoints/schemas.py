@@ -9,6 +9,13 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 
+class MemberFiled(BaseModel):
+    """A group member's own case: the tracking code they follow it by."""
+
+    case_id: uuid.UUID
+    tracking_code: str
+
+
 class Filed(BaseModel):
     case_id: uuid.UUID
     tracking_code: str
@@ -19,6 +26,8 @@ class Filed(BaseModel):
     # How the runner will hear of progress (e-mail, SMS, else only the tracking page).
     follow_up: str = ""
     follow_up_en: str = ""
+    # A group dispute: each member's case, in the order given.
+    members: list[MemberFiled] = []
 
 
 class TimelineItem(BaseModel):
