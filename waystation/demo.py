@@ -13,7 +13,7 @@ from rich.table import Table
 
 from shared.glossary import term
 from waystation.demo_community import run_community
-from waystation.demo_login import login
+from waystation.demo_login import DEMO_PASSWORD, login
 
 console = Console()
 
@@ -70,6 +70,7 @@ DISPUTES: list[dict[str, Any]] = [
         "claim_amount_yuan": 8600,
         "facts": "申请人在华新镇速达快递网点从事派件工作，由外包公司管理，10月工资至今未发放。",
         "desired_outcome": "一次性支付拖欠工资",
+        "workplace_address": "青浦区华新镇华腾路速达快递网点",
         "oral_application": {"confirmed_by_applicant": True, "read_back_by": "officer-huaxin-01"},
     },
     {  # J5
@@ -80,8 +81,44 @@ DISPUTES: list[dict[str, Any]] = [
         "claim_amount_yuan": 1200,
         "facts": "平台以超时为由多次扣款，申请人认为扣款规则未经公示。",
         "platform_worker": True,
+        "latitude": 31.1598,  # a map pick: 盈浦街道
+        "longitude": 121.1223,
     },
 ]
+
+
+def demo_id_number(n: int) -> str:
+    """A fictional resident ID number with a valid check digit (GB 11643)."""
+    first17 = f"31011819950505{n:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(d) * w for d, w in zip(first17, weights, strict=True))
+    return first17 + "10X98765432"[total % 11]
+
+
+def courier(n: int) -> dict[str, Any]:
+    """J6: one of the couriers of the 华新镇 station; 0, 4 and 8 are their representatives."""
+    return {
+        "name": f"快递员{'赵钱孙李周吴郑王冯陈褚卫蒋'[n]}某",
+        "phone": f"1360000{n:04d}",
+        "email": f"courier{n:02d}.huaxin@example.com",
+        "id_number": demo_id_number(n),
+        "claim_amount_yuan": 2400 + 150 * n,
+        "representative": n in (0, 4, 8),
+    }
+
+
+GROUP: dict[str, Any] = {  # J6: twelve couriers, one claim; a thirteenth joins a week later
+    "members": [courier(n) for n in range(12)],
+    "respondents": [
+        {"name": "沪青劳务外包有限公司", "org_code": "91310118HQLW00002A"},
+        {"name": "速达快递有限公司", "org_code": "91310000SUDA00001X"},
+    ],
+    "dispute_type": "overtime_pay",
+    "claim": "支付2026年10月加班费",
+    "facts": "华新镇速达快递网点十二名快递员10月延长工作时间，加班费未发放。",
+    "desired_outcome": "按每人加班时长支付加班费",
+    "workplace_address": "青浦区华新镇华腾路速达快递网点",
+}
 
 
 async def _wait_ready(client: httpx.AsyncClient, urls: list[str]) -> None:
@@ -96,7 +133,7 @@ async def _wait_ready(client: httpx.AsyncClient, urls: list[str]) -> None:
     raise SystemExit("services are not ready: is `waystation run` up?")
 
 
-async def _until(client: httpx.AsyncClient, url: str, key: str, wanted: set[str]) -> dict[str, Any]:
+async def _until(client: httpx.AsyncClient, url: str, key: str, wanted: set[Any]) -> dict[str, Any]:
     for _ in range(120):
         response = await client.get(url)
         if response.status_code == 200 and response.json().get(key) in wanted:
@@ -112,7 +149,9 @@ async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) ->
         client.headers.update(await login(client, intake, "intake_officer", "officer-demo"))
         filed: list[dict[str, Any]] = []
         with Progress(console=console) as progress:
-            task = progress.add_task("filing sample tickets", total=len(HAZARDS) + len(DISPUTES))
+            task = progress.add_task(
+                "filing sample tickets", total=len(HAZARDS) + len(DISPUTES) + 1
+            )
             for body in HAZARDS:
                 filed.append(
                     (await client.post(f"{intake}/api/v1/hazards", json=body))
@@ -127,10 +166,18 @@ async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) ->
                     .json()
                 )
                 progress.advance(task)
+            group = (
+                (await client.post(f"{intake}/api/v1/disputes", json=GROUP))
+                .raise_for_status()
+                .json()
+            )
+            filed.append(group)
+            progress.advance(task)
         if flow:
             await _hazard_loop(client, intake, dispatch, filed[0])
             await _dispute_loop(client, intake, mediation, filed[len(HAZARDS)])
             await _accept(client, intake, mediation, filed[len(HAZARDS) + 1])
+            await _group_loop(client, intake, mediation, group)
         await run_community(
             client, intake, mediation, dispatch, first_hazard=filed[0] if flow else None
         )
@@ -147,11 +194,12 @@ async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) ->
             )
         console.print(table, soft_wrap=True)
         # Plain lines too: ids a person can copy whatever the terminal's width.
+        console.print("案件编号与查询码 (case id, tracking code):")
         for item in filed:
             console.print(
-                f"案件 case {item['case_id']}  查询码 tracking {item['tracking_code']}",
-                soft_wrap=True,
+                f"case {item['case_id']}  tracking {item['tracking_code']}", soft_wrap=True
             )
+        await _console_users(client, intake, mediation)
         console.print(
             f"跟进工单：{intake}/track/<查询码>（报告人的页面），"
             "或 `waystation timeline <案件编号>`（本机管理员，或 --username）；工作人员控制台：http://127.0.0.1:8005/console"
@@ -160,6 +208,33 @@ async def run_demo(intake: str, mediation: str, dispatch: str, *, flow: bool) ->
             "or `waystation timeline <case id>` (this host's admin, or --username); the staff "
             "console: http://127.0.0.1:8005/console (demo users: see the README)."
         )
+
+
+# Who a newcomer can be in the console (beside the roster's mediators): a role and its actor.
+CONSOLE_ROLES = (
+    ("committee", "committee-chair"),
+    ("intake_officer", "officer-demo"),
+    ("admin", "admin-demo"),
+    ("department", "zhaoxiang-road"),
+    ("department", "zhaoxiang-supervisor"),  # the town's supervisor, where tickets escalate
+)
+
+
+async def _console_users(client: httpx.AsyncClient, intake: str, mediation: str) -> None:
+    """A demo user for every role of the console, every mediator of the roster included, and
+    a table of their usernames (one password, development only)."""
+    committee = await login(client, intake, "committee", "committee-chair")
+    roster = (await client.get(f"{mediation}/api/v1/roster", headers=committee)).json()
+    people = [*CONSOLE_ROLES, *(("mediator", m["mediator_id"]) for m in roster["mediators"])]
+    table = Table(
+        "用户名 username", "身份 role", "对应 who", title="控制台演示账号 Console demo users"
+    )
+    for role, actor_id in people:
+        await login(client, intake, role, actor_id)
+        who = term("mediator", actor_id) if role == "mediator" else actor_id
+        table.add_row(f"demo-{role}-{actor_id}", term("role", role), who)
+    console.print(table, soft_wrap=True)
+    console.print(f"密码 password: {DEMO_PASSWORD}（仅限开发环境 development only）")
 
 
 async def _seat_legal_help(client: httpx.AsyncClient, intake: str, mediation: str) -> None:
@@ -246,3 +321,48 @@ async def _dispute_loop(
         )
     ).raise_for_status()
     (await client.post(f"{url}/close", headers=who)).raise_for_status()
+
+
+async def _group_loop(
+    client: httpx.AsyncClient, intake: str, mediation: str, ticket: dict[str, Any]
+) -> None:
+    """J6: a thirteenth courier joins; one session for all, one agreement with each member's
+    amount and date; the firm pays member by member (one payment is late)."""
+    url = f"{mediation}/api/v1/disputes/{ticket['case_id']}"
+    await _until(client, url, "group_size", {12})
+    joined = await client.post(
+        f"{intake}/api/v1/disputes/{ticket['case_id']}/members",
+        json={"members": [courier(12) | {"representative": False}]},
+    )
+    joined.raise_for_status()
+    group = await _until(client, url, "group_size", {13})
+    committee = await login(client, intake, "committee", "committee-chair")
+    dispute = (await client.post(f"{url}/accept", headers=committee)).raise_for_status().json()
+    who = await login(client, intake, "mediator", dispute["mediator_id"])
+    (await client.post(f"{url}/start", headers=who)).raise_for_status()
+    soon = date.today() + timedelta(days=3)
+    session = {"starts_at": f"{soon.isoformat()}T01:30:00+00:00", "online": True}
+    (await client.post(f"{url}/sessions", headers=who, json=session)).raise_for_status()
+    due = (date.today() + timedelta(days=14)).isoformat()
+    agreement = {
+        "facts": "十三名快递员2026年10月加班费未发放；被申请人确认欠付。",
+        "terms": "被申请人沪青劳务外包有限公司按附表向每名成员支付加班费。",
+        "performance_manner": "银行转账至成员本人账户",
+        "performance_deadline": due,
+        "signed_by_complainant": True,
+        "signed_by_respondent": True,
+        "signed_by_mediator": True,
+        "sealed_by_committee": True,
+        "schedule": [
+            {"case_id": m["case_id"], "amount_yuan": m["claim_amount_yuan"] or 0, "due_on": due}
+            for m in group["members"]
+        ],
+    }
+    (await client.post(f"{url}/agreement", headers=who, json=agreement)).raise_for_status()
+    for n, member in enumerate(group["members"]):
+        paid = n != 7
+        body = {"performed": paid, "note": "已转账" if paid else "账户信息有误，未到账"}
+        answer = await client.post(
+            f"{url}/members/{member['case_id']}/performance", headers=who, json=body
+        )
+        answer.raise_for_status()

@@ -18,6 +18,7 @@ from services.intake.adapters.tables import AUDIT, KIT
 from services.intake.config import IntakeSettings
 from services.intake.domain.duplicates import DuplicatePolicy
 from services.intake.entrypoints import (
+    admin_http,
     auth_http,
     contact_http,
     events,
@@ -130,6 +131,7 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
         dependencies=[Depends(limiter.dependency("rider", per_minute))],
     )
     app.include_router(audit_router(audit))
+    app.include_router(admin_http.build_router(runtime))
     app.include_router(
         tracking_http.build_router(runtime, triage, uploads, audit),
         dependencies=[Depends(limiter.dependency("track", per_minute))],

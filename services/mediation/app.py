@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import structlog
 from fastapi import FastAPI
 
 from services.mediation.adapters.calendar_source import load_calendar
@@ -24,6 +25,7 @@ from services.mediation.entrypoints import (
     http,
 )
 from services.mediation.service_layer.administration import (
+    calendar_stamp,
     publish_file_roster,
     stored_calendar_years,
 )
@@ -39,6 +41,7 @@ from shared.observability import install_observability
 from shared.runtime import ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+log = structlog.get_logger(__name__)
 
 
 def _utcnow() -> datetime:
@@ -87,11 +90,31 @@ def create_app(
         poll_interval=settings.timer_poll_interval,
     )
 
+    async def read_calendar() -> tuple[int, str]:
+        async with runtime.uow() as uow:
+            stamp = await calendar_stamp(uow)
+            ctx.calendar = ctx.calendar.with_years(await stored_calendar_years(uow))
+        return stamp
+
+    async def watch_calendar(seen: tuple[int, str]) -> None:
+        """A year loaded through another replica reaches this one within seconds (#23.2); the
+        loading replica already moved the open clocks, so this only re-reads."""
+        while True:
+            await asyncio.sleep(settings.calendar_refresh_seconds)
+            try:
+                async with runtime.uow() as uow:
+                    changed = await calendar_stamp(uow) != seen
+                if changed:
+                    seen = await read_calendar()
+                    log.info("calendar_years_reloaded", years=seen[0])
+            except Exception as exc:  # the database is away: try again next round
+                log.warning("calendar_refresh_failed", error=str(exc))
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         async with runtime.running():
-            async with runtime.uow() as uow:
-                ctx.calendar = ctx.calendar.with_years(await stored_calendar_years(uow))
+            stamp = await read_calendar()
+            runtime.add_task(asyncio.create_task(watch_calendar(stamp), name="calendar-watch"))
             async with runtime.uow() as uow:
                 await publish_file_roster(uow, ctx)
             runtime.add_task(asyncio.create_task(scheduler.run(), name="mediation-timers"))

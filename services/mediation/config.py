@@ -30,6 +30,8 @@ class MediationSettings(ServiceSettings):
     timer_poll_interval: float = Field(default=1.0, gt=0)
     # Official holiday arrangements beyond the package's years (JSON: see adapters/calendar_source)
     calendar_file: Path | None = None
+    # How often a replica looks for a calendar year another replica loaded (seconds).
+    calendar_refresh_seconds: float = Field(default=5.0, gt=0, le=3600)
     # Dispatch's public station API: a session held at a station takes its name and address.
     dispatch_url: str = "http://127.0.0.1:8003"
     # A CJK TrueType font embedded in agreement PDFs (Debian: fonts-wqy-microhei)

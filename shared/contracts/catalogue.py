@@ -265,6 +265,20 @@ _SPECS += [
         "A member case joined a group dispute.",
     ),
     EventSpec(
+        "dispute.group_notice",
+        "mediation",
+        1,
+        mediation.GroupNotice,
+        "On a member case: its group was accepted, agreed (with the member's own line), ended.",
+    ),
+    EventSpec(
+        "dispute.member_performance",
+        "mediation",
+        1,
+        mediation.MemberPerformanceRecorded,
+        "On a member case: the group agreement's line for this member was performed, or not.",
+    ),
+    EventSpec(
         "hazard.progress_noted",
         "dispatch",
         1,

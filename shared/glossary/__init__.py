@@ -23,6 +23,7 @@ from shared.glossary.community import (
 from shared.glossary.errors import explain
 from shared.glossary.events import ACTIONS, EVENTS
 from shared.glossary.people import BODIES, BODY_KINDS, CHANNELS, MEDIATORS, ROLES, TOWNS
+from shared.glossary.places import FACILITIES, STATION_KINDS, STATION_STATUSES
 from shared.glossary.states import (
     ALERT_STATUSES,
     CLOCK_STATUSES,
@@ -63,6 +64,9 @@ TERMS: Final[dict[str, dict[str, tuple[str, str]]]] = {
     "consultation_status": CONSULTATION_STATUSES,
     "consultation_outcome": CONSULTATION_OUTCOMES,
     "participant_side": PARTICIPANT_SIDES,
+    "station_kind": STATION_KINDS,
+    "facility": FACILITIES,
+    "station_status": STATION_STATUSES,
 }
 
 __all__ = ["TERMS", "Lang", "codes", "explain", "term", "written_date", "written_time"]

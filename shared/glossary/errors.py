@@ -58,6 +58,9 @@ REASONS: Final[tuple[tuple[str, tuple[str, str]], ...]] = (
     ),
     (r"outside the jurisdiction|no jurisdiction", ("该位置不在本区范围内", "Outside the district")),
     (r"HTML is not allowed", ("不能包含网页代码", "HTML is not allowed")),
+    (r"already taken", ("已被使用，请换一个", "Already taken")),
+    (r"at least 10 characters", ("至少10个字符", "At least 10 characters")),
+    (r"^one of ", ("不在可选范围内", "Not one of the choices")),
     (r"give a category or a location", ("请填写要更正的类别或位置", "Give what to correct")),
     (r"wrong username or password", ("用户名或密码错误", "Wrong username or password")),
     (r"dispatched to another department", ("该隐患已派给其他部门", "Another department has it")),
@@ -89,6 +92,27 @@ REASONS: Final[tuple[tuple[str, tuple[str, str]], ...]] = (
     ),
     (r"performance deadline lies in the past", ("履行期限不能早于今天", "The deadline is past")),
     (r"Idempotency-Key", ("重复提交的请求与上次不同", "A different request, same key")),
+    (
+        r"either a complainant or the members",
+        ("请填写申请人或集体争议成员（二选一）", "Applicant or members"),
+    ),
+    (r"elect 1 to \d+ representatives", ("请推举1至5名代表人", "Elect 1 to 5 representatives")),
+    (r"ID number given twice", ("同一身份证号重复填写", "An ID number appears twice")),
+    (r"already a member of this group", ("该成员已在本集体争议中", "Already a member")),
+    (r"representatives are elected at filing", ("代表人在立案时推举", "Elected at filing")),
+    (r"not a group dispute", ("该纠纷不是集体争议", "Not a group dispute")),
+    (r"the group dispute is closed", ("该集体争议已结案", "The group dispute is closed")),
+    (
+        r"members have no line in the schedule|appears twice in the schedule",
+        ("协议附表须逐一列明每名成员的金额和支付日期", "A line for every member, once"),
+    ),
+    (
+        r"not members of this group|not a member of this group",
+        ("所列人员不是本集体争议的成员", "Not a member of this group"),
+    ),
+    (r"payment date lies outside", ("成员支付日期须在今天至履行期限之间", "Pay date out of range")),
+    (r"schedule of members belongs to a group", ("成员附表仅用于集体争议", "Groups only")),
+    (r"agreement is not being performed", ("集体协议尚未进入履行阶段", "Not being performed")),
 )
 
 BY_STATUS: Final[dict[int, tuple[str, str]]] = {

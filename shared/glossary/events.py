@@ -25,6 +25,8 @@ EVENTS: Final[dict[str, tuple[str, str]]] = {
     "dispute.withdrawn": ("撤回申请", "Withdrawn"),
     "dispute.closed": ("结案", "Closed"),
     "dispute.group_linked": ("并入群体纠纷", "Joined a group dispute"),
+    "dispute.group_notice": ("集体争议进展通知", "Group dispute update"),
+    "dispute.member_performance": ("成员协议履行情况", "A member's payment recorded"),
     "dispute.referred_to_arbitration": ("告知申请仲裁", "Referred to arbitration"),
     "mediator.assigned": ("指派调解员", "Mediator assigned"),
     "mediator.reassigned": ("更换调解员", "Mediator changed"),
@@ -90,4 +92,5 @@ ACTIONS: Final[dict[str, tuple[str, str]]] = {
     "hold_for_triage": ("无对应部门，转受理员分派", "No department covers it: to the officers"),
     "compound_linked": ("关联小区台账", "Linked to the compound register"),
     "confirmation_window_passed": ("确认期已过", "Confirmation window passed"),
+    "urge": ("上级督办", "Urged by the supervisor"),
 }

@@ -24,6 +24,7 @@ STATES: Final[dict[str, tuple[str, str]]] = {
     "non_performance": ("未履行", "Not performed"),
     "referred_to_arbitration": ("已告知申请仲裁", "Referred to arbitration"),
     "merged": ("已合并", "Merged"),
+    "group_member": ("集体争议成员（随集体案件办理）", "Group member (follows the group's case)"),
     # hazards (dispatch)
     "filed": ("已登记", "Filed"),
     "triaged": ("已分拣", "Triaged"),

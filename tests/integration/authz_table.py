@@ -14,6 +14,7 @@ token, so the object-level checks of those APIs are what protects it.
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -212,6 +213,15 @@ INTAKE: list[Op] = [
         body=_const({"category": "compound_access", "reason": "类别有误"}),
     ),
     Op("intake", "POST", "/api/v1/cases/{case_id}/split", OFFICERS, kind="hazard", body=_REASON),
+    # Members join a group dispute (a lone one refuses them with 409, after authorization).
+    Op(
+        "intake",
+        "POST",
+        "/api/v1/disputes/{case_id}/members",
+        OFFICERS,
+        kind="dispute",
+        body=_const({"members": [{"name": "新成员"}]}),
+    ),
 ]
 
 _D = "/api/v1/disputes/{case_id}"
@@ -255,6 +265,12 @@ _MEDIATION_STEPS: list[tuple[str, str, Who, Body]] = [
     (
         "POST",
         f"{_D}/performance",
+        _PARTY_STAFF | _roles("respondent", OWN),
+        _const({"performed": True}),
+    ),
+    (
+        "POST",
+        f"{_D}/members/{{member_case_id}}/performance",
         _PARTY_STAFF | _roles("respondent", OWN),
         _const({"performed": True}),
     ),
@@ -555,13 +571,36 @@ NOTIFY: list[Op] = [
     ),
 ]
 
+# The admin's accounts (intake): users and API keys.
+_ADMIN = _roles("admin")
+ACCOUNTS = [
+    Op("intake", "GET", "/api/v1/users", _ADMIN),
+    Op(
+        "intake",
+        "POST",
+        "/api/v1/users",
+        _ADMIN,
+        body=lambda _o: {
+            "username": f"u-{uuid.uuid4().hex[:10]}",
+            "password": "matrix-password-2026",
+            "role": "department",
+            "actor_id": "zhaoxiang-road",
+        },
+        ok=frozenset({201}),
+    ),
+    Op("intake", "POST", "/api/v1/users/{username}/disable", _ADMIN),
+    Op("intake", "GET", "/api/v1/apikeys", _ADMIN),
+    Op("intake", "POST", "/api/v1/apikeys", _ADMIN, body=_const({"name": "matrix-app"})),
+    Op("intake", "POST", "/api/v1/apikeys/{name}/revoke", _ADMIN),
+]
+
 # The audit log of personal-data access: every service's own, for admins only.
 AUDIT = [
     Op(service, "GET", "/api/v1/audit", _roles("admin"))
     for service in ("intake", "mediation", "dispatch", "notify")
 ]
 
-OPS: list[Op] = [*INTAKE, *MEDIATION, *DISPATCH, *NOTIFY, *AUDIT]
+OPS: list[Op] = [*INTAKE, *MEDIATION, *DISPATCH, *NOTIFY, *AUDIT, *ACCOUNTS]
 
 
 def route_of(op: Op) -> tuple[str, str]:
@@ -601,6 +640,7 @@ _C = frozenset({"committee", "admin"})
 _O = frozenset({"intake_officer", "admin"})
 _DP = frozenset({"department"})
 _M = frozenset({"mediator"})
+_A = frozenset({"admin"})
 CONSOLE: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/console"): None,
     ("GET", "/console/login"): None,
@@ -621,6 +661,11 @@ CONSOLE: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/console/cases/{case_id}/agreement.pdf"): _C | _M,
     ("GET", "/console/cases/{case_id}/attachments/{attachment_id}"): _C | _O | _DP | _M,
     ("GET", "/console/my"): _M,
+    ("GET", "/console/stations"): _C | _O | _M,
+    ("POST", "/console/stations"): frozenset({"admin"}),
+    ("POST", "/console/stations/import"): frozenset({"admin"}),
+    ("POST", "/console/stations/{station_id}/close"): frozenset({"admin"}),
+    ("GET", "/console/coverage"): _C,
     ("POST", "/console/cases/{case_id}/mediation/{action}"): _C | _M,
     ("GET", "/console/cases/{case_id}/hazard/actions"): _DP,
     ("POST", "/console/cases/{case_id}/split"): _O,
@@ -629,6 +674,8 @@ CONSOLE: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/console/cases"): _O | _C,
     ("GET", "/console/file/dispute"): _O,
     ("POST", "/console/file/dispute"): _O,
+    ("GET", "/console/file/group"): _O,
+    ("POST", "/console/file/group"): _O,
     ("GET", "/console/file/hazard"): _O,
     ("POST", "/console/file/hazard"): _O,
     ("POST", "/console/cases/{case_id}/correct"): _O,
@@ -641,4 +688,20 @@ CONSOLE: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/console/consultations/{consultation_id}/{step}"): _C,
     ("GET", "/console/compounds"): _C,
     ("GET", "/console/compounds/{compound_id}"): _C,
+    # A supervisor (a department of the escalation chain): its escalations, pressing one.
+    ("GET", "/console/supervision"): _DP,
+    ("GET", "/console/supervision/live"): _DP,
+    ("POST", "/console/cases/{case_id}/urge"): _DP,
+    # The admin's accounts, keys, directory and policies.
+    ("GET", "/console/admin/users"): _A,
+    ("POST", "/console/admin/users"): _A,
+    ("POST", "/console/admin/users/{username}/disable"): _A,
+    ("GET", "/console/admin/keys"): _A,
+    ("POST", "/console/admin/keys"): _A,
+    ("POST", "/console/admin/keys/{name}/revoke"): _A,
+    ("GET", "/console/admin/directory"): _A,
+    ("POST", "/console/admin/directory"): _A,
+    ("POST", "/console/admin/directory/{department_id}/retire"): _A,
+    ("GET", "/console/admin/policies"): _A,
+    ("POST", "/console/admin/policies/{category}"): _A,
 }

@@ -142,7 +142,7 @@ class IntakeWorld(World):
         world.runtime = app.state.runtime
         world._closers.append(world.runtime.engine.dispose)
         world._closers.append(world.runtime.redis.aclose)
-        world.params |= {"party_id": "p-reporter-1"}  # notify's contact look-up
+        world.params |= {"party_id": "p-reporter-1", "username": "nobody", "name": "nobody"}
         return world
 
     async def _attach(self, case_id: str) -> str:
@@ -259,6 +259,9 @@ class MediationWorld(World):
             "alert_id": str(alerts[0]["id"]),
             "clock": "judicial_confirmation",
             "year": "2030",
+            # a lone dispute has no members: an allowed caller passes authorization and is
+            # told the case is no group (409); the group's own steps are tested elsewhere
+            "member_case_id": "00000000-0000-4000-8000-000000000020",
         }
         consultation = _ok(
             await world.client.post(

@@ -23,7 +23,7 @@ from services.mediation.entrypoints.events import timer_handler
 from shared.clock import FrozenClock
 from shared.contracts.envelope import Actor, new_event
 from shared.contracts.events.common import PartyRef
-from shared.contracts.events.intake import CaseFiled, DisputeDetails
+from shared.contracts.events.intake import CaseFiled, DisputeDetails, GroupDetails
 from shared.db import upgrade_async
 from shared.messaging.timers import TimerScheduler
 from shared.runtime import ServiceRuntime
@@ -49,6 +49,8 @@ def case_filed(
     at: datetime | None = None,
     complainant_id: str | None = None,
     received_at: datetime | None = None,
+    representatives: list[str] | None = None,
+    claim_amount_yuan: float | None = None,
 ) -> Any:
     case_id = uuid.uuid4()
     parties = [
@@ -78,6 +80,12 @@ def case_filed(
             received_at=received_at,
             received_by="王敏" if received_at else None,
             received_via="post" if received_at else None,
+            claim_amount_yuan=claim_amount_yuan,
+            group=(
+                GroupDetails(representative_party_ids=representatives, member_count=0)
+                if representatives
+                else None
+            ),
         ),
         parent_case_id=parent_case_id,
     )

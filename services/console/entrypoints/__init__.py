@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from services.console.entrypoints import (
+    admin_pages,
     auth_pages,
     case_pages,
     committee_pages,
@@ -17,6 +18,8 @@ from services.console.entrypoints import (
     mediation_pages,
     officer_pages,
     overview_pages,
+    station_pages,
+    supervisor_pages,
 )
 from services.console.entrypoints.backends import ServiceError
 from services.console.entrypoints.pages import Console
@@ -40,6 +43,9 @@ def install(app: FastAPI, console: Console) -> None:
         mediation_pages,
         overview_pages,
         community_pages,
+        station_pages,
+        supervisor_pages,
+        admin_pages,
     ):
         app.include_router(module.build_router(console))
 

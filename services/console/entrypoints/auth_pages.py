@@ -11,10 +11,12 @@ from services.console.entrypoints.pages import Console, home_of
 from services.console.entrypoints.session import (
     COOKIE,
     LANG_COOKIE,
+    Caller,
     LoginRequired,
     WrongRole,
     language,
 )
+from services.console.entrypoints.supervision_view import is_supervisor
 from shared.auth.tokens import verify
 
 
@@ -50,8 +52,14 @@ def build_router(console: Console) -> APIRouter:
                 request, "login.html", None, status, lang=language(request),
                 failed=answer.refused,
             )  # fmt: skip
-        role = verify(console.public_pem, answer.token).actor.role
-        response = RedirectResponse(home_of(role), 303)
+        principal = verify(console.public_pem, answer.token)
+        home = home_of(principal.actor.role)
+        # A supervisor is a department of the chain: its day starts with what escalated to it.
+        if principal.actor.role == "department" and await is_supervisor(
+            console, Caller(principal, answer.token, language(request))
+        ):
+            home = "/console/supervision"
+        response = RedirectResponse(home, 303)
         response.set_cookie(
             COOKIE,
             answer.token,

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from services.console.entrypoints import labels
 from services.console.entrypoints.backends import ServiceError
-from services.console.entrypoints.hazard_map import draw, picker
+from services.console.entrypoints.hazard_map import draw, picker, worded
 from services.console.entrypoints.pages import (
     CASE_READERS,
     COMMITTEE,
@@ -20,6 +20,7 @@ from services.console.entrypoints.pages import (
     mask_name,
 )
 from services.console.entrypoints.session import Caller
+from services.console.entrypoints.supervision_view import supervising
 from shared.glossary import codes
 
 DELIVERY_READERS = frozenset({"committee", "admin", "intake_officer"})
@@ -88,8 +89,9 @@ async def location_map(console: Console, who: Caller, case: dict[str, Any]) -> s
         return ""
     areas = await console.areas(who)
     town = [a for a in areas if a.code == case.get("jurisdiction")] or areas
-    dot = case | {"state": case["status"]}
-    return draw(town, [dot], width=420, title=labels.word("location", who.lang))
+    dot = case | {"state": case["status"], "case_id": None}  # no link to the page it is on
+    title = labels.word("location", who.lang)
+    return draw(town, [dot], width=420, title=title, label=worded(who.lang))
 
 
 async def mediation_extras(console: Console, who: Caller, view: dict[str, Any]) -> dict[str, Any]:
@@ -126,6 +128,7 @@ def build_router(console: Console) -> APIRouter:
         who = console.who(request, CASE_READERS)
         view = await case_view(console, who, case_id)
         view |= await mediation_extras(console, who, view)
+        view |= await supervising(console, who, view)
         if who.role in OFFICER:  # the correction form's choices and map
             view |= {
                 "categories": codes("category"),

@@ -13,6 +13,7 @@ from services.console.entrypoints import labels
 from services.console.entrypoints.charts import grouped_bars
 from services.console.entrypoints.pages import COMMITTEE, Console, today_local
 from services.console.entrypoints.session import Caller
+from shared.glossary import term
 
 DIMENSIONS = ("month", "dispute_type", "company", "town")
 CHART_SERIES = ("filed", "agreed", "failed", "expired")
@@ -106,6 +107,7 @@ def build_router(console: Console) -> APIRouter:
             year=year,
             dimensions=DIMENSIONS,
             chart=_chart(report, by, who),
+            row_labels=[_group_label(r, by, who) for r in report["rows"]],
             yoy_chart=_yoy_chart(report, who),
         )
 
@@ -137,6 +139,12 @@ def _group_label(row: dict[str, Any], by: str, who: Caller) -> str:
         return labels.dispute_type(str(row["key"]), who.lang)
     if by == "month":
         return f"{row['key']}月" if who.lang == "zh" else f"M{row['key']}"
+    if by == "town":  # a town's code in words; disputes with no town known apart
+        return (
+            term("town", str(row["key"]), who.lang)
+            if row["key"]
+            else labels.word("no_town", who.lang)
+        )
     return str(row.get("label") or row["key"] or "—")
 
 

@@ -60,8 +60,11 @@ def draw(
     def at(x: float, y: float) -> tuple[float, float]:
         return (x - x0) * scale, (y1 - y) * scale * 1.17
 
+    # With links to cases inside, the map is a group of links (an "img" may hold none).
+    linked = any(h.get("case_id") for h in hazards if _placed(h))
+    role = f'role="group" aria-label="{escape(title)}"' if linked else 'role="img"'
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" {role} viewBox="0 0 {width} {height}"'
         f' width="100%" class="map"><title>{escape(title)}</title>'
     ]
     for i, area in enumerate(areas):

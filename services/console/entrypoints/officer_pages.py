@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Annotated, Any
 
@@ -60,6 +61,10 @@ def dispute_body(form: dict[str, str], who: Caller) -> dict[str, Any]:
         "desired_outcome": form.get("desired_outcome", ""),
         "platform_worker": form.get("platform_worker") == "on",
         "dispute_arose_on": _opt(form, "dispute_arose_on"),
+        # the town of the workplace or station: from this address, or the map pick
+        "workplace_address": form.get("workplace_address", ""),
+        "latitude": _opt(form, "latitude"),
+        "longitude": _opt(form, "longitude"),
     }
     received = _opt(form, "received_at")
     if received is not None:  # a datetime-local field: the committee's local time
@@ -71,6 +76,56 @@ def dispute_body(form: dict[str, str], who: Caller) -> dict[str, Any]:
             "confirmed_by_applicant": form.get("oral_confirmed") == "on",
             "read_back_by": who.principal.actor.id,
         }
+    return body
+
+
+MEMBER_FIELDS = ("name", "phone", "id_number", "claim_amount_yuan", "representative")
+_YES = frozenset({"是", "代表", "y", "yes", "1", "true", "✓"})
+
+
+def member_rows(form: dict[str, str]) -> int:
+    """How many member rows the group form shows: those filled, one more on "add", at least 3."""
+    filled = [i for i in range(MAX_MEMBER_ROWS) if _opt(form, f"members.{i}.name")]
+    rows = max([3, int(form.get("member_rows") or 0), (filled[-1] + 1) if filled else 0])
+    return min(rows + (1 if "add_member" in form else 0), MAX_MEMBER_ROWS)
+
+
+MAX_MEMBER_ROWS = 50  # more members come pasted, one a line
+
+
+def pasted_members(text: str) -> list[dict[str, Any]]:
+    """Members pasted one a line: 姓名, 手机号, 身份证号, 金额, 代表 (comma, tab or 、)."""
+    out = []
+    for line in text.splitlines():
+        cells = [c.strip() for c in re.split(r"[,，\t、]", line)]
+        if not any(cells):
+            continue
+        cells += [""] * (len(MEMBER_FIELDS) - len(cells))
+        out.append(_member(dict(zip(MEMBER_FIELDS, cells, strict=False))))
+    return out
+
+
+def _member(values: dict[str, str]) -> dict[str, Any]:
+    return {
+        "name": values.get("name", ""),
+        "phone": values.get("phone") or None,
+        "id_number": values.get("id_number") or None,
+        "claim_amount_yuan": values.get("claim_amount_yuan") or None,
+        "representative": values.get("representative", "").lower() in _YES
+        or values.get("representative") == "on",
+    }
+
+
+def group_body(form: dict[str, str], who: Caller) -> dict[str, Any]:
+    """The officer API's group FileDispute: the rows first, then the pasted lines."""
+    body = dispute_body(form, who)
+    del body["complainant"]
+    rows = [
+        _member({f: form.get(f"members.{i}.{f}", "") for f in MEMBER_FIELDS})
+        for i in range(MAX_MEMBER_ROWS)
+        if _opt(form, f"members.{i}.name")
+    ]
+    body["members"] = rows + pasted_members(form.get("members_csv", ""))
     return body
 
 
@@ -112,7 +167,7 @@ def build_router(console: Console) -> APIRouter:
         return console.render(
             request, name, who, status=ctx.pop("status", 200), categories=codes("category"),
             dispute_types=codes("dispute_type"), received_via=codes("received_via"),
-            rows=respondent_rows(form),
+            rows=respondent_rows(form), member_rows=member_rows(form),
             picker_svg=picker(await console.areas(who)), form_key=uuid.uuid4().hex, **ctx,
         )  # fmt: skip
 
@@ -135,12 +190,16 @@ def build_router(console: Console) -> APIRouter:
         who = console.who(request, OFFICER)
         form, files = await read_form(request)
         template = f"file_{kind}.html"
-        if "add_respondent" in form:  # one more respondent row, nothing filed yet
+        if "add_respondent" in form or "add_member" in form:  # one more row, nothing filed yet
             return await form_page(request, who, template, form=form, errors={})
-        body = dispute_body(form, who) if kind == "dispute" else hazard_body(form)
+        if kind == "group":
+            body = group_body(form, who)
+        else:
+            body = dispute_body(form, who) if kind == "dispute" else hazard_body(form)
         key = form.get("form_key") or None
+        path = "/api/v1/disputes" if kind == "group" else f"/api/v1/{kind}s"
         try:
-            filed = await api.post(who, "intake", f"/api/v1/{kind}s", body, idempotency_key=key)
+            filed = await api.post(who, "intake", path, body, idempotency_key=key)
             await attach(who, str(filed["case_id"]), files)
         except ServiceError as exc:
             return await form_page(
@@ -156,6 +215,16 @@ def build_router(console: Console) -> APIRouter:
     @router.post("/file/dispute")
     async def file_dispute(request: Request) -> Response:
         return await file(request, "dispute")
+
+    @router.get("/file/group")
+    async def group_form(request: Request) -> Response:
+        """A group dispute (LDMAL 7): member rows, or members pasted one a line."""
+        who = console.who(request, OFFICER)
+        return await form_page(request, who, "file_group.html", form={}, errors={})
+
+    @router.post("/file/group")
+    async def file_group(request: Request) -> Response:
+        return await file(request, "group")
 
     @router.get("/file/hazard")
     async def hazard_form(request: Request) -> Response:

@@ -39,10 +39,18 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/console/compounds", "compounds", COMMITTEE),
     ("/console/statistics", "statistics", COMMITTEE),
     ("/console/overview", "overview", COMMITTEE),
+    ("/console/coverage", "coverage", COMMITTEE),
     ("/console/cases", "cases", OFFICER | COMMITTEE),
     ("/console/file/dispute", "file_dispute", OFFICER),
+    ("/console/file/group", "file_group", OFFICER),
     ("/console/file/hazard", "file_hazard", OFFICER),
     ("/console/queue", "queue", DEPARTMENT),
+    ("/console/stations", "stations", COMMITTEE | OFFICER | MEDIATOR),
+    ("/console/supervision", "supervision", DEPARTMENT),
+    ("/console/admin/users", "admin_users", frozenset({"admin"})),
+    ("/console/admin/keys", "admin_keys", frozenset({"admin"})),
+    ("/console/admin/directory", "admin_directory", frozenset({"admin"})),
+    ("/console/admin/policies", "admin_policies", frozenset({"admin"})),
 )
 
 

@@ -10,28 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.dispatch.domain.errors import InvalidStation
 from services.dispatch.domain.opening_hours import OpeningHours, parse_opening_hours
+from shared.glossary.places import FACILITIES as GLOSSARY_FACILITIES
+from shared.glossary.places import STATION_KINDS
 
 # code -> the district's own word for it (the spreadsheet may use either)
-KINDS: dict[str, str] = {
-    "rider_station": "驿站",
-    "drivers_home": "司机之家",
-    "party_service_point": "党群服务点",
-    "mediation_station": "调解站",
-    "legal_service_point": "法律服务点",
-    "other": "其他阵地",
-}
-FACILITIES: dict[str, str] = {
-    "hot_water": "热水",
-    "charging": "充电",
-    "toilet": "厕所",
-    "rest": "休息",
-    "meals": "用餐",
-    "microwave": "微波炉",
-    "first_aid": "急救药箱",
-    "legal_help": "法律服务",
-    "wifi": "无线网络",
-    "repair": "简易维修",
-}
+KINDS: dict[str, str] = {code: zh for code, (zh, _en) in STATION_KINDS.items()}
+FACILITIES: dict[str, str] = {code: zh for code, (zh, _en) in GLOSSARY_FACILITIES.items()}
 LEGAL_HELP = "legal_help"
 StationStatus = Literal["open", "closed_for_good"]
 STATION_ID = r"^[a-z0-9][a-z0-9_-]*$"

@@ -9,7 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query
 from sqlmodel import col, select
 
-from services.dispatch.adapters.tables import AUDIT, Follower, Hazard, HazardHistory
+from services.dispatch.adapters.tables import (
+    AUDIT,
+    Follower,
+    Hazard,
+    HazardEscalation,
+    HazardHistory,
+)
 from services.dispatch.domain.errors import DispatchError
 from services.dispatch.domain.lifecycle import UNROUTED, WORKING, State, allowed_actions
 from services.dispatch.entrypoints import (
@@ -23,6 +29,7 @@ from services.dispatch.entrypoints.errors import http_error
 from services.dispatch.entrypoints.schemas import (
     CancelIn,
     DeclineIn,
+    EscalationItem,
     HazardPublic,
     HistoryItem,
     ProgressIn,
@@ -67,13 +74,21 @@ def build_router(runtime: ServiceRuntime, ctx: Context, finder: StationFinder) -
         await audit.read("list", actor=actor, fields=fields, case_ids=[h.case_id for h in rows])
         return rows
 
-    def public(hazard: Hazard, actor: Actor, history: list[HazardHistory] = ()) -> HazardPublic:  # type: ignore[assignment]
+    def public(
+        hazard: Hazard,
+        actor: Actor,
+        history: list[HazardHistory] = (),  # type: ignore[assignment]
+        escalations: list[HazardEscalation] = (),  # type: ignore[assignment]
+    ) -> HazardPublic:
         overdue = hazard.next_due is not None and hazard.next_due < ctx.clock.now()
         return HazardPublic(
             **hazard.model_dump(),
             overdue=overdue,
             allowed_actions=allowed_actions(State(hazard.state), actor.role),
             history=[HistoryItem.model_validate(h, from_attributes=True) for h in history],
+            escalations=[
+                EscalationItem.model_validate(e, from_attributes=True) for e in escalations
+            ],
         )
 
     async def may_read(hazard: Hazard, actor: Actor) -> bool:
@@ -109,9 +124,16 @@ def build_router(runtime: ServiceRuntime, ctx: Context, finder: StationFinder) -
                     .order_by(col(HazardHistory.seq), col(HazardHistory.at))
                 )
             ).all()
+            chain = (
+                await session.exec(
+                    select(HazardEscalation)
+                    .where(HazardEscalation.case_id == case_id)
+                    .order_by(col(HazardEscalation.at), col(HazardEscalation.level))
+                )
+            ).all()
         if check and not await may_read(hazard, actor):
             raise HTTPException(403, "this hazard is not yours to see")
-        shown = public(hazard, actor, list(history))
+        shown = public(hazard, actor, list(history), list(chain))
         await audit.read(actor=actor, case_id=case_id, fields=names_present(shown, PERSONAL))
         return shown
 

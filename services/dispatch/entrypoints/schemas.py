@@ -52,6 +52,17 @@ class HistoryItem(BaseModel):
     note: str
 
 
+class EscalationItem(BaseModel):
+    """One step of the chain: whose target was missed, and to whom it went."""
+
+    escalated_to: str
+    department_id: str | None
+    target: str
+    level: int
+    due_at: datetime
+    at: datetime
+
+
 class HazardPublic(BaseModel):
     case_id: uuid.UUID
     tracking_code: str
@@ -77,6 +88,7 @@ class HazardPublic(BaseModel):
     updated_at: datetime
     allowed_actions: list[str] = []
     history: list[HistoryItem] = []
+    escalations: list[EscalationItem] = []
 
 
 class SupervisedHazard(HazardPublic):

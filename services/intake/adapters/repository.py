@@ -45,6 +45,16 @@ async def parties_of(session: AsyncSession, case_id: uuid.UUID) -> list[Party]:
     return list((await session.exec(select(Party).where(Party.case_id == case_id))).all())
 
 
+async def member_id_hashes(session: AsyncSession, parent_id: uuid.UUID) -> set[str]:
+    """The ID-number hashes of a group's members (a worker joins a group once)."""
+    stmt = (
+        select(Party.id_number_hash)
+        .join(Case, col(Case.id) == col(Party.case_id))
+        .where(Case.parent_case_id == parent_id, Party.role == "complainant")
+    )
+    return {h for h in (await session.exec(stmt)).all() if h}
+
+
 async def timeline_of(session: AsyncSession, case_id: uuid.UUID) -> list[TimelineEntry]:
     stmt = (
         select(TimelineEntry)

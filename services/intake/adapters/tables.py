@@ -45,6 +45,8 @@ class Case(IntakeModel, table=True):
     expected_at: datetime | None = None
     # Set when this hazard was merged into an open one (the reporter follows the original).
     duplicate_of: uuid.UUID | None = Field(default=None, index=True)
+    # Set on a member case of a group dispute: the group's parent case.
+    parent_case_id: uuid.UUID | None = Field(default=None, index=True)
     open311_token: str | None = Field(default=None, max_length=40, unique=True, index=True)
     media_url: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=_now, index=True)

@@ -67,8 +67,52 @@ class OralApplication(Command):
         return value
 
 
+class GroupMemberIn(PersonIn):
+    """One worker of a group dispute (LDMAL 7): their own claim; some are elected to represent."""
+
+    claim_amount_yuan: float | None = Field(default=None, ge=0, le=100_000_000)
+    claim: str = Field(default="", max_length=2000, description="本人请求 This member's claim")
+    representative: bool = Field(default=False, description="推选的代表人 Elected representative")
+
+
+MAX_GROUP_MEMBERS = 500
+MAX_REPRESENTATIVES = 5
+
+
+def check_members(members: list[GroupMemberIn], known_id_hashes: set[str] | None = None) -> None:
+    """No ID number twice in one group (a worker is one member)."""
+    seen: set[str] = set(known_id_hashes or ())
+    for member in members:
+        if member.id_number:
+            if member.id_number in seen:
+                raise ValueError(f"member {member.name}: ID number given twice")
+            seen.add(member.id_number)
+
+
+class AddMembers(Command):
+    """Workers who join a group dispute after it was filed."""
+
+    members: list[GroupMemberIn] = Field(min_length=1, max_length=MAX_GROUP_MEMBERS)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> AddMembers:
+        check_members(self.members)
+        if any(m.representative for m in self.members):
+            raise ValueError("representatives are elected at filing; record a new election")
+        return self
+
+
 class FileDispute(Command):
-    complainant: PersonIn
+    complainant: PersonIn | None = Field(
+        default=None, description="申请人 The applicant (a lone dispute)"
+    )
+    # A group dispute (LDMAL 7): the members instead of one complainant.
+    members: list[GroupMemberIn] | None = Field(
+        default=None, min_length=2, max_length=MAX_GROUP_MEMBERS, description="集体争议成员"
+    )
+    # The town of the workplace or the applicant's station: an address naming a town/street,
+    # or the map pick (latitude, longitude) inside the jurisdiction polygons.
+    workplace_address: str = Field(default="", max_length=300, description="工作地点/驿站地址")
     respondents: list[RespondentIn] = Field(min_length=1, max_length=20)
     dispute_type: str = Field(description="纠纷类型 " + ", ".join(DISPUTE_TYPES))
     claim: str = Field(min_length=1, max_length=2000, description="请求事项 Claim")
@@ -97,7 +141,22 @@ class FileDispute(Command):
     def _both_or_neither(self) -> FileDispute:
         if (self.latitude is None) != (self.longitude is None):
             raise ValueError("latitude and longitude go together")
+        if (self.complainant is None) == (self.members is None):
+            raise ValueError("give either a complainant or the members of a group")
+        if self.members is not None:
+            check_members(self.members)
+            chosen = sum(m.representative for m in self.members)
+            if not 1 <= chosen <= MAX_REPRESENTATIVES:
+                raise ValueError(f"elect 1 to {MAX_REPRESENTATIVES} representatives")
         return self
+
+    @property
+    def applicant(self) -> PersonIn:
+        """Who applied: the complainant, or the group's first representative."""
+        if self.complainant is not None:
+            return self.complainant
+        assert self.members is not None
+        return next(m for m in self.members if m.representative)
 
     @field_validator("dispute_type")
     @classmethod

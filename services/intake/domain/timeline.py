@@ -118,6 +118,27 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Pattern alert: {company} has {count} similar disputes within {window_days} days",
     ),
     "dispute.group_linked": ("已并入群体纠纷统一调解", "Joined a group dispute"),
+    "dispute.group_notice#accepted": (
+        "您所在的集体争议已受理，由推举的代表参加调解",
+        "Your group dispute was accepted; the elected representatives attend mediation",
+    ),
+    "dispute.group_notice#agreement_signed": (
+        "集体调解协议已生效：您的款项 {amount_zh}，支付期限 {due_on}",
+        "The group agreement took effect: your amount {amount_en}, to be paid by {due_on}",
+    ),
+    "dispute.group_notice#ended": (
+        "集体调解未达成协议，您可依法申请劳动仲裁",
+        "The group mediation ended without agreement; you may apply for arbitration",
+    ),
+    "dispute.group_notice#closed": ("集体争议已结案", "The group dispute was closed"),
+    "dispute.member_performance#performed": (
+        "您的款项已按协议支付（{amount_zh}）",
+        "Your amount was paid as agreed ({amount_en})",
+    ),
+    "dispute.member_performance#not_performed": (
+        "您的款项未按协议支付，可依法申请仲裁或支付令",
+        "Your amount was not paid as agreed; arbitration or a payment order is open",
+    ),
     "roster.published": ("值班表已更新", "The duty roster was updated"),
     "station.suggested#legal_help": (
         "离您最近的法律服务：{name}（{address}），约 {distance_zh}，步行约 {walk_minutes} 分钟、"
@@ -208,6 +229,12 @@ def describe(event_type: str, payload: dict[str, Any]) -> tuple[str, str]:
         key = "case.filed#duplicate"
     if event_type == "station.suggested":
         key = f"station.suggested#{payload.get('purpose', 'open_station')}"
+    if event_type == "dispute.group_notice":
+        key = f"dispute.group_notice#{payload.get('stage', 'accepted')}"
+    if event_type == "dispute.member_performance":
+        key = "dispute.member_performance#" + (
+            "performed" if payload.get("performed") else "not_performed"
+        )
     zh, en = _TEXT.get(key, (event_type, event_type))
     values = _Blank(payload)
     clock = _CLOCKS.get(str(payload.get("clock", "")))
@@ -233,7 +260,11 @@ def _worded(values: _Blank, payload: dict[str, Any], lang: str) -> _Blank:
     out = _Blank(values)
     if payload.get("starts_at"):
         out["starts_at"] = written_time(str(payload["starts_at"]), lang)
-    for key in ("new_limit_on", "performance_deadline"):
+    if payload.get("amount_yuan") is not None:
+        amount = float(payload["amount_yuan"])
+        out["amount_zh"] = f"{amount:,.2f} 元"
+        out["amount_en"] = f"CNY {amount:,.2f}"
+    for key in ("new_limit_on", "performance_deadline", "due_on"):
         if payload.get(key):
             out[key] = written_date(str(payload[key]), lang)
     if payload.get("category"):

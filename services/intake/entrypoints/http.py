@@ -18,6 +18,7 @@ from services.intake.adapters import repository
 from services.intake.adapters.mediation_access import MediationAccess
 from services.intake.adapters.tables import Case, Party, TimelineEntry
 from services.intake.domain.commands import (
+    AddMembers,
     CorrectCase,
     FileDispute,
     FileHazard,
@@ -36,6 +37,7 @@ from services.intake.entrypoints.schemas import (
     CasePublic,
     CaseSummary,
     Filed,
+    MemberFiled,
     PartyPublic,
     TimelineItem,
 )
@@ -88,7 +90,7 @@ class Notices:
     sms: bool
 
 
-def _filing(cmd: FileDispute | FileHazard) -> list[str]:
+def _filing(cmd: FileDispute | FileHazard | AddMembers) -> list[str]:
     return names_present(cmd, personal_fields.FILING)
 
 
@@ -190,13 +192,43 @@ def build_router(
 
         async def action(uow: UnitOfWork) -> Response:
             _officer(actor)
-            case = await filing.file_dispute(cmd, uow, actor, triage)
+            members: list[Case] = []
+            if cmd.members is not None:
+                case, members = await filing.file_group_dispute(cmd, uow, actor, triage)
+            else:
+                case = await filing.file_dispute(cmd, uow, actor, triage)
             await audit.add(
                 uow.session, "create", actor=actor, case_id=case.id, fields=_filing(cmd)
             )
-            return _json(_filed(case, notices, cmd.complainant), 201)
+            filed = _filed(case, notices, cmd.applicant)
+            filed.members = [
+                MemberFiled(case_id=m.id, tracking_code=m.tracking_code) for m in members
+            ]
+            return _json(filed, 201)
 
         return await once(request, cmd.model_dump(mode="json"), action)
+
+    @router.post(
+        "/api/v1/disputes/{case_id}/members",
+        status_code=201,
+        response_model=list[MemberFiled],
+        responses={404: {"description": "No such dispute"}, 409: {"description": "Not a group"}},
+    )
+    async def post_members(
+        case_id: uuid.UUID, cmd: AddMembers, request: Request, actor: ActorDep
+    ) -> Response:
+        """Workers who join a group dispute later: each gets a member case of the group."""
+
+        async def action(uow: UnitOfWork) -> Response:
+            _officer(actor)
+            cases = await filing.add_members(case_id, cmd, uow, actor, triage)
+            await audit.add(
+                uow.session, "create", actor=actor, case_id=case_id, fields=_filing(cmd)
+            )
+            body = [MemberFiled(case_id=c.id, tracking_code=c.tracking_code) for c in cases]
+            return JSONResponse(jsonable_encoder(body), status_code=201)
+
+        return await once(request, {"case_id": str(case_id)} | cmd.model_dump(mode="json"), action)
 
     @router.post(
         "/api/v1/hazards",
@@ -270,7 +302,11 @@ def build_router(
         page = rows[:limit]
         found = CasePage(
             items=[
-                CaseSummary(case_id=c.id, **c.model_dump(include=set(CaseSummary.model_fields)))
+                CaseSummary(
+                    case_id=c.id,
+                    escalated=bool(c.details.get("supervisors")),
+                    **c.model_dump(include=set(CaseSummary.model_fields) - {"escalated"}),
+                )
                 for c in page
             ],
             next_cursor=_encode_cursor(page[-1]) if len(rows) > limit else None,

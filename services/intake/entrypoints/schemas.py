@@ -6,7 +6,14 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+
+class MemberFiled(BaseModel):
+    """A group member's own case: the tracking code they follow it by."""
+
+    case_id: uuid.UUID
+    tracking_code: str
 
 
 class Filed(BaseModel):
@@ -19,6 +26,8 @@ class Filed(BaseModel):
     # How the runner will hear of progress (e-mail, SMS, else only the tracking page).
     follow_up: str = ""
     follow_up_en: str = ""
+    # A group dispute: each member's case, in the order given.
+    members: list[MemberFiled] = []
 
 
 class TimelineItem(BaseModel):
@@ -102,6 +111,9 @@ class CaseSummary(BaseModel):
     latitude: float | None = None
     longitude: float | None = None
     department_id: str | None = None
+    escalated: bool = Field(
+        default=False, description="超时督办 A hazard escalated to a supervisor at least once"
+    )
 
 
 class CasePage(BaseModel):

@@ -74,6 +74,12 @@ class Dispute(MediationModel, table=True):
     # group disputes: member cases point at their parent; the parent holds representatives
     parent_case_id: uuid.UUID | None = Field(default=None, index=True)
     representatives: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    # a group's parent: how many members (its headcount in the statistics); 0 for a lone case
+    group_size: int = 0
+    # a member's own claim, and its line of the group agreement's schedule
+    claim_amount_yuan: float | None = None
+    # every respondent, as [{"key", "name"}]: patterns and statistics count each of them
+    companies: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
     history_count: int = 0  # numbers the history rows: several steps share one instant
 
 
@@ -168,6 +174,21 @@ class ConsultationRecord(MediationModel, table=True):
     updated_at: datetime = Field(default_factory=_now)
 
 
+class DisputeCompany(MediationModel, table=True):
+    """One row per (dispute, respondent company): pattern alerts count every respondent."""
+
+    __tablename__ = "dispute_company"
+    __table_args__ = (
+        sa.Index("ix_dispute_company_pattern", "company_key", "dispute_type", "created_at"),
+    )
+
+    case_id: uuid.UUID = Field(primary_key=True)
+    company_key: str = Field(primary_key=True, max_length=200)
+    company: str = Field(max_length=200)
+    dispute_type: str = Field(max_length=40)
+    created_at: datetime
+
+
 class RosterRecord(MediationModel, table=True):
     """The duty roster as configured (file at first start, then the API)."""
 
@@ -234,6 +255,8 @@ class DisputeStat(MediationModel, table=True):
     failed: int = 0
     expired: int = 0
     referred: int = 0
+    groups: int = 0  # group disputes among `filed`
+    workers: int = 0  # headcount: a lone dispute's one worker, a group's members
 
 
 class DisputeStatDays(MediationModel, table=True):

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.mediation.domain.errors import Incomplete
+
+
+class ScheduleLine(BaseModel):
+    """One member's line of a group agreement: how much, paid by when."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    case_id: uuid.UUID = Field(description="成员案件 The member's case")
+    amount_yuan: float = Field(ge=0, le=100_000_000, description="金额 Amount")
+    due_on: date = Field(description="支付日期 Pay by")
 
 
 class AgreementTerms(BaseModel):
@@ -24,6 +35,8 @@ class AgreementTerms(BaseModel):
     signed_by_respondent: bool = False
     signed_by_mediator: bool = False
     sealed_by_committee: bool = False
+    # A group dispute's agreement: each member's amount and payment date (LDMAL 7).
+    schedule: list[ScheduleLine] = Field(default_factory=list, max_length=1000)
 
 
 def check_effective(agreement: AgreementTerms, today: date) -> None:
@@ -38,6 +51,11 @@ def check_effective(agreement: AgreementTerms, today: date) -> None:
             raise Incomplete(field, f"the agreement takes effect only once {field} is true")
     if agreement.performance_deadline < today:
         raise Incomplete("performance_deadline", "the performance deadline lies in the past")
+    for line in agreement.schedule:
+        if not today <= line.due_on <= agreement.performance_deadline:
+            raise Incomplete(
+                "schedule", "a member's payment date lies outside today .. performance_deadline"
+            )
 
 
 # LDMAL 16: wages, work-injury medical costs, economic compensation or damages not paid on time

@@ -185,3 +185,19 @@ def check_extension(days: int, already_extended: bool, consents: tuple[bool, boo
     for field, given in zip(("complainant_consent", "respondent_consent"), consents, strict=True):
         if not given:
             raise Incomplete(field, "an extension needs both parties' recorded consent")
+
+
+def nominal_due(
+    clock: ClockName, started_on: date, *, extended_days: int = 0, agreed_on: date | None = None
+) -> date | None:
+    """A legal clock's last day before the holiday rule, from what its row keeps (the start)
+    and the dispute (an extension, the agreed performance date); None for internal targets,
+    which are recomputed from the state history instead."""
+    if clock in LENGTH_DAYS:
+        extra = extended_days if clock == ClockName.MEDIATION_LIMIT else 0
+        return started_on + timedelta(days=LENGTH_DAYS[clock] + extra)
+    if clock == ClockName.ARBITRATION_LIMITATION:
+        return plus_one_year(started_on)
+    if clock == ClockName.PERFORMANCE:
+        return agreed_on
+    return None

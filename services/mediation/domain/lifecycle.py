@@ -26,6 +26,8 @@ class State(StrEnum):
     REFERRED_TO_ARBITRATION = "referred_to_arbitration"
     CLOSED = "closed"
     MERGED = "merged"
+    # A member case of a group dispute: it follows its parent, which carries the lifecycle.
+    GROUP_MEMBER = "group_member"
 
 
 S = State

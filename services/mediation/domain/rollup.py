@@ -4,8 +4,10 @@ Three rollups, each a sum of per-dispute contributions:
 
 - queues: one per (state, mediator) — the queues by state and each mediator's open cases;
 - statistics: one per (period, dimension, key) with the counts filed, accepted, agreed,
-  failed, expired and referred; a period is a year ("2026") or a month ("2026-03"), and the
-  dimensions are company, dispute type, town and month, as the committee's statistics group;
+  failed, expired and referred, how many of them are group disputes and their headcount
+  (workers); a dispute counts under every respondent company it names; a period is a year
+  ("2026") or a month ("2026-03"), and the dimensions are company, dispute type, town and
+  month, as the committee's statistics group;
 - days to agreement: a histogram per (period, dimension, key) with one bucket per whole day.
   Days to agreement is a whole number of days, so the medians read from it are exact.
 
@@ -18,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 DIMENSIONS = ("company", "dispute_type", "town", "month")
-MEASURES = ("filed", "accepted", "agreed", "failed", "expired", "referred")
+MEASURES = ("filed", "accepted", "agreed", "failed", "expired", "referred", "groups", "workers")
 # Every dispute field a rollup depends on; nothing else moves a figure.
 TRACKED = (
     "state",
@@ -34,20 +36,29 @@ TRACKED = (
     "days_to_agreement",
     "outcome",
     "referred_at",
+    "companies",
+    "group_size",
+    "parent_case_id",
 )
 QUEUE, STAT, DAYS = "queue", "stat", "days"
 # (rollup, key, measure) -> how much a dispute adds
 Cell = tuple[str, tuple[Any, ...], str]
 
 
-def _keys(facts: Mapping[str, Any]) -> dict[str, str]:
+def companies(facts: Mapping[str, Any]) -> dict[str, str]:
+    """Every respondent's key and name; a dispute recorded before the list, its first one."""
+    listed = {str(c["key"]): str(c["name"]) for c in facts.get("companies") or ()}
+    return listed or {facts["company_key"]: facts["company"]}
+
+
+def _keys(facts: Mapping[str, Any]) -> list[tuple[str, str]]:
     month = facts["filed_month"]
-    return {
-        "company": facts["company_key"],
-        "dispute_type": facts["dispute_type"],
-        "town": facts["town"] or "",
-        "month": month[5:7] if month else "",
-    }
+    return [
+        *(("company", key) for key in companies(facts)),
+        ("dispute_type", facts["dispute_type"]),
+        ("town", facts["town"] or ""),
+        ("month", month[5:7] if month else ""),
+    ]
 
 
 def periods(facts: Mapping[str, Any]) -> list[str]:
@@ -66,18 +77,21 @@ def measures(facts: Mapping[str, Any]) -> dict[str, int]:
         "failed": int(facts["outcome"] == "failed"),
         "expired": int(facts["outcome"] == "expired_no_agreement"),
         "referred": int(facts["referred_at"] is not None),
+        # A group is one dispute of many workers; its member cases count nowhere themselves.
+        "groups": int(bool(facts.get("group_size"))),
+        "workers": max(int(facts.get("group_size") or 0), 1),
     }
 
 
 def counts(facts: Mapping[str, Any] | None) -> dict[Cell, int]:
     """Every cell this dispute adds to (nothing for a dispute that does not exist)."""
-    if facts is None:
+    if facts is None or facts.get("parent_case_id") is not None:
         return {}
     out: dict[Cell, int] = {(QUEUE, (facts["state"], facts["mediator_id"] or ""), "n"): 1}
     figures = measures(facts)
     days = facts["days_to_agreement"]
     for period in periods(facts):
-        for dimension, key in _keys(facts).items():
+        for dimension, key in _keys(facts):
             group = (period, dimension, key)
             out.update({(STAT, group, m): n for m, n in figures.items() if n})
             if days is not None:
@@ -87,9 +101,11 @@ def counts(facts: Mapping[str, Any] | None) -> dict[Cell, int]:
 
 def labels(facts: Mapping[str, Any] | None) -> dict[tuple[str, str, str], str]:
     """A company group is shown by its name: the greatest name seen under its key."""
-    if facts is None:
+    if facts is None or facts.get("parent_case_id") is not None:
         return {}
-    return {(p, "company", facts["company_key"]): facts["company"] for p in periods(facts)}
+    return {
+        (p, "company", key): name for p in periods(facts) for key, name in companies(facts).items()
+    }
 
 
 def delta(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> dict[Cell, int]:

@@ -31,6 +31,7 @@ from services.mediation.entrypoints.schemas import (
     ExtendIn,
     HeldIn,
     HistoryItem,
+    MemberOut,
     NoteIn,
     OptionalReasonIn,
     PerformanceIn,
@@ -142,11 +143,21 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
                 await uow.session.exec(select(DisputeClock).where(DisputeClock.case_id == case_id))
             ).all()
             meetings = await sessions.sessions_of(uow, case_id)
+            lines = {str(x["case_id"]): x for x in (dispute.agreement or {}).get("schedule", [])}
+            group = await groups.members(uow, case_id) if dispute.group_size else []
             shown = DisputePublic(
                 **dispute.model_dump(),
                 history=[HistoryItem.model_validate(h, from_attributes=True) for h in history],
                 clocks=[ClockOut.model_validate(c, from_attributes=True) for c in clocks],
                 sessions=[SessionOut.model_validate(s, from_attributes=True) for s in meetings],
+                members=[
+                    MemberOut(
+                        **m.model_dump(),
+                        amount_yuan=lines.get(str(m.case_id), {}).get("amount_yuan"),
+                        due_on=lines.get(str(m.case_id), {}).get("due_on"),
+                    )
+                    for m in group
+                ],
                 allowed_actions=allowed_actions(
                     State(dispute.state),
                     actor.role,
@@ -407,6 +418,22 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
             changing(
                 ["representatives"],
                 lambda uow: groups.elect_representatives(case_id, body.party_ids, actor, uow),
+            ),
+        )
+
+    @router.post(
+        "/{case_id}/members/{member_case_id}/performance",
+        response_model=DisputePublic,
+        responses=ERRORS,
+    )
+    async def member_performance(
+        case_id: uuid.UUID, member_case_id: uuid.UUID, body: PerformanceIn, actor: ActorDep
+    ) -> DisputePublic:
+        """Record whether one member's line of the group agreement was performed."""
+        return await run(
+            actor,
+            lambda uow: groups.record_member_performance(
+                case_id, member_case_id, body.performed, body.note, actor, uow
             ),
         )
 

@@ -16,6 +16,7 @@ DISPUTE = frozenset(
         "sessions.place",
         "sessions.attendees",
         "sessions.summary",
+        "members.complainant_name",
     }
 )
 # A queue of disputes (DisputeSummary).

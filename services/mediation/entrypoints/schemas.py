@@ -101,6 +101,19 @@ class SessionOut(BaseModel):
     reschedules: int
 
 
+class MemberOut(BaseModel):
+    """A group's member case: the worker, their claim and their line of the agreement."""
+
+    case_id: uuid.UUID
+    tracking_code: str
+    complainant_id: str
+    complainant_name: str
+    claim_amount_yuan: float | None
+    amount_yuan: float | None = None
+    due_on: date | None = None
+    outcome: str | None
+
+
 class DisputeSummary(BaseModel):
     case_id: uuid.UUID
     tracking_code: str
@@ -114,6 +127,7 @@ class DisputeSummary(BaseModel):
     duty_body: str | None
     risk: bool
     parent_case_id: uuid.UUID | None
+    group_size: int = 0
     application_received_at: datetime
     created_at: datetime
 
@@ -130,7 +144,10 @@ class DisputePublic(DisputeSummary):
     agreement_effective_at: datetime | None
     mediation_extended_days: int
     representatives: list[str]
+    claim_amount_yuan: float | None = None
     outcome: str | None
+    # A group dispute's member cases (each worker's claim, line and performance).
+    members: list[MemberOut] = []
     history: list[HistoryItem] = []
     clocks: list[ClockOut] = []
     sessions: list[SessionOut] = []

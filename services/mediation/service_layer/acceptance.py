@@ -7,6 +7,7 @@ import uuid
 from services.mediation.adapters.tables import Dispute
 from services.mediation.domain.clocks import ClockName, days_clock
 from services.mediation.domain.errors import NotAllowed
+from services.mediation.service_layer import groups
 from services.mediation.service_layer.assignment import assign
 from services.mediation.service_layer.clocks import start_clock, stop_clocks
 from services.mediation.service_layer.context import Context
@@ -33,6 +34,7 @@ async def accept(
         await start_clock(uow, dispute, days_clock(ClockName.MEDIATION_LIMIT, now), now)
     announce(uow, dispute, "dispute.accepted", DisputeAccepted(state=dispute.state), actor, cause)
     await assign(uow, dispute, ctx, cause)
+    await groups.tell_members(uow, dispute, "accepted", actor, cause)
 
 
 async def accept_dispute(

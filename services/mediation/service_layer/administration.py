@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlmodel import col, select
 
 from services.mediation.adapters.tables import CalendarYearRecord, RosterRecord
@@ -9,6 +10,7 @@ from services.mediation.domain.calendar import CalendarYear
 from services.mediation.domain.errors import Incomplete, NotAllowed
 from services.mediation.domain.roster import Roster, Shift
 from services.mediation.service_layer.assignment import current_roster
+from services.mediation.service_layer.clocks import recompute_legal_clocks
 from services.mediation.service_layer.context import Context
 from shared.contracts.envelope import SYSTEM, Actor, new_event
 from shared.contracts.events.mediation import ROSTER_ID, RosterPublished, StationDutyItem
@@ -100,9 +102,21 @@ async def load_calendar_year(
     record.workdays = sorted(d.isoformat() for d in year.workdays)
     record.source, record.loaded_at = f"api:{year.source}"[:100], ctx.now()
     uow.session.add(record)
+    calendar = ctx.calendar.with_years([year.model_copy(update={"source": record.source})])
+    await recompute_legal_clocks(uow, ctx, calendar)  # once, here; other replicas re-read it
     await uow.commit()
-    ctx.calendar = ctx.calendar.with_years([year.model_copy(update={"source": record.source})])
+    ctx.calendar = calendar
     return year
+
+
+async def calendar_stamp(uow: UnitOfWork) -> tuple[int, str]:
+    """How many years are stored and when the last was loaded: a change means re-read."""
+    count, last = (
+        await uow.session.exec(
+            select(sa.func.count(), sa.func.max(col(CalendarYearRecord.loaded_at)))
+        )
+    ).one()
+    return int(count or 0), str(last or "")
 
 
 async def stored_calendar_years(uow: UnitOfWork) -> list[CalendarYear]:

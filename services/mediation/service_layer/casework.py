@@ -18,8 +18,14 @@ from services.mediation.domain.clocks import (
     local_date,
     performance_clock,
 )
-from services.mediation.domain.errors import AgainstTheRules, IllegalTransition, NotAllowed
+from services.mediation.domain.errors import (
+    AgainstTheRules,
+    IllegalTransition,
+    Incomplete,
+    NotAllowed,
+)
 from services.mediation.domain.lifecycle import State
+from services.mediation.service_layer import groups
 from services.mediation.service_layer.clocks import (
     refresh_mediation_target,
     start_clock,
@@ -168,6 +174,12 @@ async def sign_agreement(
     dispute = await _mine(uow, case_id, actor)
     now = ctx.now()
     check_effective(terms, local_date(now))
+    if dispute.group_size:  # one agreement for the group, a line for each member
+        groups.check_schedule(
+            await groups.members(uow, dispute.case_id), [str(x.case_id) for x in terms.schedule]
+        )
+    elif terms.schedule:
+        raise Incomplete("schedule", "a schedule of members belongs to a group dispute only")
     step(uow, dispute, "sign_agreement", actor, now=now)
     agreement_id = f"agr-{uuid.uuid4().hex[:12]}"
     dispute.agreement = {
@@ -195,6 +207,7 @@ async def sign_agreement(
         ),
         actor,
     )
+    await groups.tell_members(uow, dispute, "agreement_signed", actor)
     await uow.commit()
     return dispute
 
@@ -274,5 +287,6 @@ async def close(case_id: uuid.UUID, actor: Actor, uow: UnitOfWork, ctx: Context)
     dispute.outcome = dispute.outcome or outcome
     await stop_clocks(uow, dispute, (*MEDIATION_CLOCKS, ClockName.PERFORMANCE, *PARTY_WINDOWS), now)
     announce(uow, dispute, "dispute.closed", DisputeClosed(state="closed", outcome=outcome), actor)
+    await groups.tell_members(uow, dispute, "closed", actor)
     await uow.commit()
     return dispute

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from services.mediation.adapters.tables import TIMER, Dispute, DisputeClock, DisputeHistory
+from services.mediation.domain.calendar import WorkCalendar
 from services.mediation.domain.clocks import (
     DEFAULT_WARNINGS,
     LEGAL,
@@ -23,6 +24,7 @@ from services.mediation.domain.clocks import (
     Deadline,
     deadline,
     local_date,
+    nominal_due,
 )
 from services.mediation.domain.lifecycle import PAUSED
 from services.mediation.domain.targets import Target, pauses, target_due
@@ -157,3 +159,33 @@ async def refresh_mediation_target(uow: UnitOfWork, dispute: Dispute, ctx: Conte
     started = await entered_at(uow, dispute, "in_mediation")
     if started is not None:
         await refresh_target(uow, dispute, ctx.policy.mediation_target, started, ctx)
+
+
+async def recompute_legal_clocks(uow: UnitOfWork, ctx: Context, calendar: WorkCalendar) -> int:
+    """After a calendar year was loaded: every open legal clock whose end the calendar now
+    moves gets its new end, its warnings and its expiry rescheduled (the old timers cancelled).
+    Run once, by the replica that stored the year, in the same transaction."""
+    now = ctx.now()
+    rows = (
+        await uow.session.exec(
+            select(DisputeClock, Dispute)
+            .join(Dispute, col(Dispute.case_id) == col(DisputeClock.case_id))
+            .where(col(DisputeClock.status) == "open", col(DisputeClock.legal).is_(True))
+        )
+    ).all()
+    moved = 0
+    for row, dispute in rows:
+        clock = ClockName(row.clock)
+        nominal = nominal_due(
+            clock,
+            row.started_on,
+            extended_days=dispute.mediation_extended_days,
+            agreed_on=dispute.performance_deadline,
+        )
+        if nominal is None:
+            continue
+        due = deadline(clock, row.started_on, nominal, calendar)
+        if due.due_on != row.due_on or due.calendar_source != row.calendar_source:
+            await start_clock(uow, dispute, due, now)
+            moved += 1
+    return moved

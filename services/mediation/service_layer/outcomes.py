@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services.mediation.adapters.tables import Dispute
 from services.mediation.domain.clocks import ClockName
+from services.mediation.service_layer import groups
 from services.mediation.service_layer.clocks import clock_due_on, stop_clocks
 from services.mediation.service_layer.context import Context
 from services.mediation.service_layer.steps import announce, step
@@ -45,3 +46,4 @@ async def end_without_agreement(
         ),
         actor,
     )
+    await groups.tell_members(uow, dispute, "ended", actor)

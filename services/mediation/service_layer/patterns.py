@@ -14,8 +14,9 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from services.mediation.adapters.tables import Dispute, PatternAlertRecord
+from services.mediation.adapters.tables import Dispute, DisputeCompany, PatternAlertRecord
 from services.mediation.domain.errors import NotFound
+from services.mediation.domain.rollup import companies
 from services.mediation.service_layer.context import Context
 from services.mediation.service_layer.steps import announce
 from shared.contracts.envelope import SYSTEM, Envelope
@@ -23,16 +24,50 @@ from shared.contracts.events.mediation import PatternAlert
 from shared.messaging.uow import UnitOfWork
 
 
-async def check_pattern(
+def index_companies(uow: UnitOfWork, dispute: Dispute) -> None:
+    """One row per respondent company of the dispute: a pattern counts every respondent."""
+    for key, name in companies(dispute.model_dump()).items():
+        uow.session.add(
+            DisputeCompany(
+                case_id=dispute.case_id,
+                company_key=key,
+                company=name,
+                dispute_type=dispute.dispute_type,
+                created_at=dispute.created_at,
+            )
+        )
+
+
+async def check_patterns(
     uow: UnitOfWork, dispute: Dispute, ctx: Context, cause: Envelope | None = None
+) -> list[PatternAlertRecord]:
+    """Each respondent company of the dispute may reach its pattern: the second one too."""
+    raised = []
+    for key, name in companies(dispute.model_dump()).items():
+        alert = await check_pattern(uow, dispute, ctx, cause, key=key, name=name)
+        if alert is not None:
+            raised.append(alert)
+    return raised
+
+
+async def check_pattern(
+    uow: UnitOfWork,
+    dispute: Dispute,
+    ctx: Context,
+    cause: Envelope | None = None,
+    *,
+    key: str | None = None,
+    name: str | None = None,
 ) -> PatternAlertRecord | None:
     """Raise the pair's next alert when the window holds enough disputes since the last one."""
+    key = key or dispute.company_key
+    name = name or dispute.company
     await uow.session.flush()
     last = (
         await uow.session.exec(
             select(PatternAlertRecord)
             .where(
-                PatternAlertRecord.company_key == dispute.company_key,
+                PatternAlertRecord.company_key == key,
                 PatternAlertRecord.dispute_type == dispute.dispute_type,
             )
             .order_by(col(PatternAlertRecord.seq).desc())
@@ -45,12 +80,12 @@ async def check_pattern(
     if last is not None:
         since = max(since, last.raised_at)
     stmt = (
-        select(Dispute.case_id)
+        select(DisputeCompany.case_id)
         .where(
-            Dispute.company_key == dispute.company_key,
-            Dispute.dispute_type == dispute.dispute_type,
-            col(Dispute.created_at) > since,
-            col(Dispute.created_at) <= dispute.created_at,
+            DisputeCompany.company_key == key,
+            DisputeCompany.dispute_type == dispute.dispute_type,
+            col(DisputeCompany.created_at) > since,
+            col(DisputeCompany.created_at) <= dispute.created_at,
         )
         .limit(1000)
     )
@@ -58,8 +93,8 @@ async def check_pattern(
     if len(case_ids) < ctx.policy.pattern_threshold:
         return None
     alert = PatternAlertRecord(
-        company_key=dispute.company_key,
-        company=dispute.company,
+        company_key=key,
+        company=name,
         dispute_type=dispute.dispute_type,
         seq=(last.seq + 1) if last else 1,
         count=len(case_ids),
@@ -68,15 +103,13 @@ async def check_pattern(
         raised_at=ctx.now(),
     )
     uow.session.add(alert)
-    org = (
-        dispute.company_key.removeprefix("org:") if dispute.company_key.startswith("org:") else None
-    )
+    org = key.removeprefix("org:") if key.startswith("org:") else None
     announce(
         uow,
         dispute,
         "pattern.alert",
         PatternAlert(
-            company=dispute.company,
+            company=name,
             org_code=org,
             dispute_type=dispute.dispute_type,
             count=len(case_ids),

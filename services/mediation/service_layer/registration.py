@@ -29,6 +29,14 @@ def company_key(respondent: PartyRef) -> str:
     return f"org:{code}" if len(code) == ORG_CODE_LENGTH else f"name:{respondent.display_name}"
 
 
+def companies_of(respondents: list[PartyRef]) -> list[dict[str, str]]:
+    """Every respondent once, by its key: a dispute counts under each company it names."""
+    seen: dict[str, str] = {}
+    for r in respondents:
+        seen.setdefault(company_key(r), r.display_name)
+    return [{"key": key, "name": name} for key, name in seen.items()]
+
+
 def _new_dispute(envelope: Envelope, filed: CaseFiled) -> Dispute:
     assert filed.dispute is not None
     complainant = next(p for p in filed.parties if p.role == "complainant")
@@ -52,6 +60,11 @@ def _new_dispute(envelope: Envelope, filed: CaseFiled) -> Dispute:
         town=filed.jurisdiction,
         company=respondents[0].display_name,
         company_key=company_key(respondents[0]),
+        companies=companies_of(respondents),
+        claim_amount_yuan=filed.dispute.claim_amount_yuan,
+        representatives=(
+            list(filed.dispute.group.representative_party_ids) if filed.dispute.group else []
+        ),
         filed_on=received,
         filed_year=received.year,
         filed_month=received.strftime("%Y-%m"),
@@ -73,6 +86,21 @@ async def register_dispute(envelope: Envelope, uow: UnitOfWork, ctx: Context) ->
         raise PermanentError("case.filed of kind dispute without dispute details")
     dispute = _new_dispute(envelope, filed)
     uow.session.add(dispute)
+    if dispute.parent_case_id is not None:  # a member follows its group's parent
+        announce(
+            uow,
+            dispute,
+            "dispute.registered",
+            DisputeRegistered(state="group_member", dispute_type=dispute.dispute_type),
+            SYSTEM,
+            envelope,
+        )
+        await groups.register_member(uow, dispute, envelope)
+        return
+    if filed.dispute.group is not None:  # members registered before their parent count too
+        await uow.session.flush()
+        dispute.group_size = await groups.count_members(uow, dispute.case_id)
+    patterns.index_companies(uow, dispute)
     at = ctx.now()
     step(uow, dispute, "review", SYSTEM, now=at, note="registered for the committee's review")
     announce(
@@ -84,9 +112,7 @@ async def register_dispute(envelope: Envelope, uow: UnitOfWork, ctx: Context) ->
         envelope,
     )
     await _start_clocks(uow, dispute, ctx)
-    await patterns.check_pattern(uow, dispute, ctx, envelope)
-    if dispute.parent_case_id is not None:
-        await groups.announce_member(uow, dispute, envelope)
+    await patterns.check_patterns(uow, dispute, ctx, envelope)
     if ctx.policy.auto_accept:
         await acceptance.accept(uow, dispute, SYSTEM, ctx, envelope)
 

@@ -1,8 +1,8 @@
 """The rollups counted again from the disputes themselves: to check them, or to rebuild them.
 
-`recount` is a second, independent derivation of the same figures (grouped SQL over
-`dispute`, where adapters/rollup_tracking.py adds per-change deltas), so comparing the two
-proves the rollups have not drifted. `rebuild` replaces the rollups by the recount, after a
+`recount` is a second derivation of the same figures (from the disputes as they stand,
+where adapters/rollup_tracking.py adds per-change deltas), so comparing the two proves the
+rollups have not drifted. `rebuild` replaces the rollups by the recount, after a
 bulk load that bypassed the ORM or to repair them; on PostgreSQL it holds an EXCLUSIVE lock
 on the rollup tables (readers go on) so no write commits between the recount and the swap.
 """
@@ -16,24 +16,20 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.mediation.adapters.rollup_tracking import HISTOGRAM, QUEUES, STATS, apply
 from services.mediation.adapters.tables import Dispute
-from services.mediation.domain.rollup import DAYS, MEASURES, QUEUE, STAT, Cell
+from services.mediation.domain.rollup import (
+    DAYS,
+    MEASURES,
+    QUEUE,
+    STAT,
+    TRACKED,
+    Cell,
+    counts,
+    labels,
+)
 
 T = Dispute.__table__  # type: ignore[attr-defined]
 Labels = dict[tuple[str, str, str], str]
-# literals, not parameters: GROUP BY must repeat the SELECT's expressions exactly
-_EMPTY: sa.ColumnElement[str] = sa.literal_column("''")
-_KEYS: dict[str, Any] = {
-    "company": T.c.company_key,
-    "dispute_type": T.c.dispute_type,
-    "town": sa.func.coalesce(T.c.town, _EMPTY),
-    "month": sa.func.coalesce(
-        sa.func.substr(T.c.filed_month, sa.literal_column("6"), sa.literal_column("2")), _EMPTY
-    ),
-}
-
-
-def _periods(year: int, month: str | None) -> list[str]:
-    return [f"{year:04d}", month] if month else [f"{year:04d}"]
+BATCH = 5000  # disputes read per round trip while recounting
 
 
 def _add(cells: dict[Cell, int], cell: Cell, n: int) -> None:
@@ -42,43 +38,26 @@ def _add(cells: dict[Cell, int], cell: Cell, n: int) -> None:
 
 
 async def recount(session: AsyncSession) -> tuple[dict[Cell, int], Labels]:
-    """Every rollup figure, counted from the dispute table (a scan per dimension)."""
+    """Every rollup figure, counted from the dispute table by the very rules that keep them
+    (domain/rollup.py), in key order, a batch at a time: a dispute counts under each of its
+    respondents and a group once with its headcount, so SQL GROUP BYs would drift."""
     cells: dict[Cell, int] = {}
-    labels: Labels = {}
-    queues = sa.select(T.c.state, sa.func.coalesce(T.c.mediator_id, ""), sa.func.count())
-    for state, mediator, n in await session.execute(queues.group_by(T.c.state, T.c.mediator_id)):
-        _add(cells, (QUEUE, (state, mediator), "n"), int(n))
-    counted = T.c.filed_year.is_not(None)
-    for dimension, key in _KEYS.items():
-        group = (T.c.filed_year, T.c.filed_month, key)
-        stmt = sa.select(
-            *group,
-            sa.func.max(T.c.company),
-            sa.func.count(),
-            sa.func.count(T.c.accepted_at),
-            sa.func.count(T.c.agreement_effective_at),
-            sa.func.sum(sa.case((T.c.outcome == "failed", 1), else_=0)),
-            sa.func.sum(sa.case((T.c.outcome == "expired_no_agreement", 1), else_=0)),
-            sa.func.count(T.c.referred_at),
-        )
-        for year, month, value, company, *figures in await session.execute(
-            stmt.where(counted).group_by(*group)
-        ):
-            for period in _periods(year, month):
-                for measure, n in zip(MEASURES, figures, strict=True):
-                    _add(cells, (STAT, (period, dimension, value), measure), int(n or 0))
-                if dimension == "company":
-                    name = labels.get((period, dimension, value), "")
-                    labels[(period, dimension, value)] = max(name, company)
-        days = sa.select(*group, T.c.days_to_agreement, sa.func.count()).where(
-            counted, T.c.days_to_agreement.is_not(None)
-        )
-        for year, month, value, d, n in await session.execute(
-            days.group_by(*group, T.c.days_to_agreement)
-        ):
-            for period in _periods(year, month):
-                _add(cells, (DAYS, (period, dimension, value, d), "n"), int(n))
-    return cells, labels
+    names: Labels = {}
+    after: Any = None
+    while True:
+        stmt = sa.select(T.c.case_id, *(T.c[n] for n in TRACKED)).order_by(T.c.case_id)
+        if after is not None:
+            stmt = stmt.where(T.c.case_id > after)
+        rows = (await session.execute(stmt.limit(BATCH))).mappings().all()
+        if not rows:
+            return cells, names
+        for row in rows:
+            facts = {n: row[n] for n in TRACKED}
+            for cell, n in counts(facts).items():
+                _add(cells, cell, n)
+            for group, name in labels(facts).items():
+                names[group] = max(names.get(group, ""), name)
+        after = rows[-1]["case_id"]
 
 
 async def stored(session: AsyncSession) -> tuple[dict[Cell, int], Labels]:

@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, pass_context
+from jinja2.runtime import Context
 
+from shared.glossary import term, written_date, written_time
 from shared.masking import mask_personal
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 LOCALES = ("zh-CN", "en")
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def _local_time(value: Any) -> str:
-    at = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if isinstance(at, datetime) else ""
+def _lang(ctx: Context) -> str:
+    return "en" if ctx.get("locale") == "en" else "zh"
+
+
+@pass_context
+def _local_time(ctx: Context, value: Any) -> str:
+    """An instant as people in Shanghai write it (2026年12月1日 10:30 / 1 Dec 2026, 10:30)."""
+    return written_time(value, _lang(ctx)) if value else ""
+
+
+@pass_context
+def _local_date(ctx: Context, value: Any) -> str:
+    """A day as people write it (2026年12月10日 / 10 Dec 2026)."""
+    return written_date(value, _lang(ctx)) if value else ""
+
+
+@pass_context
+def _word(ctx: Context, code: Any, kind: str) -> str:
+    """A code (state, category, town, body, dispute type...) in the message's language."""
+    return term(kind, str(code) if code else None, _lang(ctx))
 
 
 class Renderer:
@@ -31,6 +47,8 @@ class Renderer:
             keep_trailing_newline=False,
         )
         self._env.filters["local_time"] = _local_time
+        self._env.filters["local_date"] = _local_date
+        self._env.filters["word"] = _word
 
     def render(self, template: str, locale: str, context: dict[str, Any]) -> tuple[str, str]:
         """(subject, body); an unknown locale, or a template not yet translated, uses zh-CN."""
@@ -40,7 +58,8 @@ class Renderer:
         except TemplateNotFound:
             tpl = self._env.get_template(f"zh-CN/{template}.j2")
         # Free text (notes, reasons) is typed by people: mask phones, IDs, cards, e-mails, plates.
-        subject, _, body = mask_personal(tpl.render(**context)).partition("\n")
+        text = tpl.render(**{**context, "locale": lang})
+        subject, _, body = mask_personal(text).partition("\n")
         return subject.strip(), body.strip()
 
     def names(self) -> list[str]:

@@ -137,6 +137,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
     ),
     "pattern.alert": (Rule("committee", "pattern_alert"),),
     "dispute.group_linked": (Rule("complainant", "group_linked"),),
+    # on a member case: every member hears what the group reached, with their own line
+    "dispute.group_notice": (Rule("complainant", "group_notice", critical=True),),
+    "dispute.member_performance": (Rule("complainant", "member_performance"),),
     "agreement.signed": _both("agreement_signed", critical=True),
     "performance.performed": (*_both("performance_performed"),),
     "performance.not_performed": (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from sqlmodel import select
@@ -10,6 +11,7 @@ from sqlmodel import select
 from services.notify.adapters.channels import channel_of
 from services.notify.adapters.directory_file import ChannelDirectory
 from services.notify.adapters.tables import Contact, KnownCase
+from services.notify.domain.parties import organisation_name
 from services.notify.domain.preferences import INBOX
 from services.notify.domain.rules import Rule
 from shared.contracts.envelope import Envelope
@@ -74,7 +76,9 @@ def _contact_recipient(contact: Contact, cfg: ChannelConfig) -> Recipient:
     )
 
 
-def organisation_recipient(role: str, key: str, cfg: ChannelConfig) -> Recipient:
+def organisation_recipient(
+    role: str, key: str, cfg: ChannelConfig, payload: dict[str, Any] | None = None
+) -> Recipient:
     """A department, mediator or the committee, reached as the channel directory says."""
     endpoint = cfg.directory.lookup(key)
     pairs = [(INBOX, "")]
@@ -82,8 +86,12 @@ def organisation_recipient(role: str, key: str, cfg: ChannelConfig) -> Recipient
         pairs += [(kind, url) for url in endpoint.urls if (kind := channel_of(url))]
         if cfg.sms_gateway_url:
             pairs += [("sms", cfg.sms_gateway_url.replace("{phone}", n)) for n in endpoint.sms]
-    name = endpoint.display_name if endpoint and endpoint.display_name else key
     locale = endpoint.locale if endpoint else "zh-CN"
+    name = (
+        endpoint.display_name
+        if endpoint and endpoint.display_name
+        else organisation_name(key, payload or {}, locale)
+    )
     return Recipient(role, key, name, locale, _name_channels(pairs))
 
 
@@ -138,4 +146,4 @@ async def recipients(
     if rule.party in _CONTACT_SELECTORS:
         return [_contact_recipient(c, cfg) for c in await _contacts(uow, case, rule, envelope)]
     found = _organisation_key(rule, envelope, case)
-    return [organisation_recipient(found[0], found[1], cfg)] if found else []
+    return [organisation_recipient(found[0], found[1], cfg, envelope.payload)] if found else []

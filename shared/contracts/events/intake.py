@@ -11,6 +11,15 @@ from pydantic import AwareDatetime, Field
 from shared.contracts.events.common import CaseKind, GeoPoint, PartyRef, Payload
 
 
+class GroupDetails(Payload):
+    """On a group dispute's parent case (LDMAL 7): its elected representatives at filing.
+
+    Each member is a case of its own, filed with `parent_case_id`; members may join later."""
+
+    representative_party_ids: list[str] = Field(min_length=1, max_length=20)
+    member_count: int = Field(ge=0, le=10_000)
+
+
 class DisputeDetails(Payload):
     dispute_type: str = Field(min_length=1, max_length=40)
     claim: str = Field(min_length=1, max_length=2000)
@@ -27,6 +36,8 @@ class DisputeDetails(Payload):
     received_via: str | None = Field(default=None, max_length=20)
     # Where the runner is or works, if given: dispatch names the nearest legal help from it.
     location: GeoPoint | None = None
+    # Set on a group dispute's parent case.
+    group: GroupDetails | None = None
 
 
 class HazardDetails(Payload):

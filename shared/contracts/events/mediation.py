@@ -141,6 +141,26 @@ class GroupLinked(Payload):
     representative_party_ids: list[str] = Field(default_factory=list, max_length=20)
 
 
+class GroupNotice(Payload):
+    """On a member case: what its group's dispute reached, with this member's own line of the
+    agreement's schedule once there is one (every member is told, LDMAL 7)."""
+
+    parent_case_id: str = Field(max_length=64)
+    stage: Literal["accepted", "agreement_signed", "ended", "closed"]
+    state: str = Field(max_length=40, description="the parent's state")
+    amount_yuan: float | None = Field(default=None, ge=0, le=100_000_000)
+    due_on: date | None = None
+
+
+class MemberPerformanceRecorded(Payload):
+    """A group agreement's line for one member was performed, or not (on the member case)."""
+
+    parent_case_id: str = Field(max_length=64)
+    performed: bool
+    amount_yuan: float | None = Field(default=None, ge=0, le=100_000_000)
+    note: str = Field(default="", max_length=1000)
+
+
 # The duty roster's events travel as one "case" of their own, so they are applied in order.
 ROSTER_ID = uuid.UUID("6f1c2a0e-25d0-4b1e-9a25-000000000025")
 

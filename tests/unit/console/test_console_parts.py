@@ -9,7 +9,7 @@ from services.console.entrypoints.backends import ServiceError
 from services.console.entrypoints.charts import grouped_bars
 from services.console.entrypoints.committee_pages import ranked_clocks
 from services.console.entrypoints.hazard_map import draw, parse_areas
-from services.console.entrypoints.officer_pages import dispute_body
+from services.console.entrypoints.officer_pages import dispute_body, group_body
 from services.console.entrypoints.overview_pages import closed_loop
 from services.console.entrypoints.pages import home_of, mask_name, today_local
 from services.intake.adapters.jurisdictions import DEMO_FILE
@@ -174,3 +174,31 @@ def test_each_mediation_form_becomes_the_api_call_it_names():
             assert problem.message[0] and problem.message[1]
         else:
             raise AssertionError(f"{action} accepted {form}")
+
+
+def test_a_group_form_takes_member_rows_then_pasted_lines_in_order():
+    from services.console.entrypoints.session import Caller
+    from shared.auth.tokens import Principal
+    from shared.contracts.envelope import Actor
+
+    who = Caller(Principal(Actor(role="intake_officer", id="officer-7"), "u", "n", 0), "tok", "zh")
+    form = {
+        "respondents.0.name": "甲公司",
+        "dispute_type": "overtime_pay",
+        "workplace_address": "华新镇华腾路",
+        "members.0.name": "张三",
+        "members.0.claim_amount_yuan": "3000",
+        "members.0.representative": "on",
+        "members.2.name": "李四",
+        "members_csv": "王五, 13700000001, , 3200, 是\n\n赵六\t13700000002\t\t3300\t否",
+    }
+    body = group_body(form, who)
+    assert "complainant" not in body and body["workplace_address"] == "华新镇华腾路"
+    names = [(m["name"], m["representative"], m["claim_amount_yuan"]) for m in body["members"]]
+    assert names == [
+        ("张三", True, "3000"),
+        ("李四", False, None),
+        ("王五", True, "3200"),
+        ("赵六", False, "3300"),
+    ]
+    assert body["members"][2]["phone"] == "13700000001" and body["members"][2]["id_number"] is None

@@ -65,3 +65,29 @@ def test_the_median_of_a_histogram_is_exact():
     assert median([(9, 1), (2, 1), (6, 1), (3, 1)]) == 4.5  # mean of the middle two
     assert median([(1, 5), (30, 5)]) == 15.5
     assert median([(1, 5), (30, 4)]) == 1.0
+
+
+SECOND = {"key": "org:91310000SUDA00001X", "name": "速达快递"}
+FIRST = {"key": FILED["company_key"], "name": FILED["company"]}
+
+
+def test_a_dispute_counts_under_every_respondent_company_it_names():
+    both = FILED | {"companies": [FIRST, SECOND]}
+    cells = counts(both)
+    assert cells[("stat", ("2026", "company", SECOND["key"]), "filed")] == 1
+    assert cells[("stat", ("2026", "company", FIRST["key"]), "filed")] == 1
+    assert cells[("stat", ("2026", "dispute_type", "unpaid_wages"), "filed")] == 1
+    assert labels(both)[("2026", "company", SECOND["key"])] == "速达快递"
+
+
+def test_a_group_counts_once_with_its_headcount_and_its_members_nowhere():
+    group = FILED | {"group_size": 13}
+    cells = counts(group)
+    key = ("2026", "dispute_type", "unpaid_wages")
+    assert (cells[("stat", key, "filed")], cells[("stat", key, "groups")]) == (1, 1)
+    assert cells[("stat", key, "workers")] == 13
+    assert counts(FILED)[("stat", key, "workers")] == 1  # a lone dispute: one worker
+    member = FILED | {"parent_case_id": "a-parent", "state": "group_member"}
+    assert counts(member) == {} and labels(member) == {}
+    joined = delta(FILED | {"group_size": 12}, group)
+    assert joined == {cell: 1 for cell in cells if cell[0] == "stat" and cell[2] == "workers"}

@@ -17,6 +17,7 @@ from services.notify.domain.delivery import (
 )
 from services.notify.domain.rules import RULES, SILENT, rules_for
 from shared.contracts.catalogue import CATALOGUE
+from shared.glossary import written_date
 from tests.unit.notify.samples import samples
 
 RENDERER = Renderer()
@@ -31,7 +32,7 @@ LEGAL_NOTICES = {
 }
 # What each legal notice must quote: an article and a period or date.
 ARTICLES_ZH = re.compile(r"第[一二三四五六七八九十]+条")
-PERIOD_ZH = re.compile(r"[一二三四五六七八九十]+[日年]|\d{4}-\d{2}-\d{2}")
+PERIOD_ZH = re.compile(r"[一二三四五六七八九十]+[日年]|\d{4}年\d{1,2}月\d{1,2}日")
 
 
 @dataclass(frozen=True)
@@ -115,13 +116,13 @@ def test_the_agreement_notice_names_both_windows_and_the_performance_date():
     _s, body = _render(rule, "zh-CN", payload)
     assert "三十日" in body and "第三十三条" in body
     assert "十五日" in body and "第七十四条" in body
-    assert payload["performance_deadline"] in body
+    assert written_date(payload["performance_deadline"]) in body
 
 
 def test_an_expired_mediation_quotes_the_arbitration_limitation_date():
     payload = samples("mediation.expired")[0] | {"arbitration_limitation_on": "2027-11-30"}
     _s, body = _render(RULES["mediation.expired"][0], "zh-CN", payload)
-    assert "第十四条" in body and "2027-11-30" in body
+    assert "第十四条" in body and "2027年11月30日" in body
 
 
 def test_a_phone_number_typed_into_a_note_is_masked_in_the_message():
@@ -147,7 +148,7 @@ def test_times_are_shown_in_shanghai_time():
     payload = samples("hazard.dispatched")[0]
     rule = next(r for r in RULES["hazard.dispatched"] if r.party == "department")
     _s, body = _render(rule, "zh-CN", payload)
-    assert "2026-12-01 10:30" in body  # 02:30 UTC
+    assert "2026年12月1日 10:30" in body  # 02:30 UTC
 
 
 def test_the_idempotency_key_is_one_per_event_party_channel():

@@ -1,8 +1,8 @@
 """i20b: industry consultations with a company's headquarters (from a pattern alert or on
 their own)
 
-Revision ID: 0009_i20b_consultations
-Revises: 0008
+Revision ID: 0010_i20b_consultations
+Revises: 0009_i20a_groups_companies
 Create Date: 2026-12-05 23:55:44.957645
 """
 
@@ -13,8 +13,8 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = '0009_i20b_consultations'
-down_revision: str | None = '0008'
+revision: str = '0010_i20b_consultations'
+down_revision: str | None = '0009_i20a_groups_companies'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
