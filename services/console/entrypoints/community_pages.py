@@ -61,6 +61,7 @@ def build_router(console: Console) -> APIRouter:
         return {k: v for k, v in raw.items() if isinstance(v, str)}
 
     async def list_page(request: Request, who: Caller, status: int = 200, **ctx: Any) -> Response:
+        ctx = {"form": {}, "errors": {}} | ctx
         rows = await api.get(who, "mediation", "/api/v1/consultations")
         alerts = await api.get(who, "mediation", "/api/v1/committee/alerts")
         return console.render(
@@ -97,6 +98,7 @@ def build_router(console: Console) -> APIRouter:
     async def detail_page(
         request: Request, who: Caller, consultation_id: uuid.UUID, status: int = 200, **ctx: Any
     ) -> Response:
+        ctx = {"form": {}, "errors": {}, "failed": ""} | ctx
         base = f"/api/v1/consultations/{consultation_id}"
         row = await api.get(who, "mediation", base)
         effect = await api.get(who, "mediation", f"{base}/effect", before=6, after=6)
