@@ -13,6 +13,7 @@ from rich.table import Table
 
 from shared.glossary import term, written_date
 from shared.glossary.times import SHANGHAI
+from waystation.demo_community import run_community
 from waystation.demo_login import DEMO_PASSWORD, login
 from waystation.training import ClockUnavailable, advance_all, clock_states, describe, settle
 
@@ -197,6 +198,9 @@ async def run_demo(
             await _dispute_loop(client, intake, mediation, filed[len(HAZARDS)], today)
             await _accept(client, intake, mediation, filed[len(HAZARDS) + 1])
             await _group_loop(client, intake, mediation, group, today)
+        await run_community(
+            client, intake, mediation, dispatch, first_hazard=filed[0] if flow else None
+        )
         await asyncio.sleep(1.5)
         table = Table("类型", "案件编号", "查询码", "状态", "标题", title="Waystation 演示工单")
         for item in filed:

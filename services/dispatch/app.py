@@ -19,6 +19,7 @@ from services.dispatch.config import DispatchSettings
 from services.dispatch.domain.reach import Reach
 from services.dispatch.entrypoints import events, http, stations_public
 from services.dispatch.service_layer.breaches import on_timer
+from services.dispatch.service_layer.compounds import load_compound_rows, seed_compounds
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.directory_admin import seed
 from services.dispatch.service_layer.nearest import StationFinder
@@ -76,6 +77,8 @@ def create_app(
                 await seed(uow, load_directory(settings.directory_file), ctx.clock)
             async with runtime.uow() as uow:
                 await seed_stations(uow, load_station_rows(settings.stations_file), ctx)
+            async with runtime.uow() as uow:
+                await seed_compounds(uow, load_compound_rows(settings.compounds_file), ctx)
             if run_timers:
                 runtime.add_task(asyncio.create_task(scheduler.run(), name="dispatch-timers"))
             yield

@@ -23,6 +23,8 @@ class DispatchSettings(ServiceSettings):
     # Seeds the station register on first start (CSV, the district's spreadsheet format; the
     # demo register ships beside the directory); afterwards an admin keeps it by API.
     stations_file: Path | None = None
+    # Seeds the compound register on first start (JSON, see adapters/data/compounds.json).
+    compounds_file: Path | None = None
     # The district's box and towns (JSON, see adapters/data/district.json).
     district_file: Path | None = None
     # The 15-minute circle's speeds (SPEC §5): walking and e-bike, metres per minute.

@@ -17,7 +17,13 @@ from services.mediation.adapters.station_lookup import station_place
 from services.mediation.adapters.tables import AUDIT, IDEMPOTENCY, KIT, TIMER
 from services.mediation.config import MediationSettings
 from services.mediation.domain.targets import Target
-from services.mediation.entrypoints import committee_http, events, grants_http, http
+from services.mediation.entrypoints import (
+    committee_http,
+    consultations_http,
+    events,
+    grants_http,
+    http,
+)
 from services.mediation.service_layer.administration import (
     calendar_stamp,
     publish_file_roster,
@@ -145,4 +151,5 @@ def create_app(
     app.include_router(grants_http.build_router(runtime, ctx))
     if isinstance(clock, TrainingClock):
         app.include_router(training_clock_router(runtime.service, clock, runtime.redis))
+    app.include_router(consultations_http.build_router(runtime, ctx))
     return app

@@ -344,6 +344,27 @@ _SPECS += [
         dispatch.PointsCredited,
         "The reporter earned contribution points.",
     ),
+    EventSpec(
+        "points.redeemed",
+        "dispatch",
+        1,
+        dispatch.PointsRedeemed,
+        "A rider spent points on a reward of the exchange.",
+    ),
+    EventSpec(
+        "reward.handed_over",
+        "dispatch",
+        1,
+        dispatch.RewardHandedOver,
+        "The provider station handed a redeemed reward over.",
+    ),
+    EventSpec(
+        "compound.report_linked",
+        "dispatch",
+        1,
+        dispatch.CompoundReportLinked,
+        "A compound-access report was linked to its compound; the other body is told.",
+    ),
 ]
 
 # Added with the mediation lifecycle (issue 4): the steps that change state but had no event.

@@ -11,6 +11,15 @@ from __future__ import annotations
 from typing import Final, Literal
 
 from shared.glossary.categories import DISPUTE_TYPES, HAZARD_CATEGORIES
+from shared.glossary.community import (
+    COMPOUND_LEADS,
+    CONSULTATION_OUTCOMES,
+    CONSULTATION_STATUSES,
+    EXCHANGE_REFUSALS,
+    MATCHED_BY,
+    PARTICIPANT_SIDES,
+    REDEMPTION_STATES,
+)
 from shared.glossary.errors import explain
 from shared.glossary.events import ACTIONS, EVENTS
 from shared.glossary.people import BODIES, BODY_KINDS, CHANNELS, MEDIATORS, ROLES, TOWNS
@@ -48,6 +57,13 @@ TERMS: Final[dict[str, dict[str, tuple[str, str]]]] = {
     "mediator": MEDIATORS,
     "event": EVENTS,
     "action": ACTIONS,
+    "redemption_state": REDEMPTION_STATES,
+    "exchange_refusal": EXCHANGE_REFUSALS,
+    "compound_lead": COMPOUND_LEADS,
+    "matched_by": MATCHED_BY,
+    "consultation_status": CONSULTATION_STATUSES,
+    "consultation_outcome": CONSULTATION_OUTCOMES,
+    "participant_side": PARTICIPANT_SIDES,
     "station_kind": STATION_KINDS,
     "facility": FACILITIES,
     "station_status": STATION_STATUSES,

@@ -123,6 +123,25 @@ REASONS: Final[tuple[tuple[str, tuple[str, str]], ...]] = (
     (r"agreement is not being performed", ("集体协议尚未进入履行阶段", "Not being performed")),
     (r"by at least one minute", ("训练时钟至少拨快一分钟", "Move the clock by a minute or more")),
     (r"may not run in production", ("生产环境不能启用训练时钟", "Not in production")),
+    # the points exchange, the compound register, industry consultations (#20)
+    (r"跟踪回访日期不能早于", ("跟踪回访日期不能早于规则调整生效日期", "Follow-up too early")),
+    (r"须填写企业名称", ("未关联类案预警时须填写企业名称", "Name the company (no alert)")),
+    (r"须填写纠纷类型", ("未关联类案预警时须填写纠纷类型", "Choose the dispute type (no alert)")),
+    (r"尚未记录达成的规则调整", ("尚未记录达成的规则调整", "No agreed change recorded yet")),
+    (r"规则调整内容不能为空", ("规则调整内容不能为空", "A change must not be empty")),
+    (r"the consultation is closed", ("该行业协商已结束", "The consultation is closed")),
+    (r"积分不足", ("积分不足", "Not enough points")),
+    (r"该奖励已兑完", ("该奖励已兑完", "None left")),
+    (r"该奖励已下架", ("该奖励已下架", "Withdrawn")),
+    (r"截止兑换", ("该奖励已截止兑换", "No longer offered")),
+    (r"起可兑换", ("该奖励尚未开始兑换", "Not yet offered")),
+    (r"截止日期早于开始日期", ("截止日期早于开始日期", "Ends before it starts")),
+    (r"没有开放中的驿站", ("没有这个开放中的驿站", "No such open station")),
+    (r"Idempotency-Key", ("请求缺少兑换编号，请重新提交", "The request lacks its id")),
+    (r"须填写制定日期", ("已制定出入管理规范的小区须填写制定日期", "Give the adoption date")),
+    (r"不应填写制定日期", ("未制定出入管理规范的小区不应填写制定日期", "No date without adoption")),
+    (r"牵头方须为", ("牵头方须为“物业”或“居委会”", "The lead is one of the two bodies")),
+    (r"名录中没有部门", ("名录中没有这个部门", "No such department in the directory")),
 )
 
 BY_STATUS: Final[dict[int, tuple[str, str]]] = {

@@ -57,6 +57,9 @@ EVENTS: Final[dict[str, tuple[str, str]]] = {
     "hazard.target_warning": ("时限预警", "Target warning"),
     "hazard.marked_duplicate": ("标记为重复报告", "Marked duplicate"),
     "points.credited": ("贡献积分入账", "Points credited"),
+    "points.redeemed": ("积分兑换", "Points redeemed"),
+    "reward.handed_over": ("兑换奖励已领取", "Reward handed over"),
+    "compound.report_linked": ("报告已关联小区", "Linked to its compound"),
     "notification.delivered": ("通知已送达", "Notification delivered"),
     "notification.failed": ("通知发送失败", "Notification failed"),
 }
@@ -87,6 +90,7 @@ ACTIONS: Final[dict[str, tuple[str, str]]] = {
     "unmerge": ("撤销合并", "Merge undone"),
     "correct": ("工作人员更正信息", "Corrected by an officer"),
     "hold_for_triage": ("无对应部门，转受理员分派", "No department covers it: to the officers"),
+    "compound_linked": ("关联小区台账", "Linked to the compound register"),
     "confirmation_window_passed": ("确认期已过", "Confirmation window passed"),
     "urge": ("上级督办", "Urged by the supervisor"),
 }

@@ -132,6 +132,31 @@ def station_body() -> dict[str, Any]:
     }
 
 
+def reward_body() -> dict[str, Any]:
+    """A new reward of the demo's 巷新驿站, a fresh name each time."""
+    return {
+        "name": f"矩阵测试奖励{next(_SPOTS)}",
+        "cost": 10,
+        "stock": 5,
+        "station_id": "zhaoxiang-xiangxin",
+        "valid_from": "2026-01-01",
+        "valid_to": "2027-12-31",
+    }
+
+
+def compound_body(obj: Obj) -> dict[str, Any]:
+    """A new compound like the demo's first one, a fresh id each time."""
+    return {"compound_id": f"matrix-{next(_SPOTS)}", **obj.facts["compound"]}
+
+
+CONSULTATION = {
+    "title": "矩阵测试协商",
+    "company": "青浦快送平台有限公司",
+    "dispute_type": "penalty_deduction",
+    "participants": [{"name": "张经理", "organisation": "总部", "side": "company_hq"}],
+}
+
+
 INTAKE: list[Op] = [
     Op("intake", "POST", "/api/v1/disputes", OFFICERS, body=_dispute_body),
     Op("intake", "POST", "/api/v1/hazards", OFFICERS, body=lambda _o: hazard_body()),
@@ -325,6 +350,34 @@ MEDIATION: list[Op] = [
         )
     ),
     Op("mediation", "POST", "/api/v1/committee/alerts/{alert_id}/close", COMMITTEE),
+    # Industry consultations (#20): the committee's own.
+    Op("mediation", "POST", "/api/v1/consultations", COMMITTEE, body=lambda _o: CONSULTATION),
+    Op("mediation", "GET", "/api/v1/consultations", COMMITTEE),
+    Op("mediation", "GET", "/api/v1/consultations/{consultation_id}", COMMITTEE),
+    Op("mediation", "GET", "/api/v1/consultations/{consultation_id}/effect", COMMITTEE),
+    Op(
+        "mediation",
+        "POST",
+        "/api/v1/consultations/{consultation_id}/sessions",
+        COMMITTEE,
+        body=_const({"held_on": "2026-03-01", "place": "徐泾镇", "summary": "矩阵测试"}),
+    ),
+    Op(
+        "mediation",
+        "POST",
+        "/api/v1/consultations/{consultation_id}/agreement",
+        COMMITTEE,
+        body=_const(
+            {"changes": ["停止扣款"], "effective_on": "2026-04-01", "follow_up_on": "2026-07-01"}
+        ),
+    ),
+    Op(
+        "mediation",
+        "POST",
+        "/api/v1/consultations/{consultation_id}/close",
+        COMMITTEE,
+        body=_const({"outcome": "rule_changed"}),
+    ),
     # A mediator's own caseload (the list holds only theirs: no object to be refused).
     Op("mediation", "GET", "/api/v1/mediator/disputes", _roles("mediator")),
     Op("mediation", "PUT", "/api/v1/roster", COMMITTEE, body=lambda obj: obj.facts["roster"]),
@@ -447,6 +500,41 @@ DISPATCH: list[Op] = [
         "/api/v1/stations/import",
         _roles("admin"),
         body=lambda _o: {"csv": "名称,类型"},  # sent as JSON: a 422 naming the header
+    ),
+    # The points exchange (#20): the admin keeps the catalogue, everyone signed in reads it; a
+    # rider redeems their own points; a station's staff confirm hand-overs.
+    Op("dispatch", "GET", "/api/v1/rewards", _roles(" ".join(ROLES))),
+    Op("dispatch", "POST", "/api/v1/rewards", _roles("admin"), body=lambda _o: reward_body()),
+    Op(
+        "dispatch",
+        "PUT",
+        "/api/v1/rewards/{reward_id}",
+        _roles("admin"),
+        body=lambda obj: obj.facts["reward"],
+    ),
+    Op("dispatch", "POST", "/api/v1/rewards/{reward_id}/redeem", _roles("reporter")),
+    Op("dispatch", "GET", "/api/v1/redemptions", _roles("reporter intake_officer admin")),
+    Op(
+        "dispatch",
+        "POST",
+        "/api/v1/redemptions/{redemption_id}/handover",
+        _roles("intake_officer admin"),
+    ),
+    # The compound register (#20): the admin keeps it; staff and departments read it.
+    Op("dispatch", "GET", "/api/v1/compounds", _roles("admin committee intake_officer department")),
+    Op(
+        "dispatch",
+        "GET",
+        "/api/v1/compounds/{compound_id}",
+        _roles("admin committee intake_officer department"),
+    ),
+    Op("dispatch", "POST", "/api/v1/compounds", _roles("admin"), body=lambda o: compound_body(o)),
+    Op(
+        "dispatch",
+        "PUT",
+        "/api/v1/compounds/{compound_id}",
+        _roles("admin"),
+        body=lambda obj: obj.facts["compound"],
     ),
 ]
 
@@ -598,6 +686,12 @@ CONSOLE: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/console/queue"): _DP,
     ("GET", "/console/queue/live"): _DP,
     ("POST", "/console/cases/{case_id}/hazard/{action}"): _DP,
+    ("GET", "/console/consultations"): _C,
+    ("POST", "/console/consultations"): _C,
+    ("GET", "/console/consultations/{consultation_id}"): _C,
+    ("POST", "/console/consultations/{consultation_id}/{step}"): _C,
+    ("GET", "/console/compounds"): _C,
+    ("GET", "/console/compounds/{compound_id}"): _C,
     # A supervisor (a department of the escalation chain): its escalations, pressing one.
     ("GET", "/console/supervision"): _DP,
     ("GET", "/console/supervision/live"): _DP,

@@ -38,7 +38,7 @@ from shared.contracts.events.mediation import MediatorAssigned
 from shared.db import upgrade_async
 from tests.auth import auth_headers
 from tests.integration.authz_table import ROLES, Obj, hazard_body, station_body
-from tests.integration.dispatch_harness import START, Dispatch, case_filed
+from tests.integration.dispatch_harness import START, Dispatch, answer, case_filed
 from tests.integration.mediation_harness import case_filed as dispute_filed_event
 from tests.integration.notify_harness import dispute_filed
 
@@ -263,6 +263,20 @@ class MediationWorld(World):
             # told the case is no group (409); the group's own steps are tested elsewhere
             "member_case_id": "00000000-0000-4000-8000-000000000020",
         }
+        consultation = _ok(
+            await world.client.post(
+                "/api/v1/consultations",
+                json={
+                    "title": "矩阵测试行业协商",
+                    "alert_id": str(alerts[0]["id"]),
+                    "participants": [
+                        {"name": "张经理", "organisation": "总部", "side": "company_hq"}
+                    ],
+                },
+                headers=_committee(),
+            )
+        )
+        world.params |= {"consultation_id": str(consultation["id"])}
         return world
 
     async def _post(self, case_id: str, step: str, headers: dict[str, str], body: Any) -> Any:
@@ -340,7 +354,48 @@ class DispatchWorld(World):
         made = _ok(await world.client.post("/api/v1/stations", json=station, headers=admin))
         world.params |= {"station_id": made["station_id"]}
         world.facts["station"] = station
+        await world._exchange_and_compounds(admin, made["station_id"])
         return world
+
+    async def _exchange_and_compounds(self, admin: dict[str, str], station_id: str) -> None:
+        """A reward, a rider with points and a redemption of it; a compound of the demo (#20)."""
+        reward = {
+            "name": "矩阵测试奖励",
+            "cost": 10,
+            "stock": 1000,
+            "station_id": station_id,
+            "valid_from": "2026-01-01",
+            "valid_to": "2027-12-31",
+        }
+        _ok(
+            await self.client.post(
+                "/api/v1/rewards", json={"reward_id": "matrix-reward", **reward}, headers=admin
+            )
+        )
+        rider = f"p-{uuid.uuid4().hex[:12]}"
+        filed = case_filed("fire_lane_blocked", "zhaoxiang", party_id=rider)
+        assert await self.harness.feed(filed)
+        property_office = auth_headers("department", "zhaoxiang-property")
+        for step, body in (("acknowledge", None), ("resolve", {"note": "已清理"})):
+            url = f"/api/v1/hazards/{filed.case_id}/{step}"
+            _ok(await self.client.post(url, json=body, headers=property_office))
+        assert await self.harness.feed(answer(filed.case_id, rider, fixed=True))
+        redeemed = _ok(
+            await self.client.post(
+                "/api/v1/rewards/matrix-reward/redeem",
+                headers=auth_headers("reporter", rider) | {"Idempotency-Key": "matrix-000001"},
+            )
+        )
+        compound = _ok(await self.client.get("/api/v1/compounds/demo-compound-01", headers=admin))
+        self.params |= {
+            "reward_id": "matrix-reward",
+            "redemption_id": str(redeemed["redemption_id"]),
+            "compound_id": "demo-compound-01",
+        }
+        self.facts["reward"] = reward
+        keep = ("name", "aliases", "town", "address", "latitude", "longitude")
+        keep += ("property_office_id", "residents_committee_id", "lead", "rules_adopted")
+        self.facts["compound"] = {k: compound[k] for k in (*keep, "adopted_on")}
 
     async def make(self, kind: str, role: str, path: str = "") -> Obj:
         reporter = f"p-{uuid.uuid4().hex[:12]}"

@@ -36,6 +36,8 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/console/clocks", "clocks", COMMITTEE),
     ("/console/workload", "workload", COMMITTEE),
     ("/console/alerts", "alerts", COMMITTEE),
+    ("/console/consultations", "consultations", COMMITTEE),
+    ("/console/compounds", "compounds", COMMITTEE),
     ("/console/statistics", "statistics", COMMITTEE),
     ("/console/roster", "roster", COMMITTEE),
     ("/console/calendar", "calendar", COMMITTEE),

@@ -231,6 +231,92 @@ class RegisterRevision(DispatchModel, table=True):
     updated_at: datetime = Field(default_factory=_now)
 
 
+class CompoundEntry(DispatchModel, table=True):
+    """The compound register (骑手出入管理规范): a residential compound, the two bodies that
+    answer for riders' access there, and whether it adopted the access rules."""
+
+    __tablename__ = "compound"
+
+    compound_id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=100)
+    # other names riders use for it (gate names, the old name), matched in a report's text
+    aliases: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    town: str = Field(max_length=40, index=True)
+    address: str = Field(default="", max_length=200)
+    latitude: float
+    longitude: float
+    property_office_id: str = Field(max_length=64)
+    residents_committee_id: str = Field(max_length=64)
+    # "property_office" or "residents_committee": who leads on a report
+    lead: str = Field(default="property_office", max_length=30)
+    rules_adopted: bool = False
+    adopted_on: date | None = None
+    generated: bool = False
+    updated_at: datetime = Field(default_factory=_now)
+
+
+class CompoundReport(DispatchModel, table=True):
+    """A compound-access report linked to its compound (once per case)."""
+
+    __tablename__ = "compound_report"
+
+    case_id: uuid.UUID = Field(primary_key=True)
+    compound_id: str = Field(max_length=64, index=True)
+    matched_by: str = Field(max_length=20)  # "name" or "location"
+    distance_m: int | None = None
+    lead_department_id: str | None = Field(default=None, max_length=64)
+    support_department_id: str | None = Field(default=None, max_length=64)
+    linked_at: datetime
+
+
+class RewardEntry(DispatchModel, table=True):
+    """The points exchange's catalogue (贡献换资源): a reward a station offers for points."""
+
+    __tablename__ = "reward"
+
+    reward_id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=100)
+    description: str = Field(default="", max_length=500)
+    cost: int
+    stock: int
+    station_id: str = Field(max_length=64, index=True)
+    valid_from: date
+    valid_to: date
+    active: bool = True
+    created_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=_now)
+
+
+class Redemption(DispatchModel, table=True):
+    """A rider's redemption of a reward: once per (rider, request key), ever."""
+
+    __tablename__ = "redemption"
+    __table_args__ = (
+        sa.UniqueConstraint("reporter_id", "request_key", name="uq_redemption_request"),
+    )
+
+    redemption_id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    reporter_id: str = Field(max_length=64, index=True)
+    request_key: str = Field(max_length=100)
+    reward_id: str = Field(max_length=64, index=True)
+    station_id: str = Field(max_length=64, index=True)
+    cost: int
+    state: str = Field(default="reserved", max_length=20)  # reserved → handed_over
+    redeemed_at: datetime
+    handed_over_at: datetime | None = None
+    handed_over_by: str | None = Field(default=None, max_length=64)
+
+
+class PointsWallet(DispatchModel, table=True):
+    """One row per rider who spent points: locked by a redemption, so two redemptions of one
+    rider never both spend the same balance."""
+
+    __tablename__ = "points_wallet"
+
+    reporter_id: str = Field(primary_key=True, max_length=64)
+    spends: int = 0
+
+
 metadata = DispatchModel.metadata
 KIT = kit_tables(metadata)
 AUDIT = audit_table(metadata)  # append-only: who read or changed personal data

@@ -50,3 +50,20 @@ class ImportRejected(DispatchError):
     def __init__(self, errors: list[tuple[int, str, str]]) -> None:
         super().__init__(f"{len(errors)} rows rejected")
         self.errors = errors
+
+
+class InvalidEntry(DispatchError):
+    """A reward, redemption or compound that cannot be kept: the field and why, in Chinese."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class Refused(DispatchError):
+    """A well-formed request the current state refuses (409): `reason` is a code for the
+    glossary, the message says it in Chinese."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason

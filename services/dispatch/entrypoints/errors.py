@@ -9,9 +9,11 @@ from services.dispatch.domain.errors import (
     DuplicateStation,
     IllegalTransition,
     InvalidDirectory,
+    InvalidEntry,
     InvalidStation,
     NotAllowed,
     NotFound,
+    Refused,
 )
 
 
@@ -24,6 +26,8 @@ def http_error(exc: DispatchError) -> HTTPException:
         return HTTPException(403, str(exc))
     if isinstance(exc, DuplicateStation):
         return HTTPException(409, {"field": exc.field, "message": str(exc)})
-    if isinstance(exc, InvalidDirectory | InvalidStation):
+    if isinstance(exc, Refused):
+        return HTTPException(409, {"reason": exc.reason, "message": str(exc)})
+    if isinstance(exc, InvalidDirectory | InvalidStation | InvalidEntry):
         return HTTPException(422, {"field": exc.field, "message": str(exc)})
     return HTTPException(409, str(exc))

@@ -18,7 +18,13 @@ from services.dispatch.adapters.tables import (
 )
 from services.dispatch.domain.errors import DispatchError
 from services.dispatch.domain.lifecycle import UNROUTED, WORKING, State, allowed_actions
-from services.dispatch.entrypoints import directory_http, points_http, stations_http
+from services.dispatch.entrypoints import (
+    compounds_http,
+    directory_http,
+    exchange_http,
+    points_http,
+    stations_http,
+)
 from services.dispatch.entrypoints.errors import http_error
 from services.dispatch.entrypoints.schemas import (
     CancelIn,
@@ -276,4 +282,6 @@ def build_router(runtime: ServiceRuntime, ctx: Context, finder: StationFinder) -
     router.include_router(directory_http.build_router(runtime, ctx))
     router.include_router(points_http.build_router(runtime))
     router.include_router(stations_http.build_router(runtime, ctx, finder))
+    router.include_router(exchange_http.build_router(runtime, ctx))
+    router.include_router(compounds_http.build_router(runtime, ctx))
     return router

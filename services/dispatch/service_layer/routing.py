@@ -7,6 +7,7 @@ from services.dispatch.adapters.tables import Hazard
 from services.dispatch.domain.directory import Department, Directory
 from services.dispatch.domain.errors import NoDepartment, NotFound
 from services.dispatch.domain.lifecycle import State
+from services.dispatch.service_layer import compounds
 from services.dispatch.service_layer.clocks import start_targets, stop_all
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.duplicates import register_duplicate, unfollow
@@ -50,11 +51,27 @@ async def receive_hazard(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> N
         raise PermanentError("case.filed of kind hazard without hazard details")
     hazard = _hazard_from(envelope, filed)
     uow.session.add(hazard)
+    link = await compounds.find_link(uow, hazard, f"{filed.title} {filed.description}")
     if filed.duplicate_of is not None:
         await register_duplicate(uow, hazard, filed.duplicate_of, ctx, envelope)
-        return
-    step(uow, hazard, "triage", SYSTEM, ctx.clock.now())
-    await route_or_hold(uow, hazard, ctx, envelope)
+    else:
+        step(uow, hazard, "triage", SYSTEM, ctx.clock.now())
+        if link is None or not await _to_lead(uow, hazard, link.lead_id, ctx, envelope):
+            await route_or_hold(uow, hazard, ctx, envelope)
+    if link is not None:
+        await compounds.record_link(uow, hazard, link, ctx, envelope)
+
+
+async def _to_lead(
+    uow: UnitOfWork, hazard: Hazard, lead_id: str, ctx: Context, cause: Envelope
+) -> bool:
+    """A compound's report goes to the body that leads there, when it is an active one."""
+    directory = await read_directory(uow.session)
+    lead = directory.get(lead_id)
+    if lead is None or not lead.active or lead.kind != "department":
+        return False
+    await dispatch_to(uow, hazard, lead, directory, ctx, cause)
+    return True
 
 
 async def route_or_hold(

@@ -183,6 +183,19 @@ _TEXT: dict[str, tuple[str, str]] = {
         "报告人获得贡献积分 {points} 分（累计 {balance} 分）",
         "The reporter earned {points} contribution points ({balance} in all)",
     ),
+    "points.redeemed": (
+        "报告人用 {points} 积分兑换了“{reward_name}”（剩余 {balance} 分）",
+        'The reporter spent {points} points on "{reward_name}" ({balance} left)',
+    ),
+    "reward.handed_over": (
+        "兑换的“{reward_name}”已在{station_name}领取",
+        '"{reward_name}" was handed over at {station_name}',
+    ),
+    "compound.report_linked": (
+        "已关联小区“{compound_name}”（该小区此前另有 {earlier_reports} 件报告），并告知另一责任方",
+        'Linked to the compound "{compound_name}" ({earlier_reports} earlier reports); '
+        "the other body was told",
+    ),
     # notify
     "notification.delivered": ("已通知相关方（{channel_zh}）", "Party notified ({channel_en})"),
     "notification.failed": ("通知发送失败（{channel_zh}）", "Notification failed ({channel_en})"),

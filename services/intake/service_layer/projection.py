@@ -90,12 +90,13 @@ async def project(envelope: Envelope, uow: UnitOfWork) -> None:
     if case is None:
         return  # not a case this registry knows (e.g. another deployment's test data)
     apply_event(case, envelope, uow.session)
-    if envelope.event_type == "points.credited":
+    if envelope.event_type in ("points.credited", "points.redeemed"):
         await _note_points(envelope, uow)
 
 
 async def _note_points(envelope: Envelope, uow: UnitOfWork) -> None:
-    """The rider's balance, as dispatch last announced it (the newest credit wins)."""
+    """The rider's balance, as dispatch last announced it (the newest credit or spending
+    wins)."""
     payload = envelope.payload
     party_id = str(payload.get("reporter_id", ""))[:64]
     if not party_id:

@@ -153,6 +153,31 @@ class PatternAlertRecord(MediationModel, table=True):
     closed_by: str | None = Field(default=None, max_length=100)
 
 
+class ConsultationRecord(MediationModel, table=True):
+    """An industry consultation (行业协商) with a company's headquarters: opened from a pattern
+    alert or on its own; its participants, sessions, the rule changes agreed, the follow-up."""
+
+    __tablename__ = "consultation"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    title: str = Field(max_length=200)
+    company: str = Field(max_length=200)
+    company_key: str = Field(max_length=200, index=True)
+    dispute_type: str = Field(max_length=40)
+    alert_id: uuid.UUID | None = Field(default=None, index=True)
+    participants: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
+    sessions: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
+    agreed_changes: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    change_effective_on: date | None = None
+    follow_up_on: date | None = None
+    status: str = Field(default="open", max_length=20)  # open, agreed, closed
+    outcome: str | None = Field(default=None, max_length=30)
+    outcome_note: str = Field(default="", max_length=2000)
+    opened_by: str = Field(max_length=100)
+    opened_at: datetime
+    updated_at: datetime = Field(default_factory=_now)
+
+
 class DisputeCompany(MediationModel, table=True):
     """One row per (dispute, respondent company): pattern alerts count every respondent."""
 

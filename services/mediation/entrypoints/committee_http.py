@@ -15,7 +15,13 @@ from services.mediation.domain.roster import Roster, Shift
 from services.mediation.entrypoints.http import ERRORS, guarded
 from services.mediation.entrypoints.personal_fields import DISPUTE_LIST
 from services.mediation.entrypoints.schemas import AlertClosing, DisputeSummary
-from services.mediation.service_layer import administration, committee, patterns, statistics
+from services.mediation.service_layer import (
+    administration,
+    committee,
+    consultations,
+    patterns,
+    statistics,
+)
 from services.mediation.service_layer.assignment import current_roster
 from services.mediation.service_layer.context import Context
 from shared.audit.fields import names_present
@@ -162,7 +168,13 @@ def build_committee_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
     async def alerts(_actor: CommitteeDep, status: str | None = "open") -> list[dict[str, Any]]:
         """Pattern alerts: one company, one dispute type, N disputes in the window."""
         async with runtime.uow() as uow:
-            return [a.model_dump() for a in await patterns.list_alerts(uow, status)]
+            listed = [a.model_dump() for a in await patterns.list_alerts(uow, status)]
+            # the consultation opened from each alert, if any (#20)
+            opened = await consultations.list_consultations(
+                uow.session, alert_ids=[a["id"] for a in listed]
+            )
+        by_alert = {c["alert_id"]: c["id"] for c in opened}
+        return [{**a, "consultation_id": by_alert.get(str(a["id"]))} for a in listed]
 
     @router.post("/committee/alerts/{alert_id}/close")
     async def close_alert(

@@ -6,8 +6,8 @@ they ignore opt-outs and quiet hours. Templates live in `templates/<locale>/<tem
 Parties are selectors, resolved in `service_layer/recipients.py`:
 - `complainant`, `respondent`, `reporter`, `followers`: the case's contacts with that role;
 - `new_follower`: the follower a `case.merged` event names; `credited_reporter`: the contact
-  whose party id a `points.credited` event names; `waited_party`: the side a
-  `dispute.waiting_party` event waits on;
+  whose party id a `points.credited`, `points.redeemed` or `reward.handed_over` event names;
+  `waited_party`: the side a `dispute.waiting_party` event waits on;
 - `mediator`: the payload's `mediator_id`, else the case's current mediator;
   `previous_mediator`: `previous_mediator_id`;
 - `department`: the payload's `department_id`, else the department the hazard was last
@@ -180,6 +180,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
     ),
     "hazard.closed": (Rule("reporter", "case_closed"), Rule("followers", "case_closed")),
     "points.credited": (Rule("credited_reporter", "points_credited"),),
+    "points.redeemed": (Rule("credited_reporter", "points_redeemed"),),
+    "reward.handed_over": (Rule("credited_reporter", "reward_handed_over"),),
+    "compound.report_linked": (Rule("department", "compound_report_linked_department"),),
 }
 
 # Catalogued events nobody is told about, and why. A test checks RULES + SILENT = catalogue.

@@ -105,6 +105,49 @@ class PointsCredited(Payload):
     reason: str = Field(max_length=200)
 
 
+class PointsRedeemed(Payload):
+    """A rider spent points on a reward of the exchange; the provider station hands it over.
+
+    The envelope's case is the rider's latest report (where their contact is known)."""
+
+    reporter_id: str = Field(max_length=64)
+    redemption_id: uuid.UUID
+    reward_id: str = Field(max_length=64)
+    reward_name: str = Field(max_length=100)
+    station_id: str = Field(max_length=64)
+    station_name: str = Field(default="", max_length=100)
+    station_address: str = Field(default="", max_length=200)
+    points: int = Field(description="the points spent (positive)")
+    balance: int
+
+
+class RewardHandedOver(Payload):
+    """The provider station confirmed it handed the reward over."""
+
+    reporter_id: str = Field(max_length=64)
+    redemption_id: uuid.UUID
+    reward_id: str = Field(max_length=64)
+    reward_name: str = Field(max_length=100)
+    station_id: str = Field(max_length=64)
+    station_name: str = Field(default="", max_length=100)
+
+
+class CompoundReportLinked(Payload):
+    """A compound-access report was linked to its compound: the lead body has it dispatched,
+    the other body (`department_id`) is told; `earlier_reports` counts the compound's others."""
+
+    compound_id: str = Field(max_length=64)
+    compound_name: str = Field(max_length=100)
+    matched_by: Literal["name", "location"]
+    distance_m: int | None = None
+    lead_department_id: str | None = Field(default=None, max_length=64)
+    department_id: str | None = Field(
+        default=None, max_length=64, description="the supporting body, told of the report"
+    )
+    rules_adopted: bool
+    earlier_reports: int = Field(ge=0)
+
+
 class StationSuggested(Payload):
     """Where a runner can go now, told when a ticket is filed: for a dispute the nearest station
     with legal help and its next duty; for a hazard the nearest station open at filing time."""
