@@ -119,6 +119,9 @@ class ServiceRuntime:
         self.consumer.subscribe(self.broker)
         self._tasks: list[asyncio.Task[None]] = []
         self._readers: list[tuple[StreamReader, asyncio.Task[None]]] = []
+        # Set by stop(): the tasks it cancels have "ended", and a watchdog whose cancellation
+        # a client swallowed must not take that for a loop that died and restart the process.
+        self._stopping = False
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(
@@ -177,6 +180,8 @@ class ServiceRuntime:
         """
         while True:
             await asyncio.sleep(self.settings.watchdog_interval)
+            if self._stopping:
+                return
             # First, and without Redis: a process whose Redis client hangs must still notice.
             now = time.monotonic()
             stalled = [
@@ -207,17 +212,20 @@ class ServiceRuntime:
                 restart_process(f"{self.service}: subscriber_stopped")
                 return
             ended = [t for t in self._tasks if t.done() and t is not asyncio.current_task()]
-            if ended:  # a loop that should run forever ended: restart rather than limp on
+            # A loop that should run forever ended: restart rather than limp on.
+            if ended and not self._stopping:
                 for task in ended:
                     error = None if task.cancelled() else task.exception()
                     log.critical("background_task_ended", task=task.get_name(), error=repr(error))
-                restart_process(f"{self.service}: background_task_ended")
+                names = ", ".join(task.get_name() for task in ended)
+                restart_process(f"{self.service}: background_task_ended ({names})")
                 return
 
     def add_task(self, task: asyncio.Task[None]) -> None:
         self._tasks.append(task)
 
     async def stop(self) -> None:
+        self._stopping = True
         await stop_tasks(self._tasks)
         self._tasks.clear()
         await self.broker.stop()

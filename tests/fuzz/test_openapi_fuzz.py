@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -88,13 +89,26 @@ class Peer:
 
 
 ADMIN = Peer("admin", "admin", "admin-1")
+# The committee's own desk (workload, overdue list, consultations, closing an alert) is not
+# the administrator's: a third user reaches it, owning nothing either.
+COMMITTEE = Peer("committee", "committee", "fuzz-chair")
+# A rider redeems points in dispatch's exchange; nobody else may.
+RIDER = Peer("rider", "reporter", "fuzz-rider")
+ALSO = {
+    "intake": (ADMIN, COMMITTEE, RIDER),
+    "mediation": (COMMITTEE, ADMIN, RIDER),
+    "dispatch": (ADMIN, COMMITTEE, RIDER),
+    "notify": (ADMIN, COMMITTEE, RIDER),
+}
 
 
 def write_config(folder: Path, peers: tuple[Peer, ...], also: tuple[Peer, ...] = ()) -> Path:
     """auth.yaml (WFC, one entry per user) and schemathesis.toml naming `peers` as peers.
 
-    Schemathesis sends each operation as the first user and moves down the list on a 401 or
-    403, so `also` (after the peers) reaches what neither peer may do; it owns nothing.
+    Schemathesis sends each operation as the first user and moves down the list one rung per
+    401 or 403 (anonymous is the second rung), so `also` comes right after the first peer: an
+    operation with a single example (a GET without parameters) still reaches the committee or
+    the admin within three requests. `also` owns nothing; the peers are probed by name.
     """
     folder.mkdir(parents=True, exist_ok=True)
     auth = {
@@ -103,7 +117,7 @@ def write_config(folder: Path, peers: tuple[Peer, ...], also: tuple[Peer, ...] =
                 "name": p.name,
                 "fixedHeaders": [{"name": "Authorization", "value": p.header()}],
             }
-            for p in (*peers, *also)
+            for p in (peers[0], *also, *peers[1:])
         ]
     }
     (folder / "auth.yaml").write_text(yaml.safe_dump(auth, allow_unicode=True))
@@ -339,6 +353,21 @@ def test_a_config_without_peers_is_refused(tmp_path: Path):
         assert_two_peers(one_user)
 
 
+def refused_to_all(base_url: str, operation: str, users: tuple[Peer, ...]) -> bool:
+    """Whether `operation` ("METHOD /path") answers 401 or 403 to every one of `users`."""
+    method, path = operation.split(" ", 1)
+    concrete = re.sub(r"\{[^}]+\}", lambda _m: str(uuid.uuid4()), path)
+    body = {} if method in ("POST", "PUT", "PATCH") else None
+    with httpx.Client(base_url=base_url, timeout=15) as client:
+        for user in users:
+            answer = client.request(
+                method, concrete, json=body, headers={"Authorization": user.header()}
+            )
+            if answer.status_code not in (401, 403):
+                return False
+    return True
+
+
 def test_every_service_passes_schemathesis_with_two_peers(
     seeded_system: tuple[System, dict[str, tuple[Peer, Peer]]],
 ):
@@ -350,7 +379,7 @@ def test_every_service_passes_schemathesis_with_two_peers(
     def run(service: str) -> tuple[str, dict[str, Any], str]:
         folder = ARTIFACTS / service
         shutil.rmtree(folder, ignore_errors=True)
-        config = write_config(folder / f"config-{run_id}", peers[service], (ADMIN,))
+        config = write_config(folder / f"config-{run_id}", peers[service], ALSO[service])
         started = time.monotonic()
         report, output = fuzz(service, system.url(service), config, folder)
         return service, report | {"seconds": round(time.monotonic() - started, 1)}, output
@@ -380,8 +409,12 @@ def test_every_service_passes_schemathesis_with_two_peers(
     assert not problems, "\n".join(problems)
     for service, r in results.items():
         assert r["operations"]["tested"] > 0, f"{service}: no operation tested"
-        # Operations only ever refused (401/403) with every user: the tokens work elsewhere.
-        refused = r["warnings"].get("missing_auth", [])
-        assert len(refused) <= 2, f"{service}: the users were refused everywhere: {refused}"
+        # Schemathesis warns of operations that mostly answered 401/403 (it tries the users one
+        # rung per refusal, and an operation on an object nobody seeded gets few tries): each
+        # is sent again by hand as every user, and one of them must get past authorization.
+        flagged = r["warnings"].get("missing_auth", [])
+        users = (*peers[service], *ALSO[service])
+        everywhere = [op for op in flagged if refused_to_all(system.url(service), op, users)]
+        assert not everywhere, f"{service}: every user was refused: {everywhere}"
         assert r["complete"], f"{service}: the run stopped early ({r['stop_reason']})"
     assert total >= MIN_GENERATED, f"only {total} test cases generated (need {MIN_GENERATED})"

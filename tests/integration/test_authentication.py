@@ -10,8 +10,6 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
-from starlette.routing import Route
 
 from services.dispatch.app import create_app as dispatch_app
 from services.intake.app import create_app as intake_app
@@ -24,6 +22,7 @@ from shared.auth.tokens import generate_keypair, issue
 from shared.contracts.envelope import Actor
 from tests.auth import PRIVATE_PEM, auth_headers
 from tests.integration.intake_server import Intake, serve_intake
+from tests.routes import all_routes
 
 pytestmark = pytest.mark.integration
 
@@ -44,20 +43,7 @@ EXPIRED = {
 
 
 def _routes(app: FastAPI) -> list[tuple[str, str]]:
-    """Every documented operation plus the app's own top-level routes (docs)."""
-    documented = {
-        (method.upper(), path)
-        for path, operations in app.openapi()["paths"].items()
-        for method in operations
-    }
-    own = {
-        (method, route.path)
-        for route in app.routes
-        if isinstance(route, APIRoute | Route)
-        for method in route.methods or ()
-        if method != "HEAD"
-    }
-    return sorted(documented | own)
+    return sorted(all_routes(app))
 
 
 def _concrete(path: str) -> str:

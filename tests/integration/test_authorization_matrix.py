@@ -36,8 +36,6 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
-from starlette.routing import Mount, Route
 
 from services.console.app import create_app as console_app
 from services.console.config import ConsoleSettings
@@ -58,6 +56,7 @@ from tests.integration.authz_table import (
     route_of,
 )
 from tests.integration.authz_worlds import PNG, WORLDS, World
+from tests.routes import all_routes
 
 pytestmark = pytest.mark.integration
 
@@ -199,31 +198,9 @@ async def test_cell(cell: Cell, worlds: Worlds) -> None:
         assert status < 500, shown
 
 
-def _all_routes(app: FastAPI) -> set[tuple[str, str]]:
-    """Every (method, path) the app serves, hidden ones included, without HEAD and mounts."""
-    from fastapi.routing import _iter_routes_with_context  # where FastAPI flattens routers
-
-    found = {
-        (method.upper(), path)
-        for path, operations in app.openapi()["paths"].items()
-        for method in operations
-    }
-    for route, context in _iter_routes_with_context(app.routes):
-        if isinstance(route, Mount):
-            continue
-        if context is not None:
-            methods, path = context.methods, context.path
-        elif isinstance(route, APIRoute | Route):
-            methods, path = route.methods or set(), route.path
-        else:
-            continue
-        found |= {(m, path) for m in methods if m != "HEAD"}
-    return found
-
-
 @pytest.mark.parametrize("service", sorted(APPS))
 def test_every_protected_route_is_in_the_matrix(service: str) -> None:
-    served = _all_routes(APPS[service]())
+    served = all_routes(APPS[service]())
     protected = served - set(PUBLIC[service])
     in_matrix = {route_of(op) for op in OPS if op.service == service}
     assert protected - in_matrix == set(), "routes without a row in the authorization matrix"
@@ -241,7 +218,7 @@ def _console() -> FastAPI:
 
 
 def test_every_console_page_is_in_the_console_table() -> None:
-    served = _all_routes(_console()) - set(PUBLIC["console"])
+    served = all_routes(_console()) - set(PUBLIC["console"])
     assert served - set(CONSOLE) == set(), "console pages without a row in the console table"
     assert set(CONSOLE) - served == set(), "console table rows for pages the console lacks"
 
