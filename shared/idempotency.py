@@ -9,6 +9,10 @@ kept) and answers with the first one's answer. The answer itself is stored right
 route returns; if the process dies in between, a retry gets a 409 saying so (the change was
 made; read the object). An answer that changed nothing and failed is not kept: a retry runs
 again.
+
+Keys are kept for a bounded time (`idempotency_keep_hours`, a week by default: far longer
+than any client retries): `tidy_answers` runs in every service's lifespan and forgets older
+records, so the table does not grow for ever. A key sent again after that is a new request.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+import structlog
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -32,6 +37,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth.tokens import InvalidToken, verify
 from shared.db import conflict_insert
+
+log = structlog.get_logger()
 
 HEADER = "Idempotency-Key"
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -288,3 +295,30 @@ def install_idempotency(
     """Every POST/PUT/PATCH/DELETE of `app` honours an Idempotency-Key (add before BodyLimit,
     so an oversized body is refused before it is read here)."""
     app.add_middleware(IdempotencyMiddleware, table=table, sessions=sessions)
+
+
+async def forget_old_answers(
+    sessions: async_sessionmaker[AsyncSession],
+    table: sa.Table,
+    keep: timedelta,
+    now: datetime | None = None,
+) -> int:
+    """Delete the records of keys first used more than `keep` ago; how many went."""
+    before = (now or datetime.now(UTC)) - keep
+    async with sessions() as session, session.begin():
+        done = await session.execute(sa.delete(table).where(table.c.created_at < before))
+    return int(getattr(done, "rowcount", 0) or 0)
+
+
+async def tidy_answers(
+    sessions: async_sessionmaker[AsyncSession], table: sa.Table, keep: timedelta, interval: float
+) -> None:
+    """The periodic task in a service's lifespan: forget old keys, then sleep `interval`."""
+    while True:
+        try:
+            gone = await forget_old_answers(sessions, table, keep)
+            if gone:
+                log.info("idempotency_keys_forgotten", count=gone)
+        except Exception as exc:  # the database is away: try again next round
+            log.warning("idempotency_tidy_failed", error=str(exc))
+        await asyncio.sleep(interval)

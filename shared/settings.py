@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import Field, model_validator
@@ -44,6 +45,12 @@ class ServiceSettings(BaseSettings):
     # un-prefixed WAYSTATION_TRAINING_CLOCK. Never in production: refused at start-up.
     training_clock: bool = False
     training_clock_sync_seconds: float = Field(default=1.0, gt=0, le=60)
+    # Idempotency-Key records are kept this long (a week), swept every `..._tidy_seconds`.
+    idempotency_keep_hours: float = Field(default=168.0, gt=0)
+    idempotency_tidy_seconds: float = Field(default=3600.0, gt=0)
+
+    def idempotency_keep(self) -> timedelta:
+        return timedelta(hours=self.idempotency_keep_hours)
 
     @model_validator(mode="after")
     def _defaults(self) -> ServiceSettings:

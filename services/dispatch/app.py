@@ -31,7 +31,7 @@ from shared.auth.dependency import install_auth
 from shared.auth.keys import load_keys
 from shared.clock import Clock, SystemClock
 from shared.http import BodyLimit, health_router, install_error_handlers
-from shared.idempotency import install_idempotency
+from shared.idempotency import install_idempotency, tidy_answers
 from shared.messaging.timers import TimerScheduler
 from shared.observability import install_observability
 from shared.runtime import ServiceRuntime
@@ -81,6 +81,17 @@ def create_app(
                 await seed_compounds(uow, load_compound_rows(settings.compounds_file), ctx)
             if run_timers:
                 runtime.add_task(asyncio.create_task(scheduler.run(), name="dispatch-timers"))
+            runtime.add_task(
+                asyncio.create_task(
+                    tidy_answers(
+                        runtime.sessions,
+                        IDEMPOTENCY,
+                        settings.idempotency_keep(),
+                        settings.idempotency_tidy_seconds,
+                    ),
+                    name="dispatch-idempotency-tidy",
+                )
+            )
             yield
 
     app = FastAPI(

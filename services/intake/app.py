@@ -14,7 +14,7 @@ from services.intake.adapters.blobs import BlobStore
 from services.intake.adapters.jurisdictions import DEMO_FILE, JurisdictionMap
 from services.intake.adapters.mediation_access import MediationAccess
 from services.intake.adapters.pii_cipher import PiiCipher
-from services.intake.adapters.tables import AUDIT, KIT
+from services.intake.adapters.tables import AUDIT, KIT, IdempotencyRecord
 from services.intake.config import IntakeSettings
 from services.intake.domain.duplicates import DuplicatePolicy
 from services.intake.entrypoints import (
@@ -41,6 +41,7 @@ from shared.auth.dependency import install_auth
 from shared.auth.keys import load_keys
 from shared.clock import Clock, SystemClock
 from shared.http import BodyLimit, health_router, install_error_handlers
+from shared.idempotency import tidy_answers
 from shared.observability import install_observability
 from shared.ratelimit import Limit, RateLimiter
 from shared.runtime import ServiceRuntime
@@ -95,6 +96,17 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
                         settings.retention_interval_seconds,
                     ),
                     name="intake-retention",
+                )
+            )
+            runtime.add_task(
+                asyncio.create_task(
+                    tidy_answers(
+                        runtime.sessions,
+                        IdempotencyRecord.__table__,  # type: ignore[attr-defined]
+                        settings.idempotency_keep(),
+                        settings.idempotency_tidy_seconds,
+                    ),
+                    name="intake-idempotency-tidy",
                 )
             )
             yield

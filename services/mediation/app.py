@@ -36,7 +36,7 @@ from shared.audit.log import AuditLog
 from shared.auth.dependency import install_auth
 from shared.auth.keys import load_keys
 from shared.http import BodyLimit, health_router, install_error_handlers
-from shared.idempotency import install_idempotency
+from shared.idempotency import install_idempotency, tidy_answers
 from shared.messaging.timers import TimerScheduler
 from shared.observability import install_observability
 from shared.runtime import ServiceRuntime
@@ -122,6 +122,17 @@ def create_app(
             async with runtime.uow() as uow:
                 await publish_file_roster(uow, ctx)
             runtime.add_task(asyncio.create_task(scheduler.run(), name="mediation-timers"))
+            runtime.add_task(
+                asyncio.create_task(
+                    tidy_answers(
+                        runtime.sessions,
+                        IDEMPOTENCY,
+                        settings.idempotency_keep(),
+                        settings.idempotency_tidy_seconds,
+                    ),
+                    name="mediation-idempotency-tidy",
+                )
+            )
             yield
 
     app = FastAPI(

@@ -32,7 +32,7 @@ from shared.auth.dependency import install_auth
 from shared.auth.keys import load_keys
 from shared.clock import Clock, SystemClock
 from shared.http import BodyLimit, health_router, install_error_handlers
-from shared.idempotency import install_idempotency
+from shared.idempotency import install_idempotency, tidy_answers
 from shared.observability import install_observability
 from shared.runtime import ServiceRuntime
 from shared.training_clock import TrainingClock, with_training
@@ -108,6 +108,17 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
                         settings.retention_interval_seconds,
                     ),
                     name="notify-retention",
+                )
+            )
+            runtime.add_task(
+                asyncio.create_task(
+                    tidy_answers(
+                        runtime.sessions,
+                        IDEMPOTENCY,
+                        settings.idempotency_keep(),
+                        settings.idempotency_tidy_seconds,
+                    ),
+                    name="notify-idempotency-tidy",
                 )
             )
             yield

@@ -7,15 +7,17 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
+from services.dispatch.adapters.tables import IDEMPOTENCY
 from services.notify.app import create_app as create_notify
 from services.notify.config import NotifySettings
 from shared.clock import FrozenClock
 from shared.glossary.errors import explain
+from shared.idempotency import forget_old_answers
 from tests.auth import auth_headers
 from tests.integration.dispatch_harness import START, Dispatch, case_filed, dept
 from tests.integration.mediation_harness import COMMITTEE, Mediation, running_mediation
@@ -199,3 +201,22 @@ async def test_a_console_form_submitted_twice_acts_once(dispatch: Dispatch):
     await backends.client.aclose()
     assert [r.status_code for r in both] == [303, 303]
     assert (await dispatch.types(case_id)).count("hazard.progress_noted") == 1
+
+
+async def test_keys_older_than_the_keep_time_are_forgotten_and_newer_ones_kept(
+    dispatch: Dispatch,
+):
+    case_id = await _acknowledged(dispatch)
+    road, key = dept("zhaoxiang-road"), str(uuid.uuid4())
+    assert (await dispatch.post(case_id, "progress", keyed(road, key), {"note": "一"})).is_success
+    sessions = dispatch.runtime.sessions
+    # Kept for an hour: nothing is an hour old yet, so the key still guards its request.
+    assert await forget_old_answers(sessions, IDEMPOTENCY, timedelta(hours=1)) == 0
+    assert _is_key_conflict(
+        await dispatch.post(case_id, "progress", keyed(road, key), {"note": "二"})
+    )
+    # An hour later it is forgotten: the same key is a new request, judged on its merits.
+    later = datetime.now(UTC) + timedelta(hours=1, seconds=1)
+    assert await forget_old_answers(sessions, IDEMPOTENCY, timedelta(hours=1), now=later) == 1
+    again = await dispatch.post(case_id, "progress", keyed(road, key), {"note": "二"})
+    assert again.status_code == 200 and "Idempotent-Replayed" not in again.headers
