@@ -183,7 +183,7 @@ _SPECS += [
         "mediation",
         1,
         mediation.SessionScheduled,
-        "A mediation session was scheduled or rescheduled.",
+        "A mediation session was scheduled.",
     ),
     EventSpec(
         "session.held", "mediation", 1, mediation.SessionHeld, "A mediation session took place."
@@ -389,6 +389,24 @@ _SPECS += [
         1,
         mediation.SessionScheduled,
         "A scheduled mediation session is near: remind the attendees.",
+    ),
+]
+
+# Issue 19: a reschedule is told as a change; a ticket taken from a department tells it so.
+_SPECS += [
+    EventSpec(
+        "session.rescheduled",
+        "mediation",
+        1,
+        mediation.SessionRescheduled,
+        "A scheduled mediation session was moved: the old and the new time, and why.",
+    ),
+    EventSpec(
+        "hazard.withdrawn",
+        "dispatch",
+        1,
+        dispatch.HazardWithdrawn,
+        "A ticket was taken back from its department (a correction, or moved by an officer).",
     ),
 ]
 

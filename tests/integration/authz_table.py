@@ -286,7 +286,7 @@ _MEDIATION_STEPS: list[tuple[str, str, Who, Body]] = [
         "POST",
         f"{_D}/sessions/{{session_id}}/reschedule",
         _PARTY_STAFF,
-        _const({"starts_at": "2026-12-21T02:00:00+00:00"}),
+        _const({"starts_at": "2026-12-21T02:00:00+00:00", "reason": "调解员临时出差"}),
     ),
     ("POST", f"{_D}/sessions/{{session_id}}/held", _PARTY_STAFF, _const({"summary": "已调解"})),
     (

@@ -115,7 +115,12 @@ def unmerged(split: uuid.UUID, original: uuid.UUID, party_id: str) -> Envelope:
 
 
 def corrected(
-    case_id: uuid.UUID, category: str, jurisdiction: str, previous: tuple[str, str]
+    case_id: uuid.UUID,
+    category: str,
+    jurisdiction: str,
+    previous: tuple[str, str],
+    *,
+    title: str = "",
 ) -> Envelope:
     return _intake(
         "case.corrected",
@@ -125,6 +130,7 @@ def corrected(
             previous_category=previous[0],
             previous_jurisdiction=previous[1],
             reason="定位错误",
+            title=title,
         ),
         case_id,
     )

@@ -251,6 +251,7 @@ async def test_a_correction_retriages_and_lands_on_the_timeline(intake: Intake):
     assert corrected["previous_jurisdiction"] == "zhaoxiang"
     assert corrected["jurisdiction"] == "xujing"
     assert corrected["location"] == {"lat": 31.18, "lng": 121.27}
+    assert corrected["title"] == case["title"]  # dispatch re-dispatches under the new title
 
     outside = await _post(intake, path, json={"latitude": 39.9, "longitude": 116.4, "reason": "x"})
     assert outside.status_code == 400 and outside.json()["errors"][0]["field"] == "latitude"

@@ -278,7 +278,10 @@ async def test_sessions_are_scheduled_rescheduled_and_held(mediation: Mediation)
     assert dispute["mediator_id"] in session["attendees"]
     later = (MONDAY + timedelta(days=5)).isoformat()
     moved = await mediation.ok(
-        case_id, f"sessions/{session['session_id']}/reschedule", me, {"starts_at": later}
+        case_id,
+        f"sessions/{session['session_id']}/reschedule",
+        me,
+        {"starts_at": later, "reason": "申请人需出车"},
     )
     assert moved["reschedules"] == 1
     held = await mediation.ok(
@@ -286,7 +289,7 @@ async def test_sessions_are_scheduled_rescheduled_and_held(mediation: Mediation)
     )
     assert held["status"] == "held"
     types = await mediation.event_types(case_id)
-    assert types[-3:] == ["session.scheduled", "session.scheduled", "session.held"]
+    assert types[-3:] == ["session.scheduled", "session.rescheduled", "session.held"]
     # the reminder fires once, a day before the rescheduled time, never for the old time
     mediation.clock.set(MONDAY + timedelta(days=4, hours=1))
     held_already = await mediation.scheduler.run_once()

@@ -11,7 +11,12 @@ from xml.etree import ElementTree as ET
 import httpx
 import pytest
 
-from shared.contracts.events.dispatch import HazardAcknowledged, HazardDispatched, HazardResolved
+from shared.contracts.events.dispatch import (
+    HazardAcknowledged,
+    HazardDispatched,
+    HazardResolved,
+    HazardWithdrawn,
+)
 from tests.auth import OFFICER
 from tests.integration.intake_server import Intake, eventually_async
 
@@ -674,3 +679,55 @@ async def test_a_department_update_keeps_its_update_id_in_the_answer_and_the_fee
     assert mine["description"] == "已安排养护班组，今晚施工"
     dispatched = next(u for u in updates if u["status"] == "action_scheduled")
     assert uuid.UUID(dispatched["update_id"])
+
+
+async def test_a_department_the_ticket_was_withdrawn_from_may_no_longer_post_updates(
+    intake: Intake, keys: dict[str, str]
+):
+    """#19.6: a correction took the ticket back from the road office; its system is refused."""
+    filed = await _file(intake, keys["app"])
+    now = datetime.now(UTC)
+    await intake.dispatch_says(
+        filed["id"],
+        "hazard.dispatched",
+        HazardDispatched(
+            state="dispatched",
+            department_id="zhaoxiang-road",
+            department_name="赵巷镇道路养护所",
+            acknowledge_due=now + timedelta(hours=1),
+            resolve_due=now + timedelta(days=2),
+        ),
+    )
+    await intake.dispatch_says(
+        filed["id"],
+        "hazard.withdrawn",
+        HazardWithdrawn(
+            state="triaged",
+            department_id="zhaoxiang-road",
+            department_name="赵巷镇道路养护所",
+            cause="corrected",
+            reason="类别有误",
+        ),
+    )
+
+    async def withdrawn() -> bool:
+        async with httpx.AsyncClient() as client:
+            case = (
+                await client.get(f"{intake.url}/api/v1/cases/{filed['id']}", headers=OFFICER)
+            ).json()
+        return case["status"] == "triaged" and case["department_id"] is None
+
+    await eventually_async(withdrawn)
+    update = {
+        "service_request_id": filed["id"],
+        "update_id": f"WO-{uuid.uuid4().hex[:8]}",
+        "status": "in_progress",
+        "updated_datetime": now.isoformat(),
+        "description": "已安排施工",
+        "api_key": keys["road"],
+    }
+    async with httpx.AsyncClient() as client:
+        refused = await client.post(
+            f"{intake.url}/open311/v2/servicerequestupdates.json", data=update
+        )
+    assert refused.status_code == 403

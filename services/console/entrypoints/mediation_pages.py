@@ -104,7 +104,11 @@ def step_of(action: str, form: Mapping[str, str]) -> tuple[str, dict[str, Any] |
             return "sessions", body
         case "reschedule":
             session_id = form.get("session_id", "")
-            moved = {"starts_at": local_time(form, "starts_at"), "place": text["place"] or None}
+            moved = {
+                "starts_at": local_time(form, "starts_at"),
+                "place": text["place"] or None,
+                "reason": text["reason"],
+            }
             return f"sessions/{session_id}/reschedule", moved
         case "held":
             return f"sessions/{form.get('session_id', '')}/held", {"summary": text["summary"]}

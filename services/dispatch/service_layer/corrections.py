@@ -6,7 +6,7 @@ from services.dispatch.adapters.directory_store import read_directory
 from services.dispatch.domain.errors import NoDepartment
 from services.dispatch.domain.lifecycle import UNROUTED, WORKING, State
 from services.dispatch.service_layer.context import Context
-from services.dispatch.service_layer.routing import route_or_hold
+from services.dispatch.service_layer.routing import route_or_hold, withdraw
 from services.dispatch.service_layer.steps import find, record, step
 from shared.contracts.envelope import SYSTEM, Envelope
 from shared.contracts.events.intake import CaseCorrected
@@ -33,6 +33,8 @@ async def on_case_corrected(envelope: Envelope, uow: UnitOfWork, ctx: Context) -
         f"{corrected.jurisdiction} {corrected.reason}"
     )
     hazard.category, hazard.jurisdiction = corrected.category, corrected.jurisdiction
+    if corrected.title:  # the new category's title: the next dispatch goes out under it
+        hazard.title = corrected.title
     if corrected.location is not None:
         hazard.latitude, hazard.longitude = corrected.location.lat, corrected.location.lng
     record(uow, hazard, "correct", envelope.actor, ctx.clock.now(), note=note.strip())
@@ -48,4 +50,6 @@ async def on_case_corrected(envelope: Envelope, uow: UnitOfWork, ctx: Context) -
         except NoDepartment:
             pass
         step(uow, hazard, "retriage", SYSTEM, ctx.clock.now(), note="corrected")
+        # The former department is told the ticket left it, and its queue drops it.
+        withdraw(uow, hazard, "corrected", corrected.reason, envelope.actor, envelope)
     await route_or_hold(uow, hazard, ctx, envelope, rerouted_from=previous)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from services.dispatch.adapters.directory_store import read_directory
 from services.dispatch.adapters.tables import Hazard
 from services.dispatch.domain.directory import Department, Directory
@@ -13,7 +15,7 @@ from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.duplicates import register_duplicate, unfollow
 from services.dispatch.service_layer.steps import announce, find, record, step
 from shared.contracts.envelope import SYSTEM, Actor, Envelope
-from shared.contracts.events.dispatch import HazardDispatched
+from shared.contracts.events.dispatch import HazardDispatched, HazardWithdrawn
 from shared.contracts.events.intake import CaseFiled, CaseUnmerged
 from shared.contracts.reading import read_payload
 from shared.messaging.errors import PermanentError
@@ -126,6 +128,38 @@ async def dispatch_to(
             acknowledge_due=hazard.acknowledge_due,
             resolve_due=hazard.resolve_due,
             rerouted_from=rerouted_from,
+            title=hazard.title,
+        ),
+        actor,
+        cause,
+    )
+
+
+def withdraw(
+    uow: UnitOfWork,
+    hazard: Hazard,
+    why: Literal["corrected", "moved"],
+    reason: str,
+    actor: Actor,
+    cause: Envelope | None = None,
+) -> None:
+    """Take the ticket back from its department: it leaves that department's queue (and its
+    reach) and the department is told (`hazard.withdrawn`), before any new dispatch."""
+    department_id, name = hazard.department_id, hazard.department_name
+    if not department_id:
+        return
+    hazard.department_id, hazard.department_name = None, None
+    uow.session.add(hazard)
+    announce(
+        uow,
+        hazard,
+        "hazard.withdrawn",
+        HazardWithdrawn(
+            state=hazard.state,
+            department_id=department_id,
+            department_name=name or "",
+            cause=why,
+            reason=reason,
         ),
         actor,
         cause,

@@ -9,12 +9,17 @@ from __future__ import annotations
 from sqlmodel import select
 
 from services.dispatch.adapters.tables import Hazard, HazardHistory
-from services.dispatch.domain.errors import NotAllowed, NotFound
+from services.dispatch.domain.errors import InvalidEntry, NotAllowed, NotFound
 from services.dispatch.domain.lifecycle import State
 from services.dispatch.service_layer.clocks import start_confirmation, stop_all, stop_targets
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.duplicates import followers_of
-from services.dispatch.service_layer.routing import department_named, dispatch_to, route_or_hold
+from services.dispatch.service_layer.routing import (
+    department_named,
+    dispatch_to,
+    route_or_hold,
+    withdraw,
+)
 from services.dispatch.service_layer.steps import announce, check_department, step
 from shared.contracts.envelope import Actor, Envelope
 from shared.contracts.events.dispatch import (
@@ -113,9 +118,21 @@ async def decline(
     ctx: Context,
     cause: Envelope | None = None,
 ) -> Hazard:
-    """ "Not ours": to the department named, else the next one covering it, else triage."""
+    """ "Not ours": to the department named, else the next one covering it, else triage.
+
+    A department named that is not an active one of the directory is refused (422 on
+    `department_id`) before anything changes: the caller meant somebody, and routing the
+    ticket elsewhere silently would hide the mistake."""
     check_department(hazard, actor)
     declined_by = hazard.department_id or actor.id
+    named = None
+    if suggested and suggested != declined_by:
+        try:
+            named = await department_named(uow, suggested)
+        except NotFound:
+            raise InvalidEntry(
+                "department_id", f"没有这个在用的部门（no active department {suggested}）"
+            ) from None
     step(uow, hazard, "decline", actor, ctx.clock.now(), note=reason)
     announce(
         uow,
@@ -125,16 +142,10 @@ async def decline(
         actor,
         cause,
     )
-    if suggested and suggested != declined_by:
-        try:
-            department, directory = await department_named(uow, suggested)
-        except NotFound:
-            pass  # a wrong suggestion must not lose the ticket: route by the directory
-        else:
-            await dispatch_to(
-                uow, hazard, department, directory, ctx, cause, rerouted_from=declined_by
-            )
-            return hazard
+    if named is not None:
+        department, directory = named
+        await dispatch_to(uow, hazard, department, directory, ctx, cause, rerouted_from=declined_by)
+        return hazard
     exclude = frozenset(await declined_departments(uow, hazard))
     await route_or_hold(uow, hazard, ctx, cause, exclude=exclude, rerouted_from=declined_by)
     return hazard
@@ -156,9 +167,11 @@ async def route_by_hand(
     """An officer routes an unrouted ticket, or moves a routed one, to a named department."""
     department, directory = await department_named(uow, department_id)
     previous = hazard.department_id
+    moved = previous if previous and previous != department_id else None
     if State(hazard.state) not in (State.TRIAGED, State.NOT_RESPONSIBLE):
         step(uow, hazard, "retriage", actor, ctx.clock.now(), note=f"to {department_id}")
-    moved = previous if previous and previous != department_id else None
+        if moved:  # taken from a department still holding it: it is told
+            withdraw(uow, hazard, "moved", "", actor)
     await dispatch_to(uow, hazard, department, directory, ctx, actor=actor, rerouted_from=moved)
     return hazard
 

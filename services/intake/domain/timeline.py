@@ -71,6 +71,11 @@ _TEXT: dict[str, tuple[str, str]] = {
         "已安排调解会议：{starts_at} {place}",
         "A mediation session was scheduled: {starts_at} {place}",
     ),
+    "session.rescheduled": (
+        "调解会议改期：原定 {previous_starts_at}，改为 {starts_at} {place}；原因：{reason}",
+        "The mediation session was moved from {previous_starts_at} to {starts_at} {place};"
+        " reason: {reason}",
+    ),
     "session.held": ("调解会议已召开", "A mediation session was held"),
     "session.reminder": ("已提醒各方参加调解会议", "The parties were reminded of the session"),
     "mediation.started": ("调解已开始", "Mediation started"),
@@ -155,6 +160,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "dispute.closed": ("纠纷已结案", "The dispute was closed"),
     # dispatch
     "hazard.dispatched": ("已派单至 {department_name}", "Dispatched to {department_name}"),
+    "hazard.withdrawn": (
+        "工单已从 {department_name} 撤回，重新分派",
+        "The ticket was taken back from {department_name} to be routed again",
+    ),
     "hazard.acknowledged": ("责任部门已接单", "The department acknowledged it"),
     "hazard.progress_noted": ("处置进展：{note}", "Progress: {note}"),
     "hazard.declined": (
@@ -258,7 +267,7 @@ def describe(event_type: str, payload: dict[str, Any]) -> tuple[str, str]:
 def _worded(values: _Blank, payload: dict[str, Any], lang: str) -> _Blank:
     """Codes, times and dates of the payload as a person reads them, in `lang`."""
     out = _Blank(values)
-    for key in ("starts_at", "due_at"):  # a session's start, a target's due time
+    for key in ("starts_at", "previous_starts_at", "due_at"):  # a session's, a target's
         if payload.get(key):
             out[key] = written_time(str(payload[key]), lang)
     if payload.get("amount_yuan") is not None:

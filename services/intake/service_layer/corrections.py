@@ -59,6 +59,7 @@ async def correct_case(
             previous_category=previous_category,
             previous_jurisdiction=previous_jurisdiction,
             reason=cmd.reason,
+            title=case.title,
         ),
         case_id=case.id,
         actor=actor,

@@ -77,6 +77,12 @@ def _follow_dispatch(case: Case, envelope: Envelope) -> None:
         due = payload.get("resolve_due")
         case.expected_at = datetime.fromisoformat(due) if isinstance(due, str) else None
         case.status_notes = ""
+    elif envelope.event_type == "hazard.withdrawn":
+        # Taken back from that department: its system may no longer post updates on it.
+        if case.department_id == payload.get("department_id"):
+            case.department_id = None
+            case.agency_responsible = ""
+            case.expected_at = None
     elif envelope.event_type == "hazard.marked_duplicate":
         case.status_notes = "重复报告，随原工单处理 Duplicate request."
     field = _NOTE_FIELDS.get(envelope.event_type)

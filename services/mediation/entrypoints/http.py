@@ -384,13 +384,14 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
     async def reschedule(
         case_id: uuid.UUID, session_id: str, body: RescheduleIn, actor: ActorDep
     ) -> Any:
-        """Move a session; the attendees are told and reminded of the new time."""
+        """Move a session; the attendees are told of the change (old and new time, why) and
+        reminded of the new time."""
         return await guarded(
             runtime,
             changing(
                 ["sessions.place"],
                 lambda uow: sessions.reschedule_session(
-                    case_id, session_id, body.starts_at, body.place, actor, uow, ctx
+                    case_id, session_id, body.starts_at, body.place, body.reason, actor, uow, ctx
                 ),
             ),
         )

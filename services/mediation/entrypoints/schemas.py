@@ -54,6 +54,9 @@ class SessionIn(In):
 class RescheduleIn(In):
     starts_at: AwareDatetime
     place: str | None = Field(default=None, max_length=200)
+    reason: str = Field(
+        min_length=1, max_length=500, description="改期原因（告知各方） Why it moves"
+    )
 
 
 class HeldIn(In):

@@ -1,8 +1,9 @@
 """Mediation sessions: schedule, reschedule, record; attendees are invited and reminded.
 
-Invitations are `session.scheduled` events (notify tells the attendees); a reminder is a
-durable timer firing `session.reminder` a day before (exactly once per session start time; a
-reschedule cancels the old reminder and sets a new one).
+Invitations are `session.scheduled` events (notify tells the attendees); a move is a
+`session.rescheduled` event with the old and the new time and why, told as a change. A
+reminder is a durable timer firing `session.reminder` a day before (exactly once per session
+start time; a reschedule cancels the old reminder and sets a new one).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from services.mediation.service_layer.clocks import arm
 from services.mediation.service_layer.context import Context
 from services.mediation.service_layer.steps import announce, load, record
 from shared.contracts.envelope import SYSTEM, Actor
-from shared.contracts.events.mediation import SessionHeld, SessionScheduled
+from shared.contracts.events.mediation import SessionHeld, SessionRescheduled, SessionScheduled
 from shared.messaging import timers
 from shared.messaging.timers import Timer
 from shared.messaging.uow import UnitOfWork
@@ -117,22 +118,36 @@ async def reschedule_session(
     session_id: str,
     starts_at: datetime,
     place: str | None,
+    reason: str,
     actor: Actor,
     uow: UnitOfWork,
     ctx: Context,
 ) -> MediationSession:
+    """Move a session; every attendee is told it is a change: the old and the new time, why."""
     dispute = await _open(uow, case_id, actor)
     s = await _session(uow, case_id, session_id)
     now = ctx.now()
     if starts_at <= now:
         raise Incomplete("starts_at", "a session is scheduled in the future")
+    if not reason.strip():
+        raise Incomplete("reason", "a reschedule tells the parties why")
+    new_place = place if place is not None else s.place
+    if starts_at == s.starts_at and new_place == s.place:
+        raise Incomplete("starts_at", "a reschedule changes the time or the place")
+    before, before_place = s.starts_at, s.place
     await timers.cancel(uow, TIMER, case_id, (_kind(s),), now)
-    s.starts_at, s.place = starts_at, place if place is not None else s.place
+    s.starts_at, s.place = starts_at, new_place
     s.reschedules, s.updated_at = s.reschedules + 1, now
     uow.session.add(s)
     record(uow, dispute, "reschedule_session", actor, now=now, note=s.session_id)
     await _remind(uow, s, now)
-    announce(uow, dispute, "session.scheduled", _event(dispute, s), actor)
+    moved = SessionRescheduled(
+        **_event(dispute, s).model_dump(),
+        previous_starts_at=before,
+        previous_place=before_place,
+        reason=reason.strip(),
+    )
+    announce(uow, dispute, "session.rescheduled", moved, actor)
     await uow.commit()
     return s
 

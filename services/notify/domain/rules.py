@@ -99,6 +99,11 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule("previous_mediator", "mediator_reassigned_previous"),
     ),
     "session.scheduled": (*_both("session_scheduled"), Rule("mediator", "session_scheduled")),
+    # A move is told as a change (the old and the new time, why), never as a new session.
+    "session.rescheduled": (
+        *_both("session_rescheduled"),
+        Rule("mediator", "session_rescheduled"),
+    ),
     "session.reminder": (*_both("session_reminder"), Rule("mediator", "session_reminder")),
     "mediation.started": _both("mediation_started"),
     "mediation.resumed": _both("mediation_resumed"),
@@ -153,6 +158,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule("department", "hazard_dispatched_department"),
         Rule("reporter", "hazard_dispatched"),
     ),
+    # The department a ticket was taken from (payload department_id) hears it is no longer
+    # theirs; the reporter hears of the new department through hazard.dispatched.
+    "hazard.withdrawn": (Rule("department", "hazard_withdrawn_department"),),
     "hazard.acknowledged": (Rule("reporter", "hazard_acknowledged"),),
     "hazard.progress_noted": (
         Rule("reporter", "hazard_progress_noted"),

@@ -67,8 +67,12 @@ async def drop_follower(envelope: Envelope, uow: UnitOfWork) -> None:
 
 
 def note_handlers(case: KnownCase, envelope: Envelope) -> None:
-    """Keep the current mediator and department for events that do not name them."""
+    """Keep the current mediator and department for events that do not name them, and the
+    title a correction gave the case (dispatch re-sends it with the new dispatch, whichever of
+    the two streams notify reads first)."""
     p = envelope.payload
+    if envelope.event_type in ("case.corrected", "hazard.dispatched") and p.get("title"):
+        case.title = str(p["title"])[:200]
     if envelope.event_type in ("mediator.assigned", "mediator.reassigned"):
         case.mediator_id = p["mediator_id"]
     elif envelope.event_type in ("hazard.dispatched", "hazard.reopened") and p.get("department_id"):

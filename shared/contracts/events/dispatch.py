@@ -22,6 +22,8 @@ class HazardDispatched(HazardStateChange):
     acknowledge_due: AwareDatetime
     resolve_due: AwareDatetime
     rerouted_from: str | None = Field(default=None, max_length=64)
+    # The ticket's title as dispatched (after a correction, the new category's).
+    title: str = Field(default="", max_length=200)
 
 
 class HazardAcknowledged(HazardStateChange):
@@ -57,6 +59,16 @@ class HazardDeclined(HazardStateChange):
 
     department_id: str = Field(max_length=64)
     reason: str = Field(max_length=1000)
+
+
+class HazardWithdrawn(HazardStateChange):
+    """The ticket was taken back from the department it was with (a correction of its category
+    or place, or an officer moving it); that department no longer handles it."""
+
+    department_id: str = Field(max_length=64)
+    department_name: str = Field(default="", max_length=100)
+    cause: Literal["corrected", "moved"]
+    reason: str = Field(default="", max_length=1000)
 
 
 class HazardTargetWarning(HazardStateChange):

@@ -80,6 +80,8 @@ class CaseCorrected(Payload):
     previous_category: str = Field(max_length=40)
     previous_jurisdiction: str | None = Field(default=None, max_length=40)
     reason: str = Field(default="", max_length=500)
+    # The ticket's title after the correction (a hazard's names its new category).
+    title: str = Field(default="", max_length=200)
 
 
 class CaseMerged(Payload):

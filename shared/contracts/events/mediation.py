@@ -70,6 +70,14 @@ class SessionScheduled(StateChange):
     attendees: list[str] = Field(default_factory=list, max_length=50)
 
 
+class SessionRescheduled(SessionScheduled):
+    """A scheduled session moved: the new time and place, the old ones, and why."""
+
+    previous_starts_at: datetime
+    previous_place: str = Field(default="", max_length=200)
+    reason: str = Field(max_length=500)
+
+
 class MediationStarted(StateChange):
     """The mediator began mediating (or, after a pause, mediation resumed)."""
 
