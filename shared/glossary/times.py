@@ -71,6 +71,6 @@ def calendar_missing_words(source: str, lang: str = "zh") -> str:
     """A clock counted through a year whose official arrangement is not loaded: say so."""
     year = source.rpartition(":")[2] if source.startswith("weekend-fallback") else ""
     if lang == "en":
-        which = f"{year}'s" if year else "a year's"
-        return f"{which} official holiday arrangement is not loaded: counted Monday to Friday"
+        which = f"of {year}" if year else "of a year"
+        return f"the official holiday arrangement {which} is not loaded: counted Monday to Friday"
     return f"{year + '年' if year else ''}官方节假日安排未载入，暂按周一至周五推算"
