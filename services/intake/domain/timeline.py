@@ -261,10 +261,13 @@ def _period_notes(payload: dict[str, Any]) -> list[tuple[str, str]]:
     """A period's end moved off a rest day or holiday (art. 203): '顺延至…（原末日…逢国庆节假期）';
     and a year counted Monday to Friday because its arrangement is not loaded."""
     due = payload.get("due_on") or payload.get("new_limit_on")
-    if not due:
-        return []
     nominal = payload.get("nominal_due_on") or payload.get("nominal_limit_on")
     reason = payload.get("moved_because")
+    if payload.get("performance_due_on"):  # an agreement whose agreed day is a day off
+        due, nominal = payload["performance_due_on"], payload.get("performance_deadline")
+        reason = payload.get("performance_moved_because")
+    if not due:
+        return []
     notes = []
     if reason and nominal:
         notes.append(

@@ -201,9 +201,8 @@ async def sign_agreement(
     await stop_clocks(uow, dispute, MEDIATION_CLOCKS, now)
     for clock in PARTY_WINDOWS:
         await start_clock(uow, dispute, days_clock(clock, now, ctx.calendar), now)
-    await start_clock(
-        uow, dispute, performance_clock(terms.performance_deadline, now, ctx.calendar), now
-    )
+    performance = performance_clock(terms.performance_deadline, now, ctx.calendar)
+    await start_clock(uow, dispute, performance, now)
     announce(
         uow,
         dispute,
@@ -213,6 +212,8 @@ async def sign_agreement(
             agreement_id=agreement_id,
             terms=terms.terms,
             performance_deadline=terms.performance_deadline,
+            performance_due_on=performance.due_on if performance.moved_because else None,
+            performance_moved_because=performance.moved_because,
         ),
         actor,
     )

@@ -51,8 +51,14 @@ def _period_note(ctx: Context, payload: Any, due_key: str = "due_on") -> str:
     lang = _lang(ctx)
     due = payload.get(due_key)
     nominal = payload.get("nominal_due_on") or payload.get("nominal_limit_on")
+    reason = payload.get("moved_because")
+    if due_key == "performance_due_on":  # the agreement: the agreed day is the last day
+        nominal, reason = (
+            payload.get("performance_deadline"),
+            payload.get("performance_moved_because"),
+        )
     notes = []
-    words = moved_words(due, nominal, payload.get("moved_because"), lang) if due else ""
+    words = moved_words(due, nominal, reason, lang) if due else ""
     if words:
         notes.append(
             f"{words} (Civil Code, Art. 203)."

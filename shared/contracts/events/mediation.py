@@ -31,6 +31,10 @@ class AgreementSigned(StateChange):
     agreement_id: str = Field(max_length=64)
     terms: str = Field(max_length=4000)
     performance_deadline: date
+    # when the agreed day is a rest day or a holiday, performance is due by the end of the next
+    # working day (Civil Code art. 203): that day and why (a `rest_reason` code)
+    performance_due_on: date | None = None
+    performance_moved_because: str | None = Field(default=None, max_length=40)
 
 
 class PerformancePerformed(StateChange):

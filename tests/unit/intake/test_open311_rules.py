@@ -238,3 +238,18 @@ def test_a_deadline_moved_off_a_holiday_reads_with_the_moved_day_and_why():
         },
     )
     assert "顺延至2026年10月8日" in zh
+
+
+def test_an_agreement_whose_agreed_day_is_a_day_off_reads_with_the_moved_day():
+    zh, en = describe(
+        "agreement.signed",
+        {
+            "performance_deadline": "2026-05-01",
+            "performance_due_on": "2026-05-06",
+            "performance_moved_because": "labour_day",
+        },
+    )
+    assert zh.endswith(
+        "履行期限 2026年5月1日；顺延至2026年5月6日（原末日2026年5月1日逢劳动节假期）"
+    )
+    assert "moved to 6 May 2026" in en

@@ -252,3 +252,16 @@ def test_a_deadline_moved_off_a_holiday_is_told_with_the_moved_day_and_why():
     ext_rule = next(r for r in RULES["mediation.extended"] if r.party == "complainant")
     _s, zh = _render(ext_rule, "zh-CN", extended)
     assert "顺延至2026年10月8日（原末日2026年10月1日逢国庆节假期）" in zh
+
+
+def test_an_agreed_performance_day_off_is_told_with_the_day_it_moves_to():
+    payload = samples("agreement.signed")[0] | {
+        "performance_deadline": "2026-10-01",
+        "performance_due_on": "2026-10-08",
+        "performance_moved_because": "national_day",
+    }
+    rule = RULES["agreement.signed"][0]
+    _s, zh = _render(rule, "zh-CN", payload)
+    assert "履行期限为 2026年10月1日。顺延至2026年10月8日（原末日2026年10月1日逢国庆节假期）" in zh
+    _s, en = _render(rule, "en", payload)
+    assert "Performance is due by 1 Oct 2026. moved to 8 Oct 2026" in en
