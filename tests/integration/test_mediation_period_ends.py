@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from shared.clock import FrozenClock
-from tests.integration.mediation_harness import COMMITTEE, running_mediation
+from tests.integration.mediation_harness import COMMITTEE, mediator, running_mediation
 
 pytestmark = pytest.mark.integration
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -95,3 +95,50 @@ async def test_a_limit_in_a_year_not_loaded_says_so_and_moves_once_the_year_is_l
         assert (limit["nominal_due_on"], limit["due_on"]) == ("2027-01-01", "2027-01-04")
         assert limit["moved_because"] == "public_holiday"
         assert limit["calendar_missing"] is False
+
+
+async def test_an_agreed_performance_day_in_the_labour_day_holiday_is_due_by_the_day_after(
+    database_url: str, redis_url: str
+):
+    # signed Mon 2026-04-20; agreed for 05-01 (Labour Day, 05-01..05-05 off): due by 05-06
+    clock = FrozenClock(datetime(2026, 4, 20, 10, 0, tzinfo=SHANGHAI))
+    async with running_mediation(database_url, redis_url, clock) as m:
+        case_id, dispute = await m.in_mediation()
+        signed = await m.ok(
+            case_id,
+            "agreement",
+            mediator(dispute["mediator_id"]),
+            {
+                "facts": "欠付工资",
+                "terms": "支付8600元",
+                "performance_manner": "银行转账",
+                "performance_deadline": "2026-05-01",
+                "signed_by_complainant": True,
+                "signed_by_respondent": True,
+                "signed_by_mediator": True,
+                "sealed_by_committee": True,
+            },
+        )
+        clocks = {c["clock"]: c for c in signed["clocks"]}
+        performance = clocks["performance"]
+        assert (performance["nominal_due_on"], performance["due_on"]) == (
+            "2026-05-01",
+            "2026-05-06",
+        )
+        assert performance["moved_because"] == "labour_day"
+        # effective 04-20: 15 days -> 05-05, still Labour Day: the review window ends 05-06
+        assert clocks["arbitration_review"]["due_on"] == "2026-05-06"
+        # 30 days -> Wed 05-20, a working day: not moved
+        assert clocks["judicial_confirmation"]["due_on"] == "2026-05-20"
+        assert clocks["judicial_confirmation"]["moved_because"] is None
+        told = next(e for e in await m.events(case_id) if e["event_type"] == "agreement.signed")
+        assert told["payload"]["performance_deadline"] == "2026-05-01"
+        assert told["payload"]["performance_due_on"] == "2026-05-06"
+        assert told["payload"]["performance_moved_because"] == "labour_day"
+        # 05-02 .. 05-06 still count: no non-performance during the holiday
+        clock.set(datetime(2026, 5, 6, 23, 0, tzinfo=SHANGHAI))
+        await m.scheduler.run_once()
+        assert (await m.get(case_id))["state"] == "performance_monitoring"
+        clock.set(datetime(2026, 5, 7, 0, 0, tzinfo=SHANGHAI))
+        await m.scheduler.run_once()
+        assert (await m.get(case_id))["state"] == "non_performance"
