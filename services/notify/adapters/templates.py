@@ -61,7 +61,7 @@ def _period_note(ctx: Context, payload: Any, due_key: str = "due_on") -> str:
     words = moved_words(due, nominal, reason, lang) if due else ""
     if words:
         notes.append(
-            f"{words} (Civil Code, Art. 203)."
+            f"{words[:1].upper()}{words[1:]} (Civil Code, Art. 203)."
             if lang == "en"
             else f"{words}（《民法典》第二百零三条）。"
         )

@@ -234,7 +234,7 @@ def test_a_deadline_moved_off_a_holiday_is_told_with_the_moved_day_and_why():
     assert "2026年10月8日 届满" in zh
     assert "顺延至2026年10月8日（原末日2026年10月1日逢国庆节假期）（《民法典》第二百零三条）" in zh
     _s, en = _render(rule, "en", moved)
-    assert "moved to 8 Oct 2026 (the last day, 1 Oct 2026, fell on the National Day holiday)" in en
+    assert "Moved to 8 Oct 2026 (the last day, 1 Oct 2026, fell on the National Day holiday)" in en
     old = {"clock": "mediation_limit", "due_on": "2026-03-17", "days_left": 5}
     _s, zh = _render(rule, "zh-CN", old)
     assert "顺延" not in zh and "未载入" not in zh
@@ -264,4 +264,4 @@ def test_an_agreed_performance_day_off_is_told_with_the_day_it_moves_to():
     _s, zh = _render(rule, "zh-CN", payload)
     assert "履行期限为 2026年10月1日。顺延至2026年10月8日（原末日2026年10月1日逢国庆节假期）" in zh
     _s, en = _render(rule, "en", payload)
-    assert "Performance is due by 1 Oct 2026. moved to 8 Oct 2026" in en
+    assert "Performance is due by 1 Oct 2026. Moved to 8 Oct 2026" in en
