@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from shared.glossary import term, written_date
+from shared.glossary import moved_words, term, written_date
 from shared.glossary.times import SHANGHAI
 from waystation.demo_community import run_community
 from waystation.demo_login import DEMO_PASSWORD, login
@@ -275,6 +275,7 @@ async def _run_the_clock(
         f"{written_date(start['intake']['today'])}起，逐日拨快 {days} 天 / {days} days on"
     )
     await _to_morning(client, urls, admin, start["intake"]["now"])
+    days = await _to_the_limit(client, urls["mediation"], admin, case_id, start, days)
     seen = len((await settle(client, urls["intake"], [case_id], admin))[case_id])
     for day in range(1, days + 1):
         try:
@@ -292,6 +293,33 @@ async def _run_the_clock(
         f"J5 现在的状态 now：[bold]{term('state', case['status'])}[/bold]"
         f"（{case['status']}）；通知见 data/sinks/mail.jsonl"
     )
+
+
+async def _to_the_limit(
+    client: httpx.AsyncClient,
+    mediation: str,
+    admin: dict[str, str],
+    case_id: str,
+    start: dict[str, dict[str, Any]],
+    days: int,
+) -> int:
+    """J5's mediation limit, said; when its last day is a rest day or a holiday it ends on the
+    next working day (Civil Code art. 203), so "16 days: to its expiry" runs on to that end."""
+    answer = await client.get(f"{mediation}/api/v1/disputes/{case_id}", headers=admin)
+    if answer.status_code != 200:
+        return days
+    limit = next((c for c in answer.json()["clocks"] if c["clock"] == "mediation_limit"), None)
+    if not limit or not limit.get("due_on"):
+        return days
+    due, note = limit["due_on"], ""
+    if limit.get("moved_because"):
+        note = "，" + moved_words(due, limit.get("nominal_due_on"), limit["moved_because"])
+    console.print(f"J5 调解期限至{written_date(due)}{note} / the mediation limit ends on {due}")
+    runs_out = (date.fromisoformat(due) - date.fromisoformat(start["intake"]["today"])).days + 1
+    if days >= 16 and runs_out > days:
+        console.print(f"（演示延长至第{runs_out}天 / run on to day {runs_out}）")
+        return runs_out
+    return days
 
 
 async def _to_morning(

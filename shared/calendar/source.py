@@ -46,6 +46,11 @@ def years_from_file(path: Path) -> list[CalendarYear]:
     ]
 
 
+def package_names() -> dict[date, str]:
+    """Each package holiday day's festival code: 2026-10-01 -> "national_day"."""
+    return {day: constants.Holiday(name).name for day, name in constants.holidays.items()}
+
+
 def load_calendar(path: Path | None = None) -> WorkCalendar:
-    calendar = WorkCalendar({y.year: y for y in package_years()})
+    calendar = WorkCalendar({y.year: y for y in package_years()}, package_names())
     return calendar.with_years(years_from_file(path)) if path else calendar

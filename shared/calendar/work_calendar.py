@@ -31,14 +31,22 @@ class CalendarYear(BaseModel):
 
 
 class WorkCalendar:
-    """Answers "is this a working day?" for known years, and labels the answer's source."""
+    """Answers "is this a working day?" for known years, and labels the answer's source.
 
-    def __init__(self, years: Mapping[int, CalendarYear]) -> None:
+    `names` gives a holiday day its festival's code (`national_day`, `spring_festival`...,
+    the glossary's `rest_reason` words) where the source knows it (the package does; a year an
+    administrator loads has days off without names).
+    """
+
+    def __init__(
+        self, years: Mapping[int, CalendarYear], names: Mapping[date, str] | None = None
+    ) -> None:
         self._years = dict(years)
+        self._names = dict(names or {})
 
     def with_years(self, years: Iterable[CalendarYear]) -> WorkCalendar:
         """A copy where these years replace what was known (an administrator's upload)."""
-        return WorkCalendar({**self._years, **{y.year: y for y in years}})
+        return WorkCalendar({**self._years, **{y.year: y for y in years}}, self._names)
 
     def covers(self, year: int) -> bool:
         return year in self._years
@@ -66,6 +74,10 @@ class WorkCalendar:
         """
         known = self._years.get(day.year)
         return known is not None and day in known.holidays
+
+    def holiday_name(self, day: date) -> str | None:
+        """The festival code of a statutory holiday day off, when the source names it."""
+        return self._names.get(day) if self.is_public_holiday(day) else None
 
     def next_working_day(self, day: date) -> date:
         """`day` itself when it is a working day, else the first working day after it."""

@@ -34,7 +34,13 @@ from shared.glossary.states import (
     STATES,
     URGENCY,
 )
-from shared.glossary.times import written_date, written_time
+from shared.glossary.times import (
+    REST_REASONS,
+    calendar_missing_words,
+    moved_words,
+    written_date,
+    written_time,
+)
 
 Lang = Literal["zh", "en"]
 
@@ -67,9 +73,20 @@ TERMS: Final[dict[str, dict[str, tuple[str, str]]]] = {
     "station_kind": STATION_KINDS,
     "facility": FACILITIES,
     "station_status": STATION_STATUSES,
+    "rest_reason": REST_REASONS,
 }
 
-__all__ = ["TERMS", "Lang", "codes", "explain", "term", "written_date", "written_time"]
+__all__ = [
+    "TERMS",
+    "Lang",
+    "calendar_missing_words",
+    "codes",
+    "explain",
+    "moved_words",
+    "term",
+    "written_date",
+    "written_time",
+]
 
 
 def term(kind: str, code: str | None, lang: str = "zh") -> str:

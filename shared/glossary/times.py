@@ -36,3 +36,41 @@ def written_time(value: str | datetime | None, lang: str = "zh") -> str:
     if lang == "en":
         return f"{written_date(local.date(), 'en')}, {clock}"
     return f"{written_date(local.date())} {clock}"
+
+
+# Why a period's end moved to the next working day (Civil Code art. 203): a festival's days off
+# (the codes of the `chinese-calendar` package), a day off the source does not name, a weekend.
+REST_REASONS: dict[str, tuple[str, str]] = {
+    "new_years_day": ("元旦假期", "the New Year holiday"),
+    "spring_festival": ("春节假期", "the Spring Festival holiday"),
+    "tomb_sweeping_day": ("清明节假期", "the Qingming holiday"),
+    "labour_day": ("劳动节假期", "the Labour Day holiday"),
+    "dragon_boat_festival": ("端午节假期", "the Dragon Boat Festival holiday"),
+    "mid_autumn_festival": ("中秋节假期", "the Mid-Autumn Festival holiday"),
+    "national_day": ("国庆节假期", "the National Day holiday"),
+    "anti_fascist_70th_day": ("抗战胜利纪念日假期", "the Victory Day holiday"),
+    "public_holiday": ("法定节假日", "a public holiday"),
+    "rest_day": ("休息日", "a rest day"),
+}
+
+
+def moved_words(
+    due_on: str | date, nominal_due_on: str | date | None, reason: str | None, lang: str = "zh"
+) -> str:
+    """'顺延至2026年10月8日（原末日2026年10月1日逢国庆节假期）'; empty when nothing moved."""
+    if not reason or not nominal_due_on:
+        return ""
+    zh, en = REST_REASONS.get(reason, REST_REASONS["public_holiday"])
+    if lang == "en":
+        last = written_date(nominal_due_on, "en")
+        return f"moved to {written_date(due_on, 'en')} (the last day, {last}, fell on {en})"
+    return f"顺延至{written_date(due_on)}（原末日{written_date(nominal_due_on)}逢{zh}）"
+
+
+def calendar_missing_words(source: str, lang: str = "zh") -> str:
+    """A clock counted through a year whose official arrangement is not loaded: say so."""
+    year = source.rpartition(":")[2] if source.startswith("weekend-fallback") else ""
+    if lang == "en":
+        which = f"of {year}" if year else "of a year"
+        return f"the official holiday arrangement {which} is not loaded: counted Monday to Friday"
+    return f"{year + '年' if year else ''}官方节假日安排未载入，暂按周一至周五推算"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from shared.glossary import term
+from typing import Any
+
+from shared.glossary import calendar_missing_words, moved_words, term
 
 WORDS: dict[str, tuple[str, str]] = {
     "app": ("城市驿站 · 工作台", "Waystation console"),
@@ -435,6 +437,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "raised_at": ("预警时间", "Raised"),
     "handled_at": ("处理时间", "Handled"),
     "month_csv": ("导出{month}月报表（CSV）", "Export month {month} (CSV)"),
+    "calendar_missing": ("节假日安排未载入", "Calendar not loaded"),
 }
 
 
@@ -453,3 +456,18 @@ def category(code: str, lang: str) -> str:
     """A hazard category, else a dispute type (the case list mixes both)."""
     named = term("category", code, lang)
     return named if named != code else term("dispute_type", code, lang)
+
+
+def period_note(clock: dict[str, Any], lang: str) -> str:
+    """Why a clock's due day is later than its last day by counting (Civil Code art. 203):
+    '顺延至2026年10月8日（原末日2026年10月1日逢国庆节假期）'; empty when it did not move."""
+    return moved_words(
+        clock.get("due_on") or "", clock.get("nominal_due_on"), clock.get("moved_because"), lang
+    )
+
+
+def calendar_note(clock: dict[str, Any], lang: str) -> str:
+    """A clock counted through a year whose holiday arrangement is not loaded, said so."""
+    if not clock.get("calendar_missing"):
+        return ""
+    return calendar_missing_words(str(clock.get("calendar_source", "")), lang)

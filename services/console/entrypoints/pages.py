@@ -106,6 +106,8 @@ class Console:
                 "local": lambda value: written_time(value, lang),
                 "day": lambda value: written_date(value, lang),
                 "term": lambda kind, code: term(kind, code, lang),
+                "moved": lambda clock: labels.period_note(clock, lang),
+                "unloaded": lambda clock: labels.calendar_note(clock, lang),
                 "path": request.url.path,
                 # A fresh key per form per render: the form sends it back (hidden `form_key`),
                 # the console sends it on as Idempotency-Key, so a double submit acts once.

@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.intake.domain.receipt import local_words
-from shared.glossary import term, written_date, written_time
+from shared.glossary import calendar_missing_words, moved_words, term, written_date, written_time
 from shared.glossary.states import RECEIVED_VIA
 
 # event_type -> (zh-CN, en); {placeholders} come from the payload (and the derived words below)
@@ -261,7 +261,34 @@ def describe(event_type: str, payload: dict[str, Any]) -> tuple[str, str]:
         late = _received_late(payload.get("dispute"))
         if late:
             zh, en = f"{zh}；{late[0]}", f"{en}. {late[1]}"
+    for lang_zh, lang_en in _period_notes(payload):
+        zh, en = f"{zh}；{lang_zh}", f"{en}; {lang_en}"
     return zh, en
+
+
+def _period_notes(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    """A period's end moved off a rest day or holiday (art. 203): '顺延至…（原末日…逢国庆节假期）';
+    and a year counted Monday to Friday because its arrangement is not loaded."""
+    due = payload.get("due_on") or payload.get("new_limit_on")
+    nominal = payload.get("nominal_due_on") or payload.get("nominal_limit_on")
+    reason = payload.get("moved_because")
+    if payload.get("performance_due_on"):  # an agreement whose agreed day is a day off
+        due, nominal = payload["performance_due_on"], payload.get("performance_deadline")
+        reason = payload.get("performance_moved_because")
+    if not due:
+        return []
+    notes = []
+    if reason and nominal:
+        notes.append(
+            (
+                moved_words(str(due), str(nominal), str(reason)),
+                moved_words(str(due), str(nominal), str(reason), "en"),
+            )
+        )
+    if payload.get("calendar_missing"):
+        source = f"weekend-fallback:{str(due)[:4]}"
+        notes.append((calendar_missing_words(source), calendar_missing_words(source, "en")))
+    return notes
 
 
 def _worded(values: _Blank, payload: dict[str, Any], lang: str) -> _Blank:

@@ -1,26 +1,41 @@
 """Legal clocks of a dispute: when each starts, when it is due, when to warn.
 
 What is implemented (the counting rules of reference/mediation-law.md are marked M =
-unverified there; these choices are deliberate and tested):
+unverified there; these choices are deliberate and tested, tests/unit/mediation/
+test_period_ends.py holds a table of dated cases computed by hand):
 
 - Days are reckoned in Asia/Shanghai local time; instants are stored in UTC.
 - Legal clocks count **calendar days and never pause**. The start day is not counted: a clock
-  of N days started on day D is due on D + N and runs out when that day ends (00:00 local of
-  D + N + 1); that instant is when `deadline.expired` and its action fire.
-- Holiday rule (Civil Procedure Law on periods, M): a period **within which a party must act**
-  (judicial confirmation 30 d, arbitration review 15 d, arbitration limitation 1 y) that ends on
-  a rest day or holiday ends on the next working day of the PRC calendar (with 调休). The
-  mediation limit (a duty of the mediation body, LDMAL 14 / 2024 notice) and the agreed
-  performance date are NOT moved: moving them would only delay the party's right to arbitrate.
+  of N days started on day D has D + N as its last day by counting.
+- **One rule for the end of every period** (Civil Code art. 203: 期间的最后一日是法定休假日的，
+  以法定休假日结束的次日为期间的最后一日; the same in the Civil Procedure Law and the
+  arbitration procedure rules; mediation-law.md §2 "Counting rules"): when the last day by
+  counting is a rest day or a public holiday of the PRC calendar in force (with 调休: a
+  weekend worked is a working day, a weekday off is not), the period ends on the next
+  working day. It holds for every clock alike: the mediation limit and its extension, the
+  judicial-confirmation and arbitration-review windows, the agreed performance date and the
+  one-year arbitration limitation. (The acceptance and mediation targets count working days,
+  so they always end on one.) The clock then runs out when its moved last day ends (00:00
+  local of the next day); that instant is when `deadline.expired` and its action fire, and
+  the warnings count back from the moved day. A `Deadline` keeps the day by counting
+  (`nominal_due_on`) and why it moved (`moved_because`: a festival code, `public_holiday`
+  or `rest_day`, worded by the glossary's `rest_reason`), so the timeline, the committee's
+  board and the notices say "顺延至…（国庆节假期）".
+- A year whose official arrangement is not loaded is counted Monday to Friday, and the clock
+  says so: `calendar_missing` is true and `calendar_source` names the year
+  (`weekend-fallback:2027`). Loading the year recomputes every open legal clock
+  (service_layer/clocks.py `recompute_legal_clocks`).
 - Mediation limit: 15 days from receipt of the application (LDMAL 14); for platform-worker
   disputes 15 days from acceptance, extendable once by at most 15 days with both parties'
-  recorded consent (2024 notice). Enterprise-committee rules (Order 17, M) are not encoded.
+  recorded consent (2024 notice); the extension counts from the limit by counting, and the
+  rule above applies to the extended end. Enterprise-committee rules (Order 17, M) are not
+  encoded.
 - Arbitration limitation: one year from the day the infringement was known (the dispute's
   `dispute_arose_on`); the same date next year (29 Feb -> 28 Feb). Interruption by the
   mediation application is an interpretation (M) and is NOT applied, so the date shown is
   the earliest possible one: the conservative date to warn about.
-- Warnings fire at 09:00 local on the day `days_left` calendar days before the due day
-  (15-day clock: day 10 and day 13); a warning whose time has already passed is not sent.
+- Warnings fire at 09:00 local on the day `days_left` calendar days before the (moved) due
+  day (15-day clock: day 10 and day 13); a warning whose time has already passed is not sent.
 """
 
 from __future__ import annotations
@@ -31,7 +46,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
-from services.mediation.domain.calendar import WorkCalendar
+from services.mediation.domain.calendar import FALLBACK, WorkCalendar
 from services.mediation.domain.errors import AgainstTheRules, Incomplete
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -55,14 +70,6 @@ LEGAL = frozenset(
         ClockName.JUDICIAL_CONFIRMATION,
         ClockName.ARBITRATION_REVIEW,
         ClockName.PERFORMANCE,
-        ClockName.ARBITRATION_LIMITATION,
-    }
-)
-# Periods for a party's own act: the last day moves off rest days and holidays.
-_ROLLS_FORWARD = frozenset(
-    {
-        ClockName.JUDICIAL_CONFIRMATION,
-        ClockName.ARBITRATION_REVIEW,
         ClockName.ARBITRATION_LIMITATION,
     }
 )
@@ -96,6 +103,18 @@ OVERDUE_WHILE: dict[ClockName, frozenset[str]] = {
 }
 
 
+class PeriodEnd(BaseModel):
+    """Where a period ends once its last day by counting is moved off rest days (art. 203)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    nominal_due_on: date
+    due_on: date
+    moved_because: str | None = None
+    calendar_missing: bool = False
+    calendar_source: str = "calendar-days"
+
+
 class Deadline(BaseModel):
     """One clock's due day, the instant it runs out and its warning instants."""
 
@@ -107,6 +126,9 @@ class Deadline(BaseModel):
     expires_at: datetime
     warnings: tuple[tuple[int, datetime], ...]
     calendar_source: str = "calendar-days"
+    nominal_due_on: date | None = None
+    moved_because: str | None = None
+    calendar_missing: bool = False
 
 
 def local_date(at: datetime) -> date:
@@ -125,18 +147,52 @@ def plus_one_year(day: date) -> date:
         return day.replace(year=day.year + 1, day=28)
 
 
+def rest_reason(calendar: WorkCalendar, last_day: date, due_on: date) -> str | None:
+    """Why a period's end moved from `last_day` to `due_on`: the festival whose days off it
+    crossed, `public_holiday` (a day off the source does not name) or `rest_day` (a weekend);
+    None when it did not move."""
+    days = [last_day + timedelta(days=n) for n in range((due_on - last_day).days)]
+    if not days:
+        return None
+    for day in days:
+        name = calendar.holiday_name(day)
+        if name:
+            return name
+    if any(calendar.is_public_holiday(day) for day in days):
+        return "public_holiday"
+    return "rest_day"
+
+
+def missing_years(calendar: WorkCalendar, first: date, last: date) -> list[int]:
+    """The years from `first` to `last` whose official arrangement is not loaded."""
+    return [y for y in range(first.year, last.year + 1) if not calendar.covers(y)]
+
+
+def period_end(last_day: date, calendar: WorkCalendar) -> PeriodEnd:
+    """The period's end under art. 203: `last_day`, or the next working day after it when it
+    is a rest day or a public holiday; a year not loaded is counted Monday to Friday and said."""
+    due_on = calendar.next_working_day(last_day)
+    missing = missing_years(calendar, last_day, due_on)
+    return PeriodEnd(
+        nominal_due_on=last_day,
+        due_on=due_on,
+        moved_because=rest_reason(calendar, last_day, due_on),
+        calendar_missing=bool(missing),
+        calendar_source=f"{FALLBACK}:{missing[0]}" if missing else calendar.source(due_on),
+    )
+
+
 def deadline(
     clock: ClockName,
     started_on: date,
     due_on: date,
-    calendar: WorkCalendar | None = None,
+    calendar: WorkCalendar,
     warn_days: tuple[int, ...] | None = None,
 ) -> Deadline:
-    """Apply the holiday rule (for party periods) and place the warnings."""
-    source = "calendar-days"
-    if clock in _ROLLS_FORWARD and calendar is not None:
-        due_on = calendar.next_working_day(due_on)
-        source = calendar.source(due_on)
+    """Move the last day `due_on` off rest days and holidays (every clock: art. 203) and place
+    the warnings, counted back from the moved end."""
+    end = period_end(due_on, calendar)
+    due_on = end.due_on
     warn = DEFAULT_WARNINGS.get(clock, ()) if warn_days is None else warn_days
     warnings = tuple(
         (days, datetime.combine(due_on - timedelta(days=days), WARNING_HOUR, SHANGHAI))
@@ -149,26 +205,31 @@ def deadline(
         due_on=due_on,
         expires_at=start_of(due_on + timedelta(days=1)),
         warnings=warnings,
-        calendar_source=source,
+        calendar_source=end.calendar_source,
+        nominal_due_on=end.nominal_due_on,
+        moved_because=end.moved_because,
+        calendar_missing=end.calendar_missing,
     )
 
 
 def days_clock(
     clock: ClockName,
     started_at: datetime,
-    calendar: WorkCalendar | None = None,
+    calendar: WorkCalendar,
     extra_days: int = 0,
     warn_days: tuple[int, ...] | None = None,
 ) -> Deadline:
-    """A clock of LENGTH_DAYS[clock] (+ an extension) calendar days; start day not counted."""
+    """A clock of LENGTH_DAYS[clock] (+ an extension) calendar days; start day not counted;
+    its end moved off rest days and holidays."""
     start = local_date(started_at)
     due = start + timedelta(days=LENGTH_DAYS[clock] + extra_days)
     return deadline(clock, start, due, calendar, warn_days)
 
 
-def performance_clock(agreed_on: date, effective_at: datetime) -> Deadline:
-    """The agreed performance date, as agreed: performance is due by the end of that day."""
-    return deadline(ClockName.PERFORMANCE, local_date(effective_at), agreed_on)
+def performance_clock(agreed_on: date, effective_at: datetime, calendar: WorkCalendar) -> Deadline:
+    """The agreed performance date: due by the end of that day, or of the next working day
+    when the agreed day is a rest day or a holiday."""
+    return deadline(ClockName.PERFORMANCE, local_date(effective_at), agreed_on, calendar)
 
 
 def limitation_clock(known_on: date, calendar: WorkCalendar) -> Deadline:
@@ -201,3 +262,30 @@ def nominal_due(
     if clock == ClockName.PERFORMANCE:
         return agreed_on
     return None
+
+
+def stored_end(
+    clock: ClockName,
+    started_on: date,
+    due_on: date | None,
+    calendar: WorkCalendar,
+    *,
+    extended_days: int = 0,
+    agreed_on: date | None = None,
+) -> PeriodEnd | None:
+    """What a kept clock's due day means, read with the calendar in force: its last day by
+    counting, why the end moved from it, whether a year it relies on is not loaded. A target
+    (working days from its start) relies on every year since its start."""
+    if due_on is None:
+        return None
+    nominal = nominal_due(clock, started_on, extended_days=extended_days, agreed_on=agreed_on)
+    if nominal is None or nominal > due_on:
+        nominal = due_on
+    missing = missing_years(calendar, nominal if clock in LEGAL else started_on, due_on)
+    return PeriodEnd(
+        nominal_due_on=nominal,
+        due_on=due_on,
+        moved_because=rest_reason(calendar, nominal, due_on),
+        calendar_missing=bool(missing),
+        calendar_source=f"{FALLBACK}:{missing[0]}" if missing else calendar.source(due_on),
+    )

@@ -110,13 +110,13 @@ def build_committee_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
     ) -> list[dict[str, Any]]:
         """Every open clock with its due day, soonest first."""
         async with runtime.sessions() as session:
-            return await committee.open_clocks(session, clock, limit, offset)
+            return await committee.open_clocks(session, ctx.calendar, clock, limit, offset)
 
     @router.get("/committee/overdue")
     async def overdue(_actor: CommitteeDep, limit: Limit = 100) -> list[dict[str, Any]]:
         """Clocks that ran out on disputes still open."""
         async with runtime.sessions() as session:
-            return await committee.overdue(session, today(), limit)
+            return await committee.overdue(session, ctx.calendar, today(), limit)
 
     @router.get("/committee/due-soon")
     async def due_soon(
@@ -127,7 +127,7 @@ def build_committee_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         """Clocks due within `days` (default MEDIATION_DUE_SOON_DAYS)."""
         async with runtime.sessions() as session:
             horizon = ctx.policy.due_soon_days if days is None else days
-            return await committee.due_soon(session, today(), horizon, limit)
+            return await committee.due_soon(session, ctx.calendar, today(), horizon, limit)
 
     @router.get("/committee/workload")
     async def workload(_actor: CommitteeDep) -> dict[str, Any]:

@@ -51,6 +51,7 @@ from services.mediation.service_layer import (
     groups,
     sessions,
 )
+from services.mediation.service_layer.clocks import explained
 from services.mediation.service_layer.context import Context
 from services.mediation.service_layer.grants import is_granted
 from shared.audit.fields import names_present
@@ -148,7 +149,20 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
             shown = DisputePublic(
                 **dispute.model_dump(),
                 history=[HistoryItem.model_validate(h, from_attributes=True) for h in history],
-                clocks=[ClockOut.model_validate(c, from_attributes=True) for c in clocks],
+                clocks=[
+                    ClockOut(
+                        **c.model_dump(),
+                        **explained(
+                            c.clock,
+                            c.started_on,
+                            c.due_on,
+                            ctx.calendar,
+                            extended_days=dispute.mediation_extended_days,
+                            agreed_on=dispute.performance_deadline,
+                        ),
+                    )
+                    for c in clocks
+                ],
                 sessions=[SessionOut.model_validate(s, from_attributes=True) for s in meetings],
                 members=[
                     MemberOut(

@@ -97,6 +97,21 @@ class ClockOut(BaseModel):
     expires_at: datetime | None
     status: str
     calendar_source: str
+    nominal_due_on: date | None = Field(
+        default=None,
+        description="the last day by counting, when the end was moved off a rest day or "
+        "holiday to due_on (Civil Code art. 203)",
+    )
+    moved_because: str | None = Field(
+        default=None,
+        description="why the end moved: a festival code (national_day...), public_holiday or "
+        "rest_day (glossary kind rest_reason)",
+    )
+    calendar_missing: bool = Field(
+        default=False,
+        description="a year this clock relies on has no official arrangement loaded: it was "
+        "counted Monday to Friday and may move once the year is loaded",
+    )
 
 
 class SessionOut(BaseModel):

@@ -31,7 +31,9 @@ async def accept(
     dispute.accepted_at = now
     await stop_clocks(uow, dispute, (ClockName.ACCEPTANCE_TARGET,), now)
     if dispute.platform_worker:  # 2024 notice: 15 days from acceptance
-        await start_clock(uow, dispute, days_clock(ClockName.MEDIATION_LIMIT, now), now)
+        await start_clock(
+            uow, dispute, days_clock(ClockName.MEDIATION_LIMIT, now, ctx.calendar), now
+        )
     announce(uow, dispute, "dispute.accepted", DisputeAccepted(state=dispute.state), actor, cause)
     await assign(uow, dispute, ctx, cause)
     await groups.tell_members(uow, dispute, "accepted", actor, cause)

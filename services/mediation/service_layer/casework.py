@@ -127,7 +127,7 @@ async def extend(
         raise AgainstTheRules("only a platform-worker dispute's mediation limit can be extended")
     check_extension(days, dispute.mediation_extended_days > 0, consents)
     now = ctx.now()
-    due = days_clock(ClockName.MEDIATION_LIMIT, dispute.accepted_at, extra_days=days)
+    due = days_clock(ClockName.MEDIATION_LIMIT, dispute.accepted_at, ctx.calendar, extra_days=days)
     await start_clock(uow, dispute, due, now)
     dispute.mediation_extended_days = days
     record(uow, dispute, "extend", actor, now=now, note=f"+{days} days, both consented. {note}")
@@ -135,7 +135,14 @@ async def extend(
         uow,
         dispute,
         "mediation.extended",
-        MediationExtended(state=dispute.state, new_limit_on=due.due_on, consent_recorded=True),
+        MediationExtended(
+            state=dispute.state,
+            new_limit_on=due.due_on,
+            consent_recorded=True,
+            nominal_limit_on=due.nominal_due_on if due.moved_because else None,
+            moved_because=due.moved_because,
+            calendar_missing=due.calendar_missing,
+        ),
         actor,
     )
     await uow.commit()
@@ -194,7 +201,8 @@ async def sign_agreement(
     await stop_clocks(uow, dispute, MEDIATION_CLOCKS, now)
     for clock in PARTY_WINDOWS:
         await start_clock(uow, dispute, days_clock(clock, now, ctx.calendar), now)
-    await start_clock(uow, dispute, performance_clock(terms.performance_deadline, now), now)
+    performance = performance_clock(terms.performance_deadline, now, ctx.calendar)
+    await start_clock(uow, dispute, performance, now)
     announce(
         uow,
         dispute,
@@ -204,6 +212,8 @@ async def sign_agreement(
             agreement_id=agreement_id,
             terms=terms.terms,
             performance_deadline=terms.performance_deadline,
+            performance_due_on=performance.due_on if performance.moved_because else None,
+            performance_moved_because=performance.moved_because,
         ),
         actor,
     )

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from services.mediation.adapters.tables import TIMER, Dispute, DisputeClock, DisputeHistory
-from services.mediation.domain.calendar import WorkCalendar
+from services.mediation.domain.calendar import FALLBACK, WorkCalendar
 from services.mediation.domain.clocks import (
     DEFAULT_WARNINGS,
     LEGAL,
@@ -24,7 +24,9 @@ from services.mediation.domain.clocks import (
     Deadline,
     deadline,
     local_date,
+    missing_years,
     nominal_due,
+    stored_end,
 )
 from services.mediation.domain.lifecycle import PAUSED
 from services.mediation.domain.targets import Target, pauses, target_due
@@ -129,8 +131,11 @@ async def refresh_target(
             uow.session.add(row)
             await timers.cancel(uow, TIMER, dispute.case_id, kinds_of(clock), now)
         return
-    due = deadline(clock, local_date(started_at), due_on)
-    due = due.model_copy(update={"calendar_source": ctx.calendar.source(due_on)})
+    due = deadline(clock, local_date(started_at), due_on, ctx.calendar)
+    missing = missing_years(ctx.calendar, local_date(started_at), due.due_on)
+    if missing:  # working days were counted through a year not loaded
+        source = f"{FALLBACK}:{missing[0]}"
+        due = due.model_copy(update={"calendar_source": source, "calendar_missing": True})
     await start_clock(uow, dispute, due, now)
 
 
@@ -189,3 +194,32 @@ async def recompute_legal_clocks(uow: UnitOfWork, ctx: Context, calendar: WorkCa
             await start_clock(uow, dispute, due, now)
             moved += 1
     return moved
+
+
+def explained(
+    clock: str,
+    started_on: date,
+    due_on: date | None,
+    calendar: WorkCalendar,
+    *,
+    extended_days: int = 0,
+    agreed_on: date | None = None,
+) -> dict[str, Any]:
+    """What the API says of a kept clock besides its due day: the last day by counting when
+    the end was moved off a rest day or holiday, why (a `rest_reason` code), and whether a year
+    it relies on is not loaded (counted Monday to Friday), read with the calendar in force."""
+    end = stored_end(
+        ClockName(clock),
+        started_on,
+        due_on,
+        calendar,
+        extended_days=extended_days,
+        agreed_on=agreed_on,
+    )
+    if end is None:
+        return {"nominal_due_on": None, "moved_because": None, "calendar_missing": False}
+    return {
+        "nominal_due_on": end.nominal_due_on if end.moved_because else None,
+        "moved_because": end.moved_because,
+        "calendar_missing": end.calendar_missing,
+    }

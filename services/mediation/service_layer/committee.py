@@ -17,9 +17,11 @@ from services.mediation.adapters.tables import (
     DisputeGrant,
     DisputeQueueCount,
 )
+from services.mediation.domain.calendar import WorkCalendar
 from services.mediation.domain.clocks import OVERDUE_WHILE
 from services.mediation.domain.lifecycle import REASSIGNABLE, TERMINAL, State
 from services.mediation.domain.roster import Roster
+from services.mediation.service_layer.clocks import explained
 
 _TERMINAL = [s.value for s in TERMINAL]
 
@@ -57,34 +59,47 @@ def _clock_rows() -> Any:
         col(Dispute.state),
         col(Dispute.mediator_id),
         col(Dispute.title),
+        col(Dispute.mediation_extended_days),
+        col(Dispute.performance_deadline),
     ).join(Dispute, col(Dispute.case_id) == col(DisputeClock.case_id))
 
 
-def _shape(rows: Any) -> list[dict[str, Any]]:
+def _shape(rows: Any, calendar: WorkCalendar) -> list[dict[str, Any]]:
+    """Each clock with its dispute's words, and where its end was moved and why (art. 203)."""
     return [
         {
             **clock.model_dump(),
+            **explained(
+                clock.clock,
+                clock.started_on,
+                clock.due_on,
+                calendar,
+                extended_days=extended,
+                agreed_on=agreed_on,
+            ),
             "tracking_code": code,
             "dispute_state": state,
             "mediator_id": mediator,
             "title": title,
         }
-        for clock, code, state, mediator, title in rows
+        for clock, code, state, mediator, title, extended, agreed_on in rows
     ]
 
 
 async def open_clocks(
-    session: AsyncSession, clock: str | None, limit: int, offset: int
+    session: AsyncSession, calendar: WorkCalendar, clock: str | None, limit: int, offset: int
 ) -> list[dict[str, Any]]:
     """Every running clock with its due day (paused targets last: they have none)."""
     stmt = _clock_rows().where(col(DisputeClock.status).in_(["open", "paused"]))
     if clock:
         stmt = stmt.where(DisputeClock.clock == clock)
     stmt = stmt.order_by(col(DisputeClock.due_on).is_(None), col(DisputeClock.due_on))
-    return _shape((await session.execute(stmt.limit(limit).offset(offset))).all())
+    return _shape((await session.execute(stmt.limit(limit).offset(offset))).all(), calendar)
 
 
-async def overdue(session: AsyncSession, today: date, limit: int) -> list[dict[str, Any]]:
+async def overdue(
+    session: AsyncSession, calendar: WorkCalendar, today: date, limit: int
+) -> list[dict[str, Any]]:
     """Clocks that ran out and still call for action, and open ones already past their day."""
     stmt = (
         _clock_rows()
@@ -104,11 +119,11 @@ async def overdue(session: AsyncSession, today: date, limit: int) -> list[dict[s
         )
         .order_by(col(DisputeClock.due_on))
     )
-    return _shape((await session.execute(stmt.limit(limit))).all())
+    return _shape((await session.execute(stmt.limit(limit))).all(), calendar)
 
 
 async def due_soon(
-    session: AsyncSession, today: date, days: int, limit: int
+    session: AsyncSession, calendar: WorkCalendar, today: date, days: int, limit: int
 ) -> list[dict[str, Any]]:
     stmt = (
         _clock_rows()
@@ -119,7 +134,7 @@ async def due_soon(
         )
         .order_by(col(DisputeClock.due_on))
     )
-    return _shape((await session.execute(stmt.limit(limit))).all())
+    return _shape((await session.execute(stmt.limit(limit))).all(), calendar)
 
 
 async def workload(session: AsyncSession, roster: Roster, today: date) -> dict[str, Any]:

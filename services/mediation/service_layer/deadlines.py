@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlmodel import select
 
 from services.mediation.adapters.tables import Dispute, DisputeClock
-from services.mediation.domain.clocks import ClockName
+from services.mediation.domain.clocks import ClockName, stored_end
 from services.mediation.domain.lifecycle import TRANSITIONS, State
 from services.mediation.service_layer import outcomes
 from services.mediation.service_layer.context import Context
@@ -44,10 +45,33 @@ async def on_timer(timer: Timer, uow: UnitOfWork, ctx: Context) -> None:
         dispute,
         "deadline.warning",
         DeadlineWarning(
-            clock=clock.value, due_on=due_on, days_left=int(timer.data.get("days_left", 0))
+            clock=clock.value,
+            due_on=due_on,
+            days_left=int(timer.data.get("days_left", 0)),
+            **moved(dispute, row, ctx),
         ),
         SYSTEM,
     )
+
+
+def moved(dispute: Dispute, row: DisputeClock, ctx: Context) -> dict[str, Any]:
+    """Where the clock's end was moved off a rest day or holiday, and why (art. 203), read
+    with the calendar in force: the notices and the timeline say "顺延至…（国庆节假期）"."""
+    end = stored_end(
+        ClockName(row.clock),
+        row.started_on,
+        row.due_on,
+        ctx.calendar,
+        extended_days=dispute.mediation_extended_days,
+        agreed_on=dispute.performance_deadline,
+    )
+    if end is None:
+        return {}
+    return {
+        "nominal_due_on": end.nominal_due_on if end.moved_because else None,
+        "moved_because": end.moved_because,
+        "calendar_missing": end.calendar_missing,
+    }
 
 
 async def _expire(uow: UnitOfWork, dispute: Dispute, row: DisputeClock, ctx: Context) -> None:
@@ -59,7 +83,7 @@ async def _expire(uow: UnitOfWork, dispute: Dispute, row: DisputeClock, ctx: Con
         uow,
         dispute,
         "deadline.expired",
-        DeadlineExpired(clock=row.clock, due_on=row.due_on),
+        DeadlineExpired(clock=row.clock, due_on=row.due_on, **moved(dispute, row, ctx)),
         SYSTEM,
     )
     state = State(dispute.state)

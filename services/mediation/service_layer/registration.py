@@ -121,7 +121,7 @@ async def register_dispute(envelope: Envelope, uow: UnitOfWork, ctx: Context) ->
 async def _start_clocks(uow: UnitOfWork, dispute: Dispute, ctx: Context) -> None:
     now = ctx.now()
     if not dispute.platform_worker:  # LDMAL 14: from receipt of the application
-        due = days_clock(ClockName.MEDIATION_LIMIT, dispute.application_received_at)
+        due = days_clock(ClockName.MEDIATION_LIMIT, dispute.application_received_at, ctx.calendar)
         await start_clock(uow, dispute, due, now)
     if dispute.infringement_known_on is not None:
         await start_clock(

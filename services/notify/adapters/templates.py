@@ -8,7 +8,13 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, pass_context
 from jinja2.runtime import Context
 
-from shared.glossary import term, written_date, written_time
+from shared.glossary import (
+    calendar_missing_words,
+    moved_words,
+    term,
+    written_date,
+    written_time,
+)
 from shared.masking import mask_personal
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -37,6 +43,38 @@ def _word(ctx: Context, code: Any, kind: str) -> str:
     return term(kind, str(code) if code else None, _lang(ctx))
 
 
+@pass_context
+def _period_note(ctx: Context, payload: Any, due_key: str = "due_on") -> str:
+    """A period's end moved off a rest day or holiday, and why (Civil Code art. 203); and a
+    year counted Monday to Friday because its arrangement is not loaded. Empty otherwise (an
+    event from before these fields reads as it did)."""
+    lang = _lang(ctx)
+    due = payload.get(due_key)
+    nominal = payload.get("nominal_due_on") or payload.get("nominal_limit_on")
+    reason = payload.get("moved_because")
+    if due_key == "performance_due_on":  # the agreement: the agreed day is the last day
+        nominal, reason = (
+            payload.get("performance_deadline"),
+            payload.get("performance_moved_because"),
+        )
+    notes = []
+    words = moved_words(due, nominal, reason, lang) if due else ""
+    if words:
+        notes.append(
+            f"{words[:1].upper()}{words[1:]} (Civil Code, Art. 203)."
+            if lang == "en"
+            else f"{words}（《民法典》第二百零三条）。"
+        )
+    if payload.get("calendar_missing") and due:
+        missing = calendar_missing_words(f"weekend-fallback:{str(due)[:4]}", lang)
+        notes.append(
+            f"Note: {missing}; the date may still move."
+            if lang == "en"
+            else f"注意：{missing}，日期仍可能调整。"
+        )
+    return (" " if lang == "en" else "").join(notes)
+
+
 class Renderer:
     def __init__(self, directory: Path = TEMPLATE_DIR) -> None:
         self._directory = directory
@@ -49,6 +87,7 @@ class Renderer:
         self._env.filters["local_time"] = _local_time
         self._env.filters["local_date"] = _local_date
         self._env.filters["word"] = _word
+        self._env.filters["period_note"] = _period_note
 
     def render(self, template: str, locale: str, context: dict[str, Any]) -> tuple[str, str]:
         """(subject, body); an unknown locale, or a template not yet translated, uses zh-CN."""

@@ -31,6 +31,10 @@ class AgreementSigned(StateChange):
     agreement_id: str = Field(max_length=64)
     terms: str = Field(max_length=4000)
     performance_deadline: date
+    # when the agreed day is a rest day or a holiday, performance is due by the end of the next
+    # working day (Civil Code art. 203): that day and why (a `rest_reason` code)
+    performance_due_on: date | None = None
+    performance_moved_because: str | None = Field(default=None, max_length=40)
 
 
 class PerformancePerformed(StateChange):
@@ -97,6 +101,10 @@ class DisputeWaitingParty(StateChange):
 class MediationExtended(StateChange):
     new_limit_on: date
     consent_recorded: bool
+    # the extended limit's last day by counting and why it moved (see PeriodMoved)
+    nominal_limit_on: date | None = None
+    moved_because: str | None = Field(default=None, max_length=40)
+    calendar_missing: bool = False
 
 
 class MediationEnded(StateChange):
@@ -122,13 +130,24 @@ Clock = Literal[
 ]
 
 
-class DeadlineWarning(Payload):
+class PeriodMoved(Payload):
+    """Where a period's end was moved off a rest day or holiday (Civil Code art. 203): its
+    last day by counting and why (a festival code, `public_holiday` or `rest_day`: the
+    glossary's `rest_reason`); `calendar_missing` when a year it relies on is not loaded and
+    was counted Monday to Friday."""
+
+    nominal_due_on: date | None = None
+    moved_because: str | None = Field(default=None, max_length=40)
+    calendar_missing: bool = False
+
+
+class DeadlineWarning(PeriodMoved):
     clock: Clock
     due_on: date
     days_left: int = Field(ge=0)
 
 
-class DeadlineExpired(Payload):
+class DeadlineExpired(PeriodMoved):
     clock: Clock
     due_on: date
 

@@ -205,3 +205,51 @@ def test_an_address_naming_a_town_finds_a_point_inside_it():
     assert place.code == "zhaoxiang"
     assert places.locate(lat, lng) == place
     assert places.locate_address("北京市东城区") is None
+
+
+def test_a_deadline_moved_off_a_holiday_reads_with_the_moved_day_and_why():
+    zh, en = describe(
+        "deadline.warning",
+        {
+            "clock": "mediation_limit",
+            "due_on": "2026-10-08",
+            "days_left": 5,
+            "nominal_due_on": "2026-10-01",
+            "moved_because": "national_day",
+        },
+    )
+    assert "2026年10月8日 到期" in zh
+    assert zh.endswith("；顺延至2026年10月8日（原末日2026年10月1日逢国庆节假期）")
+    assert en.endswith(
+        "; moved to 8 Oct 2026 (the last day, 1 Oct 2026, fell on the National Day holiday)"
+    )
+    zh, en = describe(
+        "deadline.expired",
+        {"clock": "judicial_confirmation", "due_on": "2027-01-01", "calendar_missing": True},
+    )
+    assert "2027年官方节假日安排未载入，暂按周一至周五推算" in zh
+    assert "weekend-fallback" not in zh + en
+    zh, _en = describe(
+        "mediation.extended",
+        {
+            "new_limit_on": "2026-10-08",
+            "nominal_limit_on": "2026-10-01",
+            "moved_because": "national_day",
+        },
+    )
+    assert "顺延至2026年10月8日" in zh
+
+
+def test_an_agreement_whose_agreed_day_is_a_day_off_reads_with_the_moved_day():
+    zh, en = describe(
+        "agreement.signed",
+        {
+            "performance_deadline": "2026-05-01",
+            "performance_due_on": "2026-05-06",
+            "performance_moved_because": "labour_day",
+        },
+    )
+    assert zh.endswith(
+        "履行期限 2026年5月1日；顺延至2026年5月6日（原末日2026年5月1日逢劳动节假期）"
+    )
+    assert "moved to 6 May 2026" in en

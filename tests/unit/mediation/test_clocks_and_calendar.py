@@ -51,20 +51,28 @@ def test_an_official_year_loaded_later_replaces_the_fallback():
 
 def test_the_start_day_is_not_counted_and_the_clock_runs_out_at_midnight_local():
     received = datetime(2026, 3, 2, 15, 59, tzinfo=UTC)  # 23:59 on 03-02 in Shanghai
-    due = days_clock(ClockName.MEDIATION_LIMIT, received)
+    due = days_clock(ClockName.MEDIATION_LIMIT, received, CAL)
     assert (due.started_on, due.due_on) == (date(2026, 3, 2), date(2026, 3, 17))
     assert due.expires_at == datetime(2026, 3, 18, tzinfo=SHANGHAI)
     assert [(d, at.astimezone(SHANGHAI).date()) for d, at in due.warnings] == [
         (5, date(2026, 3, 12)),
         (2, date(2026, 3, 15)),
     ]
-    next_day = days_clock(ClockName.MEDIATION_LIMIT, received + timedelta(minutes=2))
+    next_day = days_clock(ClockName.MEDIATION_LIMIT, received + timedelta(minutes=2), CAL)
     assert next_day.due_on == date(2026, 3, 18)  # 00:01 local is the next day
 
 
-def test_the_mediation_limit_is_never_moved_off_a_holiday():
+def test_the_mediation_limit_ending_on_a_holiday_ends_on_the_next_working_day():
+    # Civil Code art. 203 holds for every period, the body's own 15-day limit included
     due = days_clock(ClockName.MEDIATION_LIMIT, datetime(2026, 9, 16, 2, tzinfo=UTC), CAL)
-    assert due.due_on == date(2026, 10, 1)  # National Day, kept: it is the body's own limit
+    assert (due.nominal_due_on, due.due_on) == (date(2026, 10, 1), date(2026, 10, 8))
+    assert due.moved_because == "national_day" and not due.calendar_missing
+    assert due.expires_at == datetime(2026, 10, 9, tzinfo=SHANGHAI)
+    # the warnings count back from the moved end: 5 and 2 days before 10-08
+    assert [(d, at.astimezone(SHANGHAI)) for d, at in due.warnings] == [
+        (5, datetime(2026, 10, 3, 9, tzinfo=SHANGHAI)),
+        (2, datetime(2026, 10, 6, 9, tzinfo=SHANGHAI)),
+    ]
 
 
 def test_a_party_window_ending_on_a_holiday_ends_on_the_next_working_day():
@@ -82,9 +90,11 @@ def test_the_limitation_period_is_one_year_from_knowing_of_the_infringement():
     assert [d for d, _ in due.warnings] == [30, 7]
 
 
-def test_the_performance_clock_is_the_agreed_day():
-    due = performance_clock(date(2026, 10, 1), datetime(2026, 9, 20, tzinfo=UTC))
-    assert due.due_on == date(2026, 10, 1)
+def test_the_performance_clock_is_the_agreed_day_moved_off_a_holiday():
+    due = performance_clock(date(2026, 9, 30), datetime(2026, 9, 20, tzinfo=UTC), CAL)
+    assert due.due_on == date(2026, 9, 30) and due.moved_because is None
+    due = performance_clock(date(2026, 10, 1), datetime(2026, 9, 20, tzinfo=UTC), CAL)
+    assert (due.nominal_due_on, due.due_on) == (date(2026, 10, 1), date(2026, 10, 8))
 
 
 def test_an_extension_needs_both_consents_at_most_fifteen_days_and_only_once():

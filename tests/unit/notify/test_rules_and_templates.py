@@ -216,3 +216,52 @@ def test_a_sent_sign_in_code_is_kept_masked_in_the_log():
     text = "【青浦驿站】登录验证码 042917，2026年12月6日 08:04 前有效"
     assert masked_secret(text) == "【青浦驿站】登录验证码 ******，2026年12月6日 08:04 前有效"
     assert masked_secret("电话 13912345678") == "电话 13912345678"  # only six-digit runs
+
+
+def test_a_deadline_moved_off_a_holiday_is_told_with_the_moved_day_and_why():
+    """Civil Code art. 203: the notices give the moved end and say why; an event from before
+    these fields (no `moved_because`) reads as it did."""
+    moved = {
+        "clock": "mediation_limit",
+        "due_on": "2026-10-08",
+        "days_left": 5,
+        "nominal_due_on": "2026-10-01",
+        "moved_because": "national_day",
+        "calendar_missing": False,
+    }
+    rule = next(r for r in RULES["deadline.warning"] if r.party == "complainant")
+    _s, zh = _render(rule, "zh-CN", moved)
+    assert "2026年10月8日 届满" in zh
+    assert "顺延至2026年10月8日（原末日2026年10月1日逢国庆节假期）（《民法典》第二百零三条）" in zh
+    _s, en = _render(rule, "en", moved)
+    assert "Moved to 8 Oct 2026 (the last day, 1 Oct 2026, fell on the National Day holiday)" in en
+    old = {"clock": "mediation_limit", "due_on": "2026-03-17", "days_left": 5}
+    _s, zh = _render(rule, "zh-CN", old)
+    assert "顺延" not in zh and "未载入" not in zh
+    unloaded = old | {"due_on": "2027-01-01", "calendar_missing": True}
+    expired_rule = next(r for r in RULES["deadline.expired"] if r.party == "complainant")
+    _s, zh = _render(expired_rule, "zh-CN", unloaded)
+    assert "2027年官方节假日安排未载入" in zh
+    extended = {
+        "state": "in_mediation",
+        "new_limit_on": "2026-10-08",
+        "consent_recorded": True,
+        "nominal_limit_on": "2026-10-01",
+        "moved_because": "national_day",
+    }
+    ext_rule = next(r for r in RULES["mediation.extended"] if r.party == "complainant")
+    _s, zh = _render(ext_rule, "zh-CN", extended)
+    assert "顺延至2026年10月8日（原末日2026年10月1日逢国庆节假期）" in zh
+
+
+def test_an_agreed_performance_day_off_is_told_with_the_day_it_moves_to():
+    payload = samples("agreement.signed")[0] | {
+        "performance_deadline": "2026-10-01",
+        "performance_due_on": "2026-10-08",
+        "performance_moved_because": "national_day",
+    }
+    rule = RULES["agreement.signed"][0]
+    _s, zh = _render(rule, "zh-CN", payload)
+    assert "履行期限为 2026年10月1日。顺延至2026年10月8日（原末日2026年10月1日逢国庆节假期）" in zh
+    _s, en = _render(rule, "en", payload)
+    assert "Performance is due by 1 Oct 2026. Moved to 8 Oct 2026" in en
