@@ -62,11 +62,11 @@ def schedule_of(form: Mapping[str, str], deadline: str | None) -> list[dict[str,
     return lines
 
 
-def member_steps(form: Mapping[str, str]) -> list[tuple[str, dict[str, Any]]]:
+def member_steps(form: Mapping[str, str]) -> list[tuple[str, dict[str, Any] | None]]:
     """Per-member performance (`performed.<member case>` = yes / no; blank: not yet known) →
     each member's path under the group and its body."""
     note = form.get("note", "").strip()
-    steps = []
+    steps: list[tuple[str, dict[str, Any] | None]] = []
     for key, value in form.items():
         if not key.startswith("performed.") or value not in ("yes", "no"):
             continue
