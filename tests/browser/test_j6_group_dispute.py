@@ -204,6 +204,12 @@ def test_twelve_couriers_one_claim_a_thirteenth_joins_and_each_is_paid(
     expect(chair.locator("#members-h")).to_have_text("集体争议成员（13人）")
     seen(chair, shots, "j6-committee-accepted")
     line = chair.locator("#mediation p").first.inner_text()
+    # a member's own case follows the group: its own tracking code, claim and state in words
+    chair.locator("#member-table tbody tr", has_text=late).get_by_role("link").click()
+    expect(chair.locator("h1")).to_contain_text(f"集体争议成员：{late}")
+    expect(chair.locator("#mediation")).to_contain_text("集体争议成员（随集体案件办理）")
+    seen(chair, shots, "j6-committee-member-case")
+    chair.go_back()
     mediator = next(mid for zh, mid in MEDIATORS.items() if zh in line)
     # every member hears of the acceptance under their own tracking code
     for n in range(13):

@@ -56,6 +56,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "members_added": ("已增加成员，每人已取得自己的查询码", "Added, each with a tracking code"),
     "member_count_now": ("现有成员", "Members now"),
     "attendees": ("参加人", "Attendees"),
+    "whole_agreement": ("协议整体", "the agreement as a whole"),
     "attendee_other": ("其他参加人", "Another attendee"),
     "members_csv": ("批量粘贴成员", "Paste members"),
     "members_csv_hint": (
