@@ -209,7 +209,8 @@ def test_twelve_couriers_one_claim_a_thirteenth_joins_and_each_is_paid(
     expect(chair.locator("h1")).to_contain_text(f"集体争议成员：{late}")
     expect(chair.locator("#mediation")).to_contain_text("集体争议成员（随集体案件办理）")
     seen(chair, shots, "j6-committee-member-case")
-    chair.go_back()
+    chair.get_by_role("link", name="查看集体争议").click()
+    expect(chair.locator("#members-h")).to_have_text("集体争议成员（13人）")
     mediator = next(mid for zh, mid in MEDIATORS.items() if zh in line)
     # every member hears of the acceptance under their own tracking code
     for n in range(13):

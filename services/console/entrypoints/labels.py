@@ -56,6 +56,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "members_added": ("已增加成员，每人已取得自己的查询码", "Added, each with a tracking code"),
     "member_count_now": ("现有成员", "Members now"),
     "attendees": ("参加人", "Attendees"),
+    "member_of_group": ("本案随集体争议办理", "This case follows its group dispute"),
+    "open_group": ("查看集体争议", "Open the group dispute"),
     "whole_agreement": ("协议整体", "the agreement as a whole"),
     "attendee_other": ("其他参加人", "Another attendee"),
     "members_csv": ("批量粘贴成员", "Paste members"),
