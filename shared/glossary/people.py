@@ -26,6 +26,7 @@ CHANNELS: Final[dict[str, tuple[str, str]]] = {
     "webhook": ("业务系统推送", "Webhook"),
     "wecom": ("企业微信", "WeCom"),
     "inbox": ("站内消息", "In-app inbox"),
+    "inapp": ("站内消息", "In-app inbox"),  # notify's name of the inbox channel
     "phone": ("电话", "Phone"),
 }
 

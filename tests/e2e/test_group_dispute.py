@@ -137,7 +137,8 @@ def test_twelve_couriers_one_claim_from_filing_to_per_member_performance(
     eventually(everyone_told, timeout=90)
     fifth = sinks.mails_to(f"courier-{run}-5@example.com")
     line = next(m for m in fifth if "集体调解协议已生效" in m.subject)
-    assert "3500.00 元" in line.body and due in line.body
+    written = f"{int(due[:4])}年{int(due[5:7])}月{int(due[8:])}日"  # as people write a day
+    assert "3500.00 元" in line.body and written in line.body
     for mail in fifth:
         assert _id_number(5) not in mail.body and "13700000005" not in mail.body
 

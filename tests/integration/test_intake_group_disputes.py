@@ -92,6 +92,10 @@ async def test_members_join_later_once_each(intake: Intake):
     assert later.status_code == 201, later.text
     joined = await _filed(intake, later.json()[0]["case_id"])
     assert joined["payload"]["parent_case_id"] == filed["case_id"]
+    async with httpx.AsyncClient(headers=OFFICER) as client:
+        parent = (await client.get(f"{intake.url}/api/v1/cases/{filed['case_id']}")).json()
+    assert parent["title"].startswith("集体争议（13人）")  # the thirteenth counts too
+    assert parent["details"]["group"]["member_count"] == 13
     again = await _post(
         intake,
         f"/api/v1/disputes/{filed['case_id']}/members",

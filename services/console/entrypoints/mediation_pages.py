@@ -42,6 +42,47 @@ def local_time(form: Mapping[str, str], name: str) -> str:
         raise FormProblem(name, "时间格式不正确", "Not a time") from exc
 
 
+def schedule_of(form: Mapping[str, str], deadline: str | None) -> list[dict[str, Any]]:
+    """A group agreement's lines, one a member (`schedule.<member case>.amount_yuan` / `.due_on`);
+    a member's empty payment date is the agreement's deadline."""
+    lines = []
+    for key in form:
+        if not (key.startswith("schedule.") and key.endswith(".amount_yuan")):
+            continue
+        member = key.removeprefix("schedule.").removesuffix(".amount_yuan")
+        try:
+            uuid.UUID(member)
+            amount = float(form[key].strip())
+        except ValueError as exc:
+            raise FormProblem(
+                "schedule", "请为每名成员填写金额（元）", "Each member's amount, in yuan"
+            ) from exc
+        due = form.get(f"schedule.{member}.due_on", "").strip() or deadline
+        lines.append({"case_id": member, "amount_yuan": amount, "due_on": due})
+    return lines
+
+
+def member_steps(form: Mapping[str, str]) -> list[tuple[str, dict[str, Any] | None]]:
+    """Per-member performance (`performed.<member case>` = yes / no; blank: not yet known) →
+    each member's path under the group and its body."""
+    note = form.get("note", "").strip()
+    steps: list[tuple[str, dict[str, Any] | None]] = []
+    for key, value in form.items():
+        if not key.startswith("performed.") or value not in ("yes", "no"):
+            continue
+        member = key.removeprefix("performed.")
+        try:
+            uuid.UUID(member)
+        except ValueError:
+            continue
+        steps.append((f"members/{member}/performance", {"performed": value == "yes", "note": note}))
+    if not steps:
+        raise FormProblem(
+            "performed", "请至少为一名成员选择履行情况", "Choose performed or not for a member"
+        )
+    return steps
+
+
 def step_of(action: str, form: Mapping[str, str]) -> tuple[str, dict[str, Any] | None]:
     """A console action and its form → mediation's path (under the dispute) and JSON body."""
     text = {k: form.get(k, "").strip() for k in ("reason", "note", "summary", "place")}
@@ -78,11 +119,13 @@ def step_of(action: str, form: Mapping[str, str]) -> tuple[str, dict[str, Any] |
                 raise FormProblem("clock", "请选择申请事项", "Choose what was applied for")
             return f"applications/{clock}", None
         case "sign_agreement":
+            deadline = form.get("performance_deadline", "").strip() or None
             return "agreement", {
+                "schedule": schedule_of(form, deadline),
                 "facts": form.get("facts", "").strip(),
                 "terms": form.get("terms", "").strip(),
                 "performance_manner": form.get("performance_manner", "").strip(),
-                "performance_deadline": form.get("performance_deadline", "").strip() or None,
+                "performance_deadline": deadline,
                 **{
                     name: ticked(form, name)
                     for name in (
@@ -138,20 +181,26 @@ def build_router(console: Console) -> APIRouter:
         raw = await request.form()
         form = {k: v for k, v in raw.items() if isinstance(v, str)}
         try:
-            path, body = step_of(action, form)
+            if action == "member_performance":
+                steps = member_steps(form)
+            else:
+                steps = [step_of(action, form)]
         except KeyError:
             return Response(status_code=404)
         except FormProblem as problem:
             message = problem.message[1] if who.lang == "en" else problem.message[0]
             return await refused(request, who, case_id, action, form, 422, {problem.field: message})
+        key = form_key(raw)
         try:
-            await api.post(
-                who,
-                "mediation",
-                f"/api/v1/disputes/{case_id}/{path}",
-                body,
-                idempotency_key=form_key(raw),
-            )
+            for path, body in steps:
+                await api.post(
+                    who,
+                    "mediation",
+                    f"/api/v1/disputes/{case_id}/{path}",
+                    body,
+                    # one key per member: a double submit records each member once
+                    idempotency_key=f"{key}:{path}" if key and len(steps) > 1 else key,
+                )
         except ServiceError as exc:
             status = exc.status if exc.status < 500 else 502
             errors = exc.field_errors(who.lang)

@@ -261,6 +261,26 @@ def build_router(console: Console) -> APIRouter:
             return await case_again(request, who, case_id, correct_errors=errors, correct_form=form)
         return RedirectResponse(f"/console/cases/{case_id}?corrected=1", 303)
 
+    @router.post("/cases/{case_id}/members")
+    async def add_members(request: Request, case_id: uuid.UUID) -> Response:
+        """Workers who join a group dispute after filing: a member case each (LDMAL 7)."""
+        who = console.who(request, OFFICER)
+        form, _files = await read_form(request)
+        members = [
+            _member({f: form.get(f"members.0.{f}", "") for f in MEMBER_FIELDS})
+            for _ in (0,)
+            if _opt(form, "members.0.name")
+        ] + pasted_members(form.get("members_csv", ""))
+        try:
+            path = f"/api/v1/disputes/{case_id}/members"
+            added = await api.post(
+                who, "intake", path, {"members": members}, idempotency_key=form_key(form)
+            )
+        except ServiceError as exc:
+            errors = exc.field_errors(who.lang)
+            return await case_again(request, who, case_id, member_errors=errors, member_form=form)
+        return RedirectResponse(f"/console/cases/{case_id}?added={len(added)}#members", 303)
+
     @router.post("/cases/{case_id}/split")
     async def split(request: Request, case_id: uuid.UUID) -> Response:
         """Undo a wrong merge: the follower becomes a ticket of its own again."""

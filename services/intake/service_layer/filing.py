@@ -6,6 +6,7 @@ idempotency record can join the same transaction.
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -347,8 +348,11 @@ async def add_members(
     for case, _, payload in filed:
         _announce(case, payload, uow, actor, triage)
     details = dict(parent.details)
-    details["group"] = {"member_count": int(details["group"]["member_count"]) + len(filed)}
+    count = int(details["group"]["member_count"]) + len(filed)
+    details["group"] = {"member_count": count}
     parent.details = details
+    # The title counts the members too: "集体争议（13人）" once the thirteenth has joined.
+    parent.title = re.sub(r"^集体争议（\d+人）", f"集体争议（{count}人）", parent.title)[:200]
     uow.session.add(parent)
     return [case for case, _, _ in filed]
 

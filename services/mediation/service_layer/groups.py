@@ -8,6 +8,7 @@ group reached through `dispute.group_notice` on their own case."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 from typing import Any, Literal
@@ -39,6 +40,7 @@ async def register_member(uow: UnitOfWork, dispute: Dispute, cause: Envelope | N
     parent = await uow.session.get(Dispute, dispute.parent_case_id, with_for_update=True)
     if parent is not None:  # else the parent counts its members when it registers
         parent.group_size = await count_members(uow, parent.case_id)
+        parent.title = counted_title(parent.title, parent.group_size)
         uow.session.add(parent)
     announce(
         uow,
@@ -51,6 +53,13 @@ async def register_member(uow: UnitOfWork, dispute: Dispute, cause: Envelope | N
         SYSTEM,
         cause,
     )
+
+
+def counted_title(title: str, size: int) -> str:
+    """Intake titles a group "集体争议（12人）…": a member who joins later counts too."""
+    if not size:
+        return title
+    return re.sub(r"^集体争议（\d+人）", f"集体争议（{size}人）", title)[:200]
 
 
 async def members(uow: UnitOfWork, parent_id: uuid.UUID) -> list[Dispute]:

@@ -221,3 +221,44 @@ def test_every_form_that_acts_carries_a_key_of_its_render():
                 forms.append((page.name, action.group(1), 'name="form_key"' in form))
     assert len(forms) >= 11
     assert [f for f in forms if not f[2]] == []
+
+
+def test_a_group_agreement_lists_each_member_and_performance_goes_member_by_member():
+    import uuid
+
+    import pytest
+
+    from services.console.entrypoints.mediation_pages import FormProblem, member_steps, step_of
+    from services.mediation.service_layer.groups import counted_title
+
+    a, b = str(uuid.uuid4()), str(uuid.uuid4())
+    form = {
+        "facts": "欠付加班费",
+        "terms": "按附表支付",
+        "performance_manner": "转账",
+        "performance_deadline": "2026-12-26",
+        f"schedule.{a}.amount_yuan": "3000",
+        f"schedule.{a}.due_on": "2026-12-16",
+        f"schedule.{b}.amount_yuan": "2500.5",
+        f"schedule.{b}.due_on": "",  # an empty date: the agreement's deadline
+    }
+    path, body = step_of("sign_agreement", form)
+    assert path == "agreement" and body is not None
+    assert body["schedule"] == [
+        {"case_id": a, "amount_yuan": 3000.0, "due_on": "2026-12-16"},
+        {"case_id": b, "amount_yuan": 2500.5, "due_on": "2026-12-26"},
+    ]
+    assert step_of("sign_agreement", {"performance_deadline": "2026-12-26"})[1]["schedule"] == []  # type: ignore[index]
+    with pytest.raises(FormProblem) as problem:
+        step_of("sign_agreement", form | {f"schedule.{b}.amount_yuan": ""})
+    assert problem.value.field == "schedule" and "金额" in problem.value.message[0]
+
+    steps = member_steps({f"performed.{a}": "yes", f"performed.{b}": "", "note": "已转账"})
+    assert steps == [(f"members/{a}/performance", {"performed": True, "note": "已转账"})]
+    assert member_steps({f"performed.{b}": "no"})[0][1] == {"performed": False, "note": ""}
+    with pytest.raises(FormProblem) as problem:
+        member_steps({f"performed.{a}": "", "performed.not-a-case": "yes"})
+    assert problem.value.field == "performed"
+
+    assert counted_title("集体争议（12人）加班费：速达", 13) == "集体争议（13人）加班费：速达"
+    assert counted_title("加班费：速达", 13) == "加班费：速达"
