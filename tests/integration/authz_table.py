@@ -518,7 +518,8 @@ DISPATCH: list[Op] = [
         "dispatch",
         "POST",
         "/api/v1/redemptions/{redemption_id}/handover",
-        _roles("intake_officer admin"),
+        _roles("intake_officer", OWN),  # the provider station's own staff only
+        kind="redemption",
     ),
     # The compound register (#20): the admin keeps it; staff and departments read it.
     Op("dispatch", "GET", "/api/v1/compounds", _roles("admin committee intake_officer department")),
