@@ -17,13 +17,15 @@ from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests.auth import OFFICER
 from tests.browser.checks import seen
 from tests.browser.test_committee_console import file_dispute, in_mediation
 from tests.browser.test_console import login
-from tests.e2e.harness import System
+from tests.e2e.harness import System, eventually
 
 # The system starts for this module alone and files sixteen disputes: on a loaded machine that
 # takes longer than the default per-test limit.
@@ -150,6 +152,26 @@ def test_j7_to_j10_a_consultation_changes_the_rule_and_the_disputes_stop(
     expect(chair.locator("#effect-total")).to_contain_text("15 / 2.5")
     expect(chair.locator("#effect-total")).to_contain_text("1 / 0.33")
     seen(chair, shots, "committee-j10-effect")
+
+    # The committee was told of each step by notify (its inbox at least), once per step.
+    consultation_id = chair.url.rstrip("/").split("/")[-1]
+
+    def told() -> list[str]:
+        got = httpx.get(
+            f"{system.url('notify')}/api/v1/cases/{consultation_id}/deliveries",
+            headers=OFFICER,
+            timeout=10,
+        )
+        got.raise_for_status()
+        inbox = [
+            d for d in got.json() if d["party_role"] == "committee" and d["channel"] == "inapp"
+        ]
+        return sorted(d["event_type"] for d in inbox)
+
+    expected = sorted(
+        ["consultation.opened", "consultation.agreed"] + ["consultation.session_recorded"] * 2
+    )
+    eventually(lambda: told() == expected, timeout=60)
 
     # The list of consultations carries it with its dates.
     chair.get_by_role("navigation").get_by_role("link", name="行业协商").click()
