@@ -133,7 +133,9 @@ async def _redeem(
         return
     redeemed.raise_for_status()
     handover = f"{dispatch}/api/v1/redemptions/{redeemed.json()['redemption_id']}/handover"
-    (await client.post(handover, headers=officer)).raise_for_status()
+    # the provider station's own staff (an officer signed in as `<station>/<name>`) confirm it
+    staff = await login(client, intake, "intake_officer", f"{PROVIDER}/staff-demo")
+    (await client.post(handover, headers=staff)).raise_for_status()
     ledger = (await client.get(points_url, headers=rider)).json()
     table = Table("积分变动", "原因", title=f"吴师傅的积分（余额 {ledger['balance']} 分）")
     for entry in ledger["history"]:

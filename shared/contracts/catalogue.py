@@ -251,6 +251,27 @@ _SPECS += [
         "The nearest station to go to now: legal help for a dispute, an open one for a hazard.",
     ),
     EventSpec(
+        "consultation.opened",
+        "mediation",
+        1,
+        mediation.ConsultationOpened,
+        "The committee opened an industry consultation with a company's headquarters.",
+    ),
+    EventSpec(
+        "consultation.session_recorded",
+        "mediation",
+        1,
+        mediation.ConsultationSessionRecorded,
+        "A meeting of an industry consultation was held and recorded.",
+    ),
+    EventSpec(
+        "consultation.agreed",
+        "mediation",
+        1,
+        mediation.ConsultationAgreed,
+        "The company agreed a rule change, the day it takes effect and a follow-up date.",
+    ),
+    EventSpec(
         "roster.published",
         "mediation",
         1,

@@ -138,6 +138,10 @@ REASONS: Final[tuple[tuple[str, tuple[str, str]], ...]] = (
     (r"截止日期早于开始日期", ("截止日期早于开始日期", "Ends before it starts")),
     (r"没有开放中的驿站", ("没有这个开放中的驿站", "No such open station")),
     (r"Idempotency-Key", ("请求缺少兑换编号，请重新提交", "The request lacks its id")),
+    (
+        r"provider station's own staff",
+        ("只有提供该奖励的驿站工作人员才能确认领取", "Only the provider station's staff confirm"),
+    ),
     (r"须填写制定日期", ("已制定出入管理规范的小区须填写制定日期", "Give the adoption date")),
     (r"不应填写制定日期", ("未制定出入管理规范的小区不应填写制定日期", "No date without adoption")),
     (r"牵头方须为", ("牵头方须为“物业”或“居委会”", "The lead is one of the two bodies")),

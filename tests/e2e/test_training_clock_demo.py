@@ -80,6 +80,10 @@ def test_the_demo_runs_j5_out_on_the_training_clock(training: System):
     assert "期限已届满" in days[end] and "未达成协议" in days[end], out
     assert out.count("剩余 5 天") == 1 and out.count("剩余 2 天") == 1, out
     assert "期满未达成协议（expired_no_agreement）" in out, out
+    # J12 run end to end: 吴师傅 redeems with his points and the provider station's own staff
+    # confirm the hand-over; his ledger lists the earning and the spending.
+    assert "积分兑换未成功" not in out, out
+    assert "吴师傅的积分（余额" in out and "兑换奖励" in out and "报告经核实" in out, out
     # Moving the clock again (the CLI, as this host's admin) fires nothing twice.
     again = subprocess.run(
         [sys.executable, "-m", "waystation.cli", "clock", "advance", "--days", "30", *args],

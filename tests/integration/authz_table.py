@@ -518,7 +518,8 @@ DISPATCH: list[Op] = [
         "dispatch",
         "POST",
         "/api/v1/redemptions/{redemption_id}/handover",
-        _roles("intake_officer admin"),
+        _roles("intake_officer", OWN),  # the provider station's own staff only
+        kind="redemption",
     ),
     # The compound register (#20): the admin keeps it; staff and departments read it.
     Op("dispatch", "GET", "/api/v1/compounds", _roles("admin committee intake_officer department")),
@@ -690,6 +691,9 @@ CONSOLE: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/console/consultations"): _C,
     ("GET", "/console/consultations/{consultation_id}"): _C,
     ("POST", "/console/consultations/{consultation_id}/{step}"): _C,
+    # a station's staff hand rewards over (dispatch decides which station's)
+    ("GET", "/console/redemptions"): frozenset({"intake_officer"}),
+    ("POST", "/console/redemptions/{redemption_id}/handover"): frozenset({"intake_officer"}),
     ("GET", "/console/compounds"): _C,
     ("GET", "/console/compounds/{compound_id}"): _C,
     # A supervisor (a department of the escalation chain): its escalations, pressing one.

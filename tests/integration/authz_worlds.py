@@ -398,6 +398,13 @@ class DispatchWorld(World):
         self.facts["compound"] = {k: compound[k] for k in (*keep, "adopted_on")}
 
     async def make(self, kind: str, role: str, path: str = "") -> Obj:
+        if kind == "redemption":  # its station's own staff confirm it (again: no change)
+            station = self.params["station_id"]
+            return Obj(
+                params={"redemption_id": self.params["redemption_id"]},
+                own={"intake_officer": f"{station}/staff-1"},
+                facts={"secrets": ()},
+            )
         reporter = f"p-{uuid.uuid4().hex[:12]}"
         filed = case_filed("fire_lane_blocked", "zhaoxiang", party_id=reporter)
         assert await self.harness.feed(filed)

@@ -120,7 +120,8 @@ async def test_the_committee_opens_a_consultation_from_the_alert_and_sees_before
     assert page.status_code == 200
     html = page.text
     assert "规范一片" in html and "调整前" in html and "调整后" in html
-    assert "2026-02</td><td>4" in html.replace("\n", "").replace("  ", "")
+    # the month in words, its count beside it
+    assert '2026年2月</td><td class="before">4' in html.replace("\n", "").replace("  ", "")
     assert "骑手代表" in html and "企业总部" in html and "已达成规则调整，跟踪中" in html
     _no_raw_codes(html)
     closed = await client.post(

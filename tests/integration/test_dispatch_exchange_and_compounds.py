@@ -117,9 +117,26 @@ async def test_a_rider_redeems_once_per_request_the_station_hands_it_over_and_th
         f"/api/v1/redemptions/{redemption_id}/handover", headers=reporter(party)
     )
     assert by_rider.status_code == 403
-    handed = await dispatch.http.post(f"/api/v1/redemptions/{redemption_id}/handover")
+    # only the provider station's own staff confirm: not another station's officer, not an
+    # officer of no station, not the admin, not the department
+    handover = f"/api/v1/redemptions/{redemption_id}/handover"
+    for stranger in (
+        auth_headers("intake_officer", "huaxin-kayou/zhang"),
+        OFFICER,
+        auth_headers("intake_officer", f"{STATION}/"),
+        ADMIN,
+        dept("zhaoxiang-road"),
+    ):
+        refused = await dispatch.http.post(handover, headers=stranger)
+        assert refused.status_code == 403, refused.text
+        assert "provider station" in refused.text
+    assert (await dispatch.http.get("/api/v1/redemptions", headers=ADMIN)).json()[0][
+        "state"
+    ] == "reserved"
+    staff = auth_headers("intake_officer", f"{STATION}/li")
+    handed = await dispatch.http.post(handover, headers=staff)
     assert handed.status_code == 200 and handed.json()["state"] == "handed_over"
-    twice = await dispatch.http.post(f"/api/v1/redemptions/{redemption_id}/handover")
+    twice = await dispatch.http.post(handover, headers=staff)
     assert twice.status_code == 200
 
     ledger = (

@@ -4,6 +4,7 @@ before and after it (every respondent counts), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -163,3 +164,23 @@ async def test_a_consultation_from_the_alert_and_the_disputes_before_and_after_t
     assert again.status_code == 409
     listed = await _call(mediation, "GET", "consultations")
     assert [c["id"] for c in listed] == [cid]
+
+    # Each step told in the transaction of its change, on the consultation's own id; a refused
+    # step (the early follow-up, the session after closing) told nothing.
+    told = await mediation.events(uuid.UUID(cid))
+    assert [e["event_type"] for e in told] == [
+        "consultation.opened",
+        "consultation.session_recorded",
+        "consultation.session_recorded",
+        "consultation.agreed",
+    ]
+    assert told[0]["payload"]["alert_id"] == alert["id"]
+    assert told[0]["payload"]["company"] == PLATFORM[0]
+    assert [p["side"] for p in told[0]["payload"]["participants"]][:2] == ["company_hq", "partner"]
+    assert told[2]["payload"]["held_on"] == "2026-02-26"
+    assert told[3]["payload"]["changes"] == ["自下月1日起停止超时扣款", "退还近三个月已扣款项"]
+    assert (told[3]["payload"]["effective_on"], told[3]["payload"]["follow_up_on"]) == (
+        "2026-03-01",
+        "2026-06-01",
+    )
+    assert {e["actor"]["role"] for e in told} == {"committee"}

@@ -548,3 +548,62 @@ async def test_a_notice_whose_case_is_not_known_yet_waits_without_holding_back_t
         "【青浦驿站】您的纠纷已受理",
         "【青浦驿站】调解员已指派",
     ]
+
+
+async def test_a_consultations_agreed_change_reaches_the_committee_and_the_companys_contact(
+    notify_factory, smtp: SmtpReceiver, http: HttpReceiver
+):
+    """No case behind it: the consultation's own id stands in; the committee hears through its
+    directory entry, the company through `company:<pattern key>` when the directory has one,
+    and a company without one is simply not told (nothing waits for a case that never comes)."""
+    from shared.contracts.events.mediation import ConsultationAgreed, ConsultationParticipant
+
+    notify = await notify_factory(
+        smtp_url=_mailto(smtp),
+        parties={
+            "committee": {"urls": [f"json://127.0.0.1:{http.port}/committee"]},
+            "company:org:91310118HQLW00002A": {
+                "urls": [f"json://127.0.0.1:{http.port}/hq"],
+                "display_name": "闪送达平台总部",
+            },
+        },
+    )
+    consultation = uuid.uuid4()
+
+    def agreed(key: str) -> object:
+        payload = ConsultationAgreed(
+            consultation_id=str(consultation),
+            title="超时扣款行业协商",
+            company="闪送达青浦区域合作商",
+            company_key=key,
+            dispute_type="penalty_deduction",
+            participants=[
+                ConsultationParticipant(name="李总监", organisation="平台总部", side="company_hq")
+            ],
+            changes=["自12月1日起停止按超时每单扣款", "退还近三个月已扣款项"],
+            effective_on=date(2026, 12, 1),
+            follow_up_on=date(2027, 3, 1),
+        )
+        return event("consultation.agreed", payload, consultation)
+
+    known, unknown = agreed("org:91310118HQLW00002A"), agreed("name:无联系方式的公司")
+    for envelope in (known, known, unknown):  # redelivered: planned once
+        await notify.apply(envelope)
+    await notify.send_due()
+
+    rows = await notify.deliveries(case_id=consultation)
+    told = sorted((r.event_id == known.event_id, r.party_role, r.channel) for r in rows)
+    assert told == [
+        (False, "committee", "inapp"),
+        (False, "committee", "webhook"),
+        (True, "committee", "inapp"),
+        (True, "committee", "webhook"),
+        (True, "company", "inapp"),
+        (True, "company", "webhook"),
+    ]
+    [hq] = http.at("/hq")
+    assert "闪送达平台总部，您好" in hq.body["message"]
+    assert "2026年12月1日" in hq.body["message"] and "2027年3月1日" in hq.body["message"]
+    assert "退还近三个月已扣款项" in hq.body["message"]
+    assert "penalty" not in hq.body["message"] and "罚款扣款" not in hq.body["title"]
+    assert len(http.at("/committee")) == 2

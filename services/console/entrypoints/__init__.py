@@ -15,6 +15,7 @@ from services.console.entrypoints import (
     committee_pages,
     community_pages,
     department_pages,
+    exchange_pages,
     mediation_pages,
     officer_pages,
     overview_pages,
@@ -48,6 +49,7 @@ def install(app: FastAPI, console: Console) -> None:
         supervisor_pages,
         admin_pages,
         roster_pages,
+        exchange_pages,
     ):
         app.include_router(module.build_router(console))
 

@@ -470,6 +470,22 @@ WORDS: dict[str, tuple[str, str]] = {
     "handled_at": ("处理时间", "Handled"),
     "month_csv": ("导出{month}月报表（CSV）", "Export month {month} (CSV)"),
     "calendar_missing": ("节假日安排未载入", "Calendar not loaded"),
+    # the points exchange at a station (J12): the provider station's staff hand rewards over
+    "redemptions": ("积分兑换领取", "Rewards to hand over"),
+    "redemptions_of": ("本驿站的积分兑换", "This station's redemptions"),
+    "no_station": (
+        "您的账号未关联驿站，不能确认领取。请管理员以“驿站编号/姓名”开设驿站工作人员账号。",
+        "Your account belongs to no station. Ask the admin for a station account.",
+    ),
+    "reward": ("奖励", "Reward"),
+    "redemption_reference": ("兑换单号", "Redemption"),
+    "points_spent": ("积分", "Points"),
+    "rider": ("骑手", "Rider"),
+    "redeemed_at": ("兑换时间", "Redeemed"),
+    "handed_over_at": ("领取时间", "Handed over"),
+    "hand_over": ("确认已领取", "Confirm hand-over"),
+    "handed_over": ("已确认领取", "Hand-over confirmed"),
+    "no_redemptions": ("暂无兑换记录", "No redemptions"),
 }
 
 

@@ -49,6 +49,7 @@ NAV: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/console/file/hazard", "file_hazard", OFFICER),
     ("/console/queue", "queue", DEPARTMENT),
     ("/console/stations", "stations", COMMITTEE | OFFICER | MEDIATOR),
+    ("/console/redemptions", "redemptions", frozenset({"intake_officer"})),
     ("/console/supervision", "supervision", DEPARTMENT),
     ("/console/admin/users", "admin_users", frozenset({"admin"})),
     ("/console/admin/keys", "admin_keys", frozenset({"admin"})),

@@ -52,3 +52,11 @@ def check_redeemable(
         raise Refused("out_of_stock", "该奖励已兑完")
     if balance < cost:
         raise Refused("not_enough_points", f"积分不足：需要 {cost} 分，当前 {balance} 分")
+
+
+def staff_of(actor_id: str, station_id: str) -> bool:
+    """Whether an intake officer works at the station: a station's staff sign in under an actor
+    id made of the station's id, a slash and their own name (``zhaoxiang-xiangxin/li``), so the
+    station a hand-over belongs to decides who may confirm it."""
+    station, slash, person = actor_id.partition("/")
+    return bool(slash) and station == station_id and bool(person.strip())

@@ -23,7 +23,8 @@ from shared.runtime import ServiceRuntime
 
 ActorDep = Annotated[Actor, Depends(current_actor)]
 RewardId = Annotated[str, Path(min_length=1, max_length=64, pattern=REWARD_ID)]
-STAFF = frozenset({"admin", "intake_officer"})  # a station's staff confirm hand-overs
+# who reads redemptions by station; only the provider station's own staff confirm a hand-over
+STAFF = frozenset({"admin", "intake_officer"})
 T = TypeVar("T")
 ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Not this caller's to do"},
@@ -202,8 +203,8 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
     )
     async def hand_over(redemption_id: uuid.UUID, actor: ActorDep) -> RedemptionOut:
         """核销 The provider station's staff confirm the hand-over (again: no change)."""
-        if actor.role not in STAFF:
-            raise HTTPException(403, "only the provider station's staff confirm a hand-over")
+        if actor.role != "intake_officer":
+            raise HTTPException(403, "only the provider station's own staff confirm a hand-over")
         return await change(
             lambda uow: exchange.hand_over(uow, redemption_id, actor, ctx),
             lambda pair: _out(*pair),

@@ -24,7 +24,12 @@ from services.dispatch.adapters.tables import (
     StationEntry,
 )
 from services.dispatch.domain.errors import InvalidEntry, NotAllowed, NotFound, Refused
-from services.dispatch.domain.exchange import REDEEMED, RewardDraft, check_redeemable
+from services.dispatch.domain.exchange import (
+    REDEEMED,
+    RewardDraft,
+    check_redeemable,
+    staff_of,
+)
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.points import balance_of
 from services.dispatch.service_layer.steps import PRODUCER
@@ -200,8 +205,8 @@ async def hand_over(
     redemption = (await uow.session.exec(stmt)).first()
     if redemption is None:
         raise NotFound(f"redemption {redemption_id}")
-    if actor.role == "department":
-        raise NotAllowed("only the provider station's staff confirm a hand-over")
+    if actor.role != "intake_officer" or not staff_of(actor.id, redemption.station_id):
+        raise NotAllowed("only the provider station's own staff confirm a hand-over")
     reward = await uow.session.get(RewardEntry, redemption.reward_id)
     name = reward.name if reward else redemption.reward_id
     if redemption.state == "handed_over":

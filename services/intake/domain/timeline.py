@@ -122,6 +122,18 @@ _TEXT: dict[str, tuple[str, str]] = {
         "规律预警：{company} 在 {window_days} 天内有 {count} 件同类纠纷",
         "Pattern alert: {company} has {count} similar disputes within {window_days} days",
     ),
+    "consultation.opened": (
+        "已就 {company} 的同类纠纷开启行业协商",
+        "An industry consultation with {company} was opened",
+    ),
+    "consultation.session_recorded": (
+        "行业协商会议已召开（{place}）",
+        "An industry consultation meeting was held ({place})",
+    ),
+    "consultation.agreed": (
+        "{company} 同意调整规则，自 {effective_on} 起生效",
+        "{company} agreed a rule change, effective {effective_on}",
+    ),
     "dispute.group_linked": ("已并入群体纠纷统一调解", "Joined a group dispute"),
     "dispute.group_notice#accepted": (
         "您所在的集体争议已受理，由推举的代表参加调解",
@@ -301,7 +313,7 @@ def _worded(values: _Blank, payload: dict[str, Any], lang: str) -> _Blank:
         amount = float(payload["amount_yuan"])
         out["amount_zh"] = f"{amount:,.2f} 元"
         out["amount_en"] = f"CNY {amount:,.2f}"
-    for key in ("new_limit_on", "performance_deadline", "due_on"):
+    for key in ("new_limit_on", "performance_deadline", "due_on", "effective_on"):
         if payload.get(key):
             out[key] = written_date(str(payload[key]), lang)
     if payload.get("category"):

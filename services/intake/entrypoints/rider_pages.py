@@ -165,12 +165,13 @@ class Earned:
 
 
 def ledger(tickets: list[Ticket]) -> list[Earned]:
-    """Every credit on the rider's tickets, newest first (each names the report it was for)."""
+    """Every credit and spending on the rider's tickets, newest first (each names the report it
+    was noted on): one history beside the one balance."""
     lines = [
         Earned(item.occurred_at, t.title, t.tracking_code, item.text_zh, item.text_en)
         for t in tickets
         for item in t.timeline
-        if item.event_type == "points.credited"
+        if item.event_type in ("points.credited", "points.redeemed")
     ]
     return sorted(lines, key=lambda e: e.at, reverse=True)
 

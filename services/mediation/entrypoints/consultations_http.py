@@ -51,21 +51,24 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
 
     @router.post("/{consultation_id}/sessions")
     async def add_session(
-        consultation_id: uuid.UUID, body: use.SessionIn, _actor: CommitteeDep
+        consultation_id: uuid.UUID, body: use.SessionIn, actor: CommitteeDep
     ) -> dict[str, Any]:
         """A meeting held: when, where, who, what was said."""
         return dict(
-            await guarded(runtime, lambda uow: use.add_session(uow, consultation_id, body, ctx))
+            await guarded(
+                runtime, lambda uow: use.add_session(uow, consultation_id, body, actor.id, ctx)
+            )
         )
 
     @router.post("/{consultation_id}/agreement")
     async def agree(
-        consultation_id: uuid.UUID, body: use.AgreementIn, _actor: CommitteeDep
+        consultation_id: uuid.UUID, body: use.AgreementIn, actor: CommitteeDep
     ) -> dict[str, Any]:
         """The rule changes agreed, the day they take effect and the follow-up date."""
         return dict(
             await guarded(
-                runtime, lambda uow: use.record_agreement(uow, consultation_id, body, ctx)
+                runtime,
+                lambda uow: use.record_agreement(uow, consultation_id, body, actor.id, ctx),
             )
         )
 

@@ -24,7 +24,15 @@ from services.mediation.domain.consultation import (
 from services.mediation.domain.errors import Incomplete, NotFound
 from services.mediation.service_layer.context import Context
 from services.mediation.service_layer.registration import company_key
-from shared.contracts.events.common import PartyRef
+from services.mediation.service_layer.steps import PRODUCER
+from shared.contracts.envelope import Actor, new_event
+from shared.contracts.events.common import PartyRef, Payload
+from shared.contracts.events.mediation import (
+    ConsultationAgreed,
+    ConsultationOpened,
+    ConsultationParticipant,
+    ConsultationSessionRecorded,
+)
 from shared.messaging.uow import UnitOfWork
 
 Side = str
@@ -69,6 +77,35 @@ def as_dict(row: ConsultationRecord) -> dict[str, Any]:
     return row.model_dump(mode="json")
 
 
+def _about(row: ConsultationRecord) -> dict[str, Any]:
+    """What every consultation event says of the consultation."""
+    return {
+        "consultation_id": str(row.id),
+        "title": row.title,
+        "company": row.company,
+        "company_key": row.company_key,
+        "dispute_type": row.dispute_type,
+        "participants": [ConsultationParticipant.model_validate(p) for p in row.participants],
+    }
+
+
+def _announce(
+    uow: UnitOfWork, row: ConsultationRecord, event_type: str, payload: Payload, actor_id: str
+) -> None:
+    """The consultation's event, in the transaction of its change (notify tells the committee
+    and the company); the envelope's case id is the consultation's own id."""
+    uow.emit(
+        new_event(
+            event_type,
+            payload,
+            case_id=row.id,
+            actor=Actor(role="committee", id=actor_id[:100]),
+            producer=PRODUCER,
+            occurred_at=uow.now(),
+        )
+    )
+
+
 async def open_consultation(
     uow: UnitOfWork, body: OpenConsultation, actor_id: str, ctx: Context
 ) -> dict[str, Any]:
@@ -97,6 +134,9 @@ async def open_consultation(
         updated_at=now,
     )
     uow.session.add(row)
+    alert_id = str(body.alert_id) if body.alert_id else None
+    opened = ConsultationOpened(**_about(row), alert_id=alert_id)
+    _announce(uow, row, "consultation.opened", opened, actor_id)
     out = as_dict(row)
     await uow.commit()
     return out
@@ -113,20 +153,24 @@ async def _load(uow: UnitOfWork, consultation_id: uuid.UUID) -> ConsultationReco
 
 
 async def add_session(
-    uow: UnitOfWork, consultation_id: uuid.UUID, body: SessionIn, ctx: Context
+    uow: UnitOfWork, consultation_id: uuid.UUID, body: SessionIn, actor_id: str, ctx: Context
 ) -> dict[str, Any]:
     row = await _load(uow, consultation_id)
     check_step("session", row.status)
     row.sessions = [*row.sessions, body.model_dump(mode="json")]
     row.updated_at = ctx.now()
     uow.session.add(row)
+    held = ConsultationSessionRecorded(
+        **_about(row), held_on=body.held_on, place=body.place, summary=body.summary
+    )
+    _announce(uow, row, "consultation.session_recorded", held, actor_id)
     out = as_dict(row)
     await uow.commit()
     return out
 
 
 async def record_agreement(
-    uow: UnitOfWork, consultation_id: uuid.UUID, body: AgreementIn, ctx: Context
+    uow: UnitOfWork, consultation_id: uuid.UUID, body: AgreementIn, actor_id: str, ctx: Context
 ) -> dict[str, Any]:
     row = await _load(uow, consultation_id)
     check_step("agree", row.status)
@@ -139,6 +183,13 @@ async def record_agreement(
     row.status = "agreed"
     row.updated_at = ctx.now()
     uow.session.add(row)
+    agreed = ConsultationAgreed(
+        **_about(row),
+        changes=row.agreed_changes,
+        effective_on=body.effective_on,
+        follow_up_on=body.follow_up_on,
+    )
+    _announce(uow, row, "consultation.agreed", agreed, actor_id)
     out = as_dict(row)
     await uow.commit()
     return out

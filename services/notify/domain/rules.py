@@ -11,7 +11,9 @@ Parties are selectors, resolved in `service_layer/recipients.py`:
 - `mediator`: the payload's `mediator_id`, else the case's current mediator;
   `previous_mediator`: `previous_mediator_id`;
 - `department`: the payload's `department_id`, else the department the hazard was last
-  dispatched to; `escalation`: `escalated_to`; `committee`: the mediation committee.
+  dispatched to; `escalation`: `escalated_to`; `committee`: the mediation committee;
+  `company`: the company an industry consultation is with, when the channel directory has its
+  contact (`company:<pattern key>`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ PartyRole = Literal[
     "committee",
     "department",
     "escalation",
+    "company",
 ]
 
 
@@ -141,6 +144,19 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule("committee", "deadline_expired"),
     ),
     "pattern.alert": (Rule("committee", "pattern_alert"),),
+    # industry consultations (no case): the committee's record, and the company's contacts
+    "consultation.opened": (
+        Rule("committee", "consultation_opened"),
+        Rule("company", "consultation_opened"),
+    ),
+    "consultation.session_recorded": (
+        Rule("committee", "consultation_session"),
+        Rule("company", "consultation_session"),
+    ),
+    "consultation.agreed": (
+        Rule("committee", "consultation_agreed"),
+        Rule("company", "consultation_agreed"),
+    ),
     "dispute.group_linked": (Rule("complainant", "group_linked"),),
     # on a member case: every member hears what the group reached, with their own line
     "dispute.group_notice": (Rule("complainant", "group_notice", critical=True),),
@@ -192,6 +208,11 @@ RULES: dict[str, tuple[Rule, ...]] = {
     "reward.handed_over": (Rule("credited_reporter", "reward_handed_over"),),
     "compound.report_linked": (Rule("department", "compound_report_linked_department"),),
 }
+
+# Events about no case: the envelope's case id is the consultation's own id.
+CASE_FREE = frozenset(
+    {"consultation.opened", "consultation.session_recorded", "consultation.agreed"}
+)
 
 # Catalogued events nobody is told about, and why. A test checks RULES + SILENT = catalogue.
 SILENT: dict[str, str] = {

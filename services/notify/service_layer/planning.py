@@ -16,7 +16,7 @@ from services.notify.domain.delivery import idempotency_key
 from services.notify.domain.errors import CaseNotYetKnown
 from services.notify.domain.preferences import INBOX, ChannelChoice, select_channels
 from services.notify.domain.quiet_hours import QuietHours
-from services.notify.domain.rules import Rule, rules_for
+from services.notify.domain.rules import CASE_FREE, Rule, rules_for
 from services.notify.service_layer import case_memory
 from services.notify.service_layer.recipients import ChannelConfig, Recipient, recipients
 from shared.clock import Clock, SystemClock
@@ -54,6 +54,8 @@ def _needs_case(envelope: Envelope) -> bool:
     """Planning this event needs notify to know its case (its `case.filed` applied first)."""
     if envelope.event_type in ("case.merged", "case.unmerged"):
         return True
+    if envelope.event_type in CASE_FREE:
+        return False
     return bool(rules_for(envelope.event_type, envelope.payload))
 
 
@@ -156,10 +158,19 @@ def _quiet_for(pref: Preference | None, role: str, default: QuietHours) -> Quiet
     return _NEVER_QUIET if role in _ORGANISATIONS else default
 
 
+def _no_case(envelope: Envelope) -> KnownCase:
+    """What a consultation's notice reads as its "case": its title, no tracking code (never
+    stored: the consultation is no case of notify's)."""
+    title = str(envelope.payload.get("title", ""))[:200]
+    return KnownCase(case_id=envelope.case_id, kind="consult", tracking_code="", title=title)
+
+
 async def plan_deliveries(envelope: Envelope, uow: UnitOfWork, ctx: PlanContext) -> int:
     """Insert one delivery per (party, channel); the inbox copy counts as sent at once."""
     rules = rules_for(envelope.event_type, envelope.payload)
-    case = await _case_for(envelope, uow)
+    case = (
+        _no_case(envelope) if envelope.event_type in CASE_FREE else await _case_for(envelope, uow)
+    )
     if case is None:
         if not _needs_case(envelope):
             return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -145,5 +146,17 @@ async def recipients(
     """Everyone `rule` names for this event (none when the case has no such party)."""
     if rule.party in _CONTACT_SELECTORS:
         return [_contact_recipient(c, cfg) for c in await _contacts(uow, case, rule, envelope)]
+    if rule.party == "company":
+        # a company hears of a consultation only when the directory has its contact
+        key = f"company:{envelope.payload.get('company_key', '')}"[:100]
+        endpoint = cfg.directory.lookup(key)
+        if endpoint is None:
+            return []
+        name = endpoint.display_name or str(envelope.payload.get("company", ""))
+        return [
+            dataclasses.replace(
+                organisation_recipient("company", key, cfg, envelope.payload), display_name=name
+            )
+        ]
     found = _organisation_key(rule, envelope, case)
     return [organisation_recipient(found[0], found[1], cfg, envelope.payload)] if found else []

@@ -215,3 +215,37 @@ class RosterPublished(Payload):
 
     revision: int = Field(ge=1)
     station_duty: list[StationDutyItem] = Field(default_factory=list, max_length=5000)
+
+
+class ConsultationParticipant(Payload):
+    name: str = Field(max_length=100)
+    organisation: str = Field(max_length=200)
+    side: str = Field(max_length=40, description="company_hq, partner, rider_representative, …")
+
+
+class ConsultationEvent(Payload):
+    """An industry consultation (行业协商) about one company's pattern of disputes; the envelope's
+    `case_id` is the consultation's own id (it is no case)."""
+
+    consultation_id: str = Field(max_length=64)
+    title: str = Field(max_length=200)
+    company: str = Field(max_length=200)
+    company_key: str = Field(max_length=200, description="the company's pattern key")
+    dispute_type: str = Field(max_length=40)
+    participants: list[ConsultationParticipant] = Field(default_factory=list, max_length=50)
+
+
+class ConsultationOpened(ConsultationEvent):
+    alert_id: str | None = Field(default=None, max_length=64)
+
+
+class ConsultationSessionRecorded(ConsultationEvent):
+    held_on: date
+    place: str = Field(max_length=200)
+    summary: str = Field(max_length=2000)
+
+
+class ConsultationAgreed(ConsultationEvent):
+    changes: list[str] = Field(max_length=20)
+    effective_on: date
+    follow_up_on: date

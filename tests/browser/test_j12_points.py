@@ -1,0 +1,213 @@
+"""J12 in headless Chromium, in Chinese, each person in their own browser context: a rider with
+verified reports signs in on his own page with the one-time code sent to his phone and sees one
+balance and one history; he books the first-aid course of the 赵巷镇 station from the catalogue
+(his rider app, an API client); the station's own staff confirm the hand-over in the console,
+while another station's staff neither see it nor may confirm it (dispatch answers 403, the page
+says why in Chinese), and an officer of no station is told so; the rider's balance and ledger
+show both the earning and the spending. (Two riders racing for the last place: the integration
+test tests/integration/test_dispatch_exchange_and_compounds.py, on PostgreSQL.)"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.auth import OFFICER, auth_headers
+from tests.browser.checks import seen
+from tests.browser.conftest import PASSWORD, _create_users
+from tests.browser.test_console import login
+from tests.e2e.harness import SERVICES, Sinks, System, eventually
+from tests.e2e.test_who_sees_what import _apikey, _close_the_loop, _open311
+from tests.infra import private_redis
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(1200)]
+PROVIDER = "zhaoxiang-xiangxin"  # 巷新驿站, 赵巷镇 (the station register)
+OTHER = "huaxin-kayou"  # 华新镇卡友驿站
+ADMIN = auth_headers("admin", "admin-1")
+STAFF = [
+    ("xiangxin-li", "intake_officer", f"{PROVIDER}/li", "李站长（巷新驿站）"),
+    ("kayou-zhang", "intake_officer", f"{OTHER}/zhang", "张站长（卡友驿站）"),
+]
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[System, Sinks]]:
+    """The whole system with an SMS gateway (the webhook sink), the console and the staff."""
+    folder = tmp_path_factory.mktemp("j12")
+    sinks = Sinks()
+    sinks.start()
+    databases = {n: f"sqlite+aiosqlite:///{folder / 'data' / f'{n}.db'}" for n in SERVICES}
+    with private_redis(folder / "redis", aof=False) as (redis_url, _proc):
+        sut = System(folder, redis_url, databases, sinks)
+        (folder / "data").mkdir(parents=True, exist_ok=True)
+        made = subprocess.run(
+            [sys.executable, "-m", "waystation.cli", "apikey", "create"]
+            + ["--name", "notify", "--service", "notify"],
+            env=sut.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert made.returncode == 0, made.stdout + made.stderr[-3000:]
+        sut.env |= {
+            "NOTIFY_SMS_GATEWAY_URL": f"json://127.0.0.1:{sinks.webhook_port}/sms?:to={{phone}}",
+            "NOTIFY_INTAKE_URL": sut.url("intake"),
+            "NOTIFY_INTAKE_CLIENT_SECRET": made.stdout.strip().splitlines()[-1],
+            "INTAKE_SMS_NOTICES": "true",
+        }
+        try:
+            sut.start_all()
+            _create_users(sut)
+            for username, role, actor_id, name in STAFF:
+                subprocess.run(
+                    [sys.executable, "-m", "waystation.cli", "user", "create"]
+                    + ["--username", username, "--role", role, "--actor-id", actor_id]
+                    + ["--name", name, "--password", PASSWORD],
+                    env=sut.env,
+                    check=True,
+                    capture_output=True,
+                    timeout=60,
+                )
+            yield sut, sinks
+        finally:
+            sut.stop_all()
+            sinks.stop()
+
+
+def _reward(system: System, reward_id: str, name: str, cost: int, stock: int) -> None:
+    today = date.today()
+    body = {
+        "reward_id": reward_id,
+        "name": name,
+        "cost": cost,
+        "stock": stock,
+        "station_id": PROVIDER,
+        "valid_from": today.isoformat(),
+        "valid_to": (today + timedelta(days=60)).isoformat(),
+    }
+    made = httpx.post(f"{system.url('dispatch')}/api/v1/rewards", json=body, headers=ADMIN)
+    assert made.status_code == 201, made.text
+
+
+def _sign_in(phone: Page, system: System, sinks: Sinks, code: str, digits: str) -> None:
+    """From his last notice's tracking page, with the code sent to his phone."""
+    phone.goto(f"{system.url('intake')}/track/{code}?format=html")
+    phone.get_by_role("link", name="我的积分和工单（凭验证码登录）").click()
+    phone.wait_for_url("**/me?lang=zh-CN")
+    phone.get_by_label("手机号或邮箱").fill(digits)
+    phone.get_by_role("button", name="发送验证码").click()
+    expect(phone.get_by_role("status")).to_contain_text(f"{digits[:3]}****{digits[-4:]}")
+
+    def code_sms() -> str | None:
+        for hook in sinks.hooks_at("/sms"):
+            found = re.search(r"验证码 (\d{6})", str(hook.body.get("title", "")))
+            if found and re.sub(r"\D", "", str(hook.body.get("to"))).endswith(digits):
+                return found.group(1)
+        return None
+
+    phone.get_by_label("6 位验证码").fill(eventually(code_sms, timeout=60))
+    phone.get_by_role("button", name="登录").click()
+    phone.wait_for_url("**/me?lang=zh-CN")
+
+
+def test_j12_a_rider_books_a_course_and_the_station_confirms_he_attended(
+    system: tuple[System, Sinks], browser: Browser, shots: Path
+):
+    sut, sinks = system
+    tag = uuid.uuid4().hex[:4]
+    course, battery = f"first-aid-{tag}", f"battery-{tag}"
+    _reward(sut, course, "急救培训课程", 30, 20)
+    _reward(sut, battery, "电动车电池检测", 40, 50)
+
+    # 吴师傅's verified reports, from the same phone: 20 points each.
+    key = _apikey(sut, f"rider-app-{tag}")
+    digits = f"139{uuid.uuid4().int % 10**8:08d}"
+    tickets = [_open311(sut, key, phone=digits) for _ in range(2)]
+    for ticket in tickets:
+        _close_the_loop(sut, ticket["case_id"], ticket["code"])
+    intake = sut.url("intake")
+    last = f"{intake}/track/{tickets[-1]['code']}"
+    eventually(lambda: httpx.get(last, timeout=10).json()["points"] == 40, timeout=90)
+    case = httpx.get(f"{intake}/api/v1/cases/{tickets[0]['case_id']}", headers=OFFICER).json()
+    party = next(p["party_id"] for p in case["parties"] if p["role"] == "reporter")
+
+    phone_context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", timezone_id="Asia/Shanghai"
+    )
+    phone = phone_context.new_page()
+    _sign_in(phone, sut, sinks, tickets[-1]["code"], digits)
+    expect(phone.locator(".points")).to_have_text("40")
+    expect(phone.locator("ul.ledger > li")).to_have_count(2)
+    seen(phone, shots, "rider-j12-before")
+
+    # His rider app shows the 赵巷镇 station's catalogue; he books the course.
+    rider = auth_headers("reporter", party)
+    offered = httpx.get(
+        f"{sut.url('dispatch')}/api/v1/rewards", params={"station_id": PROVIDER}, headers=rider
+    )
+    assert {r["reward_id"] for r in offered.json()} >= {course, battery}
+    booked = httpx.post(
+        f"{sut.url('dispatch')}/api/v1/rewards/{course}/redeem",
+        headers=rider | {"Idempotency-Key": f"book-{tag}-0001"},
+    )
+    assert booked.status_code == 201, booked.text
+    assert booked.json()["balance"] == 10
+    reference = "#" + uuid.UUID(booked.json()["redemption_id"]).hex[:8].upper()
+
+    # Another station's staff do not see it, and may not confirm it.
+    other = login(browser, sut, "kayou-zhang")
+    other.get_by_role("navigation").get_by_role("link", name="积分兑换领取").click()
+    expect(other.locator("#redemptions")).to_be_visible()
+    expect(other.locator("#redemptions tr", has_text=reference)).to_have_count(0)
+    seen(other, shots, "officer-j12-other-station")
+    forged = other.request.post(
+        f"{sut.url('console')}/console/redemptions/{booked.json()['redemption_id']}/handover",
+        form={"form_key": uuid.uuid4().hex},
+    )
+    assert forged.status == 403
+    assert "只有提供该奖励的驿站工作人员才能确认领取" in forged.text()
+    # An officer of no station is told why there is nothing to confirm.
+    desk = login(browser, sut, "officer")
+    desk.get_by_role("navigation").get_by_role("link", name="积分兑换领取").click()
+    expect(desk.locator("#no-station")).to_contain_text("未关联驿站")
+    seen(desk, shots, "officer-j12-no-station")
+
+    # The provider station's staff confirm he attended.
+    staff = login(browser, sut, "xiangxin-li")
+    staff.get_by_role("navigation").get_by_role("link", name="积分兑换领取").click()
+    row = staff.locator("#redemptions tr", has_text=reference)
+    expect(staff.locator("#redemptions caption")).to_contain_text("巷新驿站")
+    expect(row).to_contain_text("急救培训课程")
+    expect(row).to_contain_text("已兑换，待领取")
+    seen(staff, shots, "officer-j12-to-hand-over")
+    row.get_by_role("button", name=f"确认已领取 {reference}").click()
+    expect(staff.get_by_role("status")).to_have_text("已确认领取")
+    row = staff.locator("#redemptions tr", has_text=reference)
+    expect(row).to_have_attribute("data-state", "handed_over")
+    expect(row).to_contain_text("已领取")
+    expect(row.get_by_role("button")).to_have_count(0)
+    seen(staff, shots, "officer-j12-handed-over")
+
+    # One balance, one history: the earnings and the spending.
+    def spent() -> bool:
+        phone.reload()
+        return phone.locator(".points").inner_text() == "10"
+
+    eventually(spent, timeout=60)
+    ledger = phone.locator("ul.ledger")
+    expect(ledger.locator("> li")).to_have_count(3)
+    expect(ledger).to_contain_text("获得贡献积分 20 分")
+    expect(ledger).to_contain_text("兑换了“急救培训课程”")
+    assert digits not in phone.content()
+    seen(phone, shots, "rider-j12-after")
+    for page in (phone, other, desk, staff):
+        page.context.close()
