@@ -22,6 +22,7 @@ from services.mediation.domain.errors import (
     NoMediatorAvailable,
     NotAllowed,
     NotFound,
+    TooEarly,
 )
 from services.mediation.domain.lifecycle import State, allowed_actions
 from services.mediation.entrypoints import personal_fields
@@ -96,6 +97,8 @@ def http_error(exc: MediationError) -> HTTPException:
         return HTTPException(409, {"message": str(exc)})
     if isinstance(exc, Incomplete):
         return HTTPException(422, {"message": str(exc), "errors": [{"field": exc.field}]})
+    if isinstance(exc, TooEarly):
+        return HTTPException(409, {"message": str(exc), "field": exc.field})
     if isinstance(exc, NoMediatorAvailable):
         return HTTPException(409, {"message": str(exc), "state": "no_mediator_available"})
     return HTTPException(409, str(exc))
@@ -435,7 +438,7 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         return await run(
             actor,
             lambda uow: groups.record_member_performance(
-                case_id, member_case_id, body.performed, body.note, actor, uow
+                case_id, member_case_id, body.performed, body.note, actor, uow, ctx.now()
             ),
         )
 
