@@ -104,10 +104,6 @@ REASONS: Final[tuple[tuple[str, tuple[str, str]], ...]] = (
         ("履行期限届满前不能记录未履行", "Not before the performance deadline has passed"),
     ),
     (
-        r"non-performance cannot be recorded before their payment date",
-        ("该成员的支付日期届满前不能记录未履行", "Not before the member's payment date"),
-    ),
-    (
         r"day the dispute arose is required",
         (
             "请填写争议发生日期；确实不详的，请勾选“发生日期不详”",

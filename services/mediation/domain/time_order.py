@@ -7,7 +7,6 @@
 - Non-performance is recorded only once the performance period has run out: performance is
   due by the end of its last day (Asia/Shanghai), so "not performed" can be said from the
   next day on; the referral to arbitration for non-performance follows from it.
-- A group member's line is not performed only once their own payment date has passed.
 
 Each rule raises TooEarly naming the field whose time has not come.
 """
@@ -40,13 +39,4 @@ def check_non_performance(last_day: date | None, now: datetime) -> None:
             "performance_deadline",
             "non-performance cannot be recorded before the performance deadline has passed"
             f" (due by the end of {last_day.isoformat()})",
-        )
-
-
-def check_member_non_performance(due_on: date | None, now: datetime) -> None:
-    if due_on is not None and local_date(now) <= due_on:
-        raise TooEarly(
-            "due_on",
-            "a member's non-performance cannot be recorded before their payment date has passed"
-            f" (due by the end of {due_on.isoformat()})",
         )

@@ -438,7 +438,7 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         return await run(
             actor,
             lambda uow: groups.record_member_performance(
-                case_id, member_case_id, body.performed, body.note, actor, uow, ctx.now()
+                case_id, member_case_id, body.performed, body.note, actor, uow
             ),
         )
 

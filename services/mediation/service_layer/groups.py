@@ -9,7 +9,7 @@ group reached through `dispute.group_notice` on their own case."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from sqlmodel import col, func, select
@@ -17,7 +17,6 @@ from sqlmodel import col, func, select
 from services.mediation.adapters.tables import Dispute
 from services.mediation.domain.errors import AgainstTheRules, Incomplete, NotAllowed
 from services.mediation.domain.lifecycle import State
-from services.mediation.domain.time_order import check_member_non_performance
 from services.mediation.service_layer.steps import announce, load, record
 from shared.contracts.envelope import SYSTEM, Actor, Envelope
 from shared.contracts.events.mediation import GroupLinked, GroupNotice, MemberPerformanceRecorded
@@ -148,11 +147,8 @@ async def record_member_performance(
     note: str,
     actor: Actor,
     uow: UnitOfWork,
-    now: datetime | None = None,
 ) -> Dispute:
-    """One member's line of the group agreement was performed, or not; answers the group.
-
-    Not performed only once the member's payment date (else the group's deadline) has passed."""
+    """One member's line of the group agreement was performed, or not; answers the group."""
     parent = await load(uow, parent_id)
     if actor.role == "mediator" and actor.id != parent.mediator_id:
         raise NotAllowed("only the assigned mediator may act on this dispute")
@@ -176,9 +172,6 @@ async def record_member_performance(
         ),
         {},
     )
-    if not performed and now is not None:
-        due = line.get("due_on") or parent.performance_deadline
-        check_member_non_performance(date.fromisoformat(str(due)) if due else None, now)
     member.outcome = "performed" if performed else "non_performance"
     record(
         uow, member, "record_performed" if performed else "record_non_performance", actor, note=note
