@@ -161,6 +161,7 @@ REASONS: Final[tuple[tuple[str, tuple[str, str]], ...]] = (
     (r"须填写企业名称", ("未关联类案预警时须填写企业名称", "Name the company (no alert)")),
     (r"须填写纠纷类型", ("未关联类案预警时须填写纠纷类型", "Choose the dispute type (no alert)")),
     (r"尚未记录达成的规则调整", ("尚未记录达成的规则调整", "No agreed change recorded yet")),
+    (r"协商会议日期不能晚于今天", ("协商会议日期不能晚于今天", "A meeting held after today")),
     (r"规则调整内容不能为空", ("规则调整内容不能为空", "A change must not be empty")),
     (r"the consultation is closed", ("该行业协商已结束", "The consultation is closed")),
     (r"积分不足", ("积分不足", "Not enough points")),

@@ -130,3 +130,31 @@ async def test_the_committee_is_warned_of_disputes_without_a_limitation_clock(
     await mediation.ok(unknown, "close", COMMITTEE)
     listed = await mediation.client.get("/api/v1/committee/limitation-unknown", headers=COMMITTEE)
     assert unknown not in [uuid.UUID(r["case_id"]) for r in listed.json()]
+
+
+async def test_a_consultation_meeting_is_not_recorded_as_held_after_today(mediation: Mediation):
+    opened = await mediation.client.post(
+        "/api/v1/consultations",
+        headers=COMMITTEE,
+        json={
+            "title": "超时扣款规则行业协商",
+            "company": "快送平台有限公司",
+            "dispute_type": "penalty_deduction",
+            "participants": [{"name": "张经理", "organisation": "总部", "side": "company_hq"}],
+        },
+    )
+    assert opened.status_code in (200, 201), opened.text
+    path = f"/api/v1/consultations/{opened.json()['id']}/sessions"
+    meeting = {"place": "徐泾镇 平台总部", "summary": "协商扣款规则"}
+    tomorrow = await mediation.client.post(
+        path, headers=COMMITTEE, json=meeting | {"held_on": "2026-03-03"}
+    )
+    assert tomorrow.status_code == 422, tomorrow.text
+    assert tomorrow.json()["detail"]["errors"] == [{"field": "held_on"}]
+    assert list(explain(422, tomorrow.json()).values()) == ["协商会议日期不能晚于今天"]
+    assert (await mediation.client.get(f"/api/v1/consultations/{opened.json()['id']}",
+                                       headers=COMMITTEE)).json()["sessions"] == []  # fmt: skip
+    today = await mediation.client.post(
+        path, headers=COMMITTEE, json=meeting | {"held_on": "2026-03-02"}
+    )
+    assert today.status_code in (200, 201), today.text
