@@ -164,6 +164,10 @@ WORDS: dict[str, tuple[str, str]] = {
         " flags the limitation as unknown.",
     ),
     "limitation_unknown": ("时效起算日不详", "Limitation start unknown"),
+    "limitation_unknown_case": (
+        "立案时未填写争议发生日期，仲裁时效无法计算，请向当事人核实。",
+        "Filed without the day it arose: no limitation clock runs; ask the parties.",
+    ),
     "limitation_unknown_hint": (
         "以下纠纷立案时未填写争议发生日期，仲裁时效无法计算，请尽快向当事人核实。",
         "These disputes were filed without the day they arose: no limitation clock runs;"
