@@ -68,6 +68,7 @@ DISPUTES: list[dict[str, Any]] = [
             {"name": "速达快递有限公司", "org_code": "91310000SUDA00001X"},
         ],
         "dispute_type": "unpaid_wages",
+        "dispute_arose_on": "2026-11-10",  # the October wages fell due and were not paid
         "claim": "支付2026年10月工资8600元",
         "claim_amount_yuan": 8600,
         "facts": "申请人在华新镇速达快递网点从事派件工作，由外包公司管理，10月工资至今未发放。",
@@ -79,6 +80,7 @@ DISPUTES: list[dict[str, Any]] = [
         "complainant": {"name": "王某", "phone": "13822223333", "email": "wang.rider@example.com"},
         "respondents": [{"name": "快送平台青浦区域合作商", "org_code": "91310118KSPT00003B"}],
         "dispute_type": "penalty_deduction",
+        "dispute_arose_on": "2026-11-20",  # the last deduction
         "claim": "退还超时罚款扣款1200元",
         "claim_amount_yuan": 1200,
         "facts": "平台以超时为由多次扣款，申请人认为扣款规则未经公示。",
@@ -116,6 +118,7 @@ GROUP: dict[str, Any] = {  # J6: twelve couriers, one claim; a thirteenth joins 
         {"name": "速达快递有限公司", "org_code": "91310000SUDA00001X"},
     ],
     "dispute_type": "overtime_pay",
+    "dispute_arose_on": "2026-11-15",  # the October overtime pay fell due
     "claim": "支付2026年10月加班费",
     "facts": "华新镇速达快递网点十二名快递员10月延长工作时间，加班费未发放。",
     "desired_outcome": "按每人加班时长支付加班费",

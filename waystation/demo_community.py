@@ -52,6 +52,7 @@ PATTERN_DISPUTES = [
         "complainant": {"name": name, "phone": phone},
         "respondents": [PARTNER],
         "dispute_type": "penalty_deduction",
+        "dispute_arose_on": "2026-11-18",
         "claim": f"退还超时罚款扣款{amount}元",
         "claim_amount_yuan": amount,
         "facts": "平台合作商以超时为由扣款，扣款规则未经公示。",

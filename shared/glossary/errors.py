@@ -90,6 +90,39 @@ REASONS: Final[tuple[tuple[str, tuple[str, str]], ...]] = (
             "Needs all signatures and the seal",
         ),
     ),
+    # time order (#19): nothing recorded before it could have happened
+    (
+        r"held before it starts",
+        ("会议开始时间未到，不能记录为已举行", "Not yet started: cannot be recorded as held"),
+    ),
+    (
+        r"performance cannot be recorded before the agreement takes effect",
+        ("调解协议生效前不能记录履行情况", "Not before the agreement takes effect"),
+    ),
+    (
+        r"non-performance cannot be recorded before the performance deadline",
+        ("履行期限届满前不能记录未履行", "Not before the performance deadline has passed"),
+    ),
+    (
+        r"day the dispute arose is required",
+        (
+            "请填写争议发生日期；确实不详的，请勾选“发生日期不详”",
+            "Give the day the dispute arose, or tick “unknown”",
+        ),
+    ),
+    (
+        r"arose or say it is unknown, not both",
+        ("已填写发生日期的，不能同时勾选“发生日期不详”", "A date or “unknown”, not both"),
+    ),
+    (r"dispute cannot arise after today", ("争议发生日期不能晚于今天", "Not after today")),
+    (
+        r"cannot arise after the application was received",
+        ("争议发生日期不能晚于申请收到日期", "Not after the application was received"),
+    ),
+    (
+        r"cannot be received in the future",
+        ("申请收到时间不能晚于现在", "The application cannot be received in the future"),
+    ),
     (r"performance deadline lies in the past", ("履行期限不能早于今天", "The deadline is past")),
     (r"alert is already closed", ("该预警已处理，请刷新页面", "Already handled; reload the page")),
     (r"no duty body", ("名册中没有这个值班单位", "No such on-duty body in the roster")),
@@ -128,6 +161,7 @@ REASONS: Final[tuple[tuple[str, tuple[str, str]], ...]] = (
     (r"须填写企业名称", ("未关联类案预警时须填写企业名称", "Name the company (no alert)")),
     (r"须填写纠纷类型", ("未关联类案预警时须填写纠纷类型", "Choose the dispute type (no alert)")),
     (r"尚未记录达成的规则调整", ("尚未记录达成的规则调整", "No agreed change recorded yet")),
+    (r"协商会议日期不能晚于今天", ("协商会议日期不能晚于今天", "A meeting held after today")),
     (r"规则调整内容不能为空", ("规则调整内容不能为空", "A change must not be empty")),
     (r"the consultation is closed", ("该行业协商已结束", "The consultation is closed")),
     (r"积分不足", ("积分不足", "Not enough points")),

@@ -50,6 +50,7 @@ def file_dispute(system: System, company: str, **extra: Any) -> dict[str, Any]:
         },
         "respondents": [{"name": company, "email": f"hr-{tag}@example.com"}],
         "dispute_type": "penalty_deduction",
+        "dispute_arose_on": "2026-11-02",
         "claim": "退还被扣除的配送罚款1200元",
         "claim_amount_yuan": 1200,
         "facts": "平台区域合作商以超时为由每单扣款，申请人认为扣款无依据。",

@@ -101,6 +101,15 @@ def test_a_dispute_filed_at_the_desk_reaches_the_board_and_the_committee_accepts
     officer.screenshot(path=shots / "officer-file-dispute-errors.png", full_page=True)
     phone.fill("13811112222")
     officer.get_by_role("button", name="提交").click()
+    # The day the dispute arose is asked for (the limitation runs from it): refused inline.
+    arose = officer.get_by_label("争议发生日期（仲裁时效起算）")
+    expect(arose).to_have_attribute("aria-invalid", "true")
+    expect(officer.locator("#f-dispute_arose_on-err")).to_contain_text("请填写争议发生日期")
+    arose.fill("2030-01-05")  # a day after today: refused too
+    officer.get_by_role("button", name="提交").click()
+    expect(officer.locator("#f-dispute_arose_on-err")).to_contain_text("不能晚于今天")
+    officer.get_by_label("争议发生日期（仲裁时效起算）").fill("2026-11-10")
+    officer.get_by_role("button", name="提交").click()
     expect(officer.locator("#tracking-code")).to_be_visible()
     code = officer.locator("#tracking-code").inner_text()
 

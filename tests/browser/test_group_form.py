@@ -40,6 +40,7 @@ def test_an_officer_files_twelve_couriers_as_one_group(
     officer.get_by_label("请求事项").fill("支付2026年10月加班费")
     officer.get_by_label("事实与理由").fill("华新镇速达快递网点十二名快递员10月加班费未发放。")
     officer.get_by_label("工作地点或所属驿站地址").fill("青浦区华新镇华腾路速达快递网点")
+    officer.get_by_label("发生日期不详").check()  # said outright: the board will warn
     pasted = "\n".join(
         f"快递员{n:02d}, 1370000{n:04d}, {_id(n)}, {3000 + n}, 否" for n in range(3, 12)
     )
@@ -53,6 +54,7 @@ def test_an_officer_files_twelve_couriers_as_one_group(
         officer.get_by_label(f"推举为代表人 {i + 1}").check()
     officer.get_by_role("button", name="提交").click()
     expect(officer.locator("#tracking-code")).to_be_visible()
+    code = officer.locator("#tracking-code").inner_text().strip()
     case_url = officer.url.split("?")[0]
     case_id = case_url.rstrip("/").rsplit("/", 1)[-1]
 
@@ -64,3 +66,9 @@ def test_an_officer_files_twelve_couriers_as_one_group(
 
     group_shown()
     seen(committee, shots, "committee-group-case")
+    committee.goto(f"{system.url('console')}/console/clocks")
+    expect(committee.locator("#limitation-unknown")).to_contain_text("时效起算日不详")
+    expect(committee.locator("#limitation-unknown")).to_contain_text(code)
+    committee.goto(f"{system.url('console')}/console/board")
+    row = committee.locator("#board tr", has_text=code)
+    expect(row).to_contain_text("时效起算日不详")

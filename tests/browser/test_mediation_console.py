@@ -1,8 +1,8 @@
 """The mediator's day and the committee's casework in headless Chromium, in Chinese (J4, J8):
 the desk files an unpaid-wages dispute, the committee accepts it, the assigned mediator finds
-it under 我的案件, starts, holds a session, records the agreement, downloads its PDF, records
-performance and closes; a refused step says why in Chinese by its form; the committee
-reassigns another dispute and the new mediator sees it."""
+it under 我的案件, starts, schedules a session (recording it held early is refused), records
+the agreement, downloads its PDF, records performance and closes; a refused step says why in
+Chinese by its form; the committee reassigns another dispute and the new mediator sees it."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ def file_dispute(browser: Browser, system: System, company: str, *, platform: bo
     officer.get_by_label("请求事项").fill("支付2026年10月工资8600元")
     officer.get_by_label("请求金额（元）").fill("8600")
     officer.get_by_label("事实与理由").fill("申请人在网点派件，10月工资未发放。")
+    arose = (datetime.now(SHANGHAI) - timedelta(days=20)).date()
+    officer.get_by_label("争议发生日期（仲裁时效起算）").fill(arose.isoformat())
     if platform:
         officer.get_by_label("新就业形态劳动者").check()
     officer.get_by_label("口头申请（已向申请人宣读并经确认）").check()
@@ -109,9 +111,12 @@ def test_a_mediator_carries_an_unpaid_wages_dispute_to_a_closed_agreement(
     form.get_by_label("地点", exact=True).fill("华新镇卡车司机之家调解室")
     form.get_by_role("button", name="安排调解会").click()
     expect(me.get_by_role("cell", name="华新镇卡车司机之家调解室", exact=True)).to_be_visible()
+    # Time order: a session two days ahead cannot be recorded as held yet; said by its form.
     me.get_by_label("会议情况").fill("双方同意分两期支付")
     me.get_by_role("button", name="记录已召开").click()
-    expect(me.get_by_role("cell", name="已召开").first).to_be_visible()
+    expect(me.locator("#held-error")).to_contain_text("会议开始时间未到")
+    expect(me.get_by_role("cell", name="已召开")).to_have_count(0)
+    seen(me, shots, "mediator-refused-held-early")
 
     deadline = (datetime.now(SHANGHAI) + timedelta(days=20)).date()
     agreement = me.locator("#agreement-form")

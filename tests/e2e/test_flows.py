@@ -39,6 +39,7 @@ def _dispute(email: str) -> dict[str, Any]:
             {"name": "速达快递有限公司", "org_code": "91310000SUDA00001X"},
         ],
         "dispute_type": "unpaid_wages",
+        "dispute_arose_on": "2026-11-02",
         "claim": "支付2026年10月工资8600元",
         "claim_amount_yuan": 8600,
         "facts": "申请人在速达快递网点派件，10月工资未发放。",

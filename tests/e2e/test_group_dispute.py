@@ -56,6 +56,7 @@ def test_twelve_couriers_one_claim_from_filing_to_per_member_performance(
             {"name": "速达快递有限公司", "org_code": "91310000SUDA00001X"},
         ],
         "dispute_type": "overtime_pay",
+        "dispute_arose_on": "2026-11-02",
         "claim": "支付2026年10月加班费",
         "facts": "华新镇速达快递网点十二名快递员10月加班费未发放。",
         "workplace_address": "青浦区华新镇华腾路速达快递网点",

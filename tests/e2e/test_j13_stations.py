@@ -69,6 +69,7 @@ def _file_the_fare_dispute(system: System, email: str) -> tuple[str, str]:
             }
         ],
         "dispute_type": "penalty_deduction",
+        "dispute_arose_on": "2026-11-02",
         "claim": "退还平台扣除的车费320元",
         "facts": "平台以绕路为由扣除车费，行程记录显示并未绕路。",
         "platform_worker": True,

@@ -189,6 +189,7 @@ def test_no_raw_phone_or_id_number_leaks_into_logs_streams_outboxes_or_notificat
         },
         "respondents": [{"name": "速达快递有限公司", "email": f"hr-{email}"}],
         "dispute_type": "unpaid_wages",
+        "dispute_arose_on": "2026-11-02",
         "claim": "支付10月工资8600元",
         "facts": "10月工资未发放",
     }

@@ -234,6 +234,7 @@ def _dispute(n: int) -> dict[str, Any]:
             {"name": "沪青劳务外包有限公司", "org_code": "91310118HQLW00002A"},
         ],
         "dispute_type": "unpaid_wages",
+        "dispute_arose_on": "2026-11-02",
         "claim": "支付2026年10月工资8600元",
         "claim_amount_yuan": 8600,
         "facts": "申请人在速达快递网点派件，10月工资未发放。",

@@ -97,6 +97,7 @@ def _dispute_body(_obj: Obj) -> dict[str, Any]:
         "complainant": {"name": "赵某", "phone": "13900001111"},
         "respondents": [{"name": "沪青劳务外包有限公司", "org_code": "91310118HQLW00002A"}],
         "dispute_type": "unpaid_wages",
+        "dispute_arose_on": "2026-11-02",
         "claim": "支付工资",
         "facts": "工资未发放",
     }
@@ -340,6 +341,7 @@ MEDIATION: list[Op] = [
             "committee/clocks",
             "committee/overdue",
             "committee/due-soon",
+            "committee/limitation-unknown",
             "committee/workload",
             "committee/statistics",
             "committee/statistics.csv",

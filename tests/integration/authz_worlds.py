@@ -190,6 +190,7 @@ class IntakeWorld(World):
             "complainant": {"name": "李某", "phone": RUNNER_PHONE, "id_number": RUNNER_ID},
             "respondents": [{"name": "沪青劳务外包有限公司", "org_code": HQLW}],
             "dispute_type": "unpaid_wages",
+            "dispute_arose_on": "2026-11-02",
             "claim": "支付10月工资8600元",
             "facts": "10月工资未发放",
         }

@@ -35,6 +35,7 @@ def _dispute() -> dict[str, Any]:
         "complainant": {"name": "李某", "phone": PHONE, "id_number": ID_NUMBER},
         "respondents": [{"name": "速达快递有限公司", "org_code": SUDA}],
         "dispute_type": "unpaid_wages",
+        "dispute_arose_on": "2026-11-02",
         "claim": "支付10月工资8600元",
         "facts": f"10月工资未发放，电话{PHONE}",
     }

@@ -40,6 +40,7 @@ def group(size: int, **extra: Any) -> dict[str, Any]:
             {"name": "速达快递有限公司", "org_code": "91310000SUDA00001X"},
         ],
         "dispute_type": "overtime_pay",
+        "dispute_arose_on": "2026-11-02",
         "claim": "支付十月加班费",
         "facts": "华新镇某快递站十二名快递员十月加班费未发放",
         "workplace_address": "上海市青浦区华新镇华腾路1288号",

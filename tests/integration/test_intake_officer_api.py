@@ -51,6 +51,7 @@ def _dispute(**extra: Any) -> dict[str, Any]:
             {"name": "速达快递有限公司", "org_code": "91310000SUDA00001X"},
         ],
         "dispute_type": "unpaid_wages",
+        "dispute_arose_on": "2026-11-02",
         "claim": "支付10月工资8600元",
         "facts": "10月工资未发放",
         "desired_outcome": "一次性付清",

@@ -27,6 +27,7 @@ def _dispute(id_number: str, phone: str = "13811112222") -> dict[str, Any]:
         "complainant": {"name": "李某", "phone": phone, "id_number": id_number},
         "respondents": [{"name": "速达快递有限公司", "org_code": "91310000SUDA00001X"}],
         "dispute_type": "unpaid_wages",
+        "dispute_arose_on": "2026-11-02",
         "claim": "支付10月工资8600元",
         "facts": "10月工资未发放",
     }

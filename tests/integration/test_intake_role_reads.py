@@ -94,6 +94,7 @@ async def test_the_assigned_mediator_reads_the_dispute_in_full_and_no_other_medi
         },
         "respondents": [{"name": "沪青劳务外包有限公司", "org_code": "91310118HQLW00002A"}],
         "dispute_type": "unpaid_wages",
+        "dispute_arose_on": "2026-11-02",
         "claim": "支付10月工资8600元",
         "desired_outcome": "一次性付清",
         "facts": "10月工资未发放",

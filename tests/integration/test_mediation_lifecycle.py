@@ -200,6 +200,7 @@ async def test_non_performance_refers_wage_disputes_with_payment_order_guidance(
     case_id, dispute = await mediation.in_mediation()
     me = mediator(dispute["mediator_id"])
     await mediation.ok(case_id, "agreement", me, agreement(date(2026, 3, 20)))
+    mediation.clock.set(datetime(2026, 3, 21, 1, 0, tzinfo=UTC))  # the deadline has passed
     await mediation.ok(case_id, "performance", me, {"performed": False, "note": "未付款"})
     referred = await mediation.ok(case_id, "refer", me, {"reason": "未履行"})
     assert referred["state"] == "referred_to_arbitration"
@@ -284,14 +285,20 @@ async def test_sessions_are_scheduled_rescheduled_and_held(mediation: Mediation)
         {"starts_at": later, "reason": "申请人需出车"},
     )
     assert moved["reschedules"] == 1
-    held = await mediation.ok(
-        case_id, f"sessions/{session['session_id']}/held", me, {"summary": "双方初步同意分期"}
-    )
-    assert held["status"] == "held"
-    types = await mediation.event_types(case_id)
-    assert types[-3:] == ["session.scheduled", "session.rescheduled", "session.held"]
+    held_path = f"sessions/{session['session_id']}/held"
+    early = await mediation.post(case_id, held_path, me, {"summary": "双方初步同意分期"})
+    assert early.status_code == 409  # not held before it starts (time order, #19)
     # the reminder fires once, a day before the rescheduled time, never for the old time
     mediation.clock.set(MONDAY + timedelta(days=4, hours=1))
-    held_already = await mediation.scheduler.run_once()
-    assert held_already == 1  # claimed, but the session was held: nothing is sent
-    assert "session.reminder" not in await mediation.event_types(case_id)
+    assert await mediation.scheduler.run_once() == 1
+    mediation.clock.set(MONDAY + timedelta(days=5, hours=2))
+    assert await mediation.scheduler.run_once() == 0
+    held = await mediation.ok(case_id, held_path, me, {"summary": "双方初步同意分期"})
+    assert held["status"] == "held"
+    types = await mediation.event_types(case_id)
+    assert types[-4:] == [
+        "session.scheduled",
+        "session.rescheduled",
+        "session.reminder",
+        "session.held",
+    ]

@@ -41,6 +41,7 @@ async def _file(intake: Intake) -> str:
         },
         "respondents": [{"name": "速达快递有限公司", "email": "hr@suda.example.com"}],
         "dispute_type": "unpaid_wages",
+        "dispute_arose_on": "2026-11-02",
         "claim": "支付10月工资8600元",
         "facts": "10月工资未发放，联系电话13811112222",
     }

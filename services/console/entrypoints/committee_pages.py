@@ -70,7 +70,8 @@ def build_router(console: Console) -> APIRouter:
             await api.get(who, "mediation", "/api/v1/committee/due-soon"),
             await api.get(who, "mediation", "/api/v1/committee/clocks", limit=500),
         )
-        return console.render(request, "clocks.html", who, clocks=rows)
+        unknown = await api.get(who, "mediation", "/api/v1/committee/limitation-unknown")
+        return console.render(request, "clocks.html", who, clocks=rows, unknown=unknown)
 
     @router.get("/workload")
     async def workload(request: Request) -> Response:

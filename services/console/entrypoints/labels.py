@@ -191,6 +191,22 @@ WORDS: dict[str, tuple[str, str]] = {
         "争议发生日期（仲裁时效起算）",
         "Dispute arose on (starts the limitation)",
     ),
+    "dispute_arose_on_unknown": ("发生日期不详", "The day it arose is unknown"),
+    "arose_hint": (
+        "必填；确实无法确定的，勾选“发生日期不详”，调委会看板将提示时效起算日不详。",
+        "Required; if it truly cannot be told, tick “unknown” and the committee's board"
+        " flags the limitation as unknown.",
+    ),
+    "limitation_unknown": ("时效起算日不详", "Limitation start unknown"),
+    "limitation_unknown_case": (
+        "立案时未填写争议发生日期，仲裁时效无法计算，请向当事人核实。",
+        "Filed without the day it arose: no limitation clock runs; ask the parties.",
+    ),
+    "limitation_unknown_hint": (
+        "以下纠纷立案时未填写争议发生日期，仲裁时效无法计算，请尽快向当事人核实。",
+        "These disputes were filed without the day they arose: no limitation clock runs;"
+        " ask the parties.",
+    ),
     "received": ("申请收到时间", "When the application was received"),
     "received_hint": (
         "当场收到的留空。较早收到的须填写收件人和收到方式，期限自收到之日起算。",

@@ -61,6 +61,7 @@ def dispute_body(form: dict[str, str], who: Caller) -> dict[str, Any]:
         "desired_outcome": form.get("desired_outcome", ""),
         "platform_worker": form.get("platform_worker") == "on",
         "dispute_arose_on": _opt(form, "dispute_arose_on"),
+        "dispute_arose_on_unknown": form.get("dispute_arose_on_unknown") == "on",
         # the town of the workplace or station: from this address, or the map pick
         "workplace_address": form.get("workplace_address", ""),
         "latitude": _opt(form, "latitude"),

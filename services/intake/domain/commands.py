@@ -120,7 +120,14 @@ class FileDispute(Command):
     facts: str = Field(min_length=1, max_length=4000, description="事实与理由 Facts")
     desired_outcome: str = Field(default="", max_length=2000)
     platform_worker: bool = Field(default=False, description="新就业形态劳动者 Platform worker")
-    dispute_arose_on: date | None = None
+    dispute_arose_on: date | None = Field(
+        default=None,
+        description="纠纷发生日期 The day the dispute arose (the one-year arbitration limitation"
+        " runs from it); required unless dispute_arose_on_unknown is true; never after today",
+    )
+    dispute_arose_on_unknown: bool = Field(
+        default=False, description="发生日期不详 Said outright that the day is unknown"
+    )
     oral_application: OralApplication | None = None
     received_at: AwareDatetime | None = Field(
         default=None,

@@ -13,6 +13,7 @@ from typing import Any
 from services.intake.adapters import repository
 from services.intake.adapters.tables import Case, Party
 from services.intake.domain import catalogue
+from services.intake.domain.arose import check_arose_on
 from services.intake.domain.commands import (
     AddMembers,
     FileDispute,
@@ -107,6 +108,7 @@ def _details(cmd: FileDispute, triage: Triage) -> tuple[dict[str, Any], DisputeD
     """The case row's details and the event's: claim, receipt, oral record, location."""
     now = triage.now()
     received_at, late = received_moment(cmd.received_at, cmd.received_by, cmd.received_via, now)
+    arose_on = check_arose_on(cmd.dispute_arose_on, cmd.dispute_arose_on_unknown, received_at, now)
     details = cmd.model_dump(
         mode="json",
         include={
@@ -120,6 +122,8 @@ def _details(cmd: FileDispute, triage: Triage) -> tuple[dict[str, Any], DisputeD
         },
     )
     details["received_at"] = received_at.isoformat()
+    if arose_on is None:
+        details["dispute_arose_on_unknown"] = True
     if late:
         details["received_by"], details["received_via"] = cmd.received_by, cmd.received_via
     if cmd.oral_application:
@@ -132,7 +136,8 @@ def _details(cmd: FileDispute, triage: Triage) -> tuple[dict[str, Any], DisputeD
         desired_outcome=cmd.desired_outcome,
         platform_worker=cmd.platform_worker,
         oral_application=cmd.oral_application is not None,
-        dispute_arose_on=cmd.dispute_arose_on,
+        dispute_arose_on=arose_on,
+        dispute_arose_on_unknown=arose_on is None,
         received_at=received_at,
         received_by=cmd.received_by if late else None,
         received_via=cmd.received_via if late else None,

@@ -35,5 +35,14 @@ class Incomplete(MediationError):
         self.field = field
 
 
+class TooEarly(MediationError):
+    """A step records something as having happened before it could have (HTTP 409 naming the
+    field whose time is not yet reached), e.g. a session held before it starts."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class NoMediatorAvailable(MediationError):
     pass

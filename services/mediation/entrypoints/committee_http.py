@@ -112,6 +112,13 @@ def build_committee_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         async with runtime.sessions() as session:
             return await committee.open_clocks(session, ctx.calendar, clock, limit, offset)
 
+    @router.get("/committee/limitation-unknown")
+    async def limitation_unknown(_actor: CommitteeDep, limit: Limit = 100) -> list[dict[str, Any]]:
+        """Open disputes filed without the day they arose: no limitation clock runs for them
+        (warning "时效起算日不详")."""
+        async with runtime.sessions() as session:
+            return await committee.limitation_unknown(session, limit)
+
     @router.get("/committee/overdue")
     async def overdue(_actor: CommitteeDep, limit: Limit = 100) -> list[dict[str, Any]]:
         """Clocks that ran out on disputes still open."""

@@ -22,6 +22,7 @@ from services.mediation.domain.errors import (
     NoMediatorAvailable,
     NotAllowed,
     NotFound,
+    TooEarly,
 )
 from services.mediation.domain.lifecycle import State, allowed_actions
 from services.mediation.entrypoints import personal_fields
@@ -97,6 +98,8 @@ def http_error(exc: MediationError) -> HTTPException:
         return HTTPException(409, {"message": str(exc)})
     if isinstance(exc, Incomplete):
         return HTTPException(422, {"message": str(exc), "errors": [{"field": exc.field}]})
+    if isinstance(exc, TooEarly):
+        return HTTPException(409, {"message": str(exc), "field": exc.field})
     if isinstance(exc, NoMediatorAvailable):
         return HTTPException(409, {"message": str(exc), "state": "no_mediator_available"})
     return HTTPException(409, str(exc))

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, computed_field
 
 
 class In(BaseModel):
@@ -154,6 +154,16 @@ class DisputeSummary(BaseModel):
     group_size: int = 0
     application_received_at: datetime
     created_at: datetime
+    # The day the dispute arose (the one-year arbitration limitation runs from it); None when
+    # the filing said it is unknown (or predates the question).
+    infringement_known_on: date | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def limitation_unknown(self) -> bool:
+        """A dispute of its own (not a group's member) without a limitation clock: the board
+        warns "时效起算日不详"."""
+        return self.infringement_known_on is None and self.parent_case_id is None
 
 
 class DisputePublic(DisputeSummary):

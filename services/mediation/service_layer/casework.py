@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Literal
 
 from services.mediation.adapters.tables import Dispute
@@ -25,8 +26,14 @@ from services.mediation.domain.errors import (
     NotAllowed,
 )
 from services.mediation.domain.lifecycle import State
+from services.mediation.domain.time_order import (
+    check_non_performance,
+    check_performance_recordable,
+)
 from services.mediation.service_layer import groups
 from services.mediation.service_layer.clocks import (
+    aware,
+    clock_due_on,
     refresh_mediation_target,
     start_clock,
     stop_clocks,
@@ -239,6 +246,19 @@ async def record_application(
     return dispute
 
 
+async def _check_time_order(
+    uow: UnitOfWork, dispute: Dispute, performed: bool, now: datetime
+) -> None:
+    """Performance only once the agreement binds; non-performance only once its period ran
+    out (the performance clock's last day, which may lie after the agreed date if moved)."""
+    effective = aware(dispute.agreement_effective_at) if dispute.agreement_effective_at else None
+    check_performance_recordable(effective, now)
+    if not performed:
+        due = await clock_due_on(uow, dispute, ClockName.PERFORMANCE)
+        days = [d for d in (due, dispute.performance_deadline) if d is not None]
+        check_non_performance(max(days) if days else None, now)
+
+
 async def record_performance(
     case_id: uuid.UUID, performed: bool, note: str, actor: Actor, uow: UnitOfWork, ctx: Context
 ) -> Dispute:
@@ -248,6 +268,8 @@ async def record_performance(
     }:
         raise NotAllowed("only a respondent named in this dispute may report performance")
     now = ctx.now()
+    if dispute.state == State.PERFORMANCE_MONITORING:  # else the step names the state
+        await _check_time_order(uow, dispute, performed, now)
     if performed:
         step(uow, dispute, "record_performed", actor, now=now, note=note)
         await stop_clocks(uow, dispute, (ClockName.PERFORMANCE, *PARTY_WINDOWS), now)

@@ -137,6 +137,33 @@ async def due_soon(
     return _shape((await session.execute(stmt.limit(limit))).all(), calendar)
 
 
+async def limitation_unknown(session: AsyncSession, limit: int) -> list[dict[str, Any]]:
+    """Open disputes (not a group's members) filed without the day they arose: no limitation
+    clock runs for them, so the committee is warned ("时效起算日不详"), oldest first."""
+    stmt = (
+        select(Dispute)
+        .where(
+            col(Dispute.infringement_known_on).is_(None),
+            col(Dispute.parent_case_id).is_(None),
+            col(Dispute.state).not_in(_TERMINAL),
+        )
+        .order_by(col(Dispute.created_at), col(Dispute.case_id))
+        .limit(limit)
+    )
+    return [
+        {
+            "case_id": d.case_id,
+            "tracking_code": d.tracking_code,
+            "title": d.title,
+            "state": d.state,
+            "mediator_id": d.mediator_id,
+            "application_received_at": d.application_received_at,
+            "warning": "limitation_unknown",
+        }
+        for d in (await session.exec(stmt)).all()
+    ]
+
+
 async def workload(session: AsyncSession, roster: Roster, today: date) -> dict[str, Any]:
     """Open cases per mediator and per duty body, beside capacity and today's duty."""
     carried = [s.value for s in REASSIGNABLE]

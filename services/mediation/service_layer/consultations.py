@@ -157,6 +157,8 @@ async def add_session(
 ) -> dict[str, Any]:
     row = await _load(uow, consultation_id)
     check_step("session", row.status)
+    if body.held_on > local_date(ctx.now()):  # a record of a meeting that took place (#19)
+        raise Incomplete("held_on", "协商会议日期不能晚于今天（记录的是已召开的会议）")
     row.sessions = [*row.sessions, body.model_dump(mode="json")]
     row.updated_at = ctx.now()
     uow.session.add(row)

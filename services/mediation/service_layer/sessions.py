@@ -16,8 +16,9 @@ from sqlmodel import col, select
 from services.mediation.adapters.tables import TIMER, Dispute, MediationSession
 from services.mediation.domain.errors import IllegalTransition, Incomplete, NotAllowed, NotFound
 from services.mediation.domain.lifecycle import State
+from services.mediation.domain.time_order import check_held
 from services.mediation.service_layer.casework import check_mediator
-from services.mediation.service_layer.clocks import arm
+from services.mediation.service_layer.clocks import arm, aware
 from services.mediation.service_layer.context import Context
 from services.mediation.service_layer.steps import announce, load, record
 from shared.contracts.envelope import SYSTEM, Actor
@@ -165,6 +166,7 @@ async def hold_session(
     dispute = await _open(uow, case_id, actor)
     s = await _session(uow, case_id, session_id)
     now = ctx.now()
+    check_held(aware(s.starts_at), now)
     s.status, s.summary, s.updated_at = "held", summary, now
     if attendees is not None:
         s.attendees = attendees

@@ -28,6 +28,9 @@ class DisputeDetails(Payload):
     platform_worker: bool = False
     oral_application: bool = False
     dispute_arose_on: date | None = None
+    # Said outright at filing that the day is unknown (no limitation clock; the committee sees
+    # a warning). Absent in events filed before it existed: read as False.
+    dispute_arose_on_unknown: bool = False
     # When the application reached the committee (LDMAL 14 counts from it); None in events
     # filed before this field existed: the envelope's occurred_at is then the receipt.
     received_at: AwareDatetime | None = None

@@ -13,6 +13,7 @@ from services.console.entrypoints.officer_pages import dispute_body, group_body
 from services.console.entrypoints.overview_pages import closed_loop
 from services.console.entrypoints.pages import home_of, mask_name, today_local
 from services.intake.adapters.jurisdictions import DEMO_FILE
+from shared.glossary.errors import explain
 
 
 def _clock(case: str, clock: str, days: int) -> dict[str, object]:
@@ -262,3 +263,19 @@ def test_a_group_agreement_lists_each_member_and_performance_goes_member_by_memb
 
     assert counted_title("集体争议（12人）加班费：速达", 13) == "集体争议（13人）加班费：速达"
     assert counted_title("加班费：速达", 13) == "加班费：速达"
+
+
+def test_the_day_a_dispute_arose_or_its_unknown_box_reaches_the_api():
+    from services.console.entrypoints.session import Caller
+    from shared.auth.tokens import Principal
+    from shared.contracts.envelope import Actor
+
+    who = Caller(Principal(Actor(role="intake_officer", id="officer-7"), "u", "n", 0), "tok", "zh")
+    given = dispute_body({"dispute_arose_on": "2026-11-10"}, who)
+    assert (given["dispute_arose_on"], given["dispute_arose_on_unknown"]) == ("2026-11-10", False)
+    unknown = group_body({"dispute_arose_on": " ", "dispute_arose_on_unknown": "on"}, who)
+    assert (unknown["dispute_arose_on"], unknown["dispute_arose_on_unknown"]) == (None, True)
+    said = explain(422, {"errors": [{"field": "dispute_arose_on", "type": "value_error",
+                                     "message": "dispute_arose_on: the dispute cannot arise"
+                                     " after today"}]})  # fmt: skip
+    assert said == {"dispute_arose_on": "争议发生日期不能晚于今天"}
