@@ -13,7 +13,7 @@ were held three months ago and the change took effect two months ago."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -60,6 +60,7 @@ def test_j7_to_j10_a_consultation_changes_the_rule_and_the_disputes_stop(
                     system,
                     partner,
                     received_at=received.isoformat(),
+                    dispute_arose_on=(received.date() - timedelta(days=10)).isoformat(),
                     received_by="王敏",
                     received_via="post",
                 )

@@ -23,15 +23,18 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from services.intake.domain.identity import check_digit
+from tests.auth import auth_headers
 from tests.browser.checks import seen
 from tests.browser.conftest import PASSWORD, USERS
 from tests.browser.test_console import login
 from tests.e2e.harness import SERVICES, Sinks, System, eventually
 from tests.infra import private_redis
+from waystation.training import PATH as CLOCK
 
 # Five services and seven accounts start on busy shared cores before the first click.
 pytestmark = [
@@ -69,6 +72,9 @@ def sms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[System, Sink
             "NOTIFY_INTAKE_URL": sut.url("intake"),
             "NOTIFY_INTAKE_CLIENT_SECRET": made.stdout.strip().splitlines()[-1],
             "INTAKE_SMS_NOTICES": "true",
+            # The session is held two days after it is set: the training clock moves there
+            # (a session is never recorded as held before it starts).
+            "WAYSTATION_TRAINING_CLOCK": "true",
         }
         try:
             sut.start_all()
@@ -92,6 +98,21 @@ def _accounts(system: System) -> None:
             capture_output=True,
             timeout=240,
         )
+
+
+def _advance_clock(system: System, **step: int) -> None:
+    """Move the four services' training clock forward and wait until each runs on it."""
+    admin = auth_headers("admin", "admin-1")
+    with httpx.Client(timeout=30, headers=admin) as client:
+        moved = client.post(f"{system.url('mediation')}{CLOCK}/advance", json=step)
+        assert moved.status_code == 200, moved.text
+        wanted = moved.json()["offset_seconds"]
+
+        def all_follow() -> bool:
+            states = [client.get(f"{system.url(n)}{CLOCK}").json() for n in SERVICES]
+            return all(s["offset_seconds"] >= wanted for s in states)
+
+        eventually(all_follow, timeout=30)
 
 
 def _id(n: int) -> str:
@@ -158,6 +179,8 @@ def test_twelve_couriers_one_claim_a_thirteenth_joins_and_each_is_paid(
     officer.get_by_label("请求事项").fill("支付2026年10月加班费")
     officer.get_by_label("事实与理由").fill("华新镇速达快递网点十二名快递员10月加班费未发放。")
     officer.get_by_label("工作地点或所属驿站地址").fill("青浦区华新镇华腾路速达快递网点")
+    arose = (datetime.now(SHANGHAI) - timedelta(days=36)).date()
+    officer.get_by_label("争议发生日期（仲裁时效起算）").fill(arose.isoformat())
     officer.get_by_label("批量粘贴成员").fill(
         "\n".join(f"{names[n]}, {phone(n)}, {_id(n)}, {claims[names[n]]}, 否" for n in range(3, 12))
     )
@@ -236,6 +259,8 @@ def test_twelve_couriers_one_claim_a_thirteenth_joins_and_each_is_paid(
     when = f"{starts.month}月{starts.day}日"
     for n in range(3):
         told(sinks, phone(n), "调解会议安排", when, "华新镇快递驿站调解室")
+    _advance_clock(system, days=2, hours=2)  # the day of the session, after it started
+    me.reload()
     me.get_by_label("会议情况").fill("三名代表人与网点负责人协商，同意按人分期支付加班费")
     me.get_by_role("button", name="记录已召开").click()
     expect(me.get_by_role("cell", name="已召开").first).to_be_visible()
