@@ -42,6 +42,19 @@ WORDS: dict[str, tuple[str, str]] = {
         "写明所在镇街（如“华新镇”），或在地图上点选，用于按镇街统计。",
         "Name the town (e.g. 华新镇) or pick it on the map: statistics by town use it.",
     ),
+    "session_station": ("可开调解会的阵地", "Where a session can be held"),
+    "session_station_hint": (
+        "在地图上点选工作地点后点“查找附近阵地”，列出附近有法律服务的阵地；与申请人商定后选一个，"
+        "调解员安排调解会议时优先选用。",
+        "Pick the workplace on the map, then “Find stations nearby”: the stations with legal help"
+        " near it are listed; choose one with the applicant and the mediator offers it first.",
+    ),
+    "find_stations": ("查找附近阵地", "Find stations nearby"),
+    "no_session_station": ("暂不选择", "None for now"),
+    "no_station_near": ("附近没有提供法律服务的阵地", "No station with legal help nearby"),
+    "session_station_pick": ("在阵地开会", "At a station"),
+    "not_at_station": ("不在阵地（填写地点或线上）", "Not at a station (a place or online)"),
+    "preferred_station": ("希望的调解地点", "Preferred session place"),
     "file_hazard": ("登记隐患", "File a hazard"),
     "queue": ("待办隐患", "Hazard queue"),
     "overview": ("督办总览", "Supervisor overview"),
@@ -98,6 +111,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "complainant_email": ("申请人邮箱", "Applicant's email"),
     "respondent_name": ("被申请人名称", "Respondent (company)"),
     "respondent_code": ("统一社会信用代码", "Credit code"),
+    "respondent_email": ("被申请人邮箱（用于送达通知）", "Respondent's email (for notices)"),
     "dispute_type": ("纠纷类型", "Dispute type"),
     "claim": ("请求事项", "Claim"),
     "amount": ("请求金额（元）", "Amount (yuan)"),
@@ -413,6 +427,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "hours_from": ("开始时间", "From (time)"),
     "hours_to": ("结束时间", "To (time)"),
     "station": ("驻点阵地", "Station"),
+    "no_station_seat": ("不驻阵地", "Not at a station"),
     "station_gone": ("阵地已关闭或不存在", "Station closed or unknown"),
     "calendar_explain": (
         "法定期限按工作日计算。每年国务院公布节假日安排后，请在此载入；未载入的年份按周一至周五推算。",

@@ -118,6 +118,10 @@ def _details(cmd: FileDispute, triage: Triage) -> tuple[dict[str, Any], DisputeD
             "workplace_address",
         },
     )
+    # Where the worker works, and where a session can be held (J13), when given.
+    for name in ("latitude", "longitude", "preferred_station_id"):
+        if getattr(cmd, name) is not None:
+            details[name] = getattr(cmd, name)
     details["received_at"] = received_at.isoformat()
     if late:
         details["received_by"], details["received_via"] = cmd.received_by, cmd.received_via
