@@ -178,6 +178,7 @@ REASONS: Final[tuple[tuple[str, tuple[str, str]], ...]] = (
     ),
     (r"须填写制定日期", ("已制定出入管理规范的小区须填写制定日期", "Give the adoption date")),
     (r"不应填写制定日期", ("未制定出入管理规范的小区不应填写制定日期", "No date without adoption")),
+    (r"制定日期不能晚于今天", ("制定日期不能晚于今天", "The adoption date cannot be after today")),
     (r"牵头方须为", ("牵头方须为“物业”或“居委会”", "The lead is one of the two bodies")),
     (r"名录中没有部门", ("名录中没有这个部门", "No such department in the directory")),
 )

@@ -539,6 +539,14 @@ DISPATCH: list[Op] = [
         _roles("admin"),
         body=lambda obj: obj.facts["compound"],
     ),
+    # J3: the committee records that a compound adopted the riders' access rules.
+    Op(
+        "dispatch",
+        "POST",
+        "/api/v1/compounds/{compound_id}/adoption",
+        _roles("admin committee"),
+        body=lambda _obj: {"adopted_on": "2026-01-05"},
+    ),
 ]
 
 NOTIFY: list[Op] = [
@@ -698,6 +706,7 @@ CONSOLE: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/console/redemptions/{redemption_id}/handover"): frozenset({"intake_officer"}),
     ("GET", "/console/compounds"): _C,
     ("GET", "/console/compounds/{compound_id}"): _C,
+    ("POST", "/console/compounds/{compound_id}/adoption"): _C,
     # A supervisor (a department of the escalation chain): its escalations, pressing one.
     ("GET", "/console/supervision"): _DP,
     ("GET", "/console/supervision/live"): _DP,

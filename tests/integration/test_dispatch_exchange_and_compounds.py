@@ -288,3 +288,29 @@ async def test_two_riders_race_for_the_last_place_and_exactly_one_wins_on_postgr
         ).json()["balance"]
         assert balance == 10
         _ = reporter_of
+
+
+async def test_the_committee_records_that_a_compound_adopted_the_access_rules(
+    dispatch: Dispatch,
+):
+    """J3: 演示·华新馨苑 (demo-compound-08) has no rules yet; the committee records the day it
+    adopted them; a day after today is refused by field and nothing is stored."""
+    committee = auth_headers("committee", "chair")
+    url = "/api/v1/compounds/demo-compound-08"
+    later = await dispatch.http.post(
+        f"{url}/adoption", json={"adopted_on": "2999-01-04"}, headers=committee
+    )
+    assert later.status_code == 422 and later.json()["detail"]["field"] == "adopted_on"
+    assert (await dispatch.http.get(url, headers=committee)).json()["rules_adopted"] is False
+    refused = await dispatch.http.post(
+        f"{url}/adoption",
+        json={"adopted_on": "2020-01-06"},
+        headers=auth_headers("department", "huaxin-property"),
+    )
+    assert refused.status_code == 403
+    done = await dispatch.http.post(
+        f"{url}/adoption", json={"adopted_on": "2020-01-06"}, headers=committee
+    )
+    assert done.status_code == 200, done.text
+    row = (await dispatch.http.get(url, headers=committee)).json()
+    assert (row["rules_adopted"], row["adopted_on"]) == (True, "2020-01-06")

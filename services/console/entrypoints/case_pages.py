@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from services.console.entrypoints import labels
+from services.console.entrypoints import labels, session_places
 from services.console.entrypoints.backends import ServiceError, form_key
 from services.console.entrypoints.hazard_map import draw, picker, worded
 from services.console.entrypoints.pages import (
@@ -97,10 +97,13 @@ async def location_map(console: Console, who: Caller, case: dict[str, Any]) -> s
 async def mediation_extras(console: Console, who: Caller, view: dict[str, Any]) -> dict[str, Any]:
     """What the dispute's forms need beyond the case: the roster's mediators (committee)."""
     dispute = view.get("dispute") or {}
+    extras: dict[str, Any] = {"mediators": [], "session_stations": [], "preferred_station": ""}
+    if dispute and who.role in COMMITTEE | MEDIATOR | OFFICER:  # where a session can be held
+        extras |= await session_places.for_session(console, who, view["case"].get("details") or {})
     if who.role not in COMMITTEE or not dispute:
-        return {"mediators": []}
+        return extras
     roster = await console.backends.get(who, "mediation", "/api/v1/roster")
-    return {
+    return extras | {
         "mediators": [
             m["mediator_id"]
             for m in roster.get("mediators", [])

@@ -163,10 +163,33 @@ def build_router(console: Console) -> APIRouter:
         rows = await api.get(who, "dispatch", "/api/v1/compounds")
         return console.render(request, "compounds.html", who, compounds=rows)
 
+    async def compound_page(
+        request: Request, who: Caller, compound_id: str, status: int = 200, **ctx: Any
+    ) -> Response:
+        ctx = {"form": {}, "errors": {}} | ctx
+        row = await api.get(who, "dispatch", f"/api/v1/compounds/{compound_id}")
+        return console.render(request, "compound.html", who, status, c=row, **ctx)
+
     @router.get("/compounds/{compound_id}")
     async def compound(request: Request, compound_id: str) -> Response:
+        return await compound_page(request, console.who(request, COMMITTEE), compound_id)
+
+    @router.post("/compounds/{compound_id}/adoption")
+    async def adoption(request: Request, compound_id: str) -> Response:
+        """The committee records the day the compound adopted the access rules (J3)."""
         who = console.who(request, COMMITTEE)
-        row = await api.get(who, "dispatch", f"/api/v1/compounds/{compound_id}")
-        return console.render(request, "compound.html", who, c=row)
+        raw = await request.form()
+        form = form_of(raw)
+        path = f"/api/v1/compounds/{compound_id}/adoption"
+        try:
+            await api.post(
+                who, "dispatch", path, {"adopted_on": form.get("adopted_on", "")},
+                idempotency_key=form_key(raw),
+            )  # fmt: skip
+        except ServiceError as exc:
+            status = exc.status if exc.status < 500 else 502
+            errors = exc.field_errors(who.lang)
+            return await compound_page(request, who, compound_id, status, errors=errors, form=form)
+        return RedirectResponse(f"/console/compounds/{compound_id}?adopted=1", 303)
 
     return router

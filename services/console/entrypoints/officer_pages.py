@@ -15,6 +15,7 @@ from services.console.entrypoints.case_pages import case_view
 from services.console.entrypoints.hazard_map import picker
 from services.console.entrypoints.pages import COMMITTEE, OFFICER, Console
 from services.console.entrypoints.session import Caller
+from services.console.entrypoints.session_places import near, point_of
 from shared.glossary import codes
 
 FILTERS = ("kind", "status", "category", "jurisdiction", "respondent")
@@ -66,6 +67,8 @@ def dispute_body(form: dict[str, str], who: Caller) -> dict[str, Any]:
         "workplace_address": form.get("workplace_address", ""),
         "latitude": _opt(form, "latitude"),
         "longitude": _opt(form, "longitude"),
+        # where a session can be held: a station offered near the workplace (J13)
+        "preferred_station_id": _opt(form, "preferred_station_id"),
     }
     received = _opt(form, "received_at")
     if received is not None:  # a datetime-local field: the committee's local time
@@ -165,6 +168,8 @@ def build_router(console: Console) -> APIRouter:
 
     async def form_page(request: Request, who: Caller, name: str, **ctx: Any) -> Response:
         form = ctx.get("form", {})
+        if name != "file_hazard.html":  # where a session can be held, near the workplace
+            ctx["session_stations"] = await near(console, who, point_of(form))
         return console.render(
             request, name, who, status=ctx.pop("status", 200), categories=codes("category"),
             dispute_types=codes("dispute_type"), received_via=codes("received_via"),
@@ -191,7 +196,7 @@ def build_router(console: Console) -> APIRouter:
         who = console.who(request, OFFICER)
         form, files = await read_form(request)
         template = f"file_{kind}.html"
-        if "add_respondent" in form or "add_member" in form:  # one more row, nothing filed yet
+        if {"add_respondent", "add_member", "find_stations"} & form.keys():  # nothing filed yet
             return await form_page(request, who, template, form=form, errors={})
         if kind == "group":
             body = group_body(form, who)

@@ -92,6 +92,7 @@ def build_router(console: Console) -> APIRouter:
             request, "roster.html", who, status,
             roster=roster, on_duty=duty["bodies"], weekdays=WEEKDAYS,
             stations=await station_names(who, {s["station_id"] for s in roster["shifts"]}),
+            legal_stations=await legal_stations(who),
             weekday_words=lambda days: weekday_words(days, who.lang),
             errors=extra.pop("errors", {}), form=extra.pop("form", {}), **extra,
         )  # fmt: skip
@@ -106,6 +107,21 @@ def build_router(console: Console) -> APIRouter:
                 continue  # closed or gone: the page says so
             names[station_id] = str(got.get("name") or "")
         return names
+
+    async def legal_stations(who: Caller) -> list[dict[str, str]]:
+        """The open stations with legal help, by town: where a shift can seat a body."""
+        try:
+            rows = await api.get(who, "dispatch", "/api/v1/stations", limit=2000)
+        except ServiceError:
+            return []
+        return sorted(
+            (
+                {"station_id": r["station_id"], "name": r["name"], "town": r["town_name"]}
+                for r in rows
+                if "legal_help" in r.get("facilities", []) and r.get("status", "open") == "open"
+            ),
+            key=lambda r: (r["town"], r["name"]),
+        )
 
     @router.get("/roster")
     async def roster(request: Request) -> Response:

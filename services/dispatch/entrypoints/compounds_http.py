@@ -84,6 +84,15 @@ def _reader(actor: ActorDep) -> None:
         raise HTTPException(403, f"a {actor.role} may not read the compound register")
 
 
+def _keeper(actor: ActorDep) -> None:
+    if actor.role not in ("admin", "committee"):
+        raise HTTPException(403, "only the committee records a compound's access rules")
+
+
+class AdoptionIn(BaseModel):
+    adopted_on: date = Field(description="制定日期 The day the compound adopted the access rules")
+
+
 def _admin(actor: ActorDep) -> None:
     if actor.role != "admin":
         raise HTTPException(403, "only an admin keeps the compound register")
@@ -205,6 +214,21 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         dept = await names()
         return await change(
             lambda uow: compounds.update_compound(uow, compound_id, body, ctx),
+            lambda row: CompoundOut.model_validate(out(row, dept)),
+        )
+
+    @router.post(
+        "/{compound_id}/adoption",
+        response_model=CompoundOut,
+        responses=ERRORS,
+        dependencies=[Depends(_keeper)],
+    )
+    async def adoption(compound_id: CompoundId, body: AdoptionIn) -> CompoundOut:
+        """The committee records that the compound adopted the riders' access rules
+        (骑手出入管理规范) on a day; not after today."""
+        dept = await names()
+        return await change(
+            lambda uow: compounds.record_adoption(uow, compound_id, body.adopted_on, ctx),
             lambda row: CompoundOut.model_validate(out(row, dept)),
         )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import structlog
@@ -72,6 +73,23 @@ async def update_compound(
         raise NotFound(f"compound {compound_id}")
     for key, value in draft.model_dump().items():
         setattr(row, key, value)
+    row.updated_at = ctx.clock.now()
+    uow.session.add(row)
+    return row
+
+
+async def record_adoption(
+    uow: UnitOfWork, compound_id: str, adopted_on: date, ctx: Context
+) -> CompoundEntry:
+    """The committee records that a compound adopted the riders' access rules (骑手出入管理规范)
+    on a day (J3); a day after today is refused, a second record moves the day."""
+    if adopted_on > ctx.local_now().date():
+        raise InvalidEntry("adopted_on", "制定日期不能晚于今天")
+    stmt = select(CompoundEntry).where(CompoundEntry.compound_id == compound_id).with_for_update()
+    row = (await uow.session.exec(stmt)).first()
+    if row is None:
+        raise NotFound(f"compound {compound_id}")
+    row.rules_adopted, row.adopted_on = True, adopted_on
     row.updated_at = ctx.clock.now()
     uow.session.add(row)
     return row

@@ -143,6 +143,14 @@ class FileDispute(Command):
     # Where the runner is or works (optional): the notice names the nearest legal help from it.
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
+    # Where a session can be held (J13): a station of dispatch's register with legal help near
+    # the workplace, chosen with the applicant; the mediator's session form offers it first.
+    preferred_station_id: str | None = Field(
+        default=None,
+        max_length=64,
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        description="希望的调解地点（阵地编号） Preferred session place: a station's id",
+    )
 
     @model_validator(mode="after")
     def _both_or_neither(self) -> FileDispute:

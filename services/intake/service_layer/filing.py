@@ -121,6 +121,10 @@ def _details(cmd: FileDispute, triage: Triage) -> tuple[dict[str, Any], DisputeD
             "workplace_address",
         },
     )
+    # Where the worker works, and where a session can be held (J13), when given.
+    for name in ("latitude", "longitude", "preferred_station_id"):
+        if getattr(cmd, name) is not None:
+            details[name] = getattr(cmd, name)
     details["received_at"] = received_at.isoformat()
     if arose_on is None:
         details["dispute_arose_on_unknown"] = True

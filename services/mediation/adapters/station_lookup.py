@@ -32,6 +32,8 @@ def station_place(base_url: str, client: httpx.AsyncClient | None = None) -> Sta
         station = answer.json()
         if station.get("status") != "open":
             return None
-        return f"{station['name']}（{station['town_name']}{station['address']}）"[:200]
+        town, address = station["town_name"], station["address"]
+        where = address if address.startswith(town) else f"{town}{address}"  # not the town twice
+        return f"{station['name']}（{where}）"[:200]
 
     return lookup
