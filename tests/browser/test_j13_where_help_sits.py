@@ -85,6 +85,10 @@ def _seat_the_judicial_office(browser: Browser, system: System, shots: Path) -> 
     eventually(on_the_station_page, timeout=60)
 
 
+# The fare was deducted a week ago (the day that starts the limitation clock, #19).
+_AROSE = (datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(days=7)).date().isoformat()
+
+
 def _app_files(system: System, email: str) -> str:
     """The rider app files the driver's fare dispute with his position (intake's API)."""
     dispute = {
@@ -93,6 +97,7 @@ def _app_files(system: System, email: str) -> str:
         "dispute_type": "penalty_deduction",
         "claim": "退还平台扣除的车费320元",
         "facts": "平台以绕路为由扣除车费，行程记录显示并未绕路。",
+        "dispute_arose_on": _AROSE,
         "platform_worker": True,
         "latitude": NEAR_KAYOU[0],
         "longitude": NEAR_KAYOU[1],
@@ -148,6 +153,7 @@ def test_j13_the_nearest_legal_help_a_session_at_the_station_and_the_coverage_vi
     officer.get_by_label("请求事项").fill("退还平台扣除的车费320元")
     officer.get_by_label("请求金额（元）").fill("320")
     officer.get_by_label("事实与理由").fill("平台以绕路为由扣除车费，行程记录显示并未绕路。")
+    officer.get_by_label("争议发生日期（仲裁时效起算）").fill(_AROSE)
     officer.get_by_label("工作地点或所属驿站地址", exact=True).fill("华新镇华志路")
     officer.get_by_label("纬度").fill(str(NEAR_KAYOU[0]))
     officer.get_by_label("经度").fill(str(NEAR_KAYOU[1]))
