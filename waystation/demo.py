@@ -427,7 +427,8 @@ async def _group_loop(
     client: httpx.AsyncClient, intake: str, mediation: str, ticket: dict[str, Any], today: date
 ) -> None:
     """J6: a thirteenth courier joins; one session for all, one agreement with each member's
-    amount and date; the firm pays member by member (one payment is late)."""
+    amount and date; the firm pays member by member. One payment is not in yet: it can be
+    recorded as not paid only once its day has passed (time order, #19), so it stays open."""
     url = f"{mediation}/api/v1/disputes/{ticket['case_id']}"
     await _until(client, url, "group_size", {12})
     joined = await client.post(
@@ -460,8 +461,9 @@ async def _group_loop(
     }
     (await client.post(f"{url}/agreement", headers=who, json=agreement)).raise_for_status()
     for n, member in enumerate(group["members"]):
-        paid = n != 7
-        body = {"performed": paid, "note": "已转账" if paid else "账户信息有误，未到账"}
+        if n == 7:  # not in yet; "not paid" only after its day
+            continue
+        body = {"performed": True, "note": "已转账"}
         answer = await client.post(
             f"{url}/members/{member['case_id']}/performance", headers=who, json=body
         )

@@ -125,9 +125,12 @@ async def test_one_agreement_with_a_line_per_member_and_performance_member_by_me
     company = auth_headers("respondent", f"org-{OUTSOURCER[1]}")
     for member in members[:11]:
         await mediation.ok(parent, f"members/{member}/performance", company, {"performed": True})
-    unpaid = await mediation.ok(
-        parent, f"members/{members[11]}/performance", me, {"performed": False, "note": "未到账"}
-    )
+    unpaid_path = f"members/{members[11]}/performance"
+    early = await mediation.post(parent, unpaid_path, me, {"performed": False, "note": "未到账"})
+    # Time order (#19): not paid can be said only once the member's own day (20 March) ended.
+    assert early.status_code == 409 and "performance_deadline" in early.text
+    mediation.clock.set(datetime(2026, 3, 20, 16, 5, tzinfo=UTC))  # 21 March 00:05 Shanghai
+    unpaid = await mediation.ok(parent, unpaid_path, me, {"performed": False, "note": "未到账"})
     outcomes = {m["case_id"]: m["outcome"] for m in unpaid["members"]}
     assert [outcomes[str(m)] for m in members] == ["performed"] * 11 + ["non_performance"]
     told = (await mediation.events(members[11]))[-1]

@@ -453,7 +453,7 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         return await run(
             actor,
             lambda uow: groups.record_member_performance(
-                case_id, member_case_id, body.performed, body.note, actor, uow
+                case_id, member_case_id, body.performed, body.note, actor, uow, ctx
             ),
         )
 

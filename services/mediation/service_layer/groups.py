@@ -16,8 +16,11 @@ from typing import Any, Literal
 from sqlmodel import col, func, select
 
 from services.mediation.adapters.tables import Dispute
+from services.mediation.domain.clocks import period_end
 from services.mediation.domain.errors import AgainstTheRules, Incomplete, NotAllowed
 from services.mediation.domain.lifecycle import State
+from services.mediation.domain.time_order import check_non_performance
+from services.mediation.service_layer.context import Context
 from services.mediation.service_layer.steps import announce, load, record
 from shared.contracts.envelope import SYSTEM, Actor, Envelope
 from shared.contracts.events.mediation import GroupLinked, GroupNotice, MemberPerformanceRecorded
@@ -156,8 +159,12 @@ async def record_member_performance(
     note: str,
     actor: Actor,
     uow: UnitOfWork,
+    ctx: Context,
 ) -> Dispute:
-    """One member's line of the group agreement was performed, or not; answers the group."""
+    """One member's line of the group agreement was performed, or not; answers the group.
+
+    Time order as for a whole agreement: not performed only once the member's own period ran
+    out (its line's date, or the agreement's, moved off a rest day or holiday)."""
     parent = await load(uow, parent_id)
     if actor.role == "mediator" and actor.id != parent.mediator_id:
         raise NotAllowed("only the assigned mediator may act on this dispute")
@@ -181,6 +188,10 @@ async def record_member_performance(
         ),
         {},
     )
+    if not performed:
+        own = date.fromisoformat(str(line["due_on"])) if line.get("due_on") else None
+        last = own or parent.performance_deadline
+        check_non_performance(period_end(last, ctx.calendar).due_on if last else None, ctx.now())
     member.outcome = "performed" if performed else "non_performance"
     record(
         uow, member, "record_performed" if performed else "record_non_performance", actor, note=note
