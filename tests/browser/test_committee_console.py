@@ -251,6 +251,7 @@ def test_j5_the_clock_runs_out_and_everyone_sees_it_once(
     later = starts + timedelta(days=3)
     moved = me.locator("form", has=me.get_by_role("button", name="改期"))
     moved.get_by_label("开始时间").fill(later.strftime("%Y-%m-%dT%H:%M"))
+    moved.get_by_label("理由").fill("被申请人负责人出差，申请延后")
     moved.get_by_role("button", name="改期").click()
     expect(me.get_by_role("cell", name=written_time(later, "zh"), exact=True)).to_be_visible()
     seen(me, shots, "mediator-j5-postponed")
