@@ -684,6 +684,7 @@ CONSOLE: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/console/cases/{case_id}/mediation/{action}"): _C | _M,
     ("GET", "/console/cases/{case_id}/hazard/actions"): _DP,
     ("POST", "/console/cases/{case_id}/split"): _O,
+    ("POST", "/console/cases/{case_id}/members"): _O,
     ("POST", "/console/cases/{case_id}/accept"): _C,
     ("POST", "/console/cases/{case_id}/reject"): _C,
     ("GET", "/console/cases"): _O | _C,
