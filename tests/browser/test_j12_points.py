@@ -24,10 +24,10 @@ from playwright.sync_api import Browser, Page, expect
 from tests.auth import OFFICER, auth_headers
 from tests.browser.checks import seen
 from tests.browser.conftest import PASSWORD, _create_users
+from tests.browser.sms import sms_system
 from tests.browser.test_console import login
-from tests.e2e.harness import SERVICES, Sinks, System, eventually
+from tests.e2e.harness import Sinks, System, eventually
 from tests.e2e.test_who_sees_what import _apikey, _close_the_loop, _open311
-from tests.infra import private_redis
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(1200)]
 PROVIDER = "zhaoxiang-xiangxin"  # 巷新驿站, 赵巷镇 (the station register)
@@ -42,45 +42,19 @@ STAFF = [
 @pytest.fixture(scope="module")
 def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[System, Sinks]]:
     """The whole system with an SMS gateway (the webhook sink), the console and the staff."""
-    folder = tmp_path_factory.mktemp("j12")
-    sinks = Sinks()
-    sinks.start()
-    databases = {n: f"sqlite+aiosqlite:///{folder / 'data' / f'{n}.db'}" for n in SERVICES}
-    with private_redis(folder / "redis", aof=False) as (redis_url, _proc):
-        sut = System(folder, redis_url, databases, sinks)
-        (folder / "data").mkdir(parents=True, exist_ok=True)
-        made = subprocess.run(
-            [sys.executable, "-m", "waystation.cli", "apikey", "create"]
-            + ["--name", "notify", "--service", "notify"],
-            env=sut.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert made.returncode == 0, made.stdout + made.stderr[-3000:]
-        sut.env |= {
-            "NOTIFY_SMS_GATEWAY_URL": f"json://127.0.0.1:{sinks.webhook_port}/sms?:to={{phone}}",
-            "NOTIFY_INTAKE_URL": sut.url("intake"),
-            "NOTIFY_INTAKE_CLIENT_SECRET": made.stdout.strip().splitlines()[-1],
-            "INTAKE_SMS_NOTICES": "true",
-        }
-        try:
-            sut.start_all()
-            _create_users(sut)
-            for username, role, actor_id, name in STAFF:
-                subprocess.run(
-                    [sys.executable, "-m", "waystation.cli", "user", "create"]
-                    + ["--username", username, "--role", role, "--actor-id", actor_id]
-                    + ["--name", name, "--password", PASSWORD],
-                    env=sut.env,
-                    check=True,
-                    capture_output=True,
-                    timeout=60,
-                )
-            yield sut, sinks
-        finally:
-            sut.stop_all()
-            sinks.stop()
+    with sms_system(tmp_path_factory.mktemp("j12")) as (sut, sinks):
+        _create_users(sut)
+        for username, role, actor_id, name in STAFF:
+            subprocess.run(
+                [sys.executable, "-m", "waystation.cli", "user", "create"]
+                + ["--username", username, "--role", role, "--actor-id", actor_id]
+                + ["--name", name, "--password", PASSWORD],
+                env=sut.env,
+                check=True,
+                capture_output=True,
+                timeout=60,
+            )
+        yield sut, sinks
 
 
 def _reward(system: System, reward_id: str, name: str, cost: int, stock: int) -> None:

@@ -31,9 +31,9 @@ from services.intake.domain.identity import check_digit
 from tests.auth import auth_headers
 from tests.browser.checks import seen
 from tests.browser.conftest import PASSWORD, USERS
+from tests.browser.sms import sms_system
 from tests.browser.test_console import login
 from tests.e2e.harness import SERVICES, Sinks, System, eventually
-from tests.infra import private_redis
 from waystation.training import PATH as CLOCK
 
 # Five services and seven accounts start on busy shared cores before the first click.
@@ -51,38 +51,12 @@ WAIT_S = 90
 def sms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[System, Sinks]]:
     """The whole system with the console and an SMS gateway (the webhook sink): the couriers
     gave phones, not e-mail, so their notices leave as SMS."""
-    folder = tmp_path_factory.mktemp("j6-system")
-    sinks = Sinks()
-    sinks.start()
-    databases = {n: f"sqlite+aiosqlite:///{folder / 'data' / f'{n}.db'}" for n in SERVICES}
-    with private_redis(folder / "redis", aof=False) as (redis_url, _proc):
-        sut = System(folder, redis_url, databases, sinks)
-        (folder / "data").mkdir(parents=True, exist_ok=True)
-        made = subprocess.run(
-            [sys.executable, "-m", "waystation.cli", "apikey", "create"]
-            + ["--name", "notify", "--service", "notify"],
-            env=sut.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert made.returncode == 0, made.stdout + made.stderr[-3000:]
-        sut.env |= {
-            "NOTIFY_SMS_GATEWAY_URL": f"json://127.0.0.1:{sinks.webhook_port}/sms?:to={{phone}}",
-            "NOTIFY_INTAKE_URL": sut.url("intake"),
-            "NOTIFY_INTAKE_CLIENT_SECRET": made.stdout.strip().splitlines()[-1],
-            "INTAKE_SMS_NOTICES": "true",
-            # The session is held two days after it is set: the training clock moves there
-            # (a session is never recorded as held before it starts).
-            "WAYSTATION_TRAINING_CLOCK": "true",
-        }
-        try:
-            sut.start_all()
-            _accounts(sut)
-            yield sut, sinks
-        finally:
-            sut.stop_all()
-            sinks.stop()
+    # The session is held after it starts: the training clock moves there (a session is
+    # never recorded as held before it starts).
+    clock = {"WAYSTATION_TRAINING_CLOCK": "true"}
+    with sms_system(tmp_path_factory.mktemp("j6-system"), env=clock) as (sut, sinks):
+        _accounts(sut)
+        yield sut, sinks
 
 
 def _accounts(system: System) -> None:

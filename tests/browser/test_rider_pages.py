@@ -6,8 +6,6 @@ tickets and the summed points with what earned them, opens a ticket's history, s
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,9 +15,9 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.browser.checks import seen
-from tests.e2e.harness import SERVICES, Sinks, System, eventually
+from tests.browser.sms import sms_system as running_system
+from tests.e2e.harness import Sinks, System, eventually
 from tests.e2e.test_who_sees_what import _apikey, _close_the_loop, _open311
-from tests.infra import private_redis
 
 pytestmark = pytest.mark.browser
 
@@ -29,34 +27,8 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture(scope="module")
 def sms_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[System, Sinks]]:
     """The four services with an SMS gateway (the webhook sink) and notify's intake key."""
-    folder = tmp_path_factory.mktemp("rider-pages")
-    sinks = Sinks()
-    sinks.start()
-    databases = {n: f"sqlite+aiosqlite:///{folder / 'data' / f'{n}.db'}" for n in SERVICES}
-    with private_redis(folder / "redis", aof=False) as (redis_url, _proc):
-        sut = System(folder, redis_url, databases, sinks)
-        (folder / "data").mkdir(parents=True, exist_ok=True)
-        made = subprocess.run(
-            [sys.executable, "-m", "waystation.cli", "apikey", "create"]
-            + ["--name", "notify", "--service", "notify"],
-            env=sut.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert made.returncode == 0, made.stdout + made.stderr[-3000:]
-        sut.env |= {
-            "NOTIFY_SMS_GATEWAY_URL": f"json://127.0.0.1:{sinks.webhook_port}/sms?:to={{phone}}",
-            "NOTIFY_INTAKE_URL": sut.url("intake"),
-            "NOTIFY_INTAKE_CLIENT_SECRET": made.stdout.strip().splitlines()[-1],
-            "INTAKE_SMS_NOTICES": "true",
-        }
-        try:
-            sut.start_all(console=False)
-            yield sut, sinks
-        finally:
-            sut.stop_all()
-            sinks.stop()
+    with running_system(tmp_path_factory.mktemp("rider-pages"), console=False) as running:
+        yield running
 
 
 @pytest.fixture
