@@ -467,6 +467,35 @@ def user_create(
         raise typer.Exit(2) from exc
 
 
+@user_app.command("load")
+def user_load(
+    file: Annotated[
+        Path, typer.Argument(help="CSV with the header username,role,actor_id,name", exists=True)
+    ],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            help="the first password of every new user",
+        ),
+    ] = "",
+) -> None:
+    """Create a district's staff from a list, all or none: every bad row is named by line and
+    field; users already there with the same role and actor id are left as they are."""
+    from waystation.users import BadRows, load, read_rows
+
+    try:
+        done = asyncio.run(load(read_rows(file), password))
+    except BadRows as exc:
+        for line, field, why in exc.problems:
+            console.print(f"[red]line {line}, {field}: {why}[/red]")
+        console.print("nothing was loaded")
+        raise typer.Exit(2) from exc
+    console.print(f"created {len(done.created)}, already there {len(done.unchanged)}")
+
+
 @user_app.command("list")
 def user_list() -> None:
     """List users (never their passwords)."""

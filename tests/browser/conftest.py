@@ -3,6 +3,7 @@ browser); screenshots land in test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
+import csv
 import shutil
 import subprocess
 import sys
@@ -66,31 +67,22 @@ USERS = [
 PASSWORD = "waystation-dev"
 
 
-def _create_users(system: System) -> None:
-    for username, role, actor_id, name in USERS:
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "waystation.cli",
-                "user",
-                "create",
-                "--username",
-                username,
-                "--role",
-                role,
-                "--actor-id",
-                actor_id,
-                "--name",
-                name,
-                "--password",
-                PASSWORD,
-            ],
-            env=system.env,
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
+def _create_users(system: System, users: list[tuple[str, str, str, str]] | None = None) -> None:
+    """The staff, loaded in one run of the operator's CLI (`waystation user load`)."""
+    staff = system.folder / f"staff-{len(list(system.folder.glob('staff-*.csv')))}.csv"
+    with staff.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["username", "role", "actor_id", "name"])
+        writer.writerows(USERS if users is None else users)
+    loaded = subprocess.run(
+        [sys.executable, "-m", "waystation.cli", "user", "load", str(staff)]
+        + ["--password", PASSWORD],
+        env=system.env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
 
 
 # Module scope, not session: Playwright's sync API runs an event loop in this thread, which

@@ -10,8 +10,6 @@ test tests/integration/test_dispatch_exchange_and_compounds.py, on PostgreSQL.)"
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -23,7 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.auth import OFFICER, auth_headers
 from tests.browser.checks import seen
-from tests.browser.conftest import PASSWORD, _create_users
+from tests.browser.conftest import USERS, _create_users
 from tests.browser.sms import sms_system
 from tests.browser.test_console import login
 from tests.e2e.harness import Sinks, System, eventually
@@ -43,17 +41,7 @@ STAFF = [
 def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[System, Sinks]]:
     """The whole system with an SMS gateway (the webhook sink), the console and the staff."""
     with sms_system(tmp_path_factory.mktemp("j12")) as (sut, sinks):
-        _create_users(sut)
-        for username, role, actor_id, name in STAFF:
-            subprocess.run(
-                [sys.executable, "-m", "waystation.cli", "user", "create"]
-                + ["--username", username, "--role", role, "--actor-id", actor_id]
-                + ["--name", name, "--password", PASSWORD],
-                env=sut.env,
-                check=True,
-                capture_output=True,
-                timeout=60,
-            )
+        _create_users(sut, [*USERS, *STAFF])
         yield sut, sinks
 
 

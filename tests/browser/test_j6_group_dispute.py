@@ -15,8 +15,6 @@ Notices are read where they leave the system: the SMS gateway (the e2e webhook s
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
@@ -30,7 +28,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from services.intake.domain.identity import check_digit
 from tests.auth import auth_headers
 from tests.browser.checks import seen
-from tests.browser.conftest import PASSWORD, USERS
+from tests.browser.conftest import USERS, _create_users
 from tests.browser.sms import sms_system
 from tests.browser.test_console import login
 from tests.e2e.harness import SERVICES, Sinks, System, eventually
@@ -61,17 +59,7 @@ def sms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[System, Sink
 
 def _accounts(system: System) -> None:
     """The journey's accounts: the chair, the officer and every mediator of the roster."""
-    for username, role, actor_id, name in USERS:
-        if role not in ("committee", "intake_officer", "mediator"):
-            continue
-        subprocess.run(
-            [sys.executable, "-m", "waystation.cli", "user", "create", "--username", username]
-            + ["--role", role, "--actor-id", actor_id, "--name", name, "--password", PASSWORD],
-            env=system.env,
-            check=True,
-            capture_output=True,
-            timeout=240,
-        )
+    _create_users(system, [u for u in USERS if u[1] in ("committee", "intake_officer", "mediator")])
 
 
 def _advance_clock(system: System, **step: int) -> None:

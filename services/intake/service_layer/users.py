@@ -19,10 +19,21 @@ async def create_user(
     session: AsyncSession, username: str, password: str, role: str, actor_id: str, name: str = ""
 ) -> UserAccount:
     """A new user acting as `role` with `actor_id` (e.g. a department's id for its staff)."""
+    row = await add_user(session, username, password, role, actor_id, name)
+    await session.commit()
+    return row
+
+
+async def add_user(
+    session: AsyncSession, username: str, password: str, role: str, actor_id: str, name: str = ""
+) -> UserAccount:
+    """Check and add a user to the session; the caller commits (one or many in a transaction)."""
     if role not in ROLES:
         raise InvalidField("role", f"one of {', '.join(sorted(ROLES))}")
     if len(password) < MIN_PASSWORD:
         raise InvalidField("password", f"at least {MIN_PASSWORD} characters")
+    if not username.strip() or not actor_id.strip():
+        raise InvalidField("username" if not username.strip() else "actor_id", "required")
     taken = await session.exec(select(UserAccount).where(UserAccount.username == username))
     if taken.first() is not None:
         raise InvalidField("username", "already taken")
@@ -34,8 +45,11 @@ async def create_user(
         name=name[:100],
     )
     session.add(row)
-    await session.commit()
     return row
+
+
+async def find_user(session: AsyncSession, username: str) -> UserAccount | None:
+    return (await session.exec(select(UserAccount).where(UserAccount.username == username))).first()
 
 
 async def authenticate(session: AsyncSession, username: str, password: str) -> UserAccount | None:
