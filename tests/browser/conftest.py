@@ -54,6 +54,8 @@ USERS = [
     ("officer", "intake_officer", "officer-1", "张受理（受理员）"),
     ("zhaoxiang-road", "department", "zhaoxiang-road", "赵巷镇道路养护所"),
     ("xujing-property", "department", "xujing-property", "徐泾镇物业管理办公室"),
+    # 演示·徐泾明珠苑's residents' committee: the compound's other body in J3 (配合处理)
+    ("xujing-rc-06", "department", "xujing-rc-06", "徐泾明珠苑居民委员会"),
     ("admin", "admin", "admin", "系统管理员"),
     # Every mediator of the roster (services/mediation/adapters/data/roster.json): the one
     # acceptance assigns logs in under its own id.

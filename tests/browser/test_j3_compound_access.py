@@ -1,7 +1,8 @@
 """J3 — a compound refuses riders entry, walked in headless Chromium in Chinese, each person in
 their own browser context: three riders' apps report (Open311) that 徐泾明珠苑's gate turns riders
 away at lunchtime; each report is linked to the compound and goes to its lead body (the property
-office) with the residents' committee told; the property office finds them in its queue and acts;
+office) with the residents' committee told; the residents' committee reads them under 配合处理
+(nothing to press: acting is the lead's); the property office finds them in its queue and acts;
 the committee follows the compound in its register and records the day it adopts the access
 rules (骑手出入管理规范)."""
 
@@ -89,6 +90,27 @@ def test_j3_riders_report_a_gate_the_property_office_acts_the_committee_tracks_t
     expect(track.get_by_text(north[1])).to_have_count(0)  # never the first rider's code
     seen(track, shots, "j3-rider-track-merged")
     phone.close()
+
+    # The residents' committee (the other body) finds them under 配合处理, the property office
+    # named as the lead; it reads the report but has nothing to press: acting is the lead's.
+    committee = login(browser, system, "xujing-rc-06")
+    committee.goto(f"{system.url('console')}/console/queue")
+    expect(committee.locator("#support-queue-h")).to_have_text("需配合处理的工单")
+    for case_id, _code in filed:
+        row = committee.locator("#support-queue tr", has_text=case_reference(case_id))
+        expect(row).to_contain_text("配合处理")
+        expect(row).to_contain_text("徐泾镇物业管理办公室")
+        expect(row).to_contain_text(MINGZHU)
+    seen(committee, shots, "j3-committee-support-queue")
+    open_case(committee, south[0])
+    expect(committee.locator("#supporting")).to_contain_text("徐泾镇物业管理办公室")
+    expect(committee.locator("#where figure.case-map svg")).to_be_visible()
+    expect(committee.locator("#reporter-notes")).to_contain_text("明珠苑南门中午也不让骑手进")
+    for name in ("签收", "办结", "非本部门职责", "记录进展"):
+        expect(committee.get_by_role("button", name=name)).to_have_count(0)
+    expect(committee.get_by_text(south[1])).to_have_count(0)  # never the rider's code
+    seen(committee, shots, "j3-committee-support-case")
+    committee.context.close()
 
     # The property office (the lead body) finds all three in its queue and acts on them.
     office = login(browser, system, "xujing-property")

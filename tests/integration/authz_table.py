@@ -411,6 +411,9 @@ _TEMP = {
 }
 DISPATCH: list[Op] = [
     Op("dispatch", "GET", "/api/v1/queue", _roles("department")),  # its own rows only
+    # The compound reports a department supports (配合处理): its own cells (reads, no acting)
+    # in tests/integration/test_dispatch_compound_support.py.
+    Op("dispatch", "GET", "/api/v1/queue/support", _roles("department")),
     Op("dispatch", "GET", "/api/v1/triage", OFFICERS),
     # A supervisor (a department of the escalation chain): the hazards escalated to it.
     Op("dispatch", "GET", "/api/v1/supervision", _roles("department")),

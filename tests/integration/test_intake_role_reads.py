@@ -8,7 +8,11 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from shared.contracts.events.dispatch import HazardDispatched, HazardEscalated
+from shared.contracts.events.dispatch import (
+    CompoundReportLinked,
+    HazardDispatched,
+    HazardEscalated,
+)
 from tests.auth import OFFICER, auth_headers
 from tests.integration.authz_table import hazard_body
 from tests.integration.intake_server import Intake, eventually_async
@@ -141,3 +145,71 @@ async def test_the_assigned_mediator_reads_the_dispute_in_full_and_no_other_medi
         company = auth_headers("respondent", "org-91310118HQLW00002A")
         theirs = await client.get(url, headers=company)
         assert theirs.status_code == 200 and staff["tracking_code"] not in theirs.text
+
+
+async def test_a_compounds_support_body_reads_the_linked_report_and_adds_nothing(intake: Intake):
+    """J3: dispatched to the property office (lead), linked to 明珠苑 whose residents'
+    committee is told: the committee opens the case and its photo, uploads nothing; another
+    department still may not read it."""
+    now = datetime.now(UTC)
+    committee = auth_headers("department", "xujing-rc-06")
+    async with httpx.AsyncClient(base_url=intake.url, timeout=10) as client:
+        filed = await client.post("/api/v1/hazards", json=hazard_body(), headers=OFFICER)
+        assert filed.status_code == 201, filed.text
+        case_id = filed.json()["case_id"]
+        url = f"/api/v1/cases/{case_id}"
+        photo = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32 + uuid.uuid4().bytes
+        added = await client.post(
+            f"{url}/attachments", files={"file": ("a.png", photo, "image/png")}, headers=OFFICER
+        )
+        assert added.status_code == 201, added.text
+        await intake.dispatch_says(
+            case_id,
+            "hazard.dispatched",
+            HazardDispatched(
+                state="dispatched",
+                department_id="xujing-property",
+                department_name="徐泾镇物业管理办公室",
+                acknowledge_due=now + timedelta(hours=1),
+                resolve_due=now + timedelta(days=1),
+            ),
+        )
+
+        async def dispatched() -> bool:
+            return (await client.get(url, headers=OFFICER)).json()["status"] == "dispatched"
+
+        await eventually_async(dispatched)
+        assert (await client.get(url, headers=committee)).status_code == 403  # not yet linked
+
+        await intake.dispatch_says(
+            case_id,
+            "compound.report_linked",
+            CompoundReportLinked(
+                compound_id="demo-compound-06",
+                compound_name="演示·徐泾明珠苑",
+                matched_by="location",
+                distance_m=60,
+                lead_department_id="xujing-property",
+                department_id="xujing-rc-06",
+                rules_adopted=False,
+                earlier_reports=0,
+            ),
+        )
+
+        async def readable() -> bool:
+            return (await client.get(url, headers=committee)).status_code == 200
+
+        await eventually_async(readable)
+        read = (await client.get(url, headers=committee)).json()
+        assert read["tracking_code"] != filed.json()["tracking_code"]  # the reference instead
+        assert any(i["event_type"] == "compound.report_linked" for i in read["timeline"])
+        got = await client.get(added.json()["url"], headers=committee)
+        assert got.status_code == 200 and got.content == photo
+        upload = await client.post(
+            f"{url}/attachments", files={"file": ("b.png", photo, "image/png")}, headers=committee
+        )
+        assert upload.status_code == 403, upload.text
+        other = auth_headers("department", "xujing-rc-07")
+        assert (await client.get(url, headers=other)).status_code == 403
+        listed = await client.get("/api/v1/cases", headers=committee)
+        assert case_id not in listed.text  # the list stays the lead's own (its queue: dispatch)

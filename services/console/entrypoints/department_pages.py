@@ -1,5 +1,6 @@
-"""A department's pages: its hazard queue (most overdue first) with a map, and the work on one
-hazard (acknowledge, progress, resolve with a photo, not ours)."""
+"""A department's pages: its hazard queue (most overdue first) with a map, the compound reports
+it supports (配合处理, worked by their lead body), and the work on one hazard (acknowledge,
+progress, resolve with a photo, not ours)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,13 @@ def build_router(console: Console) -> APIRouter:
         rows: list[dict[str, Any]] = await api.get(who, "dispatch", "/api/v1/queue", limit=200)
         return most_overdue_first(rows)
 
+    async def support_rows(who: Caller) -> list[dict[str, Any]]:
+        """The compound reports it supports: read here, worked by the lead body named."""
+        rows: list[dict[str, Any]] = await api.get(
+            who, "dispatch", "/api/v1/queue/support", limit=200
+        )
+        return most_overdue_first(rows)
+
     @router.get("/queue")
     async def queue(request: Request) -> Response:
         who = console.who(request, DEPARTMENT)
@@ -47,13 +55,18 @@ def build_router(console: Console) -> APIRouter:
         mine = {h.get("jurisdiction") for h in rows}
         shown = [a for a in areas if a.code in mine] or areas
         svg = draw(shown, rows, title=labels.word("my_map", who.lang), label=worded(who.lang))
-        return console.render(request, "queue.html", who, hazards=rows, svg_map=svg)
+        return console.render(
+            request, "queue.html", who, hazards=rows, supporting=await support_rows(who),
+            svg_map=svg,
+        )  # fmt: skip
 
     @router.get("/queue/live")
     async def queue_live(request: Request) -> Response:
         who = console.who(request, DEPARTMENT)
         rows = await queue_rows(who)
-        return console.render(request, "queue_live.html", who, hazards=rows)
+        return console.render(
+            request, "queue_live.html", who, hazards=rows, supporting=await support_rows(who)
+        )
 
     @router.get("/cases/{case_id}/hazard/actions")
     async def actions(request: Request, case_id: uuid.UUID, seen: str = "") -> Response:

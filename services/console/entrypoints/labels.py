@@ -183,6 +183,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "online": ("线上", "online"),
     "progress_note": ("进展说明", "Progress note"),
     "nothing_to_do": ("当前状态下本部门无需操作", "Nothing for this department to do now"),
+    # A compound's other body (J3): it reads the reports its lead body works (配合处理).
+    "support_queue": ("需配合处理的工单", "Tickets this department supports"),
+    "supporting": ("配合处理", "Supporting"),
+    "lead_body": ("牵头部门", "Lead body"),
+    "support_explain": (
+        "本部门是该小区的配合处理方：可查看工单、位置、照片和报告人说明；签收、办结、"
+        "非本部门职责由牵头部门办理。",
+        "This department supports the compound's lead body: it reads the ticket, the place, "
+        "photos and the reporter's notes; the lead body acknowledges and resolves it.",
+    ),
     "history": ("处置经过", "What happened"),
     "unchanged": ("不更改", "Unchanged"),
     "split": ("撤销错误合并，单独处理", "Undo a wrong merge"),

@@ -50,6 +50,6 @@ async def supervising(console: Console, who: Caller, view: dict[str, Any]) -> di
     hazard = view.get("hazard") or {}
     if who.role != "department" or not hazard:
         return {}
-    if hazard.get("department_id") == who.principal.actor.id:
-        return {"supervising": False}
+    if hazard.get("department_id") == who.principal.actor.id or hazard.get("involvement"):
+        return {"supervising": False}  # its own, or a compound's report it supports (配合处理)
     return {"supervising": True, "chain": chain(hazard, await directory_names(console, who))}

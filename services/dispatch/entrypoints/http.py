@@ -36,9 +36,10 @@ from services.dispatch.entrypoints.schemas import (
     ResolveIn,
     RouteIn,
     SupervisedHazard,
+    SupportedHazard,
     UrgeIn,
 )
-from services.dispatch.service_layer import supervision, work
+from services.dispatch.service_layer import compounds, supervision, work
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.nearest import StationFinder
 from services.dispatch.service_layer.steps import load
@@ -80,15 +81,23 @@ def build_router(runtime: ServiceRuntime, ctx: Context, finder: StationFinder) -
         actor: Actor,
         history: list[HazardHistory] = (),  # type: ignore[assignment]
         escalations: list[HazardEscalation] = (),  # type: ignore[assignment]
+        *,
+        support: bool = False,
     ) -> HazardPublic:
         overdue = hazard.next_due is not None and hazard.next_due < ctx.clock.now()
         shown = hazard.model_dump()
+        actions = allowed_actions(State(hazard.state), actor.role)
+        involvement = None
         if actor.role == "department":  # the code is the reporter's credential, not theirs
             shown["tracking_code"] = case_reference(hazard.case_id)
+            lead = actor.id == hazard.department_id
+            involvement = "lead" if lead else "support" if support else None
+            actions = actions if lead else []  # only the department it is dispatched to acts
         return HazardPublic(
             **shown,
             overdue=overdue,
-            allowed_actions=allowed_actions(State(hazard.state), actor.role),
+            allowed_actions=actions,
+            involvement=involvement,
             history=[HistoryItem.model_validate(h, from_attributes=True) for h in history],
             escalations=[
                 EscalationItem.model_validate(e, from_attributes=True) for e in escalations
@@ -101,9 +110,12 @@ def build_router(runtime: ServiceRuntime, ctx: Context, finder: StationFinder) -
         if actor.role == "department":
             if actor.id == hazard.department_id:
                 return True
-            # A supervisor reads the hazards escalated to it.
+            # A supervisor reads the hazards escalated to it; the other body of a compound
+            # the report is linked to reads it too (配合处理).
             async with runtime.sessions() as session:
-                return await supervision.escalated_to(session, hazard.case_id, actor.id)
+                return await supervision.escalated_to(
+                    session, hazard.case_id, actor.id
+                ) or await compounds.supports(session, hazard.case_id, actor.id)
         if actor.role == "reporter":
             if actor.id == hazard.reporter_id:
                 return True
@@ -135,9 +147,11 @@ def build_router(runtime: ServiceRuntime, ctx: Context, finder: StationFinder) -
                     .order_by(col(HazardEscalation.at), col(HazardEscalation.level))
                 )
             ).all()
+            support = actor.role == "department" and actor.id != hazard.department_id
+            support = support and await compounds.supports(session, case_id, actor.id)
         if check and not await may_read(hazard, actor):
             raise HTTPException(403, "this hazard is not yours to see")
-        shown = public(hazard, actor, list(history), list(chain))
+        shown = public(hazard, actor, list(history), list(chain), support=support)
         await audit.read(actor=actor, case_id=case_id, fields=names_present(shown, PERSONAL))
         return shown
 
@@ -178,6 +192,33 @@ def build_router(runtime: ServiceRuntime, ctx: Context, finder: StationFinder) -
         async with runtime.sessions() as session:
             rows = (await session.exec(stmt.offset(offset).limit(limit))).all()
         return await listed(actor, [public(h, actor) for h in rows])
+
+    @hazards.get("/queue/support", response_model=list[SupportedHazard])
+    async def support_queue(
+        actor: ActorDep,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    ) -> list[SupportedHazard]:
+        """The open reports the caller department supports (配合处理): linked to a compound
+        whose other body it is, dispatched to the compound's lead body (`department_id`,
+        `department_name`), which acts on them; the caller reads them (`involvement`
+        "support", no `allowed_actions`). Most overdue first."""
+        if actor.role != "department":
+            raise HTTPException(403, "only a department supports a compound's reports")
+        states = [s.value for s in WORKING]
+        async with runtime.sessions() as session:
+            rows = await compounds.supported(session, actor.id, states, limit=limit, offset=offset)
+        shown = [
+            SupportedHazard(
+                **public(h, actor, support=True).model_dump(),
+                compound_id=c.compound_id,
+                compound_name=c.name,
+            )
+            for h, c in rows
+        ]
+        fields = names_present(shown, PERSONAL)
+        await audit.read("list", actor=actor, fields=fields, case_ids=[h.case_id for h in shown])
+        return shown
 
     @hazards.get("/supervision", response_model=list[SupervisedHazard])
     async def supervision_queue(

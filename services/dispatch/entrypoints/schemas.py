@@ -87,6 +87,9 @@ class HazardPublic(BaseModel):
     filed_at: datetime
     updated_at: datetime
     allowed_actions: list[str] = []
+    # For a department: "lead" (dispatched to it: it acts), "support" (the other body of the
+    # compound the report is linked to, 配合处理: it reads, the lead acts); None otherwise.
+    involvement: Literal["lead", "support"] | None = None
     history: list[HistoryItem] = []
     escalations: list[EscalationItem] = []
 
@@ -96,6 +99,14 @@ class SupervisedHazard(HazardPublic):
 
     escalation_level: int
     escalated_at: datetime
+
+
+class SupportedHazard(HazardPublic):
+    """A report a department supports (配合处理): the compound it is linked to; its lead body
+    is the department it is dispatched to (`department_id`, `department_name`)."""
+
+    compound_id: str
+    compound_name: str
 
 
 class DepartmentIn(BaseModel):

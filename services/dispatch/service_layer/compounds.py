@@ -246,3 +246,35 @@ async def reports_of(
         .order_by(col(Hazard.filed_at))
     )
     return compound, [(r, h) for r, h in rows.all()]
+
+
+async def supports(session: AsyncSession, case_id: object, department_id: str) -> bool:
+    """Is the department the other body of the compound this report is linked to (配合处理)?"""
+    found = await session.exec(
+        select(CompoundReport.case_id).where(
+            CompoundReport.case_id == case_id,
+            CompoundReport.support_department_id == department_id,
+        )
+    )
+    return found.first() is not None
+
+
+async def supported(
+    session: AsyncSession, department_id: str, states: list[str], *, limit: int, offset: int
+) -> list[tuple[Hazard, CompoundEntry]]:
+    """The open reports a department supports (配合处理): linked to a compound whose other
+    body it is, and worked by another department; most overdue first, like its queue."""
+    rows = await session.exec(
+        select(Hazard, CompoundEntry)
+        .join(CompoundReport, col(CompoundReport.case_id) == col(Hazard.case_id))
+        .join(CompoundEntry, col(CompoundEntry.compound_id) == col(CompoundReport.compound_id))
+        .where(
+            CompoundReport.support_department_id == department_id,
+            col(Hazard.department_id).is_distinct_from(department_id),
+            col(Hazard.state).in_(states),
+        )
+        .order_by(col(Hazard.next_due).asc().nulls_last(), col(Hazard.filed_at))
+        .offset(offset)
+        .limit(limit)
+    )
+    return [(h, c) for h, c in rows.all()]

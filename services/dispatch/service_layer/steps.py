@@ -35,9 +35,13 @@ async def find(uow: UnitOfWork, case_id: uuid.UUID) -> Hazard | None:
 
 
 def check_department(hazard: Hazard, actor: Actor) -> None:
-    """A department acts only on hazards dispatched to it."""
+    """A department acts only on hazards dispatched to it (a supporting body or a supervisor
+    reads it, and a supervisor urges)."""
     if actor.role == "department" and actor.id != hazard.department_id:
-        raise NotAllowed("this hazard is dispatched to another department")
+        raise NotAllowed(
+            "本工单由派往的承办部门办理：签收、进展、办结、非本部门职责只能由它操作，"
+            "配合处理的部门只能查看（this hazard is dispatched to another department）"
+        )
 
 
 def step(

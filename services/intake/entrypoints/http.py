@@ -127,15 +127,28 @@ def _officer(actor: Actor) -> None:
 
 
 def may_read(actor: Actor, case: Case) -> bool:
-    """Officers and the committee read every case; a department only hazards sent to it, and a
-    supervisor (a department of the escalation chain) those escalated to it."""
+    """Officers and the committee read every case; a department only hazards sent to it, a
+    supervisor (a department of the escalation chain) those escalated to it, and the other body
+    of a compound a report is linked to (配合处理) that report."""
     if actor.role in READERS:
         return True
     if actor.role == "mediator":
         return is_case_mediator(actor, case)
     if actor.role != "department":
         return False
-    return case.department_id == actor.id or actor.id in case.details.get("supervisors", [])
+    if case.department_id == actor.id or actor.id in case.details.get("supervisors", []):
+        return True
+    return supports_only(actor, case)
+
+
+def supports_only(actor: Actor, case: Case) -> bool:
+    """The compound's other body, not the department the report is dispatched to: it reads
+    the report (配合处理) and adds nothing to it."""
+    return (
+        actor.role == "department"
+        and case.department_id != actor.id
+        and actor.id in case.details.get("supporting", [])
+    )
 
 
 def is_case_mediator(actor: Actor, case: Case) -> bool:
@@ -457,7 +470,8 @@ def build_router(
 
         async def action(uow: UnitOfWork) -> Response:
             case = await attachments.case_for_upload(uow, case_id)
-            if actor.role == "mediator" or not may_read(actor, case):  # mediators read
+            # mediators, and a compound's supporting body, read
+            if actor.role == "mediator" or supports_only(actor, case) or not may_read(actor, case):
                 raise Forbidden("you may not add to this case")
             row = await uploads.attach(case, got, uow, actor)
             await audit.add(

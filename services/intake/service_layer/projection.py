@@ -44,13 +44,19 @@ def apply_event(case: Case, envelope: Envelope, session: AsyncSession) -> None:
 
 def _note_access(case: Case, envelope: Envelope) -> None:
     """Who else reads the case for their work, whatever order the events come in: the
-    supervisors a hazard was escalated to, the mediator assigned to a dispute (the last one)."""
+    supervisors a hazard was escalated to, the other body of the compound a report is linked
+    to (配合处理), the mediator assigned to a dispute (the last one)."""
     payload = envelope.payload
     if envelope.event_type == "hazard.escalated":
         supervisors = list(case.details.get("supervisors", []))
         to = str(payload.get("escalated_to", ""))[:64]
         if to and to not in supervisors:
             case.details = {**case.details, "supervisors": [*supervisors, to]}
+    elif envelope.event_type == "compound.report_linked":
+        supporting = list(case.details.get("supporting", []))
+        body = str(payload.get("department_id", ""))[:64]
+        if body and body not in supporting:
+            case.details = {**case.details, "supporting": [*supporting, body]}
     elif envelope.event_type in ("mediator.assigned", "mediator.reassigned"):
         at = envelope.occurred_at.isoformat()
         if at >= str(case.details.get("mediator_at", "")):
