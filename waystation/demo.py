@@ -243,6 +243,9 @@ CONSOLE_ROLES = (
     ("admin", "admin-demo"),
     ("department", "zhaoxiang-road"),
     ("department", "zhaoxiang-supervisor"),  # the town's supervisor, where tickets escalate
+    # J3's compound (华新馨苑): its property office leads, its residents' committee supports.
+    ("department", "huaxin-property"),
+    ("department", "huaxin-rc-08"),
 )
 
 
