@@ -21,7 +21,7 @@ from tests.auth import token
 from tests.infra import free_port, private_redis
 from tests.integration.dispatch_harness import START, Dispatch
 from tests.integration.intake_server import serve_intake
-from tests.integration.test_dispatch_exchange_and_compounds import _earn, _reward
+from tests.integration.test_dispatch_exchange_and_compounds import _earn, _redeem, _reward
 from tests.integration.test_rider_pages import _file, _newest_code, _party_of
 
 pytestmark = pytest.mark.integration
@@ -125,6 +125,7 @@ async def test_the_rider_books_on_his_page_and_is_told_in_chinese_when_it_cannot
     ):
         await _reward(dispatch, "first-aid", 60, 20)
         await _reward(dispatch, "battery", 40, 1)
+        await _reward(dispatch, "last-place", 10, 1)
         folder = tmp_path / "intake"
         with private_redis(folder / "redis") as (intake_redis, _proc):
             intake_db = f"sqlite+aiosqlite:///{tmp_path / 'intake.db'}"
@@ -142,7 +143,7 @@ async def test_the_rider_books_on_his_page_and_is_told_in_chinese_when_it_cannot
                         "/me/login", data={"who": digits, "code": await _newest_code(intake)}
                     )
                     assert signed.status_code == 303
-                    await _books_and_is_refused(client)
+                    await _books_and_is_refused(client, dispatch)
             # The same rider's page while dispatch hangs: it renders, and says so.
             async with (
                 serve_intake(intake_db, intake_redis, folder, dispatch_url=silent) as intake,
@@ -159,12 +160,12 @@ def token_of(signed: httpx.Response) -> str:
     return signed.cookies["ws_rider"]
 
 
-async def _books_and_is_refused(client: httpx.AsyncClient) -> None:
+async def _books_and_is_refused(client: httpx.AsyncClient, dispatch: Dispatch) -> None:
     page = (await client.get("/me")).text
     assert 'class="points">80<' in page and "积分兑换" in page
     offers = page.split('class="cards offers"')[1].split("</ul>")[0]
     assert "急救培训课程" in offers and "巷新驿站" in offers and "赵巷镇" in offers
-    assert "积分足够" in offers and offers.count('action="/me/redeem"') == 2
+    assert "积分足够" in offers and offers.count('action="/me/redeem"') == 3
     form = {"reward_id": "first-aid", "form_key": uuid.uuid4().hex, "lang": "zh-CN"}
     booked = await client.post("/me/redeem", data=form)
     assert booked.status_code == 200, booked.text
@@ -187,5 +188,15 @@ async def _books_and_is_refused(client: httpx.AsyncClient) -> None:
     assert gone.status_code == 409 and "该项目已不存在" in gone.text
     bad = await client.post("/me/redeem", data=form | {"form_key": "x"})
     assert bad.status_code == 422 and "暂时无法兑换" in bad.text
+    # Another rider takes the last place first: the form he still has is refused in words,
+    # and the page then says no places are left.
+    await _earn(dispatch, "p-quicker", 1)
+    taken = await _redeem(dispatch, "last-place", "p-quicker", "quicker-0001")
+    assert taken.status_code == 201
+    stale = {"reward_id": "last-place", "form_key": uuid.uuid4().hex, "lang": "zh-CN"}
+    late = await client.post("/me/redeem", data=stale)
+    assert late.status_code == 409 and "名额已满，已被兑完" in late.text
+    last = late.text.split('data-reward="last-place"')[1].split("</li>")[0]
+    assert "名额已满" in last and "<form" not in last
     elsewhere = await client.post("/me/redeem", data=form, headers={"Sec-Fetch-Site": "cross-site"})
     assert elsewhere.status_code == 403 and 'action="/me/redeem"' not in elsewhere.text
