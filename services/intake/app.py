@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import aclosing, asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
 from fastapi import Depends, FastAPI, Request
 
 from services.intake.adapters.blobs import BlobStore
+from services.intake.adapters.exchange_access import ExchangeAccess
 from services.intake.adapters.jurisdictions import DEMO_FILE, JurisdictionMap
 from services.intake.adapters.mediation_access import MediationAccess
 from services.intake.adapters.pii_cipher import PiiCipher
@@ -84,9 +85,11 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
         runtime, BlobStore(settings.attachments_path()), settings.attachment_max_bytes, clock
     )
 
+    exchange = ExchangeAccess(settings.dispatch_url)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with runtime.running():
+        async with runtime.running(), aclosing(exchange):
             runtime.add_task(
                 asyncio.create_task(
                     run_retention(
@@ -153,6 +156,7 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
             keys,
             settings.token_ttl_seconds,
             audit,
+            exchange,
             secure=settings.self_url.startswith("https://"),
         ),
         dependencies=[Depends(limiter.dependency("rider", per_minute))],

@@ -59,6 +59,8 @@ class IntakeSettings(ServiceSettings):
     sms_notices: bool = False
     # Intake asks mediation whether the committee granted a mediator a dispute.
     mediation_url: str = "http://127.0.0.1:8002"
+    # The rider's page books rewards through dispatch's points exchange, with his own token.
+    dispatch_url: str = "http://127.0.0.1:8003"
 
     def attachments_path(self) -> Path:
         return self.attachments_dir or data_dir() / "attachments"

@@ -48,6 +48,8 @@ PUBLIC: dict[str, dict[tuple[str, str], str]] = {
         ("POST", "/me/code"): "the rider pages' form asking for a code; as POST /api/v1/rider/code",
         ("POST", "/me/login"): "the rider pages' sign-in form; as POST /api/v1/rider/login",
         ("POST", "/me/logout"): "clears the rider's session cookie; changes nothing stored",
+        ("POST", "/me/redeem"): "the rider pages' booking form: with the session cookie (its own"
+        " check, not a bearer), forwarded to dispatch's redeem as the rider's own token",
         ("GET", "/track/{code}"): _TRACK,
         ("POST", "/track/{code}/answer"): _TRACK,
         ("POST", "/track/{code}/answer-form"): _TRACK + " (the HTML form's post)",

@@ -1,11 +1,13 @@
 """J12 in headless Chromium, in Chinese, each person in their own browser context: a rider with
 verified reports signs in on his own page with the one-time code sent to his phone and sees one
-balance and one history; he books the first-aid course of the 赵巷镇 station from the catalogue
-(his rider app, an API client); the station's own staff confirm the hand-over in the console,
-while another station's staff neither see it nor may confirm it (dispatch answers 403, the page
-says why in Chinese), and an officer of no station is told so; the rider's balance and ledger
-show both the earning and the spending. (Two riders racing for the last place: the integration
-test tests/integration/test_dispatch_exchange_and_compounds.py, on PostgreSQL.)"""
+balance and one history; on that page (390 px wide) he sees what the stations offer, books the
+first-aid course of the 赵巷镇 station with its 兑换 button and is shown the reference to show
+there, his new balance and his booking; the station's own staff confirm the hand-over in the
+console, while another station's staff neither see it nor may confirm it (dispatch answers 403,
+the page says why in Chinese), and an officer of no station is told so; the rider's balance and
+ledger show both the earning and the spending, his booking 已领取. (Two riders racing for the
+last place: the integration test tests/integration/test_dispatch_exchange_and_compounds.py, on
+PostgreSQL.)"""
 
 from __future__ import annotations
 
@@ -111,19 +113,33 @@ def test_j12_a_rider_books_a_course_and_the_station_confirms_he_attended(
     expect(phone.locator("ul.ledger > li")).to_have_count(2)
     seen(phone, shots, "rider-j12-before")
 
-    # His rider app shows the 赵巷镇 station's catalogue; he books the course.
+    # His page shows the 赵巷镇 station's offers; he books the course there.
+    exchange = phone.locator("#exchange")
+    expect(exchange.get_by_role("heading", name="积分兑换")).to_be_visible()
+    offer = exchange.locator(f'li[data-reward="{course}"]')
+    expect(offer).to_contain_text("急救培训课程")
+    expect(offer).to_contain_text("巷新驿站 · 赵巷镇")
+    expect(offer).to_contain_text("积分足够")
+    expect(exchange.locator(f'li[data-reward="{battery}"]')).to_contain_text("电动车电池检测")
+    offer.get_by_role("button", name="兑换 急救培训课程").click()
+    said = phone.locator("#exchange .booked")
+    expect(said).to_contain_text("兑换成功：“急救培训课程”（巷新驿站，赵巷镇）")
+    expect(said).to_contain_text("积分余额 10 分")
+    found = re.search(r"#[0-9A-F]{8}", said.inner_text())
+    assert found, said.inner_text()
+    reference = found.group(0)
+    expect(phone.locator(".points")).to_have_text("10")
+    mine = phone.locator("ul.bookings > li")
+    expect(mine).to_have_count(1)
+    expect(mine).to_contain_text(reference)
+    expect(mine).to_contain_text("待领取")
+    expect(exchange.locator(f'li[data-reward="{battery}"]')).to_contain_text("积分不足，还差 30 分")
+    seen(phone, shots, "rider-j12-booked")
+    # The station sees the same reference (its staff's confirm button names it).
     rider = auth_headers("reporter", party)
-    offered = httpx.get(
-        f"{sut.url('dispatch')}/api/v1/rewards", params={"station_id": PROVIDER}, headers=rider
-    )
-    assert {r["reward_id"] for r in offered.json()} >= {course, battery}
-    booked = httpx.post(
-        f"{sut.url('dispatch')}/api/v1/rewards/{course}/redeem",
-        headers=rider | {"Idempotency-Key": f"book-{tag}-0001"},
-    )
-    assert booked.status_code == 201, booked.text
-    assert booked.json()["balance"] == 10
-    reference = "#" + uuid.UUID(booked.json()["redemption_id"]).hex[:8].upper()
+    [booked] = httpx.get(f"{sut.url('dispatch')}/api/v1/redemptions", headers=rider).json()
+    assert "#" + uuid.UUID(booked["redemption_id"]).hex[:8].upper() == reference
+    assert booked["reward_id"] == course and booked["state"] == "reserved"
 
     # Another station's staff do not see it, and may not confirm it.
     other = login(browser, sut, "kayou-zhang")
@@ -132,7 +148,7 @@ def test_j12_a_rider_books_a_course_and_the_station_confirms_he_attended(
     expect(other.locator("#redemptions tr", has_text=reference)).to_have_count(0)
     seen(other, shots, "officer-j12-other-station")
     forged = other.request.post(
-        f"{sut.url('console')}/console/redemptions/{booked.json()['redemption_id']}/handover",
+        f"{sut.url('console')}/console/redemptions/{booked['redemption_id']}/handover",
         form={"form_key": uuid.uuid4().hex},
     )
     assert forged.status == 403
@@ -161,14 +177,16 @@ def test_j12_a_rider_books_a_course_and_the_station_confirms_he_attended(
 
     # One balance, one history: the earnings and the spending.
     def spent() -> bool:
-        phone.reload()
-        return phone.locator(".points").inner_text() == "10"
+        phone.goto(f"{intake}/me?lang=zh-CN")
+        return phone.locator("ul.ledger > li").count() == 3
 
     eventually(spent, timeout=60)
     ledger = phone.locator("ul.ledger")
     expect(ledger.locator("> li")).to_have_count(3)
     expect(ledger).to_contain_text("获得贡献积分 20 分")
     expect(ledger).to_contain_text("兑换了“急救培训课程”")
+    expect(phone.locator("ul.bookings > li")).to_contain_text("已领取")
+    expect(phone.locator("ul.bookings > li")).to_have_attribute("data-state", "handed_over")
     assert digits not in phone.content()
     seen(phone, shots, "rider-j12-after")
     for page in (phone, other, desk, staff):

@@ -155,6 +155,8 @@ class System:
         # Tracking links name intake's address; intake asks mediation about read grants.
         self.env["INTAKE_SELF_URL"] = f"http://127.0.0.1:{self.ports['intake']}"
         self.env["INTAKE_MEDIATION_URL"] = f"http://127.0.0.1:{self.ports['mediation']}"
+        # The rider's page books rewards through dispatch's points exchange.
+        self.env["INTAKE_DISPATCH_URL"] = f"http://127.0.0.1:{self.ports['dispatch']}"
         # A session held at a station takes its address from dispatch's public station API.
         self.env["MEDIATION_DISPATCH_URL"] = f"http://127.0.0.1:{self.ports['dispatch']}"
         self.env["NOTIFY_SMTP_URL"] = (

@@ -81,8 +81,16 @@ async def serve_intake(
         relay_poll_interval=0.1,
         log_json=False,
         # The suite files from one address far faster than a person would; the limits
-        # themselves are tested with their own low settings.
-        **({"public_posts_per_minute": 100_000, "login_per_minute": 10_000} | overrides),
+        # themselves are tested with their own low settings. No dispatch unless a test gives
+        # one (a closed port, not whatever may listen on dispatch's default port).
+        **(
+            {
+                "public_posts_per_minute": 100_000,
+                "login_per_minute": 10_000,
+                "dispatch_url": f"http://127.0.0.1:{free_port()}",
+            }
+            | overrides
+        ),
     )
     app = create_app(settings, clock)
     port = free_port()

@@ -103,6 +103,8 @@ async def test_a_rider_signs_in_on_the_page_sees_tickets_points_and_history_and_
         assert all(c in party for c in mine) and theirs not in party
         assert "退出登录" in party and "处理经过" in party and "已受理" in party
         assert "13800138000" not in party
+        # No dispatch here: the page still renders, and says the exchange cannot be shown now.
+        assert "积分兑换暂时无法显示，请稍后再试" in party
         for c in mine:
             assert f'href="/track/{c}?format=html&amp;lang=zh-CN"' in party
 

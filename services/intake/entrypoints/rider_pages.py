@@ -21,8 +21,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from services.intake.adapters import repository
+from services.intake.adapters.exchange_access import Booking, ExchangeAccess
 from services.intake.adapters.pii_cipher import PiiCipher
 from services.intake.domain.riders import normalise_phone
+from services.intake.entrypoints import rider_exchange
 from services.intake.entrypoints.schemas import TimelineItem
 from services.intake.entrypoints.tracking_http import public_timeline, status_words
 from services.intake.service_layer import riders
@@ -97,7 +99,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "language": ("语言", "Language"),
     "kind_hazard": ("隐患报告", "Hazard report"),
     "kind_dispute": ("纠纷求助", "Dispute"),
-}
+} | rider_exchange.WORDS
 
 
 def word(key: str, lang: str) -> str:
@@ -151,6 +153,7 @@ class Ticket:
     state: str
     filed_at: datetime
     timeline: list[TimelineItem]
+    town: str | None = None
 
 
 @dataclass(frozen=True)
@@ -196,10 +199,12 @@ def build_router(
     keys: TokenKeys,
     ttl_seconds: int,
     audit: AuditLog,
+    exchange: ExchangeAccess,
     *,
     secure: bool = False,
 ) -> APIRouter:
-    """`secure`: intake is served over HTTPS (its self URL), so the cookie is Secure too."""
+    """`secure`: intake is served over HTTPS (its self URL), so the cookie is Secure too.
+    `exchange`: dispatch's points exchange, asked with the rider's own session token."""
     router = APIRouter(tags=["rider pages"], include_in_schema=False)
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     env.filters["local"] = written_time
@@ -212,6 +217,7 @@ def build_router(
             lang=lang,
             w=lambda key, **kw: word(key, lang).format(**kw),
             status_words=lambda s: status_words(s, lang),
+            form_key=lambda: uuid.uuid4().hex,
             **values,
         )
         headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -219,12 +225,25 @@ def build_router(
 
     @router.get("/me")
     async def me(request: Request, lang: Lang = "zh-CN", out: str = "") -> Response:
-        party_id = session_party(request.cookies.get(COOKIE), keys.public_pem)
-        if party_id is None:
+        token = request.cookies.get(COOKIE)
+        party_id = session_party(token, keys.public_pem)
+        if token is None or party_id is None:
             return page(lang, step="who", signed_out=bool(out))
+        return await account(lang, token, party_id)
+
+    async def account(
+        lang: str,
+        token: str,
+        party_id: str,
+        status: int = 200,
+        booked: Booking | None = None,
+        refused: tuple[str, str] | None = None,
+    ) -> HTMLResponse:
+        """His page: points (dispatch's balance when it answers), ledger, exchange, tickets."""
         tickets, case_ids = await _tickets(party_id)
         async with runtime.uow() as uow:
             points = await riders.points_of(uow, party_id)
+        market = await exchange.exchange(token, party_id)
         await audit.read(
             "list",
             actor=riders.rider_actor(party_id),
@@ -232,7 +251,49 @@ def build_router(
             case_ids=case_ids,
             route="/me",
         )
-        return page(lang, step="account", points=points, tickets=tickets, ledger=ledger(tickets))
+        offers = []
+        if market is not None:
+            points = market.balance  # dispatch keeps the ledger; intake's copy may lag a moment
+            offers = rider_exchange.ordered(market.offers, {t.town for t in tickets if t.town})
+        return page(
+            lang,
+            status,
+            step="account",
+            points=points,
+            tickets=tickets,
+            ledger=ledger(tickets),
+            market=market,
+            offers=offers,
+            booked=booked,
+            refused=refused,
+        )
+
+    @router.post("/me/redeem")
+    async def redeem(
+        request: Request,
+        reward_id: Annotated[str, Form(max_length=64)] = "",
+        form_key: Annotated[str, Form(max_length=64)] = "",
+        lang: Annotated[Lang, Form()] = "zh-CN",
+    ) -> Response:
+        token = request.cookies.get(COOKIE)
+        party_id = session_party(token, keys.public_pem)
+        if token is None or party_id is None:
+            return page(lang, 401, step="who")
+        # The cookie is SameSite=Strict; a browser that says the form came from elsewhere is
+        # refused all the same.
+        if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+            return page(lang, 403, step="who")
+        if not rider_exchange.REWARD_ID.match(reward_id) or not rider_exchange.FORM_KEY.match(
+            form_key
+        ):
+            return await account(lang, token, party_id, 422, refused=(reward_id, "refused_other"))
+        answer = await exchange.redeem(token, reward_id, f"me-{party_id[:16]}-{form_key}")
+        if isinstance(answer, Booking):
+            return await account(lang, token, party_id, booked=answer)
+        if answer is None:  # dispatch down or slow: the page says so where the offers were
+            return await account(lang, token, party_id, 503)
+        reason = rider_exchange.refusal_key(answer.reason)
+        return await account(lang, token, party_id, 409, refused=(reward_id, reason))
 
     async def _tickets(party_id: str) -> tuple[list[Ticket], list[uuid.UUID]]:
         async with runtime.uow() as uow:
@@ -248,6 +309,7 @@ def build_router(
                         state=case.status,
                         filed_at=case.created_at,
                         timeline=public_timeline(entries),
+                        town=case.jurisdiction,
                     )
                 )
         return found, case_ids
