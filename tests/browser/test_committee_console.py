@@ -297,6 +297,8 @@ def test_j5_the_clock_runs_out_and_everyone_sees_it_once(
         expect(sent.first).to_be_visible(timeout=60_000)
     warned = chair.locator("#deliveries tr[data-event='deadline.warning']")
     expect(warned.first).to_be_visible()
+    # who was told what is in the deliveries table; the timeline keeps to what happened
+    expect(chair.locator("#timeline tr[data-event^='notification.']")).to_have_count(0)
     seen(chair, shots, "committee-j5-expired-case")
     chair.get_by_role("navigation").get_by_role("link", name="法定期限").click()
     expect(chair.locator("tr.flag-overdue", has_text=code).first).to_be_visible()
