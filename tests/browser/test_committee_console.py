@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sqlite3
 import uuid
 from contextlib import closing
@@ -133,6 +134,8 @@ def test_j8_the_committees_monday_morning(browser: Browser, system: System, shot
     expect(chair.locator("tbody tr").first).to_have_class("flag-overdue")
     late_row = chair.locator("tr.flag-overdue", has_text=late["tracking_code"])
     expect(late_row.locator(".badge.overdue")).to_have_text("已逾期")
+    expect(late_row.locator(".days-left")).to_contain_text(re.compile(r"逾期\d+天"))  # not "-4"
+    expect(late_row).to_contain_text("未指派")  # no blank where the mediator goes
     seen(chair, shots, "committee-j8-clocks")
 
     line = accept_on_case_page(chair, system, str(late["case_id"]))
@@ -168,6 +171,7 @@ def test_j8_the_committees_monday_morning(browser: Browser, system: System, shot
 
     chair.get_by_role("navigation").get_by_role("link", name="统计").click()
     expect(chair.locator("svg.chart").first).to_be_visible()
+    expect(chair.locator("table thead th").first).to_have_text("月份")  # what the rows are
     seen(chair, shots, "committee-j8-statistics")
     with chair.expect_download() as download:
         chair.locator("#month-csv").click()
@@ -181,6 +185,7 @@ def test_j8_the_committees_monday_morning(browser: Browser, system: System, shot
     # The duty roster: a refused shift says why by its form; a good one is listed in words.
     chair.get_by_role("navigation").get_by_role("link", name="值班名册").click()
     expect(chair.locator("#on-duty")).to_contain_text("区总工会快递行业工会")
+    expect(chair.locator("#shift-list")).to_contain_text("在下方添加排班")  # empty, and what to do
     seen(chair, shots, "committee-j8-roster")
     monday = datetime.now(SHANGHAI).date() + timedelta(days=7 - datetime.now(SHANGHAI).weekday())
     form = chair.locator("#shift-form")
@@ -292,6 +297,8 @@ def test_j5_the_clock_runs_out_and_everyone_sees_it_once(
         expect(sent.first).to_be_visible(timeout=60_000)
     warned = chair.locator("#deliveries tr[data-event='deadline.warning']")
     expect(warned.first).to_be_visible()
+    # who was told what is in the deliveries table; the timeline keeps to what happened
+    expect(chair.locator("#timeline tr[data-event^='notification.']")).to_have_count(0)
     seen(chair, shots, "committee-j5-expired-case")
     chair.get_by_role("navigation").get_by_role("link", name="法定期限").click()
     expect(chair.locator("tr.flag-overdue", has_text=code).first).to_be_visible()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 import uuid
 import zlib
@@ -61,6 +62,7 @@ def test_each_role_sees_only_its_own_pages(browser: Browser, system: System, sho
     answer = officer.goto(f"{system.url('console')}/console/board")
     assert answer is not None and answer.status == 403
     expect(officer.get_by_role("heading", name="无权访问此页面")).to_be_visible()
+    expect(officer).to_have_title("无权访问此页面 · 城市驿站 · 工作台")  # says what happened
 
     department = login(browser, system, "zhaoxiang-road")
     assert department.url.endswith("/console/queue")
@@ -186,8 +188,18 @@ def test_a_hazard_filed_by_an_officer_is_fixed_by_the_department_and_the_loop_sh
     expect(officer.locator("#timeline tr[data-event='hazard.resolved']")).to_have_count(1)
     expect(officer.locator("#deliveries tr[data-status='sent']").first).to_be_visible()
     officer.screenshot(path=shots / "officer-case.png", full_page=True)
-    officer.get_by_role("link", name="案件列表").click()
+    expect(officer).to_have_title(re.compile(r"^隐患 .+ · 城市驿站"))  # says where she is
+    officer.locator("#back").click()  # the way back to the list she came from
+    expect(officer.get_by_role("heading", level=1)).to_have_text("案件列表")
     expect(officer.locator("tr", has_text=code)).to_be_visible()
+    # she filters by words she knows (a town, a state), never by typing a code
+    officer.get_by_label("镇街").select_option(label="赵巷镇")
+    officer.get_by_label("状态").select_option(label="已办结，待报告人确认")
+    officer.get_by_role("button", name="筛选").click()
+    expect(officer.locator("tr", has_text=code)).to_be_visible()
+    officer.get_by_label("镇街").select_option(label="练塘镇")
+    officer.get_by_role("button", name="筛选").click()
+    expect(officer.locator("tbody")).to_contain_text("没有符合条件的案件")
     officer.screenshot(path=shots / "officer-cases.png", full_page=True)
 
     committee = login(browser, system, "chair")

@@ -132,12 +132,16 @@ def test_j1_a_rider_snaps_a_hazard_the_department_fixes_it_and_the_rider_confirm
     phone = rider(browser, system, code)
     expect(phone.get_by_role("heading", level=1)).to_be_visible()
     expect(phone.locator("ul.photos img")).to_have_count(1)  # the snap he sent
+    expect(phone.get_by_text("已上传附件（照片）")).to_be_visible()  # never "image/png"
     seen(phone, shots, "j1-rider-track-filed")
 
     office = login(browser, system, "zhaoxiang-road")
     open_case(office, request_id)
     expect(office.locator("#photos img").first).to_be_visible()
     expect(office.locator("#where svg")).to_be_visible()
+    # the office holds a case number, not the reporter's code: its timeline says which it is
+    expect(office.locator("body")).to_contain_text(f"案件编号 {case_reference(request_id)}")
+    expect(office.locator("body")).not_to_contain_text("查询码 #")
     office.get_by_role("button", name="签收").click()
     expect(office.locator("#case-status")).to_have_attribute("data-state", "acknowledged")
     office.get_by_label("办结说明").fill("已补装新井盖")
@@ -146,10 +150,15 @@ def test_j1_a_rider_snaps_a_hazard_the_department_fixes_it_and_the_rider_confirm
     )
     office.get_by_role("button", name="办结").click()
     expect(office.locator("#case-status")).to_have_attribute("data-state", "resolved")
+    expect(office.locator("#hazard-actions-h")).to_contain_text("本部门处置")
+    expect(office.locator("#back")).to_have_attribute("href", "/console/queue")
     seen(office, shots, "j1-department-case")
 
     wait_for_state(phone, "resolved")
     expect(phone.get_by_text("修好了吗？")).to_be_visible()
+    # his page tells what happened to the manhole, not whom the system e-mailed about it
+    expect(phone.locator("ol.timeline")).to_contain_text("责任部门已处置")
+    expect(phone.locator("ol.timeline")).not_to_contain_text("已通知相关方")
     seen(phone, shots, "j1-rider-track-resolved")
     phone.get_by_role("button", name="已修好").click()
     expect(phone.get_by_role("status")).to_contain_text("谢谢您的确认")
@@ -318,6 +327,9 @@ def test_j11_a_supervisor_chases_an_overdue_fix_and_the_district_sees_the_chain(
     chen.reload()  # the map is drawn with the page
     expect(chen.locator("#supervision-map .hazard-dot.escalated").first).to_be_visible()
     row = chen.locator("#supervision tr", has_text=case_reference(case_id))
+    expect(chen.locator("#supervision th").first).to_have_text("案件编号")  # not her code
+    box = chen.locator("#supervision-map svg").bounding_box()
+    assert box and box["height"] <= 0.75 * 900  # a tall town stays within the screen
     seen(chen, shots, "j11-supervisor-queue")
     row.get_by_role("link", name=case_reference(case_id)).click()
     expect(chen.locator("#chain li").first).to_contain_text("督办至 徐泾镇城运中心（督办）")

@@ -94,6 +94,7 @@ def test_a_mediator_carries_an_unpaid_wages_dispute_to_a_closed_agreement(
     expect(me.get_by_role("cell", name="13811112222")).to_be_visible()
     expect(me.locator("#mediation")).to_contain_text("支付2026年10月工资8600元")
     expect(me.get_by_role("button", name="受理", exact=True)).to_have_count(0)
+    expect(me.locator("#back")).to_have_attribute("href", "/console/my")  # back to her cases
     me.get_by_role("button", name="开始调解").click()
     expect(me.locator("#mediation")).to_have_attribute("data-state", "in_mediation")
     expect(me.get_by_role("button", name="开始调解")).to_have_count(0)
@@ -128,6 +129,7 @@ def test_a_mediator_carries_an_unpaid_wages_dispute_to_a_closed_agreement(
         agreement.get_by_label(label, exact=True).check()
     agreement.get_by_role("button", name="登记调解协议").click()
     expect(me.locator("#mediation")).to_have_attribute("data-state", "performance_monitoring")
+    expect(me.locator("#agreement-terms")).to_contain_text("8600元。 · 履行期限 ")  # a named date
     with me.expect_download() as download:
         me.get_by_role("link", name="下载协议 PDF").click()
     assert download.value.suggested_filename.endswith(".pdf")

@@ -100,7 +100,7 @@ def test_a_rider_signs_in_with_an_sms_code_and_sees_both_tickets_and_the_summed_
     assert first["code"] in body and second["code"] in body
     assert "已办结" in body  # the state in words
     assert phone.locator("ul.ledger > li").count() == 2
-    assert "获得贡献积分 20 分" in phone.locator("ul.ledger").inner_text()
+    assert "您获得贡献积分 20 分" in phone.locator("ul.ledger").inner_text()
     assert digits not in phone.content()
     tickets.first.locator("summary").click()
     history = tickets.first.locator("ol")
@@ -118,3 +118,10 @@ def test_a_rider_signs_in_with_an_sms_code_and_sees_both_tickets_and_the_summed_
     assert not [c for c in phone.context.cookies() if c["name"] == "ws_rider"]
     assert first["code"] not in phone.locator("main").inner_text()
     seen(phone, shots, "rider-me-signed-out")
+
+    # a mistyped code: a page in his own words, never a JSON error in English
+    answer = phone.goto(f"{intake}/track/ZZZZ-ZZZZ?format=html")
+    assert answer is not None and answer.status == 404
+    assert phone.locator("h1").inner_text() == "未找到该查询码对应的工单"
+    assert _fits_the_screen(phone)
+    seen(phone, shots, "rider-track-unknown-code")

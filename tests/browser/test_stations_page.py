@@ -61,6 +61,7 @@ def test_a_rider_finds_the_nearest_stations_from_the_phone_without_logging_in(
     assert phone.locator("html").get_attribute("lang") == "zh-CN"
     assert phone.locator("h1").inner_text() == "骑手服务阵地地图"
     assert "华新镇卡友驿站" in phone.locator("ul.stations").inner_text()  # the seed's stations
+    assert phone.get_by_label("或选择镇街").is_visible()  # "镇街", as on every other page
     assert _fits_the_screen(phone)
     phone.screenshot(path=str(shots / "stations-phone-start.png"), full_page=True)
 

@@ -56,6 +56,9 @@ def draw(
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
     scale = width / (x1 - x0)
     height = int((y1 - y0) * scale * 1.17)  # ~1/cos(31°): metres per degree of longitude
+    if height > width:  # a tall, narrow town: fit its height instead, so marks keep their size
+        scale, height = scale * width / height, width
+        width = int((x1 - x0) * scale)
 
     def at(x: float, y: float) -> tuple[float, float]:
         return (x - x0) * scale, (y1 - y) * scale * 1.17

@@ -96,6 +96,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "count": ("数量", "Count"),
     "case": ("案件", "Case"),
     "tracking_code": ("查询码", "Tracking code"),
+    # what a department or supervisor holds instead of the reporter's code (`#3F2A9C10`)
+    "case_number": ("案件编号", "Case number"),
     "title": ("标题", "Title"),
     "company": ("企业", "Company"),
     "town": ("镇街", "Town"),
@@ -104,6 +106,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "due_on": ("到期日", "Due"),
     "days_left": ("剩余天数", "Days left"),
     "overdue": ("已逾期", "Overdue"),
+    "overdue_by": ("逾期{n}天", "{n} days late"),
+    "not_assigned": ("未指派", "Not assigned"),
     "due_soon": ("即将到期", "Due soon"),
     "clock": ("期限", "Clock"),
     "parties": ("当事人", "Parties"),
@@ -180,8 +184,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "reporter_notes": ("报告人说明", "What the reporter said"),
     "not_done": ("操作未完成", "Not done"),
     "back": ("返回", "Back"),
+    "back_to": ("返回{page}", "Back to {page}"),
     "online": ("线上", "online"),
     "progress_note": ("进展说明", "Progress note"),
+    "our_handling": ("本部门处置", "Our handling"),
     "nothing_to_do": ("当前状态下本部门无需操作", "Nothing for this department to do now"),
     # A compound's other body (J3): it reads the reports its lead body works (配合处理).
     "support_queue": ("需配合处理的工单", "Tickets this department supports"),
@@ -253,6 +259,28 @@ WORDS: dict[str, tuple[str, str]] = {
     "total": ("总数", "Total"),
     "forbidden": ("无权访问此页面", "You may not see this page"),
     "empty": ("暂无", "None"),
+    # an empty list says why it is empty and what to do
+    "no_cases_found": (
+        "没有符合条件的案件。请放宽上方的筛选条件，或点“登记纠纷”“登记隐患”新建。",
+        "No case matches. Widen the filter above, or file a new dispute or hazard.",
+    ),
+    "no_open_alerts": (
+        "暂无待处理的类案预警：同一企业的同类纠纷在时间窗内达到预警数量时，会在这里提示。",
+        "No open pattern alert: one appears here when a company's similar disputes reach the"
+        " threshold within the window.",
+    ),
+    "no_consultations": (
+        "暂无行业协商。可在“类案预警”中从一条预警开启，或在下方直接开启。",
+        "No consultation yet. Open one from a pattern alert, or below.",
+    ),
+    "no_shifts": (
+        "暂无临时排班：各值班单位按上表的值班方式值班。需要临时调整时，在下方添加排班。",
+        "No extra shifts: each body serves as the table above says. Add a shift below.",
+    ),
+    "no_disputes_here": (
+        "没有这一状态的纠纷。点“总数”查看全部纠纷。",
+        "No dispute in this state. Choose “Total” to see them all.",
+    ),
     "live": ("自动刷新", "Live"),
     "lang_switch": ("English", "中文"),
     "skip": ("跳到正文", "Skip to content"),
@@ -269,6 +297,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "yoy": ("同比", "Year over year"),
     "last_year": ("去年同期", "Last year"),
     "month": ("按月", "By month"),
+    "month_col": ("月份", "Month"),
     "dispute_type_dim": ("按纠纷类型", "By dispute type"),
     "company_dim": ("按企业", "By company"),
     "town_dim": ("按镇街", "By town"),
@@ -462,7 +491,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "policy_targets": ("时限与积分", "Targets and points"),
     "policy_acknowledge_hours": ("签收时限（小时）", "Acknowledge within (hours)"),
     "policy_resolve_days": ("办结时限（天）", "Resolve within (days)"),
-    "policy_warn_before_fraction": ("剩余比例预警", "Warn when this share is left"),
+    "policy_warn_before_fraction": (
+        "剩余时间比例预警（0.25 即剩四分之一时提醒）",
+        "Warn when this share is left (0.25: a quarter)",
+    ),
     "policy_escalation_step_hours": ("逐级督办间隔（小时）", "Hours between escalations"),
     "policy_points": ("积分", "Points"),
     "map_legend_escalated": (

@@ -17,7 +17,7 @@ from services.console.entrypoints import labels
 from services.console.entrypoints.backends import Backends
 from services.console.entrypoints.hazard_map import Area, parse_areas
 from services.console.entrypoints.session import Caller, caller
-from shared.glossary import term, written_date, written_time
+from shared.glossary import codes, term, written_date, written_time
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -120,4 +120,7 @@ class Console:
 
 
 def build_templates() -> Jinja2Templates:
-    return Jinja2Templates(directory=str(TEMPLATES))
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    # a filter's choices are the glossary's codes, each shown in words (never typed as a code)
+    templates.env.globals["codes"] = codes
+    return templates

@@ -83,7 +83,7 @@ def coverage_out(result: Coverage, towns: dict[str, str]) -> CoverageOut:
         towns=[
             TownCoverageOut(
                 town=t.town,
-                town_name=towns.get(t.town, "未知街镇"),
+                town_name=towns.get(t.town, "未知镇街"),
                 reports=t.reports,
                 covered=t.covered,
                 share=round(t.covered / t.reports, 4) if t.reports else None,

@@ -34,8 +34,8 @@ _TEXT: dict[str, tuple[str, str]] = {
         "An officer undid a wrong merge; this ticket is handled on its own",
     ),
     "case.attachment_added": (
-        "已上传附件（{media_type}）",
-        "An attachment was added ({media_type})",
+        "已上传附件（{media_zh}）",
+        "An attachment was added ({media_en})",
     ),
     "department.update_posted": (
         "责任部门业务系统发来进展：{note}",
@@ -231,6 +231,11 @@ _CLOCKS: dict[str, tuple[str, str]] = {
     "acceptance_target": ("受理时限", "acceptance target"),
 }
 _PARTIES = {"complainant": "申请人", "respondent": "被申请人"}
+_MEDIA = {
+    "image/": ("照片", "a photo"),
+    "application/pdf": ("PDF 文件", "a PDF"),
+    "other": ("文件", "a file"),
+}
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -316,6 +321,12 @@ def _worded(values: _Blank, payload: dict[str, Any], lang: str) -> _Blank:
     for key in ("new_limit_on", "performance_deadline", "due_on", "effective_on"):
         if payload.get(key):
             out[key] = written_date(str(payload[key]), lang)
+    if isinstance(payload.get("distance_m"), float):  # "约 78 米", not "约 77.8 米"
+        out["distance_m"] = round(payload["distance_m"])
+    if payload.get("media_type"):  # a photo, a PDF: never the MIME type
+        media = str(payload["media_type"])
+        kind = _MEDIA.get(media) or (_MEDIA["image/"] if media.startswith("image/") else None)
+        out["media_zh"], out["media_en"] = kind or _MEDIA["other"]
     if payload.get("category"):
         out["category"] = term("category", str(payload["category"]), lang)
     if payload.get("jurisdiction"):

@@ -174,12 +174,17 @@ NOT_CODE_HOLDERS = frozenset({"department", "respondent"})
 
 
 def without_code(view: CasePublic, code: str, reference: str) -> CasePublic:
-    """The case as a non-holder reads it: the code replaced, also where the timeline names it."""
+    """The case as a non-holder reads it: the code replaced, also where the timeline names it
+    (and named as what it now is, the case's number, not a tracking code)."""
     timeline = [
         item.model_copy(
             update={
-                "text_zh": item.text_zh.replace(code, reference),
-                "text_en": item.text_en.replace(code, reference),
+                "text_zh": item.text_zh.replace(f"查询码 {code}", f"案件编号 {reference}").replace(
+                    code, reference
+                ),
+                "text_en": item.text_en.replace(
+                    f"tracking code {code}", f"case number {reference}"
+                ).replace(code, reference),
             }
         )
         for item in view.timeline

@@ -171,12 +171,21 @@ def ledger(tickets: list[Ticket]) -> list[Earned]:
     """Every credit and spending on the rider's tickets, newest first (each names the report it
     was noted on): one history beside the one balance."""
     lines = [
-        Earned(item.occurred_at, t.title, t.tracking_code, item.text_zh, item.text_en)
+        Earned(item.occurred_at, t.title, t.tracking_code, *_yours(item.text_zh, item.text_en))
         for t in tickets
         for item in t.timeline
         if item.event_type in ("points.credited", "points.redeemed")
     ]
     return sorted(lines, key=lambda e: e.at, reverse=True)
+
+
+def _yours(zh: str, en: str) -> tuple[str, str]:
+    """The staff's timeline says "the reporter"; the rider's own ledger speaks to him: "you"."""
+    if zh.startswith("报告人"):
+        zh = "您" + zh.removeprefix("报告人")
+    if en.startswith("The reporter "):
+        en = "You " + en.removeprefix("The reporter ")
+    return zh, en
 
 
 def session_party(token: str | None, public_pem: bytes) -> str | None:

@@ -152,10 +152,17 @@ def build_router(
         format: Annotated[Literal["json", "html"] | None, Query()] = None,  # noqa: A002
     ) -> Response:
         """Where is my ticket? Status and timeline in plain words, no account needed."""
-        data = await view(code)
         wants_html = format == "html" or (
             format is None and "text/html" in request.headers.get("accept", "")
         )
+        try:
+            data = await view(code)
+        except HTTPException as exc:
+            if exc.status_code != 404 or not wants_html:
+                raise
+            # a mistyped code in a browser: a page in the rider's words, not a JSON error
+            missing = env.get_template("track_missing.html").render(lang=lang, code=code[:20])
+            return HTMLResponse(missing, status_code=404)
         if not wants_html:
             return JSONResponse(jsonable_encoder(data))
         answered = request.query_params.get("answered", "")

@@ -279,3 +279,12 @@ def test_the_day_a_dispute_arose_or_its_unknown_box_reaches_the_api():
                                      "message": "dispute_arose_on: the dispute cannot arise"
                                      " after today"}]})  # fmt: skip
     assert said == {"dispute_arose_on": "争议发生日期不能晚于今天"}
+
+
+def test_a_tall_narrow_town_is_drawn_to_fit_its_height_not_several_screens_high():
+    areas = parse_areas(json.loads(DEMO_FILE.read_text(encoding="utf-8")))
+    [xujing] = [a for a in areas if a.name == "徐泾镇"]
+    width, height = (
+        int(n) for n in draw([xujing], []).split('viewBox="0 0 ')[1].split('"')[0].split()
+    )
+    assert height == 720 and width < 720  # the marks keep their size inside it

@@ -87,6 +87,7 @@ def test_the_ledger_lists_each_credit_with_its_report_newest_first():
         ("EF56-GH78", "消防通道堵塞"),
         ("AB12-CD34", "井盖缺失"),
     ]
+    assert lines[0].text_zh == "您获得贡献积分 20 分（累计 40 分）"  # his ledger speaks to him
     assert ledger([Ticket("AB12-CD34", "x", "hazard", "filed", T0, [])]) == []
 
 
