@@ -2,8 +2,9 @@
 browser context: the committee seats the judicial office at the truckers' station (华新镇卡友驿站)
 on the duty roster; a driver's app files a fare dispute in 华新镇 and his tracking page and his
 notice name that station, how far, and that legal help is on duty; at the station the intake
-officer files his claim and the form offers where a session can be held (the stations with legal
-help nearest the workplace); the committee accepts; the mediator's session form has that station
+officer finds that same case by its tracking code and supplements it (补充申请材料: the amount,
+the company's e-mail, where a session can be held, from the stations with legal help nearest the
+workplace); the committee accepts that case; the mediator's session form has that station
 chosen; every party's notice names it with its address; the committee opens the coverage view.
 """
 
@@ -139,46 +140,47 @@ def test_j13_the_nearest_legal_help_a_session_at_the_station_and_the_coverage_vi
     assert KAYOU in notice.body and "步行约 14 分钟" in notice.body
     assert "电动车约 5 分钟" in notice.body and "司法所" in notice.body
 
-    # At the station: the officer files his claim; the form offers where a session can be held.
+    # At the station: the officer finds the app's case by its code and supplements the claim
+    # (补充申请材料): the amount, the company's e-mail for service, and where a session can be
+    # held, from the stations with legal help nearest his workplace.
     officer = login(browser, system, "officer")
-    officer.get_by_role("link", name="登记纠纷").click()
-    company = f"沪青出行科技有限公司{uuid.uuid4().hex[:4]}"
+    officer.get_by_role("link", name="案件列表").click()
+    officer.get_by_label("查询码").fill(code.replace("-", "").lower())  # as he reads it out
+    officer.get_by_role("button", name="筛选").click()
+    officer.locator("table").get_by_role("link", name=code).click()
+    supplement = officer.locator("#supplement")
+    supplement.locator("summary").click()
     company_mail = f"legal-{uuid.uuid4().hex[:8]}@example.com"
-    officer.get_by_label("申请人姓名").fill("周师傅")
-    officer.get_by_label("申请人手机号").fill("13822223333")
-    officer.get_by_label("申请人邮箱", exact=True).fill(email)
-    officer.get_by_label("被申请人名称 *", exact=True).fill(company)
-    officer.get_by_label("被申请人邮箱（用于送达通知）", exact=True).fill(company_mail)
-    officer.get_by_label("纠纷类型").select_option(label="罚款扣款")
-    officer.get_by_label("请求事项").fill("退还平台扣除的车费320元")
-    officer.get_by_label("请求金额（元）").fill("320")
-    officer.get_by_label("事实与理由").fill("平台以绕路为由扣除车费，行程记录显示并未绕路。")
-    officer.get_by_label("争议发生日期（仲裁时效起算）").fill(_AROSE)
-    officer.get_by_label("工作地点或所属驿站地址", exact=True).fill("华新镇华志路")
-    officer.get_by_label("纬度").fill(str(NEAR_KAYOU[0]))
-    officer.get_by_label("经度").fill(str(NEAR_KAYOU[1]))
-    officer.get_by_label("新就业形态劳动者").check()
-    places = officer.locator("#session-stations")
+    supplement.get_by_label("请求金额（元）").fill("320")
+    supplement.get_by_label("被申请人名称", exact=True).fill("沪青出行科技有限公司")
+    supplement.get_by_label("被申请人邮箱（用于送达通知）", exact=True).fill(company_mail)
+    places = supplement.locator("#session-stations")
     places.get_by_role("button", name="查找附近阵地").click()
+    supplement = officer.locator("#supplement")
+    places = supplement.locator("#session-stations")
     choice = places.locator("label", has_text=KAYOU)
     expect(choice).to_contain_text("步行约 14 分钟")
     expect(choice).to_contain_text("现在有法律服务值班")
-    expect(officer.get_by_label("申请人姓名")).to_have_value("周师傅")  # nothing lost
+    expect(supplement.get_by_label("请求金额（元）")).to_have_value("320")  # nothing lost
     choice.get_by_role("radio").check()
-    seen(officer, shots, "j13-officer-file-dispute-stations")
-    officer.get_by_label("口头申请（已向申请人宣读并经确认）").check()
-    officer.get_by_label("申请人已确认笔录").check()
-    officer.get_by_role("button", name="提交").click()
-    expect(officer.locator("#tracking-code")).to_be_visible()
-    desk_code = officer.locator("#tracking-code").inner_text()
-    seen(officer, shots, "j13-officer-case")
+    supplement.get_by_label("补充说明（补充了什么）").fill("到站补充请求金额、平台邮箱和调解地点")
+    seen(officer, shots, "j13-officer-supplement-stations")
+    supplement.locator("form").get_by_role("button", name="补充申请材料").click()
+    expect(officer.locator("#supplemented")).to_be_visible()
+    expect(officer.locator("main")).to_contain_text("工作人员补充了申请材料")
+    seen(officer, shots, "j13-officer-case-supplemented")
     officer.context.close()
+    told = eventually(
+        lambda: next((m for m in sinks.mails_to(email) if "申请材料已补充" in m.subject), None),
+        timeout=60,
+    )
+    assert "320.00 元" in told.body and "希望的调解地点" in told.body
 
     # The committee accepts; the case says where the session can be held.
     chair = login(browser, system, "chair")
-    row = chair.locator("#board tr", has_text=desk_code)
+    row = chair.locator("#board tr", has_text=code)
     expect(row).to_be_visible()
-    row.get_by_role("link", name=desk_code).click()
+    row.get_by_role("link", name=code).click()
     expect(chair.locator("#preferred-station")).to_contain_text(KAYOU)
     chair.get_by_role("button", name="受理", exact=True).click()
     expect(chair.locator("#case-status")).to_have_attribute("data-state", "assigned")
@@ -187,7 +189,7 @@ def test_j13_the_nearest_legal_help_a_session_at_the_station_and_the_coverage_vi
 
     # The mediator sets the session at that station: it is chosen already, in words.
     me = login(browser, system, mediator_of(line))
-    me.locator("#my-cases tr", has_text=desk_code).get_by_role("link", name=desk_code).click()
+    me.locator("#my-cases tr", has_text=code).get_by_role("link", name=code).click()
     me.get_by_role("button", name="开始调解").click()
     expect(me.locator("#mediation")).to_have_attribute("data-state", "in_mediation")
     form = me.locator("#schedule-form")
