@@ -5,7 +5,10 @@ notice name that station, how far, and that legal help is on duty; at the statio
 officer finds that same case by its tracking code and supplements it (补充申请材料: the amount,
 the company's e-mail, where a session can be held, from the stations with legal help nearest the
 workplace); the committee accepts that case; the mediator's session form has that station
-chosen; every party's notice names it with its address; the committee opens the coverage view.
+chosen; every party's notice names it with its address; the committee opens the coverage view,
+where hazard reports along a road in 练塘镇 lie in no one's circle while the station there is
+closed; the admin extends that station's hours in the console's register, and the view shows the
+road covered.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.auth import OFFICER
+from tests.auth import OFFICER, auth_headers
 from tests.browser.checks import seen
 from tests.browser.conftest import _create_users
 from tests.browser.test_console import login
@@ -108,6 +112,58 @@ def _app_files(system: System, email: str) -> str:
     )
     assert filed.status_code == 201, filed.text
     return str(filed.json()["tracking_code"])
+
+
+ROAD = (30.962, 121.200)  # a road in 练塘镇 no demo station reaches
+WEEKDAYS = "一二三四五六日"
+
+
+def _a_station_by_the_road_and_reports_along_it(system: System) -> str:
+    """A station by the road, open only on another day (so closed whenever the reports come
+    in), and three hazard reports along the road (intake's and dispatch's APIs)."""
+    other_day = WEEKDAYS[(_today().weekday() + 3) % 7]
+    name = f"练塘镇路边驿站{uuid.uuid4().hex[:4]}"
+    station = {
+        "name": name,
+        "kind": "驿站",
+        "town": "练塘镇",
+        "address": "练塘镇某路1号",
+        "latitude": ROAD[0] + 0.001,
+        "longitude": ROAD[1] + 0.002,
+        "opening_hours": f"周{other_day} 09:00-17:00",
+        "facilities": ["热水", "充电"],
+    }
+    made = httpx.post(
+        f"{system.url('dispatch')}/api/v1/stations",
+        headers=auth_headers("admin", "admin"),
+        json=station,
+        timeout=10,
+    )
+    assert made.status_code == 201, made.text
+    for n in range(3):
+        hazard = {
+            "category": "road_damage",
+            "latitude": ROAD[0],
+            "longitude": ROAD[1] + n * 0.002,
+            "description": "练塘镇这条路夜里没有路灯，路面坑洼。",
+            "reporter": {"name": "骑手", "phone": "13833334444"},
+        }
+        filed = httpx.post(
+            f"{system.url('intake')}/api/v1/hazards", headers=OFFICER, json=hazard, timeout=10
+        )
+        assert filed.status_code == 201, filed.text
+    return name
+
+
+def _liantang(system: System) -> dict[str, Any] | None:
+    """练塘镇's line of the coverage, once dispatch has the three reports."""
+    answer = httpx.get(
+        f"{system.url('dispatch')}/api/v1/stations/coverage",
+        headers=auth_headers("committee", "chair"),
+        timeout=10,
+    )
+    town = next((t for t in answer.json()["towns"] if t["town"] == "liantang"), None)
+    return town if town and town["reports"] >= 3 else None
 
 
 def test_j13_the_nearest_legal_help_a_session_at_the_station_and_the_coverage_view(
@@ -220,3 +276,38 @@ def test_j13_the_nearest_legal_help_a_session_at_the_station_and_the_coverage_vi
     expect(chair.locator("#coverage-towns tr[data-town='huaxin']")).to_contain_text("华新镇")
     expect(chair.locator("svg.map")).to_be_visible()
     seen(chair, shots, "j13-committee-coverage")
+
+    # A cluster of hazard reports along one road in 练塘镇 lies in no one's circle: the station
+    # there is closed whenever they come in.
+    station = _a_station_by_the_road_and_reports_along_it(system)
+    before = eventually(lambda: _liantang(system), timeout=60)
+    assert before["covered"] == 0
+    chair.reload()
+    road = chair.locator("#coverage-towns tr[data-town='liantang']")
+    expect(road.locator("td").nth(0)).to_have_text("练塘镇")
+    expect(road.locator("td").nth(2)).to_have_text("0")
+    seen(chair, shots, "j13-committee-coverage-road-uncovered")
+
+    # The admin extends that station's hours in the console's register (around the clock).
+    admin = login(browser, system, "admin")
+    admin.get_by_role("link", name="阵地地图").click()
+    admin.locator("#f-town").select_option(label="练塘镇")
+    admin.get_by_role("button", name="筛选").click()
+    row = admin.locator("#stations tr", has_text=station)
+    row.get_by_text("修改营业时间").click()
+    row.get_by_label("开放时间").fill("24小时")
+    seen(admin, shots, "j13-admin-station-hours")
+    row.get_by_role("button", name="保存营业时间").click()
+    expect(admin.locator("#hours-changed")).to_be_visible()
+    expect(admin.locator("#stations tr", has_text=station)).to_contain_text("每天 00:00–24:00")
+    seen(admin, shots, "j13-admin-station-hours-changed")
+    admin.context.close()
+
+    # The next day's view shows the road covered.
+    after = eventually(lambda: (t := _liantang(system)) and t["covered"] >= 3 and t, timeout=60)
+    assert after["covered"] == after["reports"]
+    chair.reload()
+    road = chair.locator("#coverage-towns tr[data-town='liantang']")
+    expect(road.locator("td").nth(2)).to_have_text(str(after["covered"]))
+    expect(road.locator("td").nth(3)).to_have_text("100%")
+    seen(chair, shots, "j13-committee-coverage-road-covered")

@@ -690,6 +690,7 @@ CONSOLE: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/console/stations"): frozenset({"admin"}),
     ("POST", "/console/stations/import"): frozenset({"admin"}),
     ("POST", "/console/stations/{station_id}/close"): frozenset({"admin"}),
+    ("POST", "/console/stations/{station_id}/hours"): frozenset({"admin"}),
     ("GET", "/console/coverage"): _C,
     ("POST", "/console/cases/{case_id}/mediation/{action}"): _C | _M,
     ("GET", "/console/cases/{case_id}/hazard/actions"): _DP,

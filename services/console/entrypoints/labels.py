@@ -50,6 +50,10 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "amount_of": ("金额（元）", "Amount (yuan)"),
     "due_on_of": ("支付日期", "Pay by"),
+    "change_hours": ("修改营业时间", "Change the hours"),
+    "save_hours": ("保存营业时间", "Save the hours"),
+    "hours_changed": ("营业时间已修改，15分钟服务圈随之更新", "Hours changed; coverage follows"),
+    "hours_refused": ("营业时间未修改：", "Hours not changed:"),
     "supplement": ("补充申请材料", "Supplement the application"),
     "supplement_hint": (
         "受理前可补充申请材料：只填写要补充或更改的内容，未填写的保持不变；补充的事实将注明日期附在原事实之后。",
