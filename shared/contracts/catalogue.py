@@ -137,6 +137,13 @@ _SPECS += [
         "A wrong merge was split; the case is handled on its own.",
     ),
     EventSpec(
+        "dispute.supplemented",
+        "intake",
+        1,
+        intake.DisputeSupplemented,
+        "An officer completed a dispute's application before the committee decided on it.",
+    ),
+    EventSpec(
         "case.attachment_added",
         "intake",
         1,

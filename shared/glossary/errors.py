@@ -141,6 +141,16 @@ REASONS: Final[tuple[tuple[str, tuple[str, str]], ...]] = (
     (r"ID number given twice", ("同一身份证号重复填写", "An ID number appears twice")),
     (r"already a member of this group", ("该成员已在本集体争议中", "Already a member")),
     (r"representatives are elected at filing", ("代表人在立案时推举", "Elected at filing")),
+    (
+        r"awaiting acceptance can be supplemented",
+        (
+            "只有待受理的纠纷可以补充申请材料（已受理、不予受理或已结案的不能补充）",
+            "Only an application awaiting acceptance can be supplemented",
+        ),
+    ),
+    (r"give something to supplement", ("请填写要补充的内容", "Give what to add")),
+    (r"completed by adding members", ("集体争议请通过增加成员补充", "Add members instead")),
+    (r"facts would exceed", ("事实与理由合计过长", "The facts would be too long")),
     (r"not a group dispute", ("该纠纷不是集体争议", "Not a group dispute")),
     (r"the group dispute is closed", ("该集体争议已结案", "The group dispute is closed")),
     (

@@ -14,6 +14,7 @@ EVENTS: Final[dict[str, tuple[str, str]]] = {
     "case.merged": ("重复报告并入", "Duplicate merged"),
     "case.unmerged": ("撤销合并", "Merge undone"),
     "case.attachment_added": ("上传附件", "Attachment added"),
+    "dispute.supplemented": ("补充申请材料", "Application supplemented"),
     "department.update_posted": ("部门系统进展", "Department system update"),
     "reporter.confirmed_fixed": ("报告人确认修好", "Reporter confirmed the fix"),
     "reporter.reported_not_fixed": ("报告人反馈未修好", "Reporter said not fixed"),
@@ -96,6 +97,7 @@ ACTIONS: Final[dict[str, tuple[str, str]]] = {
     "correct": ("工作人员更正信息", "Corrected by an officer"),
     "hold_for_triage": ("无对应部门，转受理员分派", "No department covers it: to the officers"),
     "compound_linked": ("关联小区台账", "Linked to the compound register"),
+    "supplement": ("补充申请材料", "Application supplemented"),
     "confirmation_window_passed": ("确认期已过", "Confirmation window passed"),
     "urge": ("上级督办", "Urged by the supervisor"),
 }

@@ -2,9 +2,13 @@
 browser context: the committee seats the judicial office at the truckers' station (华新镇卡友驿站)
 on the duty roster; a driver's app files a fare dispute in 华新镇 and his tracking page and his
 notice name that station, how far, and that legal help is on duty; at the station the intake
-officer files his claim and the form offers where a session can be held (the stations with legal
-help nearest the workplace); the committee accepts; the mediator's session form has that station
-chosen; every party's notice names it with its address; the committee opens the coverage view.
+officer finds that same case by its tracking code and supplements it (补充申请材料: the amount,
+the company's e-mail, where a session can be held, from the stations with legal help nearest the
+workplace); the committee accepts that case; the mediator's session form has that station
+chosen; every party's notice names it with its address; the committee opens the coverage view,
+where hazard reports along a road in 练塘镇 lie in no one's circle while the station there is
+closed; the admin extends that station's hours in the console's register, and the view shows the
+road covered.
 """
 
 from __future__ import annotations
@@ -13,13 +17,14 @@ import uuid
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.auth import OFFICER
+from tests.auth import OFFICER, auth_headers
 from tests.browser.checks import seen
 from tests.browser.conftest import _create_users
 from tests.browser.test_console import login
@@ -109,6 +114,58 @@ def _app_files(system: System, email: str) -> str:
     return str(filed.json()["tracking_code"])
 
 
+ROAD = (30.962, 121.200)  # a road in 练塘镇 no demo station reaches
+WEEKDAYS = "一二三四五六日"
+
+
+def _a_station_by_the_road_and_reports_along_it(system: System) -> str:
+    """A station by the road, open only on another day (so closed whenever the reports come
+    in), and three hazard reports along the road (intake's and dispatch's APIs)."""
+    other_day = WEEKDAYS[(_today().weekday() + 3) % 7]
+    name = f"练塘镇路边驿站{uuid.uuid4().hex[:4]}"
+    station = {
+        "name": name,
+        "kind": "驿站",
+        "town": "练塘镇",
+        "address": "练塘镇某路1号",
+        "latitude": ROAD[0] + 0.001,
+        "longitude": ROAD[1] + 0.002,
+        "opening_hours": f"周{other_day} 09:00-17:00",
+        "facilities": ["热水", "充电"],
+    }
+    made = httpx.post(
+        f"{system.url('dispatch')}/api/v1/stations",
+        headers=auth_headers("admin", "admin"),
+        json=station,
+        timeout=10,
+    )
+    assert made.status_code == 201, made.text
+    for n in range(3):
+        hazard = {
+            "category": "road_damage",
+            "latitude": ROAD[0],
+            "longitude": ROAD[1] + n * 0.002,
+            "description": "练塘镇这条路夜里没有路灯，路面坑洼。",
+            "reporter": {"name": "骑手", "phone": "13833334444"},
+        }
+        filed = httpx.post(
+            f"{system.url('intake')}/api/v1/hazards", headers=OFFICER, json=hazard, timeout=10
+        )
+        assert filed.status_code == 201, filed.text
+    return name
+
+
+def _liantang(system: System) -> dict[str, Any] | None:
+    """练塘镇's line of the coverage, once dispatch has the three reports."""
+    answer = httpx.get(
+        f"{system.url('dispatch')}/api/v1/stations/coverage",
+        headers=auth_headers("committee", "chair"),
+        timeout=10,
+    )
+    town = next((t for t in answer.json()["towns"] if t["town"] == "liantang"), None)
+    return town if town and town["reports"] >= 3 else None
+
+
 def test_j13_the_nearest_legal_help_a_session_at_the_station_and_the_coverage_view(
     browser: Browser, system: System, sinks: Sinks, shots: Path
 ):
@@ -139,46 +196,47 @@ def test_j13_the_nearest_legal_help_a_session_at_the_station_and_the_coverage_vi
     assert KAYOU in notice.body and "步行约 14 分钟" in notice.body
     assert "电动车约 5 分钟" in notice.body and "司法所" in notice.body
 
-    # At the station: the officer files his claim; the form offers where a session can be held.
+    # At the station: the officer finds the app's case by its code and supplements the claim
+    # (补充申请材料): the amount, the company's e-mail for service, and where a session can be
+    # held, from the stations with legal help nearest his workplace.
     officer = login(browser, system, "officer")
-    officer.get_by_role("link", name="登记纠纷").click()
-    company = f"沪青出行科技有限公司{uuid.uuid4().hex[:4]}"
+    officer.get_by_role("link", name="案件列表").click()
+    officer.get_by_label("查询码").fill(code.replace("-", "").lower())  # as he reads it out
+    officer.get_by_role("button", name="筛选").click()
+    officer.locator("table").get_by_role("link", name=code).click()
+    supplement = officer.locator("#supplement")
+    supplement.locator("summary").click()
     company_mail = f"legal-{uuid.uuid4().hex[:8]}@example.com"
-    officer.get_by_label("申请人姓名").fill("周师傅")
-    officer.get_by_label("申请人手机号").fill("13822223333")
-    officer.get_by_label("申请人邮箱", exact=True).fill(email)
-    officer.get_by_label("被申请人名称 *", exact=True).fill(company)
-    officer.get_by_label("被申请人邮箱（用于送达通知）", exact=True).fill(company_mail)
-    officer.get_by_label("纠纷类型").select_option(label="罚款扣款")
-    officer.get_by_label("请求事项").fill("退还平台扣除的车费320元")
-    officer.get_by_label("请求金额（元）").fill("320")
-    officer.get_by_label("事实与理由").fill("平台以绕路为由扣除车费，行程记录显示并未绕路。")
-    officer.get_by_label("争议发生日期（仲裁时效起算）").fill(_AROSE)
-    officer.get_by_label("工作地点或所属驿站地址", exact=True).fill("华新镇华志路")
-    officer.get_by_label("纬度").fill(str(NEAR_KAYOU[0]))
-    officer.get_by_label("经度").fill(str(NEAR_KAYOU[1]))
-    officer.get_by_label("新就业形态劳动者").check()
-    places = officer.locator("#session-stations")
+    supplement.get_by_label("请求金额（元）").fill("320")
+    supplement.get_by_label("被申请人名称", exact=True).fill("沪青出行科技有限公司")
+    supplement.get_by_label("被申请人邮箱（用于送达通知）", exact=True).fill(company_mail)
+    places = supplement.locator("#session-stations")
     places.get_by_role("button", name="查找附近阵地").click()
+    supplement = officer.locator("#supplement")
+    places = supplement.locator("#session-stations")
     choice = places.locator("label", has_text=KAYOU)
     expect(choice).to_contain_text("步行约 14 分钟")
     expect(choice).to_contain_text("现在有法律服务值班")
-    expect(officer.get_by_label("申请人姓名")).to_have_value("周师傅")  # nothing lost
+    expect(supplement.get_by_label("请求金额（元）")).to_have_value("320")  # nothing lost
     choice.get_by_role("radio").check()
-    seen(officer, shots, "j13-officer-file-dispute-stations")
-    officer.get_by_label("口头申请（已向申请人宣读并经确认）").check()
-    officer.get_by_label("申请人已确认笔录").check()
-    officer.get_by_role("button", name="提交").click()
-    expect(officer.locator("#tracking-code")).to_be_visible()
-    desk_code = officer.locator("#tracking-code").inner_text()
-    seen(officer, shots, "j13-officer-case")
+    supplement.get_by_label("补充说明（补充了什么）").fill("到站补充请求金额、平台邮箱和调解地点")
+    seen(officer, shots, "j13-officer-supplement-stations")
+    supplement.locator("form").get_by_role("button", name="补充申请材料").click()
+    expect(officer.locator("#supplemented")).to_be_visible()
+    expect(officer.locator("main")).to_contain_text("工作人员补充了申请材料")
+    seen(officer, shots, "j13-officer-case-supplemented")
     officer.context.close()
+    told = eventually(
+        lambda: next((m for m in sinks.mails_to(email) if "申请材料已补充" in m.subject), None),
+        timeout=60,
+    )
+    assert "320.00 元" in told.body and "希望的调解地点" in told.body
 
     # The committee accepts; the case says where the session can be held.
     chair = login(browser, system, "chair")
-    row = chair.locator("#board tr", has_text=desk_code)
+    row = chair.locator("#board tr", has_text=code)
     expect(row).to_be_visible()
-    row.get_by_role("link", name=desk_code).click()
+    row.get_by_role("link", name=code).click()
     expect(chair.locator("#preferred-station")).to_contain_text(KAYOU)
     chair.get_by_role("button", name="受理", exact=True).click()
     expect(chair.locator("#case-status")).to_have_attribute("data-state", "assigned")
@@ -187,7 +245,7 @@ def test_j13_the_nearest_legal_help_a_session_at_the_station_and_the_coverage_vi
 
     # The mediator sets the session at that station: it is chosen already, in words.
     me = login(browser, system, mediator_of(line))
-    me.locator("#my-cases tr", has_text=desk_code).get_by_role("link", name=desk_code).click()
+    me.locator("#my-cases tr", has_text=code).get_by_role("link", name=code).click()
     me.get_by_role("button", name="开始调解").click()
     expect(me.locator("#mediation")).to_have_attribute("data-state", "in_mediation")
     form = me.locator("#schedule-form")
@@ -218,3 +276,38 @@ def test_j13_the_nearest_legal_help_a_session_at_the_station_and_the_coverage_vi
     expect(chair.locator("#coverage-towns tr[data-town='huaxin']")).to_contain_text("华新镇")
     expect(chair.locator("svg.map")).to_be_visible()
     seen(chair, shots, "j13-committee-coverage")
+
+    # A cluster of hazard reports along one road in 练塘镇 lies in no one's circle: the station
+    # there is closed whenever they come in.
+    station = _a_station_by_the_road_and_reports_along_it(system)
+    before = eventually(lambda: _liantang(system), timeout=60)
+    assert before["covered"] == 0
+    chair.reload()
+    road = chair.locator("#coverage-towns tr[data-town='liantang']")
+    expect(road.locator("td").nth(0)).to_have_text("练塘镇")
+    expect(road.locator("td").nth(2)).to_have_text("0")
+    seen(chair, shots, "j13-committee-coverage-road-uncovered")
+
+    # The admin extends that station's hours in the console's register (around the clock).
+    admin = login(browser, system, "admin")
+    admin.get_by_role("link", name="阵地地图").click()
+    admin.locator("#f-town").select_option(label="练塘镇")
+    admin.get_by_role("button", name="筛选").click()
+    row = admin.locator("#stations tr", has_text=station)
+    row.get_by_text("修改营业时间").click()
+    row.get_by_label("开放时间").fill("24小时")
+    seen(admin, shots, "j13-admin-station-hours")
+    row.get_by_role("button", name="保存营业时间").click()
+    expect(admin.locator("#hours-changed")).to_be_visible()
+    expect(admin.locator("#stations tr", has_text=station)).to_contain_text("每天 00:00–24:00")
+    seen(admin, shots, "j13-admin-station-hours-changed")
+    admin.context.close()
+
+    # The next day's view shows the road covered.
+    after = eventually(lambda: (t := _liantang(system)) and t["covered"] >= 3 and t, timeout=60)
+    assert after["covered"] == after["reports"]
+    chair.reload()
+    road = chair.locator("#coverage-towns tr[data-town='liantang']")
+    expect(road.locator("td").nth(2)).to_have_text(str(after["covered"]))
+    expect(road.locator("td").nth(3)).to_have_text("100%")
+    seen(chair, shots, "j13-committee-coverage-road-covered")

@@ -223,6 +223,16 @@ INTAKE: list[Op] = [
         kind="dispute",
         body=_const({"members": [{"name": "新成员"}]}),
     ),
+    # An application awaiting acceptance is supplemented (an accepted one: 409, after
+    # authorization).
+    Op(
+        "intake",
+        "POST",
+        "/api/v1/disputes/{case_id}/supplement",
+        OFFICERS,
+        kind="dispute",
+        body=_const({"claim_amount_yuan": 100, "note": "补充请求金额"}),
+    ),
 ]
 
 _D = "/api/v1/disputes/{case_id}"
@@ -683,11 +693,13 @@ CONSOLE: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/console/stations"): frozenset({"admin"}),
     ("POST", "/console/stations/import"): frozenset({"admin"}),
     ("POST", "/console/stations/{station_id}/close"): frozenset({"admin"}),
+    ("POST", "/console/stations/{station_id}/hours"): frozenset({"admin"}),
     ("GET", "/console/coverage"): _C,
     ("POST", "/console/cases/{case_id}/mediation/{action}"): _C | _M,
     ("GET", "/console/cases/{case_id}/hazard/actions"): _DP,
     ("POST", "/console/cases/{case_id}/split"): _O,
     ("POST", "/console/cases/{case_id}/members"): _O,
+    ("POST", "/console/cases/{case_id}/supplement"): _O,
     ("POST", "/console/cases/{case_id}/accept"): _C,
     ("POST", "/console/cases/{case_id}/reject"): _C,
     ("GET", "/console/cases"): _O | _C,

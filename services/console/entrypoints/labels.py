@@ -50,6 +50,23 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "amount_of": ("金额（元）", "Amount (yuan)"),
     "due_on_of": ("支付日期", "Pay by"),
+    "change_hours": ("修改营业时间", "Change the hours"),
+    "save_hours": ("保存营业时间", "Save the hours"),
+    "hours_changed": ("营业时间已修改，15分钟服务圈随之更新", "Hours changed; coverage follows"),
+    "hours_refused": ("营业时间未修改：", "Hours not changed:"),
+    "supplement": ("补充申请材料", "Supplement the application"),
+    "supplement_hint": (
+        "受理前可补充申请材料：只填写要补充或更改的内容，未填写的保持不变；补充的事实将注明日期附在原事实之后。",
+        "Before acceptance: fill in only what is added or changed; added facts are dated.",
+    ),
+    "supplemented": ("申请材料已补充", "The application was supplemented"),
+    "facts_added": ("补充事实与理由", "Further facts"),
+    "respondent_contact": ("被申请人信息", "Respondent"),
+    "respondent_contact_hint": (
+        "已登记的被申请人（按名称或信用代码）补充其联系方式；其他名称将作为新的被申请人。",
+        "A registered respondent (by name or code) gets its contact; another name is added.",
+    ),
+    "supplement_note": ("补充说明（补充了什么）", "What was added"),
     "add_members": ("增加集体争议成员", "Add members to the group"),
     "add_members_hint": (
         "立案后加入的成员：每人单独的请求金额；代表人已在立案时推举。",

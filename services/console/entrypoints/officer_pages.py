@@ -11,14 +11,14 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
 from services.console.entrypoints.backends import ServiceError, form_key
-from services.console.entrypoints.case_pages import case_view
+from services.console.entrypoints.case_pages import case_view, mediation_extras
 from services.console.entrypoints.hazard_map import picker
 from services.console.entrypoints.pages import COMMITTEE, OFFICER, Console
 from services.console.entrypoints.session import Caller
 from services.console.entrypoints.session_places import near, point_of
 from shared.glossary import codes
 
-FILTERS = ("kind", "status", "category", "jurisdiction", "respondent")
+FILTERS = ("tracking_code", "kind", "status", "category", "jurisdiction", "respondent")
 
 
 def _opt(form: dict[str, str], key: str) -> str | None:
@@ -131,6 +131,28 @@ def group_body(form: dict[str, str], who: Caller) -> dict[str, Any]:
     ]
     body["members"] = rows + pasted_members(form.get("members_csv", ""))
     return body
+
+
+SUPPLEMENT_FIELDS = (
+    "claim",
+    "claim_amount_yuan",
+    "facts",
+    "desired_outcome",
+    "id_number",
+    "workplace_address",
+    "latitude",
+    "longitude",
+    "preferred_station_id",
+)
+
+
+def supplement_body(form: dict[str, str]) -> dict[str, Any]:
+    """The officer API's SupplementDispute: only the fields filled in (the rest stay)."""
+    body: dict[str, Any] = {k: _opt(form, k) for k in SUPPLEMENT_FIELDS if _opt(form, k)}
+    respondent = {k: _opt(form, f"respondents.0.{k}") for k in ("name", "org_code", "email")}
+    if any(respondent.values()):
+        body["respondents"] = [respondent | {"name": respondent["name"] or ""}]
+    return body | {"note": form.get("note", "")}
 
 
 def hazard_body(form: dict[str, str]) -> dict[str, Any]:
@@ -286,6 +308,31 @@ def build_router(console: Console) -> APIRouter:
             errors = exc.field_errors(who.lang)
             return await case_again(request, who, case_id, member_errors=errors, member_form=form)
         return RedirectResponse(f"/console/cases/{case_id}?added={len(added)}#members", 303)
+
+    @router.post("/cases/{case_id}/supplement")
+    async def supplement(request: Request, case_id: uuid.UUID) -> Response:
+        """补充申请材料 while the application awaits acceptance; 查找附近阵地 offers the
+        stations with legal help nearest the workplace (given now, else on file)."""
+        who = console.who(request, OFFICER)
+        form, _files = await read_form(request)
+        if "find_stations" in form:  # nothing sent yet
+            view = await case_view(console, who, case_id)
+            view |= await mediation_extras(console, who, view)
+            point = point_of(form) or point_of(view["case"].get("details") or {})
+            return console.render(
+                request, "case.html", who, categories=codes("category"),
+                picker_svg=picker(await console.areas(who)), supplement_form=form,
+                supplement_stations=await near(console, who, point), **view,
+            )  # fmt: skip
+        try:
+            path, body = f"/api/v1/disputes/{case_id}/supplement", supplement_body(form)
+            await api.post(who, "intake", path, body, idempotency_key=form_key(form))
+        except ServiceError as exc:
+            errors = exc.field_errors(who.lang)
+            return await case_again(
+                request, who, case_id, supplement_errors=errors, supplement_form=form
+            )
+        return RedirectResponse(f"/console/cases/{case_id}?supplemented=1#supplement", 303)
 
     @router.post("/cases/{case_id}/split")
     async def split(request: Request, case_id: uuid.UUID) -> Response:

@@ -33,6 +33,15 @@ def station_body(form: dict[str, str], facilities: list[str]) -> dict[str, Any]:
     return body
 
 
+def with_hours(station: dict[str, Any], hours: str) -> dict[str, Any]:
+    """Dispatch's StationDraft of a station as it stands, with other opening hours."""
+    keep = ("name", "kind", "town", "address", "latitude", "longitude", "facilities", "contact")
+    return {k: station[k] for k in keep} | {
+        "generated": bool(station.get("generated")),
+        "opening_hours": hours.strip(),
+    }
+
+
 def uncovered_dots(coverage: dict[str, Any], lang: str) -> list[dict[str, Any]]:
     """Each uncovered h3 cell as a dot at its centre, titled with its count."""
     dots = []
@@ -130,6 +139,26 @@ def build_router(console: Console) -> APIRouter:
                 errors=exc.field_errors(who.lang), failed_action=f"close-{station_id}",
             )  # fmt: skip
         return RedirectResponse("/console/stations", 303)
+
+    @router.post("/stations/{station_id}/hours")
+    async def change_hours(request: Request, station_id: str) -> Response:
+        """An admin changes a station's opening hours (e.g. into the night, where the coverage
+        view shows reports nobody's circle reaches when the station is closed)."""
+        who = console.who(request, ADMIN)
+        raw = await request.form()
+        hours = raw.get("opening_hours")
+        town = ""  # the form is offered on one town's register: back to it
+        try:
+            station = await api.get(who, "dispatch", f"/stations/{station_id}.json")
+            body = with_hours(station, hours if isinstance(hours, str) else "")
+            town = body["town"]
+            await api.call(who, "dispatch", "PUT", f"/api/v1/stations/{station_id}", json=body)
+        except ServiceError as exc:
+            return await register(
+                request, who, town, exc.status if exc.status < 500 else 502,
+                errors=exc.field_errors(who.lang), failed_action=f"hours-{station_id}",
+            )  # fmt: skip
+        return RedirectResponse(f"/console/stations?town={body['town']}&hours=1", 303)
 
     @router.get("/coverage")
     async def coverage(

@@ -181,6 +181,54 @@ class FileDispute(Command):
         return value
 
 
+class SupplementDispute(Command):
+    """补充申请材料: what an officer adds to an application still awaiting acceptance, with the
+    same fields as at filing; only what is given changes (the facts are appended, dated)."""
+
+    claim: str | None = Field(default=None, min_length=1, max_length=2000, description="请求事项")
+    claim_amount_yuan: float | None = Field(default=None, ge=0, le=100_000_000)
+    facts: str | None = Field(
+        default=None, min_length=1, max_length=2000, description="补充的事实与理由 (appended)"
+    )
+    desired_outcome: str | None = Field(default=None, min_length=1, max_length=2000)
+    id_number: str | None = Field(
+        default=None,
+        min_length=18,
+        max_length=18,
+        description="申请人居民身份证号 The applicant's ID number (stored encrypted)",
+    )
+    # A respondent's contact (matched by credit code, else name) or an extra respondent.
+    respondents: list[RespondentIn] | None = Field(default=None, min_length=1, max_length=20)
+    workplace_address: str | None = Field(default=None, min_length=1, max_length=300)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    preferred_station_id: str | None = Field(
+        default=None,
+        max_length=64,
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        description="希望的调解地点（阵地编号） Preferred session place: a station's id",
+    )
+    note: str = Field(min_length=1, max_length=500, description="补充说明 What was added")
+
+    @field_validator("id_number")
+    @classmethod
+    def _valid_id_number(cls, value: str | None) -> str | None:
+        return normalise_id_number(value) if value is not None else None
+
+    @model_validator(mode="after")
+    def _something_given(self) -> SupplementDispute:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("latitude and longitude go together")
+        if not self.given():
+            raise ValueError("give something to supplement")
+        return self
+
+    def given(self) -> list[str]:
+        """The names of the fields supplemented (the note aside)."""
+        names = [n for n in type(self).model_fields if n != "note" and getattr(self, n) is not None]
+        return [n for n in names if n != "longitude"]
+
+
 class FileHazard(Command):
     category: str = Field(min_length=1, max_length=40, description="隐患类别 Category code")
     latitude: float = Field(ge=-90, le=90)

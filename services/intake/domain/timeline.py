@@ -37,6 +37,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "已上传附件（{media_zh}）",
         "An attachment was added ({media_en})",
     ),
+    "dispute.supplemented": (
+        "工作人员补充了申请材料：{fields_zh}",
+        "An officer supplemented the application: {fields_en}",
+    ),
     "department.update_posted": (
         "责任部门业务系统发来进展：{note}",
         "The department's system posted an update: {note}",
@@ -272,6 +276,8 @@ def describe(event_type: str, payload: dict[str, Any]) -> tuple[str, str]:
     values["channel_en"] = term("channel", channel, "en") if channel else "—"
     if event_type == "station.suggested":
         values.update(station_words(payload))
+    if event_type == "dispute.supplemented":
+        values.update(supplement_words(payload))
     zh = zh.format_map(_worded(values, payload, "zh")).rstrip("： ")
     en = en.format_map(_worded(values, payload, "en")).rstrip(": ")
     if event_type == "case.filed":
@@ -349,6 +355,28 @@ def _received_late(dispute: Any) -> tuple[str, str] | None:
         f"申请于 {zh_at} 由 {by} 收到（{via_zh}），期限自该日起算",
         f"The application was received {via_en} by {by} on {en_at}; its clocks run from then",
     )
+
+
+# What an application was supplemented with, in words (never the values: an ID number).
+_SUPPLEMENTED = {
+    "claim": ("请求事项", "the claim"),
+    "claim_amount_yuan": ("请求金额", "the amount claimed"),
+    "facts": ("事实与理由", "facts"),
+    "desired_outcome": ("期望的结果", "the desired outcome"),
+    "id_number": ("申请人身份证号", "the applicant's ID number"),
+    "respondents": ("被申请人信息", "the respondents"),
+    "workplace_address": ("工作地点", "the workplace"),
+    "latitude": ("工作地点位置", "the workplace's location"),
+    "preferred_station_id": ("希望的调解地点", "the preferred session place"),
+}
+
+
+def supplement_words(payload: dict[str, Any]) -> dict[str, str]:
+    named = [_SUPPLEMENTED[f] for f in payload.get("fields", []) if f in _SUPPLEMENTED]
+    return {
+        "fields_zh": "、".join(zh for zh, _ in named) or "申请材料",
+        "fields_en": ", ".join(en for _, en in named) or "the application",
+    }
 
 
 def station_words(payload: dict[str, Any]) -> dict[str, str]:

@@ -24,10 +24,11 @@ from services.intake.domain.commands import (
     FileHazard,
     PersonIn,
     SplitCase,
+    SupplementDispute,
 )
 from services.intake.domain.errors import Forbidden, IntakeError, NotFound
 from services.intake.domain.privacy import mask_phone
-from services.intake.domain.tracking import follow_notice
+from services.intake.domain.tracking import follow_notice, normalise
 from services.intake.entrypoints import personal_fields
 from services.intake.entrypoints.idempotent import run_once
 from services.intake.entrypoints.problems import as_response
@@ -42,7 +43,13 @@ from services.intake.entrypoints.schemas import (
     TimelineItem,
 )
 from services.intake.entrypoints.uploads import Uploads
-from services.intake.service_layer import attachments, corrections, filing, idempotency
+from services.intake.service_layer import (
+    attachments,
+    corrections,
+    filing,
+    idempotency,
+    supplements,
+)
 from services.intake.service_layer.triage import Triage
 from shared.audit.fields import names_present
 from shared.audit.http import AuditCaller
@@ -303,6 +310,9 @@ def build_router(
         respondent: Annotated[
             str | None, Query(min_length=1, max_length=100, description="name or org code")
         ] = None,
+        tracking_code: Annotated[
+            str | None, Query(min_length=1, max_length=20, description="查询码 the exact code")
+        ] = None,
         filed_from: AwareDatetime | None = None,
         filed_to: AwareDatetime | None = None,
         cursor: Annotated[str | None, Query(max_length=200)] = None,
@@ -322,6 +332,8 @@ def build_router(
         ):
             if value is not None:
                 stmt = stmt.where(column == value)
+        if tracking_code is not None:  # as the runner reads it out: any case, no dashes
+            stmt = stmt.where(Case.tracking_code == normalise(tracking_code))
         if filed_from is not None:
             stmt = stmt.where(col(Case.created_at) >= filed_from)
         if filed_to is not None:
@@ -431,6 +443,30 @@ def build_router(
             fields = names_present(cmd, personal_fields.CORRECTION)
             await audit.add(uow.session, "update", actor=actor, case_id=case_id, fields=fields)
             await corrections.correct_case(case_id, cmd, uow, actor, triage)
+            return Response(status_code=200)
+
+        done = await once(request, cmd.model_dump(mode="json") | {"case": str(case_id)}, action)
+        return done if done.status_code != 200 else _json(await _case_public(case_id, actor))
+
+    @router.post(
+        "/api/v1/disputes/{case_id}/supplement",
+        response_model=CasePublic,
+        responses={
+            403: {"description": "Not an officer"},
+            404: {"description": "No such dispute"},
+            409: {"description": "No longer awaiting acceptance, or a group dispute"},
+        },
+    )
+    async def supplement(
+        case_id: uuid.UUID, cmd: SupplementDispute, request: Request, actor: ActorDep
+    ) -> Response:
+        """补充申请材料: complete an application still awaiting the committee's acceptance."""
+
+        async def action(uow: UnitOfWork) -> Response:
+            _officer(actor)
+            fields = names_present(cmd, personal_fields.SUPPLEMENT)
+            await audit.add(uow.session, "update", actor=actor, case_id=case_id, fields=fields)
+            await supplements.supplement_dispute(case_id, cmd, uow, actor, triage)
             return Response(status_code=200)
 
         done = await once(request, cmd.model_dump(mode="json") | {"case": str(case_id)}, action)

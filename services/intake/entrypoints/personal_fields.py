@@ -64,6 +64,20 @@ OPEN311_FILING = frozenset(
         "media_url",
     }
 )
+# What supplementing an application may add (SupplementDispute).
+SUPPLEMENT = frozenset(
+    {
+        "claim",
+        "facts",
+        "id_number",
+        "respondents.name",
+        "respondents.org_code",
+        "respondents.email",
+        "workplace_address",
+        "latitude",
+        "longitude",
+    }
+)
 # What a correction may change (CorrectCase).
 CORRECTION = frozenset({"category", "latitude", "longitude", "address"})
 # The reporter's tracking view (TrackingView).

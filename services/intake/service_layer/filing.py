@@ -20,6 +20,7 @@ from services.intake.domain.commands import (
     FileHazard,
     GroupMemberIn,
     PersonIn,
+    SupplementDispute,
 )
 from services.intake.domain.errors import Conflict, InvalidField, NotFound, UnknownCategory
 from services.intake.domain.privacy import mask_phone
@@ -91,7 +92,7 @@ def party_ref(row: Party, role: str | None = None) -> PartyRef:
     )
 
 
-def dispute_town(cmd: FileDispute, triage: Triage) -> str | None:
+def dispute_town(cmd: FileDispute | SupplementDispute, triage: Triage) -> str | None:
     """The town of the workplace or station: the map pick, else a town named in the address."""
     if cmd.latitude is not None and cmd.longitude is not None:
         found = triage.jurisdictions.locate(cmd.latitude, cmd.longitude)
@@ -154,7 +155,7 @@ def _details(cmd: FileDispute, triage: Triage) -> tuple[dict[str, Any], DisputeD
     return details, event
 
 
-def _respondent_rows(case_id: uuid.UUID, respondents: list[Any]) -> list[Party]:
+def respondent_rows(case_id: uuid.UUID, respondents: list[Any]) -> list[Party]:
     return [
         Party(
             case_id=case_id,
@@ -193,7 +194,7 @@ async def file_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor, triage: 
     town = dispute_town(cmd, triage)
     case = _dispute_case(cmd, details, town, now)
     complainant = await _runner(uow, case.id, "complainant", cmd.complainant, triage)
-    respondents = _respondent_rows(case.id, cmd.respondents)
+    respondents = respondent_rows(case.id, cmd.respondents)
     uow.session.add(case)
     uow.session.add_all([complainant, *respondents])
     payload = CaseFiled(
@@ -225,7 +226,7 @@ async def file_group_dispute(
     details["group"] = {"member_count": len(cmd.members)}
     parent = _dispute_case(cmd, details, town, now)
     parent.title = f"集体争议（{len(cmd.members)}人）{parent.title}"[:200]
-    respondents = _respondent_rows(parent.id, cmd.respondents)
+    respondents = respondent_rows(parent.id, cmd.respondents)
     uow.session.add(parent)
     uow.session.add_all(respondents)
     filed = await _file_members(parent, cmd.members, respondents, uow, triage)

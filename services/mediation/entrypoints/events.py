@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.mediation.service_layer import deadlines, sessions
+from services.mediation.service_layer import deadlines, sessions, supplements
 from services.mediation.service_layer.context import Context
 from services.mediation.service_layer.registration import register_dispute
 from shared.contracts.envelope import Envelope
@@ -16,7 +16,11 @@ def handlers(ctx: Context) -> dict[str, Handler]:
         """A filed dispute is registered for the committee's acceptance review."""
         await register_dispute(envelope, uow, ctx)
 
-    return {"case.filed": on_case_filed}
+    async def on_dispute_supplemented(envelope: Envelope, uow: UnitOfWork) -> None:
+        """An application completed before acceptance: the dispute's view takes it."""
+        await supplements.apply_supplement(envelope, uow)
+
+    return {"case.filed": on_case_filed, "dispute.supplemented": on_dispute_supplemented}
 
 
 def timer_handler(ctx: Context) -> TimerHandler:

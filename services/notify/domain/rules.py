@@ -84,6 +84,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
     # The code goes to the rider alone, at once (it expires in minutes), never to the inbox.
     "rider.code_requested": (Rule("code_holder", "rider_code", critical=True),),
     "case.unmerged": (Rule("reporter", "case_unmerged"),),
+    # The applicant hears the application was completed; a respondent hears nothing at filing,
+    # so nothing now either (a new e-mail is remembered for the notices to come).
+    "dispute.supplemented": (Rule("complainant", "dispute_supplemented"),),
     # mediation
     "dispute.registered": (Rule("committee", "dispute_registered_committee"),),
     "dispute.accepted": _both("dispute_accepted"),

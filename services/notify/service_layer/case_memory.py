@@ -66,6 +66,20 @@ async def drop_follower(envelope: Envelope, uow: UnitOfWork) -> None:
         await uow.session.delete(found)
 
 
+async def complete_respondents(envelope: Envelope, uow: UnitOfWork) -> None:
+    """`dispute.supplemented`: a respondent's new e-mail (for service of the notices to come),
+    or an extra respondent, as the application now names them."""
+    for party in envelope.payload.get("respondents") or []:
+        found = await _contact_of(uow, envelope.case_id, party["party_id"])
+        if found is None:
+            uow.session.add(_contact(envelope.case_id, party, role="respondent"))
+        elif found.role == "respondent":
+            found.display_name = party["display_name"]
+            found.email = party.get("email") or found.email
+            uow.session.add(found)
+    await uow.session.flush()
+
+
 def note_handlers(case: KnownCase, envelope: Envelope) -> None:
     """Keep the current mediator and department for events that do not name them, and the
     title a correction gave the case (dispatch re-sends it with the new dispatch, whichever of

@@ -122,6 +122,8 @@ async def _case_for(envelope: Envelope, uow: UnitOfWork) -> KnownCase | None:
         await case_memory.add_follower(envelope, uow)
     elif envelope.event_type == "case.unmerged":
         await case_memory.drop_follower(envelope, uow)
+    elif envelope.event_type == "dispute.supplemented":
+        await case_memory.complete_respondents(envelope, uow)
     uow.session.add(case)
     return case
 

@@ -126,3 +126,23 @@ class RiderCodeRequested(Payload):
     party_id: str = Field(max_length=64)
     code: str = Field(min_length=6, max_length=6, pattern=r"^\d{6}$")
     expires_at: datetime
+
+
+class DisputeSupplemented(Payload):
+    """An officer completed an application still awaiting acceptance (补充申请材料).
+
+    Only what was given is set; `fields` names everything supplemented (an ID number too,
+    whose value never leaves intake). `respondents`, when given, is the whole list after the
+    change (a respondent's new e-mail for service, or an extra respondent)."""
+
+    fields: list[str] = Field(min_length=1, max_length=20)
+    note: str = Field(min_length=1, max_length=500)
+    claim: str | None = Field(default=None, min_length=1, max_length=2000)
+    claim_amount_yuan: float | None = Field(default=None, ge=0, le=100_000_000)
+    facts_added: str | None = Field(default=None, max_length=4000)
+    desired_outcome: str | None = Field(default=None, max_length=2000)
+    respondents: list[PartyRef] | None = Field(default=None, max_length=20)
+    workplace_address: str | None = Field(default=None, max_length=300)
+    location: GeoPoint | None = None
+    jurisdiction: str | None = Field(default=None, max_length=40)
+    preferred_station_id: str | None = Field(default=None, max_length=64)
