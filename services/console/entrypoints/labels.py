@@ -52,6 +52,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "due_on_of": ("支付日期", "Pay by"),
     "change_hours": ("修改营业时间", "Change the hours"),
     "save_hours": ("保存营业时间", "Save the hours"),
+    "hours_pick_town": (
+        "修改营业时间：请先选择镇街，再在该镇街的阵地行中修改",
+        "To change opening hours, choose a town first",
+    ),
     "hours_changed": ("营业时间已修改，15分钟服务圈随之更新", "Hours changed; coverage follows"),
     "hours_refused": ("营业时间未修改：", "Hours not changed:"),
     "supplement": ("补充申请材料", "Supplement the application"),
