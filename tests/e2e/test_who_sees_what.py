@@ -338,6 +338,16 @@ def test_a_follower_follows_with_its_own_tracking_code(system: System, sinks: Si
     page = _get(f"{system.url('intake')}/track/{follower['tracking_code']}", headers={})
     assert page.json()["merged"] is True and original["tracking_code"] not in page.text
 
+    # The original is fixed and its reporter earns points: the follower sees the fix, never the
+    # other rider's points or balance.
+    _close_the_loop(system, original["case_id"], original["tracking_code"])
+    first = f"{system.url('intake')}/track/{original['tracking_code']}"
+    eventually(lambda: _get(first, headers={}).json()["points"] > 0)
+    assert "积分" in _get(first, headers={}).text
+    followed = _get(f"{system.url('intake')}/track/{follower['tracking_code']}", headers={})
+    assert followed.json()["status"] == "closed" and followed.json()["points"] == 0
+    assert "积分" not in followed.text
+
 
 def test_a_rider_is_one_party_texted_without_email_and_signs_in_with_an_sms_code(
     system: System, sinks: Sinks

@@ -101,10 +101,15 @@ def build_router(
             case = await tracking.followed_case(uow, own)
             entries = await repository.timeline_of(uow.session, own.id)
             if case.id != own.id:
-                # The original's progress, never its filing: that names the original
-                # reporter's tracking code, which is their credential, not the follower's.
+                # The original's progress, never its filing (it names the original reporter's
+                # tracking code, their credential) nor the original reporter's points (their
+                # balance; a merged report earns none, so none of these are the follower's).
                 followed = await repository.timeline_of(uow.session, case.id)
-                entries += [e for e in followed if e.event_type != "case.filed"]
+                entries += [
+                    e
+                    for e in followed
+                    if e.event_type != "case.filed" and not e.event_type.startswith("points.")
+                ]
                 entries.sort(key=lambda e: e.occurred_at)
             files = await attachments.attachments_of(uow.session, [own.id])
             reporter, own_id = await _holder(uow.session, own), own.id
