@@ -25,8 +25,8 @@ STATES: Final[dict[str, tuple[str, str]]] = {
     "referred_to_arbitration": ("已告知申请仲裁", "Referred to arbitration"),
     "merged": ("已合并", "Merged"),
     "group_member": ("集体争议成员（随集体案件办理）", "Group member (follows the group's case)"),
-    # hazards (dispatch)
-    "filed": ("已登记", "Filed"),
+    # hazards (dispatch); "filed" is also the registry's first state of any case
+    "filed": ("已提交", "Filed"),
     "triaged": ("已分拣", "Triaged"),
     "dispatched": ("已派单", "Dispatched"),
     "acknowledged": ("已签收", "Acknowledged"),

@@ -67,6 +67,15 @@ def test_no_chinese_name_is_left_in_english_or_empty() -> None:
             assert any("\u4e00" <= ch <= "\u9fff" for ch in zh), (kind, code, zh)
 
 
+def test_no_two_states_read_alike() -> None:
+    """A state filter lists every state once: two states with one word could not be told apart."""
+    from shared.glossary.states import STATES
+
+    for lang in (0, 1):
+        words = [names[lang] for names in STATES.values()]
+        assert len(words) == len(set(words)), sorted(w for w in words if words.count(w) > 1)
+
+
 def test_an_unknown_code_comes_back_as_it_is_and_choices_keep_their_order() -> None:
     assert term("state", "no_such_state") == "no_such_state"
     assert term("state", None) == ""
