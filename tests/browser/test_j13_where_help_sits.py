@@ -184,7 +184,7 @@ def test_j13_the_nearest_legal_help_a_session_at_the_station_and_the_coverage_vi
 
     eventually(tracked, timeout=60)
     shown = track.locator("main").inner_text()
-    assert "离您最近的法律服务" in shown
+    assert "就近的法律服务" in shown
     assert "步行约 14 分钟" in shown and "电动车约 5 分钟" in shown
     assert "司法所值班" in shown
     seen(track, shots, "j13-driver-track")

@@ -95,7 +95,7 @@ def test_j13_the_nearest_legal_help_the_session_at_the_station_and_the_coverage_
         return page.text if "华新镇卡友驿站" in page.text else None
 
     page = eventually(tracked, timeout=60)
-    assert "离您最近的法律服务" in page and "步行约 14 分钟" in page and "电动车约 5 分钟" in page
+    assert "就近的法律服务" in page and "步行约 14 分钟" in page and "电动车约 5 分钟" in page
     assert "司法所值班" in page
     notice = eventually(
         lambda: next((m for m in sinks.mails_to(email) if "法律服务" in m.subject), None),

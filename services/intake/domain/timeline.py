@@ -162,13 +162,13 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "roster.published": ("值班表已更新", "The duty roster was updated"),
     "station.suggested#legal_help": (
-        "离您最近的法律服务：{name}（{address}），约 {distance_zh}，步行约 {walk_minutes} 分钟、"
+        "就近的法律服务：{name}（{address}），约 {distance_zh}，步行约 {walk_minutes} 分钟、"
         "电动车约 {ebike_minutes} 分钟{duty_zh}",
         "Nearest legal help: {name} ({address}), about {distance_en}, {walk_minutes} min on foot, "
         "{ebike_minutes} min by e-bike{duty_en}",
     ),
     "station.suggested#open_station": (
-        "离您最近的开放阵地：{name}（{address}），约 {distance_zh}，步行约 {walk_minutes} 分钟、"
+        "就近开放的阵地：{name}（{address}），约 {distance_zh}，步行约 {walk_minutes} 分钟、"
         "电动车约 {ebike_minutes} 分钟",
         "Nearest open station: {name} ({address}), about {distance_en}, {walk_minutes} min on "
         "foot, {ebike_minutes} min by e-bike",
