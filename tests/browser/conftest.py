@@ -28,6 +28,8 @@ LAUNCH_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Chromium's own widgets (date and time pickers) in the users' language, as on their desks.
+    "--lang=zh-CN",
 ]
 
 

@@ -288,6 +288,8 @@ def test_j11_a_supervisor_chases_an_overdue_fix_and_the_district_sees_the_chain(
     row.get_by_label("逐级督办间隔（小时）").fill("0.01")  # 36 s on to the district
     row.get_by_role("button", name=re.compile("保存")).click()
     expect(admin.get_by_role("status")).to_have_text("已保存")
+    row = admin.locator("#policies tr[data-category='fire_lane_blocked']")
+    expect(row.get_by_label("签收时限（小时）")).to_have_value("1")  # not "1.0"
     seen(admin, shots, "admin-policies")
     for username, actor, name in (
         ("chen.kz", "xujing-supervisor", "陈科长"),
@@ -301,6 +303,12 @@ def test_j11_a_supervisor_chases_an_overdue_fix_and_the_district_sees_the_chain(
         admin.get_by_label("密码 *").fill("waystation-dev")
         admin.get_by_role("button", name="创建").click()
         expect(admin.locator(f"#users tr[data-username='{username}']")).to_be_visible()
+    own = admin.locator("#users tr[data-username='admin']")
+    expect(own).to_contain_text("当前登录的账号")  # an admin cannot lock itself out
+    expect(own.get_by_role("button", name=re.compile("停用"))).to_have_count(0)
+    expect(admin.locator("#users tr[data-username='chen.kz']").get_by_role("button")).to_have_count(
+        1
+    )
     seen(admin, shots, "admin-users")
     admin.get_by_role("link", name="部门名录").click()
     expect(admin.locator("#directory tr[data-entry='xujing-property']")).to_contain_text(
