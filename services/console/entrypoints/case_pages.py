@@ -78,7 +78,9 @@ def reporter_notes(case: dict[str, Any]) -> list[dict[str, Any]]:
     notes += [
         {"at": item["occurred_at"], "text": item["text_zh"], "text_en": item["text_en"]}
         for item in case["timeline"]
-        if item.get("actor_role") == "reporter" and item["event_type"] != "case.filed"
+        # the reporter's own answers ("修好了吗？"), not what the system did on their behalf
+        # (a merge, a notice, the points)
+        if item.get("actor_role") == "reporter" and item["event_type"].startswith("reporter.")
     ]
     return notes
 

@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 
 from services.console.entrypoints.backends import ServiceError
+from services.console.entrypoints.case_pages import reporter_notes
 from services.console.entrypoints.charts import grouped_bars
 from services.console.entrypoints.committee_pages import ranked_clocks
 from services.console.entrypoints.hazard_map import draw, parse_areas
@@ -288,3 +289,29 @@ def test_a_tall_narrow_town_is_drawn_to_fit_its_height_not_several_screens_high(
         int(n) for n in draw([xujing], []).split('viewBox="0 0 ')[1].split('"')[0].split()
     )
     assert height == 720 and width < 720  # the marks keep their size inside it
+
+
+def test_the_reporters_notes_are_the_report_and_the_reporters_own_answers():
+    def item(event_type: str, text: str, role: str = "reporter") -> dict[str, object]:
+        return {
+            "event_type": event_type,
+            "actor_role": role,
+            "occurred_at": "2026-12-06T04:00:00Z",
+            "text_zh": text,
+            "text_en": text,
+        }
+
+    case = {
+        "kind": "hazard",
+        "created_at": "2026-12-06T03:00:00Z",
+        "description": "井盖缺失",
+        "timeline": [
+            item("case.filed", "已提交"),
+            item("case.merged", "另一位骑手的报告已并入本工单"),
+            item("hazard.resolved", "已办结", role="department"),
+            item("reporter.reported_not_fixed", "还是没修好，晚上很危险"),
+            item("points.credited", "获得贡献积分 20 分"),
+        ],
+    }
+    assert [n["text"] for n in reporter_notes(case)] == ["井盖缺失", "还是没修好，晚上很危险"]
+    assert reporter_notes(case | {"kind": "dispute"}) == []
