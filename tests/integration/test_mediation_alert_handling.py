@@ -24,10 +24,13 @@ async def mediation(database_url: str, redis_url: str):
 
 
 async def _alert(mediation: Mediation) -> dict:
-    for _ in range(3):
-        await mediation.file(dispute_type="penalty_deduction")
+    filed = [await mediation.file(dispute_type="penalty_deduction") for _ in range(3)]
     answer = await mediation.client.get("/api/v1/committee/alerts", headers=COMMITTEE)
     [alert] = answer.json()
+    # each dispute the alert names comes with its tracking code (the console links by it)
+    codes = {str(case_id): e.payload["tracking_code"] for case_id, e in filed}
+    assert alert["tracking_codes"] == [codes[c] for c in alert["case_ids"]]
+    assert all(alert["tracking_codes"])
     return alert
 
 

@@ -173,9 +173,15 @@ def build_committee_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
 
     @router.get("/committee/alerts")
     async def alerts(_actor: CommitteeDep, status: str | None = "open") -> list[dict[str, Any]]:
-        """Pattern alerts: one company, one dispute type, N disputes in the window."""
+        """Pattern alerts: one company, one dispute type, N disputes in the window (with each
+        dispute's tracking code beside its case id)."""
         async with runtime.uow() as uow:
-            listed = [a.model_dump() for a in await patterns.list_alerts(uow, status)]
+            records = await patterns.list_alerts(uow, status)
+            codes = await patterns.tracking_codes(uow, records)
+            listed = [
+                a.model_dump() | {"tracking_codes": [codes.get(str(c), "") for c in a.case_ids]}
+                for a in records
+            ]
             # the consultation opened from each alert, if any (#20)
             opened = await consultations.list_consultations(
                 uow.session, alert_ids=[a["id"] for a in listed]

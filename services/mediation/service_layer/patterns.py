@@ -129,6 +129,15 @@ async def list_alerts(uow: UnitOfWork, status: str | None) -> list[PatternAlertR
     return list((await uow.session.exec(stmt.limit(500))).all())
 
 
+async def tracking_codes(uow: UnitOfWork, alerts: list[PatternAlertRecord]) -> dict[str, str]:
+    """The tracking code of every dispute the alerts name (case id -> code), in one read."""
+    ids = {uuid.UUID(c) for a in alerts for c in a.case_ids}
+    if not ids:
+        return {}
+    stmt = select(Dispute.case_id, Dispute.tracking_code).where(col(Dispute.case_id).in_(ids))
+    return {str(case_id): code for case_id, code in (await uow.session.exec(stmt)).all()}
+
+
 async def close_alert(
     alert_id: uuid.UUID,
     uow: UnitOfWork,
