@@ -158,6 +158,8 @@ def test_j8_the_committees_monday_morning(browser: Browser, system: System, shot
     alert = chair.locator("section.alert-box", has_text=partner)
     expect(alert).to_contain_text("5 件")
     expect(alert.locator("a[href^='/console/cases/']")).to_have_count(5)  # its five disputes
+    for link in alert.locator("a[href^='/console/cases/']").all():  # named by tracking code
+        expect(link).to_have_text(re.compile(r"^[A-Z0-9]{4}-[A-Z0-9]{4}$"))
     expect(alert.get_by_role("link", name="开启行业协商")).to_have_count(1)
     seen(chair, shots, "committee-j8-alerts")
     alert.get_by_label("处理情况（已采取的措施）").fill(CONSULTED)
