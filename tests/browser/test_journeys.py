@@ -136,6 +136,9 @@ def test_j1_a_rider_snaps_a_hazard_the_department_fixes_it_and_the_rider_confirm
     seen(phone, shots, "j1-rider-track-filed")
 
     office = login(browser, system, "zhaoxiang-road")
+    menu = office.get_by_role("navigation")
+    expect(menu.get_by_role("link", name="待办隐患")).to_have_count(1)
+    expect(menu.get_by_role("link", name="督办件")).to_have_count(0)  # not a supervisor
     open_case(office, request_id)
     expect(office.locator("#photos img").first).to_be_visible()
     expect(office.locator("#where svg")).to_be_visible()
@@ -328,6 +331,9 @@ def test_j11_a_supervisor_chases_an_overdue_fix_and_the_district_sees_the_chain(
     # The resolve target passes: the town's supervisor finds it on her page, overdue first.
     chen = login(browser, system, "chen.kz")
     assert chen.url.endswith("/console/supervision")
+    menu = chen.get_by_role("navigation")
+    expect(menu.get_by_role("link", name="督办件")).to_have_count(1)
+    expect(menu.get_by_role("link", name="待办隐患")).to_have_count(0)  # no queue of her own
     row = chen.locator("#supervision tr", has_text=case_reference(case_id))
     expect(row).to_be_visible(timeout=90_000)
     expect(row).to_contain_text("徐泾镇物业管理办公室 未在")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,9 @@ class Console:
     public_pem: bytes
     cookie_secure: bool
     _areas: list[Area] | None = None
+    # Which departments are supervisors of the escalation chain (asked of dispatch at login):
+    # a supervisor's menu leads to 督办件, a department's to its queue; unknown shows both.
+    supervisors: dict[str, bool] = field(default_factory=dict)
 
     async def areas(self, who: Caller) -> list[Area]:
         """The jurisdictions' polygons from intake, fetched once (they change with a release)."""
@@ -94,6 +97,9 @@ class Console:
     ) -> HTMLResponse:
         lang = who.lang if who else ctx.pop("lang", "zh")
         nav = [(p, k) for p, k, roles in NAV if who and who.role in roles]
+        if who and who.role == "department" and who.principal.actor.id in self.supervisors:
+            hidden = "queue" if self.supervisors[who.principal.actor.id] else "supervision"
+            nav = [(p, k) for p, k in nav if k != hidden]
         return self.templates.TemplateResponse(
             request,
             name,

@@ -25,7 +25,9 @@ async def is_supervisor(console: Console, who: Caller) -> bool:
         entry = await console.backends.get(who, "dispatch", path)
     except ServiceError:
         return False
-    return bool(entry.get("kind") == "supervisor")
+    supervisor = bool(entry.get("kind") == "supervisor")
+    console.supervisors[who.principal.actor.id] = supervisor  # the menu follows the answer
+    return supervisor
 
 
 def chain(hazard: dict[str, Any], names: dict[str, str]) -> list[dict[str, Any]]:
