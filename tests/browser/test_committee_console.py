@@ -289,6 +289,8 @@ def test_j5_the_clock_runs_out_and_everyone_sees_it_once(
     expect(chair.locator("#timeline tr[data-event='mediation.expired']")).to_have_count(1)
     expect(chair.locator("#timeline tr[data-event='deadline.warning']")).to_have_count(2)
     expect(chair.locator("#timeline")).to_contain_text("仲裁")
+    # The postponed session was never held: it no longer reads 已安排 on a finished case.
+    expect(chair.get_by_role("cell", name=re.compile("^未记录召开")).first).to_be_visible()
     for role in ("complainant", "respondent"):  # told of arbitration, once on each channel
         told = chair.locator(f"#deliveries tr[data-event='mediation.expired'][data-role='{role}']")
         expect(told.first).to_be_visible(timeout=60_000)

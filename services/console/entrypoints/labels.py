@@ -52,6 +52,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "due_on_of": ("支付日期", "Pay by"),
     "change_hours": ("修改营业时间", "Change the hours"),
     "save_hours": ("保存营业时间", "Save the hours"),
+    "session_not_recorded": ("未记录召开（案件已离开调解阶段）", "Not recorded as held"),
     "signed_in_self": ("当前登录的账号（不能停用自己）", "Your own account (cannot disable it)"),
     "hours_pick_town": (
         "修改营业时间：请先选择镇街，再在该镇街的阵地行中修改",
