@@ -105,8 +105,9 @@ async def _served(dispatch: Dispatch) -> AsyncIterator[str]:
     config = uvicorn.Config(dispatch.app, host="127.0.0.1", port=port, lifespan="off")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.05)
+    async with asyncio.timeout(30):  # started, or the test fails here
+        while not server.started:
+            await asyncio.sleep(0.05)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
