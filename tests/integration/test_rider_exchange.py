@@ -75,8 +75,10 @@ async def test_the_adapter_books_once_per_key_with_the_riders_token_and_names_re
 async def _silent_server() -> AsyncIterator[str]:
     """A server that accepts connections and never answers: dispatch hanging."""
 
+    released = asyncio.Event()
+
     async def hang(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await asyncio.sleep(30)
+        await released.wait()  # no answer until the test is over
         writer.close()
 
     server = await asyncio.start_server(hang, "127.0.0.1", 0)
@@ -84,6 +86,7 @@ async def _silent_server() -> AsyncIterator[str]:
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
+        released.set()
         server.close()
 
 

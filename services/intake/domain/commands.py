@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -24,6 +24,17 @@ PHONE_PATTERN = _PHONE
 _HTML = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
 _URL = r"^https?://[^\s<>\"]{1,490}$"
 
+
+
+# Where a session can be held (J13): a station of dispatch's register, by its id.
+PreferredStation = Annotated[
+    str | None,
+    Field(
+        max_length=64,
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        description="希望的调解地点（阵地编号） Preferred session place: a station's id",
+    ),
+]
 
 class Command(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -145,12 +156,7 @@ class FileDispute(Command):
     longitude: float | None = Field(default=None, ge=-180, le=180)
     # Where a session can be held (J13): a station of dispatch's register with legal help near
     # the workplace, chosen with the applicant; the mediator's session form offers it first.
-    preferred_station_id: str | None = Field(
-        default=None,
-        max_length=64,
-        pattern=r"^[a-z0-9][a-z0-9_-]*$",
-        description="希望的调解地点（阵地编号） Preferred session place: a station's id",
-    )
+    preferred_station_id: PreferredStation = None
 
     @model_validator(mode="after")
     def _both_or_neither(self) -> FileDispute:
@@ -202,12 +208,7 @@ class SupplementDispute(Command):
     workplace_address: str | None = Field(default=None, min_length=1, max_length=300)
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
-    preferred_station_id: str | None = Field(
-        default=None,
-        max_length=64,
-        pattern=r"^[a-z0-9][a-z0-9_-]*$",
-        description="希望的调解地点（阵地编号） Preferred session place: a station's id",
-    )
+    preferred_station_id: PreferredStation = None
     note: str = Field(min_length=1, max_length=500, description="补充说明 What was added")
 
     @field_validator("id_number")
