@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from tests.infra import create_database, private_redis
 from tests.integration.intake_server import Intake, serve_intake
+from tests.migration_cache import migrations_copied
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _each_schema_migrated_once(
+    pg_admin_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """Fresh databases get a copy of a schema migrated once this session (see the module)."""
+    with migrations_copied(pg_admin_url, tmp_path_factory.mktemp("migrated")):
+        yield
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

@@ -25,7 +25,6 @@ _HTML = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
 _URL = r"^https?://[^\s<>\"]{1,490}$"
 
 
-
 # Where a session can be held (J13): a station of dispatch's register, by its id.
 PreferredStation = Annotated[
     str | None,
@@ -35,6 +34,7 @@ PreferredStation = Annotated[
         description="希望的调解地点（阵地编号） Preferred session place: a station's id",
     ),
 ]
+
 
 class Command(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
