@@ -25,6 +25,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import make_url
 
+from shared.db import alembic_config
+
 Upgrade = Callable[..., Any]
 
 
@@ -109,10 +111,7 @@ class MigrationCache:
 
 
 def _pointed_at(config: Config, url: str) -> Config:
-    copy = Config()
-    copy.set_main_option("script_location", config.get_main_option("script_location") or "")
-    copy.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    return copy
+    return alembic_config(Path(config.get_main_option("script_location") or ""), url)
 
 
 def _sqlite_has_tables(path: Path) -> bool:
