@@ -307,7 +307,7 @@ class Bench:
 
     def stations(self) -> Phase:
         """The nearest query at p95 and the coverage figure (in this process, no service)."""
-        from waystation.bench.stations import coverage_figures, nearest_figures
+        from services.dispatch.entrypoints.cli import coverage_figures, nearest_figures
 
         with console.status(f"nearest query over {self.profile.stations:,} stations"):
             nearest = nearest_figures(self.profile.stations)
