@@ -36,10 +36,12 @@ test: system setup
 test-fast: setup
 	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
 
+## lint: ruff, formatting, mypy, and the import contracts of pyproject.toml (lint-imports)
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy shared services waystation
+	$(VENV)/bin/lint-imports
 
 fmt: setup
 	$(VENV)/bin/ruff check --fix .
@@ -65,4 +67,4 @@ docs: setup
 	$(VENV)/bin/waystation docs --out docs/asyncapi
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
