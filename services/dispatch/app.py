@@ -17,7 +17,7 @@ from services.dispatch.adapters.station_file import load_station_rows
 from services.dispatch.adapters.tables import AUDIT, IDEMPOTENCY, KIT, TIMER
 from services.dispatch.config import DispatchSettings
 from services.dispatch.domain.reach import Reach
-from services.dispatch.entrypoints import events, http, stations_public
+from services.dispatch.entrypoints import events, hazards_http, stations_public
 from services.dispatch.service_layer.breaches import on_timer
 from services.dispatch.service_layer.compounds import load_compound_rows, seed_compounds
 from services.dispatch.service_layer.context import Context
@@ -114,7 +114,7 @@ def create_app(
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health_router(runtime.readiness))
     app.include_router(audit_router(AuditLog(runtime.service, AUDIT, runtime.sessions)))
-    app.include_router(http.build_router(runtime, ctx, finder))
+    app.include_router(hazards_http.build_router(runtime, ctx, finder))
     app.include_router(stations_public.build_router(ctx, finder, runtime.sessions))
     if isinstance(clock, TrainingClock):
         app.include_router(training_clock_router(runtime.service, clock, runtime.redis))

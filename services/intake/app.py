@@ -21,9 +21,9 @@ from services.intake.domain.duplicates import DuplicatePolicy
 from services.intake.entrypoints import (
     admin_http,
     auth_http,
+    cases_http,
     contact_http,
     events,
-    http,
     identity_http,
     jurisdictions_http,
     open311_http,
@@ -140,8 +140,8 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     login = limiter.dependency("login", Limit(settings.login_per_minute, 60), _form("username"))
     app.include_router(auth_http.build_router(runtime, keys, settings.token_ttl_seconds, login))
     mediation = MediationAccess(settings.mediation_url)
-    notices = http.Notices(settings.self_url, settings.sms_notices)
-    app.include_router(http.build_router(runtime, triage, uploads, audit, mediation, notices))
+    notices = cases_http.Notices(settings.self_url, settings.sms_notices)
+    app.include_router(cases_http.build_router(runtime, triage, uploads, audit, mediation, notices))
     app.include_router(identity_http.build_router(runtime, cipher, audit))
     app.include_router(contact_http.build_router(runtime, audit))
     app.include_router(

@@ -20,9 +20,9 @@ from services.mediation.domain.targets import Target
 from services.mediation.entrypoints import (
     committee_http,
     consultations_http,
+    disputes_http,
     events,
     grants_http,
-    http,
 )
 from services.mediation.service_layer.administration import (
     calendar_stamp,
@@ -157,7 +157,7 @@ def create_app(
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health_router(runtime.readiness))
     app.include_router(audit_router(AuditLog(runtime.service, AUDIT, runtime.sessions)))
-    app.include_router(http.build_router(runtime, ctx))
+    app.include_router(disputes_http.build_router(runtime, ctx))
     app.include_router(committee_http.build_committee_router(runtime, ctx))
     app.include_router(grants_http.build_router(runtime, ctx))
     if isinstance(clock, TrainingClock):

@@ -19,7 +19,7 @@ from services.notify.adapters.target_guard import TargetGuard
 from services.notify.adapters.templates import Renderer
 from services.notify.config import NotifySettings
 from services.notify.domain.quiet_hours import QuietHours
-from services.notify.entrypoints import events, http
+from services.notify.entrypoints import deliveries_http, events
 from services.notify.service_layer import planning
 from services.notify.service_layer.planning import PlanContext
 from services.notify.service_layer.recipients import ChannelConfig
@@ -141,7 +141,7 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health_router(runtime.readiness))
     app.include_router(audit_router(AuditLog(runtime.service, AUDIT, runtime.sessions)))
-    app.include_router(http.build_router(runtime, quiet))
+    app.include_router(deliveries_http.build_router(runtime, quiet))
     if isinstance(clock, TrainingClock):
         app.include_router(training_clock_router(runtime.service, clock, runtime.redis))
     return app
