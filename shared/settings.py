@@ -39,7 +39,7 @@ class ServiceSettings(BaseSettings):
     reader_stall_seconds: float = Field(default=300.0, gt=0)
     log_level: str = "INFO"
     log_json: bool = True
-    # Larger bodies get 413 before any route reads them (SPEC §9: size limits).
+    # Larger bodies get 413 before any route reads them (every upload and field has a size limit).
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=512 * 1024 * 1024)
     # An admin may move the clock forward (shared/training_clock.py); falls back to the
     # un-prefixed WAYSTATION_TRAINING_CLOCK. Never in production: refused at start-up.

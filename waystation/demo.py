@@ -1,4 +1,4 @@
-"""`waystation demo`: the journeys of JOURNEYS.md as sample tickets, filed over HTTP."""
+"""`waystation demo`: the staff's and riders' journeys as sample tickets, filed over HTTP."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The one envelope every event travels in (SPEC §3)."""
+"""The one envelope every event travels in (docs/asyncapi/ has each service's events)."""
 
 from __future__ import annotations
 

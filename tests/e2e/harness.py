@@ -167,7 +167,7 @@ class System:
         # Every test client calls from 127.0.0.1; the limits are tested on their own.
         self.env["INTAKE_PUBLIC_POSTS_PER_MINUTE"] = "100000"
         self.env["INTAKE_LOGIN_PER_MINUTE"] = "10000"
-        # The sinks listen on loopback, which the SSRF guard refuses unless allowed (SPEC §9).
+        # The sinks listen on loopback, which the SSRF guard refuses unless allowed.
         self.env["NOTIFY_ALLOWED_WEBHOOK_HOSTS"] = "127.0.0.1"
         # The flows assert deliveries at once, whatever the hour in Shanghai.
         self.env["NOTIFY_QUIET_HOURS_START"] = "00:00"

@@ -108,7 +108,7 @@ def test_every_service_exports_request_event_and_stream_metrics(traced: System):
     assert "waystation_notifications_total" in texts["notify"]
 
 
-# --- PII leak scan (SPEC §9; reference 7.3) ------------------------------------------------
+# --- PII leak scan ---------------------------------------------------------------------------
 
 PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")

@@ -238,10 +238,11 @@ class Bench:
     def backlog_drain(self) -> Phase:
         """N filed hazards queued while dispatch is stopped, then drained by that one process.
 
-        SPEC §11 measures one consumer process: intake, mediation and notify are stopped for
-        the drain, so they neither compete for the cores nor consume the backlog's events;
-        afterwards their groups skip what the backlog produced (a throw-away system: those
-        hazards' department notices are not part of this figure) and they start again.
+        The target is for one consumer process (docs/performance.md): intake, mediation and
+        notify are stopped for the drain, so they neither compete for the cores nor consume the
+        backlog's events; afterwards their groups skip what the backlog produced (a throw-away
+        system: those hazards' department notices are not part of this figure) and they start
+        again.
         """
         n = self.profile.backlog_events
         others = [name for name in SERVICES if name != "dispatch"]

@@ -1,4 +1,4 @@
-"""Where disputes are filed from, kept for the coverage of the 15-minute circle (SPEC §5): only
+"""Where disputes are filed from, kept for the coverage of the 15-minute circle: only
 when the filing gave a place, rounded to about 100 m, with the nearest town; no name, no
 contact. Hazards need no copy: dispatch keeps them whole."""
 

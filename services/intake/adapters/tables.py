@@ -63,7 +63,8 @@ class Party(IntakeModel, table=True):
     email: str | None = Field(default=None, max_length=254)
     org_code: str | None = Field(default=None, max_length=40)
     locale: str = Field(default="zh-CN", max_length=10)
-    # The resident ID number: AES-GCM ciphertext, and its keyed hash for lookups (SPEC §9).
+    # The resident ID number: AES-GCM ciphertext, and its keyed hash for lookups (never kept in
+    # clear).
     id_number_enc: str | None = Field(default=None, max_length=200)
     id_number_hash: str | None = Field(default=None, max_length=64, index=True)
     # Keyed hashes of the phone and e-mail: a rider's reports resolve to one party by them.

@@ -1,7 +1,8 @@
 """Open311 GeoReport v2 at /open311/v2/ (XML and JSON), with the FixMyStreet updates extension.
 
-POST requests answers 201 Created (the spec names no status; SPEC §8 makes 201 mean "durably
-stored") with a token, which tokens/{token} turns into the service_request_id.
+POST requests answers 201 Created (the spec names no status; here 201 means "durably
+stored", as everywhere in intake) with a token, which tokens/{token} turns into the
+service_request_id.
 """
 
 from __future__ import annotations

@@ -212,7 +212,8 @@ class MediatorStat(MediationModel, table=True):
 
 
 class DisputeGrant(MediationModel, table=True):
-    """A mediator the committee lets read a dispute not assigned to them (SPEC §1, §9)."""
+    """A mediator the committee lets read a dispute not assigned to them (every read is checked
+    against the object: the assigned mediator, or a grant)."""
 
     __tablename__ = "dispute_grant"
 
