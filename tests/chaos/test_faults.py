@@ -83,9 +83,8 @@ def _redis_kill_run(
             system.start(name)
     for name in SERVICES:
         system.wait_ready(name)
-    return judge(
-        scenario, load, system, sinks, {"redis_kill": 1}, started, settle=60, quiet_after=quiet_after
-    )
+    faults = {"redis_kill": 1}
+    return judge(scenario, load, system, sinks, faults, started, settle=60, quiet_after=quiet_after)
 
 
 def test_redis_killed_and_restarted_on_its_aof_loses_nothing(
