@@ -380,6 +380,9 @@ def drained(
     outboxes: Annotated[
         bool, typer.Option(help="also require every service's outbox to be empty")
     ] = True,
+    group: Annotated[
+        list[str] | None, typer.Option(help="only these consumer groups (repeatable)")
+    ] = None,
 ) -> None:
     """Exit 0 when every group of every stream has nothing pending or unread (and, unless
     --no-outboxes, no outbox row waits): the moment to change STREAM_PARTITIONS."""
@@ -392,7 +395,7 @@ def drained(
         if outboxes
         else None
     )
-    found = asyncio.run(backlogs(_redis_url(), counts, urls))
+    found = asyncio.run(backlogs(_redis_url(), counts, urls, set(group) if group else None))
     if not found:
         console.print(f"已排空 drained (partitions {', '.join(map(str, counts))})")
         return

@@ -8,6 +8,7 @@ that the new N no longer reads would never be applied.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,8 +30,11 @@ class Backlog:
     lag: int  # not read yet
 
 
-async def stream_backlogs(redis: Redis, partitions: list[int]) -> list[Backlog]:
-    """Every (stream, group) of every partition count in `partitions` with work left.
+async def stream_backlogs(
+    redis: Redis, partitions: list[int], groups: Collection[str] | None = None
+) -> list[Backlog]:
+    """Every (stream, group) of every partition count in `partitions` with work left (only
+    the named `groups`, when given).
 
     A stream that does not exist holds nothing. A missing group on a stream that has entries
     is a backlog of the whole stream. Lag comes from XINFO GROUPS; where Redis cannot tell it
@@ -39,12 +43,14 @@ async def stream_backlogs(redis: Redis, partitions: list[int]) -> list[Backlog]:
     pairs = list(dict.fromkeys(pair for n in partitions for pair in group_pairs(n)))
     found = []
     for stream, group in pairs:
+        if groups is not None and group not in groups:
+            continue
         try:
             info = await redis.xinfo_stream(stream)
-            groups: list[dict[str, Any]] = await redis.xinfo_groups(stream)
+            readers: list[dict[str, Any]] = await redis.xinfo_groups(stream)
         except ResponseError:  # no such stream: nothing was ever published to it
             continue
-        mine = next((g for g in groups if _text(g.get("name")) == group), None)
+        mine = next((g for g in readers if _text(g.get("name")) == group), None)
         length = int(info.get("length") or 0)
         if mine is None:
             if length:
@@ -83,12 +89,15 @@ async def outbox_backlogs(database_urls: dict[str, str]) -> list[Backlog]:
 
 
 async def backlogs(
-    redis_url: str, partitions: list[int], database_urls: dict[str, str] | None
+    redis_url: str,
+    partitions: list[int],
+    database_urls: dict[str, str] | None,
+    groups: Collection[str] | None = None,
 ) -> list[Backlog]:
     """Streams first, then (when `database_urls` is given) the outboxes."""
     redis = Redis.from_url(redis_url)
     try:
-        found = await stream_backlogs(redis, partitions)
+        found = await stream_backlogs(redis, partitions, groups)
     finally:
         await redis.aclose()
     if database_urls:
