@@ -11,14 +11,24 @@ import orjson
 import pytest
 import sqlalchemy as sa
 from faststream.redis.parser.binary import BinaryMessageFormatV1
+from redis.crc import key_slot
 from typer.testing import CliRunner, Result
 
 from shared.contracts.envelope import Envelope
-from shared.messaging.partitions import partition_of, streams_of
+from shared.messaging.dead_letters import list_dead_letters
+from shared.messaging.errors import PermanentError
+from shared.messaging.partitions import (
+    dead_letter_index,
+    dead_letter_stream,
+    partition_of,
+    stream_for_case,
+    streams_of,
+)
 from shared.messaging.uow import UnitOfWork
 from tests.integration.kit_harness import KitService, eventually, filed_event, ledger
 from waystation.cli import app
 from waystation.drain import stream_backlogs
+from waystation.operations import replay_dead_letter
 
 pytestmark = pytest.mark.integration
 
@@ -176,3 +186,56 @@ async def test_drain_then_switch_from_one_to_four_partitions_loses_nothing(
         assert (await command()).exit_code == 0
     finally:
         await after.close()
+
+
+async def test_dead_letters_stay_in_their_partitions_slot_and_replay_to_the_cases_partition(
+    database_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("STREAM_PARTITIONS", "4")
+    monkeypatch.setenv("COLUMNS", "250")
+    refuse = {"on": True}
+
+    async def picky(envelope: Envelope, uow: UnitOfWork) -> None:
+        if refuse["on"]:
+            raise PermanentError("refused for the test")
+        await _record(envelope, uow)
+
+    kit = KitService(database_url, redis_url, handler=picky, partitions=4, read_batch=5)
+    await kit.create_schema()
+    try:
+        await kit.start_consuming()
+        await kit.broker.connect()
+        [event] = await kit.emit_committed(1)
+        assert await kit.relay.relay_once() == 1
+        stream = stream_for_case("waystation.intake", event.case_id, 4)
+        poison_home = next(s for s in streams_of("intake", 4) if s != stream)
+        await kit.redis.xadd(poison_home, {"__data__": b"not an envelope"})
+
+        async def both_dead() -> bool:
+            return bool(
+                await kit.redis.xlen(dead_letter_stream(stream))
+                and await kit.redis.xlen(dead_letter_stream(poison_home))
+            )
+
+        await eventually(both_dead, timeout=30)
+        keys = [stream, dead_letter_stream(stream), dead_letter_index(stream)]
+        assert await kit.redis.exists(*keys) == 3
+        assert len({key_slot(k.encode()) for k in keys}) == 1
+        listed = await asyncio.to_thread(CliRunner().invoke, app, ["dlq", "list"])
+        assert listed.exit_code == 0, listed.output
+        assert stream in listed.output and poison_home in listed.output
+
+        [letter] = await list_dead_letters(kit.redis, stream)
+        refuse["on"] = False
+        said = await replay_dead_letter(redis_url, stream, letter.dlq_id)
+        assert said.endswith(f"on {stream}"), said
+
+        async def applied() -> bool:
+            return [e for e, _n in await _effects(kit)] == [event.event_id]
+
+        await eventually(applied, timeout=30)
+        assert await list_dead_letters(kit.redis, stream) == []
+        assert not await kit.redis.hlen(dead_letter_index(stream))
+    finally:
+        await kit.close()
