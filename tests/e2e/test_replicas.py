@@ -12,6 +12,7 @@ import sys
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -100,8 +101,10 @@ def replicas(
         sut.env["MEDIATION_TIMER_POLL_INTERVAL"] = "0.5"
         # Notify leases a delivery on its (training) clock: a replica still on the old time
         # would lease for a moment that the moved one has long passed, and both would send.
-        # Notify follows a move within 0.1 s, before the timers it causes fire elsewhere (1 s).
+        # Notify follows a move within 0.1 s, before the timers it causes fire elsewhere.
         sut.env["NOTIFY_TRAINING_CLOCK_SYNC_SECONDS"] = "0.1"
+        for name in ("intake", "mediation", "dispatch"):
+            sut.env[f"{name.upper()}_TRAINING_CLOCK_SYNC_SECONDS"] = "0.3"
         sut.databases = databases  # type: ignore[attr-defined]
         group = Replicas(sut)
         try:
@@ -174,22 +177,24 @@ def test_eight_processes_on_four_partitions_keep_order_and_do_everything_once(
 ):
     group, sut = replicas, replicas.system
     dbs: dict[str, str] = sut.databases  # type: ignore[attr-defined]
-    hazards, disputes = [], []
-    for i in range(HAZARDS):  # a grid of spots ~350 m apart: none merges into another
-        body = _hazard(f"r{i}-{uuid.uuid4().hex[:6]}@example.com", spot=i % 6)
-        body["longitude"] += 0.0035 * (i // 6)
-        filed = httpx.post(
-            f"{group.url('intake', i)}/api/v1/hazards", json=body, headers=OFFICER, timeout=10
-        )
+
+    def file(i: int) -> tuple[str, str]:
+        """Ticket i through intake replica i % 2: a hazard on a grid of spots ~350 m apart
+        (none merges into another), then disputes."""
+        if i < HAZARDS:
+            kind, body = "hazards", _hazard(f"r{i}-{uuid.uuid4().hex[:6]}@example.com", i % 6)
+            body["longitude"] += 0.0035 * (i // 6)
+        else:
+            kind, body = "disputes", _dispute(f"d{i}-{uuid.uuid4().hex[:6]}@example.com")
+        url = f"{group.url('intake', i)}/api/v1/{kind}"
+        filed = httpx.post(url, json=body, headers=OFFICER, timeout=30)
         assert filed.status_code == 201, filed.text
-        hazards.append(filed.json()["case_id"])
-    for i in range(DISPUTES):
-        body = _dispute(f"d{i}-{uuid.uuid4().hex[:6]}@example.com")
-        filed = httpx.post(
-            f"{group.url('intake', i)}/api/v1/disputes", json=body, headers=OFFICER, timeout=10
-        )
-        assert filed.status_code == 201, filed.text
-        disputes.append(filed.json()["case_id"])
+        return kind, filed.json()["case_id"]
+
+    with ThreadPoolExecutor(6) as pool:
+        tickets = list(pool.map(file, range(HAZARDS + DISPUTES)))
+    hazards = [case for kind, case in tickets if kind == "hazards"]
+    disputes = [case for kind, case in tickets if kind == "disputes"]
 
     def dispatched() -> bool:
         return all(
@@ -204,11 +209,15 @@ def test_eight_processes_on_four_partitions_keep_order_and_do_everything_once(
 
     eventually(dispatched, 60)
     committee = auth_headers("committee", "chair")
-    for i, case in enumerate(disputes):
-        url = f"{group.url('mediation', i)}/api/v1/disputes/{case}"
+
+    def accept(i: int) -> None:
+        url = f"{group.url('mediation', i)}/api/v1/disputes/{disputes[i]}"
         eventually(_state_is(url, "state", "acceptance_review"))
-        accepted = httpx.post(f"{url}/accept", headers=committee, timeout=10)
+        accepted = httpx.post(f"{url}/accept", headers=committee, timeout=30)
         assert accepted.status_code == 200, accepted.text
+
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(accept, range(DISPUTES)))
     # Every kind of timer falls due: targets' warnings and escalations, J5's warnings, expiry.
     group.offset = timedelta(0)  # type: ignore[attr-defined]
     eventually(lambda: _settled(group), 60, interval=0.5)  # nothing in flight when it moves
