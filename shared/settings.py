@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.messaging.partitions import configured_partitions
+from shared.messaging.partitions import MAX_PARTITIONS, configured_partitions
 
 
 def data_dir() -> Path:
@@ -41,7 +41,7 @@ class ServiceSettings(BaseSettings):
     reader_stall_seconds: float = Field(default=300.0, gt=0)
     # Partitions of every producer's stream (shared/messaging/partitions.py); falls back to
     # the un-prefixed STREAM_PARTITIONS, which every process of a deployment must agree on.
-    stream_partitions: int = Field(default=1, ge=1, le=256)
+    stream_partitions: int = Field(default=1, ge=1, le=MAX_PARTITIONS)
     log_level: str = "INFO"
     log_json: bool = True
     # Larger bodies get 413 before any route reads them (SPEC §9: size limits).

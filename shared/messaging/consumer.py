@@ -20,7 +20,7 @@ from shared.contracts.reading import too_new
 from shared.messaging.batching import BatchNotClean, Prepare, apply_batch
 from shared.messaging.dead_letters import dead_letter
 from shared.messaging.errors import NotYetReadable, PermanentError, RetryLater
-from shared.messaging.partitions import streams_read_by
+from shared.messaging.partitions import partition_index, streams_read_by
 from shared.messaging.scope import event_scope
 from shared.messaging.sequence import advance, position
 from shared.messaging.uow import UnitOfWork
@@ -314,7 +314,7 @@ class IdempotentConsumer:
         cfg = self.config
         for producer, stream in streams_read_by(cfg.service, cfg.partitions):
             # One partition keeps the names it always had; more name theirs.
-            part = "" if cfg.partitions == 1 else f".{stream.rpartition('.')[2].rstrip('}')}"
+            part = "" if cfg.partitions == 1 else f".{partition_index(stream)}"
             if document_readers:
                 broker.subscriber(
                     stream=StreamSub(

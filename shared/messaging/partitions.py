@@ -72,14 +72,22 @@ def streams_of(service: str, partitions: int) -> list[str]:
     return partitions_of(stream_of(service), partitions)
 
 
+def _parse(stream: str) -> tuple[str, int]:
+    if stream.startswith("{") and stream.endswith("}"):
+        head, _dot, tail = stream[1:-1].rpartition(".")
+        if head and tail.isdigit():
+            return head, int(tail)
+    return stream, 0
+
+
 def base_of(stream: str) -> str:
     """The unpartitioned name of a partition (`{waystation.intake.2}` -> `waystation.intake`)."""
-    if stream.startswith("{") and stream.endswith("}"):
-        inner = stream[1:-1]
-        head, _dot, tail = inner.rpartition(".")
-        if head and tail.isdigit():
-            return head
-    return stream
+    return _parse(stream)[0]
+
+
+def partition_index(stream: str) -> int:
+    """Which partition a stream name is (`{waystation.intake.2}` -> 2; unpartitioned: 0)."""
+    return _parse(stream)[1]
 
 
 def dead_letter_stream(stream: str) -> str:

@@ -15,6 +15,7 @@ from shared.messaging.partitions import (
     dead_letter_index,
     dead_letter_stream,
     group_pairs,
+    partition_index,
     partition_of,
     partition_stream,
     stream_for_case,
@@ -54,6 +55,8 @@ def test_partitions_are_hash_tagged_and_name_their_base() -> None:
     names = streams_of("dispatch", 4)
     assert names == [f"{{waystation.dispatch.{p}}}" for p in range(4)]
     assert {base_of(n) for n in names} == {"waystation.dispatch"}
+    assert [partition_index(n) for n in names] == [0, 1, 2, 3]
+    assert partition_index("waystation.dispatch") == 0
     assert base_of("waystation.dispatch") == "waystation.dispatch"
     assert dead_letter_stream(names[2]) == "{waystation.dispatch.2}.dlq"
     # every group reads every partition of every stream it follows
