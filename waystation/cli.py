@@ -233,14 +233,21 @@ def _redis_url() -> str:
     return os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
+Partitions = Annotated[
+    int | None,
+    typer.Option(min=1, max=256, help="stream partitions (default: STREAM_PARTITIONS, or 1)"),
+]
+
+
 @dlq_app.command("list")
 def dlq_list(
     service: Annotated[str | None, typer.Option(help="producing service")] = None,
+    partitions: Partitions = None,
 ) -> None:
-    """List dead letters of every stream (or one producer's)."""
+    """List dead letters of every partition of every stream (or one producer's)."""
     from waystation.operations import list_dead_letters_table
 
-    console.print(asyncio.run(list_dead_letters_table(_redis_url(), service)))
+    console.print(asyncio.run(list_dead_letters_table(_redis_url(), service, partitions)))
 
 
 @dlq_app.command("inspect")
@@ -252,11 +259,11 @@ def dlq_inspect(stream: str, dlq_id: str) -> None:
 
 
 @dlq_app.command("replay")
-def dlq_replay(stream: str, dlq_id: str) -> None:
-    """Put one dead letter back on its stream (consumers skip what they already applied)."""
+def dlq_replay(stream: str, dlq_id: str, partitions: Partitions = None) -> None:
+    """Put one dead letter back on its case's partition (consumers skip what they applied)."""
     from waystation.operations import replay_dead_letter
 
-    console.print(asyncio.run(replay_dead_letter(_redis_url(), stream, dlq_id)))
+    console.print(asyncio.run(replay_dead_letter(_redis_url(), stream, dlq_id, partitions)))
 
 
 @app.command()
@@ -321,11 +328,52 @@ def audit(
 
 
 @app.command()
-def pending() -> None:
-    """Consumer lag and pending entries per (stream, group)."""
+def pending(partitions: Partitions = None) -> None:
+    """Consumer lag and pending entries per (stream partition, group)."""
     from waystation.operations import pending_table
 
-    console.print(asyncio.run(pending_table(_redis_url())))
+    console.print(asyncio.run(pending_table(_redis_url(), partitions)))
+
+
+@app.command()
+def drained(
+    partitions: Annotated[
+        list[int] | None,
+        typer.Option(
+            min=1,
+            max=256,
+            help="partition counts whose streams to check (repeatable; default: "
+            "STREAM_PARTITIONS, and 1)",
+        ),
+    ] = None,
+    outboxes: Annotated[
+        bool, typer.Option(help="also require every service's outbox to be empty")
+    ] = True,
+    group: Annotated[
+        list[str] | None, typer.Option(help="only these consumer groups (repeatable)")
+    ] = None,
+) -> None:
+    """Exit 0 when every group of every stream has nothing pending or unread (and, unless
+    --no-outboxes, no outbox row waits): the moment to change STREAM_PARTITIONS."""
+    from shared.messaging.partitions import configured_partitions
+    from waystation.drain import backlogs
+
+    counts = partitions or sorted({1, configured_partitions()})
+    urls = (
+        {name: str(entry.settings().database_url) for name, entry in SERVICES.items()}
+        if outboxes
+        else None
+    )
+    found = asyncio.run(backlogs(_redis_url(), counts, urls, set(group) if group else None))
+    if not found:
+        console.print(f"已排空 drained (partitions {', '.join(map(str, counts))})")
+        return
+    table = Table("stream / outbox", "group / service", "pending", "lag")
+    for b in found:
+        table.add_row(b.where, b.who, str(b.pending), str(b.lag))
+    console.print(table)
+    console.print(f"未排空 not drained: {len(found)} place(s) still hold work")
+    raise typer.Exit(1)
 
 
 @app.command()

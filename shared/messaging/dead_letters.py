@@ -1,4 +1,7 @@
-"""Dead letters: `<stream>.dlq` entries carrying the original event and the reason it failed."""
+"""Dead letters: `<stream>.dlq` entries carrying the original event and the reason it failed.
+
+Key names come from `partitions`: a partition's dead letters and their index share its hash
+tag, so the script below touches one cluster slot."""
 
 from __future__ import annotations
 
@@ -9,8 +12,9 @@ from typing import Any, cast
 
 from redis.asyncio import Redis
 
-from shared.contracts.streams import ALERTS_STREAM, dead_letter_stream
+from shared.contracts.streams import ALERTS_STREAM
 from shared.logs import mask_text
+from shared.messaging.partitions import dead_letter_index, dead_letter_stream
 
 
 @dataclass(frozen=True)
@@ -73,11 +77,6 @@ local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 2))
 redis.call('HSET', KEYS[2], ARGV[1], id)
 return {1, id}
 """
-
-
-def dead_letter_index(stream: str) -> str:
-    """Hash (group:entry_id -> dead-letter id) that makes dead-lettering idempotent."""
-    return f"{dead_letter_stream(stream)}.index"
 
 
 async def forget_dead_letter(

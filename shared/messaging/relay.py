@@ -15,6 +15,7 @@ import structlog
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.messaging.partitions import stream_for_case
 from shared.messaging.tables import KitTables
 from shared.metrics import ServiceMetrics
 
@@ -48,8 +49,12 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_interval: float = 1.0,
         metrics: ServiceMetrics | None = None,
+        partitions: int = 1,
     ) -> None:
         self._metrics = metrics
+        # The partition is chosen here, at publish time, not when the row committed: rows
+        # committed before N changed go to a partition that the consumers now read.
+        self._partitions = partitions
         self._sessions = sessions
         self._outbox = tables.outbox
         self._publish = publish
@@ -92,7 +97,7 @@ class OutboxRelay:
             events = [
                 OutgoingEvent(
                     r.seq,
-                    r.stream,
+                    stream_for_case(r.stream, r.case_id, self._partitions),
                     r.event_type,
                     str(r.case_id),
                     str(orjson.loads(r.body).get("correlation_id", r.case_id)),
