@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import structlog
@@ -35,6 +35,7 @@ from shared.audit.http import audit_router
 from shared.audit.log import AuditLog
 from shared.auth.dependency import install_auth
 from shared.auth.keys import load_keys
+from shared.clock import utc_now
 from shared.http import BodyLimit, health_router, install_error_handlers
 from shared.idempotency import install_idempotency, tidy_answers
 from shared.messaging.timers import TimerScheduler
@@ -45,10 +46,6 @@ from shared.training_clock_http import training_clock_router
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 log = structlog.get_logger(__name__)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class _CallableClock:
@@ -79,7 +76,7 @@ def build_context(settings: MediationSettings, now: Callable[[], datetime]) -> C
 
 
 def create_app(
-    settings: MediationSettings | None = None, now: Callable[[], datetime] = _utcnow
+    settings: MediationSettings | None = None, now: Callable[[], datetime] = utc_now
 ) -> FastAPI:
     settings = settings or MediationSettings()
     keys = load_keys(settings.environment)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, cast
 
 from redis.asyncio import Redis
 
+from shared.clock import utc_now
 from shared.contracts.streams import ALERTS_STREAM, dead_letter_stream
 from shared.logs import mask_text
 
@@ -49,7 +49,7 @@ async def dead_letter(
         "entry_id": entry_id,
         "deliveries": str(deliveries),
         "error": mask_text(error[:2000]),
-        "failed_at": datetime.now(UTC).isoformat(),
+        "failed_at": utc_now().isoformat(),
         "headers": json.dumps(headers, default=str),
         "body": body,
     }
@@ -92,7 +92,7 @@ async def forget_dead_letter(
 
 async def raise_alert(redis: Redis, kind: str, **details: str) -> None:
     """An operator alert on the alerts stream (bounded: alerts are not events to process)."""
-    fields: dict[Any, Any] = {"kind": kind, "at": datetime.now(UTC).isoformat(), **details}
+    fields: dict[Any, Any] = {"kind": kind, "at": utc_now().isoformat(), **details}
     await redis.xadd(
         ALERTS_STREAM,
         fields,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
@@ -26,6 +25,7 @@ from shared.audit.fields import names_present
 from shared.audit.http import AuditCaller
 from shared.audit.log import AuditLog
 from shared.auth.dependency import AUTHENTICATED, current_actor
+from shared.clock import SYSTEM_CLOCK
 from shared.contracts.envelope import Actor
 from shared.runtime import ServiceRuntime
 
@@ -167,7 +167,7 @@ def build_router(runtime: ServiceRuntime, quiet: QuietHours) -> APIRouter:
             row = await session.get(Delivery, delivery_id)
             if row is None or row.channel != "inapp" or row.party_id != party_key(actor):
                 raise HTTPException(404, "no such message in your inbox")
-            row.read_at = row.read_at or datetime.now(UTC)
+            row.read_at = row.read_at or (runtime.clock or SYSTEM_CLOCK).now()
             session.add(row)
         return _inbox(row)
 
