@@ -13,6 +13,7 @@ from services.notify.adapters.tables import AUDIT, Delivery, Preference
 from services.notify.domain.errors import NotYourParty
 from services.notify.domain.parties import is_operator, party_key
 from services.notify.domain.quiet_hours import QuietHours
+from services.notify.entrypoints.errors import http_error
 from services.notify.entrypoints.schemas import (
     DeliveryPublic,
     DeliverySummary,
@@ -181,7 +182,7 @@ def build_router(runtime: ServiceRuntime, quiet: QuietHours) -> APIRouter:
                 pref = await preferences.get_preference(uow, actor, party_id)
                 return _pref_out(pref, quiet)
         except NotYourParty as exc:
-            raise HTTPException(403, "only your own preferences") from exc
+            raise http_error(exc) from exc
 
     @router.put(
         "/parties/{party_id}/preferences", response_model=PreferenceOut, responses=_FORBIDDEN
@@ -207,6 +208,6 @@ def build_router(runtime: ServiceRuntime, quiet: QuietHours) -> APIRouter:
                 )
                 return _pref_out(pref, quiet)
         except NotYourParty as exc:
-            raise HTTPException(403, "only your own preferences") from exc
+            raise http_error(exc) from exc
 
     return router
