@@ -15,6 +15,7 @@ from rich.table import Table
 from services.intake.entrypoints import cli as intake_cli
 from services.mediation.entrypoints import cli as mediation_cli
 from services.notify.entrypoints import cli as notify_cli
+from shared.clock import utc_now
 from waystation.services import PROCESSES, SERVICES
 
 app = typer.Typer(
@@ -394,7 +395,6 @@ def bench(
     """Benchmark the whole system beside a raw Redis baseline; writes JSON, report and PNG."""
     import tempfile
     from dataclasses import replace
-    from datetime import UTC, datetime
 
     from waystation.bench.report import write_report
     from waystation.bench.runner import FULL, QUICK, Bench
@@ -410,7 +410,7 @@ def bench(
             result = Bench(system, profile, Path(tmp)).run(tuple(phase or ()))
         finally:
             system.stop()
-    stem = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{profile.name}"
+    stem = f"{utc_now():%Y%m%dT%H%M%S}-{profile.name}"
     for path in write_report(result, out, stem):
         console.print(f"wrote {path}")
     console.print((out / f"{stem}.md").read_text(encoding="utf-8"))

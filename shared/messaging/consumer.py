@@ -13,7 +13,6 @@ from faststream.redis import RedisBroker, StreamSub
 from faststream.redis.annotations import RedisStreamMessage
 from pydantic import ValidationError
 from redis.asyncio import Redis
-from sqlalchemy.exc import IntegrityError
 
 from shared.contracts.envelope import Envelope
 from shared.contracts.reading import too_new
@@ -22,7 +21,6 @@ from shared.messaging.dead_letters import dead_letter
 from shared.messaging.errors import NotYetReadable, PermanentError, RetryLater
 from shared.messaging.partitions import partition_index, streams_read_by
 from shared.messaging.scope import event_scope
-from shared.messaging.sequence import advance, position
 from shared.messaging.uow import UnitOfWork
 from shared.metrics import ServiceMetrics
 from shared.tracing import header_traceparent
@@ -160,34 +158,24 @@ class IdempotentConsumer:
         return acks
 
     async def _apply_once(self, envelope: Envelope, stream_entry: str) -> bool:
-        handler = self._handlers.get(envelope.event_type)
-        async with self._new_uow() as uow:
-            if envelope.sequence is not None:
-                table = uow.tables.applied_sequence
-                last = await position(uow.session, table, envelope.producer, envelope.case_id)
-                if envelope.sequence <= last:
-                    return False  # applied before (a redelivery)
-                if envelope.sequence > last + 1:
-                    raise RetryLater(
-                        f"{envelope.producer} event {envelope.sequence} of case "
-                        f"{envelope.case_id} waits for {last + 1}"
-                    )
-                await advance(
-                    uow.session, table, envelope.producer, envelope.case_id, envelope.sequence
-                )
-            elif handler is None:
-                return False
-            if handler is not None:
-                if await uow.seen(envelope.event_id):
-                    return False
-                # Queued first, so the record commits with whatever the handler changes.
-                uow.record_processed(envelope, stream_entry)
-                await handler(envelope, uow)
-            try:
-                await uow.commit()
-            except IntegrityError as exc:  # another replica applied it at the same moment
-                raise RetryLater(f"concurrent apply of {envelope.event_id}") from exc
-        return handler is not None
+        """A batch of one (the batch's rules), raising what this event alone raises."""
+        try:
+            applied = await apply_batch(
+                [(stream_entry, envelope)],
+                self._handlers,
+                self._new_uow,
+                service=self.config.service,
+                scoped=False,  # apply() runs it in the event's scope already
+            )
+        except BatchNotClean as exc:
+            if exc.__cause__ is None:
+                raise
+            # What the event alone raises: RetryLater for a gap or a concurrent apply, or the
+            # handler's own error.
+            failed = exc.__cause__
+        else:
+            return applied.handled == 1
+        raise failed  # outside the except block: the error as the event alone raised it
 
     async def deliver(self, msg: RedisStreamMessage, stream: str, *, reclaimed: bool) -> None:
         """The subscribers' entry point: returning acknowledges, raising leaves it pending."""

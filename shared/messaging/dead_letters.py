@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, cast
 
 from redis.asyncio import Redis
 
+from shared.clock import utc_now
 from shared.contracts.streams import ALERTS_STREAM
 from shared.logs import mask_text
 from shared.messaging.partitions import dead_letter_index, dead_letter_stream
@@ -53,7 +53,7 @@ async def dead_letter(
         "entry_id": entry_id,
         "deliveries": str(deliveries),
         "error": mask_text(error[:2000]),
-        "failed_at": datetime.now(UTC).isoformat(),
+        "failed_at": utc_now().isoformat(),
         "headers": json.dumps(headers, default=str),
         "body": body,
     }
@@ -91,7 +91,7 @@ async def forget_dead_letter(
 
 async def raise_alert(redis: Redis, kind: str, **details: str) -> None:
     """An operator alert on the alerts stream (bounded: alerts are not events to process)."""
-    fields: dict[Any, Any] = {"kind": kind, "at": datetime.now(UTC).isoformat(), **details}
+    fields: dict[Any, Any] = {"kind": kind, "at": utc_now().isoformat(), **details}
     await redis.xadd(
         ALERTS_STREAM,
         fields,

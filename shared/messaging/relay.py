@@ -7,7 +7,6 @@ import contextlib
 import zlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import orjson
 import sqlalchemy as sa
@@ -15,6 +14,7 @@ import structlog
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.clock import utc_now
 from shared.messaging.partitions import stream_for_case
 from shared.messaging.tables import KitTables
 from shared.metrics import ServiceMetrics
@@ -116,7 +116,7 @@ class OutboxRelay:
             await session.execute(
                 sa.update(self._outbox)
                 .where(self._outbox.c.seq.in_([e.seq for e in events]))
-                .values(published_at=datetime.now(UTC))
+                .values(published_at=utc_now())
             )
         self.published_total += len(events)
         if self._metrics is not None:

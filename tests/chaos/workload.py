@@ -31,7 +31,8 @@ import httpx
 import redis
 
 from tests.auth import OFFICER
-from tests.e2e.harness import Sinks, System, eventually
+from tests.e2e.harness import Sinks, System
+from tests.polling import eventually
 
 
 def spot(n: int) -> tuple[float, float]:

@@ -16,8 +16,9 @@ import pytest
 import redis
 
 from tests.auth import OFFICER, auth_headers
-from tests.e2e.harness import SERVICES, Sinks, System, eventually
+from tests.e2e.harness import SERVICES, Sinks, System
 from tests.infra import private_redis
+from tests.polling import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

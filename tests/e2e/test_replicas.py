@@ -26,9 +26,10 @@ from faststream.redis.parser.binary import BinaryMessageFormatV1
 from shared.contracts.streams import SUBSCRIPTIONS
 from shared.messaging.partitions import stream_for_case, streams_of
 from tests.auth import OFFICER, auth_headers
-from tests.e2e.harness import SERVICES, Sinks, System, eventually
+from tests.e2e.harness import SERVICES, Sinks, System
 from tests.e2e.test_flows import _dispute, _hazard, _state_is
 from tests.infra import create_database, free_port, private_redis
+from tests.polling import eventually
 from waystation.drain import backlogs
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from faststream.redis import RedisBroker
@@ -142,17 +142,3 @@ class KitService:
         await self.broker.stop()
         await self.redis.aclose()
         await self.engine.dispose()
-
-
-async def eventually(
-    check: Callable[[], Awaitable[bool]], timeout: float = 10.0, interval: float = 0.05
-) -> None:
-    """Poll until `check` holds, with a deadline (never a bare sleep)."""
-    import asyncio
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        await asyncio.sleep(interval)

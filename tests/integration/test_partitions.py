@@ -25,7 +25,8 @@ from shared.messaging.partitions import (
     streams_of,
 )
 from shared.messaging.uow import UnitOfWork
-from tests.integration.kit_harness import KitService, eventually, filed_event, ledger
+from tests.integration.kit_harness import KitService, filed_event, ledger
+from tests.polling import eventually_async
 from waystation.cli import app
 from waystation.drain import stream_backlogs
 from waystation.operations import replay_dead_letter
@@ -102,7 +103,7 @@ async def test_four_partitions_keep_each_cases_order_with_one_effect_per_event(
         async def all_applied() -> bool:
             return len(await _effects(replicas[0])) >= len(emitted)
 
-        await eventually(all_applied, timeout=60)
+        await eventually_async(all_applied, timeout=60)
         effects = await _effects(replicas[0])
         assert sorted(e for e, _n in effects) == sorted(e.event_id for e in emitted)
         assert _per_case(effects) == {str(c): [1, 2, 3, 4, 5] for c in cases}
@@ -113,7 +114,7 @@ async def test_four_partitions_keep_each_cases_order_with_one_effect_per_event(
         assert len(by_partition) > 1
         assert sum(len(v) for v in by_partition.values()) == len(cases)
         assert not await replicas[0].redis.exists("waystation.intake")  # N=1's stream unused
-        await eventually(lambda: _drained(replicas[0], [4]), timeout=30)
+        await eventually_async(lambda: _drained(replicas[0], [4]), timeout=30)
     finally:
         if relay is not None:
             relay.cancel()
@@ -154,8 +155,8 @@ async def test_drain_then_switch_from_one_to_four_partitions_loses_nothing(
         async def applied_before() -> bool:
             return len(await _effects(before)) == len(published)
 
-        await eventually(applied_before, timeout=30)
-        await eventually(lambda: _drained(before, [1, 4]), timeout=30)
+        await eventually_async(applied_before, timeout=30)
+        await eventually_async(lambda: _drained(before, [1, 4]), timeout=30)
         # committed before the switch, never published by the N=1 relay
         committed = await _emit_rounds(before, cases, 2)
     finally:
@@ -174,7 +175,7 @@ async def test_drain_then_switch_from_one_to_four_partitions_loses_nothing(
         async def all_applied() -> bool:
             return len(await _effects(after)) >= len(published) + len(committed) + len(later)
 
-        await eventually(all_applied, timeout=60)
+        await eventually_async(all_applied, timeout=60)
         effects = await _effects(after)
         every = published + committed + later
         assert sorted(e for e, _n in effects) == sorted(e.event_id for e in every)
@@ -182,7 +183,7 @@ async def test_drain_then_switch_from_one_to_four_partitions_loses_nothing(
         assert await after.redis.xlen("waystation.intake") == len(published)
         by_partition = await _cases_by_partition(after, 4)
         assert sum(len(v) for v in by_partition.values()) == len(cases)
-        await eventually(lambda: _drained(after, [1, 4]), timeout=30)
+        await eventually_async(lambda: _drained(after, [1, 4]), timeout=30)
         assert (await command()).exit_code == 0
     finally:
         await after.close()
@@ -218,7 +219,7 @@ async def test_dead_letters_stay_in_their_partitions_slot_and_replay_to_the_case
                 and await kit.redis.xlen(dead_letter_stream(poison_home))
             )
 
-        await eventually(both_dead, timeout=30)
+        await eventually_async(both_dead, timeout=30)
         keys = [stream, dead_letter_stream(stream), dead_letter_index(stream)]
         assert await kit.redis.exists(*keys) == 3
         assert len({key_slot(k.encode()) for k in keys}) == 1
@@ -234,7 +235,7 @@ async def test_dead_letters_stay_in_their_partitions_slot_and_replay_to_the_case
         async def applied() -> bool:
             return [e for e, _n in await _effects(kit)] == [event.event_id]
 
-        await eventually(applied, timeout=30)
+        await eventually_async(applied, timeout=30)
         assert await list_dead_letters(kit.redis, stream) == []
         assert not await kit.redis.hlen(dead_letter_index(stream))
     finally:

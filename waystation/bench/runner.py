@@ -10,7 +10,6 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import redis
 from rich.console import Console
 from rich.progress import Progress
 
+from shared.clock import utc_now
 from waystation.bench.baseline import percentile, run_baseline
 from waystation.bench.system import SERVICES, BenchSystem
 
@@ -334,7 +334,7 @@ class Bench:
         baseline = asyncio.run(run_baseline(self.system.redis_url, samples, payload))
         return {
             "profile": asdict(self.profile),
-            "at": datetime.now(UTC).isoformat(),
+            "at": utc_now().isoformat(),
             "machine": _machine(),
             "baseline": asdict(baseline),
             "warm_up": warmed,
