@@ -357,7 +357,7 @@ def drained(
     """Exit 0 when every group of every stream has nothing pending or unread (and, unless
     --no-outboxes, no outbox row waits): the moment to change STREAM_PARTITIONS."""
     from shared.messaging.partitions import configured_partitions
-    from waystation.drain import backlogs
+    from waystation.drain import DatabaseUnreadable, backlogs
 
     counts = partitions or sorted({1, configured_partitions()})
     urls = (
@@ -365,7 +365,11 @@ def drained(
         if outboxes
         else None
     )
-    found = asyncio.run(backlogs(_redis_url(), counts, urls, set(group) if group else None))
+    try:
+        found = asyncio.run(backlogs(_redis_url(), counts, urls, set(group) if group else None))
+    except DatabaseUnreadable as exc:
+        console.print(f"无法读取 {exc.service} 的数据库 cannot read the database: {exc.reason}")
+        raise typer.Exit(2) from exc
     if not found:
         console.print(f"已排空 drained (partitions {', '.join(map(str, counts))})")
         return

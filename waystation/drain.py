@@ -7,7 +7,6 @@ that the new N no longer reads would never be applied.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -15,9 +14,23 @@ from typing import Any
 import sqlalchemy as sa
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from shared.db import make_engine
 from shared.messaging.partitions import group_pairs
+from shared.messaging.tables import kit_tables
+
+# Every service's outbox has the kit's one shape and name: read it without importing a service.
+_OUTBOX = kit_tables(sa.MetaData()).outbox
+
+
+class DatabaseUnreadable(Exception):
+    """A service's database cannot be read (down, or not migrated yet)."""
+
+    def __init__(self, service: str, reason: str) -> None:
+        super().__init__(f"{service}: {reason}")
+        self.service = service
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -67,20 +80,24 @@ async def stream_backlogs(
 
 
 async def outbox_backlogs(database_urls: dict[str, str]) -> list[Backlog]:
-    """Unpublished outbox rows of each service's database."""
-    from waystation.services import SERVICES
-
+    """Unpublished outbox rows of each service's database (DatabaseUnreadable, naming the
+    service, where one cannot be read)."""
     found = []
     for service, url in database_urls.items():
-        outbox = importlib.import_module(f"{SERVICES[service].module}.adapters.tables").KIT.outbox
         engine = make_engine(url)
         try:
             async with engine.connect() as conn:
+                if not await conn.run_sync(lambda c: sa.inspect(c).has_table(_OUTBOX.name)):
+                    raise DatabaseUnreadable(service, "尚未迁移 not migrated (no outbox table)")
                 count = await conn.scalar(
                     sa.select(sa.func.count())
-                    .select_from(outbox)
-                    .where(outbox.c.published_at.is_(None))
+                    .select_from(_OUTBOX)
+                    .where(_OUTBOX.c.published_at.is_(None))
                 )
+        except (OperationalError, ProgrammingError, OSError) as exc:
+            raise DatabaseUnreadable(
+                service, f"无法连接 cannot connect ({type(exc).__name__})"
+            ) from exc
         finally:
             await engine.dispose()
         if count:

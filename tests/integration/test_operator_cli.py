@@ -154,3 +154,24 @@ def test_retention_run_clears_the_parties_of_long_closed_cases(tmp_path: Path, m
         name, phone = conn.execute(sa.select(Party.__table__.c.name, Party.__table__.c.phone)).one()  # type: ignore[attr-defined]
     engine.dispose()
     assert name.startswith("已清除") and phone is None
+
+
+def test_drained_reads_every_outbox_and_names_a_database_it_cannot_read(
+    tmp_path: Path, redis_url: str, monkeypatch
+):
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    for name in SERVICES:
+        url = f"sqlite+aiosqlite:///{tmp_path / f'{name}.db'}"
+        if name != "notify":
+            upgrade(SERVICES[name].migrations_dir(), url)
+        monkeypatch.setenv(f"{name.upper()}_DATABASE_URL", url)
+    runner = CliRunner()
+    unread = runner.invoke(app, ["drained"])
+    assert unread.exit_code == 2, unread.output
+    said = "".join(unread.output.split())  # the console wraps long lines
+    assert "notify" in said and "尚未迁移" in said
+    assert "Traceback" not in said
+    upgrade(SERVICES["notify"].migrations_dir(), f"sqlite+aiosqlite:///{tmp_path / 'notify.db'}")
+    drained = runner.invoke(app, ["drained"])
+    assert drained.exit_code == 0, drained.output
+    assert "已排空" in drained.output
