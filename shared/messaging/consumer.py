@@ -12,7 +12,6 @@ import structlog
 from faststream.redis import RedisBroker, StreamSub
 from faststream.redis.annotations import RedisStreamMessage
 from pydantic import ValidationError
-from redis.asyncio import Redis
 from sqlalchemy.exc import IntegrityError
 
 from shared.contracts.envelope import Envelope
@@ -25,6 +24,7 @@ from shared.messaging.scope import event_scope
 from shared.messaging.sequence import advance, position
 from shared.messaging.uow import UnitOfWork
 from shared.metrics import ServiceMetrics
+from shared.redis_client import RedisClient
 from shared.tracing import header_traceparent
 
 log = structlog.get_logger(__name__)
@@ -54,7 +54,7 @@ class IdempotentConsumer:
         config: ConsumerConfig,
         handlers: Mapping[str, Handler],
         new_uow: Callable[[], UnitOfWork],
-        redis: Redis,
+        redis: RedisClient,
         metrics: ServiceMetrics | None = None,
         prepare: Prepare | None = None,
     ) -> None:
