@@ -21,7 +21,7 @@ from pathlib import Path
 import redis
 from redis.cluster import RedisCluster
 
-from shared.redis_client import parse_cluster_url
+from shared.redis_client import is_cluster_url, parse_cluster_url
 from tests.infra import free_port, wait_for_pong
 
 MASTERS = 3
@@ -107,17 +107,21 @@ def redis_cluster_for_tests(folder: Path) -> Iterator[str]:
                 proc.wait(5)
 
 
-def cluster_client(url: str) -> RedisCluster:
-    """A synchronous cluster client (for fixtures and assertions)."""
-    address = parse_cluster_url(url)
-    host, port = address.nodes[0]
+def sync_client(url: str) -> redis.Redis | RedisCluster:
+    """A synchronous client for fixtures and assertions: a cluster's, or one node's."""
+    if not is_cluster_url(url):
+        return redis.Redis.from_url(url)
+    host, port = parse_cluster_url(url).nodes[0]
     return RedisCluster(host=host, port=port)
 
 
-def flush_cluster(url: str) -> None:
-    """Empty every master (FLUSHDB goes to all primaries)."""
-    client = cluster_client(url)
+def flush(url: str) -> None:
+    """Empty the Redis (on a cluster: FLUSHDB on every master)."""
+    client = sync_client(url)
     try:
-        client.flushdb(target_nodes=RedisCluster.PRIMARIES)
+        if isinstance(client, RedisCluster):
+            client.flushdb(target_nodes=RedisCluster.PRIMARIES)
+        else:
+            client.flushdb()
     finally:
         client.close()
