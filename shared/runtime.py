@@ -75,6 +75,8 @@ class ServiceRuntime:
         prepare: Prepare | None = None,
         clock: Clock | None = None,
     ) -> None:
+        # A cluster with the legacy key names would fail at the first dead letter: refuse now.
+        require_slot_safe(settings.redis_url, settings.stream_partitions)
         self.settings = settings
         # The service's training clock, if on: in step with the shared offset from the start.
         self.training_clock = clock if isinstance(clock, TrainingClock) else None
@@ -86,7 +88,6 @@ class ServiceRuntime:
         self.engine = make_engine(settings.database_url)
         self.sessions = make_sessions(self.engine)
         self.tables = tables
-        require_slot_safe(settings.redis_url, settings.stream_partitions)
         self.redis = make_redis(
             settings.redis_url,
             socket_timeout=15,
