@@ -9,15 +9,18 @@ starts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from faststream.redis import RedisClusterBroker
 from redis.asyncio.cluster import RedisCluster
 from redis.crc import key_slot
 from redis.exceptions import RedisClusterException, ResponseError
 
+from shared.contracts.envelope import Envelope
 from shared.contracts.streams import SERVICES
 from shared.messaging.dead_letters import dead_letter, forget_dead_letter, list_dead_letters
 from shared.messaging.groups import ensure_groups, prune_consumers
@@ -25,16 +28,19 @@ from shared.messaging.partitions import (
     dead_letter_index,
     dead_letter_stream,
     group_pairs,
+    stream_for_case,
     streams_of,
     streams_read_by,
 )
 from shared.messaging.tables import kit_tables
+from shared.messaging.uow import UnitOfWork
 from shared.metrics import ServiceMetrics
 from shared.ratelimit import Limit, RateLimiter
 from shared.redis_client import RedisUrlError, make_redis
 from shared.runtime import ServiceRuntime
 from shared.settings import ServiceSettings
 from shared.training_clock import TrainingClock, advance
+from tests.integration.kit_harness import KitService, eventually
 
 pytestmark = pytest.mark.integration
 N = 4
@@ -134,3 +140,46 @@ def test_a_service_on_a_cluster_with_one_partition_does_not_start(
     settings.stream_partitions = 1  # past the settings' own check: the runtime refuses too
     with pytest.raises(RedisUrlError, match="STREAM_PARTITIONS >= 2"):
         ServiceRuntime(settings, kit_tables(sa.MetaData()), {}, tmp_path)
+
+
+async def test_an_event_that_keeps_failing_is_reclaimed_then_dead_lettered_on_a_cluster(
+    redis_cluster_url: str, new_sqlite_database: Callable[[], str]
+) -> None:
+    """FastStream's cluster broker runs the reclaimers (XAUTOCLAIM per partition); the
+    reader, the relay's publishing and the dead-letter script run on the cluster client."""
+    attempts: list[str] = []
+
+    async def always_fails(envelope: Envelope, uow: UnitOfWork) -> None:
+        attempts.append(str(envelope.event_id))
+        raise RuntimeError("downstream is broken")
+
+    kit = KitService(
+        new_sqlite_database(),
+        redis_cluster_url,
+        reclaim_idle_ms=100,
+        max_deliveries=3,
+        handler=always_fails,
+        partitions=N,
+    )
+    assert isinstance(kit.broker, RedisClusterBroker)
+    await kit.create_schema()
+    try:
+        await kit.start_consuming()
+        [event] = await kit.emit_committed(1)
+        assert await kit.relay.relay_once() == 1
+        stream = stream_for_case("waystation.intake", event.case_id, N)
+
+        async def dead_lettered() -> bool:
+            return len(await list_dead_letters(kit.redis, stream)) == 1
+
+        await eventually(dead_lettered, timeout=30)
+        [letter] = await list_dead_letters(kit.redis, stream)
+        assert letter.deliveries == 3 and "downstream is broken" in letter.error
+        assert set(attempts) == {str(event.event_id)} and len(attempts) >= 3
+
+        async def acked() -> bool:
+            return (await kit.redis.xpending(stream, "mediation"))["pending"] == 0
+
+        await eventually(acked)
+    finally:
+        await kit.close()
