@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from redis.asyncio import Redis
 
 from shared.contracts.streams import SUBSCRIPTIONS
 from shared.messaging.partitions import dead_letter_stream, streams_read_by
+from shared.redis_client import RedisClient
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -75,7 +75,7 @@ class ServiceMetrics:
             registry=r,
         )
 
-    async def refresh_streams(self, redis: Redis) -> None:
+    async def refresh_streams(self, redis: RedisClient) -> None:
         """Read lag, pending and dead-letter counts of every partition of every stream the
         service consumes (labelled by partition)."""
         if self.service not in SUBSCRIPTIONS:

@@ -9,10 +9,10 @@ from typing import Any
 
 import structlog
 from fastapi import FastAPI, Response
-from redis.asyncio import Redis
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.metrics import ServiceMetrics
+from shared.redis_client import RedisClient
 
 REQUEST_ID = "X-Request-Id"
 CORRELATION_ID = "X-Correlation-Id"
@@ -72,7 +72,7 @@ def _token(value: str | None) -> str | None:
     return value if value and _SAFE_ID.match(value) else None
 
 
-def install_observability(app: FastAPI, metrics: ServiceMetrics, redis: Redis) -> None:
+def install_observability(app: FastAPI, metrics: ServiceMetrics, redis: RedisClient) -> None:
     """Request ids and latency on every route, request spans, and GET /metrics."""
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import structlog
 from fastapi import HTTPException, Request
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
+
+from shared.redis_client import RedisClient
 
 log = structlog.get_logger(__name__)
 
@@ -71,7 +72,7 @@ class _LocalWindows:
 class RateLimiter:
     def __init__(
         self,
-        redis: Redis,
+        redis: RedisClient,
         prefix: str,
         *,
         fallback_seconds: float = 60.0,

@@ -12,8 +12,6 @@ from pathlib import Path
 
 import sqlalchemy as sa
 import structlog
-from faststream.redis import RedisBroker
-from redis.asyncio import Redis
 
 from shared.clock import Clock
 from shared.db import make_engine, make_sessions, upgrade_async
@@ -29,6 +27,7 @@ from shared.messaging.stacks import await_chain
 from shared.messaging.tables import KitTables
 from shared.messaging.uow import UnitOfWork
 from shared.metrics import ServiceMetrics
+from shared.redis_client import make_broker, make_redis, require_slot_safe
 from shared.settings import ServiceSettings
 from shared.training_clock import TrainingClock
 
@@ -76,6 +75,8 @@ class ServiceRuntime:
         prepare: Prepare | None = None,
         clock: Clock | None = None,
     ) -> None:
+        # A cluster with the legacy key names would fail at the first dead letter: refuse now.
+        require_slot_safe(settings.redis_url, settings.stream_partitions)
         self.settings = settings
         # The service's training clock, if on: in step with the shared offset from the start.
         self.training_clock = clock if isinstance(clock, TrainingClock) else None
@@ -87,13 +88,13 @@ class ServiceRuntime:
         self.engine = make_engine(settings.database_url)
         self.sessions = make_sessions(self.engine)
         self.tables = tables
-        self.redis = Redis.from_url(
+        self.redis = make_redis(
             settings.redis_url,
             socket_timeout=15,
             socket_connect_timeout=5,
             health_check_interval=30,
         )
-        self.broker = RedisBroker(settings.redis_url, logger=quiet_logger())
+        self.broker = make_broker(settings.redis_url, logger=quiet_logger())
         self.partitions = settings.stream_partitions
         self.metrics = ServiceMetrics(self.service, self.partitions)
         self.relay = OutboxRelay(

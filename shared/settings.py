@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.messaging.partitions import MAX_PARTITIONS, configured_partitions
+from shared.redis_client import require_slot_safe
 
 
 def data_dir() -> Path:
@@ -28,6 +29,8 @@ class ServiceSettings(BaseSettings):
         default="development", pattern="^(development|test|training|production)$"
     )
     database_url: str = ""
+    # One node (`redis://host:6379/0`) or a Redis Cluster (`redis+cluster://h1:p1,h2:p2`, which
+    # needs STREAM_PARTITIONS >= 2; shared/redis_client.py, docs/scaling.md).
     redis_url: str = ""
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=1, le=65535)
@@ -66,6 +69,7 @@ class ServiceSettings(BaseSettings):
             self.redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
         if "stream_partitions" not in self.model_fields_set:
             self.stream_partitions = configured_partitions()
+        require_slot_safe(self.redis_url, self.stream_partitions)
         if "training_clock" not in self.model_fields_set:
             shared = os.environ.get("WAYSTATION_TRAINING_CLOCK", "").strip().lower()
             self.training_clock = shared in ("1", "true", "yes", "on")

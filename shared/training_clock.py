@@ -13,9 +13,9 @@ import asyncio
 from datetime import datetime, timedelta
 
 import structlog
-from redis.asyncio import Redis
 
 from shared.clock import Clock, SystemClock
+from shared.redis_client import RedisClient
 
 log = structlog.get_logger(__name__)
 
@@ -41,11 +41,11 @@ class TrainingClock:
         log.info("training_clock_moved", offset_seconds=int(offset.total_seconds()))
         return True
 
-    async def sync(self, redis: Redis) -> timedelta:
+    async def sync(self, redis: RedisClient) -> timedelta:
         self.follow(await stored_offset(redis))
         return self.offset
 
-    async def keep_in_step(self, redis: Redis, interval: float) -> None:
+    async def keep_in_step(self, redis: RedisClient, interval: float) -> None:
         """Follow the shared offset for as long as the service runs."""
         while True:
             try:
@@ -55,12 +55,12 @@ class TrainingClock:
             await asyncio.sleep(interval)
 
 
-async def stored_offset(redis: Redis) -> timedelta:
+async def stored_offset(redis: RedisClient) -> timedelta:
     raw = await redis.get(KEY)
     return timedelta(seconds=int(raw)) if raw else timedelta(0)
 
 
-async def advance(redis: Redis, step: timedelta) -> timedelta:
+async def advance(redis: RedisClient, step: timedelta) -> timedelta:
     """Move every service's clock forward by `step` (whole seconds); the new total offset."""
     seconds = int(step.total_seconds())
     if seconds <= 0 or step > MAX_STEP:

@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
-from redis.asyncio import Redis
 
 from shared.auth.dependency import require_roles
 from shared.contracts.envelope import Actor
 from shared.glossary import written_time
 from shared.glossary.times import SHANGHAI
+from shared.redis_client import RedisClient
 from shared.training_clock import MAX_STEP, TrainingClock, advance
 
 AdminDep = Annotated[Actor, Depends(require_roles("admin"))]
@@ -68,7 +68,7 @@ def _state(service: str, clock: TrainingClock) -> ClockState:
     )
 
 
-def training_clock_router(service: str, clock: TrainingClock, redis: Redis) -> APIRouter:
+def training_clock_router(service: str, clock: TrainingClock, redis: RedisClient) -> APIRouter:
     router = APIRouter(prefix="/api/v1/admin/clock", tags=["training clock 训练时钟"])
 
     @router.get("", response_model=ClockState)

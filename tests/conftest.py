@@ -10,6 +10,7 @@ import redis
 
 import shared.runtime
 import tests.auth  # noqa: F401  (sets the token key files before any app starts)
+from tests.cluster import flush, redis_cluster_for_tests
 from tests.infra import create_database, drop_databases, postgres_for_tests, redis_for_tests
 
 
@@ -38,6 +39,20 @@ def _no_restart_requested(_services_never_kill_the_test_runner: list[str]) -> It
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with redis_for_tests(tmp_path_factory.mktemp("redis")) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def redis_cluster_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A local Redis Cluster of three masters (tests/cluster.py), started once per session."""
+    with redis_cluster_for_tests(tmp_path_factory.mktemp("redis-cluster")) as url:
+        yield url
+
+
+@pytest.fixture
+def redis_cluster_url(redis_cluster_server: str) -> str:
+    """The session's Redis Cluster (`redis+cluster://...`), emptied before each test."""
+    flush(redis_cluster_server)
+    return redis_cluster_server
 
 
 @pytest.fixture

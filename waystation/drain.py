@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from shared.db import make_engine
 from shared.messaging.partitions import group_pairs
 from shared.messaging.tables import kit_tables
+from shared.redis_client import RedisClient, make_redis
 
 # Every service's outbox has the kit's one shape and name: read it without importing a service.
 _OUTBOX = kit_tables(sa.MetaData()).outbox
@@ -44,7 +44,7 @@ class Backlog:
 
 
 async def stream_backlogs(
-    redis: Redis, partitions: list[int], groups: Collection[str] | None = None
+    redis: RedisClient, partitions: list[int], groups: Collection[str] | None = None
 ) -> list[Backlog]:
     """Every (stream, group) of every partition count in `partitions` with work left (only
     the named `groups`, when given).
@@ -112,7 +112,7 @@ async def backlogs(
     groups: Collection[str] | None = None,
 ) -> list[Backlog]:
     """Streams first, then (when `database_urls` is given) the outboxes."""
-    redis = Redis.from_url(redis_url)
+    redis = make_redis(redis_url)
     try:
         found = await stream_backlogs(redis, partitions, groups)
     finally:

@@ -10,8 +10,6 @@ from collections.abc import Sequence
 from typing import cast
 
 import sqlalchemy as sa
-from faststream.redis import RedisBroker
-from redis.asyncio import Redis
 from rich.table import Table
 
 from shared.contracts.streams import ALERTS_STREAM, SERVICES
@@ -29,6 +27,7 @@ from shared.messaging.partitions import (
 )
 from shared.messaging.publishing import publish_events
 from shared.messaging.relay import OutboxRelay, OutgoingEvent
+from shared.redis_client import make_broker, make_redis
 from shared.settings import ServiceSettings
 
 
@@ -36,7 +35,7 @@ async def list_dead_letters_table(
     url: str, service: str | None, partitions: int | None = None
 ) -> Table:
     """Dead letters of every partition (STREAM_PARTITIONS) of every stream, or one producer's."""
-    redis = Redis.from_url(url)
+    redis = make_redis(url)
     table = Table("stream", "dlq id", "group", "entry", "tries", "error")
     n = partitions or configured_partitions()
     try:
@@ -72,8 +71,8 @@ async def replay_dead_letter(
     url: str, stream: str, dlq_id: str, partitions: int | None = None
 ) -> str:
     """Publish the dead letter's body again; idempotent consumers ignore what they applied."""
-    redis = Redis.from_url(url)
-    broker = RedisBroker(url, logger=quiet_logger())
+    redis = make_redis(url)
+    broker = make_broker(url, logger=quiet_logger())
     try:
         entries = await redis.xrange(dead_letter_stream(stream), min=dlq_id, max=dlq_id)
         if not entries:
@@ -100,7 +99,7 @@ async def replay_dead_letter(
 
 async def pending_table(url: str, partitions: int | None = None) -> Table:
     """Pending entries and lag of every group on every partition (STREAM_PARTITIONS)."""
-    redis = Redis.from_url(url)
+    redis = make_redis(url)
     table = Table("stream", "group", "pending", "lag", "consumers")
     try:
         for stream, group in group_pairs(partitions or configured_partitions()):
@@ -121,7 +120,7 @@ async def pending_table(url: str, partitions: int | None = None) -> Table:
 
 
 async def inspect_dead_letter(url: str, stream: str, dlq_id: str) -> str:
-    redis = Redis.from_url(url)
+    redis = make_redis(url)
     try:
         for dl in await list_dead_letters(redis, stream, count=10_000):
             if dl.dlq_id == dlq_id:
@@ -137,7 +136,7 @@ async def inspect_dead_letter(url: str, stream: str, dlq_id: str) -> str:
 
 
 async def alerts_table(url: str, count: int) -> Table:
-    redis = Redis.from_url(url)
+    redis = make_redis(url)
     table = Table("at", "kind", "details")
     try:
         entries = cast(
@@ -159,8 +158,8 @@ async def republish_case(settings: ServiceSettings, case_id: str) -> int:
     module = SERVICES[settings.service_name].module
     tables = importlib.import_module(f"{module}.adapters.tables").KIT
     engine = make_engine(settings.database_url)
-    redis = Redis.from_url(settings.redis_url)
-    broker = RedisBroker(settings.redis_url, logger=quiet_logger())
+    redis = make_redis(settings.redis_url)
+    broker = make_broker(settings.redis_url, logger=quiet_logger())
     try:
         async with engine.begin() as conn:
             result = await conn.execute(

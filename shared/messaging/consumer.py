@@ -12,7 +12,6 @@ import structlog
 from faststream.redis import RedisBroker, StreamSub
 from faststream.redis.annotations import RedisStreamMessage
 from pydantic import ValidationError
-from redis.asyncio import Redis
 
 from shared.contracts.envelope import Envelope
 from shared.contracts.reading import too_new
@@ -23,6 +22,7 @@ from shared.messaging.partitions import partition_index, streams_read_by
 from shared.messaging.scope import event_scope
 from shared.messaging.uow import UnitOfWork
 from shared.metrics import ServiceMetrics
+from shared.redis_client import RedisClient
 from shared.tracing import header_traceparent
 
 log = structlog.get_logger(__name__)
@@ -52,7 +52,7 @@ class IdempotentConsumer:
         config: ConsumerConfig,
         handlers: Mapping[str, Handler],
         new_uow: Callable[[], UnitOfWork],
-        redis: Redis,
+        redis: RedisClient,
         metrics: ServiceMetrics | None = None,
         prepare: Prepare | None = None,
     ) -> None:

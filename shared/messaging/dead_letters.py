@@ -9,12 +9,11 @@ import json
 from dataclasses import dataclass
 from typing import Any, cast
 
-from redis.asyncio import Redis
-
 from shared.clock import utc_now
 from shared.contracts.streams import ALERTS_STREAM
 from shared.logs import mask_text
 from shared.messaging.partitions import dead_letter_index, dead_letter_stream
+from shared.redis_client import RedisClient
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ class DeadLetter:
 
 
 async def dead_letter(
-    redis: Redis,
+    redis: RedisClient,
     *,
     stream: str,
     group: str,
@@ -80,7 +79,7 @@ return {1, id}
 
 
 async def forget_dead_letter(
-    redis: Redis, stream: str, dlq_id: str, group: str, entry: str
+    redis: RedisClient, stream: str, dlq_id: str, group: str, entry: str
 ) -> None:
     """Remove a dead letter (after a replay) and its index entry."""
     async with redis.pipeline(transaction=True) as pipe:
@@ -89,7 +88,7 @@ async def forget_dead_letter(
         await pipe.execute()
 
 
-async def raise_alert(redis: Redis, kind: str, **details: str) -> None:
+async def raise_alert(redis: RedisClient, kind: str, **details: str) -> None:
     """An operator alert on the alerts stream (bounded: alerts are not events to process)."""
     fields: dict[Any, Any] = {"kind": kind, "at": utc_now().isoformat(), **details}
     await redis.xadd(
@@ -104,7 +103,7 @@ def _text(fields: dict[bytes, bytes], key: str) -> str:
     return fields.get(key.encode(), b"").decode(errors="replace")
 
 
-async def list_dead_letters(redis: Redis, stream: str, count: int = 100) -> list[DeadLetter]:
+async def list_dead_letters(redis: RedisClient, stream: str, count: int = 100) -> list[DeadLetter]:
     entries = cast(
         list[tuple[bytes, dict[bytes, bytes]]],
         await redis.xrange(dead_letter_stream(stream), count=count),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
+from shared.redis_client import RedisClient
 
-async def ensure_groups(redis: Redis, pairs: Iterable[tuple[str, str]]) -> None:
+
+async def ensure_groups(redis: RedisClient, pairs: Iterable[tuple[str, str]]) -> None:
     """XGROUP CREATE <stream> <group> 0 MKSTREAM for each pair; an existing group is kept.
 
     FastStream would create a missing group at `$`, losing every event published before it
@@ -27,7 +28,7 @@ LEFT_AFTER_MS = 10 * 60 * 1000
 
 
 async def prune_consumers(
-    redis: Redis, pairs: Iterable[tuple[str, str]], *, idle_ms: int = LEFT_AFTER_MS
+    redis: RedisClient, pairs: Iterable[tuple[str, str]], *, idle_ms: int = LEFT_AFTER_MS
 ) -> int:
     """XGROUP DELCONSUMER every consumer idle longer than `idle_ms` that holds nothing pending.
 

@@ -15,7 +15,6 @@ from typing import Any, cast
 
 import structlog
 from faststream.redis.parser.binary import BinaryMessageFormatV1
-from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -24,6 +23,7 @@ from shared.messaging.consumer import IdempotentConsumer, RawEntry
 from shared.messaging.groups import ensure_groups
 from shared.messaging.partitions import group_pairs, streams_read_by
 from shared.messaging.stacks import await_chain
+from shared.redis_client import RedisClient, drop_connections
 
 log = structlog.get_logger(__name__)
 _MAGIC = b"\x89BIN\r\n\x1a\n"
@@ -52,7 +52,7 @@ def decode_entry(entry_id: bytes, fields: dict[bytes, bytes]) -> RawEntry:
 class StreamReader:
     def __init__(
         self,
-        redis: Redis,
+        redis: RedisClient,
         consumer: IdempotentConsumer,
         stream: str,
         *,
@@ -165,7 +165,7 @@ class StreamReader:
                 log.warning("redis_call_abandoned_retrying", stream=self.stream, retry_in=backoff)
                 with contextlib.suppress(Exception):
                     async with asyncio.timeout(5):
-                        await self._redis.connection_pool.disconnect()
+                        await drop_connections(self._redis)
             except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
                 log.warning(
                     "redis_unavailable_retrying",
@@ -187,7 +187,7 @@ class StreamReader:
             await asyncio.sleep(0.5)
 
 
-def reader_tasks(redis: Redis, consumer: IdempotentConsumer) -> list[Any]:
+def reader_tasks(redis: RedisClient, consumer: IdempotentConsumer) -> list[Any]:
     """One reader per partition of every stream the consumer's service reads (each its own
     XREADGROUP: in a Redis Cluster the partitions live in different slots)."""
     cfg = consumer.config

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import redis as sync_redis
 import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -25,11 +24,13 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from shared.contracts.streams import all_group_pairs
 from shared.messaging.dead_letters import list_dead_letters
 from shared.messaging.groups import ensure_groups
+from shared.messaging.partitions import group_pairs, partitions_of
 from shared.messaging.relay import OutgoingEvent
+from tests.cluster import flush, sync_client
 from tests.integration.kit_harness import KitService, ledger
 
 pytestmark = [pytest.mark.chaos]
-STREAM, GROUP = "waystation.intake", "mediation"
+BASE, GROUP = "waystation.intake", "mediation"
 LONG = os.environ.get("CHAOS_LONG") == "1"
 CONTEXT: dict[str, Any] = {}
 
@@ -42,17 +43,21 @@ class KitModel(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.loop = asyncio.new_event_loop()
-        sync_redis.Redis.from_url(CONTEXT["redis"]).flushdb()
+        flush(CONTEXT["redis"])
         db = Path(CONTEXT["folder"]) / f"{uuid.uuid4().hex}.db"
-        self.kit = KitService(f"sqlite+aiosqlite:///{db}", CONTEXT["redis"], max_deliveries=3)
+        n = CONTEXT["partitions"]
+        self.streams = partitions_of(BASE, n)  # N = 1: just `waystation.intake`
+        self.kit = KitService(
+            f"sqlite+aiosqlite:///{db}", CONTEXT["redis"], max_deliveries=3, partitions=n
+        )
         self.crash_after_send = False
         self.kit.relay._publish = self._publish  # the relay's own send, with a crash switch
         self.run(self.kit.create_schema())
-        self.run(ensure_groups(self.kit.redis, all_group_pairs()))
+        self.run(ensure_groups(self.kit.redis, all_group_pairs() if n == 1 else group_pairs(n)))
         self.run(self.kit.broker.connect())
         self.committed: set[str] = set()
         self.poison = 0
-        self.redis = sync_redis.Redis.from_url(CONTEXT["redis"])
+        self.redis = sync_client(CONTEXT["redis"])
 
     def run(self, coro: Any) -> Any:
         return self.loop.run_until_complete(coro)
@@ -77,12 +82,23 @@ class KitModel(RuleBasedStateMachine):
         finally:
             self.crash_after_send = False
 
-    def _read(self, consumer: str) -> list[tuple[str, dict[bytes, bytes]]]:
-        got = self.redis.xreadgroup(GROUP, consumer, {STREAM: ">"}, count=1)
-        return [(i.decode(), f) for _s, entries in got for i, f in entries]
+    def _read(self, consumer: str) -> list[tuple[str, str, dict[bytes, bytes]]]:
+        """One entry from each partition (each its own XREADGROUP: on a cluster they are
+        in different slots)."""
+        found = []
+        for stream in self.streams:
+            got = self.redis.xreadgroup(GROUP, consumer, {stream: ">"}, count=1)
+            found += [(stream, i.decode(), f) for _s, entries in got for i, f in entries]
+        return found
 
     def _handle(
-        self, entry_id: str, fields: dict[bytes, bytes], deliveries: int, reclaimed: bool, ack: bool
+        self,
+        stream: str,
+        entry_id: str,
+        fields: dict[bytes, bytes],
+        deliveries: int,
+        reclaimed: bool,
+        ack: bool,
     ) -> None:
         from faststream.redis.parser.binary import BinaryMessageFormatV1
 
@@ -91,19 +107,19 @@ class KitModel(RuleBasedStateMachine):
         try:
             self.run(
                 self.kit.consumer.handle_entry(
-                    STREAM, entry_id, body, {}, deliveries=deliveries, reclaimed=reclaimed
+                    stream, entry_id, body, {}, deliveries=deliveries, reclaimed=reclaimed
                 )
             )
         except Exception:
             return  # left pending, as the subscriber would
         if ack:
-            self.redis.xack(STREAM, GROUP, entry_id)
+            self.redis.xack(stream, GROUP, entry_id)
 
     @rule(ack=st.booleans())
     def consume(self, ack: bool) -> None:
         """ack=False: the consumer applied the event and died before acknowledging it."""
-        for entry_id, fields in self._read("reader"):
-            self._handle(entry_id, fields, 1, reclaimed=False, ack=ack)
+        for stream, entry_id, fields in self._read("reader"):
+            self._handle(stream, entry_id, fields, 1, reclaimed=False, ack=ack)
 
     @rule()
     def crash_before_apply(self) -> None:
@@ -111,16 +127,19 @@ class KitModel(RuleBasedStateMachine):
 
     @rule()
     def reclaim(self) -> None:
-        _next, claimed, _deleted = self.redis.xautoclaim(STREAM, GROUP, "reclaimer", 0, count=5)
-        for raw_id, fields in claimed:
-            entry_id = raw_id.decode()
-            info = self.redis.xpending_range(STREAM, GROUP, entry_id, entry_id, 1)
-            self._handle(entry_id, fields, info[0]["times_delivered"], reclaimed=True, ack=True)
+        for stream in self.streams:
+            _next, claimed, _deleted = self.redis.xautoclaim(stream, GROUP, "reclaimer", 0, count=5)
+            for raw_id, fields in claimed:
+                entry_id = raw_id.decode()
+                info = self.redis.xpending_range(stream, GROUP, entry_id, entry_id, 1)
+                deliveries = info[0]["times_delivered"]
+                self._handle(stream, entry_id, fields, deliveries, reclaimed=True, ack=True)
 
     @precondition(lambda self: self.poison < 2)
     @rule()
     def publish_poison(self) -> None:
-        self.redis.xadd(STREAM, {"__data__": b"\xff not an event"})
+        stream = self.streams[self.poison % len(self.streams)]
+        self.redis.xadd(stream, {"__data__": b"\xff not an event"})
         self.poison += 1
 
     def _applied(self) -> dict[str, int]:
@@ -144,20 +163,28 @@ class KitModel(RuleBasedStateMachine):
             for _ in range(200):  # drain: read everything new, reclaim everything pending
                 self.consume(ack=True)
                 self.reclaim()
-                if not self.redis.xpending(STREAM, GROUP)["pending"] and not self._read_lag():
+                if not self._pending() and not self._read_lag():
                     break
             applied = self._applied()
             assert set(applied) == self.committed, "an acknowledged event was lost"
-            letters = self.run(list_dead_letters(self.kit.redis, STREAM))
+            letters = [
+                letter
+                for stream in self.streams
+                for letter in self.run(list_dead_letters(self.kit.redis, stream))
+            ]
             assert len(letters) == self.poison
         finally:
             self.run(self.kit.close())
             self.loop.close()
 
+    def _pending(self) -> int:
+        return sum(int(self.redis.xpending(s, GROUP)["pending"]) for s in self.streams)
+
     def _read_lag(self) -> int:
-        return next(
-            g.get("lag") or 0
-            for g in self.redis.xinfo_groups(STREAM)
+        return sum(
+            int(g.get("lag") or 0)
+            for stream in self.streams
+            for g in self.redis.xinfo_groups(stream)
             if g["name"] == GROUP.encode()
         )
 
@@ -172,8 +199,16 @@ KitModel.TestCase.settings = settings(
 
 @pytest.fixture(autouse=True)
 def _context(redis_server: str, tmp_path: Path) -> None:
-    CONTEXT.update(redis=redis_server, folder=str(tmp_path))
+    CONTEXT.update(redis=redis_server, folder=str(tmp_path), partitions=1)
 
 
 def test_the_messaging_kit_never_loses_or_repeats_an_effect() -> None:
+    KitModel.TestCase().runTest()
+
+
+def test_the_messaging_kit_never_loses_or_repeats_an_effect_on_a_redis_cluster(
+    redis_cluster_server: str,
+) -> None:
+    """The same model on a real 3-master cluster, the stream in 3 partitions (3 slots)."""
+    CONTEXT.update(redis=redis_cluster_server, partitions=3)
     KitModel.TestCase().runTest()

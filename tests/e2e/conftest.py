@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import SERVICES, Sinks, System
-from tests.infra import create_database, private_redis
+from tests.e2e.harness import Sinks, System
+from tests.e2e.systems import running_system
 
 
 @pytest.fixture(scope="module")
@@ -27,16 +27,5 @@ def system(
     sinks: Sinks,
 ) -> Iterator[System]:
     folder: Path = tmp_path_factory.mktemp(f"system-{request.param}")
-    if request.param == "postgresql":
-        databases = {name: create_database(pg_admin_url) for name in SERVICES}
-    else:
-        databases = {
-            name: f"sqlite+aiosqlite:///{folder / 'data' / f'{name}.db'}" for name in SERVICES
-        }
-    with private_redis(folder / "redis", aof=True) as (redis_url, _proc):
-        sut = System(folder, redis_url, databases, sinks)
-        try:
-            sut.start_all()
-            yield sut
-        finally:
-            sut.stop_all()
+    with running_system(request.param, folder, pg_admin_url, sinks) as sut:
+        yield sut

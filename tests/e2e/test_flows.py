@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import redis
 
+from shared.contracts.streams import SERVICES
+from shared.messaging.partitions import dead_letter_stream, streams_of
 from tests.auth import OFFICER, auth_headers
+from tests.cluster import sync_client
 from tests.e2e.harness import Sinks, System
+from tests.e2e.systems import running_system
 from tests.polling import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -76,15 +81,29 @@ def _state_is(url: str, key: str, wanted: str) -> Any:
     return check
 
 
+@pytest.fixture(scope="module", params=["postgresql", "sqlite", "cluster"])
+def system(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    pg_admin_url: str,
+    sinks: Sinks,
+) -> Iterator[System]:
+    """The flows on each backend, and on PostgreSQL with a local 3-master Redis Cluster and
+    four stream partitions (tests/e2e/conftest.py)."""
+    folder: Path = tmp_path_factory.mktemp(f"system-{request.param}")
+    with running_system(request.param, folder, pg_admin_url, sinks) as sut:
+        yield sut
+
+
+def _streams(system: System, service: str) -> list[str]:
+    """Every partition of a service's stream, as the system runs it (STREAM_PARTITIONS)."""
+    return streams_of(service, int(system.env.get("STREAM_PARTITIONS", "1")))
+
+
 def _drained(system: System) -> bool:
     """Every group has read everything and acknowledged it."""
-    client = redis.Redis.from_url(system.redis_url)
-    for stream in (
-        "waystation.intake",
-        "waystation.mediation",
-        "waystation.dispatch",
-        "waystation.notify",
-    ):
+    client = sync_client(system.redis_url)
+    for stream in [s for service in SERVICES for s in _streams(system, service)]:
         for group in client.xinfo_groups(stream):
             if group["pending"] or group.get("lag"):
                 return False
@@ -365,16 +384,13 @@ def test_malformed_json_and_a_location_outside_the_district_get_clear_errors(sys
 
 
 def test_a_malformed_event_is_dead_lettered_and_the_services_keep_working(system: System):
-    client = redis.Redis.from_url(system.redis_url)
-    before = client.xlen("waystation.intake.dlq") if client.exists("waystation.intake.dlq") else 0
-    client.xadd("waystation.intake", {"__data__": b"\x00 definitely not an event"})
-    eventually(
-        lambda: (
-            client.exists("waystation.intake.dlq")
-            and client.xlen("waystation.intake.dlq") >= before + 3
-        )
-    )
-    groups = {e[1][b"group"].decode() for e in client.xrange("waystation.intake.dlq")[before:]}
+    client = sync_client(system.redis_url)
+    stream = _streams(system, "intake")[0]  # N = 1: waystation.intake
+    dlq = dead_letter_stream(stream)
+    before = client.xlen(dlq) if client.exists(dlq) else 0
+    client.xadd(stream, {"__data__": b"\x00 definitely not an event"})
+    eventually(lambda: client.exists(dlq) and client.xlen(dlq) >= before + 3)
+    groups = {e[1][b"group"].decode() for e in client.xrange(dlq)[before:]}
     assert groups == {"mediation", "dispatch", "notify"}
     assert system.alive()
     filed = _post(f"{system.url('intake')}/api/v1/hazards", json=_hazard(_email(), spot=6))
@@ -401,9 +417,9 @@ def test_a_redelivered_event_changes_nothing_and_sends_nothing_twice(system: Sys
     deliveries = _get(f"{system.url('notify')}/api/v1/cases/{case_id}/deliveries")
     timeline = _get(f"{system.url('intake')}/api/v1/cases/{case_id}")["timeline"]
     mails = len(sinks.mails_to(email))
-    client = redis.Redis.from_url(system.redis_url)
+    client = sync_client(system.redis_url)
     # publish every entry about this case again, as a relay restarted mid-batch would
-    for stream in ("waystation.intake", "waystation.dispatch"):
+    for stream in _streams(system, "intake") + _streams(system, "dispatch"):
         for _id, fields in client.xrange(stream):
             if case_id.encode() in fields.get(b"__data__", b""):
                 client.xadd(stream, fields)

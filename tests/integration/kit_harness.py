@@ -7,8 +7,6 @@ import uuid
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from faststream.redis import RedisBroker
-from redis.asyncio import Redis
 
 from shared.contracts.envelope import Envelope, new_event
 from shared.contracts.events.common import GeoPoint, PartyRef
@@ -23,6 +21,7 @@ from shared.messaging.reader import reader_tasks
 from shared.messaging.relay import OutboxRelay, OutgoingEvent
 from shared.messaging.tables import kit_tables
 from shared.messaging.uow import UnitOfWork
+from shared.redis_client import make_broker, make_redis
 from shared.runtime import stop_tasks
 
 metadata = sa.MetaData()
@@ -73,8 +72,8 @@ class KitService:
         self.partitions = partitions
         self.engine = make_engine(database_url)
         self.sessions = make_sessions(self.engine)
-        self.redis = Redis.from_url(redis_url)
-        self.broker = RedisBroker(redis_url, logger=None)
+        self.redis = make_redis(redis_url)
+        self.broker = make_broker(redis_url, logger=None)
         self.relay = OutboxRelay(
             self.sessions,
             KIT,

@@ -1,6 +1,7 @@
 """Partitioned streams against a real Redis and real databases: with N = 4 each case keeps its
 order and every event has exactly one effect across two replicas; changing N from 1 to 4 after
-draining loses nothing, rows committed before the switch included."""
+draining loses nothing, rows committed before the switch included. The N = 4 scenarios run on
+one Redis node and on a local 3-master Redis Cluster (`partitioned_redis`)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,13 @@ pytestmark = pytest.mark.integration
 async def _record(envelope: Envelope, uow: UnitOfWork) -> None:
     note = f"{envelope.case_id}:{envelope.sequence}"
     await uow.session.execute(sa.insert(ledger).values(event_id=envelope.event_id, note=note))
+
+
+@pytest.fixture(params=["one node", "cluster"])
+def partitioned_redis(request: pytest.FixtureRequest) -> str:
+    """The session's Redis, or its Redis Cluster (`redis+cluster://`), emptied."""
+    name = "redis_url" if request.param == "one node" else "redis_cluster_url"
+    return str(request.getfixturevalue(name))
 
 
 def _kit(database_url: str, redis_url: str, partitions: int) -> KitService:
@@ -87,8 +95,9 @@ async def _cases_by_partition(kit: KitService, partitions: int) -> dict[str, set
 
 
 async def test_four_partitions_keep_each_cases_order_with_one_effect_per_event(
-    database_url: str, redis_url: str
+    database_url: str, partitioned_redis: str
 ):
+    redis_url = partitioned_redis
     replicas = [_kit(database_url, redis_url, 4) for _ in range(2)]
     await replicas[0].create_schema()
     relay: asyncio.Task[None] | None = None
@@ -190,8 +199,9 @@ async def test_drain_then_switch_from_one_to_four_partitions_loses_nothing(
 
 
 async def test_dead_letters_stay_in_their_partitions_slot_and_replay_to_the_cases_partition(
-    database_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch
+    database_url: str, partitioned_redis: str, monkeypatch: pytest.MonkeyPatch
 ):
+    redis_url = partitioned_redis
     monkeypatch.setenv("REDIS_URL", redis_url)
     monkeypatch.setenv("STREAM_PARTITIONS", "4")
     monkeypatch.setenv("COLUMNS", "250")
