@@ -9,12 +9,17 @@ from urllib.parse import parse_qsl
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.error_docs import document_errors
 
 log = structlog.get_logger(__name__)
 
@@ -86,8 +91,33 @@ def install_error_handlers(app: FastAPI) -> None:
         ]
         return JSONResponse({"detail": "invalid request", "errors": errors}, status_code=422)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
+        if exc.status_code == 405:
+            allow = ", ".join(allowed_methods(request.scope))
+            exc = StarletteHTTPException(405, exc.detail, headers={"Allow": allow})
+        return await http_exception_handler(request, exc)
+
     _document_validation_problem(app)
+    document_errors(app)
     app.add_middleware(RejectNul)
+
+
+_PROBED = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(scope: Scope) -> list[str]:
+    """Every method some route of the app serves at this path (HEAD with GET, OPTIONS never:
+    no route answers it), for a 405's `Allow`: Starlette names only the first route's."""
+    routes = getattr(getattr(scope.get("app"), "router", None), "routes", [])
+    methods = {
+        method
+        for method in _PROBED
+        if any(route.matches({**scope, "method": method})[0] is Match.FULL for route in routes)
+    }
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 def _document_validation_problem(app: FastAPI) -> None:
