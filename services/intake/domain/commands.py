@@ -12,12 +12,14 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    JsonValue,
     field_validator,
     model_validator,
 )
 
-from services.intake.domain.catalogue import DISPUTE_TYPES
+from services.intake.domain.catalogue import DISPUTE_TYPES, HAZARD_CATEGORIES
 from services.intake.domain.identity import normalise_id_number
+from shared.json_rules import any_of, one_of, rules, together
 
 _PHONE = r"^\+?[0-9][0-9 -]{5,19}$"
 PHONE_PATTERN = _PHONE
@@ -34,6 +36,10 @@ PreferredStation = Annotated[
         description="希望的调解地点（阵地编号） Preferred session place: a station's id",
     ),
 ]
+
+
+# The hazard categories a filing or a correction may name (the catalogue's codes).
+CATEGORY_CODES: list[JsonValue] = [c.code for c in HAZARD_CATEGORIES]
 
 
 class Command(BaseModel):
@@ -114,6 +120,10 @@ class AddMembers(Command):
 
 
 class FileDispute(Command):
+    model_config = ConfigDict(
+        json_schema_extra=rules(together("latitude", "longitude"), one_of("complainant", "members"))
+    )
+
     complainant: PersonIn | None = Field(
         default=None, description="申请人 The applicant (a lone dispute)"
     )
@@ -125,7 +135,10 @@ class FileDispute(Command):
     # or the map pick (latitude, longitude) inside the jurisdiction polygons.
     workplace_address: str = Field(default="", max_length=300, description="工作地点/驿站地址")
     respondents: list[RespondentIn] = Field(min_length=1, max_length=20)
-    dispute_type: str = Field(description="纠纷类型 " + ", ".join(DISPUTE_TYPES))
+    dispute_type: str = Field(
+        description="纠纷类型 " + ", ".join(DISPUTE_TYPES),
+        json_schema_extra={"enum": list(DISPUTE_TYPES)},
+    )
     claim: str = Field(min_length=1, max_length=2000, description="请求事项 Claim")
     claim_amount_yuan: float | None = Field(default=None, ge=0, le=100_000_000)
     facts: str = Field(min_length=1, max_length=4000, description="事实与理由 Facts")
@@ -191,6 +204,23 @@ class SupplementDispute(Command):
     """补充申请材料: what an officer adds to an application still awaiting acceptance, with the
     same fields as at filing; only what is given changes (the facts are appended, dated)."""
 
+    model_config = ConfigDict(
+        json_schema_extra=rules(
+            together("latitude", "longitude"),
+            any_of(
+                "claim",
+                "claim_amount_yuan",
+                "facts",
+                "desired_outcome",
+                "id_number",
+                "respondents",
+                "workplace_address",
+                "latitude",
+                "preferred_station_id",
+            ),
+        )
+    )
+
     claim: str | None = Field(default=None, min_length=1, max_length=2000, description="请求事项")
     claim_amount_yuan: float | None = Field(default=None, ge=0, le=100_000_000)
     facts: str | None = Field(
@@ -231,7 +261,12 @@ class SupplementDispute(Command):
 
 
 class FileHazard(Command):
-    category: str = Field(min_length=1, max_length=40, description="隐患类别 Category code")
+    category: str = Field(
+        min_length=1,
+        max_length=40,
+        description="隐患类别 Category code",
+        json_schema_extra={"enum": CATEGORY_CODES},
+    )
     latitude: float = Field(ge=-90, le=90)
     longitude: float = Field(ge=-180, le=180)
     description: str = Field(min_length=1, max_length=4000)
@@ -247,7 +282,16 @@ class AnswerFix(Command):
 class CorrectCase(Command):
     """An officer corrects a ticket's category and/or location; the ticket is re-triaged."""
 
-    category: str | None = Field(default=None, min_length=1, max_length=40)
+    model_config = ConfigDict(
+        json_schema_extra=rules(together("latitude", "longitude"), any_of("category", "latitude"))
+    )
+
+    category: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        json_schema_extra={"anyOf": [{"enum": CATEGORY_CODES}, {"type": "null"}]},
+    )
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     address: str | None = Field(default=None, max_length=300)

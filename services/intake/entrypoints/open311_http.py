@@ -45,6 +45,7 @@ from services.intake.domain.open311 import CLOSED_STATES
 from services.intake.domain.tracking import follow_notice
 from services.intake.entrypoints import open311_views as views
 from services.intake.entrypoints.idempotent import run_once
+from services.intake.entrypoints.open311_docs import document_open311
 from services.intake.entrypoints.open311_edge import Open311Edge
 from services.intake.entrypoints.open311_format import errors, render
 from services.intake.entrypoints.personal_fields import OPEN311_FILING
@@ -80,6 +81,7 @@ def install(app: FastAPI) -> None:
     # Outermost of the middleware added so far: it sees the rate limit's, the NUL guard's and
     # the body limit's answers too.
     app.add_middleware(Open311Edge)
+    document_open311(app)
 
 
 def _fmt(fmt: str) -> str:
