@@ -89,6 +89,7 @@ ALLOWANCES: dict[str, dict[str, tuple[tuple[int, ...], str]]] = {
         ),
         "POST /track/{code}/attachments": ((415,), "the file type is read from its bytes"),
         "POST /api/v1/hazards": ((400, 422), f"{_ID_NUMBER}; {_DISTRICT}"),
+        "POST /api/v1/cases/{case_id}/correct": ((400,), _DISTRICT),
         "POST /api/v1/disputes": ((422,), _ID_NUMBER),
         "POST /api/v1/disputes/{case_id}/members": ((422,), _ID_NUMBER),
         "POST /api/v1/disputes/{case_id}/supplement": ((422,), _ID_NUMBER),
