@@ -57,10 +57,31 @@ def only_when_true(flag: str, *names: str) -> Rule:
     return {"anyOf": [{"required": [flag], "properties": {flag: {"const": True}}}, absent(*names)]}
 
 
-def rules(*parts: Rule) -> Callable[[dict[str, Any]], None]:
-    """A `json_schema_extra` adding every rule to the model's schema (allOf)."""
+def _stripped(field: dict[str, Any]) -> None:
+    if field.get("type") == "string" and "pattern" not in field and "enum" not in field:
+        least = field.get("minLength", 0)
+        if least == 1:
+            field["pattern"] = r"\S"
+        elif least > 1:  # a run of `least` characters or more between two non-spaces
+            field["pattern"] = rf"\S[\s\S]{{{least - 2},}}\S"
+    for branch in field.get("anyOf", []):
+        _stripped(branch)
+
+
+def stripped_text(schema: dict[str, Any]) -> None:
+    """For a model with `str_strip_whitespace`: a minimum length counts what is left once the
+    spaces around are stripped, so "\f" is no `facts` (minLength 1 alone would admit it)."""
+    for field in schema.get("properties", {}).values():
+        _stripped(field)
+
+
+def rules(*parts: Rule, text_stripped: bool = False) -> Callable[[dict[str, Any]], None]:
+    """A `json_schema_extra` adding every rule to the model's schema (allOf); `text_stripped`
+    for a model that strips its text (it replaces the base's `stripped_text`)."""
 
     def extra(schema: dict[str, Any]) -> None:
         schema.setdefault("allOf", []).extend(parts)
+        if text_stripped:
+            stripped_text(schema)
 
     return extra

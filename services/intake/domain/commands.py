@@ -19,7 +19,7 @@ from pydantic import (
 
 from services.intake.domain.catalogue import DISPUTE_TYPES, HAZARD_CATEGORIES
 from services.intake.domain.identity import normalise_id_number
-from shared.json_rules import any_of, one_of, rules, together
+from shared.json_rules import any_of, one_of, rules, stripped_text, together
 
 _PHONE = r"^\+?[0-9][0-9 -]{5,19}$"
 PHONE_PATTERN = _PHONE
@@ -43,7 +43,9 @@ CATEGORY_CODES: list[JsonValue] = [c.code for c in HAZARD_CATEGORIES]
 
 
 class Command(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, json_schema_extra=stripped_text
+    )
 
 
 class PersonIn(Command):
@@ -121,7 +123,11 @@ class AddMembers(Command):
 
 class FileDispute(Command):
     model_config = ConfigDict(
-        json_schema_extra=rules(together("latitude", "longitude"), one_of("complainant", "members"))
+        json_schema_extra=rules(
+            together("latitude", "longitude"),
+            one_of("complainant", "members"),
+            text_stripped=True,
+        )
     )
 
     complainant: PersonIn | None = Field(
@@ -218,6 +224,7 @@ class SupplementDispute(Command):
                 "latitude",
                 "preferred_station_id",
             ),
+            text_stripped=True,
         )
     )
 
@@ -283,7 +290,9 @@ class CorrectCase(Command):
     """An officer corrects a ticket's category and/or location; the ticket is re-triaged."""
 
     model_config = ConfigDict(
-        json_schema_extra=rules(together("latitude", "longitude"), any_of("category", "latitude"))
+        json_schema_extra=rules(
+            together("latitude", "longitude"), any_of("category", "latitude"), text_stripped=True
+        )
     )
 
     category: str | None = Field(
@@ -314,7 +323,9 @@ class Open311Request(BaseModel):
     """POST requests.{fmt}: the fields of GeoReport v2 (unknown ones are ignored, as the spec
     lets clients send extras)."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="ignore", str_strip_whitespace=True, json_schema_extra=stripped_text
+    )
 
     service_code: str = Field(min_length=1, max_length=40)
     lat: float | None = Field(default=None, ge=-90, le=90)
@@ -350,7 +361,9 @@ class Open311Request(BaseModel):
 class DepartmentUpdateIn(BaseModel):
     """POST servicerequestupdates.{fmt} from a department's own system (FixMyStreet extension)."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="ignore", str_strip_whitespace=True, json_schema_extra=stripped_text
+    )
 
     service_request_id: str = Field(min_length=1, max_length=64)
     update_id: str = Field(min_length=1, max_length=100)

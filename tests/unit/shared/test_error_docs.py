@@ -140,3 +140,25 @@ def test_a_status_a_route_documents_keeps_its_words(status: int):
     answer = _responses(app, "/x/{x_id}", "get")[str(status)]
     assert answer["description"] == "Mine"
     assert answer["content"]["application/json"]["schema"]["$ref"].endswith("/Problem")
+
+
+def test_a_stripping_models_minimum_length_counts_the_stripped_text():
+    from pydantic import Field
+
+    from shared.json_rules import stripped_text
+
+    class Note(BaseModel):
+        model_config = ConfigDict(str_strip_whitespace=True, json_schema_extra=stripped_text)
+
+        facts: str = Field(min_length=1)
+        title: str | None = Field(default=None, min_length=3)
+
+    validator = Draft202012Validator(Note.model_json_schema())
+    for body in ({"facts": "\f"}, {"facts": " a "}, {"facts": "a", "title": " ab "}):
+        try:
+            Note.model_validate(body)
+            accepted = True
+        except ValidationError:
+            accepted = False
+        assert validator.is_valid(body) is accepted, body
+    assert validator.is_valid({"facts": "a", "title": " abc "})
