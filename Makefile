@@ -4,6 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# Unit and integration tests run in this many pytest-xdist workers (each has its own Redis and
+# databases); the suites that start whole systems run one at a time after them.
+TEST_WORKERS ?= 2
 
 .PHONY: setup system run demo test test-fast lint fmt docs bench chaos fuzz clean
 
@@ -29,17 +32,24 @@ run: setup
 demo: setup
 	$(VENV)/bin/waystation demo
 
-## test: the whole suite (unit, integration, e2e) against real Redis and PostgreSQL
+## test: the whole suite against real Redis and PostgreSQL: unit and integration tests in
+## TEST_WORKERS workers, then every other folder of tests/ (e2e, browser, chaos, fuzz, bench)
 test: system setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) tests/unit tests/integration $(PYTEST_ARGS); \
+	first=$$?; \
+	$(PY) -m pytest tests --ignore=tests/unit --ignore=tests/integration $(PYTEST_ARGS); \
+	second=$$?; \
+	test $$first -eq 0 && test $$second -eq 0
 
 test-fast: setup
 	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
 
+## lint: ruff, formatting, mypy, and the import contracts of pyproject.toml (lint-imports)
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy shared services waystation
+	$(VENV)/bin/lint-imports
 
 fmt: setup
 	$(VENV)/bin/ruff check --fix .
@@ -65,4 +75,4 @@ docs: setup
 	$(VENV)/bin/waystation docs --out docs/asyncapi
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -10,9 +10,19 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
+def utc_now() -> datetime:
+    """The wall clock, timezone-aware: the one place that reads it (a column's default, tooling).
+
+    Code that serves a request or applies an event asks its service's `Clock` instead."""
+    return datetime.now(UTC)
+
+
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        return utc_now()
+
+
+SYSTEM_CLOCK: Clock = SystemClock()
 
 
 class FrozenClock:

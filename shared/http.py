@@ -1,10 +1,11 @@
-"""HTTP pieces every service shares: health and readiness, and clear validation errors."""
+"""HTTP pieces every service shares: health and readiness, clear validation errors, and the
+one way a domain error becomes an HTTP answer (`ErrorMapping`)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Iterator
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl
 
 import structlog
@@ -23,6 +24,40 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.error_docs import document_errors
 
 log = structlog.get_logger(__name__)
+
+Answer = TypeVar("Answer")
+# An error class (or a tuple of them), the status it answers with, and its detail.
+ErrorRule = tuple[type[Exception] | tuple[type[Exception], ...], int, Callable[[Any], Any]]
+
+
+class ErrorMapping(Generic[Answer]):
+    """Domain errors as HTTP answers, each service's written as a table in one shape.
+
+    The first rule whose class the error is an instance of gives the status and the detail;
+    an error no rule names answers `otherwise`. `answer(status, detail)` renders the result
+    (an `HTTPException` a route raises, a JSON response, an Open311 error...).
+    """
+
+    def __init__(
+        self,
+        rules: Sequence[ErrorRule],
+        *,
+        otherwise: tuple[int, Callable[[Any], Any]],
+        answer: Callable[[int, Any], Answer],
+    ) -> None:
+        self.rules = tuple(rules)
+        self.otherwise = otherwise
+        self.answer = answer
+
+    def status_and_detail(self, exc: Exception) -> tuple[int, Any]:
+        for kinds, status, detail in self.rules:
+            if isinstance(exc, kinds):
+                return status, detail(exc)
+        status, detail = self.otherwise
+        return status, detail(exc)
+
+    def __call__(self, exc: Exception) -> Answer:
+        return self.answer(*self.status_and_detail(exc))
 
 
 class FieldError(BaseModel):

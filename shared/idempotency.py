@@ -36,6 +36,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth.tokens import InvalidToken, verify
+from shared.clock import utc_now
 from shared.db import conflict_insert
 
 log = structlog.get_logger()
@@ -84,7 +85,7 @@ class Claim:
             "key": self.key,
             "route": self.route,
             "fingerprint": self.fingerprint,
-            "created_at": datetime.now(UTC),
+            "created_at": utc_now(),
         }
 
 
@@ -260,7 +261,7 @@ class IdempotencyMiddleware:
             return _problem(409, "Idempotency-Key already used with a different request")
         deadline = asyncio.get_running_loop().time() + WAIT_SECONDS
         while found.status_code is None:
-            if datetime.now(UTC) - _aware(found.created_at) > _UNANSWERED_FOR:
+            if utc_now() - _aware(found.created_at) > _UNANSWERED_FOR:
                 return _problem(409, "done before, but its answer was lost: read the object")
             if asyncio.get_running_loop().time() > deadline:
                 return _problem(409, "the same request is still in progress", retry_after=1)
@@ -304,7 +305,7 @@ async def forget_old_answers(
     now: datetime | None = None,
 ) -> int:
     """Delete the records of keys first used more than `keep` ago; how many went."""
-    before = (now or datetime.now(UTC)) - keep
+    before = (now or utc_now()) - keep
     async with sessions() as session, session.begin():
         done = await session.execute(sa.delete(table).where(table.c.created_at < before))
     return int(getattr(done, "rowcount", 0) or 0)

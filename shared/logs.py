@@ -71,7 +71,7 @@ def configure_logging(
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # Apprise logs recipients at INFO: keep it to warnings (PII, SPEC §9).
+    # Apprise logs recipients at INFO: keep it to warnings (no personal data in logs).
     logging.getLogger("apprise").setLevel(logging.WARNING)
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
 

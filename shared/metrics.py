@@ -11,7 +11,8 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from redis.asyncio import Redis
 
-from shared.contracts.streams import SUBSCRIPTIONS, dead_letter_stream, stream_of
+from shared.contracts.streams import SUBSCRIPTIONS
+from shared.messaging.partitions import dead_letter_stream, streams_read_by
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -19,8 +20,9 @@ _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.
 class ServiceMetrics:
     """The service's instruments; `render()` is the body of GET /metrics."""
 
-    def __init__(self, service: str) -> None:
+    def __init__(self, service: str, partitions: int = 1) -> None:
         self.service = service
+        self.partitions = partitions
         self.registry = CollectorRegistry(auto_describe=True)
         r = self.registry
         self.http_latency = Histogram(
@@ -74,9 +76,11 @@ class ServiceMetrics:
         )
 
     async def refresh_streams(self, redis: Redis) -> None:
-        """Read lag, pending and dead-letter counts of every stream the service consumes."""
-        for producer in SUBSCRIPTIONS.get(self.service, ()):
-            stream = stream_of(producer)
+        """Read lag, pending and dead-letter counts of every partition of every stream the
+        service consumes (labelled by partition)."""
+        if self.service not in SUBSCRIPTIONS:
+            return
+        for _producer, stream in streams_read_by(self.service, self.partitions):
             try:
                 groups: list[dict[str, Any]] = await redis.xinfo_groups(stream)
                 dead = int(await redis.xlen(dead_letter_stream(stream)))

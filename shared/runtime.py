@@ -16,12 +16,12 @@ from faststream.redis import RedisBroker
 from redis.asyncio import Redis
 
 from shared.clock import Clock
-from shared.contracts.streams import all_group_pairs
 from shared.db import make_engine, make_sessions, upgrade_async
 from shared.logs import quiet_logger
 from shared.messaging.batching import Prepare
 from shared.messaging.consumer import ConsumerConfig, Handler, IdempotentConsumer
 from shared.messaging.groups import ensure_groups, prune_consumers
+from shared.messaging.partitions import group_pairs
 from shared.messaging.publishing import publish_events
 from shared.messaging.reader import StreamReader, reader_tasks
 from shared.messaging.relay import OutboxRelay, OutgoingEvent
@@ -94,7 +94,8 @@ class ServiceRuntime:
             health_check_interval=30,
         )
         self.broker = RedisBroker(settings.redis_url, logger=quiet_logger())
-        self.metrics = ServiceMetrics(self.service)
+        self.partitions = settings.stream_partitions
+        self.metrics = ServiceMetrics(self.service, self.partitions)
         self.relay = OutboxRelay(
             self.sessions,
             tables,
@@ -102,6 +103,7 @@ class ServiceRuntime:
             service=self.service,
             poll_interval=settings.relay_poll_interval,
             metrics=self.metrics,
+            partitions=self.partitions,
         )
         self.consumer = IdempotentConsumer(
             ConsumerConfig(
@@ -109,6 +111,7 @@ class ServiceRuntime:
                 instance=settings.instance,
                 reclaim_idle_ms=settings.reclaim_idle_ms,
                 max_deliveries=settings.max_deliveries,
+                partitions=self.partitions,
             ),
             handlers,
             self.uow,
@@ -138,7 +141,7 @@ class ServiceRuntime:
     async def start(self, *, migrate: bool = True) -> None:
         if migrate:
             await upgrade_async(self.migrations_dir, self.settings.database_url)
-        await ensure_groups(self.redis, all_group_pairs())
+        await ensure_groups(self.redis, group_pairs(self.partitions))
         await self._prune_consumers()
         if self.training_clock is not None:  # before any timer runs on a stale clock
             await self.training_clock.sync(self.redis)
@@ -161,7 +164,8 @@ class ServiceRuntime:
 
     async def _prune_consumers(self) -> None:
         """Remove this service's consumers that left their groups holding nothing (best effort)."""
-        mine = [(stream, group) for stream, group in all_group_pairs() if group == self.service]
+        pairs = group_pairs(self.partitions)
+        mine = [(stream, group) for stream, group in pairs if group == self.service]
         try:
             async with asyncio.timeout(10):
                 removed = await prune_consumers(self.redis, mine)
@@ -201,7 +205,7 @@ class ServiceRuntime:
                 return
             try:
                 async with asyncio.timeout(30):
-                    await ensure_groups(self.redis, all_group_pairs())
+                    await ensure_groups(self.redis, group_pairs(self.partitions))
                 await self._prune_consumers()
             except Exception as exc:  # Redis away: the subscribers retry on their own
                 log.warning("watchdog_redis_unreachable", error=str(exc))

@@ -10,6 +10,8 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.messaging.partitions import MAX_PARTITIONS, configured_partitions
+
 
 def data_dir() -> Path:
     """The local data folder of embedded defaults (SQLite files, attachments, embedded Redis)."""
@@ -37,9 +39,12 @@ class ServiceSettings(BaseSettings):
     # A stream reader that has not finished a read (or a failed attempt) for this long is
     # stuck; the process restarts. Generous: a batch of 100 on a loaded host takes seconds.
     reader_stall_seconds: float = Field(default=300.0, gt=0)
+    # Partitions of every producer's stream (shared/messaging/partitions.py); falls back to
+    # the un-prefixed STREAM_PARTITIONS, which every process of a deployment must agree on.
+    stream_partitions: int = Field(default=1, ge=1, le=MAX_PARTITIONS)
     log_level: str = "INFO"
     log_json: bool = True
-    # Larger bodies get 413 before any route reads them (SPEC §9: size limits).
+    # Larger bodies get 413 before any route reads them (every upload and field has a size limit).
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=512 * 1024 * 1024)
     # An admin may move the clock forward (shared/training_clock.py); falls back to the
     # un-prefixed WAYSTATION_TRAINING_CLOCK. Never in production: refused at start-up.
@@ -59,6 +64,8 @@ class ServiceSettings(BaseSettings):
             self.database_url = f"sqlite+aiosqlite:///{path}"
         if not self.redis_url:
             self.redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+        if "stream_partitions" not in self.model_fields_set:
+            self.stream_partitions = configured_partitions()
         if "training_clock" not in self.model_fields_set:
             shared = os.environ.get("WAYSTATION_TRAINING_CLOCK", "").strip().lower()
             self.training_clock = shared in ("1", "true", "yes", "on")

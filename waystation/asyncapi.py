@@ -14,9 +14,10 @@ from redis.asyncio import Redis
 
 from shared.contracts.catalogue import EventSpec, produced_by
 from shared.contracts.envelope import Envelope
-from shared.contracts.streams import SERVICES, stream_of
+from shared.contracts.streams import SERVICES
 from shared.logs import quiet_logger
 from shared.messaging.consumer import ConsumerConfig, IdempotentConsumer
+from shared.messaging.partitions import configured_partitions, streams_of
 
 
 def event_model(spec: EventSpec) -> type[Envelope]:
@@ -25,23 +26,28 @@ def event_model(spec: EventSpec) -> type[Envelope]:
     return create_model(f"{name}V{spec.version}", __base__=Envelope, payload=(spec.payload, ...))
 
 
-def service_document(service: str) -> dict[str, Any]:
+def service_document(service: str, partitions: int | None = None) -> dict[str, Any]:
+    """The service's document; with N > 1 partitions, a channel per partition."""
+    n = partitions or configured_partitions()
     broker = RedisBroker("redis://localhost:6379", logger=quiet_logger())
     consumer = IdempotentConsumer(
-        ConsumerConfig(service=service, instance=f"{service}-1"),
+        ConsumerConfig(service=service, instance=f"{service}-1", partitions=n),
         {},
         _no_uow,
         Redis.from_url("redis://localhost:6379"),
     )
     consumer.subscribe(broker, document_readers=True)
-    for spec in produced_by(service):
-        publisher = broker.publisher(
-            stream=stream_of(service),
-            title=f"{stream_of(service)}:{spec.event_type}",
-            description=f"{spec.summary} (producer: {service}, schema_version {spec.version})",
-            schema=event_model(spec),
-        )
-        publisher(_document_only)
+    where = "" if n == 1 else f"; partition crc32(case_id) mod {n}"
+    for stream in streams_of(service, n):
+        for spec in produced_by(service):
+            publisher = broker.publisher(
+                stream=stream,
+                title=f"{stream}:{spec.event_type}",
+                description=f"{spec.summary} (producer: {service}, "
+                f"schema_version {spec.version}{where})",
+                schema=event_model(spec),
+            )
+            publisher(_document_only)
     app = FastStream(
         broker,
         specification=AsyncAPI(
@@ -55,13 +61,15 @@ def service_document(service: str) -> dict[str, Any]:
     return document
 
 
-def write_all(out: Path) -> list[Path]:
+def write_all(out: Path, partitions: int | None = None) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for service in SERVICES:
         path = out / f"{service}.json"
         path.write_text(
-            json.dumps(service_document(service), ensure_ascii=False, indent=2, sort_keys=True)
+            json.dumps(
+                service_document(service, partitions), ensure_ascii=False, indent=2, sort_keys=True
+            )
             + "\n",
             encoding="utf-8",
         )

@@ -12,6 +12,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from services.intake.entrypoints import cli as intake_cli
+from services.mediation.entrypoints import cli as mediation_cli
+from services.notify.entrypoints import cli as notify_cli
+from shared.clock import utc_now
 from waystation.services import PROCESSES, SERVICES
 
 app = typer.Typer(
@@ -20,10 +24,9 @@ app = typer.Typer(
 )
 dlq_app = typer.Typer(help="Dead letters: list, inspect, replay.", no_args_is_help=True)
 app.add_typer(dlq_app, name="dlq")
-apikey_app = typer.Typer(help="Open311 API keys (stored hashed in intake).", no_args_is_help=True)
-app.add_typer(apikey_app, name="apikey")
-user_app = typer.Typer(help="People who log in (passwords kept as argon2 hashes in intake).")
-app.add_typer(user_app, name="user")
+# Each service's own operator commands, from its `entrypoints/cli.py`.
+app.add_typer(intake_cli.apikey_app, name="apikey")
+app.add_typer(intake_cli.user_app, name="user")
 console = Console()
 ServiceName = Annotated[str, typer.Argument(help="intake | mediation | dispatch | notify")]
 ProcessName = Annotated[
@@ -231,14 +234,21 @@ def _redis_url() -> str:
     return os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
+Partitions = Annotated[
+    int | None,
+    typer.Option(min=1, max=256, help="stream partitions (default: STREAM_PARTITIONS, or 1)"),
+]
+
+
 @dlq_app.command("list")
 def dlq_list(
     service: Annotated[str | None, typer.Option(help="producing service")] = None,
+    partitions: Partitions = None,
 ) -> None:
-    """List dead letters of every stream (or one producer's)."""
+    """List dead letters of every partition of every stream (or one producer's)."""
     from waystation.operations import list_dead_letters_table
 
-    console.print(asyncio.run(list_dead_letters_table(_redis_url(), service)))
+    console.print(asyncio.run(list_dead_letters_table(_redis_url(), service, partitions)))
 
 
 @dlq_app.command("inspect")
@@ -250,11 +260,11 @@ def dlq_inspect(stream: str, dlq_id: str) -> None:
 
 
 @dlq_app.command("replay")
-def dlq_replay(stream: str, dlq_id: str) -> None:
-    """Put one dead letter back on its stream (consumers skip what they already applied)."""
+def dlq_replay(stream: str, dlq_id: str, partitions: Partitions = None) -> None:
+    """Put one dead letter back on its case's partition (consumers skip what they applied)."""
     from waystation.operations import replay_dead_letter
 
-    console.print(asyncio.run(replay_dead_letter(_redis_url(), stream, dlq_id)))
+    console.print(asyncio.run(replay_dead_letter(_redis_url(), stream, dlq_id, partitions)))
 
 
 @app.command()
@@ -286,48 +296,15 @@ app.add_typer(retention_app, name="retention")
 @retention_app.command("run")
 def retention_run() -> None:
     """Purge personal data of cases finished longer than the retention period ago, now."""
-    from services.intake.config import IntakeSettings
-    from services.notify.config import NotifySettings
-    from waystation.retention import run_retention_once
-
-    purged, cleared = asyncio.run(run_retention_once(IntakeSettings(), NotifySettings()))
+    purged = intake_cli.retention_run()
+    cleared = notify_cli.retention_run()
     console.print(
         f"intake: {purged.parties} party record(s) of {purged.cases} case(s) cleared; "
         f"notify: {cleared} contact(s) cleared"
     )
 
 
-rollups_app = typer.Typer(
-    help="Mediation's rollups behind the committee's queues and statistics.",
-    no_args_is_help=True,
-)
-app.add_typer(rollups_app, name="rollups")
-
-
-def _mediation_database_url() -> str:
-    return str(SERVICES["mediation"].settings().database_url)
-
-
-@rollups_app.command("check")
-def rollups_check() -> None:
-    """Compare every rollup figure with a recount from the disputes; exit 1 on a difference."""
-    from waystation.rollups import check_rollups
-
-    found = asyncio.run(check_rollups(_mediation_database_url()))
-    for difference in found[:50]:
-        console.print(difference)
-    console.print(f"mediation rollups: {len(found)} difference(s) from a recount")
-    if found:
-        raise typer.Exit(1)
-
-
-@rollups_app.command("rebuild")
-def rollups_rebuild() -> None:
-    """Replace the rollups by a recount (after a bulk load that bypassed the service)."""
-    from waystation.rollups import rebuild_rollups
-
-    cells = asyncio.run(rebuild_rollups(_mediation_database_url()))
-    console.print(f"mediation rollups rebuilt: {cells} figure(s)")
+app.add_typer(mediation_cli.rollups_app, name="rollups")
 
 
 @app.command()
@@ -352,11 +329,52 @@ def audit(
 
 
 @app.command()
-def pending() -> None:
-    """Consumer lag and pending entries per (stream, group)."""
+def pending(partitions: Partitions = None) -> None:
+    """Consumer lag and pending entries per (stream partition, group)."""
     from waystation.operations import pending_table
 
-    console.print(asyncio.run(pending_table(_redis_url())))
+    console.print(asyncio.run(pending_table(_redis_url(), partitions)))
+
+
+@app.command()
+def drained(
+    partitions: Annotated[
+        list[int] | None,
+        typer.Option(
+            min=1,
+            max=256,
+            help="partition counts whose streams to check (repeatable; default: "
+            "STREAM_PARTITIONS, and 1)",
+        ),
+    ] = None,
+    outboxes: Annotated[
+        bool, typer.Option(help="also require every service's outbox to be empty")
+    ] = True,
+    group: Annotated[
+        list[str] | None, typer.Option(help="only these consumer groups (repeatable)")
+    ] = None,
+) -> None:
+    """Exit 0 when every group of every stream has nothing pending or unread (and, unless
+    --no-outboxes, no outbox row waits): the moment to change STREAM_PARTITIONS."""
+    from shared.messaging.partitions import configured_partitions
+    from waystation.drain import backlogs
+
+    counts = partitions or sorted({1, configured_partitions()})
+    urls = (
+        {name: str(entry.settings().database_url) for name, entry in SERVICES.items()}
+        if outboxes
+        else None
+    )
+    found = asyncio.run(backlogs(_redis_url(), counts, urls, set(group) if group else None))
+    if not found:
+        console.print(f"已排空 drained (partitions {', '.join(map(str, counts))})")
+        return
+    table = Table("stream / outbox", "group / service", "pending", "lag")
+    for b in found:
+        table.add_row(b.where, b.who, str(b.pending), str(b.lag))
+    console.print(table)
+    console.print(f"未排空 not drained: {len(found)} place(s) still hold work")
+    raise typer.Exit(1)
 
 
 @app.command()
@@ -377,7 +395,6 @@ def bench(
     """Benchmark the whole system beside a raw Redis baseline; writes JSON, report and PNG."""
     import tempfile
     from dataclasses import replace
-    from datetime import UTC, datetime
 
     from waystation.bench.report import write_report
     from waystation.bench.runner import FULL, QUICK, Bench
@@ -393,7 +410,7 @@ def bench(
             result = Bench(system, profile, Path(tmp)).run(tuple(phase or ()))
         finally:
             system.stop()
-    stem = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{profile.name}"
+    stem = f"{utc_now():%Y%m%dT%H%M%S}-{profile.name}"
     for path in write_report(result, out, stem):
         console.print(f"wrote {path}")
     console.print((out / f"{stem}.md").read_text(encoding="utf-8"))
@@ -406,110 +423,6 @@ def docs(out: Path = Path("docs/asyncapi")) -> None:
 
     for path in write_all(out):
         console.print(f"wrote {path}")
-
-
-@apikey_app.command("create")
-def apikey_create(
-    name: Annotated[str, typer.Option(help="who the key is for, e.g. the rider app")],
-    department_id: Annotated[
-        str | None, typer.Option(help="bind to a department (for servicerequestupdates)")
-    ] = None,
-    service: Annotated[
-        str | None,
-        typer.Option(help="a service's key: `notify` (NOTIFY_INTAKE_CLIENT_SECRET, rider SMS)"),
-    ] = None,
-) -> None:
-    """Create an Open311 API key and print it once (only its hash is kept)."""
-    from shared.auth.dependency import SERVICE_CLIENTS
-    from waystation.apikeys import create
-
-    if service is not None and service not in SERVICE_CLIENTS:
-        raise typer.BadParameter(f"--service: one of {', '.join(sorted(SERVICE_CLIENTS))}")
-    print(asyncio.run(create(name, department_id, service)))
-
-
-@apikey_app.command("list")
-def apikey_list() -> None:
-    """List API keys (names and departments, never the keys)."""
-    from waystation.apikeys import table
-
-    console.print(asyncio.run(table()))
-
-
-@apikey_app.command("revoke")
-def apikey_revoke(name: Annotated[str, typer.Option()]) -> None:
-    """Revoke every live key with this name."""
-    from waystation.apikeys import revoke
-
-    console.print(f"revoked {asyncio.run(revoke(name))} key(s)")
-
-
-@user_app.command("create")
-def user_create(
-    username: Annotated[str, typer.Option()],
-    role: Annotated[str, typer.Option(help="intake_officer, mediator, department, admin, ...")],
-    actor_id: Annotated[
-        str, typer.Option(help="who they act as: a department id, mediator id, org-<code>...")
-    ],
-    name: Annotated[str, typer.Option()] = "",
-    password: Annotated[
-        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)
-    ] = "",
-) -> None:
-    """Create a user who logs in at intake's POST /api/v1/auth/token."""
-    from services.intake.domain.errors import InvalidField
-    from waystation.users import create
-
-    try:
-        console.print(f"created {asyncio.run(create(username, password, role, actor_id, name))}")
-    except InvalidField as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
-
-
-@user_app.command("load")
-def user_load(
-    file: Annotated[
-        Path, typer.Argument(help="CSV with the header username,role,actor_id,name", exists=True)
-    ],
-    password: Annotated[
-        str,
-        typer.Option(
-            prompt=True,
-            hide_input=True,
-            confirmation_prompt=True,
-            help="the first password of every new user",
-        ),
-    ] = "",
-) -> None:
-    """Create a district's staff from a list, all or none: every bad row is named by line and
-    field; users already there with the same role and actor id are left as they are."""
-    from waystation.users import BadRows, load, read_rows
-
-    try:
-        done = asyncio.run(load(read_rows(file), password))
-    except BadRows as exc:
-        for line, field, why in exc.problems:
-            console.print(f"[red]line {line}, {field}: {why}[/red]")
-        console.print("nothing was loaded")
-        raise typer.Exit(2) from exc
-    console.print(f"created {len(done.created)}, already there {len(done.unchanged)}")
-
-
-@user_app.command("list")
-def user_list() -> None:
-    """List users (never their passwords)."""
-    from waystation.users import table
-
-    console.print(asyncio.run(table()))
-
-
-@user_app.command("disable")
-def user_disable(username: Annotated[str, typer.Option()]) -> None:
-    """Disable a user: no new tokens (tokens already issued expire within their lifetime)."""
-    from waystation.users import disable
-
-    console.print(f"disabled {asyncio.run(disable(username))} user(s)")
 
 
 if __name__ == "__main__":

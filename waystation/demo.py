@@ -1,4 +1,4 @@
-"""`waystation demo`: the journeys of JOURNEYS.md as sample tickets, filed over HTTP."""
+"""`waystation demo`: the staff's and riders' journeys as sample tickets, filed over HTTP."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from shared.clock import utc_now
 from shared.glossary import moved_words, term, written_date
 from shared.glossary.times import SHANGHAI
 from waystation.demo_community import run_community
@@ -153,7 +154,7 @@ async def _system_today(client: httpx.AsyncClient, intake: str) -> date:
     answer = await client.get(f"{intake}/api/v1/admin/clock", headers=officer)
     if answer.status_code == 200:
         return date.fromisoformat(answer.json()["today"])
-    return date.today()
+    return utc_now().astimezone().date()
 
 
 async def run_demo(

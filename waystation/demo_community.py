@@ -6,13 +6,14 @@ Every step can run again: rewards and consultations already there are left as th
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 from rich.console import Console
 from rich.table import Table
 
+from shared.clock import utc_now
 from shared.glossary import term
 from waystation.demo_login import login
 
@@ -94,7 +95,7 @@ async def run_community(
 
 
 async def _catalogue(client: httpx.AsyncClient, dispatch: str, admin: dict[str, str]) -> None:
-    today = date.today()
+    today = utc_now().astimezone().date()
     for reward in REWARDS:
         body = {
             **reward,
@@ -207,7 +208,7 @@ async def _consultation(
         )
         opened.raise_for_status()
         cid = opened.json()["id"]
-        today = date.today()
+        today = utc_now().astimezone().date()
         for days, summary in (
             (0, "通报类案情况，平台承诺核查扣款规则"),
             (7, "平台同意停止超时扣款"),

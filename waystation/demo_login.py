@@ -6,8 +6,6 @@ id>`, password DEMO_PASSWORD); never do this outside a development set-up.
 
 from __future__ import annotations
 
-import contextlib
-
 import httpx
 
 DEMO_PASSWORD = "waystation-demo-2026"
@@ -19,11 +17,9 @@ async def login(client: httpx.AsyncClient, intake: str, role: str, actor_id: str
     form = {"username": username, "password": DEMO_PASSWORD}
     answer = await client.post(f"{intake}/api/v1/auth/token", data=form)
     if answer.status_code == 401:
-        from services.intake.domain.errors import InvalidField
-        from waystation.users import create
+        from services.intake.entrypoints.cli import ensure_demo_user
 
-        with contextlib.suppress(InvalidField):  # a concurrent demo run created it meanwhile
-            await create(username, DEMO_PASSWORD, role, actor_id, f"demo {role}")
+        await ensure_demo_user(username, DEMO_PASSWORD, role, actor_id)
         answer = await client.post(f"{intake}/api/v1/auth/token", data=form)
     answer.raise_for_status()
     return {"Authorization": f"Bearer {answer.json()['access_token']}"}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import json
 import uuid
 from collections.abc import Sequence
 from typing import cast
@@ -12,27 +14,35 @@ from faststream.redis import RedisBroker
 from redis.asyncio import Redis
 from rich.table import Table
 
-from shared.contracts.streams import (
-    ALERTS_STREAM,
-    SERVICES,
-    all_group_pairs,
-    dead_letter_stream,
-    stream_of,
-)
+from shared.contracts.streams import ALERTS_STREAM, SERVICES
 from shared.db import make_engine, make_sessions
 from shared.logs import mask_text, quiet_logger
 from shared.messaging.dead_letters import forget_dead_letter, list_dead_letters
+from shared.messaging.partitions import (
+    base_of,
+    configured_partitions,
+    dead_letter_stream,
+    group_pairs,
+    partitions_of,
+    stream_for_case,
+    streams_of,
+)
 from shared.messaging.publishing import publish_events
 from shared.messaging.relay import OutboxRelay, OutgoingEvent
 from shared.settings import ServiceSettings
 
 
-async def list_dead_letters_table(url: str, service: str | None) -> Table:
+async def list_dead_letters_table(
+    url: str, service: str | None, partitions: int | None = None
+) -> Table:
+    """Dead letters of every partition (STREAM_PARTITIONS) of every stream, or one producer's."""
     redis = Redis.from_url(url)
     table = Table("stream", "dlq id", "group", "entry", "tries", "error")
+    n = partitions or configured_partitions()
     try:
-        for producer in [service] if service else list(SERVICES):
-            for dl in await list_dead_letters(redis, stream_of(producer)):
+        streams = [s for p in ([service] if service else SERVICES) for s in streams_of(p, n)]
+        for stream in streams:
+            for dl in await list_dead_letters(redis, stream):
                 table.add_row(
                     dl.stream, dl.dlq_id, dl.group, dl.entry_id, str(dl.deliveries), dl.error[:80]
                 )
@@ -41,7 +51,26 @@ async def list_dead_letters_table(url: str, service: str | None) -> Table:
     return table
 
 
-async def replay_dead_letter(url: str, stream: str, dlq_id: str) -> str:
+def replay_stream(stream: str, headers: str, partitions: int) -> str:
+    """Where a dead letter of `stream` is replayed: its case's partition under today's N.
+
+    A letter written before N changed names a partition nobody reads any more; its case's
+    partition now is where the consumers will see it (and in its case's order). A letter with
+    no case id (poison) goes back to its own stream if that is still read, else partition 0.
+    """
+    base = base_of(stream)
+    case_id = None
+    with contextlib.suppress(ValueError, TypeError, AttributeError):
+        case_id = str(uuid.UUID(str(json.loads(headers or "{}").get("case_id"))))
+    if case_id is not None:
+        return stream_for_case(base, case_id, partitions)
+    current = partitions_of(base, partitions)
+    return stream if stream in current else current[0]
+
+
+async def replay_dead_letter(
+    url: str, stream: str, dlq_id: str, partitions: int | None = None
+) -> str:
     """Publish the dead letter's body again; idempotent consumers ignore what they applied."""
     redis = Redis.from_url(url)
     broker = RedisBroker(url, logger=quiet_logger())
@@ -51,23 +80,30 @@ async def replay_dead_letter(url: str, stream: str, dlq_id: str) -> str:
             return f"no dead letter {dlq_id} on {dead_letter_stream(stream)}"
         fields = cast(dict[bytes, bytes], entries[0][1])
         await broker.connect()
+        target = replay_stream(
+            stream,
+            fields.get(b"headers", b"{}").decode(errors="replace"),
+            partitions or configured_partitions(),
+        )
         new_id = await broker.publish(
-            fields[b"body"], stream=stream, headers={"replayed_from": dlq_id}
+            fields[b"body"], stream=target, headers={"replayed_from": dlq_id}
         )
         await forget_dead_letter(
             redis, stream, dlq_id, fields[b"group"].decode(), fields[b"entry_id"].decode()
         )
-        return f"replayed {dlq_id} as {new_id.decode() if isinstance(new_id, bytes) else new_id}"
+        new_text = new_id.decode() if isinstance(new_id, bytes) else new_id
+        return f"replayed {dlq_id} as {new_text} on {target}"
     finally:
         await broker.stop()
         await redis.aclose()
 
 
-async def pending_table(url: str) -> Table:
+async def pending_table(url: str, partitions: int | None = None) -> Table:
+    """Pending entries and lag of every group on every partition (STREAM_PARTITIONS)."""
     redis = Redis.from_url(url)
     table = Table("stream", "group", "pending", "lag", "consumers")
     try:
-        for stream, group in all_group_pairs():
+        for stream, group in group_pairs(partitions or configured_partitions()):
             exists = await redis.exists(stream)
             groups = (
                 {g["name"].decode(): g for g in await redis.xinfo_groups(stream)} if exists else {}
@@ -137,7 +173,13 @@ async def republish_case(settings: ServiceSettings, case_id: str) -> int:
         async def publish(events: Sequence[OutgoingEvent]) -> None:
             await publish_events(broker, redis, events, {"republished": "1"})
 
-        relay = OutboxRelay(make_sessions(engine), tables, publish, service=settings.service_name)
+        relay = OutboxRelay(
+            make_sessions(engine),
+            tables,
+            publish,
+            service=settings.service_name,
+            partitions=settings.stream_partitions,
+        )
         while await relay.relay_once():
             pass
         return int(result.rowcount)

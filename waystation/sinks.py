@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
 from fastapi import FastAPI, Request
+
+from shared.clock import utc_now
 
 
 class _MailToFile:
@@ -25,7 +26,7 @@ class _MailToFile:
         msg = message_from_bytes(envelope.content, policy=policy.default)
         body = msg.get_body(preferencelist=("plain", "html"))
         record = {
-            "received_at": datetime.now(UTC).isoformat(),
+            "received_at": utc_now().isoformat(),
             "to": envelope.rcpt_tos,
             "subject": str(msg["subject"]),
             "idempotency_key": msg.get("X-Waystation-Idempotency-Key"),
@@ -42,7 +43,7 @@ def webhook_app(path: Path) -> FastAPI:
     @app.post("/{hook:path}")
     async def receive(hook: str, request: Request) -> dict[str, str]:
         record = {
-            "received_at": datetime.now(UTC).isoformat(),
+            "received_at": utc_now().isoformat(),
             "hook": hook,
             "idempotency_key": request.headers.get("idempotency-key"),
             "body": json.loads(await request.body() or b"{}"),

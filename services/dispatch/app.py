@@ -17,26 +17,19 @@ from services.dispatch.adapters.station_file import load_station_rows
 from services.dispatch.adapters.tables import AUDIT, IDEMPOTENCY, KIT, TIMER
 from services.dispatch.config import DispatchSettings
 from services.dispatch.domain.reach import Reach
-from services.dispatch.entrypoints import events, http, stations_public
+from services.dispatch.entrypoints import events, hazards_http, stations_public
 from services.dispatch.service_layer.breaches import on_timer
 from services.dispatch.service_layer.compounds import load_compound_rows, seed_compounds
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.directory_admin import seed
 from services.dispatch.service_layer.nearest import StationFinder
 from services.dispatch.service_layer.stations import seed_stations
-from shared.api_docs import install_offline_docs
-from shared.audit.http import audit_router
 from shared.audit.log import AuditLog
-from shared.auth.dependency import install_auth
 from shared.auth.keys import load_keys
-from shared.clock import Clock, SystemClock
-from shared.http import BodyLimit, health_router, install_error_handlers
-from shared.idempotency import install_idempotency, tidy_answers
+from shared.clock import Clock
 from shared.messaging.timers import TimerScheduler
-from shared.observability import install_observability
 from shared.runtime import ServiceRuntime
-from shared.training_clock import TrainingClock, with_training
-from shared.training_clock_http import training_clock_router
+from shared.service_app import service_app, service_clock
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -50,7 +43,7 @@ def create_app(
     """`run_timers=False` leaves the timer scheduler to the caller (tests drive it by hand)."""
     settings = settings or DispatchSettings()
     keys = load_keys(settings.environment)
-    clock = with_training(settings.training_clock, clock or SystemClock())
+    clock = service_clock(settings, clock)
     ctx = Context(
         clock=clock,
         confirmation_window=timedelta(hours=settings.confirmation_window_hours),
@@ -71,51 +64,35 @@ def create_app(
     )
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with runtime.running():
-            async with runtime.uow() as uow:
-                await seed(uow, load_directory(settings.directory_file), ctx.clock)
-            async with runtime.uow() as uow:
-                await seed_stations(uow, load_station_rows(settings.stations_file), ctx)
-            async with runtime.uow() as uow:
-                await seed_compounds(uow, load_compound_rows(settings.compounds_file), ctx)
-            if run_timers:
-                runtime.add_task(asyncio.create_task(scheduler.run(), name="dispatch-timers"))
-            runtime.add_task(
-                asyncio.create_task(
-                    tidy_answers(
-                        runtime.sessions,
-                        IDEMPOTENCY,
-                        settings.idempotency_keep(),
-                        settings.idempotency_tidy_seconds,
-                    ),
-                    name="dispatch-idempotency-tidy",
-                )
-            )
-            yield
+    async def started() -> AsyncIterator[None]:
+        async with runtime.uow() as uow:
+            await seed(uow, load_directory(settings.directory_file), ctx.clock)
+        async with runtime.uow() as uow:
+            await seed_stations(uow, load_station_rows(settings.stations_file), ctx)
+        async with runtime.uow() as uow:
+            await seed_compounds(uow, load_compound_rows(settings.compounds_file), ctx)
+        if run_timers:
+            runtime.add_task(asyncio.create_task(scheduler.run(), name="dispatch-timers"))
+        yield
 
-    app = FastAPI(
+    def routes(app: FastAPI) -> None:
+        app.include_router(hazards_http.build_router(runtime, ctx, finder))
+        app.include_router(stations_public.build_router(ctx, finder, runtime.sessions))
+
+    app = service_app(
+        settings,
+        runtime,
+        keys,
+        clock,
         title="Waystation dispatch 派单",
         version="0.2.0",
         description="Hazards routed to the responsible department and followed to a confirmed fix.",
-        lifespan=lifespan,
-        docs_url=None,  # offline pages below: install_offline_docs
-        redoc_url=None,
+        idempotency=IDEMPOTENCY,
+        audit=AuditLog(runtime.service, AUDIT, runtime.sessions),
+        started=started,
+        routes=routes,
     )
-    install_offline_docs(app)
-    app.state.runtime = runtime
     app.state.scheduler = scheduler
     app.state.context = ctx
     app.state.stations = finder
-    install_error_handlers(app)
-    install_observability(app, runtime.metrics, runtime.redis)
-    install_auth(app, keys)
-    install_idempotency(app, IDEMPOTENCY, runtime.sessions)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.include_router(health_router(runtime.readiness))
-    app.include_router(audit_router(AuditLog(runtime.service, AUDIT, runtime.sessions)))
-    app.include_router(http.build_router(runtime, ctx, finder))
-    app.include_router(stations_public.build_router(ctx, finder, runtime.sessions))
-    if isinstance(clock, TrainingClock):
-        app.include_router(training_clock_router(runtime.service, clock, runtime.redis))
     return app

@@ -27,6 +27,6 @@ class DispatchSettings(ServiceSettings):
     compounds_file: Path | None = None
     # The district's box and towns (JSON, see adapters/data/district.json).
     district_file: Path | None = None
-    # The 15-minute circle's speeds (SPEC §5): walking and e-bike, metres per minute.
+    # The 15-minute circle's speeds: walking (default 80) and e-bike (250), metres per minute.
     walk_m_per_min: float = Field(default=80, gt=0)
     ebike_m_per_min: float = Field(default=250, gt=0)

@@ -21,9 +21,9 @@ from services.intake.domain.duplicates import DuplicatePolicy
 from services.intake.entrypoints import (
     admin_http,
     auth_http,
+    cases_http,
     contact_http,
     events,
-    http,
     identity_http,
     jurisdictions_http,
     open311_http,
@@ -35,19 +35,12 @@ from services.intake.entrypoints.uploads import Uploads
 from services.intake.service_layer import projection
 from services.intake.service_layer.retention import run_retention
 from services.intake.service_layer.triage import Triage
-from shared.api_docs import install_offline_docs
-from shared.audit.http import audit_router
 from shared.audit.log import AuditLog
-from shared.auth.dependency import install_auth
 from shared.auth.keys import load_keys
-from shared.clock import Clock, SystemClock
-from shared.http import BodyLimit, health_router, install_error_handlers
-from shared.idempotency import tidy_answers
-from shared.observability import install_observability
+from shared.clock import Clock
 from shared.ratelimit import Limit, RateLimiter
 from shared.runtime import ServiceRuntime
-from shared.training_clock import TrainingClock, with_training
-from shared.training_clock_http import training_clock_router
+from shared.service_app import service_app, service_clock
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -64,7 +57,7 @@ def _form(field: str) -> Callable[[Request], Awaitable[str]]:
 
 def create_app(settings: IntakeSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
-    clock = with_training(settings.training_clock, clock or SystemClock())
+    clock = service_clock(settings, clock)
     keys = load_keys(settings.environment, signer=True)
     runtime = ServiceRuntime(
         settings, KIT, events.handlers(), MIGRATIONS, prepare=projection.prepare, clock=clock
@@ -88,8 +81,8 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     exchange = ExchangeAccess(settings.dispatch_url)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with runtime.running(), aclosing(exchange):
+    async def started() -> AsyncIterator[None]:
+        async with aclosing(exchange):
             runtime.add_task(
                 asyncio.create_task(
                     run_retention(
@@ -101,77 +94,71 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
                     name="intake-retention",
                 )
             )
-            runtime.add_task(
-                asyncio.create_task(
-                    tidy_answers(
-                        runtime.sessions,
-                        IdempotencyRecord.__table__,  # type: ignore[attr-defined]
-                        settings.idempotency_keep(),
-                        settings.idempotency_tidy_seconds,
-                    ),
-                    name="intake-idempotency-tidy",
-                )
-            )
             yield
 
-    app = FastAPI(
+    def routes(app: FastAPI) -> None:
+        """Intake's own routes, behind their rate limits; Open311 answers in its own format."""
+        open311_http.install(app)
+        limiter = RateLimiter(
+            runtime.redis,
+            settings.service_name,
+            fallback_seconds=settings.ratelimit_fallback_seconds,
+        )
+        per_minute = Limit(settings.public_posts_per_minute, 60)
+        login = limiter.dependency("login", Limit(settings.login_per_minute, 60), _form("username"))
+        app.include_router(auth_http.build_router(runtime, keys, settings.token_ttl_seconds, login))
+        mediation = MediationAccess(settings.mediation_url)
+        notices = cases_http.Notices(settings.self_url, settings.sms_notices)
+        app.include_router(
+            cases_http.build_router(runtime, triage, uploads, audit, mediation, notices)
+        )
+        app.include_router(identity_http.build_router(runtime, cipher, audit))
+        app.include_router(contact_http.build_router(runtime, audit))
+        app.include_router(
+            rider_http.build_router(
+                runtime, triage, cipher, keys, settings.token_ttl_seconds, audit
+            ),
+            dependencies=[Depends(limiter.dependency("rider", per_minute))],
+        )
+        app.include_router(
+            rider_pages.build_router(
+                runtime,
+                triage,
+                cipher,
+                keys,
+                settings.token_ttl_seconds,
+                audit,
+                exchange,
+                secure=settings.self_url.startswith("https://"),
+            ),
+            dependencies=[Depends(limiter.dependency("rider", per_minute))],
+        )
+        app.include_router(admin_http.build_router(runtime))
+        app.include_router(
+            tracking_http.build_router(runtime, triage, uploads, audit),
+            dependencies=[Depends(limiter.dependency("track", per_minute))],
+        )
+        app.include_router(
+            open311_http.build_router(runtime, triage, settings, uploads, audit),
+            dependencies=[Depends(limiter.dependency("open311", per_minute, _form("api_key")))],
+        )
+        app.include_router(jurisdictions_http.build_router(jurisdictions_file))
+
+    return service_app(
+        settings,
+        runtime,
+        keys,
+        clock,
         title="Waystation intake 受理",
         version="0.2.0",
         description=(
             "The front door: disputes and hazards, triage, duplicates, attachments, tracking"
             " codes, timelines; Open311 GeoReport v2 at /open311/v2/."
         ),
-        lifespan=lifespan,
-        docs_url=None,  # offline pages below: install_offline_docs
-        redoc_url=None,
+        idempotency=IdempotencyRecord.__table__,  # type: ignore[attr-defined]
+        audit=audit,
+        started=started,
+        # Idempotency-Key is honoured by the routes that create (entrypoints/idempotent.py).
+        idempotency_middleware=False,
+        routes=routes,
     )
-    install_offline_docs(app)
-    app.state.runtime = runtime
-    install_error_handlers(app)
-    install_observability(app, runtime.metrics, runtime.redis)
-    install_auth(app, keys)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    open311_http.install(app)
-    app.include_router(health_router(runtime.readiness))
-    limiter = RateLimiter(
-        runtime.redis, settings.service_name, fallback_seconds=settings.ratelimit_fallback_seconds
-    )
-    per_minute = Limit(settings.public_posts_per_minute, 60)
-    login = limiter.dependency("login", Limit(settings.login_per_minute, 60), _form("username"))
-    app.include_router(auth_http.build_router(runtime, keys, settings.token_ttl_seconds, login))
-    mediation = MediationAccess(settings.mediation_url)
-    notices = http.Notices(settings.self_url, settings.sms_notices)
-    app.include_router(http.build_router(runtime, triage, uploads, audit, mediation, notices))
-    app.include_router(identity_http.build_router(runtime, cipher, audit))
-    app.include_router(contact_http.build_router(runtime, audit))
-    app.include_router(
-        rider_http.build_router(runtime, triage, cipher, keys, settings.token_ttl_seconds, audit),
-        dependencies=[Depends(limiter.dependency("rider", per_minute))],
-    )
-    app.include_router(
-        rider_pages.build_router(
-            runtime,
-            triage,
-            cipher,
-            keys,
-            settings.token_ttl_seconds,
-            audit,
-            exchange,
-            secure=settings.self_url.startswith("https://"),
-        ),
-        dependencies=[Depends(limiter.dependency("rider", per_minute))],
-    )
-    app.include_router(audit_router(audit))
-    app.include_router(admin_http.build_router(runtime))
-    app.include_router(
-        tracking_http.build_router(runtime, triage, uploads, audit),
-        dependencies=[Depends(limiter.dependency("track", per_minute))],
-    )
-    app.include_router(
-        open311_http.build_router(runtime, triage, settings, uploads, audit),
-        dependencies=[Depends(limiter.dependency("open311", per_minute, _form("api_key")))],
-    )
-    app.include_router(jurisdictions_http.build_router(jurisdictions_file))
-    if isinstance(clock, TrainingClock):
-        app.include_router(training_clock_router(runtime.service, clock, runtime.redis))
-    return app

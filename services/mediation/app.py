@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import structlog
@@ -20,9 +20,9 @@ from services.mediation.domain.targets import Target
 from services.mediation.entrypoints import (
     committee_http,
     consultations_http,
+    disputes_http,
     events,
     grants_http,
-    http,
 )
 from services.mediation.service_layer.administration import (
     calendar_stamp,
@@ -30,25 +30,15 @@ from services.mediation.service_layer.administration import (
     stored_calendar_years,
 )
 from services.mediation.service_layer.context import Context, Policy
-from shared.api_docs import install_offline_docs
-from shared.audit.http import audit_router
 from shared.audit.log import AuditLog
-from shared.auth.dependency import install_auth
 from shared.auth.keys import load_keys
-from shared.http import BodyLimit, health_router, install_error_handlers
-from shared.idempotency import install_idempotency, tidy_answers
+from shared.clock import utc_now
 from shared.messaging.timers import TimerScheduler
-from shared.observability import install_observability
 from shared.runtime import ServiceRuntime
-from shared.training_clock import TrainingClock, with_training
-from shared.training_clock_http import training_clock_router
+from shared.service_app import service_app, service_clock
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 log = structlog.get_logger(__name__)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class _CallableClock:
@@ -79,11 +69,11 @@ def build_context(settings: MediationSettings, now: Callable[[], datetime]) -> C
 
 
 def create_app(
-    settings: MediationSettings | None = None, now: Callable[[], datetime] = _utcnow
+    settings: MediationSettings | None = None, now: Callable[[], datetime] = utc_now
 ) -> FastAPI:
     settings = settings or MediationSettings()
     keys = load_keys(settings.environment)
-    clock = with_training(settings.training_clock, _CallableClock(now))
+    clock = service_clock(settings, _CallableClock(now))
     ctx = build_context(settings, clock.now)
     runtime = ServiceRuntime(settings, KIT, events.handlers(ctx), MIGRATIONS, clock=clock)
     scheduler = TimerScheduler(
@@ -115,52 +105,36 @@ def create_app(
                 log.warning("calendar_refresh_failed", error=str(exc))
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with runtime.running():
-            stamp = await read_calendar()
-            runtime.add_task(asyncio.create_task(watch_calendar(stamp), name="calendar-watch"))
-            async with runtime.uow() as uow:
-                await publish_file_roster(uow, ctx)
-            runtime.add_task(asyncio.create_task(scheduler.run(), name="mediation-timers"))
-            runtime.add_task(
-                asyncio.create_task(
-                    tidy_answers(
-                        runtime.sessions,
-                        IDEMPOTENCY,
-                        settings.idempotency_keep(),
-                        settings.idempotency_tidy_seconds,
-                    ),
-                    name="mediation-idempotency-tidy",
-                )
-            )
-            yield
+    async def started() -> AsyncIterator[None]:
+        stamp = await read_calendar()
+        runtime.add_task(asyncio.create_task(watch_calendar(stamp), name="calendar-watch"))
+        async with runtime.uow() as uow:
+            await publish_file_roster(uow, ctx)
+        runtime.add_task(asyncio.create_task(scheduler.run(), name="mediation-timers"))
+        yield
 
-    app = FastAPI(
+    def routes(app: FastAPI) -> None:
+        app.include_router(disputes_http.build_router(runtime, ctx))
+        app.include_router(committee_http.build_committee_router(runtime, ctx))
+        app.include_router(grants_http.build_router(runtime, ctx))
+        app.include_router(consultations_http.build_router(runtime, ctx))
+
+    app = service_app(
+        settings,
+        runtime,
+        keys,
+        clock,
         title="Waystation mediation 调解",
         version="0.2.0",
         description=(
             "Labour-dispute mediation: acceptance, duty roster, sessions, agreements, legal "
             "clocks, performance; the committee's console and statistics."
         ),
-        lifespan=lifespan,
-        docs_url=None,  # offline pages below: install_offline_docs
-        redoc_url=None,
+        idempotency=IDEMPOTENCY,
+        audit=AuditLog(runtime.service, AUDIT, runtime.sessions),
+        started=started,
+        routes=routes,
     )
-    install_offline_docs(app)
-    app.state.runtime = runtime
     app.state.context = ctx
     app.state.timers = scheduler
-    install_error_handlers(app)
-    install_observability(app, runtime.metrics, runtime.redis)
-    install_auth(app, keys)
-    install_idempotency(app, IDEMPOTENCY, runtime.sessions)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.include_router(health_router(runtime.readiness))
-    app.include_router(audit_router(AuditLog(runtime.service, AUDIT, runtime.sessions)))
-    app.include_router(http.build_router(runtime, ctx))
-    app.include_router(committee_http.build_committee_router(runtime, ctx))
-    app.include_router(grants_http.build_router(runtime, ctx))
-    if isinstance(clock, TrainingClock):
-        app.include_router(training_clock_router(runtime.service, clock, runtime.redis))
-    app.include_router(consultations_http.build_router(runtime, ctx))
     return app

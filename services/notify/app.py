@@ -19,24 +19,17 @@ from services.notify.adapters.target_guard import TargetGuard
 from services.notify.adapters.templates import Renderer
 from services.notify.config import NotifySettings
 from services.notify.domain.quiet_hours import QuietHours
-from services.notify.entrypoints import events, http
+from services.notify.entrypoints import deliveries_http, events
 from services.notify.service_layer import planning
 from services.notify.service_layer.planning import PlanContext
 from services.notify.service_layer.recipients import ChannelConfig
 from services.notify.service_layer.retention import run_retention
 from services.notify.service_layer.sending import DeliveryWorker
-from shared.api_docs import install_offline_docs
-from shared.audit.http import audit_router
 from shared.audit.log import AuditLog
-from shared.auth.dependency import install_auth
 from shared.auth.keys import load_keys
-from shared.clock import Clock, SystemClock
-from shared.http import BodyLimit, health_router, install_error_handlers
-from shared.idempotency import install_idempotency, tidy_answers
-from shared.observability import install_observability
+from shared.clock import Clock
 from shared.runtime import ServiceRuntime
-from shared.training_clock import TrainingClock, with_training
-from shared.training_clock_http import training_clock_router
+from shared.service_app import service_app, service_clock
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -44,7 +37,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def create_app(settings: NotifySettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or NotifySettings()
     keys = load_keys(settings.environment)
-    clock = with_training(settings.training_clock, clock or SystemClock())
+    clock = service_clock(settings, clock)
     quiet_apprise_logging()
     guard = TargetGuard(
         allowed_hosts=settings.allowed_hosts(), allow_private=settings.allow_private_targets
@@ -96,52 +89,33 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
     )
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with runtime.running():
-            runtime.add_task(asyncio.create_task(worker.run(), name="notify-worker"))
-            runtime.add_task(
-                asyncio.create_task(
-                    run_retention(
-                        runtime.uow,
-                        clock,
-                        settings.retention_days,
-                        settings.retention_interval_seconds,
-                    ),
-                    name="notify-retention",
-                )
+    async def started() -> AsyncIterator[None]:
+        runtime.add_task(asyncio.create_task(worker.run(), name="notify-worker"))
+        runtime.add_task(
+            asyncio.create_task(
+                run_retention(
+                    runtime.uow,
+                    clock,
+                    settings.retention_days,
+                    settings.retention_interval_seconds,
+                ),
+                name="notify-retention",
             )
-            runtime.add_task(
-                asyncio.create_task(
-                    tidy_answers(
-                        runtime.sessions,
-                        IDEMPOTENCY,
-                        settings.idempotency_keep(),
-                        settings.idempotency_tidy_seconds,
-                    ),
-                    name="notify-idempotency-tidy",
-                )
-            )
-            yield
+        )
+        yield
 
-    app = FastAPI(
+    app = service_app(
+        settings,
+        runtime,
+        keys,
+        clock,
         title="Waystation notify 通知",
         version="0.1.0",
         description="Every party told once, in their language, on their channel.",
-        lifespan=lifespan,
-        docs_url=None,  # offline pages below: install_offline_docs
-        redoc_url=None,
+        idempotency=IDEMPOTENCY,
+        audit=AuditLog(runtime.service, AUDIT, runtime.sessions),
+        started=started,
+        routes=lambda app: app.include_router(deliveries_http.build_router(runtime, quiet)),
     )
-    install_offline_docs(app)
-    app.state.runtime = runtime
     app.state.worker = worker
-    install_error_handlers(app)
-    install_observability(app, runtime.metrics, runtime.redis)
-    install_auth(app, keys)
-    install_idempotency(app, IDEMPOTENCY, runtime.sessions)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    app.include_router(health_router(runtime.readiness))
-    app.include_router(audit_router(AuditLog(runtime.service, AUDIT, runtime.sessions)))
-    app.include_router(http.build_router(runtime, quiet))
-    if isinstance(clock, TrainingClock):
-        app.include_router(training_clock_router(runtime.service, clock, runtime.redis))
     return app

@@ -40,7 +40,7 @@ class NotifySettings(ServiceSettings):
     delivery_lease_seconds: float = Field(default=60.0, gt=0)
     quiet_hours_start: str = Field(default="22:00", pattern=_HHMM)
     quiet_hours_end: str = Field(default="07:00", pattern=_HHMM)
-    # SSRF (SPEC §9): webhook hosts that may be loopback/private, comma-separated ...
+    # SSRF: webhook hosts that may be loopback/private, comma-separated (refused unless listed) ...
     allowed_webhook_hosts: str = ""
     # ... or every private target (development and tests only).
     allow_private_targets: bool = False

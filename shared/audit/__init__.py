@@ -1,4 +1,4 @@
-"""The audit log of personal-data access (SPEC §9): who read or changed what, never the values.
+"""The audit log of personal-data access: who read or changed what, never the values.
 
 Each service declares its own append-only `audit_entry` table (`audit_table`), records into it
 with an `AuditLog` (a change in its unit of work, a read in a short transaction of its own)

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterable
 from contextvars import ContextVar, Token
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from shared.audit.record import ACTIONS, MAX_CASE_IDS, AuditRecord, field_names
+from shared.clock import utc_now
 from shared.contracts.envelope import Actor
 
 SYSTEM = Actor(role="system", id="system")
@@ -105,7 +106,7 @@ class AuditLog:
             case_id = caller.case_id  # the case the route names in its path
         listed = [str(uuid.UUID(str(c))) for c in case_ids] if case_ids is not None else None
         return {
-            "at": at or datetime.now(UTC),
+            "at": at or utc_now(),
             "service": self.service,
             "actor_id": actor.id[:100],
             "role": actor.role,

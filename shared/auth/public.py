@@ -1,4 +1,4 @@
-"""Every endpoint served WITHOUT a token, in one place, each with the reason (SPEC §9).
+"""Every endpoint served WITHOUT a token, in one place, each with the reason.
 
 Everything else answers 401 without a valid token; tests/integration/test_authentication.py
 checks every route of every service against this table, so a new public route must be added
@@ -11,7 +11,7 @@ _HEALTH = "probes of the orchestrator and load balancer; no data"
 _DOCS = "the API's own description; no data"
 _OPEN311 = "public by the GeoReport v2 standard; POSTs need an api_key and are rate-limited"
 _TRACK = "the tracking code is the reporter's bearer secret; rate-limited"
-_STATIONS = "the riders' station map and feed (SPEC §5): public places, no personal data"
+_STATIONS = "the riders' station map and feed: public places, no personal data"
 _METRICS = "scraped by Prometheus inside the deployment; counts only, no personal data"
 
 _EVERY_SERVICE = {

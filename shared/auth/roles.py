@@ -1,4 +1,4 @@
-"""The roles of SPEC §1 a person or a machine client can act in (never `system`)."""
+"""The roles a person or a machine client can act in (never `system`)."""
 
 from __future__ import annotations
 

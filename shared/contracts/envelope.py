@@ -1,12 +1,14 @@
-"""The one envelope every event travels in (SPEC §3)."""
+"""The one envelope every event travels in (docs/asyncapi/ has each service's events)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from shared.clock import utc_now
 
 Role = Literal[
     "system",
@@ -89,7 +91,7 @@ def new_event(
         event_id=uuid.uuid4(),
         event_type=event_type,
         schema_version=spec.version,
-        occurred_at=occurred_at or datetime.now(UTC),
+        occurred_at=occurred_at or utc_now(),
         case_id=case_id,
         correlation_id=correlation_id or case_id,
         causation_id=causation_id,

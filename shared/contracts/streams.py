@@ -13,10 +13,6 @@ def stream_of(service: str) -> str:
     return f"{PREFIX}.{service}"
 
 
-def dead_letter_stream(stream: str) -> str:
-    return f"{stream}.dlq"
-
-
 # Operator alerts (dead letters, stopped subscribers): informational, so it may be trimmed.
 ALERTS_STREAM: Final = f"{PREFIX}.alerts"
 

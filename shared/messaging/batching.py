@@ -1,10 +1,11 @@
 """Applying a batch of events in one transaction: the fast path of the idempotent consumer.
 
-The same rules as one-by-one application (skip what was applied, keep each case's order,
-record processed events with the state change), checked with one query each for the whole
-batch and committed once. Anything unusual (a gap in a case's sequence, a handler error)
-rolls the batch back; the caller then applies the events one by one, which isolates the
-event at fault.
+The kit's one set of apply rules (skip what was applied, keep each case's order, record
+processed events with the state change), checked with one query each for the whole batch and
+committed once; a one-by-one apply is a batch of one. Anything unusual (a gap in a case's
+sequence, a handler error) rolls the batch back with `BatchNotClean`, caused by what the event
+alone would raise (`RetryLater` for the gap, the handler's own error); the caller then applies
+the events one by one, which isolates the event at fault.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from shared.contracts.envelope import Envelope
+from shared.messaging.errors import RetryLater
 from shared.messaging.scope import event_scope
 from shared.messaging.sequence import advance_many, positions
 from shared.messaging.uow import UnitOfWork
@@ -59,13 +61,15 @@ async def apply_batch(
     traceparents: Mapping[str, str | None] | None = None,
     on_handled: Callable[[Envelope], None] | None = None,
     prepare: Prepare | None = None,
+    scoped: bool = True,
 ) -> Applied:
     """Apply `(entry_id, envelope)` pairs in one transaction: how many were handled, and the
     entries left out for the one-by-one path.
 
     `traceparents` (entry id -> the producer's traceparent) puts each handler in its own span
     of its event's trace; `on_handled` is told of each event handled once the batch commits;
-    `prepare` sees the batch's new events first (see `Prepare`).
+    `prepare` sees the batch's new events first (see `Prepare`); `scoped=False` when the
+    caller already applies in the event's scope (a batch of one).
     """
     handled: list[Envelope] = []
     parents = traceparents or {}
@@ -104,14 +108,20 @@ async def apply_batch(
                 continue
             if envelope.sequence is not None:
                 if envelope.sequence > current + 1:
-                    raise BatchNotClean(f"gap before {envelope.event_id}")
+                    raise BatchNotClean(f"gap before {envelope.event_id}") from RetryLater(
+                        f"{envelope.producer} event {envelope.sequence} of case "
+                        f"{envelope.case_id} waits for {current + 1}"
+                    )
                 moved[key] = envelope.sequence
             if handler is None or envelope.event_id in seen:
                 continue
             seen.add(envelope.event_id)
             uow.record_processed(envelope, entry_id)
             try:
-                with event_scope(envelope, service, parents.get(entry_id)):
+                if scoped:
+                    with event_scope(envelope, service, parents.get(entry_id)):
+                        await handler(envelope, uow)  # type: ignore[misc]
+                else:
                     await handler(envelope, uow)  # type: ignore[misc]
             except Exception as exc:
                 raise BatchNotClean(f"{envelope.event_type}: {exc!r}") from exc
@@ -120,7 +130,9 @@ async def apply_batch(
             await advance_many(uow.session, uow.tables.applied_sequence, moved)
             await uow.commit()
         except sa.exc.IntegrityError as exc:  # another replica raced us on one of them
-            raise BatchNotClean("concurrent apply") from exc
+            race = RetryLater("concurrent apply of " + ", ".join(str(e.event_id) for _, e in batch))
+            race.__cause__ = exc
+            raise BatchNotClean("concurrent apply") from race
         except sa.exc.DBAPIError as exc:
             if transient(exc):
                 raise BatchNotClean(f"transient: {exc.orig!r}") from exc

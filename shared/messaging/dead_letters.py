@@ -1,16 +1,20 @@
-"""Dead letters: `<stream>.dlq` entries carrying the original event and the reason it failed."""
+"""Dead letters: `<stream>.dlq` entries carrying the original event and the reason it failed.
+
+Key names come from `partitions`: a partition's dead letters and their index share its hash
+tag, so the script below touches one cluster slot."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, cast
 
 from redis.asyncio import Redis
 
-from shared.contracts.streams import ALERTS_STREAM, dead_letter_stream
+from shared.clock import utc_now
+from shared.contracts.streams import ALERTS_STREAM
 from shared.logs import mask_text
+from shared.messaging.partitions import dead_letter_index, dead_letter_stream
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ async def dead_letter(
         "entry_id": entry_id,
         "deliveries": str(deliveries),
         "error": mask_text(error[:2000]),
-        "failed_at": datetime.now(UTC).isoformat(),
+        "failed_at": utc_now().isoformat(),
         "headers": json.dumps(headers, default=str),
         "body": body,
     }
@@ -75,11 +79,6 @@ return {1, id}
 """
 
 
-def dead_letter_index(stream: str) -> str:
-    """Hash (group:entry_id -> dead-letter id) that makes dead-lettering idempotent."""
-    return f"{dead_letter_stream(stream)}.index"
-
-
 async def forget_dead_letter(
     redis: Redis, stream: str, dlq_id: str, group: str, entry: str
 ) -> None:
@@ -92,7 +91,7 @@ async def forget_dead_letter(
 
 async def raise_alert(redis: Redis, kind: str, **details: str) -> None:
     """An operator alert on the alerts stream (bounded: alerts are not events to process)."""
-    fields: dict[Any, Any] = {"kind": kind, "at": datetime.now(UTC).isoformat(), **details}
+    fields: dict[Any, Any] = {"kind": kind, "at": utc_now().isoformat(), **details}
     await redis.xadd(
         ALERTS_STREAM,
         fields,

@@ -20,9 +20,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from shared.contracts.streams import all_group_pairs
 from shared.messaging.consumer import IdempotentConsumer, RawEntry
 from shared.messaging.groups import ensure_groups
+from shared.messaging.partitions import group_pairs, streams_read_by
 from shared.messaging.stacks import await_chain
 
 log = structlog.get_logger(__name__)
@@ -181,17 +181,17 @@ class StreamReader:
 
     async def _recreate_groups(self) -> None:
         try:
-            await ensure_groups(self._redis, all_group_pairs())
+            await ensure_groups(self._redis, group_pairs(self._consumer.config.partitions))
         except Exception as exc:  # Redis still coming up: the loop retries
             log.warning("recreate_groups_failed", error=str(exc))
             await asyncio.sleep(0.5)
 
 
 def reader_tasks(redis: Redis, consumer: IdempotentConsumer) -> list[Any]:
-    """One reader per stream the consumer's service reads."""
-    from shared.contracts.streams import SUBSCRIPTIONS, stream_of
-
+    """One reader per partition of every stream the consumer's service reads (each its own
+    XREADGROUP: in a Redis Cluster the partitions live in different slots)."""
+    cfg = consumer.config
     return [
-        StreamReader(redis, consumer, stream_of(producer), count=consumer.config.read_batch)
-        for producer in SUBSCRIPTIONS[consumer.config.service]
+        StreamReader(redis, consumer, stream, count=cfg.read_batch)
+        for _producer, stream in streams_read_by(cfg.service, cfg.partitions)
     ]

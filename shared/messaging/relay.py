@@ -7,7 +7,6 @@ import contextlib
 import zlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import orjson
 import sqlalchemy as sa
@@ -15,6 +14,8 @@ import structlog
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shared.clock import utc_now
+from shared.messaging.partitions import stream_for_case
 from shared.messaging.tables import KitTables
 from shared.metrics import ServiceMetrics
 
@@ -48,8 +49,12 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_interval: float = 1.0,
         metrics: ServiceMetrics | None = None,
+        partitions: int = 1,
     ) -> None:
         self._metrics = metrics
+        # The partition is chosen here, at publish time, not when the row committed: rows
+        # committed before N changed go to a partition that the consumers now read.
+        self._partitions = partitions
         self._sessions = sessions
         self._outbox = tables.outbox
         self._publish = publish
@@ -92,7 +97,7 @@ class OutboxRelay:
             events = [
                 OutgoingEvent(
                     r.seq,
-                    r.stream,
+                    stream_for_case(r.stream, r.case_id, self._partitions),
                     r.event_type,
                     str(r.case_id),
                     str(orjson.loads(r.body).get("correlation_id", r.case_id)),
@@ -111,7 +116,7 @@ class OutboxRelay:
             await session.execute(
                 sa.update(self._outbox)
                 .where(self._outbox.c.seq.in_([e.seq for e in events]))
-                .values(published_at=datetime.now(UTC))
+                .values(published_at=utc_now())
             )
         self.published_total += len(events)
         if self._metrics is not None:

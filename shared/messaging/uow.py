@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shared.clock import Clock
+from shared.clock import SYSTEM_CLOCK, Clock, utc_now
 from shared.contracts.envelope import Envelope
 from shared.contracts.streams import stream_of
 from shared.messaging.sequence import reserve_many
@@ -72,7 +72,7 @@ class UnitOfWork:
 
     def now(self) -> datetime:
         """The service's time (a training clock's, when one runs) for the events it stamps."""
-        return self._clock.now() if self._clock is not None else datetime.now(UTC)
+        return (self._clock or SYSTEM_CLOCK).now()
 
     def emit(self, envelope: Envelope) -> None:
         if envelope.producer != self._producer:
@@ -111,7 +111,7 @@ class UnitOfWork:
         return numbered
 
     async def commit(self) -> None:
-        now = datetime.now(UTC)
+        now = utc_now()  # the outbox row's own stamp, wall time
         if self._events:
             self._events = await self._number(self._events)
             await self.session.execute(

@@ -33,7 +33,8 @@ from tests.auth import OFFICER
 from tests.browser.checks import seen
 from tests.browser.test_console import login
 from tests.browser.test_mediation_console import MEDIATORS, mediator_of
-from tests.e2e.harness import System, eventually
+from tests.e2e.harness import System
+from tests.polling import eventually
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
 SHANGHAI = ZoneInfo("Asia/Shanghai")

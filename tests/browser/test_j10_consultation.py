@@ -25,7 +25,8 @@ from tests.auth import OFFICER
 from tests.browser.checks import seen
 from tests.browser.test_committee_console import file_dispute, in_mediation
 from tests.browser.test_console import login
-from tests.e2e.harness import System, eventually
+from tests.e2e.harness import System
+from tests.polling import eventually
 
 # The system starts for this module alone and files sixteen disputes: on a loaded machine that
 # takes longer than the default per-test limit.

@@ -26,8 +26,9 @@ from tests.browser.checks import seen
 from tests.browser.conftest import USERS, _create_users
 from tests.browser.sms import sms_system
 from tests.browser.test_console import login
-from tests.e2e.harness import Sinks, System, eventually
+from tests.e2e.harness import Sinks, System
 from tests.e2e.test_who_sees_what import _apikey, _close_the_loop, _open311
+from tests.polling import eventually
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(1200)]
 PROVIDER = "zhaoxiang-xiangxin"  # 巷新驿站, 赵巷镇 (the station register)

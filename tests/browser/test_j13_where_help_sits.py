@@ -29,8 +29,9 @@ from tests.browser.checks import seen
 from tests.browser.conftest import _create_users
 from tests.browser.test_console import login
 from tests.browser.test_mediation_console import mediator_of
-from tests.e2e.harness import SERVICES, Sinks, System, eventually
+from tests.e2e.harness import SERVICES, Sinks, System
 from tests.infra import private_redis
+from tests.polling import eventually
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]
 SHANGHAI = ZoneInfo("Asia/Shanghai")

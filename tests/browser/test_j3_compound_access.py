@@ -22,7 +22,8 @@ from shared.masking import case_reference
 from tests.browser.checks import seen
 from tests.browser.test_console import login
 from tests.browser.test_journeys import admin_key, open_case
-from tests.e2e.harness import System, eventually
+from tests.e2e.harness import System
+from tests.polling import eventually
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(900)]
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -31,7 +31,8 @@ from tests.browser.checks import seen
 from tests.browser.conftest import USERS, _create_users
 from tests.browser.sms import sms_system
 from tests.browser.test_console import login
-from tests.e2e.harness import SERVICES, Sinks, System, eventually
+from tests.e2e.harness import SERVICES, Sinks, System
+from tests.polling import eventually
 from waystation.training import PATH as CLOCK
 
 # Five services and seven accounts start on busy shared cores before the first click.

@@ -20,8 +20,9 @@ from shared.masking import case_reference
 from tests.browser.checks import seen
 from tests.browser.conftest import _create_users
 from tests.browser.test_console import login, tiny_png
-from tests.e2e.harness import SERVICES, Sinks, System, eventually
+from tests.e2e.harness import SERVICES, Sinks, System
 from tests.infra import private_redis
+from tests.polling import eventually
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.slow]
 CODE = re.compile(r"[A-Z0-9]{4}-[A-Z0-9]{4}")

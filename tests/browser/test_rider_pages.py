@@ -16,8 +16,9 @@ from playwright.sync_api import Browser, Page
 
 from tests.browser.checks import seen
 from tests.browser.sms import sms_system as running_system
-from tests.e2e.harness import Sinks, System, eventually
+from tests.e2e.harness import Sinks, System
 from tests.e2e.test_who_sees_what import _apikey, _close_the_loop, _open311
+from tests.polling import eventually
 
 pytestmark = pytest.mark.browser
 

@@ -26,8 +26,9 @@ from tests.auth import OFFICER
 from tests.chaos.conftest import LONG, RESULTS
 from tests.chaos.faults import RedisProcess
 from tests.chaos.workload import spot
-from tests.e2e.harness import SERVICES, Sinks, System, eventually
+from tests.e2e.harness import SERVICES, Sinks, System
 from tests.infra import create_database
+from tests.polling import eventually
 
 pytestmark = [pytest.mark.chaos, pytest.mark.slow]
 

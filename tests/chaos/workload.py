@@ -31,7 +31,8 @@ import httpx
 import redis
 
 from tests.auth import OFFICER
-from tests.e2e.harness import Sinks, System, eventually
+from tests.e2e.harness import Sinks, System
+from tests.polling import eventually
 
 
 def spot(n: int) -> tuple[float, float]:
@@ -160,14 +161,26 @@ def judge(
     faults: dict[str, int],
     started: float,
     settle: float = 120.0,
+    quiet_after: float | None = None,
 ) -> Verdict:
     """Wait (bounded) for every acknowledged ticket to complete, then classify.
 
     The bound grows with the volume (half a second per acknowledged ticket on top of
     `settle`), so a slow but converging system is not mistaken for one that lost work.
+    `quiet_after` (for a run expected to lose work) stops the wait early once the streams are
+    drained and no further ticket has completed for that many seconds: nothing is left in
+    flight that could still complete one.
     """
     settle += 0.5 * len(load.acked)
     restarts = 0
+    progress = {"completed": -1, "since": time.monotonic()}
+
+    def quiet(completed: int, drained: bool) -> bool:
+        now = time.monotonic()
+        if completed != progress["completed"] or not drained:
+            progress.update(completed=completed, since=now)
+            return False
+        return quiet_after is not None and now - progress["since"] >= quiet_after
 
     def done() -> bool:
         nonlocal restarts
@@ -177,8 +190,9 @@ def judge(
             if proc.poll() is not None:
                 system.start(name)
                 restarts += 1
-        complete = all(_complete(e, c, sinks) for e, c in load.acked.items())
-        return complete and stream_totals(system.redis_url)[0] == 0
+        completed = sum(1 for e, c in load.acked.items() if _complete(e, c, sinks))
+        drained = stream_totals(system.redis_url)[0] == 0
+        return (completed == len(load.acked) and drained) or quiet(completed, drained)
 
     with contextlib.suppress(AssertionError):  # classify what is missing below
         eventually(done, timeout=settle, interval=0.5)

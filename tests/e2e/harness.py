@@ -9,23 +9,21 @@ import signal
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 from aiosmtpd.controller import Controller
 
 from tests.infra import free_port
+from tests.polling import eventually
 
 SERVICES = ("intake", "mediation", "dispatch", "notify")
 # The console has no database: it reads and acts through the four services' HTTP APIs.
 PROCESSES = (*SERVICES, "console")
-T = TypeVar("T")
 
 
 @dataclass
@@ -167,7 +165,7 @@ class System:
         # Every test client calls from 127.0.0.1; the limits are tested on their own.
         self.env["INTAKE_PUBLIC_POSTS_PER_MINUTE"] = "100000"
         self.env["INTAKE_LOGIN_PER_MINUTE"] = "10000"
-        # The sinks listen on loopback, which the SSRF guard refuses unless allowed (SPEC §9).
+        # The sinks listen on loopback, which the SSRF guard refuses unless allowed.
         self.env["NOTIFY_ALLOWED_WEBHOOK_HOSTS"] = "127.0.0.1"
         # The flows assert deliveries at once, whatever the hour in Shanghai.
         self.env["NOTIFY_QUIET_HOURS_START"] = "00:00"
@@ -227,15 +225,3 @@ class System:
 
     def alive(self) -> bool:
         return all(p.poll() is None for p in self.procs.values())
-
-
-def eventually(check: Callable[[], T], timeout: float = 30.0, interval: float = 0.1) -> T:
-    """Poll until `check` returns something truthy; fail with the last value after the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not reached within {timeout}s (last: {value!r})")
-        time.sleep(interval)

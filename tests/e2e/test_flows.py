@@ -11,7 +11,8 @@ import pytest
 import redis
 
 from tests.auth import OFFICER, auth_headers
-from tests.e2e.harness import Sinks, System, eventually
+from tests.e2e.harness import Sinks, System
+from tests.polling import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -14,7 +14,8 @@ import pytest
 
 from services.intake.domain.identity import check_digit
 from tests.auth import OFFICER, auth_headers
-from tests.e2e.harness import Sinks, System, eventually
+from tests.e2e.harness import Sinks, System
+from tests.polling import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 COMMITTEE = auth_headers("committee", "chair")

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from tests.auth import OFFICER, auth_headers
-from tests.e2e.harness import Sinks, System, eventually
+from tests.e2e.harness import Sinks, System
+from tests.polling import eventually
 
 COMMITTEE = auth_headers("committee", "chair")
 ADMIN = auth_headers("admin", "admin")

@@ -16,8 +16,9 @@ import pytest
 import redis
 
 from tests.auth import OFFICER, auth_headers
-from tests.e2e.harness import SERVICES, Sinks, System, eventually
+from tests.e2e.harness import SERVICES, Sinks, System
 from tests.infra import private_redis
+from tests.polling import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -108,7 +109,7 @@ def test_every_service_exports_request_event_and_stream_metrics(traced: System):
     assert "waystation_notifications_total" in texts["notify"]
 
 
-# --- PII leak scan (SPEC §9; reference 7.3) ------------------------------------------------
+# --- PII leak scan ---------------------------------------------------------------------------
 
 PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")

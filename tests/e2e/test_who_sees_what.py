@@ -27,9 +27,10 @@ import httpx
 import pytest
 
 from tests.auth import OFFICER, auth_headers
-from tests.e2e.harness import SERVICES, Sinks, System, eventually
+from tests.e2e.harness import SERVICES, Sinks, System
 from tests.infra import create_database, private_redis
 from tests.pii_corpus import corpus_notes, leaks
+from tests.polling import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -48,8 +48,9 @@ import pytest
 import yaml
 
 from tests.auth import OFFICER, auth_headers, token
-from tests.e2e.harness import SERVICES, Sinks, System, eventually
+from tests.e2e.harness import SERVICES, Sinks, System
 from tests.infra import create_database, private_redis
+from tests.polling import eventually
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.slow, pytest.mark.timeout(900)]
 

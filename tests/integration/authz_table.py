@@ -1,4 +1,4 @@
-"""The authorization matrix as data (SPEC §1, §9): who may call each protected operation.
+"""The authorization matrix as data: who may call each protected operation.
 
 One `Op` per protected route of every service: for each role, ANY (every object, or a route
 without an object) or OWN (only an object the caller is a party of: its reporter, its

@@ -110,15 +110,3 @@ async def serve_intake(
     finally:
         server.should_exit = True
         await task
-
-
-async def eventually_async(check: Any, timeout: float = 15.0) -> Any:
-    """Poll an async check until it returns something truthy, or fail after the deadline."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = await check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not reached within {timeout}s (last: {value!r})")
-        await asyncio.sleep(0.05)

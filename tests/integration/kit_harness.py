@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from faststream.redis import RedisBroker
@@ -13,11 +13,11 @@ from redis.asyncio import Redis
 from shared.contracts.envelope import Envelope, new_event
 from shared.contracts.events.common import GeoPoint, PartyRef
 from shared.contracts.events.intake import CaseFiled, HazardDetails
-from shared.contracts.streams import all_group_pairs
 from shared.db import make_engine, make_sessions
 from shared.messaging.batching import Prepare
 from shared.messaging.consumer import ConsumerConfig, Handler, IdempotentConsumer
 from shared.messaging.groups import ensure_groups
+from shared.messaging.partitions import group_pairs
 from shared.messaging.publishing import publish_events
 from shared.messaging.reader import reader_tasks
 from shared.messaging.relay import OutboxRelay, OutgoingEvent
@@ -68,13 +68,20 @@ class KitService:
         retry_pauses: tuple[float, ...] = (0.01,),
         read_batch: int = 50,
         prepare: Prepare | None = None,
+        partitions: int = 1,
     ) -> None:
+        self.partitions = partitions
         self.engine = make_engine(database_url)
         self.sessions = make_sessions(self.engine)
         self.redis = Redis.from_url(redis_url)
         self.broker = RedisBroker(redis_url, logger=None)
         self.relay = OutboxRelay(
-            self.sessions, KIT, self.publish, service="intake", poll_interval=0.05
+            self.sessions,
+            KIT,
+            self.publish,
+            service="intake",
+            poll_interval=0.05,
+            partitions=partitions,
         )
         self.consumer = IdempotentConsumer(
             ConsumerConfig(
@@ -84,6 +91,7 @@ class KitService:
                 max_deliveries=max_deliveries,
                 retry_pauses=retry_pauses,
                 read_batch=read_batch,
+                partitions=partitions,
             ),
             {"case.filed": handler or self.record},
             self.uow,
@@ -105,7 +113,7 @@ class KitService:
         await publish_events(self.broker, self.redis, events)
 
     async def start_consuming(self) -> None:
-        await ensure_groups(self.redis, all_group_pairs())
+        await ensure_groups(self.redis, group_pairs(self.partitions))
         self.consumer.subscribe(self.broker)
         await self.broker.start()
         self.readers = [
@@ -134,17 +142,3 @@ class KitService:
         await self.broker.stop()
         await self.redis.aclose()
         await self.engine.dispose()
-
-
-async def eventually(
-    check: Callable[[], Awaitable[bool]], timeout: float = 10.0, interval: float = 0.05
-) -> None:
-    """Poll until `check` holds, with a deadline (never a bare sleep)."""
-    import asyncio
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout}s")
-        await asyncio.sleep(interval)

@@ -1,4 +1,4 @@
-"""/docs and /redoc of every service work on a network with no way out: no CDN (SPEC §9)."""
+"""/docs and /redoc of every service work on a network with no way out: no CDN."""
 
 from __future__ import annotations
 

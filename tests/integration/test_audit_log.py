@@ -1,4 +1,4 @@
-"""The audit log of personal-data access (SPEC §9), over real HTTP on SQLite and PostgreSQL:
+"""The audit log of personal-data access, over real HTTP on SQLite and PostgreSQL:
 who read or changed which fields of which case, tied to the request, append-only in the
 database, kept through retention purges, served to admins only, never holding the data."""
 

@@ -1,4 +1,4 @@
-"""Authentication (SPEC §9): tokens on every non-public route, login, abuse and size limits."""
+"""Authentication: tokens on every non-public route, login, abuse and size limits."""
 
 from __future__ import annotations
 

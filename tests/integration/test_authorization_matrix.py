@@ -1,4 +1,4 @@
-"""The authorization matrix (SPEC §1, §9; reference §7.2): every role × every protected endpoint
+"""The authorization matrix: every role × every protected endpoint
 × own/other object, against the table in tests/integration/authz_table.py.
 
 A cell is one (operation, role, scope): scope `own` acts as the object's party (its reporter,

@@ -25,7 +25,7 @@ from tests.integration.dispatch_harness import (
     unmerged,
     update_posted,
 )
-from tests.integration.kit_harness import eventually
+from tests.polling import eventually_async
 
 pytestmark = pytest.mark.integration
 
@@ -223,7 +223,7 @@ async def test_intakes_events_over_the_real_stream_are_applied_once(dispatch: Di
             response = await dispatch.http.get(f"/api/v1/hazards/{filed.case_id}", headers=OFFICER)
             return response.status_code == 200 and response.json()["state"] == "dispatched"
 
-        await eventually(routed)
+        await eventually_async(routed)
         hazard = await dispatch.get(filed.case_id)
         assert hazard["department_id"] == "district-traffic-police"
 
@@ -231,7 +231,7 @@ async def test_intakes_events_over_the_real_stream_are_applied_once(dispatch: Di
             entries = await client.xrange("waystation.dispatch")
             return any(str(filed.case_id).encode() in f.get(b"__data__", b"") for _, f in entries)
 
-        await eventually(published)
+        await eventually_async(published)
         entries = await client.xrange("waystation.dispatch")
         ours = [
             Envelope.model_validate_json(BinaryMessageFormatV1.parse(f[b"__data__"])[0])

@@ -16,7 +16,8 @@ import pytest
 from services.intake.domain.geo import haversine_m
 from shared.contracts.events.dispatch import HazardClosed, HazardResolved
 from tests.auth import OFFICER, auth_headers
-from tests.integration.intake_server import Intake, eventually_async
+from tests.integration.intake_server import Intake
+from tests.polling import eventually_async
 
 pytestmark = pytest.mark.integration
 

@@ -15,7 +15,8 @@ from shared.contracts.events.dispatch import (
 )
 from tests.auth import OFFICER, auth_headers
 from tests.integration.authz_table import hazard_body
-from tests.integration.intake_server import Intake, eventually_async
+from tests.integration.intake_server import Intake
+from tests.polling import eventually_async
 
 pytestmark = pytest.mark.integration
 

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from shared.contracts.envelope import Envelope
 from shared.messaging.dead_letters import list_dead_letters
 from shared.messaging.uow import UnitOfWork
-from tests.integration.kit_harness import KIT, KitService, eventually, filed_event, ledger
+from tests.integration.kit_harness import KIT, KitService, filed_event, ledger
+from tests.polling import eventually_async
 
 pytestmark = pytest.mark.integration
 
@@ -120,7 +121,7 @@ async def test_events_published_before_the_consumer_started_are_not_lost(kit: Ki
     async def all_applied() -> bool:
         return await kit.ledger_count() == 3
 
-    await eventually(all_applied)
+    await eventually_async(all_applied)
     for e in events:
         assert await kit.ledger_count(e.event_id) == 1
 
@@ -136,7 +137,7 @@ async def test_the_group_starts_at_the_beginning_even_if_the_stream_already_exis
     async def both() -> bool:
         return await kit.ledger_count() == 2
 
-    await eventually(both)
+    await eventually_async(both)
 
 
 async def test_an_entry_left_pending_by_a_crashed_consumer_is_reclaimed(
@@ -160,7 +161,7 @@ async def test_an_entry_left_pending_by_a_crashed_consumer_is_reclaimed(
             pending = await kit.redis.xpending("waystation.intake", "mediation")
             return await kit.ledger_count(event.event_id) == 1 and pending["pending"] == 0
 
-        await eventually(applied_and_acked)
+        await eventually_async(applied_and_acked)
     finally:
         await kit.close()
 
@@ -178,7 +179,7 @@ async def test_a_malformed_event_is_dead_lettered_and_the_rest_flow(kit: KitServ
             and len(await list_dead_letters(kit.redis, "waystation.intake")) == 2
         )
 
-    await eventually(settled)
+    await eventually_async(settled)
     letters = await list_dead_letters(kit.redis, "waystation.intake")
     assert all(dl.group == "mediation" and dl.error.startswith("permanent") for dl in letters)
     assert letters[0].body == b"{not json"
@@ -207,7 +208,7 @@ async def test_an_event_that_keeps_failing_is_dead_lettered_after_n_deliveries(
         async def dead_lettered() -> bool:
             return len(await list_dead_letters(kit.redis, "waystation.intake")) == 1
 
-        await eventually(dead_lettered, timeout=15)
+        await eventually_async(dead_lettered, timeout=15)
         letter = (await list_dead_letters(kit.redis, "waystation.intake"))[0]
         assert letter.deliveries == 3
         assert "downstream is broken" in letter.error
@@ -217,7 +218,7 @@ async def test_an_event_that_keeps_failing_is_dead_lettered_after_n_deliveries(
         async def acked() -> bool:
             return (await kit.redis.xpending("waystation.intake", "mediation"))["pending"] == 0
 
-        await eventually(acked)
+        await eventually_async(acked)
     finally:
         await kit.close()
 

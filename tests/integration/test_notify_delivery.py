@@ -461,7 +461,7 @@ async def test_planned_notices_wake_the_delivery_worker_instead_of_waiting_for_i
 ):
     """The worker polls once an hour here: only the planner's wake-up can send in time."""
     from shared.runtime import stop_tasks
-    from tests.integration.kit_harness import eventually
+    from tests.polling import eventually_async
 
     notify = await notify_factory(
         parties={"mediator:*": {"urls": [f"json://127.0.0.1:{http.port}/mediators/{{id}}"]}},
@@ -476,7 +476,7 @@ async def test_planned_notices_wake_the_delivery_worker_instead_of_waiting_for_i
         async def arrived() -> bool:
             return len(http.at("/mediators/med-wang")) == 1
 
-        await eventually(arrived, timeout=15)
+        await eventually_async(arrived, timeout=15)
         # the same wake-up for a second case, once the worker is waiting again
         second = uuid.uuid4()
         await notify.apply(dispute_filed(second, email="zhao@example.com"))
@@ -485,7 +485,7 @@ async def test_planned_notices_wake_the_delivery_worker_instead_of_waiting_for_i
         async def second_arrived() -> bool:
             return len(http.at("/mediators/med-zhou")) == 1
 
-        await eventually(second_arrived, timeout=15)
+        await eventually_async(second_arrived, timeout=15)
     finally:
         await stop_tasks([worker])
 

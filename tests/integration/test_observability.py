@@ -19,7 +19,8 @@ from shared.logs import configure_logging
 from shared.messaging.uow import UnitOfWork
 from shared.metrics import ServiceMetrics
 from shared.observability import install_observability
-from tests.integration.kit_harness import KitService, eventually
+from tests.integration.kit_harness import KitService
+from tests.polling import eventually_async
 
 pytestmark = pytest.mark.integration
 
@@ -63,7 +64,7 @@ async def test_a_handlers_log_lines_carry_the_events_case_and_correlation_ids(
             logged = len(_lines(log_lines, "handling_case")) >= 3
             return logged and kit.consumer.processed_total >= 3
 
-        await eventually(all_applied)
+        await eventually_async(all_applied)
     finally:
         await kit.close()
     lines = _lines(log_lines, "handling_case")
@@ -91,7 +92,7 @@ async def test_the_consumer_groups_lag_and_pending_entries_are_exported(
 
         # What is measured here is the export, not the speed: on a loaded host a batch that
         # failed once is applied by the reclaimer (30 s idle in this harness), so wait for it.
-        await eventually(drained, timeout=45)
+        await eventually_async(drained, timeout=45)
         metrics = ServiceMetrics("mediation")
         await metrics.refresh_streams(kit.redis)
         text = metrics.render().decode()

@@ -18,7 +18,8 @@ from shared.contracts.events.dispatch import (
     HazardWithdrawn,
 )
 from tests.auth import OFFICER
-from tests.integration.intake_server import Intake, eventually_async
+from tests.integration.intake_server import Intake
+from tests.polling import eventually_async
 
 pytestmark = pytest.mark.integration
 

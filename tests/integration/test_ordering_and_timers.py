@@ -13,7 +13,8 @@ from shared.clock import FrozenClock
 from shared.contracts.envelope import Envelope
 from shared.messaging import timers
 from shared.messaging.uow import UnitOfWork
-from tests.integration.kit_harness import KIT, KitService, eventually, filed_event, metadata
+from tests.integration.kit_harness import KIT, KitService, filed_event, metadata
+from tests.polling import eventually_async
 
 pytestmark = pytest.mark.integration
 TIMER = timers.timer_table(metadata)
@@ -85,7 +86,7 @@ async def test_two_replicas_of_a_consumer_keep_each_cases_order(database_url: st
         async def all_applied() -> bool:
             return sum(len(v) for v in applied.values()) == 48
 
-        await eventually(all_applied, timeout=30)
+        await eventually_async(all_applied, timeout=30)
         for events in cases:
             assert applied[events[0].case_id] == [1, 2, 3, 4, 5, 6]
     finally:

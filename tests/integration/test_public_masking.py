@@ -21,8 +21,9 @@ from shared.contracts.events.dispatch import (
     HazardResolved,
 )
 from tests.auth import OFFICER
-from tests.integration.intake_server import Intake, eventually_async
+from tests.integration.intake_server import Intake
 from tests.pii_corpus import SAMPLES, corpus_notes, leaks
+from tests.polling import eventually_async
 
 pytestmark = pytest.mark.integration
 

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from services.intake.adapters.tables import Party
 from shared.contracts.events.dispatch import PointsCredited
 from tests.auth import OFFICER
-from tests.integration.intake_server import Intake, eventually_async
+from tests.integration.intake_server import Intake
+from tests.polling import eventually_async
 
 pytestmark = pytest.mark.integration
 

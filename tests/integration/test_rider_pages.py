@@ -15,7 +15,8 @@ from shared.auth.tokens import issue
 from shared.contracts.envelope import Actor, Envelope
 from shared.contracts.events.dispatch import PointsCredited
 from tests.auth import PRIVATE_PEM, token
-from tests.integration.intake_server import Intake, eventually_async
+from tests.integration.intake_server import Intake
+from tests.polling import eventually_async
 
 pytestmark = pytest.mark.integration
 

@@ -12,9 +12,10 @@ import pytest
 
 from shared.contracts.envelope import Envelope
 from shared.contracts.events.dispatch import PointsCredited
-from tests.integration.intake_server import Intake, eventually_async
+from tests.integration.intake_server import Intake
 from tests.integration.notify_harness import NotifyUnderTest
 from tests.integration.receivers import SmtpReceiver, smtp_receiver
+from tests.polling import eventually_async
 
 pytestmark = pytest.mark.integration
 

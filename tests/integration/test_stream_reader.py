@@ -16,7 +16,7 @@ from redis.asyncio import Redis
 from shared.messaging.consumer import ConsumerConfig, RawEntry
 from shared.messaging.reader import StreamReader
 from shared.runtime import stop_tasks
-from tests.integration.kit_harness import eventually
+from tests.polling import eventually_async
 
 pytestmark = pytest.mark.integration
 
@@ -51,13 +51,13 @@ async def test_an_unexpected_error_does_not_end_the_reader(redis_url: str):
         async def failed_once() -> bool:
             return consumer.failures == 1
 
-        await eventually(failed_once, timeout=5)
+        await eventually_async(failed_once, timeout=5)
         await redis.xadd(STREAM, {"__data__": b"second"})
 
         async def applied() -> bool:
             return bool(consumer.applied)
 
-        await eventually(applied, timeout=5)
+        await eventually_async(applied, timeout=5)
         assert not task.done(), "the reader ended after one failed batch"
         # The failed batch stays pending for the reclaimer; the reader carried on with new entries.
         assert consumer.applied == [b"second"]
@@ -65,7 +65,7 @@ async def test_an_unexpected_error_does_not_end_the_reader(redis_url: str):
         async def only_the_failed_one_pending() -> bool:
             return (await redis.xpending(STREAM, "reader-test"))["pending"] == 1
 
-        await eventually(only_the_failed_one_pending, timeout=5)
+        await eventually_async(only_the_failed_one_pending, timeout=5)
     finally:
         await stop_tasks([task])
         await redis.aclose()

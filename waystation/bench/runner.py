@@ -10,7 +10,6 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import redis
 from rich.console import Console
 from rich.progress import Progress
 
+from shared.clock import utc_now
 from waystation.bench.baseline import percentile, run_baseline
 from waystation.bench.system import SERVICES, BenchSystem
 
@@ -238,10 +238,11 @@ class Bench:
     def backlog_drain(self) -> Phase:
         """N filed hazards queued while dispatch is stopped, then drained by that one process.
 
-        SPEC §11 measures one consumer process: intake, mediation and notify are stopped for
-        the drain, so they neither compete for the cores nor consume the backlog's events;
-        afterwards their groups skip what the backlog produced (a throw-away system: those
-        hazards' department notices are not part of this figure) and they start again.
+        The target is for one consumer process (docs/performance.md): intake, mediation and
+        notify are stopped for the drain, so they neither compete for the cores nor consume the
+        backlog's events; afterwards their groups skip what the backlog produced (a throw-away
+        system: those hazards' department notices are not part of this figure) and they start
+        again.
         """
         n = self.profile.backlog_events
         others = [name for name in SERVICES if name != "dispatch"]
@@ -307,7 +308,7 @@ class Bench:
 
     def stations(self) -> Phase:
         """The nearest query at p95 and the coverage figure (in this process, no service)."""
-        from waystation.bench.stations import coverage_figures, nearest_figures
+        from services.dispatch.entrypoints.cli import coverage_figures, nearest_figures
 
         with console.status(f"nearest query over {self.profile.stations:,} stations"):
             nearest = nearest_figures(self.profile.stations)
@@ -333,7 +334,7 @@ class Bench:
         baseline = asyncio.run(run_baseline(self.system.redis_url, samples, payload))
         return {
             "profile": asdict(self.profile),
-            "at": datetime.now(UTC).isoformat(),
+            "at": utc_now().isoformat(),
             "machine": _machine(),
             "baseline": asdict(baseline),
             "warm_up": warmed,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +17,7 @@ from services.console.entrypoints import labels
 from services.console.entrypoints.backends import Backends
 from services.console.entrypoints.hazard_map import Area, parse_areas
 from services.console.entrypoints.session import Caller, caller
+from shared.clock import SYSTEM_CLOCK, Clock
 from shared.glossary import codes, term, written_date, written_time
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -63,8 +64,8 @@ def home_of(role: str) -> str:
     return next((path for path, _k, roles in NAV if role in roles), "/console/login")
 
 
-def today_local() -> date:
-    return datetime.now(SHANGHAI).date()
+def today_local(clock: Clock = SYSTEM_CLOCK) -> date:
+    return clock.now().astimezone(SHANGHAI).date()
 
 
 def mask_name(name: str) -> str:

@@ -4,13 +4,14 @@ stations and the duty seated at them."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from shared.audit.table import audit_table
+from shared.clock import utc_now
 from shared.idempotency import idempotency_table
 from shared.messaging.tables import kit_tables
 from shared.messaging.timers import timer_table
@@ -18,10 +19,6 @@ from shared.messaging.timers import timer_table
 
 class DispatchModel(SQLModel, registry=registry()):
     """Base of dispatch's tables: a metadata of its own."""
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Hazard(DispatchModel, table=True):
@@ -50,7 +47,7 @@ class Hazard(DispatchModel, table=True):
     original_case_id: uuid.UUID | None = Field(default=None, index=True)
     steps: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     filed_at: datetime
-    updated_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=utc_now)
 
 
 class HazardHistory(DispatchModel, table=True):
@@ -66,7 +63,7 @@ class HazardHistory(DispatchModel, table=True):
     to_state: str = Field(max_length=40)
     actor_role: str = Field(max_length=40)
     actor_id: str = Field(max_length=100)
-    at: datetime = Field(default_factory=_now)
+    at: datetime = Field(default_factory=utc_now)
     note: str = Field(default="", max_length=2000)
 
 
@@ -85,7 +82,7 @@ class HazardEscalation(DispatchModel, table=True):
     target: str = Field(max_length=20)
     level: int
     due_at: datetime
-    at: datetime = Field(default_factory=_now)
+    at: datetime = Field(default_factory=utc_now)
 
 
 class Follower(DispatchModel, table=True):
@@ -97,7 +94,7 @@ class Follower(DispatchModel, table=True):
     case_id: uuid.UUID = Field(index=True)
     party_id: str = Field(max_length=64)
     duplicate_case_id: uuid.UUID | None = None
-    since: datetime = Field(default_factory=_now)
+    since: datetime = Field(default_factory=utc_now)
 
 
 class DepartmentEntry(DispatchModel, table=True):
@@ -113,7 +110,7 @@ class DepartmentEntry(DispatchModel, table=True):
     contacts: list[dict[str, str]] = Field(default_factory=list, sa_type=sa.JSON)
     escalation: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     active: bool = True
-    updated_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=utc_now)
 
 
 class CategoryPolicy(DispatchModel, table=True):
@@ -127,7 +124,7 @@ class CategoryPolicy(DispatchModel, table=True):
     warn_before_fraction: float = 0.25
     escalation_step_hours: float = 24
     points: int = 10
-    updated_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=utc_now)
 
 
 class PointsEntry(DispatchModel, table=True):
@@ -183,8 +180,8 @@ class StationEntry(DispatchModel, table=True):
     contact: str = Field(default="", max_length=60)
     status: str = Field(default="open", max_length=20)
     generated: bool = False
-    created_at: datetime = Field(default_factory=_now)
-    updated_at: datetime = Field(default_factory=_now)
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
     closed_at: datetime | None = None
 
 
@@ -228,7 +225,7 @@ class RegisterRevision(DispatchModel, table=True):
 
     name: str = Field(primary_key=True, max_length=20)
     revision: int = Field(default=0, sa_type=sa.BigInteger)
-    updated_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=utc_now)
 
 
 class CompoundEntry(DispatchModel, table=True):
@@ -252,7 +249,7 @@ class CompoundEntry(DispatchModel, table=True):
     rules_adopted: bool = False
     adopted_on: date | None = None
     generated: bool = False
-    updated_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=utc_now)
 
 
 class CompoundReport(DispatchModel, table=True):
@@ -283,8 +280,8 @@ class RewardEntry(DispatchModel, table=True):
     valid_from: date
     valid_to: date
     active: bool = True
-    created_at: datetime = Field(default_factory=_now)
-    updated_at: datetime = Field(default_factory=_now)
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
 
 
 class Redemption(DispatchModel, table=True):

@@ -1,4 +1,4 @@
-"""The hazard lifecycle (SPEC §5): states and who may move a ticket between them."""
+"""The hazard lifecycle: states and who may move a ticket between them."""
 
 from __future__ import annotations
 

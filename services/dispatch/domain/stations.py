@@ -22,7 +22,7 @@ STATION_ID = r"^[a-z0-9][a-z0-9_-]*$"
 
 
 class District(BaseModel):
-    """Where stations may be: the district's box (SPEC data/qingpu-towns.json) and its towns."""
+    """Where stations may be: the district's box and its towns (adapters/data/district.json)."""
 
     model_config = ConfigDict(frozen=True)
 

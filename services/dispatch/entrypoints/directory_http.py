@@ -27,7 +27,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-# SPEC §1: the admin manages the directory; officers, the committee and departments consult it
+# The admin manages the directory; officers, the committee and departments consult it
 # (routing by hand, escalation contacts). Runners and companies have no use for it.
 READERS = frozenset({"admin", "intake_officer", "committee", "department"})
 

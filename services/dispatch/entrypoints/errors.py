@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import HTTPException
 
 from services.dispatch.domain.errors import (
-    DispatchError,
     DuplicateStation,
     IllegalTransition,
     InvalidDirectory,
@@ -15,19 +14,22 @@ from services.dispatch.domain.errors import (
     NotFound,
     Refused,
 )
+from shared.http import ErrorMapping
 
-
-def http_error(exc: DispatchError) -> HTTPException:
-    if isinstance(exc, NotFound):
-        return HTTPException(404, f"not found: {exc}")
-    if isinstance(exc, IllegalTransition):
-        return HTTPException(409, {"message": str(exc), "state": exc.state})
-    if isinstance(exc, NotAllowed):
-        return HTTPException(403, str(exc))
-    if isinstance(exc, DuplicateStation):
-        return HTTPException(409, {"field": exc.field, "message": str(exc)})
-    if isinstance(exc, Refused):
-        return HTTPException(409, {"reason": exc.reason, "message": str(exc)})
-    if isinstance(exc, InvalidDirectory | InvalidStation | InvalidEntry):
-        return HTTPException(422, {"field": exc.field, "message": str(exc)})
-    return HTTPException(409, str(exc))
+# DispatchError -> HTTPException, for a route to raise
+http_error = ErrorMapping(
+    [
+        (NotFound, 404, lambda e: f"not found: {e}"),
+        (IllegalTransition, 409, lambda e: {"message": str(e), "state": e.state}),
+        (NotAllowed, 403, str),
+        (DuplicateStation, 409, lambda e: {"field": e.field, "message": str(e)}),
+        (Refused, 409, lambda e: {"reason": e.reason, "message": str(e)}),
+        (
+            (InvalidDirectory, InvalidStation, InvalidEntry),
+            422,
+            lambda e: {"field": e.field, "message": str(e)},
+        ),
+    ],
+    otherwise=(409, str),
+    answer=HTTPException,
+)

@@ -103,15 +103,15 @@ async def seed_compounds(
     if (await uow.session.exec(select(CompoundEntry.compound_id).limit(1))).first() is not None:
         return False
     seeded = 0
-    for compound_id, draft in rows:
-        try:
-            await create_compound(uow, compound_id, draft, ctx)
-            seeded += 1
-        except InvalidEntry as exc:  # e.g. another directory without the demo's bodies
-            log.warning("compound_not_seeded", compound_id=compound_id, field=exc.field)
-    if not seeded:
-        return False
-    try:
+    try:  # the writes too: a lookup between them flushes what is already added
+        for compound_id, draft in rows:
+            try:
+                await create_compound(uow, compound_id, draft, ctx)
+                seeded += 1
+            except InvalidEntry as exc:  # e.g. another directory without the demo's bodies
+                log.warning("compound_not_seeded", compound_id=compound_id, field=exc.field)
+        if not seeded:
+            return False
         await uow.commit()
     except IntegrityError:  # another replica seeded it at the same moment
         return False

@@ -19,8 +19,8 @@ async def seed(uow: UnitOfWork, directory: Directory, clock: Clock) -> bool:
     if not await store.is_empty(uow.session):
         return False
     directory.check()
-    await store.put_directory(uow.session, directory, clock.now())
-    try:
+    try:  # the writes too: the second entry's lookup flushes the first
+        await store.put_directory(uow.session, directory, clock.now())
         await uow.commit()
     except IntegrityError:  # another replica seeded it at the same moment
         log.info("directory_seeded_elsewhere")

@@ -1,29 +1,26 @@
-"""Where disputes are filed from, kept for the coverage of the 15-minute circle (SPEC §5): only
+"""Where disputes are filed from, kept for the coverage of the 15-minute circle: only
 when the filing gave a place, rounded to about 100 m, with the nearest town; no name, no
 contact. Hazards need no copy: dispatch keeps them whole."""
 
 from __future__ import annotations
 
-from pydantic import ValidationError
-
 from services.dispatch.adapters.tables import DisputePlace
 from services.dispatch.domain.reach import haversine_m
 from services.dispatch.service_layer.context import Context
 from shared.contracts.envelope import Envelope
-from shared.contracts.events.intake import CaseFiled
-from shared.contracts.reading import read_payload
+from shared.contracts.filed import UnreadableFiling, filed_case
 from shared.messaging.uow import UnitOfWork
 
 
 async def record_dispute_place(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> None:
     """After `case.filed` of a dispute with a place: keep where and when (once per case)."""
-    if envelope.payload.get("kind") != "dispute":
-        return
     try:
-        filed = read_payload(envelope, CaseFiled)
-    except ValidationError:
+        filed = filed_case(envelope, "dispute")
+    except UnreadableFiling:
         return
-    point = filed.dispute.location if filed.dispute else None
+    if filed is None or filed.dispute is None:
+        return
+    point = filed.dispute.location
     if point is None or await uow.session.get(DisputePlace, envelope.case_id) is not None:
         return
     centres = ctx.district.centres

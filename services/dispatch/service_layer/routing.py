@@ -17,6 +17,7 @@ from services.dispatch.service_layer.steps import announce, find, record, step
 from shared.contracts.envelope import SYSTEM, Actor, Envelope
 from shared.contracts.events.dispatch import HazardDispatched, HazardWithdrawn
 from shared.contracts.events.intake import CaseFiled, CaseUnmerged
+from shared.contracts.filed import filed_case
 from shared.contracts.reading import read_payload
 from shared.messaging.errors import PermanentError
 from shared.messaging.uow import UnitOfWork
@@ -43,14 +44,9 @@ def _hazard_from(envelope: Envelope, filed: CaseFiled) -> Hazard:
 
 async def receive_hazard(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> None:
     """Handler of `case.filed` for hazards: register, then route it or file it as a duplicate."""
-    if envelope.payload.get("kind") != "hazard":
+    filed = filed_case(envelope, "hazard")  # unreadable: a ValueError, dead-lettered at once
+    if filed is None:
         return
-    try:
-        filed = read_payload(envelope, CaseFiled)
-    except ValueError as exc:
-        raise PermanentError(f"case.filed payload: {exc}") from exc
-    if filed.hazard is None:
-        raise PermanentError("case.filed of kind hazard without hazard details")
     hazard = _hazard_from(envelope, filed)
     uow.session.add(hazard)
     link = await compounds.find_link(uow, hazard, f"{filed.title} {filed.description}")

@@ -156,8 +156,8 @@ async def seed_stations(uow: UnitOfWork, rows: list[ImportRow], ctx: Context) ->
     """Load the register file into an empty register (first start); False if already there."""
     if await store.revision(uow.session) > 0 or not await store.is_empty(uow.session):
         return False
-    report = await import_stations(uow, rows, ctx)
-    try:
+    try:  # the writes too: a lookup between them flushes what is already added
+        report = await import_stations(uow, rows, ctx)
         await uow.commit()
     except IntegrityError:  # another replica seeded it at the same moment
         return False

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pydantic import ValidationError
-
 from services.dispatch.domain.errors import InvalidStation
 from services.dispatch.service_layer.context import SHANGHAI, Context
 from services.dispatch.service_layer.nearest import Found, StationFinder
 from shared.contracts.envelope import Envelope, new_event
 from shared.contracts.events.dispatch import StationSuggested
 from shared.contracts.events.intake import CaseFiled
-from shared.contracts.reading import read_payload
+from shared.contracts.filed import UnreadableFiling, filed_case
 from shared.messaging.uow import UnitOfWork
 
 
@@ -67,11 +65,11 @@ async def suggest_station(
 ) -> None:
     """After `case.filed`: announce the nearest help (none for a merged duplicate or no place)."""
     try:
-        filed = read_payload(envelope, CaseFiled)
-    except ValidationError:
+        filed = filed_case(envelope)
+    except UnreadableFiling:
         return  # a hazard's bad payload is receive_hazard's to refuse; a dispute's is not ours
-    place = _place(filed, ctx)
-    if filed.duplicate_of is not None or place is None:
+    place = _place(filed, ctx) if filed is not None else None
+    if filed is None or filed.duplicate_of is not None or place is None:
         return
     lat, lng, from_centre = place
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,6 +11,7 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from shared.audit.table import audit_table
+from shared.clock import utc_now
 from shared.messaging.tables import kit_tables
 
 
@@ -18,16 +19,12 @@ class IntakeModel(SQLModel, registry=registry()):
     """Base of intake's tables: a metadata of its own, so no other service's table leaks in."""
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Case(IntakeModel, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     kind: str = Field(max_length=10, index=True)
     tracking_code: str = Field(max_length=12, unique=True)
     status: str = Field(default="filed", max_length=40, index=True)
-    status_at: datetime = Field(default_factory=_now)
+    status_at: datetime = Field(default_factory=utc_now)
     channel: str = Field(max_length=20)
     title: str = Field(max_length=200)
     description: str = Field(max_length=4000)
@@ -49,8 +46,8 @@ class Case(IntakeModel, table=True):
     parent_case_id: uuid.UUID | None = Field(default=None, index=True)
     open311_token: str | None = Field(default=None, max_length=40, unique=True, index=True)
     media_url: str | None = Field(default=None, max_length=500)
-    created_at: datetime = Field(default_factory=_now, index=True)
-    updated_at: datetime = Field(default_factory=_now)
+    created_at: datetime = Field(default_factory=utc_now, index=True)
+    updated_at: datetime = Field(default_factory=utc_now)
 
 
 class Party(IntakeModel, table=True):
@@ -63,7 +60,8 @@ class Party(IntakeModel, table=True):
     email: str | None = Field(default=None, max_length=254)
     org_code: str | None = Field(default=None, max_length=40)
     locale: str = Field(default="zh-CN", max_length=10)
-    # The resident ID number: AES-GCM ciphertext, and its keyed hash for lookups (SPEC §9).
+    # The resident ID number: AES-GCM ciphertext, and its keyed hash for lookups (never kept in
+    # clear).
     id_number_enc: str | None = Field(default=None, max_length=200)
     id_number_hash: str | None = Field(default=None, max_length=64, index=True)
     # Keyed hashes of the phone and e-mail: a rider's reports resolve to one party by them.
@@ -94,7 +92,7 @@ class RiderCode(IntakeModel, table=True):
     expires_at: datetime
     attempts: int = 0
     used_at: datetime | None = None
-    created_at: datetime = Field(default_factory=_now)
+    created_at: datetime = Field(default_factory=utc_now)
 
 
 class TimelineEntry(IntakeModel, table=True):
@@ -127,7 +125,7 @@ class ApiKey(IntakeModel, table=True):
     department_id: str | None = Field(default=None, max_length=64)
     # A service's key (`notify`): its token acts as that service, for the routes serving it.
     service: str | None = Field(default=None, max_length=40)
-    created_at: datetime = Field(default_factory=_now)
+    created_at: datetime = Field(default_factory=utc_now)
     revoked_at: datetime | None = None
 
 
@@ -142,7 +140,7 @@ class IdempotencyRecord(IntakeModel, table=True):
     status_code: int
     media_type: str = Field(max_length=100)
     body: bytes = Field(sa_type=sa.LargeBinary)
-    created_at: datetime = Field(default_factory=_now)
+    created_at: datetime = Field(default_factory=utc_now)
 
 
 class Attachment(IntakeModel, table=True):
@@ -157,7 +155,7 @@ class Attachment(IntakeModel, table=True):
     size_bytes: int
     filename: str = Field(default="", max_length=200)
     uploaded_by: str = Field(max_length=40)
-    created_at: datetime = Field(default_factory=_now)
+    created_at: datetime = Field(default_factory=utc_now)
 
 
 class DepartmentUpdate(IntakeModel, table=True):
@@ -177,7 +175,7 @@ class DepartmentUpdate(IntakeModel, table=True):
     description: str = Field(max_length=2000)
     updated_datetime: datetime
     event_id: uuid.UUID
-    received_at: datetime = Field(default_factory=_now)
+    received_at: datetime = Field(default_factory=utc_now)
 
 
 metadata = IntakeModel.metadata
@@ -196,5 +194,5 @@ class UserAccount(IntakeModel, table=True):
     role: str = Field(max_length=20)
     actor_id: str = Field(max_length=100)
     name: str = Field(default="", max_length=100)
-    created_at: datetime = Field(default_factory=_now)
+    created_at: datetime = Field(default_factory=utc_now)
     disabled_at: datetime | None = None

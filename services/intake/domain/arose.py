@@ -1,6 +1,6 @@
 """When the dispute arose: the start of the one-year arbitration limitation (LDMAL 27).
 
-SPEC §6 wants the limitation clock on every dispute, so filing asks for the day the dispute
+Every dispute carries the limitation clock, so filing asks for the day the dispute
 arose. Not knowing it is allowed, but only said outright (`dispute_arose_on_unknown`); the
 committee then sees the dispute flagged "时效起算日不详". The day cannot lie after the
 application was received, nor after today.

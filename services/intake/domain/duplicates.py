@@ -1,4 +1,5 @@
-"""Duplicate detection: the same hazard reported again near an open one (SPEC §5)."""
+"""Duplicate detection: the same hazard reported again near an open one (same category,
+within a radius, default 250 m, and a time window)."""
 
 from __future__ import annotations
 

@@ -31,5 +31,5 @@ def normalise_id_number(value: str) -> str:
 
 
 def mask_id_number(number: str) -> str:
-    """110105********002X: region and the last four only (SPEC §9)."""
+    """110105********002X: region and the last four only (ID numbers are masked)."""
     return f"{number[:6]}********{number[-4:]}"

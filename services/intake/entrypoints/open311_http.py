@@ -1,7 +1,8 @@
 """Open311 GeoReport v2 at /open311/v2/ (XML and JSON), with the FixMyStreet updates extension.
 
-POST requests answers 201 Created (the spec names no status; SPEC §8 makes 201 mean "durably
-stored") with a token, which tokens/{token} turns into the service_request_id.
+POST requests answers 201 Created (the spec names no status; here 201 means "durably
+stored", as everywhere in intake) with a token, which tokens/{token} turns into the
+service_request_id.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from services.intake.service_layer.triage import Triage
 from shared.audit.fields import names_present
 from shared.audit.log import AuditLog
 from shared.contracts.envelope import Actor
+from shared.http import ErrorMapping
 from shared.messaging.uow import UnitOfWork
 from shared.runtime import ServiceRuntime
 
@@ -90,26 +92,31 @@ def _fmt(fmt: str) -> str:
     return fmt
 
 
+# Domain errors in the spec's codes: 404 missing, 403 not yours, 409 an id reused with another
+# body, 400 everything else; the detail is the error's description.
+_SPEC_CODES = ErrorMapping(
+    [
+        (NotFound, 404, lambda e: f"not found: {e}"),
+        (Forbidden, 403, str),
+        (TooLarge, 413, lambda e: f"media: {e}"),
+        (UnsupportedMedia, 415, lambda e: f"media: {e}"),
+        (
+            IdempotencyMismatch,
+            409,
+            lambda _: "Idempotency-Key: already used with a different request",
+        ),
+        (OutsideServiceArea, 400, lambda _: "lat/long: the location is outside the service area"),
+        (InvalidField, 400, str),
+        (Conflict, 409, str),
+    ],
+    otherwise=(400, str),
+    answer=lambda status, description: (status, description),
+)
+
+
 def _problem(exc: IntakeError, fmt: str) -> Open311Problem:
-    """Domain errors in the spec's codes: 404 missing, 403 not yours, 409 an id reused with
-    another body, 400 everything else."""
-    if isinstance(exc, NotFound):
-        return Open311Problem(404, f"not found: {exc}", fmt)
-    if isinstance(exc, Forbidden):
-        return Open311Problem(403, str(exc), fmt)
-    if isinstance(exc, TooLarge):
-        return Open311Problem(413, f"media: {exc}", fmt)
-    if isinstance(exc, UnsupportedMedia):
-        return Open311Problem(415, f"media: {exc}", fmt)
-    if isinstance(exc, IdempotencyMismatch):
-        return Open311Problem(409, "Idempotency-Key: already used with a different request", fmt)
-    if isinstance(exc, OutsideServiceArea):
-        return Open311Problem(400, "lat/long: the location is outside the service area", fmt)
-    if isinstance(exc, InvalidField):
-        return Open311Problem(400, str(exc), fmt)
-    if isinstance(exc, Conflict):
-        return Open311Problem(409, str(exc), fmt)
-    return Open311Problem(400, str(exc), fmt)
+    status, description = _SPEC_CODES(exc)
+    return Open311Problem(status, description, fmt)
 
 
 def _invalid(exc: ValidationError, fmt: str) -> Open311Problem:

@@ -8,7 +8,6 @@ from services.intake.domain.errors import (
     Conflict,
     Forbidden,
     IdempotencyMismatch,
-    IntakeError,
     InvalidField,
     NotFound,
     OutsideServiceArea,
@@ -16,6 +15,7 @@ from services.intake.domain.errors import (
     UnknownCategory,
     UnsupportedMedia,
 )
+from shared.http import ErrorMapping
 
 
 def field_error(status: int, field: str, message: str) -> JSONResponse:
@@ -24,24 +24,28 @@ def field_error(status: int, field: str, message: str) -> JSONResponse:
     )
 
 
-def as_response(exc: IntakeError) -> JSONResponse:
-    """404 missing, 403 not yours, 409 wrong state or reused key, 400/413/415/422 bad input."""
-    if isinstance(exc, NotFound):
-        return field_error(404, "id", f"not found: {exc}")
-    if isinstance(exc, Forbidden):
-        return field_error(403, "actor", str(exc))
-    if isinstance(exc, IdempotencyMismatch):
-        return field_error(409, "Idempotency-Key", "already used with a different request")
-    if isinstance(exc, Conflict):
-        return field_error(409, "status", str(exc))
-    if isinstance(exc, OutsideServiceArea):
-        return field_error(400, "latitude", "the location is outside the service area")
-    if isinstance(exc, UnknownCategory):
-        return field_error(422, "category", f"unknown hazard category {str(exc)!r}")
-    if isinstance(exc, InvalidField):
-        return field_error(422, exc.field, exc.message)
-    if isinstance(exc, TooLarge):
-        return field_error(413, "file", str(exc))
-    if isinstance(exc, UnsupportedMedia):
-        return field_error(415, "file", str(exc))
-    return field_error(400, "request", str(exc))
+# IntakeError -> JSON error: 404 missing, 403 not yours, 409 wrong state or reused key,
+# 400/413/415/422 bad input; each detail is (field, message).
+as_response = ErrorMapping(
+    [
+        (NotFound, 404, lambda e: ("id", f"not found: {e}")),
+        (Forbidden, 403, lambda e: ("actor", str(e))),
+        (
+            IdempotencyMismatch,
+            409,
+            lambda _: ("Idempotency-Key", "already used with a different request"),
+        ),
+        (Conflict, 409, lambda e: ("status", str(e))),
+        (
+            OutsideServiceArea,
+            400,
+            lambda _: ("latitude", "the location is outside the service area"),
+        ),
+        (UnknownCategory, 422, lambda e: ("category", f"unknown hazard category {str(e)!r}")),
+        (InvalidField, 422, lambda e: (e.field, e.message)),
+        (TooLarge, 413, lambda e: ("file", str(e))),
+        (UnsupportedMedia, 415, lambda e: ("file", str(e))),
+    ],
+    otherwise=(400, lambda e: ("request", str(e))),
+    answer=lambda status, detail: field_error(status, *detail),
+)

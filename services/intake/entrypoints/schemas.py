@@ -61,7 +61,7 @@ class PartyPublic(BaseModel):
     name: str
     phone_masked: str | None
     org_code: str | None
-    # How to reach the party: only for the dispute's mediator, who must (SPEC §1).
+    # How to reach the party: only for the dispute's mediator, whose work needs it.
     phone: str | None = None
     email: str | None = None
 

@@ -16,7 +16,7 @@ from services.intake.adapters.tables import Case, PartyPoints, TimelineEntry
 from services.intake.domain.commands import AnswerFix
 from services.intake.domain.errors import IntakeError, NotFound
 from services.intake.domain.tracking import normalise
-from services.intake.entrypoints.http import timeline_items
+from services.intake.entrypoints.cases_http import timeline_items
 from services.intake.entrypoints.idempotent import run_once
 from services.intake.entrypoints.personal_fields import TRACKING
 from services.intake.entrypoints.problems import as_response

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.intake.adapters.tables import ApiKey
 from services.intake.domain.apikeys import hash_api_key, new_api_key
+from shared.clock import SYSTEM_CLOCK, Clock
 
 
 async def create_key(
@@ -34,14 +33,14 @@ async def check_key(session: AsyncSession, plain: str | None) -> ApiKey | None:
     return (await session.exec(stmt)).first()
 
 
-async def revoke_key(session: AsyncSession, name: str) -> int:
+async def revoke_key(session: AsyncSession, name: str, clock: Clock = SYSTEM_CLOCK) -> int:
     rows = (
         await session.exec(
             select(ApiKey).where(ApiKey.name == name, col(ApiKey.revoked_at).is_(None))
         )
     ).all()
     for row in rows:
-        row.revoked_at = datetime.now(UTC)
+        row.revoked_at = clock.now()
         session.add(row)
     await session.commit()
     return len(rows)

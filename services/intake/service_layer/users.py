@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -11,6 +9,7 @@ from services.intake.adapters.passwords import hash_password, password_matches
 from services.intake.adapters.tables import UserAccount
 from services.intake.domain.errors import InvalidField
 from shared.auth.roles import ROLES
+from shared.clock import SYSTEM_CLOCK, Clock
 
 MIN_PASSWORD = 10
 
@@ -62,7 +61,7 @@ async def authenticate(session: AsyncSession, username: str, password: str) -> U
     return row if ok else None
 
 
-async def disable_user(session: AsyncSession, username: str) -> int:
+async def disable_user(session: AsyncSession, username: str, clock: Clock = SYSTEM_CLOCK) -> int:
     rows = (
         await session.exec(
             select(UserAccount).where(
@@ -71,7 +70,7 @@ async def disable_user(session: AsyncSession, username: str) -> int:
         )
     ).all()
     for row in rows:
-        row.disabled_at = datetime.now(UTC)
+        row.disabled_at = clock.now()
         session.add(row)
     await session.commit()
     return len(rows)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,6 +11,7 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from shared.audit.table import audit_table
+from shared.clock import utc_now
 from shared.idempotency import idempotency_table
 from shared.messaging.tables import kit_tables
 from shared.messaging.timers import timer_table
@@ -18,10 +19,6 @@ from shared.messaging.timers import timer_table
 
 class MediationModel(SQLModel, registry=registry()):
     """Base of mediation's tables: a metadata of its own."""
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Dispute(MediationModel, table=True):
@@ -53,8 +50,8 @@ class Dispute(MediationModel, table=True):
     agreement: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     performance_deadline: date | None = None
     application_received_at: datetime
-    created_at: datetime = Field(default_factory=_now, index=True)
-    updated_at: datetime = Field(default_factory=_now)
+    created_at: datetime = Field(default_factory=utc_now, index=True)
+    updated_at: datetime = Field(default_factory=utc_now)
     # who and where, for statistics and pattern alerts
     town: str | None = Field(default=None, max_length=40)
     company: str = Field(default="", max_length=200)
@@ -95,7 +92,7 @@ class DisputeHistory(MediationModel, table=True):
     to_state: str = Field(max_length=40)
     actor_role: str = Field(max_length=40)
     actor_id: str = Field(max_length=100)
-    at: datetime = Field(default_factory=_now)
+    at: datetime = Field(default_factory=utc_now)
     note: str = Field(default="", max_length=1000)
 
 
@@ -113,7 +110,7 @@ class DisputeClock(MediationModel, table=True):
     expires_at: datetime | None = None
     status: str = Field(default="open", max_length=20)  # open, paused, stopped, expired
     calendar_source: str = Field(default="calendar-days", max_length=100)
-    updated_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=utc_now)
 
 
 class MediationSession(MediationModel, table=True):
@@ -128,7 +125,7 @@ class MediationSession(MediationModel, table=True):
     status: str = Field(default="scheduled", max_length=20)  # scheduled, held, cancelled
     summary: str = Field(default="", max_length=2000)
     reschedules: int = 0
-    updated_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=utc_now)
 
 
 class PatternAlertRecord(MediationModel, table=True):
@@ -175,7 +172,7 @@ class ConsultationRecord(MediationModel, table=True):
     outcome_note: str = Field(default="", max_length=2000)
     opened_by: str = Field(max_length=100)
     opened_at: datetime
-    updated_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=utc_now)
 
 
 class DisputeCompany(MediationModel, table=True):
@@ -200,7 +197,7 @@ class RosterRecord(MediationModel, table=True):
 
     id: int = Field(default=1, primary_key=True)
     body: dict[str, Any] = Field(sa_type=sa.JSON)
-    updated_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=utc_now)
     updated_by: str = Field(default="system", max_length=100)
 
 
@@ -212,14 +209,15 @@ class MediatorStat(MediationModel, table=True):
 
 
 class DisputeGrant(MediationModel, table=True):
-    """A mediator the committee lets read a dispute not assigned to them (SPEC §1, §9)."""
+    """A mediator the committee lets read a dispute not assigned to them (every read is checked
+    against the object: the assigned mediator, or a grant)."""
 
     __tablename__ = "dispute_grant"
 
     case_id: uuid.UUID = Field(primary_key=True)
     mediator_id: str = Field(primary_key=True, max_length=64)
     granted_by: str = Field(max_length=100)
-    granted_at: datetime = Field(default_factory=_now)
+    granted_at: datetime = Field(default_factory=utc_now)
 
 
 class CalendarYearRecord(MediationModel, table=True):
@@ -231,7 +229,7 @@ class CalendarYearRecord(MediationModel, table=True):
     holidays: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     workdays: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     source: str = Field(max_length=100)
-    loaded_at: datetime = Field(default_factory=_now)
+    loaded_at: datetime = Field(default_factory=utc_now)
 
 
 class DisputeQueueCount(MediationModel, table=True):

@@ -1,15 +1,14 @@
 """Legal clocks of a dispute: when each starts, when it is due, when to warn.
 
-What is implemented (the counting rules of reference/mediation-law.md are marked M =
-unverified there; these choices are deliberate and tested, tests/unit/mediation/
-test_period_ends.py holds a table of dated cases computed by hand):
+What is implemented (deliberate choices, tested: tests/unit/mediation/test_period_ends.py
+holds a table of dated cases computed by hand):
 
 - Days are reckoned in Asia/Shanghai local time; instants are stored in UTC.
 - Legal clocks count **calendar days and never pause**. The start day is not counted: a clock
   of N days started on day D has D + N as its last day by counting.
 - **One rule for the end of every period** (Civil Code art. 203: 期间的最后一日是法定休假日的，
   以法定休假日结束的次日为期间的最后一日; the same in the Civil Procedure Law and the
-  arbitration procedure rules; mediation-law.md §2 "Counting rules"): when the last day by
+  arbitration procedure rules): when the last day by
   counting is a rest day or a public holiday of the PRC calendar in force (with 调休: a
   weekend worked is a working day, a weekday off is not), the period ends on the next
   working day. It holds for every clock alike: the mediation limit and its extension, the

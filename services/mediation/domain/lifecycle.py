@@ -1,4 +1,4 @@
-"""The dispute lifecycle (SPEC §4): states, and who may move a dispute from where to where."""
+"""The dispute lifecycle: states, and who may move a dispute from where to where."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from services.mediation.adapters.tables import AUDIT
 from services.mediation.domain.calendar import CalendarYear
 from services.mediation.domain.clocks import local_date
 from services.mediation.domain.roster import Roster, Shift
-from services.mediation.entrypoints.http import ERRORS, guarded
+from services.mediation.entrypoints.disputes_http import ERRORS, guarded
 from services.mediation.entrypoints.personal_fields import DISPUTE_LIST
 from services.mediation.entrypoints.schemas import AlertClosing, DisputeSummary
 from services.mediation.service_layer import (

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 
 from services.mediation.domain.errors import MediationError
 from services.mediation.entrypoints.committee_http import CommitteeDep
-from services.mediation.entrypoints.http import ERRORS, guarded, http_error
+from services.mediation.entrypoints.disputes_http import ERRORS, guarded, http_error
 from services.mediation.service_layer import consultations as use
 from services.mediation.service_layer.context import Context
 from shared.auth.dependency import AUTHENTICATED

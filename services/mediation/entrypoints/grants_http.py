@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.mediation.entrypoints.http import ERRORS, guarded
+from services.mediation.entrypoints.disputes_http import ERRORS, guarded
 from services.mediation.service_layer import grants
 from services.mediation.service_layer.context import Context
 from shared.auth.dependency import AUTHENTICATED, current_actor

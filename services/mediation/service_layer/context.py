@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from services.mediation.domain.calendar import WorkCalendar
 from services.mediation.domain.roster import Roster
 from services.mediation.domain.targets import Target
+from shared.clock import utc_now
 
 # station id -> "name（town address）", None when unknown or closed (dispatch's public API)
 StationPlace = Callable[[str], Awaitable[str | None]]
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -40,7 +37,7 @@ class Context:
     roster_file: Roster
     calendar: WorkCalendar
     policy: Policy = field(default_factory=Policy)
-    now: Callable[[], datetime] = _utcnow
+    now: Callable[[], datetime] = utc_now
     agreement_font: Path = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
     # A station's "name（address）" by its id (dispatch's register), for a session's place.
     station_place: StationPlace | None = None

@@ -1,4 +1,4 @@
-"""Reading grants: the committee lets a mediator read a dispute not assigned to them (SPEC §1).
+"""Reading grants: the committee lets a mediator read a dispute not assigned to them.
 
 A grant opens the dispute's record (GET /api/v1/disputes/{case_id}) to that mediator, nothing
 more: only the assigned mediator acts on the case. Each grant and revocation is a history row.

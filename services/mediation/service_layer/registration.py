@@ -17,7 +17,7 @@ from shared.contracts.envelope import SYSTEM, Envelope
 from shared.contracts.events.common import PartyRef
 from shared.contracts.events.intake import CaseFiled
 from shared.contracts.events.mediation import DisputeRegistered
-from shared.contracts.reading import read_payload
+from shared.contracts.filed import filed_case
 from shared.messaging.errors import PermanentError
 from shared.messaging.uow import UnitOfWork
 
@@ -77,14 +77,9 @@ def _new_dispute(envelope: Envelope, filed: CaseFiled) -> Dispute:
 
 async def register_dispute(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> None:
     """Handler of `case.filed` for disputes; hazards are not mediation's business."""
-    if envelope.payload.get("kind") != "dispute":
+    filed = filed_case(envelope, "dispute")  # unreadable: a ValueError, dead-lettered at once
+    if filed is None:
         return
-    try:
-        filed = read_payload(envelope, CaseFiled)
-    except ValueError as exc:
-        raise PermanentError(f"case.filed payload: {exc}") from exc
-    if filed.dispute is None:
-        raise PermanentError("case.filed of kind dispute without dispute details")
     dispute = _new_dispute(envelope, filed)
     uow.session.add(dispute)
     if dispute.parent_case_id is not None:  # a member follows its group's parent
@@ -98,7 +93,9 @@ async def register_dispute(envelope: Envelope, uow: UnitOfWork, ctx: Context) ->
         )
         await groups.register_member(uow, dispute, envelope)
         return
-    if filed.dispute.group is not None:  # members registered before their parent count too
+    if (
+        filed.dispute and filed.dispute.group is not None
+    ):  # members registered before their parent count too
         await uow.session.flush()
         dispute.group_size = await groups.count_members(uow, dispute.case_id)
     patterns.index_companies(uow, dispute)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlmodel import select
 
@@ -51,7 +51,7 @@ def record(
     to_state: str | None = None,
 ) -> None:
     """One append-only history row (a step, or an act that keeps the state)."""
-    at = now or datetime.now(UTC)
+    at = now or uow.now()
     dispute.history_count += 1
     uow.session.add(
         DisputeHistory(

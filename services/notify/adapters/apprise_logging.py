@@ -1,4 +1,5 @@
-"""Apprise's own logging, kept from leaking recipients (SPEC §9, PIPL Art. 6).
+"""Apprise's own logging, kept from leaking recipients (personal data is masked in logs; PIPL
+Art. 6).
 
 Apprise logs "Sent Email to <address>" at INFO and names refused recipients in warnings. Its
 logger stops propagating; warnings and errors are forwarded with e-mail addresses and mobile

@@ -15,7 +15,6 @@ import logging
 import smtplib
 import ssl
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 from typing import Any
@@ -25,6 +24,7 @@ from apprise.plugins.email import NotifyEmail
 from services.notify.adapters.apprise_logging import mask_contacts
 from services.notify.adapters.outcome import SendOutcome
 from services.notify.domain.delivery import message_id, smtp_code_is_permanent
+from shared.clock import SYSTEM_CLOCK, Clock
 
 log = logging.getLogger(__name__)
 KEY_HEADER = "X-Waystation-Idempotency-Key"
@@ -72,7 +72,13 @@ class MailSettings:
         )
 
 
-def compose(mail: MailSettings, to: tuple[str, str], subject: str, body: str) -> EmailMessage:
+def compose(
+    mail: MailSettings,
+    to: tuple[str, str],
+    subject: str,
+    body: str,
+    clock: Clock = SYSTEM_CLOCK,
+) -> EmailMessage:
     """One plain-text message to one recipient (no recipient sees another's address)."""
     headers = dict(mail.headers)
     key = headers.pop(KEY_HEADER, None)
@@ -81,7 +87,7 @@ def compose(mail: MailSettings, to: tuple[str, str], subject: str, body: str) ->
     msg["Subject"] = subject
     msg["From"] = formataddr(mail.sender)
     msg["To"] = formataddr(to)
-    msg["Date"] = format_datetime(datetime.now(UTC))
+    msg["Date"] = format_datetime(clock.now())
     msg["Message-ID"] = message_id(key, domain) if key else make_msgid(domain=domain)
     if key:
         msg[KEY_HEADER] = key

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from shared.audit.table import audit_table
+from shared.clock import utc_now
 from shared.idempotency import idempotency_table
 from shared.messaging.tables import kit_tables
 
 
 class NotifyModel(SQLModel, registry=registry()):
     """Base of notify's tables: a metadata of its own."""
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class KnownCase(NotifyModel, table=True):
@@ -73,10 +70,10 @@ class Delivery(NotifyModel, table=True):
     critical: bool = False
     status: str = Field(default="queued", max_length=10)
     attempts: int = 0
-    next_attempt_at: datetime = Field(default_factory=_now)
+    next_attempt_at: datetime = Field(default_factory=utc_now)
     lease_until: datetime | None = None
     last_error: str = Field(default="", max_length=500)
-    created_at: datetime = Field(default_factory=_now)
+    created_at: datetime = Field(default_factory=utc_now)
     sent_at: datetime | None = None
     read_at: datetime | None = None
 
@@ -89,7 +86,7 @@ class Preference(NotifyModel, table=True):
     channels: str | None = Field(default=None, max_length=200)  # comma-separated kinds
     quiet_start: str | None = Field(default=None, max_length=5)
     quiet_end: str | None = Field(default=None, max_length=5)
-    updated_at: datetime = Field(default_factory=_now)
+    updated_at: datetime = Field(default_factory=utc_now)
 
 
 metadata = NotifyModel.metadata

@@ -1,6 +1,7 @@
 """SSRF guard for webhook targets: resolve the host, refuse anything that is not public.
 
-Apprise posts to whatever a URL names, 127.0.0.1 and 169.254.169.254 included (SPEC §9).
+Apprise posts to whatever a URL names, 127.0.0.1 and 169.254.169.254 included; a webhook
+target on a loopback, private, link-local or metadata address is refused unless configured.
 Webhook-style URLs (json/form/xml, and the SMS gateway built on them) are checked when the
 channel directory is loaded and again right before each send, because DNS can change.
 Robots (dingtalk://, wecombot://, feishu://) post to their vendors' fixed hosts and

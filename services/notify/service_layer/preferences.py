@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from services.notify.adapters.tables import Preference
 from services.notify.domain.errors import NotYourParty
 from services.notify.domain.parties import party_key
@@ -39,7 +37,7 @@ async def set_preference(
     pref.opted_out = opted_out
     pref.channels = None if channels is None else ",".join(sorted(set(channels)))
     pref.quiet_start, pref.quiet_end = quiet_hours or (None, None)
-    pref.updated_at = datetime.now(UTC)
+    pref.updated_at = uow.now()
     uow.session.add(pref)
     await uow.commit()
     return pref

@@ -1,4 +1,4 @@
-"""Every transition of the hazard lifecycle (SPEC §5): where it may start, who may take it."""
+"""Every transition of the hazard lifecycle: where it may start, who may take it."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A table of dated cases: where every legal clock ends, computed by hand.
 
-One rule (Civil Code art. 203; reference/mediation-law.md §2 "Counting rules"): the start day
+One rule (Civil Code art. 203): the start day
 is not counted; when the last day is a rest day or a public holiday of the PRC calendar in
 force, the period ends on the next working day, 调休 counted (a weekend worked is a working
 day). The calendar is the `chinese-calendar` package (it knows 2004-2026); 2027 and later are

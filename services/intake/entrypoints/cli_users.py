@@ -1,4 +1,4 @@
-"""The `waystation user` commands: people who log in, in intake's database."""
+"""The operator's user commands (`waystation user`): people who log in, in intake's database."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 from rich.table import Table
 
+from services.intake.entrypoints.cli_apikeys import intake_session
 from shared.audit.log import AuditLog
 from shared.contracts.envelope import Actor
-from waystation.apikeys import _session
 
 # The operator at the command line; user accounts hold staff names (personal data).
 CLI = Actor(role="system", id="cli")
@@ -27,7 +27,7 @@ async def create(username: str, password: str, role: str, actor_id: str, name: s
     from services.intake.service_layer.users import create_user
 
     written = ["user_account.username"] + (["user_account.name"] if name else [])
-    async with _session() as session:
+    async with intake_session() as session:
         _audit().on_commit(session, "create", actor=CLI, fields=written, route="waystation user")
         row = await create_user(session, username, password, role, actor_id, name)
     return str(row.id)
@@ -75,7 +75,7 @@ async def load(rows: list[tuple[int, dict[str, str]]], password: str) -> Loaded:
     created: list[str] = []
     unchanged: list[str] = []
     seen: set[str] = set()
-    async with _session() as session:
+    async with intake_session() as session:
         for line, row in rows:
             username, role, actor_id = (
                 row.get("username", ""),
@@ -120,7 +120,7 @@ async def load(rows: list[tuple[int, dict[str, str]]], password: str) -> Loaded:
 async def disable(username: str) -> int:
     from services.intake.service_layer.users import disable_user
 
-    async with _session() as session:
+    async with intake_session() as session:
         return await disable_user(session, username)
 
 
@@ -128,7 +128,7 @@ async def table() -> Table:
     from services.intake.service_layer.users import list_users
 
     out = Table("username", "role", "actor id", "name", "created (UTC)", "disabled")
-    async with _session() as session:
+    async with intake_session() as session:
         users = await list_users(session)
         shown = ["user_account.name", "user_account.username"]
         await _audit().add(session, "list", actor=CLI, fields=shown, route="waystation user")

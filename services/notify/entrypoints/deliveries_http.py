@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
@@ -14,6 +13,7 @@ from services.notify.adapters.tables import AUDIT, Delivery, Preference
 from services.notify.domain.errors import NotYourParty
 from services.notify.domain.parties import is_operator, party_key
 from services.notify.domain.quiet_hours import QuietHours
+from services.notify.entrypoints.errors import http_error
 from services.notify.entrypoints.schemas import (
     DeliveryPublic,
     DeliverySummary,
@@ -26,6 +26,7 @@ from shared.audit.fields import names_present
 from shared.audit.http import AuditCaller
 from shared.audit.log import AuditLog
 from shared.auth.dependency import AUTHENTICATED, current_actor
+from shared.clock import SYSTEM_CLOCK
 from shared.contracts.envelope import Actor
 from shared.runtime import ServiceRuntime
 
@@ -167,7 +168,7 @@ def build_router(runtime: ServiceRuntime, quiet: QuietHours) -> APIRouter:
             row = await session.get(Delivery, delivery_id)
             if row is None or row.channel != "inapp" or row.party_id != party_key(actor):
                 raise HTTPException(404, "no such message in your inbox")
-            row.read_at = row.read_at or datetime.now(UTC)
+            row.read_at = row.read_at or (runtime.clock or SYSTEM_CLOCK).now()
             session.add(row)
         return _inbox(row)
 
@@ -181,7 +182,7 @@ def build_router(runtime: ServiceRuntime, quiet: QuietHours) -> APIRouter:
                 pref = await preferences.get_preference(uow, actor, party_id)
                 return _pref_out(pref, quiet)
         except NotYourParty as exc:
-            raise HTTPException(403, "only your own preferences") from exc
+            raise http_error(exc) from exc
 
     @router.put(
         "/parties/{party_id}/preferences", response_model=PreferenceOut, responses=_FORBIDDEN
@@ -207,6 +208,6 @@ def build_router(runtime: ServiceRuntime, quiet: QuietHours) -> APIRouter:
                 )
                 return _pref_out(pref, quiet)
         except NotYourParty as exc:
-            raise HTTPException(403, "only your own preferences") from exc
+            raise http_error(exc) from exc
 
     return router

@@ -60,6 +60,7 @@ from shared.audit.http import AuditCaller
 from shared.audit.log import AuditLog
 from shared.auth.dependency import AUTHENTICATED, current_actor
 from shared.contracts.envelope import Actor
+from shared.http import ErrorMapping
 from shared.messaging.uow import UnitOfWork
 from shared.runtime import ServiceRuntime
 
@@ -87,22 +88,24 @@ def may_read(dispute: Dispute, actor: Actor) -> bool:
     return False
 
 
-def http_error(exc: MediationError) -> HTTPException:
-    if isinstance(exc, NotFound):
-        return HTTPException(404, f"not found: {exc}")
-    if isinstance(exc, IllegalTransition):
-        return HTTPException(409, {"message": str(exc), "state": exc.state})
-    if isinstance(exc, NotAllowed):
-        return HTTPException(403, str(exc))
-    if isinstance(exc, AgainstTheRules):
-        return HTTPException(409, {"message": str(exc)})
-    if isinstance(exc, Incomplete):
-        return HTTPException(422, {"message": str(exc), "errors": [{"field": exc.field}]})
-    if isinstance(exc, TooEarly):
-        return HTTPException(409, {"message": str(exc), "field": exc.field})
-    if isinstance(exc, NoMediatorAvailable):
-        return HTTPException(409, {"message": str(exc), "state": "no_mediator_available"})
-    return HTTPException(409, str(exc))
+# MediationError -> HTTPException, for a route to raise
+http_error = ErrorMapping(
+    [
+        (NotFound, 404, lambda e: f"not found: {e}"),
+        (IllegalTransition, 409, lambda e: {"message": str(e), "state": e.state}),
+        (NotAllowed, 403, str),
+        (AgainstTheRules, 409, lambda e: {"message": str(e)}),
+        (Incomplete, 422, lambda e: {"message": str(e), "errors": [{"field": e.field}]}),
+        (TooEarly, 409, lambda e: {"message": str(e), "field": e.field}),
+        (
+            NoMediatorAvailable,
+            409,
+            lambda e: {"message": str(e), "state": "no_mediator_available"},
+        ),
+    ],
+    otherwise=(409, str),
+    answer=HTTPException,
+)
 
 
 async def guarded(runtime: ServiceRuntime, work: Callable[[UnitOfWork], Awaitable[Any]]) -> Any:

@@ -1,14 +1,19 @@
-"""The `waystation apikey` commands: Open311 keys in intake's database."""
+"""The operator's API key commands (`waystation apikey`): Open311 keys in intake's database."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.table import Table
+
+# The service's own migrations (as `services.intake.app` runs them at start).
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 async def create(name: str, department_id: str | None, service: str | None = None) -> str:
     from services.intake.service_layer.apikeys import create_key
 
-    async with _session() as session:
+    async with intake_session() as session:
         _row, plain = await create_key(session, name, department_id, service)
     return plain
 
@@ -16,7 +21,7 @@ async def create(name: str, department_id: str | None, service: str | None = Non
 async def revoke(name: str) -> int:
     from services.intake.service_layer.apikeys import revoke_key
 
-    async with _session() as session:
+    async with intake_session() as session:
         return await revoke_key(session, name)
 
 
@@ -24,7 +29,7 @@ async def table() -> Table:
     from services.intake.service_layer.apikeys import list_keys
 
     out = Table("name", "department", "created (UTC)", "revoked")
-    async with _session() as session:
+    async with intake_session() as session:
         for key in await list_keys(session):
             out.add_row(
                 key.name,
@@ -35,11 +40,10 @@ async def table() -> Table:
     return out
 
 
-class _session:  # noqa: N801 - used as `async with _session()`
+class intake_session:  # noqa: N801 - used as `async with intake_session()`
     """A session on intake's database, migrated first (the command may run before the service)."""
 
     async def __aenter__(self):  # type: ignore[no-untyped-def]
-        from services.intake.app import MIGRATIONS
         from services.intake.config import IntakeSettings
         from shared.db import make_engine, make_sessions, upgrade_async
 

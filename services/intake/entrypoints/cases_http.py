@@ -206,7 +206,7 @@ def _summary_for(actor: Actor, row: CaseSummary) -> CaseSummary:
 
 
 def _party_for(actor: Actor, p: Party, *, contacts: bool = False) -> PartyPublic:
-    """Staff see masked phones; anyone else sees a phone only on their own party (SPEC §9).
+    """Staff see masked phones; anyone else sees a phone only on their own party.
     The dispute's mediator (`contacts`) sees how to reach each party: phone and e-mail."""
     shown = _party(p)
     if contacts:
