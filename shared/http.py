@@ -10,12 +10,18 @@ from urllib.parse import parse_qsl
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.error_docs import document_errors
 
 log = structlog.get_logger(__name__)
 
@@ -121,8 +127,39 @@ def install_error_handlers(app: FastAPI) -> None:
         ]
         return JSONResponse({"detail": "invalid request", "errors": errors}, status_code=422)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
+        if exc.status_code == 405:
+            allow = ", ".join(allowed_methods(request.scope))
+            exc = StarletteHTTPException(405, exc.detail, headers={"Allow": allow})
+        return await http_exception_handler(request, exc)
+
     _document_validation_problem(app)
+    document_errors(app)
     app.add_middleware(RejectNul)
+
+
+def allowed_methods(scope: Scope) -> list[str]:
+    """Every method the resource at this path serves (HEAD with GET), for a 405's `Allow`:
+    Starlette names only the first route's. The resource is the most specific route template
+    that matches (`/stations/coverage`, not `/stations/{station_id}`)."""
+    app = scope.get("app")
+    root, path = scope.get("root_path", ""), scope["path"]
+    path = path[len(root) :] if root and path.startswith(root) else path
+    served: dict[str, int] = {}  # method → the fewest path parameters of a route serving it
+    for route in iter_route_contexts(getattr(app, "routes", [])):
+        if isinstance(route.original_route, Mount) or not route.path_regex.match(path):
+            continue
+        params = (route.path_format or "").count("{")
+        for method in route.methods or ():
+            served[method] = min(params, served.get(method, params))
+    if not served:
+        return []
+    fewest = min(served.values())
+    methods = {method for method, params in served.items() if params == fewest}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 def _document_validation_problem(app: FastAPI) -> None:

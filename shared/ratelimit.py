@@ -168,4 +168,6 @@ class RateLimiter:
                     429, f"too many requests; retry in {wait}s", headers={"Retry-After": str(wait)}
                 )
 
+        # The OpenAPI documents read it (shared.error_docs): these methods may get 429 and 503.
+        check.rate_limited_methods = methods  # type: ignore[attr-defined]
         return check

@@ -79,20 +79,23 @@ def read_rows(data: bytes) -> tuple[list[ImportRow], list[RowError]]:
     except UnicodeDecodeError:
         return [], [RowError(1, "file", "文件编码无法识别（请存为 UTF-8 或 GB18030 的 CSV）")]
     reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None:
-        return [], [RowError(1, "file", "文件为空")]
-    where, errors = _header(header)
-    if errors:
-        return [], errors
-    rows: list[ImportRow] = []
-    for cells in reader:
-        line = reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
-        parsed = _draft(line, cells, where)
-        if isinstance(parsed, RowError):
-            errors.append(parsed)
-        else:
-            rows.append(parsed)
+    try:
+        header = next(reader, None)
+        if header is None:
+            return [], [RowError(1, "file", "文件为空")]
+        where, errors = _header(header)
+        if errors:
+            return [], errors
+        rows: list[ImportRow] = []
+        for cells in reader:
+            line = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            parsed = _draft(line, cells, where)
+            if isinstance(parsed, RowError):
+                errors.append(parsed)
+            else:
+                rows.append(parsed)
+    except csv.Error:  # e.g. a lone carriage return inside a field (was a 500)
+        return [], [RowError(reader.line_num or 1, "file", "文件不是有效的 CSV（请另存为 CSV）")]
     return rows, errors

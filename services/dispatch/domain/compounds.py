@@ -6,11 +6,13 @@ A report names its compound (its name or an alias in the title or description) o
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.dispatch.domain.errors import InvalidEntry
 from services.dispatch.domain.reach import haversine_m
+from shared.json_rules import absent, given, rules
 
 COMPOUND_ID = r"^[a-z0-9][a-z0-9_-]*$"
 CATEGORY = "compound_access"
@@ -18,18 +20,38 @@ NEAR_M = 500.0
 LEADS = ("property_office", "residents_committee")
 
 
+# An alias has two characters or more besides surrounding spaces (checked in `check`).
+Alias = Annotated[str, Field(json_schema_extra={"pattern": r"\S[\s\S]*\S"})]
+_ADOPTED = {"required": ["rules_adopted"], "properties": {"rules_adopted": {"const": True}}}
+_NOT_ADOPTED = {"properties": {"rules_adopted": {"const": False}}}
+
+
 class CompoundDraft(BaseModel):
     """A compound as an admin gives it."""
 
+    # A date of adoption exactly when the rules are adopted.
+    model_config = ConfigDict(
+        json_schema_extra=rules(
+            {
+                "anyOf": [
+                    {"allOf": [_ADOPTED, given("adopted_on")]},
+                    {"allOf": [_NOT_ADOPTED, absent("adopted_on")]},
+                ]
+            }
+        )
+    )
+
     name: str = Field(min_length=2, max_length=100)
-    aliases: list[str] = Field(default_factory=list, max_length=10)
+    aliases: list[Alias] = Field(default_factory=list, max_length=10)
     town: str = Field(min_length=1, max_length=40)
     address: str = Field(default="", max_length=200)
     latitude: float
     longitude: float
     property_office_id: str = Field(min_length=1, max_length=64)
     residents_committee_id: str = Field(min_length=1, max_length=64)
-    lead: str = Field(default="property_office", max_length=30)
+    lead: str = Field(
+        default="property_office", max_length=30, json_schema_extra={"enum": list(LEADS)}
+    )
     rules_adopted: bool = False
     adopted_on: date | None = None
     generated: bool = False

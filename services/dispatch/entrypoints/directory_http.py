@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
-from pydantic import ValidationError
 
 from services.dispatch.adapters.directory_store import DEFAULT_CATEGORY, read_directory
 from services.dispatch.domain.directory import Department, Directory, ServiceTarget
@@ -138,13 +137,9 @@ def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
         return PolicyOut(category=category, **body.model_dump())
 
     @router.post("/import", responses=ERRORS)
-    async def import_directory(body: dict[str, Any], actor: ActorDep) -> dict[str, int]:
+    async def import_directory(document: Directory, actor: ActorDep) -> dict[str, int]:
         """Upsert a whole directory document, in the directory file's format (admin)."""
         _admin(actor)
-        try:
-            document = Directory.model_validate(body)
-        except ValidationError as exc:
-            raise HTTPException(422, {"field": "body", "message": str(exc)[:1000]}) from exc
         try:
             async with runtime.uow() as uow:
                 count = await directory_admin.import_directory(uow, document, ctx.clock)

@@ -195,9 +195,10 @@ def build_router(runtime: ServiceRuntime, ctx: Context, finder: StationFinder) -
             report = await change(lambda uow: stations.import_stations(uow, rows, ctx, errors))
         except ImportRejected as exc:
             shown = [RowErrorOut(line=n, field=f, message=m) for n, f, m in exc.errors]
-            return JSONResponse(
-                status_code=422, content={"errors": [e.model_dump() for e in shown]}
-            )
+            # The Problem body every error has: a summary, then each row's field and why.
+            summary = f"导入未执行：{len(shown)} 处不合格 Nothing imported: {len(shown)} errors"
+            body = {"detail": summary, "errors": [e.model_dump() for e in shown]}
+            return JSONResponse(status_code=422, content=body)
         return ImportOut(created=report.created, updated=report.updated, unchanged=report.unchanged)
 
     return router

@@ -23,6 +23,10 @@ from services.dispatch.domain.stations import FACILITIES, STATION_ID, Station
 from services.dispatch.entrypoints.station_schemas import DutyOut, NearestOut, StationOut
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.nearest import Found, StationFinder
+from shared.error_docs import JSON_PROBLEM
+
+# A page's error: HTML for a person, the Problem body for a refused parameter.
+_HTML: dict[str, Any] = {"content": {"text/html": {"schema": {"type": "string"}}, **JSON_PROBLEM}}
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 MAP_WIDTH = 600
@@ -137,7 +141,10 @@ def build_router(
             raise HTTPException(404, "没有这个阵地")
         return StationOut.of(to_station(row), towns)
 
-    @router.get("/stations.geojson")
+    @router.get(
+        "/stations.geojson",
+        responses={200: {"content": {"application/geo+json": {"schema": {"type": "object"}}}}},
+    )
     async def geojson() -> JSONResponse:
         """The open stations as GeoJSON (RFC 7946) for other apps."""
         register = await finder.register()
@@ -215,7 +222,11 @@ def build_router(
         )
         return HTMLResponse(html)
 
-    @router.get("/stations/{station_id}", response_class=HTMLResponse)
+    @router.get(
+        "/stations/{station_id}",
+        response_class=HTMLResponse,
+        responses={404: {"description": "没有这个阵地 No such open station", **_HTML}},
+    )
     async def station_page(
         station_id: Annotated[str, PathParam(min_length=1, max_length=64, pattern=STATION_ID)],
     ) -> HTMLResponse:

@@ -12,12 +12,14 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    JsonValue,
     field_validator,
     model_validator,
 )
 
-from services.intake.domain.catalogue import DISPUTE_TYPES
+from services.intake.domain.catalogue import DISPUTE_TYPES, HAZARD_CATEGORIES
 from services.intake.domain.identity import normalise_id_number
+from shared.json_rules import any_of, one_of, rules, stripped_text, together
 
 _PHONE = r"^\+?[0-9][0-9 -]{5,19}$"
 PHONE_PATTERN = _PHONE
@@ -36,8 +38,14 @@ PreferredStation = Annotated[
 ]
 
 
+# The hazard categories a filing or a correction may name (the catalogue's codes).
+CATEGORY_CODES: list[JsonValue] = [c.code for c in HAZARD_CATEGORIES]
+
+
 class Command(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, json_schema_extra=stripped_text
+    )
 
 
 class PersonIn(Command):
@@ -114,6 +122,14 @@ class AddMembers(Command):
 
 
 class FileDispute(Command):
+    model_config = ConfigDict(
+        json_schema_extra=rules(
+            together("latitude", "longitude"),
+            one_of("complainant", "members"),
+            text_stripped=True,
+        )
+    )
+
     complainant: PersonIn | None = Field(
         default=None, description="申请人 The applicant (a lone dispute)"
     )
@@ -125,7 +141,10 @@ class FileDispute(Command):
     # or the map pick (latitude, longitude) inside the jurisdiction polygons.
     workplace_address: str = Field(default="", max_length=300, description="工作地点/驿站地址")
     respondents: list[RespondentIn] = Field(min_length=1, max_length=20)
-    dispute_type: str = Field(description="纠纷类型 " + ", ".join(DISPUTE_TYPES))
+    dispute_type: str = Field(
+        description="纠纷类型 " + ", ".join(DISPUTE_TYPES),
+        json_schema_extra={"enum": list(DISPUTE_TYPES)},
+    )
     claim: str = Field(min_length=1, max_length=2000, description="请求事项 Claim")
     claim_amount_yuan: float | None = Field(default=None, ge=0, le=100_000_000)
     facts: str = Field(min_length=1, max_length=4000, description="事实与理由 Facts")
@@ -191,6 +210,24 @@ class SupplementDispute(Command):
     """补充申请材料: what an officer adds to an application still awaiting acceptance, with the
     same fields as at filing; only what is given changes (the facts are appended, dated)."""
 
+    model_config = ConfigDict(
+        json_schema_extra=rules(
+            together("latitude", "longitude"),
+            any_of(
+                "claim",
+                "claim_amount_yuan",
+                "facts",
+                "desired_outcome",
+                "id_number",
+                "respondents",
+                "workplace_address",
+                "latitude",
+                "preferred_station_id",
+            ),
+            text_stripped=True,
+        )
+    )
+
     claim: str | None = Field(default=None, min_length=1, max_length=2000, description="请求事项")
     claim_amount_yuan: float | None = Field(default=None, ge=0, le=100_000_000)
     facts: str | None = Field(
@@ -231,7 +268,12 @@ class SupplementDispute(Command):
 
 
 class FileHazard(Command):
-    category: str = Field(min_length=1, max_length=40, description="隐患类别 Category code")
+    category: str = Field(
+        min_length=1,
+        max_length=40,
+        description="隐患类别 Category code",
+        json_schema_extra={"enum": CATEGORY_CODES},
+    )
     latitude: float = Field(ge=-90, le=90)
     longitude: float = Field(ge=-180, le=180)
     description: str = Field(min_length=1, max_length=4000)
@@ -247,7 +289,18 @@ class AnswerFix(Command):
 class CorrectCase(Command):
     """An officer corrects a ticket's category and/or location; the ticket is re-triaged."""
 
-    category: str | None = Field(default=None, min_length=1, max_length=40)
+    model_config = ConfigDict(
+        json_schema_extra=rules(
+            together("latitude", "longitude"), any_of("category", "latitude"), text_stripped=True
+        )
+    )
+
+    category: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=40,
+        json_schema_extra={"anyOf": [{"enum": CATEGORY_CODES}, {"type": "null"}]},
+    )
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     address: str | None = Field(default=None, max_length=300)
@@ -270,7 +323,9 @@ class Open311Request(BaseModel):
     """POST requests.{fmt}: the fields of GeoReport v2 (unknown ones are ignored, as the spec
     lets clients send extras)."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="ignore", str_strip_whitespace=True, json_schema_extra=stripped_text
+    )
 
     service_code: str = Field(min_length=1, max_length=40)
     lat: float | None = Field(default=None, ge=-90, le=90)
@@ -306,7 +361,9 @@ class Open311Request(BaseModel):
 class DepartmentUpdateIn(BaseModel):
     """POST servicerequestupdates.{fmt} from a department's own system (FixMyStreet extension)."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="ignore", str_strip_whitespace=True, json_schema_extra=stripped_text
+    )
 
     service_request_id: str = Field(min_length=1, max_length=64)
     update_id: str = Field(min_length=1, max_length=100)

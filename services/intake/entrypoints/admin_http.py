@@ -13,7 +13,9 @@ from pydantic import BaseModel, Field
 from services.intake.domain.errors import InvalidField
 from services.intake.entrypoints.problems import as_response
 from services.intake.service_layer import apikeys, users
+from services.intake.service_layer.users import MIN_PASSWORD
 from shared.auth.dependency import AUTHENTICATED, SERVICE_CLIENTS, current_actor
+from shared.auth.roles import ROLES
 from shared.contracts.envelope import Actor
 from shared.runtime import ServiceRuntime
 
@@ -27,8 +29,10 @@ def _admin(actor: Annotated[Actor, Depends(current_actor)]) -> None:
 
 class UserIn(BaseModel):
     username: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$")
-    password: str = Field(min_length=1, max_length=200)
-    role: str = Field(min_length=1, max_length=20)
+    password: str = Field(
+        min_length=1, max_length=200, json_schema_extra={"minLength": MIN_PASSWORD}
+    )
+    role: str = Field(min_length=1, max_length=20, json_schema_extra={"enum": sorted(ROLES)})
     actor_id: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._:-]+$")
     name: str = Field(default="", max_length=100)
 
@@ -45,7 +49,11 @@ class UserOut(BaseModel):
 class KeyIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     department_id: str | None = Field(default=None, max_length=64)
-    service: str | None = Field(default=None, max_length=40)
+    service: str | None = Field(
+        default=None,
+        max_length=40,
+        json_schema_extra={"anyOf": [{"enum": [*sorted(SERVICE_CLIENTS)]}, {"type": "null"}]},
+    )
 
 
 class KeyOut(BaseModel):

@@ -11,7 +11,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
-from pydantic import AwareDatetime
 from sqlmodel import col, or_, select
 
 from services.intake.adapters import repository
@@ -37,6 +36,7 @@ from services.intake.entrypoints.schemas import (
     CasePage,
     CasePublic,
     CaseSummary,
+    DateTimeFilter,
     Filed,
     MemberFiled,
     PartyPublic,
@@ -300,7 +300,14 @@ def build_router(
 
         return await once(request, cmd.model_dump(mode="json"), action)
 
-    @router.get("/api/v1/cases", response_model=CasePage, responses={403: {"description": "Role"}})
+    @router.get(
+        "/api/v1/cases",
+        response_model=CasePage,
+        responses={
+            400: {"description": "Not a cursor this API gave out"},
+            403: {"description": "Role"},
+        },
+    )
     async def list_cases(
         actor: ActorDep,
         kind: Literal["dispute", "hazard"] | None = None,
@@ -313,8 +320,8 @@ def build_router(
         tracking_code: Annotated[
             str | None, Query(min_length=1, max_length=20, description="查询码 the exact code")
         ] = None,
-        filed_from: AwareDatetime | None = None,
-        filed_to: AwareDatetime | None = None,
+        filed_from: DateTimeFilter | None = None,
+        filed_to: DateTimeFilter | None = None,
         cursor: Annotated[str | None, Query(max_length=200)] = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
     ) -> CasePage:

@@ -46,6 +46,7 @@ from services.intake.domain.open311 import CLOSED_STATES
 from services.intake.domain.tracking import follow_notice
 from services.intake.entrypoints import open311_views as views
 from services.intake.entrypoints.idempotent import run_once
+from services.intake.entrypoints.open311_docs import document_open311
 from services.intake.entrypoints.open311_edge import Open311Edge
 from services.intake.entrypoints.open311_format import errors, render
 from services.intake.entrypoints.personal_fields import OPEN311_FILING
@@ -82,6 +83,7 @@ def install(app: FastAPI) -> None:
     # Outermost of the middleware added so far: it sees the rate limit's, the NUL guard's and
     # the body limit's answers too.
     app.add_middleware(Open311Edge)
+    document_open311(app)
 
 
 def _fmt(fmt: str) -> str:
@@ -321,19 +323,21 @@ def build_router(
 
     @router.get("/requests.{fmt}", summary="Query service requests")
     async def list_requests(fmt: str, request: Request) -> Response:
-        """Filters: service_request_id (overrides the rest), service_code, start/end_date, status;
-        page/page_size extension. Default: the last 90 days, at most 1000."""
+        """Filters: service_request_id (overrides the rest, which are still checked),
+        service_code, start/end_date, status; page/page_size extension. Default: the last 90
+        days, at most 1000."""
         fmt = _fmt(fmt)
         params = dict(request.query_params)
         check_jurisdiction(params, fmt)
         page = _int(params, "page", 1, 100_000, fmt)
         size = _int(params, "page_size", 1000, 1000, fmt)
         stmt = select(Case).where(Case.kind == "hazard")
+        filtered = _filtered(stmt, params, fmt, triage.now())  # every filter checked, always
         ids = _csv(params, "service_request_id")
         if ids:
             stmt = stmt.where(col(Case.id).in_([_uuid(i) for i in ids if _uuid(i)]))
         else:
-            stmt = _filtered(stmt, params, fmt, triage.now())
+            stmt = filtered
         stmt = stmt.order_by(col(Case.created_at).desc(), col(Case.id).desc())
         stmt = stmt.offset((page - 1) * size).limit(size)
         async with runtime.sessions() as session:

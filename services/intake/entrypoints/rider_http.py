@@ -7,7 +7,7 @@ from datetime import datetime
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from services.intake.adapters import repository
 from services.intake.adapters.pii_cipher import PiiCipher
@@ -21,12 +21,15 @@ from shared.audit.log import AuditLog
 from shared.auth.dependency import ActorDep
 from shared.auth.keys import TokenKeys
 from shared.auth.tokens import issue
+from shared.json_rules import one_of, rules
 from shared.masking import mask_personal
 from shared.runtime import ServiceRuntime
 
 
 class RiderWho(BaseModel):
     """The phone or the e-mail the rider reported with (one of them)."""
+
+    model_config = ConfigDict(json_schema_extra=rules(one_of("phone", "email")))
 
     phone: str | None = Field(default=None, pattern=PHONE_PATTERN, description="手机号")
     email: EmailStr | None = Field(default=None, description="邮箱")

@@ -4,9 +4,24 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field
+
+
+def _not_a_number(value: Any) -> Any:
+    """The document says date-time: a bare number is not one (pydantic would read seconds)."""
+    if isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return value
+        raise ValueError("a date-time with a zone, e.g. 2026-12-01T08:00:00+08:00")
+    return value
+
+
+# A query's date-time filter: ISO 8601 with a zone, never a count of seconds.
+DateTimeFilter = Annotated[AwareDatetime, BeforeValidator(_not_a_number)]
 
 
 class MemberFiled(BaseModel):

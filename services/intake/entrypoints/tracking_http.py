@@ -27,6 +27,7 @@ from services.intake.service_layer.triage import Triage
 from shared.audit.fields import names_present
 from shared.audit.log import AuditLog
 from shared.contracts.envelope import Actor
+from shared.error_docs import JSON_PROBLEM
 from shared.glossary import term, written_time
 from shared.masking import mask_personal
 from shared.messaging.uow import UnitOfWork
@@ -147,7 +148,10 @@ def build_router(
         response_model=TrackingView,
         responses={
             200: {"content": {"text/html": {}}, "description": "JSON, or HTML for browsers"},
-            404: {"description": "No such tracking code"},
+            404: {
+                "description": "No such tracking code",
+                "content": {"text/html": {"schema": {"type": "string"}}, **JSON_PROBLEM},
+            },
         },
     )
     async def track(

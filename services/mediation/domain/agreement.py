@@ -8,6 +8,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.mediation.domain.errors import Incomplete
+from shared.json_rules import stripped_text
 
 
 class ScheduleLine(BaseModel):
@@ -21,7 +22,9 @@ class ScheduleLine(BaseModel):
 
 
 class AgreementTerms(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, json_schema_extra=stripped_text
+    )
 
     facts: str = Field(
         min_length=1,

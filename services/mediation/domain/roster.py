@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, time
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -32,6 +33,16 @@ class DutyBody(BaseModel):
     kind: str = Field(max_length=40)  # judicial_office, police_station, law_firm, union, hq_station
 
 
+def _local_time(schema: dict[str, Any]) -> None:
+    """A local time has no zone: JSON Schema's `time` format demands one."""
+    schema.pop("format", None)
+    schema["pattern"] = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+
+
+# A time of day in Asia/Shanghai, written without a zone (09:00 or 09:00:00).
+LocalTime = Annotated[time, Field(json_schema_extra=_local_time)]
+
+
 class Shift(BaseModel):
     """A body on duty for a run of days (inclusive), e.g. holiday cover or a swap of weeks.
 
@@ -47,11 +58,11 @@ class Shift(BaseModel):
     ends_on: date
     note: str = Field(default="", max_length=200)
     station_id: str | None = Field(default=None, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    weekdays: tuple[int, ...] = Field(
-        default=(), description="ISO weekdays (1 = Monday); all if empty"
+    weekdays: tuple[Annotated[int, Field(json_schema_extra={"minimum": 1, "maximum": 7})], ...] = (
+        Field(default=(), description="ISO weekdays (1 = Monday); all if empty")
     )
-    from_time: time = time(9, 0)
-    to_time: time = time(17, 0)
+    from_time: LocalTime = time(9, 0)
+    to_time: LocalTime = time(17, 0)
 
     @model_validator(mode="after")
     def _in_order(self) -> Shift:

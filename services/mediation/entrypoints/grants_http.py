@@ -14,6 +14,7 @@ from services.mediation.service_layer import grants
 from services.mediation.service_layer.context import Context
 from shared.auth.dependency import AUTHENTICATED, current_actor
 from shared.contracts.envelope import Actor
+from shared.json_rules import stripped_text
 from shared.runtime import ServiceRuntime
 
 ActorDep = Annotated[Actor, Depends(current_actor)]
@@ -21,7 +22,9 @@ MediatorId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 class GrantIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, json_schema_extra=stripped_text
+    )
 
     mediator_id: str = Field(min_length=1, max_length=64, description="调解员 Mediator")
 

@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -33,6 +33,7 @@ from shared.contracts.events.mediation import (
     ConsultationParticipant,
     ConsultationSessionRecorded,
 )
+from shared.json_rules import rules, unless
 from shared.messaging.uow import UnitOfWork
 
 Side = str
@@ -47,6 +48,11 @@ class Participant(BaseModel):
 
 
 class OpenConsultation(BaseModel):
+    # Without an alert, the company and the dispute type are named.
+    model_config = ConfigDict(
+        json_schema_extra=rules(unless("alert_id", "company", "dispute_type"))
+    )
+
     title: str = Field(min_length=2, max_length=200)
     alert_id: uuid.UUID | None = None
     # without an alert: whom and what about

@@ -6,9 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.notify.domain.preferences import CHANNEL_KINDS
+from shared.json_rules import rules, together
 
 ChannelKind = Literal["email", "sms", "webhook", "dingtalk", "wecom", "feishu"]
 _HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
@@ -51,6 +52,10 @@ class InboxMessage(BaseModel):
 
 
 class PreferenceIn(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra=rules(together("quiet_hours_start", "quiet_hours_end"))
+    )
+
     opted_out: bool = False
     channels: list[ChannelKind] | None = Field(
         default=None, description="outgoing channels to use; null = all; the inbox always keeps"

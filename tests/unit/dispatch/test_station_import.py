@@ -56,3 +56,11 @@ def test_the_same_name_and_address_always_make_the_same_station_id():
     )
     spaced = draft.model_copy(update={"address": "赵巷镇某路1号 "})
     assert station_id_for(draft) == station_id_for(spaced)
+
+
+def test_a_file_the_csv_reader_cannot_split_is_a_row_error_not_a_crash():
+    """Found by fuzzing: a carriage return inside an unquoted field raised csv.Error (a 500)."""
+    rows, errors = read_rows(b"\xf1\xb5\x96\x92\xc3\x9f4\r\xc2\x8ff\xc3\xa5")
+    assert rows == []
+    assert [(e.line, e.field) for e in errors] == [(1, "file")]
+    assert "CSV" in errors[0].message
