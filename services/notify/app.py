@@ -27,7 +27,7 @@ from services.notify.service_layer.retention import run_retention
 from services.notify.service_layer.sending import DeliveryWorker
 from shared.audit.log import AuditLog
 from shared.auth.keys import load_keys
-from shared.clock import Clock
+from shared.clock import Clock, SystemClock
 from shared.runtime import ServiceRuntime
 from shared.service_app import service_app, service_clock
 
@@ -37,6 +37,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def create_app(settings: NotifySettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or NotifySettings()
     keys = load_keys(settings.environment)
+    lease_clock = clock or SystemClock()  # never the training clock (see DeliveryWorker)
     clock = service_clock(settings, clock)
     quiet_apprise_logging()
     guard = TargetGuard(
@@ -84,6 +85,7 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
             else None
         ),
         clock=clock,
+        lease_clock=lease_clock,
         on_outcome=lambda channel, outcome: outcomes.labels(channel, outcome).inc(),
         wakeup=planned,
     )

@@ -53,6 +53,7 @@ class DeliveryWorker:
         guard: TargetGuard | None = None,
         phones: PhoneBook | None = None,
         clock: Clock | None = None,
+        lease_clock: Clock | None = None,
         on_outcome: Callable[[str, str], None] | None = None,
         wakeup: asyncio.Event | None = None,
     ) -> None:
@@ -74,6 +75,10 @@ class DeliveryWorker:
         self._guard = guard or TargetGuard()
         self._phones = phones
         self._clock = clock or SystemClock()
+        # Leases guard against a crashed sender, a matter of processes and wall time; `clock`
+        # may be a training clock that replicas follow a moment apart, and a lease one replica
+        # set must not look expired to another that has already moved on.
+        self._lease_clock = lease_clock or self._clock
 
     def wake(self) -> None:
         self._wakeup.set()
@@ -93,7 +98,7 @@ class DeliveryWorker:
             .where(
                 busy.case_id == Delivery.case_id,
                 busy.status == "queued",
-                col(busy.lease_until) >= now,
+                col(busy.lease_until) >= self._lease_clock.now(),
             )
             .exists()
         )
@@ -112,7 +117,7 @@ class DeliveryWorker:
 
     async def _claim(self, row: Delivery) -> bool:
         """Lease this one row for `lease_seconds`, if nobody sent or holds it meanwhile."""
-        now = self._clock.now()
+        now = self._lease_clock.now()
         stmt = (
             sa.update(Delivery)
             .where(
