@@ -186,7 +186,8 @@ class Hazard:
         ]
 
     def withdraw(self, why: Literal["corrected", "moved"], reason: str, actor: Actor) -> None:
-        """Taken back from its department, which is told (before any new dispatch)."""
+        """Taken back from its department: it leaves that department's queue (and its reach)
+        and the department is told (`hazard.withdrawn`), before any new dispatch."""
         department_id, name = self.department_id, self.department_name
         if not department_id:
             return

@@ -7,7 +7,7 @@ from services.dispatch.domain.hazard import Hazard
 from services.dispatch.domain.lifecycle import UNROUTED, WORKING, State
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.repository import hazards_in
-from services.dispatch.service_layer.routing import route_or_hold, withdraw
+from services.dispatch.service_layer.routing import route_or_hold
 from services.dispatch.service_layer.steps import find, settle
 from shared.contracts.envelope import SYSTEM, Actor, Envelope
 from shared.contracts.events.intake import CaseCorrected
@@ -65,5 +65,5 @@ async def _reroute(
             pass
         hazard.take("retriage", SYSTEM, ctx.clock.now(), note="corrected")
         # The former department is told the ticket left it, and its queue drops it.
-        withdraw(hazard, "corrected", corrected.reason, corrected_by)
+        hazard.withdraw("corrected", corrected.reason, corrected_by)
     await route_or_hold(uow, hazard, ctx, rerouted_from=previous)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from services.dispatch.domain.directory import Department, Directory
 from services.dispatch.domain.errors import NoDepartment, NotFound
 from services.dispatch.domain.hazard import Hazard
@@ -111,12 +109,6 @@ async def dispatch_to(
         department, target, chain, now, actor=actor, rerouted_from=rerouted_from
     )
     await start_targets(uow, hazard, planned)
-
-
-def withdraw(hazard: Hazard, why: Literal["corrected", "moved"], reason: str, actor: Actor) -> None:
-    """Take the ticket back from its department: it leaves that department's queue (and its
-    reach) and the department is told (`hazard.withdrawn`), before any new dispatch."""
-    hazard.withdraw(why, reason, actor)
 
 
 async def department_named(uow: UnitOfWork, department_id: str) -> tuple[Department, Directory]:

@@ -17,7 +17,6 @@ from services.dispatch.service_layer.routing import (
     department_named,
     dispatch_to,
     route_or_hold,
-    withdraw,
 )
 from services.dispatch.service_layer.steps import settle
 from shared.contracts.envelope import Actor, Envelope
@@ -131,7 +130,7 @@ async def route_by_hand(
     if State(hazard.state) not in (State.TRIAGED, State.NOT_RESPONSIBLE):
         hazard.take("retriage", actor, ctx.clock.now(), note=f"to {department_id}")
         if moved:  # taken from a department still holding it: it is told
-            withdraw(hazard, "moved", "", actor)
+            hazard.withdraw("moved", "", actor)
     await dispatch_to(uow, hazard, department, directory, ctx, actor=actor, rerouted_from=moved)
     await settle(uow, hazard)
     return hazard

@@ -1,4 +1,5 @@
-"""An in-memory hazard repository and unit of work: the service layer without a database.
+"""An in-memory hazard repository (for tests.unit.fake_uow.FakeUnitOfWork): dispatch's
+service layer without a database.
 
 The repository hands out copies and keeps what is saved, so a use case that forgets to save
 its hazard loses the change here as it would against PostgreSQL.
@@ -10,14 +11,10 @@ import copy
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from services.dispatch.domain.directory import Directory
 from services.dispatch.domain.hazard import Hazard, HistoryEntry
-from shared.clock import Clock
-from shared.contracts.envelope import Envelope
-from shared.messaging.uow import UnitOfWork
 
 
 class FakeHazardRepository:
@@ -110,43 +107,3 @@ def _stored(hazard: Hazard) -> Hazard:
     kept = copy.deepcopy(hazard)
     kept.history, kept.events = [], []
     return kept
-
-
-class FakeUnitOfWork(UnitOfWork):
-    """Queues events like the real one; `commit` moves them to `committed_events` (the outbox)."""
-
-    def __init__(self, hazards: FakeHazardRepository, clock: Clock) -> None:
-        self.hazards = hazards
-        self._clock = clock
-        self._producer = "dispatch"
-        self._on_commit = None
-        self._events: list[Envelope] = []
-        self._processed: list[tuple[Envelope, str]] = []
-        self._traceparents: dict[uuid.UUID, str | None] = {}
-        self._after_commit = []
-        self.committed_events: list[Envelope] = []
-        self.outbox: list[Envelope] = []  # every event ever committed, in order
-        self.processed: list[uuid.UUID] = []
-        self.commits = 0
-
-    async def __aenter__(self) -> Self:
-        self._events, self._processed = [], []
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._events, self._processed = [], []
-
-    async def seen(self, event_id: uuid.UUID) -> bool:
-        return event_id in self.processed
-
-    async def commit(self) -> None:
-        self.committed_events = list(self._events)
-        self.outbox.extend(self._events)
-        self.processed.extend(e.event_id for e, _entry in self._processed)
-        self._events, self._processed = [], []
-        self.commits += 1

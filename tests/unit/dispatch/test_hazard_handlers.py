@@ -32,7 +32,8 @@ from shared.contracts.events.intake import (
     ReporterReportedNotFixed,
 )
 from shared.messaging.timers import Timer
-from tests.unit.dispatch.fakes import FakeHazardRepository, FakeUnitOfWork
+from tests.unit.dispatch.fakes import FakeHazardRepository
+from tests.unit.fake_uow import FakeUnitOfWork
 
 START = datetime(2026, 12, 1, 3, 40, tzinfo=UTC)
 DIRECTORY = Directory(
@@ -59,7 +60,7 @@ class World:
     def __init__(self, directory: Directory = DIRECTORY) -> None:
         self.clock = FrozenClock(START)
         self.repo = FakeHazardRepository(directory)
-        self.uow = FakeUnitOfWork(self.repo, self.clock)
+        self.uow = FakeUnitOfWork("dispatch", self.clock, hazards=self.repo)
         # District, calendar and reach are for stations; none of these handlers reads them.
         self.ctx = Context(clock=self.clock, district=None, calendar=None)  # type: ignore[arg-type]
 
@@ -304,3 +305,15 @@ async def test_a_report_filed_as_a_duplicate_is_never_routed():
     duplicate = case_filed(duplicate_of=original.case_id)
     assert await w.feed(receive_hazard, duplicate) == ["hazard.marked_duplicate"]
     assert w.repo.hazards[duplicate.case_id].department_id is None
+
+
+async def test_an_officer_moving_a_routed_ticket_tells_the_department_it_leaves():
+    w = World()
+    filed = case_filed()
+    await w.feed(receive_hazard, filed)
+    officer = Actor(role="intake_officer", id="officer-1")
+    types = await w.act(filed.case_id, work.route_by_hand, "urban", officer)
+    assert types == ["hazard.withdrawn", "hazard.dispatched"]
+    assert w.uow.committed_events[0].payload["department_id"] == "zx-road"
+    assert w.uow.committed_events[1].payload["rerouted_from"] == "zx-road"
+    assert w.repo.hazards[filed.case_id].department_id == "urban"
