@@ -67,3 +67,7 @@ class Refused(DispatchError):
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+class HazardBusy(Exception):
+    """Someone is changing the hazard right now; the timer stays due for the next round."""

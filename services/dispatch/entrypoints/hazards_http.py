@@ -16,6 +16,7 @@ from services.dispatch.adapters.tables import (
     HazardEscalation,
     HazardHistory,
 )
+from services.dispatch.domain import hazard as aggregate
 from services.dispatch.domain.errors import DispatchError
 from services.dispatch.domain.lifecycle import UNROUTED, WORKING, State, allowed_actions
 from services.dispatch.entrypoints import (
@@ -63,7 +64,7 @@ STAFF = frozenset({"intake_officer", "admin", "committee"})
 PERSONAL = frozenset(
     {"title", "latitude", "longitude", "resolution_note", "resolution_photo_url", "history.note"}
 )
-Work = Callable[[Hazard, UnitOfWork], Awaitable[Hazard]]
+Work = Callable[[aggregate.Hazard, UnitOfWork], Awaitable[aggregate.Hazard]]
 
 
 def build_router(runtime: ServiceRuntime, ctx: Context, finder: StationFinder) -> APIRouter:

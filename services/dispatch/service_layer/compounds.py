@@ -18,11 +18,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.dispatch.adapters.directory_store import read_directory
 from services.dispatch.adapters.tables import CompoundEntry, CompoundReport, Hazard
+from services.dispatch.domain import hazard as aggregate
 from services.dispatch.domain.compounds import CATEGORY, CompoundDraft, Place, match
 from services.dispatch.domain.errors import InvalidEntry, InvalidStation, NotFound, Refused
 from services.dispatch.service_layer.context import Context
-from services.dispatch.service_layer.steps import announce, record
-from shared.contracts.envelope import SYSTEM, Envelope
+from shared.contracts.envelope import SYSTEM
 from shared.contracts.events.dispatch import CompoundReportLinked
 from shared.messaging.uow import UnitOfWork
 
@@ -137,7 +137,7 @@ class Link:
         return c.residents_committee_id if c.lead == "property_office" else c.property_office_id
 
 
-async def find_link(uow: UnitOfWork, hazard: Hazard, text: str) -> Link | None:
+async def find_link(uow: UnitOfWork, hazard: aggregate.Hazard, text: str) -> Link | None:
     """The compound this report is about (compound-access reports only), not yet recorded."""
     if hazard.category != CATEGORY:
         return None
@@ -164,9 +164,7 @@ async def find_link(uow: UnitOfWork, hazard: Hazard, text: str) -> Link | None:
     return Link(compound, matched_by, distance, int(earlier.one()))
 
 
-async def record_link(
-    uow: UnitOfWork, hazard: Hazard, link: Link, ctx: Context, cause: Envelope | None
-) -> None:
+async def record_link(uow: UnitOfWork, hazard: aggregate.Hazard, link: Link, ctx: Context) -> None:
     """Keep the link, note it on the hazard's history, tell the other body."""
     now = ctx.clock.now()
     c = link.compound
@@ -181,10 +179,8 @@ async def record_link(
             linked_at=now,
         )
     )
-    record(uow, hazard, "compound_linked", SYSTEM, now, note=f"{c.name}（此前 {link.earlier} 件）")
-    announce(
-        uow,
-        hazard,
+    hazard.note("compound_linked", SYSTEM, now, note=f"{c.name}（此前 {link.earlier} 件）")
+    hazard.raise_event(
         "compound.report_linked",
         CompoundReportLinked(
             compound_id=c.compound_id,
@@ -196,8 +192,6 @@ async def record_link(
             rules_adopted=c.rules_adopted,
             earlier_reports=link.earlier,
         ),
-        SYSTEM,
-        cause,
     )
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from services.dispatch.adapters.directory_store import read_directory
 from services.dispatch.domain.errors import NoDepartment
+from services.dispatch.domain.hazard import Hazard
 from services.dispatch.domain.lifecycle import UNROUTED, WORKING, State
 from services.dispatch.service_layer.context import Context
-from services.dispatch.service_layer.routing import route_or_hold, withdraw
-from services.dispatch.service_layer.steps import find, record, step
-from shared.contracts.envelope import SYSTEM, Envelope
+from services.dispatch.service_layer.repository import hazards_in
+from services.dispatch.service_layer.routing import route_or_hold
+from services.dispatch.service_layer.steps import find, settle
+from shared.contracts.envelope import SYSTEM, Actor, Envelope
 from shared.contracts.events.intake import CaseCorrected
 from shared.contracts.reading import read_payload
 from shared.messaging.errors import PermanentError
@@ -37,19 +38,32 @@ async def on_case_corrected(envelope: Envelope, uow: UnitOfWork, ctx: Context) -
         hazard.title = corrected.title
     if corrected.location is not None:
         hazard.latitude, hazard.longitude = corrected.location.lat, corrected.location.lng
-    record(uow, hazard, "correct", envelope.actor, ctx.clock.now(), note=note.strip())
+    hazard.note("correct", envelope.actor, ctx.clock.now(), note=note.strip())
+    await _reroute(hazard, changed, corrected, envelope.actor, uow, ctx)
+    await settle(uow, hazard, envelope)
+
+
+async def _reroute(
+    hazard: Hazard,
+    changed: bool,
+    corrected: CaseCorrected,
+    corrected_by: Actor,
+    uow: UnitOfWork,
+    ctx: Context,
+) -> None:
+    """A routed ticket moves only if another department is due; an unrouted one is routed."""
     state = State(hazard.state)
     if not changed or state not in (*WORKING, *UNROUTED):
         return
     previous = hazard.department_id if state in WORKING else None
     if previous is not None:
         try:
-            directory = await read_directory(uow.session)
+            directory = await hazards_in(uow).directory()
             if directory.route(hazard.category, hazard.jurisdiction).department_id == previous:
                 return  # still the same department's job: its clocks keep running
         except NoDepartment:
             pass
-        step(uow, hazard, "retriage", SYSTEM, ctx.clock.now(), note="corrected")
+        hazard.take("retriage", SYSTEM, ctx.clock.now(), note="corrected")
         # The former department is told the ticket left it, and its queue drops it.
-        withdraw(uow, hazard, "corrected", corrected.reason, envelope.actor, envelope)
-    await route_or_hold(uow, hazard, ctx, envelope, rerouted_from=previous)
+        hazard.withdraw("corrected", corrected.reason, corrected_by)
+    await route_or_hold(uow, hazard, ctx, rerouted_from=previous)

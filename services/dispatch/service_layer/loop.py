@@ -2,43 +2,37 @@
 
 from __future__ import annotations
 
-from services.dispatch.adapters.tables import Hazard
 from services.dispatch.domain.errors import NotFound
+from services.dispatch.domain.hazard import Hazard
 from services.dispatch.domain.lifecycle import State
 from services.dispatch.service_layer.clocks import stop_all
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.duplicates import followers_of
 from services.dispatch.service_layer.points import credit_verified
 from services.dispatch.service_layer.routing import department_named, dispatch_to, route_or_hold
-from services.dispatch.service_layer.steps import announce, find, record, step
+from services.dispatch.service_layer.steps import find, settle
 from shared.contracts.envelope import SYSTEM, Envelope
-from shared.contracts.events.dispatch import HazardClosed, HazardConfirmedFixed, HazardReopened
+from shared.contracts.events.dispatch import HazardClosed, HazardReopened
 from shared.messaging.uow import UnitOfWork
 
 CONFIRMED = "confirmed_fixed"
 UNCONFIRMED = "resolved_unconfirmed"
 
 
-async def close(
-    uow: UnitOfWork, hazard: Hazard, resolution: str, ctx: Context, cause: Envelope | None
-) -> None:
+async def close(uow: UnitOfWork, hazard: Hazard, resolution: str, ctx: Context) -> None:
     """Close a resolved hazard, stop its clocks and credit its reporter."""
     now = ctx.clock.now()
-    step(uow, hazard, "close", SYSTEM, now, note=resolution)
+    hazard.take("close", SYSTEM, now, note=resolution)
     await stop_all(uow, hazard, now)
-    announce(
-        uow,
-        hazard,
+    hazard.raise_event(
         "hazard.closed",
         HazardClosed(
             state=hazard.state,
             resolution=resolution,
             followers=await followers_of(uow, hazard.case_id),
         ),
-        SYSTEM,
-        cause,
     )
-    await credit_verified(uow, hazard, now, cause)
+    await credit_verified(uow, hazard, now)
 
 
 async def on_reporter_answer(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> None:
@@ -49,30 +43,18 @@ async def on_reporter_answer(envelope: Envelope, uow: UnitOfWork, ctx: Context) 
     if hazard is None or hazard.state != State.RESOLVED:
         return  # an answer to a question no longer asked (e.g. a repeated answer)
     note = str(envelope.payload.get("note", ""))[:1000]
-    actor = envelope.actor
     if envelope.event_type == "reporter.confirmed_fixed":
-        step(uow, hazard, "confirm_fixed", actor, ctx.clock.now(), note=note)
-        announce(
-            uow,
-            hazard,
-            "hazard.confirmed_fixed",
-            HazardConfirmedFixed(state=hazard.state, note=note),
-            actor,
-            envelope,
-        )
-        await close(uow, hazard, CONFIRMED, ctx, envelope)
-        return
-    await reopen(uow, hazard, note, ctx, envelope)
+        hazard.confirm_fixed(note, envelope.actor, ctx.clock.now())
+        await close(uow, hazard, CONFIRMED, ctx)
+    else:
+        await reopen(uow, hazard, note, ctx, envelope)
+    await settle(uow, hazard, envelope)
 
 
 async def reopen(uow: UnitOfWork, hazard: Hazard, note: str, ctx: Context, cause: Envelope) -> None:
     """Not fixed: back to the same department with the reporter's note and new due times."""
-    now = ctx.clock.now()
-    step(uow, hazard, "report_not_fixed", cause.actor, now, note=note)
-    step(uow, hazard, "reopen", SYSTEM, now, note=note)
-    announce(
-        uow,
-        hazard,
+    hazard.report_not_fixed(note, cause.actor, ctx.clock.now())
+    hazard.raise_event(
         "hazard.reopened",
         HazardReopened(
             state=hazard.state,
@@ -81,19 +63,19 @@ async def reopen(uow: UnitOfWork, hazard: Hazard, note: str, ctx: Context, cause
             followers=await followers_of(uow, hazard.case_id),
         ),
         cause.actor,
-        cause,
     )
     try:
         department, directory = await department_named(uow, hazard.department_id or "")
     except NotFound:  # the department left the directory meanwhile: route afresh
-        await route_or_hold(uow, hazard, ctx, cause)
+        await route_or_hold(uow, hazard, ctx)
         return
-    await dispatch_to(uow, hazard, department, directory, ctx, cause)
+    await dispatch_to(uow, hazard, department, directory, ctx)
 
 
 async def close_unconfirmed(hazard: Hazard, uow: UnitOfWork, ctx: Context) -> None:
     """The confirmation window passed without an answer."""
     if hazard.state != State.RESOLVED:
         return
-    record(uow, hazard, "confirmation_window_passed", SYSTEM, ctx.clock.now())
-    await close(uow, hazard, UNCONFIRMED, ctx, None)
+    hazard.note("confirmation_window_passed", SYSTEM, ctx.clock.now())
+    await close(uow, hazard, UNCONFIRMED, ctx)
+    await settle(uow, hazard)

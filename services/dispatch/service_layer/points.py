@@ -8,10 +8,9 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.dispatch.adapters.directory_store import read_directory
-from services.dispatch.adapters.tables import Hazard, PointsEntry
-from services.dispatch.service_layer.steps import announce
-from shared.contracts.envelope import SYSTEM, Envelope
+from services.dispatch.adapters.tables import PointsEntry
+from services.dispatch.domain.hazard import Hazard
+from services.dispatch.service_layer.repository import hazards_in
 from shared.contracts.events.dispatch import PointsCredited
 from shared.messaging.uow import UnitOfWork
 
@@ -37,39 +36,20 @@ async def history_of(session: AsyncSession, reporter_id: str, limit: int) -> lis
     return list(rows.all())
 
 
-async def credit_verified(
-    uow: UnitOfWork, hazard: Hazard, at: datetime, cause: Envelope | None = None
-) -> int:
+async def credit_verified(uow: UnitOfWork, hazard: Hazard, at: datetime) -> int:
     """Credit the reporter for a hazard a department fixed; 0 if it was credited before."""
-    already = await uow.session.exec(
-        select(PointsEntry.id).where(
-            PointsEntry.case_id == hazard.case_id, PointsEntry.reason == VERIFIED
-        )
-    )
-    if already.first() is not None or hazard.original_case_id is not None:
+    hazards = hazards_in(uow)
+    if hazard.original_case_id is not None or await hazards.credited(hazard.case_id, VERIFIED):
         return 0
-    points = (await read_directory(uow.session)).points_for(hazard.category)
+    points = (await hazards.directory()).points_for(hazard.category)
     if points <= 0:
         return 0
-    balance = await balance_of(uow.session, hazard.reporter_id) + points
-    uow.session.add(
-        PointsEntry(
-            reporter_id=hazard.reporter_id,
-            case_id=hazard.case_id,
-            reason=VERIFIED,
-            points=points,
-            category=hazard.category,
-            at=at,
-        )
-    )
-    announce(
-        uow,
-        hazard,
+    balance = await hazards.balance_of(hazard.reporter_id) + points
+    hazards.add_points(hazard, VERIFIED, points, at)
+    hazard.raise_event(
         "points.credited",
         PointsCredited(
             reporter_id=hazard.reporter_id, points=points, balance=balance, reason=VERIFIED
         ),
-        SYSTEM,
-        cause,
     )
     return points

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from services.dispatch.adapters.directory_store import read_directory
-from services.dispatch.adapters.tables import Hazard
 from services.dispatch.domain.directory import Department, Directory
 from services.dispatch.domain.errors import NoDepartment, NotFound
+from services.dispatch.domain.hazard import Hazard
 from services.dispatch.domain.lifecycle import State
 from services.dispatch.service_layer import compounds
 from services.dispatch.service_layer.clocks import start_targets, stop_all
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.duplicates import register_duplicate, unfollow
-from services.dispatch.service_layer.steps import announce, find, record, step
+from services.dispatch.service_layer.repository import hazards_in
+from services.dispatch.service_layer.steps import find, settle
 from shared.contracts.envelope import SYSTEM, Actor, Envelope
-from shared.contracts.events.dispatch import HazardDispatched, HazardWithdrawn
 from shared.contracts.events.intake import CaseFiled, CaseUnmerged
 from shared.contracts.filed import filed_case
 from shared.contracts.reading import read_payload
@@ -39,6 +36,7 @@ def _hazard_from(envelope: Envelope, filed: CaseFiled) -> Hazard:
         reporter_id=reporter.party_id,
         original_case_id=filed.duplicate_of,
         filed_at=envelope.occurred_at,
+        updated_at=envelope.occurred_at,
     )
 
 
@@ -48,27 +46,26 @@ async def receive_hazard(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> N
     if filed is None:
         return
     hazard = _hazard_from(envelope, filed)
-    uow.session.add(hazard)
+    hazards_in(uow).add(hazard)
     link = await compounds.find_link(uow, hazard, f"{filed.title} {filed.description}")
     if filed.duplicate_of is not None:
-        await register_duplicate(uow, hazard, filed.duplicate_of, ctx, envelope)
+        await register_duplicate(uow, hazard, filed.duplicate_of, ctx)
     else:
-        step(uow, hazard, "triage", SYSTEM, ctx.clock.now())
-        if link is None or not await _to_lead(uow, hazard, link.lead_id, ctx, envelope):
-            await route_or_hold(uow, hazard, ctx, envelope)
+        hazard.take("triage", SYSTEM, ctx.clock.now())
+        if link is None or not await _to_lead(uow, hazard, link.lead_id, ctx):
+            await route_or_hold(uow, hazard, ctx)
     if link is not None:
-        await compounds.record_link(uow, hazard, link, ctx, envelope)
+        await compounds.record_link(uow, hazard, link, ctx)
+    await settle(uow, hazard, envelope)
 
 
-async def _to_lead(
-    uow: UnitOfWork, hazard: Hazard, lead_id: str, ctx: Context, cause: Envelope
-) -> bool:
+async def _to_lead(uow: UnitOfWork, hazard: Hazard, lead_id: str, ctx: Context) -> bool:
     """A compound's report goes to the body that leads there, when it is an active one."""
-    directory = await read_directory(uow.session)
+    directory = await hazards_in(uow).directory()
     lead = directory.get(lead_id)
     if lead is None or not lead.active or lead.kind != "department":
         return False
-    await dispatch_to(uow, hazard, lead, directory, ctx, cause)
+    await dispatch_to(uow, hazard, lead, directory, ctx)
     return True
 
 
@@ -76,20 +73,19 @@ async def route_or_hold(
     uow: UnitOfWork,
     hazard: Hazard,
     ctx: Context,
-    cause: Envelope | None = None,
     *,
     exclude: frozenset[str] = frozenset(),
     rerouted_from: str | None = None,
 ) -> Department | None:
     """Route by the directory; when nobody covers it, it waits in the triage queue."""
-    directory = await read_directory(uow.session)
+    directory = await hazards_in(uow).directory()
     try:
         department = directory.route(hazard.category, hazard.jurisdiction, exclude)
     except NoDepartment as exc:
-        record(uow, hazard, "hold_for_triage", SYSTEM, ctx.clock.now(), note=str(exc))
+        hazard.note("hold_for_triage", SYSTEM, ctx.clock.now(), note=str(exc))
         await stop_all(uow, hazard, ctx.clock.now())
         return None
-    await dispatch_to(uow, hazard, department, directory, ctx, cause, rerouted_from=rerouted_from)
+    await dispatch_to(uow, hazard, department, directory, ctx, rerouted_from=rerouted_from)
     return department
 
 
@@ -99,72 +95,25 @@ async def dispatch_to(
     department: Department,
     directory: Directory,
     ctx: Context,
-    cause: Envelope | None = None,
     *,
     actor: Actor = SYSTEM,
     rerouted_from: str | None = None,
 ) -> None:
     """Dispatch to this department with fresh due times (and their timers)."""
     now = ctx.clock.now()
-    note = department.department_id + (f" (from {rerouted_from})" if rerouted_from else "")
-    step(uow, hazard, "dispatch", actor, now, note=note)
-    hazard.department_id = department.department_id
-    hazard.department_name = department.name
+    # The old due times' timers go before the dispatch stamps the new ones.
     await stop_all(uow, hazard, now)
-    await start_targets(uow, hazard, directory, now)
-    assert hazard.acknowledge_due is not None and hazard.resolve_due is not None
-    announce(
-        uow,
-        hazard,
-        "hazard.dispatched",
-        HazardDispatched(
-            state=hazard.state,
-            department_id=department.department_id,
-            department_name=department.name,
-            acknowledge_due=hazard.acknowledge_due,
-            resolve_due=hazard.resolve_due,
-            rerouted_from=rerouted_from,
-            title=hazard.title,
-        ),
-        actor,
-        cause,
+    chain = [d.department_id for d in directory.escalation_chain(department.department_id)]
+    target = directory.target(hazard.category)
+    planned = hazard.dispatch(
+        department, target, chain, now, actor=actor, rerouted_from=rerouted_from
     )
-
-
-def withdraw(
-    uow: UnitOfWork,
-    hazard: Hazard,
-    why: Literal["corrected", "moved"],
-    reason: str,
-    actor: Actor,
-    cause: Envelope | None = None,
-) -> None:
-    """Take the ticket back from its department: it leaves that department's queue (and its
-    reach) and the department is told (`hazard.withdrawn`), before any new dispatch."""
-    department_id, name = hazard.department_id, hazard.department_name
-    if not department_id:
-        return
-    hazard.department_id, hazard.department_name = None, None
-    uow.session.add(hazard)
-    announce(
-        uow,
-        hazard,
-        "hazard.withdrawn",
-        HazardWithdrawn(
-            state=hazard.state,
-            department_id=department_id,
-            department_name=name or "",
-            cause=why,
-            reason=reason,
-        ),
-        actor,
-        cause,
-    )
+    await start_targets(uow, hazard, planned)
 
 
 async def department_named(uow: UnitOfWork, department_id: str) -> tuple[Department, Directory]:
     """An active department of the directory, for routing by hand."""
-    directory = await read_directory(uow.session)
+    directory = await hazards_in(uow).directory()
     department = directory.get(department_id)
     if department is None or not department.active or department.kind != "department":
         raise NotFound(f"no active department {department_id}")
@@ -182,6 +131,6 @@ async def on_case_unmerged(envelope: Envelope, uow: UnitOfWork, ctx: Context) ->
     if hazard is None or hazard.state != State.DUPLICATE:
         return  # not a hazard, or split before dispatch ever saw it as a duplicate
     actor = envelope.actor if envelope.actor.role == "intake_officer" else SYSTEM
-    step(uow, hazard, "unmerge", actor, ctx.clock.now(), note=f"split from {unmerged.from_case_id}")
-    hazard.original_case_id = None
-    await route_or_hold(uow, hazard, ctx, envelope)
+    hazard.unmerge(actor, ctx.clock.now(), unmerged.from_case_id)
+    await route_or_hold(uow, hazard, ctx)
+    await settle(uow, hazard, envelope)

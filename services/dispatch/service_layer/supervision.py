@@ -13,14 +13,15 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.dispatch.adapters.directory_store import read_directory
-from services.dispatch.adapters.tables import Hazard, HazardEscalation
+from services.dispatch.adapters.tables import Hazard as HazardRow
+from services.dispatch.adapters.tables import HazardEscalation
 from services.dispatch.domain.errors import IllegalTransition, NotAllowed
-from services.dispatch.domain.lifecycle import OPEN, State
+from services.dispatch.domain.hazard import Hazard
+from services.dispatch.domain.lifecycle import OPEN
 from services.dispatch.service_layer.context import Context
-from services.dispatch.service_layer.steps import announce, record
+from services.dispatch.service_layer.repository import hazards_in
+from services.dispatch.service_layer.steps import settle
 from shared.contracts.envelope import Actor
-from shared.contracts.events.dispatch import HazardUrged
 from shared.messaging.uow import UnitOfWork
 
 
@@ -34,7 +35,7 @@ async def escalated_to(session: AsyncSession, case_id: uuid.UUID, supervisor_id:
 
 async def queue(
     session: AsyncSession, supervisor_id: str, *, open_only: bool, limit: int, offset: int
-) -> list[tuple[Hazard, int, datetime]]:
+) -> list[tuple[HazardRow, int, datetime]]:
     """Hazards escalated to the supervisor with their highest level and latest escalation,
     open ones first and the most overdue first."""
     per_case = (
@@ -47,36 +48,24 @@ async def queue(
         .group_by(col(HazardEscalation.case_id))
         .subquery()
     )
-    stmt = select(Hazard, per_case.c.level, per_case.c.at).join(
-        per_case, per_case.c.case_id == col(Hazard.case_id)
+    stmt = select(HazardRow, per_case.c.level, per_case.c.at).join(
+        per_case, per_case.c.case_id == col(HazardRow.case_id)
     )
     if open_only:
-        stmt = stmt.where(col(Hazard.state).in_([s.value for s in OPEN]))
-    stmt = stmt.order_by(col(Hazard.next_due).asc().nulls_last(), per_case.c.at.desc())
+        stmt = stmt.where(col(HazardRow.state).in_([s.value for s in OPEN]))
+    stmt = stmt.order_by(col(HazardRow.next_due).asc().nulls_last(), per_case.c.at.desc())
     rows = (await session.exec(stmt.offset(offset).limit(limit))).all()
     return [(hazard, int(lvl), at) for hazard, lvl, at in rows]
 
 
 async def urge(hazard: Hazard, note: str, actor: Actor, uow: UnitOfWork, ctx: Context) -> Hazard:
     """The supervisor presses the department on an open hazard escalated to it."""
-    if actor.role != "department" or not await escalated_to(uow.session, hazard.case_id, actor.id):
+    hazards = hazards_in(uow)
+    if actor.role != "department" or not await hazards.escalated_to(hazard.case_id, actor.id):
         raise NotAllowed("only a supervisor this hazard was escalated to may press it")
-    if State(hazard.state) not in OPEN:
+    if not hazard.is_open:
         raise IllegalTransition("urge", hazard.state)
-    entry = (await read_directory(uow.session)).get(actor.id)
-    record(uow, hazard, "urge", actor, ctx.clock.now(), note=note)
-    uow.session.add(hazard)
-    announce(
-        uow,
-        hazard,
-        "hazard.urged",
-        HazardUrged(
-            state=hazard.state,
-            department_id=hazard.department_id,
-            supervisor_id=actor.id,
-            supervisor_name=entry.name if entry else None,
-            note=note,
-        ),
-        actor,
-    )
+    entry = (await hazards.directory()).get(actor.id)
+    hazard.urge(note, actor, entry.name if entry else None, ctx.clock.now())
+    await settle(uow, hazard)
     return hazard

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from services.dispatch.adapters.tables import DepartmentUpdate, Hazard
+from services.dispatch.adapters.tables import DepartmentUpdate
 from services.dispatch.domain.errors import DispatchError
+from services.dispatch.domain.hazard import Hazard
 from services.dispatch.domain.lifecycle import State
 from services.dispatch.service_layer import work
 from services.dispatch.service_layer.context import Context

@@ -6,29 +6,21 @@ the consumer kit (with the processed-event record).
 
 from __future__ import annotations
 
-from sqlmodel import select
-
-from services.dispatch.adapters.tables import Hazard, HazardHistory
-from services.dispatch.domain.errors import InvalidEntry, NotAllowed, NotFound
+from services.dispatch.domain.errors import InvalidEntry, NotFound
+from services.dispatch.domain.hazard import Hazard
 from services.dispatch.domain.lifecycle import State
 from services.dispatch.service_layer.clocks import start_confirmation, stop_all, stop_targets
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.duplicates import followers_of
+from services.dispatch.service_layer.repository import hazards_in
 from services.dispatch.service_layer.routing import (
     department_named,
     dispatch_to,
     route_or_hold,
-    withdraw,
 )
-from services.dispatch.service_layer.steps import announce, check_department, step
+from services.dispatch.service_layer.steps import settle
 from shared.contracts.envelope import Actor, Envelope
-from shared.contracts.events.dispatch import (
-    HazardAcknowledged,
-    HazardCancelled,
-    HazardDeclined,
-    HazardProgressNoted,
-    HazardResolved,
-)
+from shared.contracts.events.dispatch import HazardResolved
 from shared.messaging.uow import UnitOfWork
 
 
@@ -36,18 +28,10 @@ async def acknowledge(
     hazard: Hazard, actor: Actor, uow: UnitOfWork, ctx: Context, cause: Envelope | None = None
 ) -> Hazard:
     """The department takes the ticket; the acknowledge target is met."""
-    check_department(hazard, actor)
     now = ctx.clock.now()
-    step(uow, hazard, "acknowledge", actor, now)
+    hazard.acknowledge(actor, now)
     await stop_targets(uow, hazard, now, ("acknowledge",))
-    announce(
-        uow,
-        hazard,
-        "hazard.acknowledged",
-        HazardAcknowledged(state=hazard.state, department_id=actor.id),
-        actor,
-        cause,
-    )
+    await settle(uow, hazard, cause)
     return hazard
 
 
@@ -60,16 +44,8 @@ async def note_progress(
     cause: Envelope | None = None,
 ) -> Hazard:
     """A progress note; the first one moves the ticket to in_progress."""
-    check_department(hazard, actor)
-    step(uow, hazard, "note_progress", actor, ctx.clock.now(), note=note)
-    announce(
-        uow,
-        hazard,
-        "hazard.progress_noted",
-        HazardProgressNoted(state=hazard.state, department_id=actor.id, note=note),
-        actor,
-        cause,
-    )
+    hazard.note_progress(note, actor, ctx.clock.now())
+    await settle(uow, hazard, cause)
     return hazard
 
 
@@ -83,17 +59,11 @@ async def resolve(
     cause: Envelope | None = None,
 ) -> Hazard:
     """The department reports it fixed; the reporter (and followers) are asked to confirm."""
-    check_department(hazard, actor)
     now = ctx.clock.now()
-    step(uow, hazard, "resolve", actor, now, note=note)
-    hazard.resolution_note = note
-    hazard.resolution_photo_url = photo_url
-    hazard.resolved_at = now
+    hazard.resolve(note, photo_url, actor, now)
     await stop_targets(uow, hazard, now)
     await start_confirmation(uow, hazard, now, now + ctx.confirmation_window)
-    announce(
-        uow,
-        hazard,
+    hazard.raise_event(
         "hazard.resolved",
         HazardResolved(
             state=hazard.state,
@@ -104,8 +74,8 @@ async def resolve(
             followers=await followers_of(uow, hazard.case_id),
         ),
         actor,
-        cause,
     )
+    await settle(uow, hazard, cause)
     return hazard
 
 
@@ -123,7 +93,7 @@ async def decline(
     A department named that is not an active one of the directory is refused (422 on
     `department_id`) before anything changes: the caller meant somebody, and routing the
     ticket elsewhere silently would hide the mistake."""
-    check_department(hazard, actor)
+    hazard.check_department(actor)
     declined_by = hazard.department_id or actor.id
     named = None
     if suggested and suggested != declined_by:
@@ -133,32 +103,21 @@ async def decline(
             raise InvalidEntry(
                 "department_id", f"没有这个在用的部门（no active department {suggested}）"
             ) from None
-    step(uow, hazard, "decline", actor, ctx.clock.now(), note=reason)
-    announce(
-        uow,
-        hazard,
-        "hazard.declined",
-        HazardDeclined(state=hazard.state, department_id=declined_by, reason=reason),
-        actor,
-        cause,
-    )
+    hazard.decline(reason, actor, ctx.clock.now())
     if named is not None:
         department, directory = named
-        await dispatch_to(uow, hazard, department, directory, ctx, cause, rerouted_from=declined_by)
-        return hazard
-    exclude = frozenset(await declined_departments(uow, hazard))
-    await route_or_hold(uow, hazard, ctx, cause, exclude=exclude, rerouted_from=declined_by)
+        await dispatch_to(uow, hazard, department, directory, ctx, rerouted_from=declined_by)
+    else:
+        exclude = frozenset(await declined_departments(uow, hazard))
+        await route_or_hold(uow, hazard, ctx, exclude=exclude, rerouted_from=declined_by)
+    await settle(uow, hazard, cause)
     return hazard
 
 
 async def declined_departments(uow: UnitOfWork, hazard: Hazard) -> list[str]:
-    """Every department that already said "not ours" about this hazard."""
-    rows = await uow.session.exec(
-        select(HazardHistory.actor_id).where(
-            HazardHistory.case_id == hazard.case_id, HazardHistory.action == "decline"
-        )
-    )
-    return list(rows.all())
+    """Every department that already said "not ours" about this hazard (this time included)."""
+    unsaved = [e.actor.id for e in hazard.history if e.action == "decline"]
+    return await hazards_in(uow).declined_by(hazard.case_id) + unsaved
 
 
 async def route_by_hand(
@@ -169,10 +128,11 @@ async def route_by_hand(
     previous = hazard.department_id
     moved = previous if previous and previous != department_id else None
     if State(hazard.state) not in (State.TRIAGED, State.NOT_RESPONSIBLE):
-        step(uow, hazard, "retriage", actor, ctx.clock.now(), note=f"to {department_id}")
+        hazard.take("retriage", actor, ctx.clock.now(), note=f"to {department_id}")
         if moved:  # taken from a department still holding it: it is told
-            withdraw(uow, hazard, "moved", "", actor)
+            hazard.withdraw("moved", "", actor)
     await dispatch_to(uow, hazard, department, directory, ctx, actor=actor, rerouted_from=moved)
+    await settle(uow, hazard)
     return hazard
 
 
@@ -180,12 +140,8 @@ async def cancel(
     hazard: Hazard, reason: str, actor: Actor, uow: UnitOfWork, ctx: Context
 ) -> Hazard:
     """Withdrawn by its reporter, or cancelled by an officer (e.g. filed in error)."""
-    if actor.role == "reporter" and actor.id != hazard.reporter_id:
-        raise NotAllowed("only the reporter may cancel their own report")
     now = ctx.clock.now()
-    step(uow, hazard, "cancel", actor, now, note=reason)
+    hazard.cancel(reason, actor, now)
     await stop_all(uow, hazard, now)
-    announce(
-        uow, hazard, "hazard.cancelled", HazardCancelled(state=hazard.state, reason=reason), actor
-    )
+    await settle(uow, hazard)
     return hazard

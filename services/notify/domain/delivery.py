@@ -1,11 +1,17 @@
-"""Delivery rules: idempotency keys, retry timing and which failures are for good."""
+"""Delivery rules: idempotency keys, retry timing, which failures are for good, and the
+Delivery aggregate that applies them to one message."""
 
 from __future__ import annotations
 
 import random
 import re
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
+
+from shared.contracts.events.common import Payload
+from shared.contracts.events.notify import NotificationDelivered, NotificationFailed
 
 
 def idempotency_key(event_id: str, party_key: str, channel: str) -> str:
@@ -59,3 +65,90 @@ _CODE = re.compile(r"(?<![0-9])[0-9]{6}(?![0-9])")
 def masked_secret(text: str) -> str:
     """A message with its one-time code(s) blanked: `验证码 123456` → `验证码 ******`."""
     return _CODE.sub("******", text)
+
+
+@dataclass(frozen=True)
+class Raised:
+    """An event the delivery raised, for the service layer to publish."""
+
+    event_type: str
+    payload: Payload
+
+
+@dataclass(eq=False)
+class Delivery:
+    """One message to one party on one channel, from queued to sent or given up.
+
+    It owns its attempts, its next due time and the event each final outcome raises; the
+    worker leases it, sends it and hands the outcome here (`sent` / `not_sent`)."""
+
+    id: uuid.UUID
+    event_id: uuid.UUID
+    event_type: str
+    case_id: uuid.UUID
+    party_role: str
+    channel: str
+    subject: str
+    body: str
+    status: str = "queued"
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    lease_until: datetime | None = None
+    last_error: str = ""
+    sent_at: datetime | None = None
+    events: list[Raised] = field(default_factory=list)
+
+    @property
+    def queued(self) -> bool:
+        return self.status == "queued"
+
+    def sent(self, now: datetime) -> None:
+        self._attempted()
+        self.status, self.sent_at, self.last_error = "sent", now, ""
+        self.events.append(
+            Raised("notification.delivered", NotificationDelivered(**self._fields()))
+        )
+        self._forget_secret()
+
+    def not_sent(
+        self,
+        error: str,
+        *,
+        permanent: bool,
+        now: datetime,
+        max_attempts: int,
+        backoff_base: float = 2.0,
+    ) -> bool:
+        """A failed send: given up (True) when permanent or out of attempts, else due again."""
+        self._attempted()
+        self.last_error = error[:500]
+        if not permanent and self.attempts < max_attempts:
+            self.next_attempt_at = next_attempt(now, self.attempts, backoff_base)
+            return False
+        self.status = "failed"
+        self.events.append(
+            Raised("notification.failed", NotificationFailed(**self._fields(), error=error[:500]))
+        )
+        self._forget_secret()
+        return True
+
+    def _attempted(self) -> None:
+        if not self.queued:
+            raise ValueError(f"delivery {self.id} is {self.status}, not queued")
+        self.attempts += 1
+        self.lease_until = None
+
+    def _forget_secret(self) -> None:
+        # The code has left (or never will): the log keeps the message, not the secret.
+        if self.event_type in SECRET_EVENTS:
+            self.subject, self.body = masked_secret(self.subject), masked_secret(self.body)
+
+    def _fields(self) -> dict[str, Any]:
+        return {
+            "delivery_id": str(self.id),
+            "source_event_id": str(self.event_id),
+            "source_event_type": self.event_type,
+            "party_role": self.party_role,
+            "channel": self.channel,
+            "attempts": self.attempts,
+        }

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 from urllib.parse import quote
 
@@ -22,10 +22,9 @@ from services.notify.adapters.outcome import SendOutcome
 from services.notify.adapters.phone_book import PhoneUnavailable
 from services.notify.adapters.tables import Delivery
 from services.notify.adapters.target_guard import TargetGuard, TargetUnresolvable, UnsafeTarget
-from services.notify.domain.delivery import SECRET_EVENTS, masked_secret, next_attempt
+from services.notify.service_layer.repository import deliveries_in
 from shared.clock import Clock, SystemClock
 from shared.contracts.envelope import SYSTEM, new_event
-from shared.contracts.events.notify import NotificationDelivered, NotificationFailed
 from shared.messaging.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
@@ -192,63 +191,14 @@ class DeliveryWorker:
         return label
 
     async def _record(self, uow: UnitOfWork, leased: Delivery, outcome: SendOutcome) -> str | None:
-        row = await uow.session.get(Delivery, leased.id)
-        if row is None or row.status != "queued":
-            return None
-        now = self._clock.now()
-        row.attempts += 1
-        row.lease_until = None
-        fields = {
-            "delivery_id": str(row.id),
-            "source_event_id": str(row.event_id),
-            "source_event_type": row.event_type,
-            "party_role": row.party_role,
-            "channel": row.channel,
-            "attempts": row.attempts,
-        }
-        label = "retry"
-        if outcome.ok:
-            label = "sent"
-            row.status, row.sent_at, row.last_error = "sent", now, ""
-            uow.emit(
-                new_event(
-                    "notification.delivered",
-                    NotificationDelivered(**fields),
-                    case_id=row.case_id,
-                    causation_id=row.event_id,
-                    actor=SYSTEM,
-                    producer="notify",
-                    occurred_at=uow.now(),
-                )
-            )
-        elif outcome.permanent or row.attempts >= self._max_attempts:
-            label = "failed"
-            row.status, row.last_error = "failed", outcome.error[:500]
-            uow.emit(
-                new_event(
-                    "notification.failed",
-                    NotificationFailed(**fields, error=outcome.error[:500]),
-                    case_id=row.case_id,
-                    causation_id=row.event_id,
-                    actor=SYSTEM,
-                    producer="notify",
-                    occurred_at=uow.now(),
-                )
-            )
-            log.warning(
-                "notification_failed",
-                delivery=str(row.id),
-                channel=row.channel,
-                error=outcome.error,
-            )
-        else:
-            row.last_error = outcome.error[:500]
-            row.next_attempt_at = next_attempt(now, row.attempts, self._backoff_base)
-        if label != "retry" and row.event_type in SECRET_EVENTS:
-            # The code has left (or never will): the log keeps the message, not the secret.
-            row.subject, row.body = masked_secret(row.subject), masked_secret(row.body)
-        uow.session.add(row)
-        return label
+        return await record_outcome(
+            uow,
+            leased.id,
+            outcome,
+            self._clock.now(),
+            max_attempts=self._max_attempts,
+            backoff_base=self._backoff_base,
+        )
 
     async def run(self) -> None:
         while True:
@@ -267,3 +217,53 @@ class DeliveryWorker:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self._poll):
                     await self._wakeup.wait()
+
+
+async def record_outcome(
+    uow: UnitOfWork,
+    delivery_id: uuid.UUID,
+    outcome: SendOutcome,
+    now: datetime,
+    *,
+    max_attempts: int,
+    backoff_base: float,
+) -> str | None:
+    """Apply one send's outcome to its delivery: "sent", "failed", "retry" (None: not queued)."""
+    deliveries = deliveries_in(uow)
+    delivery = await deliveries.get(delivery_id)
+    if delivery is None or not delivery.queued:
+        return None
+    label = "sent"
+    if outcome.ok:
+        delivery.sent(now)
+    elif delivery.not_sent(
+        outcome.error,
+        permanent=outcome.permanent,
+        now=now,
+        max_attempts=max_attempts,
+        backoff_base=backoff_base,
+    ):
+        label = "failed"
+        log.warning(
+            "notification_failed",
+            delivery=str(delivery.id),
+            channel=delivery.channel,
+            error=outcome.error,
+        )
+    else:
+        label = "retry"
+    await deliveries.save(delivery)
+    for raised in delivery.events:
+        uow.emit(
+            new_event(
+                raised.event_type,
+                raised.payload,
+                case_id=delivery.case_id,
+                causation_id=delivery.event_id,
+                actor=SYSTEM,
+                producer="notify",
+                occurred_at=uow.now(),
+            )
+        )
+    delivery.events.clear()
+    return label
