@@ -36,7 +36,13 @@ async def list_dead_letters_table(
 ) -> Table:
     """Dead letters of every partition (STREAM_PARTITIONS) of every stream, or one producer's."""
     redis = make_redis(url)
-    table = Table("stream", "dlq id", "group", "entry", "tries", "error")
+    # Stream and ids are copied into `dlq replay`: never cut; the error folds instead.
+    ids = {"no_wrap": True, "overflow": "ignore"}
+    table = Table(show_lines=False)
+    for name in ("stream", "dlq id", "group", "entry"):
+        table.add_column(name, **ids)  # type: ignore[arg-type]
+    table.add_column("tries")
+    table.add_column("error", overflow="fold", min_width=10)
     n = partitions or configured_partitions()
     try:
         streams = [s for p in ([service] if service else SERVICES) for s in streams_of(p, n)]

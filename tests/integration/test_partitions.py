@@ -233,7 +233,8 @@ async def test_dead_letters_stay_in_their_partitions_slot_and_replay_to_the_case
         keys = [stream, dead_letter_stream(stream), dead_letter_index(stream)]
         assert await kit.redis.exists(*keys) == 3
         assert len({key_slot(k.encode()) for k in keys}) == 1
-        listed = await asyncio.to_thread(CliRunner().invoke, app, ["dlq", "list"])
+        wide = {"COLUMNS": "240"}  # the table is read whole, not cut to a worker's 80 columns
+        listed = await asyncio.to_thread(CliRunner().invoke, app, ["dlq", "list"], env=wide)
         assert listed.exit_code == 0, listed.output
         assert stream in listed.output and poison_home in listed.output
 
