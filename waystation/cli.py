@@ -416,8 +416,13 @@ def bench(
     ] = "postgresql://postgres@127.0.0.1:5432/postgres",
 ) -> None:
     """Benchmark the whole system beside a raw Redis baseline; writes JSON, report and PNG."""
+    import signal
+    import sys
     import tempfile
     from dataclasses import replace
+
+    # A stopped run (SIGTERM) still stops the systems it started and drops their databases.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     from waystation.bench.report import write_report
     from waystation.bench.runner import FULL, QUICK, Bench, bare_result
