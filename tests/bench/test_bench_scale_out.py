@@ -52,6 +52,7 @@ def test_the_scale_out_phase_measures_each_shape_and_delivers_every_ticket(
         assert shape["filed"] > 0, shape
         assert shape["delivered"] == shape["filed"] and shape["undelivered"] == 0, shape
         assert shape["service_cpu_ms_per_ticket"] > 0 and shape["redis_cpu_ms_per_ticket"] > 0
+        assert shape["idle_service_cpu_cores"] >= 0
         assert shape["baseline"]["per_second"] > 0 and shape["baseline"]["messages"] == 2000
     # every replica ran (and took part in the load: each intake replica had its own loader)
     assert len(shapes[1]["peak_rss_mb"]) == 8

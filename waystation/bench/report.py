@@ -171,16 +171,16 @@ def scale_out_table(figures: dict[str, Any]) -> list[str]:
         "reached the sink; intake's 201s per second apart.",
         "",
         "| shape | processes | tickets/s delivered | filed/s (intake) | delivered / filed "
-        "| service CPU ms/ticket | Redis CPU ms/ticket | PostgreSQL CPU ms/ticket "
-        "| raw baseline msg/s | ratio |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| service CPU ms/ticket | idle service CPU (cores) | Redis CPU ms/ticket "
+        "| PostgreSQL CPU ms/ticket | raw baseline msg/s | ratio |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in figures["shapes"]:
         base = s["baseline"]["per_second"]
         lines.append(
             f"| {s['label']} | {s['processes']} | {s['delivered_per_s']} "
             f"| {s['filed_per_s']} | {s['delivered']} / {s['filed']} "
-            f"| {s['service_cpu_ms_per_ticket']} "
+            f"| {s['service_cpu_ms_per_ticket']} | {s.get('idle_service_cpu_cores', '–')} "
             f"| {s['redis_cpu_ms_per_ticket']} | {s['postgres_cpu_ms_per_ticket']} "
             f"| {base} | {ratio(s['delivered_per_s'], base)} |"
         )

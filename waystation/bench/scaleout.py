@@ -11,6 +11,7 @@ window; every filed ticket is then waited for (bounded) at the sink. Per shape:
 - CPU per ticket: user + system seconds of every service process from the window's start until
   the last ticket arrived, over the tickets delivered; Redis's (every node) and PostgreSQL's
   (the backends serving the shape's databases) apart;
+- idle: the service processes' CPU (in cores) over a few seconds with no load, before it;
 - the raw baseline (bare XADD → XREADGROUP → XACK) on the shape's own Redis, in the same run.
 """
 
@@ -28,6 +29,7 @@ from waystation.bench.baseline import run_baseline
 from waystation.bench.system import BenchSystem, cpu_seconds, postgres_pids
 
 console = Console()
+IDLE_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,11 @@ def measure(
         databases = list(system.databases.values())
         pg = postgres_pids(databases)
         services, redis_pids = system.service_pids(), system.redis_pids
+        # What the processes burn with no work (pollers, timers, relays): a fixed cost that
+        # grows with processes and partitions, not with tickets.
+        idle_from, idle_cpu = time.monotonic(), cpu_seconds(services)
+        time.sleep(IDLE_SECONDS)
+        idle_cores = (cpu_seconds(services) - idle_cpu) / (time.monotonic() - idle_from)
         before = cpu_seconds(services), cpu_seconds(redis_pids), cpu_seconds(pg)
         t0 = time.time()
         filed, offered = bench.offer(rate, seconds, f"scale-out-{shape.key}")
@@ -126,6 +133,7 @@ def measure(
             "redis_cpu_ms_per_ticket": per_ticket_ms(1),
             "postgres_cpu_ms_per_ticket": per_ticket_ms(2),
             "postgres_backends_seen": len(pg),
+            "idle_service_cpu_cores": round(idle_cores, 3),
             "peak_rss_mb": {k: round(v, 1) for k, v in bench.peak_rss.items()},
             "baseline": {
                 "per_second": baseline.per_second,
