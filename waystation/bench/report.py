@@ -165,8 +165,9 @@ def scale_out_table(figures: dict[str, Any]) -> list[str]:
         return f"{value / ref:.4f}" if value and ref else "–"
 
     lines = [
-        f"Scale-out ({TARGETS['scale_out']}): {figures['offered_per_s']:.0f} tickets/s offered "
-        f"for {figures['seconds']:.0f} s to each shape, each on a fresh system; tickets "
+        f"Scale-out (target: {TARGETS['scale_out']}): "
+        f"{figures['offered_per_s']:.0f} tickets/s offered for {figures['seconds']:.0f} s "
+        "to each shape, each on a fresh system; tickets "
         "delivered per second and CPU per ticket from the first filing until the last ticket "
         "reached the sink; intake's 201s per second apart.",
         "",
