@@ -389,32 +389,79 @@ def bench(
     out: Path = Path("bench/results"),
     phase: Annotated[
         list[str] | None,
-        typer.Option(help="only these phases: throughput, latency, backlog_drain, scale, stations"),
+        typer.Option(
+            help="only these phases: throughput, latency, backlog_drain, scale, stations, scale_out"
+        ),
     ] = None,
     scale_cases: Annotated[int | None, typer.Option(help="cases for the scale phase")] = None,
+    scale_out: Annotated[
+        bool,
+        typer.Option(
+            "--scale-out",
+            help="only the scale-out phase (replicas × partitions; part of the full run)",
+        ),
+    ] = False,
+    shape: Annotated[
+        list[str] | None,
+        typer.Option(help="scale-out shapes, RxN or RxNc on a cluster (default: all five)"),
+    ] = None,
+    scale_out_seconds: Annotated[
+        float | None, typer.Option(help="scale-out: the offered window per shape")
+    ] = None,
+    scale_out_rate: Annotated[
+        float | None, typer.Option(help="scale-out: tickets/s offered to every shape")
+    ] = None,
     pg_admin_url: Annotated[
         str, typer.Option(envvar="WAYSTATION_BENCH_PG_ADMIN_URL")
     ] = "postgresql://postgres@127.0.0.1:5432/postgres",
 ) -> None:
     """Benchmark the whole system beside a raw Redis baseline; writes JSON, report and PNG."""
+    import signal
+    import sys
     import tempfile
     from dataclasses import replace
 
+    # A stopped run (SIGTERM) still stops the systems it started and drops their databases.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
     from waystation.bench.report import write_report
-    from waystation.bench.runner import FULL, QUICK, Bench
+    from waystation.bench.runner import FULL, QUICK, Bench, bare_result
+    from waystation.bench.scaleout import SHAPES, Shape
+    from waystation.bench.scaleout import scale_out as run_scale_out
     from waystation.bench.system import BenchSystem
 
     profile = QUICK if quick else FULL
     if scale_cases:
         profile = replace(profile, scale_cases=scale_cases)
+    if scale_out_seconds:
+        profile = replace(profile, scale_out_seconds=scale_out_seconds)
+    if scale_out_rate:
+        profile = replace(profile, scale_out_rate=scale_out_rate)
+    chosen = tuple(phase or ())
+    main_phases = tuple(p for p in chosen if p != "scale_out")
+    # The full run takes every phase; the quick profile leaves scale-out out (minutes, not
+    # seconds) unless asked for.
+    with_scale_out = scale_out or "scale_out" in chosen or (not quick and not chosen)
+    with_main = not scale_out and (not chosen or bool(main_phases))
+    try:
+        shapes = tuple(Shape.parse(s) for s in shape) if shape else SHAPES
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
     with tempfile.TemporaryDirectory(prefix="waystation-bench-") as tmp:
-        system = BenchSystem(Path(tmp), pg_admin_url)
-        try:
-            system.start()
-            result = Bench(system, profile, Path(tmp)).run(tuple(phase or ()))
-        finally:
-            system.stop()
-    stem = f"{utc_now():%Y%m%dT%H%M%S}-{profile.name}"
+        if with_main:
+            system = BenchSystem(Path(tmp), pg_admin_url)
+            try:
+                system.start()
+                result = Bench(system, profile, Path(tmp)).run(main_phases)
+            finally:
+                system.stop()
+        if with_scale_out:
+            console.rule("scale_out")
+            figures = run_scale_out(profile, Path(tmp) / "scale-out", pg_admin_url, shapes)
+            if not with_main:
+                result = bare_result(profile, figures["shapes"][0]["baseline"])
+            result["phases"]["scale_out"] = figures
+    stem = f"{utc_now():%Y%m%dT%H%M%S}-{profile.name}{'-scale-out' if not with_main else ''}"
     for path in write_report(result, out, stem):
         console.print(f"wrote {path}")
     console.print((out / f"{stem}.md").read_text(encoding="utf-8"))

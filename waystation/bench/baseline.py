@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import cast
 
-from redis.asyncio import Redis
+from shared.redis_client import make_redis
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,10 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def run_baseline(url: str, messages: int, payload_bytes: int) -> BaselineResult:
-    """Producer and consumer run together; latency is XADD -> XACK of each message."""
-    redis = Redis.from_url(url)
+    """Producer and consumer run together; latency is XADD -> XACK of each message.
+
+    `url` may name a Redis Cluster (redis+cluster://): the one stream lives on one master."""
+    redis = make_redis(url)
     stream, group = "bench.baseline", "baseline"
     await redis.delete(stream)
     await redis.xgroup_create(stream, group, id="0", mkstream=True)

@@ -14,6 +14,7 @@ TARGETS = {
     "scale": "p95 ≤ 100 ms at 1,000,000 cases",
     "nearest": "p95 ≤ 5 ms at 100,000 stations",
     "coverage": "≤ 10 s for 1,000,000 reports",
+    "scale_out": "throughput grows with replicas and partitions, nothing lost",
 }
 
 
@@ -127,6 +128,11 @@ def write_report(result: dict[str, Any], folder: Path, stem: str) -> list[Path]:
             for s in thr["steps"]
         ),
     ]
+    if "scale_out" in phases and len(phases) == 1:
+        # The scale-out phase alone: its own table, nothing else was measured.
+        lines = lines[:4]
+    if scale_out := phases.get("scale_out"):
+        lines += ["", *scale_out_table(scale_out)]
     md_path = folder / f"{stem}.md"
     md_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     paths = [json_path, md_path]
@@ -150,3 +156,33 @@ def write_report(result: dict[str, Any], folder: Path, stem: str) -> list[Path]:
         plt.close(fig)
         paths.append(png)
     return paths
+
+
+def scale_out_table(figures: dict[str, Any]) -> list[str]:
+    """The scale-out phase: one row per shape, beside the raw baseline of that shape's Redis."""
+
+    def ratio(value: float | None, ref: float | None) -> str:
+        return f"{value / ref:.4f}" if value and ref else "–"
+
+    lines = [
+        f"Scale-out (target: {TARGETS['scale_out']}): "
+        f"{figures['offered_per_s']:.0f} tickets/s offered for {figures['seconds']:.0f} s "
+        "to each shape, each on a fresh system; tickets "
+        "delivered per second and CPU per ticket from the first filing until the last ticket "
+        "reached the sink; intake's 201s per second apart.",
+        "",
+        "| shape | processes | tickets/s delivered | filed/s (intake) | delivered / filed "
+        "| service CPU ms/ticket | idle service CPU (cores) | Redis CPU ms/ticket "
+        "| PostgreSQL CPU ms/ticket | raw baseline msg/s | ratio |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for s in figures["shapes"]:
+        base = s["baseline"]["per_second"]
+        lines.append(
+            f"| {s['label']} | {s['processes']} | {s['delivered_per_s']} "
+            f"| {s['filed_per_s']} | {s['delivered']} / {s['filed']} "
+            f"| {s['service_cpu_ms_per_ticket']} | {s.get('idle_service_cpu_cores', '–')} "
+            f"| {s['redis_cpu_ms_per_ticket']} | {s['postgres_cpu_ms_per_ticket']} "
+            f"| {base} | {ratio(s['delivered_per_s'], base)} |"
+        )
+    return lines

@@ -43,10 +43,26 @@ class Profile:
     # The station figures (#25): stations in the nearest query's index, reports in the coverage.
     stations: int = 100_000
     coverage_reports: int = 1_000_000
+    # The scale-out phase (#22): each shape offered `scale_out_rate` tickets/s (above what this
+    # machine delivers, so the shape's own ceiling is measured) for `scale_out_seconds`.
+    scale_out_seconds: float = 20
+    scale_out_rate: float = 60
 
 
 QUICK = Profile(
-    "quick", 6, (25, 50), 6, 20, 6, 2_000, 5_000, 1, stations=20_000, coverage_reports=100_000
+    "quick",
+    6,
+    (25, 50),
+    6,
+    20,
+    6,
+    2_000,
+    5_000,
+    1,
+    stations=20_000,
+    coverage_reports=100_000,
+    scale_out_seconds=5,
+    scale_out_rate=20,
 )
 # The full profile's steps start low so that a machine far below the target still gets a figure
 # (a first step that falls behind would leave nothing to sustain).
@@ -113,13 +129,15 @@ class Bench:
         """Run the load generator processes; returns (case -> t_201) and offered count."""
         loaders = self.profile.loaders
         outs = [self.folder / f"{tag}-{i}.log" for i in range(loaders)]
+        # The loaders take intake's replicas in turn (a balancer's round robin).
+        intakes = self.system.intake_urls()
         procs = [
             subprocess.Popen(
                 [
                     sys.executable,
                     "-m",
                     "waystation.bench.load",
-                    self.system.url("intake"),
+                    intakes[i % len(intakes)],
                     str(rate / loaders),
                     str(seconds),
                     str(out),
@@ -128,7 +146,7 @@ class Bench:
                 ],
                 env=self.system.env(),
             )
-            for out in outs
+            for i, out in enumerate(outs)
         ]
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task(f"{tag}: {rate:.0f} tickets/s", total=seconds)
@@ -342,6 +360,20 @@ class Bench:
             "peak_rss_mb": {k: round(v, 1) for k, v in self.peak_rss.items()},
             "latencies_ms": [round(x, 2) for x in self.latencies_ms],
         }
+
+
+def bare_result(profile: Profile, baseline: dict[str, Any]) -> dict[str, Any]:
+    """The result of a run of the scale-out phase alone: its first shape's baseline."""
+    return {
+        "profile": asdict(profile),
+        "at": utc_now().isoformat(),
+        "machine": _machine(),
+        "baseline": {"payload_bytes": len(json.dumps(_sample_envelope()).encode()), **baseline},
+        "warm_up": {},
+        "phases": {},
+        "peak_rss_mb": {},
+        "latencies_ms": [],
+    }
 
 
 def dispatch_backlog(client: redis.Redis) -> int:

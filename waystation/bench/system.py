@@ -41,13 +41,56 @@ def _wait(check: object, timeout: float, what: str) -> None:
         time.sleep(0.1)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes and their children (gone ones count 0)."""
+    import psutil
+
+    total = 0.0
+    for pid in pids:
+        try:
+            proc = psutil.Process(pid)
+            for one in (proc, *proc.children(recursive=True)):
+                times = one.cpu_times()
+                total += times.user + times.system
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return total
+
+
+def postgres_pids(databases: list[str]) -> list[int]:
+    """PostgreSQL's backends serving these databases (their title names the database)."""
+    import psutil
+
+    names = [db.rsplit("/", 1)[1] for db in databases]
+    pids = []
+    for proc in psutil.process_iter(["cmdline"]):
+        title = " ".join(proc.info["cmdline"] or ())
+        if title.startswith("postgres:") and any(f" {name} " in title for name in names):
+            pids.append(proc.pid)
+    return pids
+
+
 class BenchSystem:
-    def __init__(self, folder: Path, pg_admin_url: str) -> None:
+    """`replicas` processes of every service (keys `intake`, `intake-2`, ...), on
+    `partitions` stream partitions, on one Redis node or (`cluster`) a local 3-master cluster."""
+
+    def __init__(
+        self,
+        folder: Path,
+        pg_admin_url: str,
+        *,
+        replicas: int = 1,
+        partitions: int = 1,
+        cluster: bool = False,
+    ) -> None:
         self.folder = folder
         self.pg_admin_url = pg_admin_url
+        self.replicas, self.partitions, self.cluster = replicas, partitions, cluster
         self.redis_port = free_port()
+        self.cluster_url = ""
+        self.redis_pids: list[int] = []
         self.sink_port = free_port()
-        self.ports = {name: free_port() for name in SERVICES}
+        self.ports = {key: free_port() for key in self.processes()}
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self.databases: dict[str, str] = {}
         self.sink_log = folder / "sink.log"
@@ -59,12 +102,26 @@ class BenchSystem:
         token = issue(self.keys[0].read_bytes(), actor, user_id=f"bench-{role}", name="bench")
         return {"Authorization": f"Bearer {token}"}
 
+    def processes(self) -> list[str]:
+        """Every service process: `intake` is the first replica, `intake-2` the second."""
+        return [
+            name if r == 1 else f"{name}-{r}"
+            for name in SERVICES
+            for r in range(1, self.replicas + 1)
+        ]
+
     @property
     def redis_url(self) -> str:
-        return f"redis://127.0.0.1:{self.redis_port}/0"
+        return self.cluster_url or f"redis://127.0.0.1:{self.redis_port}/0"
 
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
+
+    def intake_urls(self) -> list[str]:
+        return [self.url(key) for key in self.processes() if key.split("-")[0] == "intake"]
+
+    def service_pids(self) -> list[int]:
+        return [p.pid for key, p in self.procs.items() if key in self.processes()]
 
     def _create_databases(self) -> None:
         import psycopg
@@ -104,6 +161,7 @@ class BenchSystem:
                 # (the query runs) but cannot swallow the generated load
                 "INTAKE_DUPLICATE_RADIUS_M": "1",
                 "INTAKE_PUBLIC_POSTS_PER_MINUTE": "100000",
+                "STREAM_PARTITIONS": str(self.partitions),
             }
         )
         # The system's own token keys; the load generator signs an officer's token with them.
@@ -119,6 +177,30 @@ class BenchSystem:
     def start(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._create_databases()
+        if self.cluster:
+            from waystation.bench.cluster import LocalCluster
+
+            self._cluster = LocalCluster(self.folder / "redis-cluster")
+            self.cluster_url = self._cluster.start()
+            self.redis_pids = self._cluster.pids
+        else:
+            self._start_redis()
+        self._start_sink()
+        env = self.env()
+        # Every process at once but the second dispatch, which waits for the first: two
+        # dispatch processes seeding one fresh database at the same moment collide on the seeds.
+        later = [key for key in self.processes() if key.startswith("dispatch-")]
+        for key in self.processes():
+            if key not in later:
+                self.start_service(key, env)
+        if later:
+            self.wait_ready("dispatch")
+        for key in later:
+            self.start_service(key, env)
+        for key in self.processes():
+            self.wait_ready(key)
+
+    def _start_redis(self) -> None:
         redis_dir = self.folder / "redis"
         redis_dir.mkdir(exist_ok=True)
         binary = shutil.which("redis-server") or "redis-server"
@@ -144,6 +226,9 @@ class BenchSystem:
         import redis
 
         _wait(lambda: redis.Redis.from_url(self.redis_url).ping(), 10, "redis")
+        self.redis_pids = [self.procs["redis"].pid]
+
+    def _start_sink(self) -> None:
         self.procs["sink"] = subprocess.Popen(
             [
                 sys.executable,
@@ -155,20 +240,21 @@ class BenchSystem:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        env = self.env()
-        for name in SERVICES:
-            self.start_service(name, env)
-        for name in SERVICES:
-            self.wait_ready(name)
 
     def wait_ready(self, name: str) -> None:
-        _wait(lambda: httpx.get(f"{self.url(name)}/readyz").status_code == 200, 60, name)
+        # Eight processes importing and migrating at once on two busy cores take a while.
+        timeout = 60 * self.replicas
+        _wait(lambda: httpx.get(f"{self.url(name)}/readyz").status_code == 200, timeout, name)
 
-    def start_service(self, name: str, env: dict[str, str] | None = None) -> None:
-        log = (self.folder / f"{name}.log").open("ab")
-        self.procs[name] = subprocess.Popen(
+    def start_service(self, key: str, env: dict[str, str] | None = None) -> None:
+        """Start the process `key` (a service's name, or `name-r` for its r-th replica)."""
+        name = key.split("-")[0]
+        env = dict(env or self.env())
+        env[f"{name.upper()}_HTTP_PORT"] = str(self.ports[key])
+        log = (self.folder / f"{key}.log").open("ab")
+        self.procs[key] = subprocess.Popen(
             [sys.executable, "-m", "waystation.cli", "serve", name],
-            env=env or self.env(),
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -184,7 +270,7 @@ class BenchSystem:
 
     def rss_mb(self) -> dict[str, float]:
         out = {}
-        for name in SERVICES:
+        for name in self.processes():
             proc = self.procs.get(name)
             if proc is None or proc.poll() is not None:
                 continue
@@ -196,8 +282,10 @@ class BenchSystem:
         return out
 
     def stop(self) -> None:
-        for name in (*SERVICES, "sink", "redis"):
+        for name in (*self.processes(), "sink", "redis"):
             self.stop_service(name)
+        if self.cluster and hasattr(self, "_cluster"):
+            self._cluster.stop()
         import psycopg
 
         with psycopg.connect(self.pg_admin_url, autocommit=True) as conn:
