@@ -74,6 +74,8 @@ def configure_logging(
     # Apprise logs recipients at INFO: keep it to warnings (no personal data in logs).
     logging.getLogger("apprise").setLevel(logging.WARNING)
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    # httpx logs every request at INFO (notify's webhooks: a line per delivery).
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def quiet_logger() -> logging.Logger:
