@@ -79,6 +79,8 @@ async def prepare(envelopes: Sequence[Envelope], uow: UnitOfWork) -> set[uuid.UU
     )
     for event_id, key in keys.all():
         planned[event_id].add(key)
+    # the recipients' contacts, for every rule of every event: one query, not one per rule
+    await case_memory.read_contacts(uow, [c for c, case in cases.items() if case is not None])
     filed: set[uuid.UUID] = set()
     waiting: set[uuid.UUID] = set()
     for e in envelopes:
