@@ -55,6 +55,9 @@ def configure_logging(
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
+        # A line below the level returns at once, before any processor runs (structlog's
+        # filtering bound logger: no timestamp, context merge or masking for a dropped line).
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         cache_logger_on_first_use=True,
     )
     handler = logging.StreamHandler(stream or sys.stderr)
