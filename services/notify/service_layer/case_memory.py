@@ -43,6 +43,12 @@ async def contacts_of(uow: UnitOfWork, case_id: uuid.UUID) -> list[Contact]:
     return sorted(known[case_id], key=_by_party)
 
 
+def known_party_ids(uow: UnitOfWork) -> set[str]:
+    """The parties of every contact this transaction has read."""
+    known = transaction_memo(uow.session, _CONTACTS)
+    return {contact.party_id for contacts in known.values() for contact in contacts}
+
+
 def _by_party(contact: Contact) -> str:
     return contact.party_id
 
