@@ -101,8 +101,9 @@ class Sender:
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
             # Never follows redirects: a redirect to an internal address would bypass the SSRF
-            # check the worker makes right before each send.
-            self._client = httpx.AsyncClient(follow_redirects=False, trust_env=False)
+            # check the worker makes right before each send. The environment's proxy and CA
+            # settings apply, as they did for Apprise's requests.
+            self._client = httpx.AsyncClient(follow_redirects=False)
         return self._client
 
     async def aclose(self) -> None:
