@@ -55,6 +55,9 @@ def configure_logging(
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
+        # A line below the level returns at once, before any processor runs (structlog's
+        # filtering bound logger: no timestamp, context merge or masking for a dropped line).
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         cache_logger_on_first_use=True,
     )
     handler = logging.StreamHandler(stream or sys.stderr)
@@ -74,6 +77,8 @@ def configure_logging(
     # Apprise logs recipients at INFO: keep it to warnings (no personal data in logs).
     logging.getLogger("apprise").setLevel(logging.WARNING)
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    # httpx logs every request at INFO (notify's webhooks: a line per delivery).
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def quiet_logger() -> logging.Logger:

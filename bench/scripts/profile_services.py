@@ -67,8 +67,8 @@ def main() -> None:
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     folder = Path(tempfile.mkdtemp(prefix="ws-profile-"))
     system = BenchSystem(folder, PG)
-    system.start()
     try:
+        system.start()  # inside: a service that does not come up still stops the others
         pids = {name: system.procs[name].pid for name in SERVICES}
         before = {name: cpu_seconds(pid) for name, pid in pids.items()}
         spies = {

@@ -69,10 +69,12 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         ["channel", "outcome"],
         registry=runtime.metrics.registry,
     )
+    # One pooled HTTP client for the service's webhooks, made in the loop, closed at shutdown.
+    outbound = sender.Sender()
     worker = DeliveryWorker(
         runtime.sessions,
         runtime.uow,
-        sender.send,
+        outbound.send,
         poll_interval=settings.worker_poll_interval,
         concurrency=settings.send_concurrency,
         lease_seconds=settings.delivery_lease_seconds,
@@ -104,7 +106,10 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
                 name="notify-retention",
             )
         )
-        yield
+        try:
+            yield
+        finally:
+            await outbound.aclose()
 
     app = service_app(
         settings,

@@ -83,6 +83,8 @@ class AuditLog:
         self.service = service
         self.table = table
         self._sessions = sessions
+        # Built once: an entry is its parameters, the compiled INSERT comes from the cache.
+        self._insert = sa.insert(table)
 
     def entry(
         self,
@@ -121,7 +123,7 @@ class AuditLog:
 
     async def add(self, session: AsyncSession, action: str, **kw: Any) -> None:
         """Record inside the caller's transaction (its unit of work commits it)."""
-        await session.execute(sa.insert(self.table).values(self.entry(action, **kw)))
+        await session.execute(self._insert, self.entry(action, **kw))
 
     async def add_each(
         self,
@@ -136,7 +138,7 @@ class AuditLog:
                 self.entry(action, case_id=case_id, fields=fields, **kw)
                 for case_id, fields in fields_by_case.items()
             ]
-            await session.execute(sa.insert(self.table), rows)
+            await session.execute(self._insert, rows)
 
     def on_commit(self, session: AsyncSession, action: str, **kw: Any) -> None:
         """Record when this session's transaction commits (for a use case that commits itself).

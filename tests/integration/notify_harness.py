@@ -85,7 +85,7 @@ class NotifyUnderTest:
         smtp_url: str | None = None,
         sms_gateway_url: str | None = None,
         guard: TargetGuard | None = None,
-        send: Callable[..., Any] = sender.send,
+        send: Callable[..., Any] | None = None,
         quiet: QuietHours | None = None,
         poll_interval: float = 0.25,
         phones: Any = None,
@@ -119,10 +119,12 @@ class NotifyUnderTest:
             self.redis,
             prepare=planning.prepare,
         )
+        # As create_app does: one Sender, its pooled client kept across deliveries.
+        self.sender = sender.Sender()
         self.worker = DeliveryWorker(
             self.sessions,
             self.uow,
-            send,
+            send or self.sender.send,
             max_attempts=5,
             backoff_base=2.0,
             guard=self.guard,
@@ -141,6 +143,7 @@ class NotifyUnderTest:
         return self
 
     async def stop(self) -> None:
+        await self.sender.aclose()
         await self.redis.aclose()
         await self.engine.dispose()
 

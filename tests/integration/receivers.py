@@ -23,6 +23,7 @@ class Received:
     headers: dict[str, str]
     body: dict[str, Any]
     status: int
+    peer: int = 0  # the client's port: the same one twice is one kept-alive connection
 
 
 @dataclass
@@ -97,10 +98,12 @@ class _SmtpHandler:
 
 
 @contextmanager
-def http_receiver() -> Iterator[HttpReceiver]:
+def http_receiver(keep_alive: bool = False) -> Iterator[HttpReceiver]:
     sink = HttpReceiver()
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+
         def do_POST(self) -> None:  # noqa: N802
             raw = self.rfile.read(int(self.headers.get("content-length", 0)))
             path = self.path.split("?")[0]
@@ -109,7 +112,11 @@ def http_receiver() -> Iterator[HttpReceiver]:
                 status = queue.pop(0) if queue else 200
                 sink.requests.append(
                     Received(
-                        self.path, dict(self.headers.items()), json.loads(raw or b"{}"), status
+                        self.path,
+                        dict(self.headers.items()),
+                        json.loads(raw or b"{}"),
+                        status,
+                        self.client_address[1],
                     )
                 )
             answer = json.dumps({"code": 0, "errcode": 0, "msg": "ok"}).encode()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import col, select
+import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.intake.adapters.jurisdictions import Jurisdiction, JurisdictionMap
@@ -41,6 +41,24 @@ class Triage:
         return found
 
 
+_CASES = Case.__table__.c  # type: ignore[attr-defined]
+
+# One Core statement built once: SQLAlchemy compiles it on its first use and takes it from its
+# compiled cache after (the window and box are bound parameters); the candidates come back as
+# rows, not as ORM objects with their identity map and change tracking.
+_OPEN_NEARBY = sa.select(
+    _CASES.id, _CASES.category, _CASES.status, _CASES.latitude, _CASES.longitude, _CASES.created_at
+).where(
+    _CASES.kind == "hazard",
+    _CASES.category == sa.bindparam("category"),
+    _CASES.duplicate_of.is_(None),
+    _CASES.status.in_(sorted(OPEN_STATES)),
+    _CASES.created_at >= sa.bindparam("since"),
+    _CASES.latitude.between(sa.bindparam("min_lat"), sa.bindparam("max_lat")),
+    _CASES.longitude.between(sa.bindparam("min_lng"), sa.bindparam("max_lng")),
+)
+
+
 async def find_duplicate(
     session: AsyncSession, triage: Triage, category: str, lat: float, lng: float
 ) -> Match | None:
@@ -50,19 +68,19 @@ async def find_duplicate(
         return None
     now = triage.now()
     min_lat, max_lat, min_lng, max_lng = bounding_box(lat, lng, policy.radius_m)
-    stmt = select(Case).where(
-        Case.kind == "hazard",
-        Case.category == category,
-        col(Case.duplicate_of).is_(None),
-        col(Case.status).in_(OPEN_STATES),
-        col(Case.created_at) >= now - policy.window,
-        col(Case.latitude).between(min_lat, max_lat),
-        col(Case.longitude).between(min_lng, max_lng),
-    )
-    rows = (await session.exec(stmt)).all()
+    params = {
+        "category": category,
+        "since": now - policy.window,
+        "min_lat": min_lat,
+        "max_lat": max_lat,
+        "min_lng": min_lng,
+        "max_lng": max_lng,
+    }
+    await session.flush()  # as the ORM query did (autoflush): hazards filed earlier in this unit
+    rows = (await session.execute(_OPEN_NEARBY, params)).all()
     candidates = [
-        Candidate(c.id, c.category, c.status, c.latitude, c.longitude, c.created_at)
-        for c in rows
-        if c.latitude is not None and c.longitude is not None
+        Candidate(r.id, r.category, r.status, r.latitude, r.longitude, r.created_at)
+        for r in rows
+        if r.latitude is not None and r.longitude is not None
     ]
     return find_original(policy, category, lat, lng, now, candidates)

@@ -1,7 +1,15 @@
 """Sends one delivery and says whether a failure is transient or for good.
 
 E-mail leaves through `mail.py` (smtplib, with a Message-ID that follows the delivery's key);
-every other channel through Apprise. Apprise 2.x reports no HTTP status in its result
+JSON webhooks (json://, jsons://) through one pooled `httpx.AsyncClient` per `Sender`; every
+other channel through Apprise.
+
+Apprise 2.x has no persistent HTTP session for its notification plugins: each send opens a
+`requests` session and a TCP connection (a fifth of notify's CPU under load, issue #21). A
+JSON webhook is read by Apprise's own URL parser (`NotifyJSON.parse_url`: `+Header=`,
+`-param=`, `:payload=`, method, user, timeouts, `redirect=no`) and posted with the same JSON
+body Apprise would post, over kept-alive connections; a status is read from the answer.
+ Apprise 2.x reports no HTTP status in its result
 objects: each `NotifyResult` keeps the log lines of its attempts, and the HTTP plugins (json,
 form, xml, DingTalk, WeCom, Feishu...) log `error=<status>` on a non-2xx answer. Those lines
 are read here, right away, and never stored: they may name the recipient.
@@ -9,11 +17,17 @@ are read here, right away, and never stored: they may name the recipient.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from types import TracebackType
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import apprise
+import httpx
+from apprise.common import NotifyType
+from apprise.plugins.custom_json import NotifyJSON
 from apprise.result import AppriseResultStatus
 from email_validator import EmailNotValidError, validate_email
 
@@ -52,14 +66,112 @@ def classify(result: apprise.AppriseResult) -> SendOutcome:
     return SendOutcome(ok=False, permanent=False, error=f"delivery failed ({result.status.name})")
 
 
-async def send(url: str, subject: str, body: str) -> SendOutcome:
-    """One call for one delivery (Apprise, or smtplib for e-mail); the URL carries the key."""
-    if channel_of(url) is None:
-        return SendOutcome(ok=False, permanent=True, error="unsupported channel")
-    if channel_of(url) == "email":
-        if _bad_email_target(url):
-            return SendOutcome(ok=False, permanent=True, error="invalid email address")
-        return await send_mail(url, subject, body)  # its Message-ID follows the key
+_JSON_SCHEMES = ("json://", "jsons://")
+
+
+def _json_payload(hook: NotifyJSON, subject: str, body: str) -> dict[str, Any]:
+    """The body Apprise's NotifyJSON posts (version, title, message, attachments, type), with
+    its `:key=value` extras added, renamed or (empty value) removed as Apprise does."""
+    payload: dict[str, Any] = {
+        "version": hook.json_version,
+        "title": subject,
+        "message": body,
+        "attachments": [],
+        "type": NotifyType.INFO.value,
+    }
+    for key, value in hook.payload_extras.items():
+        if key in payload:
+            if value:
+                payload[value] = payload[key]
+            del payload[key]
+        else:
+            payload[key] = value
+    return payload
+
+
+class Sender:
+    """Sends deliveries over shared connections; `aclose()` when done (the app's lifespan).
+
+    The client is made on the first webhook, in the running event loop, and kept: connections
+    to a department's webhook are reused across deliveries (httpx's pool, keep-alive)."""
+
+    def __init__(self, client: httpx.AsyncClient | None = None) -> None:
+        self._client = client
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            # Never follows redirects: a redirect to an internal address would bypass the SSRF
+            # check the worker makes right before each send. The environment's proxy and CA
+            # settings apply, as they did for Apprise's requests.
+            self._client = httpx.AsyncClient(follow_redirects=False)
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def __aenter__(self) -> Sender:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def send(self, url: str, subject: str, body: str) -> SendOutcome:
+        """One call for one delivery; the URL carries the key (a header, or the Message-ID)."""
+        if channel_of(url) is None:
+            return SendOutcome(ok=False, permanent=True, error="unsupported channel")
+        if channel_of(url) == "email":
+            if _bad_email_target(url):
+                return SendOutcome(ok=False, permanent=True, error="invalid email address")
+            return await send_mail(url, subject, body)  # its Message-ID follows the key
+        if url.startswith(_JSON_SCHEMES):
+            results = NotifyJSON.parse_url(url)  # type: ignore[no-untyped-call]
+            try:
+                hook = NotifyJSON(**results) if results else None  # type: ignore[no-untyped-call]
+            except (TypeError, ValueError):
+                hook = None
+            if hook is None:
+                return SendOutcome(ok=False, permanent=True, error="invalid channel address")
+            if hook.verify_certificate:  # verify=no (a test gateway): Apprise's own session
+                return await self._post_json(hook, subject, body)
+        return await _send_with_apprise(url, subject, body)
+
+    async def _post_json(self, hook: NotifyJSON, subject: str, body: str) -> SendOutcome:
+        address = f"{'https' if hook.secure else 'http'}://{hook.host}"
+        if isinstance(hook.port, int):
+            address += f":{hook.port}"
+        headers = {"User-Agent": hook.app_id, "Content-Type": "application/json", **hook.headers}
+        try:
+            answer = await self._http().request(
+                str(hook.method),
+                address + hook.fullpath,
+                content=json.dumps(_json_payload(hook, subject, body)),
+                params=hook.params or None,
+                headers=headers,
+                auth=(hook.user, hook.password or "") if hook.user else None,
+                timeout=httpx.Timeout(
+                    hook.socket_read_timeout, connect=hook.socket_connect_timeout
+                ),
+            )
+        except httpx.TimeoutException:
+            return SendOutcome(ok=False, permanent=False, error="timeout")
+        except httpx.HTTPError as exc:
+            return SendOutcome(
+                ok=False, permanent=False, error=f"delivery failed ({type(exc).__name__})"
+            )
+        status = answer.status_code
+        if 200 <= status < 300:
+            return SendOutcome(ok=True, permanent=False)
+        return SendOutcome(False, http_status_is_permanent(status), f"HTTP {status}")
+
+
+async def _send_with_apprise(url: str, subject: str, body: str) -> SendOutcome:
     notifier = apprise.Apprise()
     if not notifier.add(url):
         return SendOutcome(ok=False, permanent=True, error="invalid channel address")
@@ -68,3 +180,9 @@ async def send(url: str, subject: str, body: str) -> SendOutcome:
         return classify(result)
     finally:
         result.close()
+
+
+async def send(url: str, subject: str, body: str) -> SendOutcome:
+    """One delivery on its own connection (a script, a test); the service keeps a `Sender`."""
+    async with Sender() as sender:
+        return await sender.send(url, subject, body)

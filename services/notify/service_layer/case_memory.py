@@ -3,13 +3,58 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from services.notify.adapters.tables import Contact, KnownCase
 from shared.contracts.envelope import Envelope
+from shared.db import transaction_memo
 from shared.messaging.uow import UnitOfWork
+
+# Each case's contacts as this transaction knows them (a batch reads them once, in `prepare`;
+# the functions below that add or drop a contact keep this current).
+_CONTACTS = "notify.batch_contacts"
+
+
+async def read_contacts(uow: UnitOfWork, case_ids: Iterable[uuid.UUID]) -> None:
+    """One query for the contacts of all these cases, kept for the transaction."""
+    known = transaction_memo(uow.session, _CONTACTS)
+    missing = {case_id for case_id in case_ids if case_id not in known}
+    if not missing:
+        return
+    stmt = select(Contact).where(col(Contact.case_id).in_(missing))
+    found = (await uow.session.exec(stmt)).all()
+    known.update({case_id: [] for case_id in missing})
+    for contact in found:
+        known[contact.case_id].append(contact)
+
+
+async def contacts_of(uow: UnitOfWork, case_id: uuid.UUID) -> list[Contact]:
+    """A case's contacts ordered by party, read at most once per transaction."""
+    known = transaction_memo(uow.session, _CONTACTS)
+    if case_id not in known:
+        await read_contacts(uow, [case_id])
+        known = transaction_memo(uow.session, _CONTACTS)
+        if case_id not in known:  # outside a transaction: nothing is kept
+            stmt = select(Contact).where(Contact.case_id == case_id)
+            return sorted((await uow.session.exec(stmt)).all(), key=_by_party)
+    return sorted(known[case_id], key=_by_party)
+
+
+def known_party_ids(uow: UnitOfWork) -> set[str]:
+    """The parties of every contact this transaction has read."""
+    known = transaction_memo(uow.session, _CONTACTS)
+    return {contact.party_id for contacts in known.values() for contact in contacts}
+
+
+def _by_party(contact: Contact) -> str:
+    return contact.party_id
+
+
+def _forget_contacts(uow: UnitOfWork, case_id: uuid.UUID) -> None:
+    transaction_memo(uow.session, _CONTACTS).pop(case_id, None)
 
 
 def _contact(case_id: uuid.UUID, party: dict[str, Any], role: str | None = None) -> Contact:
@@ -34,9 +79,10 @@ async def remember_case(envelope: Envelope, uow: UnitOfWork) -> KnownCase:
         title=p["title"][:200],
     )
     uow.session.add(case)
-    for party in p.get("parties", []):
-        uow.session.add(_contact(envelope.case_id, party))
+    contacts = [_contact(envelope.case_id, party) for party in p.get("parties", [])]
+    uow.session.add_all(contacts)
     await uow.session.flush()
+    transaction_memo(uow.session, _CONTACTS)[envelope.case_id] = contacts
     return case
 
 
@@ -56,6 +102,7 @@ async def add_follower(envelope: Envelope, uow: UnitOfWork) -> None:
         contact.tracking_code = own.tracking_code if own is not None else None
         uow.session.add(contact)
         await uow.session.flush()
+        _forget_contacts(uow, envelope.case_id)
 
 
 async def drop_follower(envelope: Envelope, uow: UnitOfWork) -> None:
@@ -64,6 +111,7 @@ async def drop_follower(envelope: Envelope, uow: UnitOfWork) -> None:
     found = await _contact_of(uow, uuid.UUID(str(p["from_case_id"])), p["follower_party_id"])
     if found is not None and found.role == "follower":
         await uow.session.delete(found)
+        _forget_contacts(uow, found.case_id)
 
 
 async def complete_respondents(envelope: Envelope, uow: UnitOfWork) -> None:
@@ -78,6 +126,7 @@ async def complete_respondents(envelope: Envelope, uow: UnitOfWork) -> None:
             found.email = party.get("email") or found.email
             uow.session.add(found)
     await uow.session.flush()
+    _forget_contacts(uow, envelope.case_id)
 
 
 def note_handlers(case: KnownCase, envelope: Envelope) -> None:

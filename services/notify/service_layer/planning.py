@@ -79,6 +79,9 @@ async def prepare(envelopes: Sequence[Envelope], uow: UnitOfWork) -> set[uuid.UU
     )
     for event_id, key in keys.all():
         planned[event_id].add(key)
+    # the recipients' contacts, for every rule of every event: one query, not one per rule
+    await case_memory.read_contacts(uow, [c for c, case in cases.items() if case is not None])
+    await _read_preferences(uow, _likely_parties(envelopes, cases, uow))
     filed: set[uuid.UUID] = set()
     waiting: set[uuid.UUID] = set()
     for e in envelopes:
@@ -131,6 +134,33 @@ async def _case_for(envelope: Envelope, uow: UnitOfWork) -> KnownCase | None:
 # Preferences are written over HTTP, never while events are applied: a batch of events can
 # remember, per party, that none were set (the session's identity map only remembers rows).
 _PREFERENCES = "notify.preferences"
+
+
+def _likely_parties(
+    envelopes: Sequence[Envelope], cases: dict[uuid.UUID, KnownCase | None], uow: UnitOfWork
+) -> set[str]:
+    """Who a batch will most likely address: its cases' contacts, the parties its filings
+    name and the departments its events or cases name (a party missed here is looked up)."""
+    parties = case_memory.known_party_ids(uow)
+    for e in envelopes:
+        if e.event_type == "case.filed":
+            parties.update(str(p.get("party_id", "")) for p in e.payload.get("parties") or [])
+        if e.payload.get("department_id"):
+            parties.add(f"department:{e.payload['department_id']}")
+    parties.update(f"department:{c.department_id}" for c in cases.values() if c and c.department_id)
+    parties.discard("")
+    return parties
+
+
+async def _read_preferences(uow: UnitOfWork, party_ids: set[str]) -> None:
+    """One query for these parties' preferences; a party without any is remembered as None."""
+    known: dict[str, Preference | None] = uow.session.info.setdefault(_PREFERENCES, {})
+    missing = party_ids - known.keys()
+    if not missing:
+        return
+    found = await uow.session.exec(select(Preference).where(col(Preference.party_id).in_(missing)))
+    known.update(dict.fromkeys(missing))
+    known.update({pref.party_id: pref for pref in found.all()})
 
 
 async def _preference(uow: UnitOfWork, party_id: str) -> Preference | None:

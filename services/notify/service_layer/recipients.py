@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from sqlmodel import select
-
 from services.notify.adapters.channels import channel_of
 from services.notify.adapters.directory_file import ChannelDirectory
 from services.notify.adapters.tables import Contact, KnownCase
 from services.notify.domain.parties import organisation_name
 from services.notify.domain.preferences import INBOX
 from services.notify.domain.rules import Rule
+from services.notify.service_layer import case_memory
 from shared.contracts.envelope import Envelope
 from shared.messaging.uow import UnitOfWork
 
@@ -116,19 +115,21 @@ def _organisation_key(rule: Rule, envelope: Envelope, case: KnownCase) -> tuple[
 async def _contacts(
     uow: UnitOfWork, case: KnownCase, rule: Rule, envelope: Envelope
 ) -> list[Contact]:
-    stmt = select(Contact).where(Contact.case_id == case.case_id)
+    """The case's contacts this rule names (the case's contacts are read once per batch)."""
+    contacts = await case_memory.contacts_of(uow, case.case_id)
     p = envelope.payload
     if rule.party in _CONTACT_ROLES:
-        stmt = stmt.where(Contact.role == _CONTACT_ROLES[rule.party])
-    elif rule.party == "new_follower":
-        stmt = stmt.where(Contact.party_id == p["follower"]["party_id"])
-    elif rule.party == "credited_reporter":
-        stmt = stmt.where(Contact.party_id == p["reporter_id"])
-    elif rule.party == "code_holder":
-        stmt = stmt.where(Contact.party_id == p["party_id"])
-    elif rule.party == "waited_party":
-        stmt = stmt.where(Contact.role == p["waiting_on"])
-    return list((await uow.session.exec(stmt.order_by(Contact.party_id))).all())
+        role = _CONTACT_ROLES[rule.party]
+        return [c for c in contacts if c.role == role]
+    if rule.party == "new_follower":
+        return [c for c in contacts if c.party_id == p["follower"]["party_id"]]
+    if rule.party == "credited_reporter":
+        return [c for c in contacts if c.party_id == p["reporter_id"]]
+    if rule.party == "code_holder":
+        return [c for c in contacts if c.party_id == p["party_id"]]
+    if rule.party == "waited_party":
+        return [c for c in contacts if c.role == p["waiting_on"]]
+    return contacts
 
 
 _CONTACT_SELECTORS = {

@@ -1,0 +1,62 @@
+"""Notify's JSON webhooks leave through one pooled httpx client: what the department's endpoint
+receives is what Apprise's NotifyJSON posts for the same URL, over a kept-alive connection."""
+
+from __future__ import annotations
+
+from services.notify.adapters import sender
+from services.notify.adapters.channels import with_key
+from tests.integration.receivers import http_receiver
+
+
+def _url(port: int, path: str = "/hook/dept") -> str:
+    extra = {"case_id": "8c1f", "event": "hazard.dispatched"}
+    return with_key(f"json://127.0.0.1:{port}{path}?-source=ws", "k:1/2", extra)
+
+
+async def test_the_endpoint_receives_what_apprise_would_post() -> None:
+    with http_receiver() as sink:
+        url = _url(sink.port)
+        by_apprise = await sender._send_with_apprise(url, "道路塌陷", "请尽快处理\n第二行")
+        async with sender.Sender() as pooled:
+            by_pool = await pooled.send(url, "道路塌陷", "请尽快处理\n第二行")
+    assert by_apprise.ok and by_pool.ok
+    apprise_post, pooled_post = sink.requests
+    assert pooled_post.path == apprise_post.path == "/hook/dept?source=ws"
+    assert pooled_post.body == apprise_post.body
+    assert pooled_post.body["message"] == "请尽快处理\n第二行"
+    assert pooled_post.body["case_id"] == "8c1f"
+    for name in ("Content-Type", "User-Agent", "Idempotency-Key"):
+        assert pooled_post.headers[name] == apprise_post.headers[name]
+    assert pooled_post.headers["Idempotency-Key"] == "k:1/2"
+
+
+async def test_deliveries_share_one_connection_and_statuses_are_classified() -> None:
+    with http_receiver(keep_alive=True) as sink:
+        sink.script["/hook/gone"] = [410]
+        sink.script["/hook/busy"] = [503]
+        async with sender.Sender() as pooled:
+            first = await pooled.send(_url(sink.port), "一", "一")
+            second = await pooled.send(_url(sink.port), "二", "二")
+            gone = await pooled.send(_url(sink.port, "/hook/gone"), "三", "三")
+            busy = await pooled.send(_url(sink.port, "/hook/busy"), "四", "四")
+    assert first.ok and second.ok
+    assert sink.requests[0].peer == sink.requests[1].peer  # no new TCP connection
+    assert (gone.ok, gone.permanent, gone.error) == (False, True, "HTTP 410")
+    assert (busy.ok, busy.permanent, busy.error) == (False, False, "HTTP 503")
+
+
+async def test_a_redirect_is_not_followed() -> None:
+    with http_receiver() as sink:
+        sink.script["/hook/moved"] = [302]
+        async with sender.Sender() as pooled:
+            moved = await pooled.send(_url(sink.port, "/hook/moved"), "五", "五")
+    assert not moved.ok and moved.error == "HTTP 302"
+    assert len(sink.requests) == 1
+
+
+async def test_an_unreachable_endpoint_is_a_transient_failure() -> None:
+    with http_receiver() as sink:
+        port = sink.port
+    async with sender.Sender() as pooled:
+        down = await pooled.send(_url(port), "六", "六")
+    assert (down.ok, down.permanent) == (False, False)
