@@ -5,14 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-import sqlalchemy as sa
-from sqlmodel import col, select
-
 from services.mediation.adapters import mediator_stats
-from services.mediation.adapters.tables import Dispute, RosterRecord
+from services.mediation.adapters.tables import Dispute
 from services.mediation.domain.clocks import local_date
+from services.mediation.domain.dispute import Dispute as Aggregate
 from services.mediation.domain.errors import AgainstTheRules, Incomplete, NotAllowed
-from services.mediation.domain.lifecycle import REASSIGNABLE, State, check_reassignable
+from services.mediation.domain.lifecycle import State, check_reassignable
 from services.mediation.domain.roster import (
     Mediator,
     Roster,
@@ -20,35 +18,27 @@ from services.mediation.domain.roster import (
     choose_police_mediator,
 )
 from services.mediation.service_layer.context import Context
-from services.mediation.service_layer.steps import announce, load, record, step
-from shared.contracts.envelope import SYSTEM, Actor, Envelope
-from shared.contracts.events.mediation import MediatorAssigned, MediatorReassigned
+from services.mediation.service_layer.repository import disputes_in
+from services.mediation.service_layer.steps import announce, load, record
+from shared.contracts.envelope import Actor
+from shared.contracts.events.mediation import MediatorReassigned
 from shared.messaging.uow import UnitOfWork
 
 
 async def current_roster(uow: UnitOfWork, ctx: Context) -> Roster:
     """The roster configured through the API, else the file's."""
-    record = await uow.session.get(RosterRecord, 1)
-    return Roster.model_validate(record.body) if record else ctx.roster_file
+    return await disputes_in(uow).roster(ctx.roster_file)
 
 
 async def open_caseload(uow: UnitOfWork) -> dict[str, int]:
-    stmt = (
-        select(Dispute.mediator_id, sa.func.count())
-        .where(
-            col(Dispute.mediator_id).is_not(None),
-            col(Dispute.state).in_([s.value for s in REASSIGNABLE]),
-        )
-        .group_by(col(Dispute.mediator_id))
-    )
-    return {mid: n for mid, n in (await uow.session.exec(stmt)).all() if mid}
+    return await disputes_in(uow).open_caseload()
 
 
 async def _last_assigned(uow: UnitOfWork) -> dict[str, float]:
-    return await mediator_stats.last_assigned(uow.session)
+    return await disputes_in(uow).last_assigned()
 
 
-def respondent_orgs(dispute: Dispute) -> list[str]:
+def respondent_orgs(dispute: Dispute | Aggregate) -> list[str]:
     return [str(r["party_id"]).removeprefix("org-") for r in dispute.respondents]
 
 
@@ -59,36 +49,22 @@ async def _take(uow: UnitOfWork, dispute: Dispute, mediator: Mediator, at: datet
     await mediator_stats.record_assignment(uow.session, mediator.mediator_id, at)
 
 
-async def assign(
-    uow: UnitOfWork, dispute: Dispute, ctx: Context, cause: Envelope | None = None
-) -> None:
+async def assign(uow: UnitOfWork, dispute: Aggregate, ctx: Context) -> None:
     """Accepted -> assigned: round robin inside the body on duty, never a conflict."""
     at = ctx.now()
-    roster = await current_roster(uow, ctx)
+    disputes = disputes_in(uow)
+    roster = await disputes.roster(ctx.roster_file)
     mediator = choose_mediator(
         roster,
         local_date(at),
         respondent_orgs(dispute),
-        await open_caseload(uow),
+        await disputes.open_caseload(),
         skill=dispute.dispute_type,
         exclude=dispute.objected_mediators,
-        last_assigned=await _last_assigned(uow),
+        last_assigned=await disputes.last_assigned(),
     )
-    step(uow, dispute, "assign", SYSTEM, now=at, note=mediator.mediator_id)
-    await _take(uow, dispute, mediator, at)
-    announce(
-        uow,
-        dispute,
-        "mediator.assigned",
-        MediatorAssigned(
-            state=dispute.state,
-            mediator_id=mediator.mediator_id,
-            mediator_name=mediator.name,
-            duty_body=roster.body(mediator.body_id).name,
-        ),
-        SYSTEM,
-        cause,
-    )
+    dispute.assign(mediator, roster.body(mediator.body_id).name, at)
+    await disputes.record_assignment(mediator.mediator_id, at)
 
 
 async def _reassign(

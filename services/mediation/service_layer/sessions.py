@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 from sqlmodel import col, select
 
 from services.mediation.adapters.tables import TIMER, Dispute, MediationSession
+from services.mediation.domain.dispute import aware
 from services.mediation.domain.errors import IllegalTransition, Incomplete, NotAllowed, NotFound
 from services.mediation.domain.lifecycle import State
 from services.mediation.domain.time_order import check_held
-from services.mediation.service_layer.casework import check_mediator
-from services.mediation.service_layer.clocks import arm, aware
+from services.mediation.service_layer.clocks import arm
 from services.mediation.service_layer.context import Context
 from services.mediation.service_layer.steps import announce, load, record
 from shared.contracts.envelope import SYSTEM, Actor
@@ -32,6 +32,11 @@ REMINDER = "session_reminder"
 OPEN_FOR_SESSIONS = (State.ASSIGNED, State.IN_MEDIATION, State.WAITING_PARTY)
 # Who arranges and records sessions: the assigned mediator, or the committee.
 SESSION_KEEPERS = frozenset({"mediator", "committee"})
+
+
+def check_mediator(dispute: Dispute, actor: Actor) -> None:
+    if actor.role == "mediator" and actor.id != dispute.mediator_id:
+        raise NotAllowed("only the assigned mediator may act on this dispute")
 
 
 def default_attendees(dispute: Dispute) -> list[str]:

@@ -1,4 +1,8 @@
-"""Moving a dispute through its lifecycle: one checked step, one history row, one event."""
+"""Moving a dispute through its lifecycle: one checked step, one history row, one event.
+
+`load_dispute` and `settle` carry the Dispute aggregate (domain/dispute.py) through its
+repository; `load`, `step`, `record` and `announce` still serve the use cases that work on the
+row (groups, sessions, supplements, documents)."""
 
 from __future__ import annotations
 
@@ -8,8 +12,10 @@ from datetime import datetime
 from sqlmodel import select
 
 from services.mediation.adapters.tables import Dispute, DisputeHistory
+from services.mediation.domain.dispute import Dispute as Aggregate
 from services.mediation.domain.errors import NotFound
 from services.mediation.domain.lifecycle import State, next_state
+from services.mediation.service_layer.repository import disputes_in
 from shared.contracts.envelope import Actor, Envelope, new_event
 from shared.contracts.events.common import Payload
 from shared.messaging.uow import UnitOfWork
@@ -73,7 +79,7 @@ def record(
 
 def announce(
     uow: UnitOfWork,
-    dispute: Dispute,
+    dispute: Dispute | Aggregate,
     event_type: str,
     payload: Payload,
     actor: Actor,
@@ -90,3 +96,31 @@ def announce(
             occurred_at=uow.now(),
         )
     )
+
+
+async def load_dispute(uow: UnitOfWork, case_id: uuid.UUID) -> Aggregate:
+    """The Dispute aggregate with its clocks, row-locked for the rest of the transaction."""
+    dispute = await disputes_in(uow).get(case_id)
+    if dispute is None:
+        raise NotFound(str(case_id))
+    return dispute
+
+
+async def settle(uow: UnitOfWork, dispute: Aggregate, cause: Envelope | None = None) -> None:
+    """Save the dispute and queue the events it raised, in order, on the outbox.
+
+    Safe to call again: what was saved and published is not repeated."""
+    await disputes_in(uow).save(dispute)
+    raised, dispute.events = dispute.events, []
+    for event in raised:
+        uow.emit(
+            new_event(
+                event.event_type,
+                event.payload,
+                case_id=dispute.case_id,
+                actor=event.actor,
+                producer=PRODUCER,
+                cause=cause,
+                occurred_at=uow.now(),
+            )
+        )
