@@ -20,9 +20,11 @@ from sqlmodel import col, select
 from services.mediation.adapters import mediator_stats
 from services.mediation.adapters.tables import TIMER, DisputeClock, DisputeHistory, RosterRecord
 from services.mediation.adapters.tables import Dispute as DisputeRow
+from services.mediation.adapters.tables import MediationSession as SessionRow
 from services.mediation.domain.dispute import Dispute, HistoryEntry, StateHistory
 from services.mediation.domain.kept_clocks import KeptClock, TimerOrder
 from services.mediation.domain.lifecycle import REASSIGNABLE
+from services.mediation.domain.mediation_session import MediationSession
 from services.mediation.domain.roster import Roster
 from shared.messaging import timers
 from shared.messaging.uow import UnitOfWork
@@ -31,6 +33,7 @@ UNSAVED = ("clocks", "history", "touched", "timers", "events")
 # The aggregate's fields that are columns (the rest is its clocks and what is not yet saved).
 COLUMNS = tuple(f.name for f in fields(Dispute) if f.name not in UNSAVED)
 CLOCK_FIELDS = tuple(f.name for f in fields(KeptClock))
+SESSION_FIELDS = tuple(f.name for f in fields(MediationSession))
 
 
 async def arm_timer(
@@ -157,6 +160,22 @@ class SqlDisputeRepository:
 
     async def record_assignment(self, mediator_id: str, at: datetime) -> None:
         await mediator_stats.record_assignment(self._session, mediator_id, at)
+
+    async def session(self, case_id: uuid.UUID, session_id: str) -> MediationSession | None:
+        row = await self._session.get(SessionRow, session_id)
+        if row is None or row.case_id != case_id:
+            return None
+        return MediationSession(**{n: copy.deepcopy(getattr(row, n)) for n in SESSION_FIELDS})
+
+    async def save_session(self, s: MediationSession) -> None:
+        row = await self._session.get(SessionRow, s.session_id)
+        if row is None:
+            row = SessionRow(session_id=s.session_id, case_id=s.case_id, starts_at=s.starts_at)
+        for name in SESSION_FIELDS:
+            value = getattr(s, name)
+            if value is not None and getattr(row, name) != value:
+                setattr(row, name, value)
+        self._session.add(row)
 
 
 def _history_row(case_id: uuid.UUID, entry: HistoryEntry) -> DisputeHistory:

@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from services.mediation.adapters.dispute_store import arm_timer
 from services.mediation.adapters.tables import Dispute, DisputeClock
 from services.mediation.domain.calendar import WorkCalendar
 from services.mediation.domain.clocks import (
@@ -28,9 +27,6 @@ from services.mediation.domain.clocks import (
 from services.mediation.service_layer.context import Context
 from services.mediation.service_layer.steps import load_dispute, settle
 from shared.messaging.uow import UnitOfWork
-
-# A timer armed, or revived if cancelled unfired (sessions' reminders use it too).
-arm = arm_timer
 
 
 async def open_clocks(uow: UnitOfWork, dispute: Dispute) -> list[DisputeClock]:

@@ -1,8 +1,8 @@
 """The dispute repository port: what the lifecycle use cases read and write besides events.
 
 A dispute with its kept clocks (saved with it, their timers armed or cancelled in the same
-transaction), its saved state history (targets pause on it), and the assignment facts a
-mediator is chosen by. The SQL adapter is `adapters/dispute_store.py`; tests bring an
+transaction), its saved state history (targets pause on it), its sessions, and the assignment
+facts a mediator is chosen by. The SQL adapter is `adapters/dispute_store.py`; tests bring an
 in-memory one on a fake unit of work.
 """
 
@@ -14,6 +14,7 @@ from typing import Protocol
 
 from services.mediation.adapters.dispute_store import SqlDisputeRepository
 from services.mediation.domain.dispute import Dispute, StateHistory
+from services.mediation.domain.mediation_session import MediationSession
 from services.mediation.domain.roster import Roster
 from shared.messaging.uow import UnitOfWork
 
@@ -27,6 +28,8 @@ class DisputeRepository(Protocol):
     async def open_caseload(self) -> dict[str, int]: ...
     async def last_assigned(self) -> dict[str, float]: ...
     async def record_assignment(self, mediator_id: str, at: datetime) -> None: ...
+    async def session(self, case_id: uuid.UUID, session_id: str) -> MediationSession | None: ...
+    async def save_session(self, s: MediationSession) -> None: ...
 
 
 def disputes_in(uow: UnitOfWork) -> DisputeRepository:

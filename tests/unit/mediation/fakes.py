@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from services.mediation.domain.dispute import Dispute, HistoryEntry, StateHistory
+from services.mediation.domain.mediation_session import MediationSession
 from services.mediation.domain.roster import Roster
 
 TimerKey = tuple[uuid.UUID, str, datetime]
@@ -27,6 +28,7 @@ class FakeDisputeRepository:
         self.cancelled: set[TimerKey] = set()
         self.fired: set[TimerKey] = set()
         self.assigned: dict[str, float] = {}
+        self.sessions: dict[str, MediationSession] = {}
 
     def add(self, dispute: Dispute) -> None:
         self.disputes[dispute.case_id] = _stored(dispute)
@@ -76,6 +78,13 @@ class FakeDisputeRepository:
 
     async def record_assignment(self, mediator_id: str, at: datetime) -> None:
         self.assigned[mediator_id] = max(self.assigned.get(mediator_id, 0.0), at.timestamp())
+
+    async def session(self, case_id: uuid.UUID, session_id: str) -> MediationSession | None:
+        found = self.sessions.get(session_id)
+        return copy.deepcopy(found) if found is not None and found.case_id == case_id else None
+
+    async def save_session(self, s: MediationSession) -> None:
+        self.sessions[s.session_id] = copy.deepcopy(s)
 
     def pending_timers(self, case_id: uuid.UUID) -> dict[tuple[str, datetime], dict[str, Any]]:
         """The case's timers neither cancelled nor fired, by (kind, due time)."""

@@ -15,9 +15,9 @@ import pytest
 from services.mediation.adapters.calendar_source import load_calendar
 from services.mediation.domain.agreement import AgreementTerms
 from services.mediation.domain.dispute import Dispute
-from services.mediation.domain.errors import NotAllowed
+from services.mediation.domain.errors import IllegalTransition, NotAllowed
 from services.mediation.domain.roster import DutyBody, Mediator, Roster
-from services.mediation.service_layer import acceptance, casework
+from services.mediation.service_layer import acceptance, casework, sessions
 from services.mediation.service_layer.context import Context, Policy
 from services.mediation.service_layer.deadlines import on_timer
 from shared.clock import FrozenClock
@@ -222,3 +222,50 @@ async def test_failing_names_the_arbitration_limitation_in_its_event():
     assert await w.act(casework.fail, case_id, "分歧大", mediator) == ["mediation.failed"]
     (failed,) = w.uow.committed_events
     assert failed.payload["arbitration_limitation_on"] == "2027-11-22"
+
+
+async def test_a_session_is_scheduled_with_a_reminder_moved_and_held():
+    w = World()
+    case_id, mediator = await w.mediating()
+    starts = START + timedelta(days=3)
+    async with w.uow as uow:
+        s = await sessions.schedule_session(
+            case_id, starts, "调解室", False, [], mediator, uow, w.ctx
+        )
+    assert [e.event_type for e in w.uow.committed_events] == ["session.scheduled"]
+    assert s.attendees == ["c-1", "org-1", mediator.id]
+    reminder = f"session_reminder:{s.session_id}"
+    assert reminder in w.pending(case_id)
+    later = starts + timedelta(days=1)
+    events = await w.act(
+        sessions.reschedule_session, case_id, s.session_id, later, None, "当事人出差", mediator
+    )
+    assert events == ["session.rescheduled"]
+    ((kind, at),) = [(k, a) for k, a in w.repo.pending_timers(case_id) if k == reminder]
+    assert at == later - timedelta(hours=24)
+    w.clock.set(later + timedelta(hours=2))
+    events = await w.act(
+        sessions.hold_session, case_id, s.session_id, "达成初步意向", None, mediator
+    )
+    assert events == ["session.held"]
+    assert w.repo.sessions[s.session_id].status == "held"
+    with pytest.raises(IllegalTransition):
+        await w.act(sessions.hold_session, case_id, s.session_id, "再记一次", None, mediator)
+    actions = [h.action for h in w.repo.history[case_id]]
+    assert actions[-3:] == ["schedule_session", "reschedule_session", "hold_session"]
+
+
+async def test_no_session_is_scheduled_before_a_mediator_has_the_dispute():
+    w = World()
+    case_id = w.registered()
+    with pytest.raises(IllegalTransition):
+        await w.act(
+            sessions.schedule_session,
+            case_id,
+            START + timedelta(days=1),
+            "",
+            True,
+            [],
+            COMMITTEE,
+        )
+    assert w.repo.sessions == {}
