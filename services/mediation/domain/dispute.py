@@ -29,7 +29,13 @@ from services.mediation.domain.clocks import (
 )
 from services.mediation.domain.errors import AgainstTheRules, IllegalTransition, NotAllowed
 from services.mediation.domain.kept_clocks import KeptClock, TimerOrder, kinds_of, opened
-from services.mediation.domain.lifecycle import PAUSED, TRANSITIONS, State, next_state
+from services.mediation.domain.lifecycle import (
+    PAUSED,
+    TRANSITIONS,
+    State,
+    check_reassignable,
+    next_state,
+)
 from services.mediation.domain.roster import Mediator
 from services.mediation.domain.targets import Target, pauses, target_due
 from shared.contracts.envelope import SYSTEM, Actor
@@ -47,6 +53,7 @@ from shared.contracts.events.mediation import (
     MediationExtended,
     MediationStarted,
     MediatorAssigned,
+    MediatorReassigned,
     PerformanceNotPerformed,
     ReferredToArbitration,
 )
@@ -308,6 +315,33 @@ class Dispute:
                 mediator_name=mediator.name,
                 duty_body=duty_body_name,
             ),
+        )
+
+    @property
+    def respondent_orgs(self) -> list[str]:
+        return [str(r["party_id"]).removeprefix("org-") for r in self.respondents]
+
+    def reassign(
+        self, mediator: Mediator, duty_body_name: str, reason: str, actor: Actor, at: datetime
+    ) -> None:
+        """Handed to another mediator (objection, risk, the committee's choice)."""
+        check_reassignable(State(self.state))
+        previous = self.mediator_id or ""
+        self.mediator_id, self.mediator_name = mediator.mediator_id, mediator.name
+        self.duty_body = mediator.body_id
+        note = f"{previous} -> {mediator.mediator_id}: {reason}"
+        self.note("reassign", actor, at, note=note)
+        self.raise_event(
+            "mediator.reassigned",
+            MediatorReassigned(
+                state=self.state,
+                mediator_id=mediator.mediator_id,
+                mediator_name=mediator.name,
+                duty_body=duty_body_name,
+                previous_mediator_id=previous,
+                reason=reason[:500],
+            ),
+            actor,
         )
 
     def reject(self, reason: str, actor: Actor, at: datetime) -> None:

@@ -1,14 +1,14 @@
-"""Choosing the mediator: assignment on acceptance, reassignment on objection or risk."""
+"""Choosing the mediator: assignment on acceptance, reassignment on objection or risk.
+
+The roster chooses (domain/roster.py); the Dispute aggregate takes the choice, its step and
+its event; the repository brings the roster, the open caseload and who was assigned when."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
-from services.mediation.adapters import mediator_stats
-from services.mediation.adapters.tables import Dispute
 from services.mediation.domain.clocks import local_date
-from services.mediation.domain.dispute import Dispute as Aggregate
+from services.mediation.domain.dispute import Dispute
 from services.mediation.domain.errors import AgainstTheRules, Incomplete, NotAllowed
 from services.mediation.domain.lifecycle import State, check_reassignable
 from services.mediation.domain.roster import (
@@ -19,9 +19,8 @@ from services.mediation.domain.roster import (
 )
 from services.mediation.service_layer.context import Context
 from services.mediation.service_layer.repository import disputes_in
-from services.mediation.service_layer.steps import announce, load, record
+from services.mediation.service_layer.steps import load_dispute, settle
 from shared.contracts.envelope import Actor
-from shared.contracts.events.mediation import MediatorReassigned
 from shared.messaging.uow import UnitOfWork
 
 
@@ -38,18 +37,7 @@ async def _last_assigned(uow: UnitOfWork) -> dict[str, float]:
     return await disputes_in(uow).last_assigned()
 
 
-def respondent_orgs(dispute: Dispute | Aggregate) -> list[str]:
-    return [str(r["party_id"]).removeprefix("org-") for r in dispute.respondents]
-
-
-async def _take(uow: UnitOfWork, dispute: Dispute, mediator: Mediator, at: datetime) -> None:
-    dispute.mediator_id, dispute.mediator_name = mediator.mediator_id, mediator.name
-    dispute.duty_body = mediator.body_id
-    uow.session.add(dispute)
-    await mediator_stats.record_assignment(uow.session, mediator.mediator_id, at)
-
-
-async def assign(uow: UnitOfWork, dispute: Aggregate, ctx: Context) -> None:
+async def assign(uow: UnitOfWork, dispute: Dispute, ctx: Context) -> None:
     """Accepted -> assigned: round robin inside the body on duty, never a conflict."""
     at = ctx.now()
     disputes = disputes_in(uow)
@@ -57,7 +45,7 @@ async def assign(uow: UnitOfWork, dispute: Aggregate, ctx: Context) -> None:
     mediator = choose_mediator(
         roster,
         local_date(at),
-        respondent_orgs(dispute),
+        dispute.respondent_orgs,
         await disputes.open_caseload(),
         skill=dispute.dispute_type,
         exclude=dispute.objected_mediators,
@@ -76,24 +64,9 @@ async def _reassign(
     actor: Actor,
     ctx: Context,
 ) -> None:
-    previous = dispute.mediator_id or ""
-    await _take(uow, dispute, mediator, ctx.now())
-    note = f"{previous} -> {mediator.mediator_id}: {reason}"
-    record(uow, dispute, "reassign", actor, now=ctx.now(), note=note)
-    announce(
-        uow,
-        dispute,
-        "mediator.reassigned",
-        MediatorReassigned(
-            state=dispute.state,
-            mediator_id=mediator.mediator_id,
-            mediator_name=mediator.name,
-            duty_body=roster.body(mediator.body_id).name,
-            previous_mediator_id=previous,
-            reason=reason[:500],
-        ),
-        actor,
-    )
+    dispute.reassign(mediator, roster.body(mediator.body_id).name, reason, actor, ctx.now())
+    await disputes_in(uow).record_assignment(mediator.mediator_id, ctx.now())
+    await settle(uow, dispute)
 
 
 async def reassign_to(
@@ -103,7 +76,7 @@ async def reassign_to(
     the roster, not the one who has it, never one a party objected to or tied to a respondent."""
     if actor.role != "committee":
         raise NotAllowed(f"a {actor.role} may not reassign a dispute")
-    dispute = await load(uow, case_id)
+    dispute = await load_dispute(uow, case_id)
     check_reassignable(State(dispute.state))
     roster = await current_roster(uow, ctx)
     mediator = next(
@@ -115,7 +88,7 @@ async def reassign_to(
         raise AgainstTheRules("this mediator already carries the dispute")
     if mediator_id in dispute.objected_mediators:
         raise AgainstTheRules("a party objected to this mediator")
-    if set(respondent_orgs(dispute)) & set(mediator.tied_to):
+    if set(dispute.respondent_orgs) & set(mediator.tied_to):
         raise AgainstTheRules("this mediator is tied to a respondent")
     await _reassign(uow, dispute, mediator, roster, reason, actor, ctx)
     await uow.commit()
@@ -134,7 +107,7 @@ async def object_to_mediator(
     case_id: uuid.UUID, reason: str, actor: Actor, uow: UnitOfWork, ctx: Context
 ) -> Dispute:
     """A party objects (PML 23): the mediator is replaced and never chosen again for it."""
-    dispute = await load(uow, case_id)
+    dispute = await load_dispute(uow, case_id)
     _check_party(dispute, actor)
     check_reassignable(State(dispute.state), "object to the mediator of")
     if dispute.mediator_id:
@@ -143,7 +116,7 @@ async def object_to_mediator(
     mediator = choose_mediator(
         roster,
         local_date(ctx.now()),
-        respondent_orgs(dispute),
+        dispute.respondent_orgs,
         await open_caseload(uow),
         skill=dispute.dispute_type,
         exclude=dispute.objected_mediators,
@@ -160,21 +133,20 @@ async def flag_risk(
     """A dispute that could escalate goes to the police member on duty (PML 25)."""
     if actor.role not in ("mediator", "committee", "intake_officer"):
         raise NotAllowed(f"a {actor.role} may not flag a risk")
-    dispute = await load(uow, case_id)
-    if actor.role == "mediator" and actor.id != dispute.mediator_id:
-        raise NotAllowed("only the assigned mediator may act on this dispute")
+    dispute = await load_dispute(uow, case_id)
+    dispute.check_mediator(actor)
     check_reassignable(State(dispute.state), "flag a risk on")
     dispute.risk = True
     roster = await current_roster(uow, ctx)
     mediator = choose_police_mediator(
         roster,
         local_date(ctx.now()),
-        respondent_orgs(dispute),
+        dispute.respondent_orgs,
         await open_caseload(uow),
         exclude=dispute.objected_mediators,
     )
     if mediator.mediator_id == dispute.mediator_id:
-        uow.session.add(dispute)
+        await settle(uow, dispute)
     else:
         await _reassign(uow, dispute, mediator, roster, f"risk: {reason}", actor, ctx)
     await uow.commit()

@@ -17,7 +17,7 @@ from services.mediation.domain.agreement import AgreementTerms
 from services.mediation.domain.dispute import Dispute
 from services.mediation.domain.errors import IllegalTransition, NotAllowed
 from services.mediation.domain.roster import DutyBody, Mediator, Roster
-from services.mediation.service_layer import acceptance, casework, sessions
+from services.mediation.service_layer import acceptance, assignment, casework, sessions
 from services.mediation.service_layer.context import Context, Policy
 from services.mediation.service_layer.deadlines import on_timer
 from shared.clock import FrozenClock
@@ -269,3 +269,14 @@ async def test_no_session_is_scheduled_before_a_mediator_has_the_dispute():
             COMMITTEE,
         )
     assert w.repo.sessions == {}
+
+
+async def test_an_objection_replaces_the_mediator_for_good():
+    w = World()
+    case_id, mediator = await w.mediating()
+    complainant = Actor(role="complainant", id="c-1")
+    events = await w.act(assignment.object_to_mediator, case_id, "有利害关系", complainant)
+    assert events == ["mediator.reassigned"]
+    dispute = w.dispute(case_id)
+    assert dispute.mediator_id == "m-2" and dispute.objected_mediators == [mediator.id]
+    assert w.repo.history[case_id][-1].note == "m-1 -> m-2: objection: 有利害关系"
