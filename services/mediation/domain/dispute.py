@@ -3,41 +3,44 @@
 Every lifecycle step goes through a method here (checked by lifecycle.py, its clocks moved by
 clocks.py's legal rules); the service layer loads a dispute from its repository, calls the
 methods, saves it and publishes `events` through the outbox (cosmicpython's `Product.events`).
-Nothing here does I/O.
+Nothing here does I/O. Its clock keeping is domain/dispute_clocks.py's (a mixin).
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from services.mediation.domain.agreement import AgreementTerms, check_effective
-from services.mediation.domain.calendar import FALLBACK, WorkCalendar
+from services.mediation.domain.calendar import WorkCalendar
 from services.mediation.domain.clocks import (
     ClockName,
     Deadline,
     check_extension,
     days_clock,
-    deadline,
     limitation_clock,
     local_date,
-    missing_years,
     performance_clock,
-    stored_end,
+)
+from services.mediation.domain.dispute_clocks import (
+    ClockKeeping,
+    HistoryEntry,
+    Raised,
+    StateHistory,
+    aware,
 )
 from services.mediation.domain.errors import AgainstTheRules, IllegalTransition, NotAllowed
-from services.mediation.domain.kept_clocks import KeptClock, TimerOrder, kinds_of, opened
+from services.mediation.domain.kept_clocks import KeptClock, TimerOrder
 from services.mediation.domain.lifecycle import (
-    PAUSED,
     TRANSITIONS,
     State,
     check_reassignable,
     next_state,
 )
 from services.mediation.domain.roster import Mediator
-from services.mediation.domain.targets import Target, pauses, target_due
+from services.mediation.domain.targets import Target
 from shared.contracts.envelope import SYSTEM, Actor
 from shared.contracts.events.common import Payload
 from shared.contracts.events.mediation import (
@@ -58,6 +61,8 @@ from shared.contracts.events.mediation import (
     ReferredToArbitration,
 )
 
+__all__ = ["Dispute", "HistoryEntry", "Raised", "StateHistory", "aware"]
+
 MEDIATION_CLOCKS = (
     ClockName.ACCEPTANCE_TARGET,
     ClockName.MEDIATION_LIMIT,
@@ -66,39 +71,11 @@ MEDIATION_CLOCKS = (
 PARTY_WINDOWS = (ClockName.JUDICIAL_CONFIRMATION, ClockName.ARBITRATION_REVIEW)
 EXPIRED_NOTE = "调解期限届满未达成协议，当事人可依法申请劳动争议仲裁。"
 UNPERFORMED_NOTE = "履行期限届满，未见履行记录 / performance deadline passed unrecorded"
-StateHistory = list[tuple[datetime, str]]
 EXPIRABLE = TRANSITIONS["expire"][0]
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One step of the dispute's history (`position` orders steps sharing an instant)."""
-
-    position: int
-    action: str
-    from_state: str
-    to_state: str
-    actor: Actor
-    at: datetime
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Raised:
-    """An event the dispute raised, for the service layer to publish."""
-
-    event_type: str
-    payload: Payload
-    actor: Actor
-
-
-def aware(at: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
-
-
 @dataclass(eq=False)
-class Dispute:
+class Dispute(ClockKeeping):
     case_id: uuid.UUID
     tracking_code: str
     state: str
@@ -183,93 +160,6 @@ class Dispute:
         }:
             raise NotAllowed(f"only a respondent named in this dispute may {what}")
 
-    # -- clocks -------------------------------------------------------------------------
-
-    def open_clock(self, due: Deadline, at: datetime) -> None:
-        """Open (or move) a clock; its warnings and expiry are ordered."""
-        kept, orders = opened(self.clocks.get(due.clock.value), due, at)
-        self.clocks[due.clock.value] = kept
-        self.touched.add(due.clock.value)
-        self.timers.extend(orders)
-
-    def stop_clocks(
-        self, names: tuple[ClockName, ...], at: datetime, status: str = "stopped"
-    ) -> None:
-        """Stop running clocks (what they waited for happened) and cancel their timers."""
-        for name in names:
-            kept = self.clocks.get(name.value)
-            if kept is None or not kept.running:
-                continue
-            kept.status, kept.updated_at = status, at
-            self.touched.add(name.value)
-            self.timers.append(TimerOrder("cancel", kinds_of(name), at))
-
-    def clock_due_on(self, name: ClockName) -> date | None:
-        kept = self.clocks.get(name.value)
-        return kept.due_on if kept is not None and kept.status != "stopped" else None
-
-    def state_history(self, saved: StateHistory) -> StateHistory:
-        """(time, state entered) of every step: the saved ones and those taken since loading."""
-        return [(aware(at), s) for at, s in saved] + [(e.at, e.to_state) for e in self.history]
-
-    def refresh_target(
-        self,
-        target: Target,
-        started_at: datetime,
-        saved: StateHistory,
-        calendar: WorkCalendar,
-        at: datetime,
-    ) -> None:
-        """Recompute a target's due day from the state history: paused while waiting on a party."""
-        name = ClockName(target.name)
-        steps = [(t, s) for t, s in self.state_history(saved) if t >= started_at]
-        steps.append((at, self.state))
-        due_on = target_due(target, started_at, pauses(steps, PAUSED), calendar)
-        if due_on is None:
-            kept = self.clocks.get(name.value)
-            if kept is not None and kept.status == "open":
-                kept.status, kept.due_on, kept.expires_at, kept.updated_at = (
-                    "paused",
-                    None,
-                    None,
-                    at,
-                )
-                self.touched.add(name.value)
-                self.timers.append(TimerOrder("cancel", kinds_of(name), at))
-            return
-        due = deadline(name, local_date(started_at), due_on, calendar)
-        missing = missing_years(calendar, local_date(started_at), due.due_on)
-        if missing:  # working days were counted through a year not loaded
-            source = f"{FALLBACK}:{missing[0]}"
-            due = due.model_copy(update={"calendar_source": source, "calendar_missing": True})
-        self.open_clock(due, at)
-
-    def refresh_mediation_target(
-        self, target: Target, saved: StateHistory, calendar: WorkCalendar, at: datetime
-    ) -> None:
-        """The mediation target runs from the start of mediation, paused while waiting."""
-        started = next((t for t, s in self.state_history(saved) if s == "in_mediation"), None)
-        if started is not None:
-            self.refresh_target(target, started, saved, calendar, at)
-
-    def moved(self, kept: KeptClock, calendar: WorkCalendar) -> dict[str, Any]:
-        """Where a clock's end was moved off a rest day or holiday, and why (art. 203)."""
-        end = stored_end(
-            ClockName(kept.clock),
-            kept.started_on,
-            kept.due_on,
-            calendar,
-            extended_days=self.mediation_extended_days,
-            agreed_on=self.performance_deadline,
-        )
-        if end is None:
-            return {}
-        return {
-            "nominal_due_on": end.nominal_due_on if end.moved_because else None,
-            "moved_because": end.moved_because,
-            "calendar_missing": end.calendar_missing,
-        }
-
     # -- registration, acceptance and assignment --------------------------------------
 
     def register(
@@ -290,8 +180,6 @@ class Dispute:
             self.open_clock(limitation_clock(self.infringement_known_on, calendar), at)
         received = min(aware(self.application_received_at), at)
         self.refresh_target(acceptance_target, received, saved, calendar, at)
-
-    # -- acceptance and assignment ----------------------------------------------------
 
     def accept(self, actor: Actor, at: datetime, calendar: WorkCalendar) -> None:
         """Acceptance review -> accepted; a platform worker's limit runs from here (2024 notice)."""
