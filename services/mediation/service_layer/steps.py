@@ -1,8 +1,8 @@
 """Moving a dispute through its lifecycle: one checked step, one history row, one event.
 
 `load_dispute` and `settle` carry the Dispute aggregate (domain/dispute.py) through its
-repository; `load`, `step`, `record` and `announce` still serve the use cases that work on the
-row (groups, sessions, supplements, documents)."""
+repository; `load`, `record` and `announce` still serve the use cases that work on the
+row (group members, grants, supplements, pattern alerts)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from sqlmodel import select
 from services.mediation.adapters.tables import Dispute, DisputeHistory
 from services.mediation.domain.dispute import Dispute as Aggregate
 from services.mediation.domain.errors import NotFound
-from services.mediation.domain.lifecycle import State, next_state
 from services.mediation.service_layer.repository import disputes_in
 from shared.contracts.envelope import Actor, Envelope, new_event
 from shared.contracts.events.common import Payload
@@ -29,21 +28,6 @@ async def load(uow: UnitOfWork, case_id: uuid.UUID) -> Dispute:
     if dispute is None:
         raise NotFound(str(case_id))
     return dispute
-
-
-def step(
-    uow: UnitOfWork,
-    dispute: Dispute,
-    action: str,
-    actor: Actor,
-    *,
-    now: datetime | None = None,
-    note: str = "",
-) -> State:
-    """Check and apply one transition; record it on the dispute's history."""
-    target = next_state(action, State(dispute.state), actor.role)
-    record(uow, dispute, action, actor, now=now, note=note, to_state=target.value)
-    return target
 
 
 def record(
