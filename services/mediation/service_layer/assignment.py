@@ -1,18 +1,16 @@
-"""Choosing the mediator: assignment on acceptance, reassignment on objection or risk."""
+"""Choosing the mediator: assignment on acceptance, reassignment on objection or risk.
+
+The roster chooses (domain/roster.py); the Dispute aggregate takes the choice, its step and
+its event; the repository brings the roster, the open caseload and who was assigned when."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
-import sqlalchemy as sa
-from sqlmodel import col, select
-
-from services.mediation.adapters import mediator_stats
-from services.mediation.adapters.tables import Dispute, RosterRecord
 from services.mediation.domain.clocks import local_date
+from services.mediation.domain.dispute import Dispute
 from services.mediation.domain.errors import AgainstTheRules, Incomplete, NotAllowed
-from services.mediation.domain.lifecycle import REASSIGNABLE, State, check_reassignable
+from services.mediation.domain.lifecycle import State, check_reassignable
 from services.mediation.domain.roster import (
     Mediator,
     Roster,
@@ -20,75 +18,41 @@ from services.mediation.domain.roster import (
     choose_police_mediator,
 )
 from services.mediation.service_layer.context import Context
-from services.mediation.service_layer.steps import announce, load, record, step
-from shared.contracts.envelope import SYSTEM, Actor, Envelope
-from shared.contracts.events.mediation import MediatorAssigned, MediatorReassigned
+from services.mediation.service_layer.repository import disputes_in
+from services.mediation.service_layer.steps import load_dispute, settle
+from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
 
 
 async def current_roster(uow: UnitOfWork, ctx: Context) -> Roster:
     """The roster configured through the API, else the file's."""
-    record = await uow.session.get(RosterRecord, 1)
-    return Roster.model_validate(record.body) if record else ctx.roster_file
+    return await disputes_in(uow).roster(ctx.roster_file)
 
 
 async def open_caseload(uow: UnitOfWork) -> dict[str, int]:
-    stmt = (
-        select(Dispute.mediator_id, sa.func.count())
-        .where(
-            col(Dispute.mediator_id).is_not(None),
-            col(Dispute.state).in_([s.value for s in REASSIGNABLE]),
-        )
-        .group_by(col(Dispute.mediator_id))
-    )
-    return {mid: n for mid, n in (await uow.session.exec(stmt)).all() if mid}
+    return await disputes_in(uow).open_caseload()
 
 
 async def _last_assigned(uow: UnitOfWork) -> dict[str, float]:
-    return await mediator_stats.last_assigned(uow.session)
+    return await disputes_in(uow).last_assigned()
 
 
-def respondent_orgs(dispute: Dispute) -> list[str]:
-    return [str(r["party_id"]).removeprefix("org-") for r in dispute.respondents]
-
-
-async def _take(uow: UnitOfWork, dispute: Dispute, mediator: Mediator, at: datetime) -> None:
-    dispute.mediator_id, dispute.mediator_name = mediator.mediator_id, mediator.name
-    dispute.duty_body = mediator.body_id
-    uow.session.add(dispute)
-    await mediator_stats.record_assignment(uow.session, mediator.mediator_id, at)
-
-
-async def assign(
-    uow: UnitOfWork, dispute: Dispute, ctx: Context, cause: Envelope | None = None
-) -> None:
+async def assign(uow: UnitOfWork, dispute: Dispute, ctx: Context) -> None:
     """Accepted -> assigned: round robin inside the body on duty, never a conflict."""
     at = ctx.now()
-    roster = await current_roster(uow, ctx)
+    disputes = disputes_in(uow)
+    roster = await disputes.roster(ctx.roster_file)
     mediator = choose_mediator(
         roster,
         local_date(at),
-        respondent_orgs(dispute),
-        await open_caseload(uow),
+        dispute.respondent_orgs,
+        await disputes.open_caseload(),
         skill=dispute.dispute_type,
         exclude=dispute.objected_mediators,
-        last_assigned=await _last_assigned(uow),
+        last_assigned=await disputes.last_assigned(),
     )
-    step(uow, dispute, "assign", SYSTEM, now=at, note=mediator.mediator_id)
-    await _take(uow, dispute, mediator, at)
-    announce(
-        uow,
-        dispute,
-        "mediator.assigned",
-        MediatorAssigned(
-            state=dispute.state,
-            mediator_id=mediator.mediator_id,
-            mediator_name=mediator.name,
-            duty_body=roster.body(mediator.body_id).name,
-        ),
-        SYSTEM,
-        cause,
-    )
+    dispute.assign(mediator, roster.body(mediator.body_id).name, at)
+    await disputes.record_assignment(mediator.mediator_id, at)
 
 
 async def _reassign(
@@ -100,24 +64,9 @@ async def _reassign(
     actor: Actor,
     ctx: Context,
 ) -> None:
-    previous = dispute.mediator_id or ""
-    await _take(uow, dispute, mediator, ctx.now())
-    note = f"{previous} -> {mediator.mediator_id}: {reason}"
-    record(uow, dispute, "reassign", actor, now=ctx.now(), note=note)
-    announce(
-        uow,
-        dispute,
-        "mediator.reassigned",
-        MediatorReassigned(
-            state=dispute.state,
-            mediator_id=mediator.mediator_id,
-            mediator_name=mediator.name,
-            duty_body=roster.body(mediator.body_id).name,
-            previous_mediator_id=previous,
-            reason=reason[:500],
-        ),
-        actor,
-    )
+    dispute.reassign(mediator, roster.body(mediator.body_id).name, reason, actor, ctx.now())
+    await disputes_in(uow).record_assignment(mediator.mediator_id, ctx.now())
+    await settle(uow, dispute)
 
 
 async def reassign_to(
@@ -127,7 +76,7 @@ async def reassign_to(
     the roster, not the one who has it, never one a party objected to or tied to a respondent."""
     if actor.role != "committee":
         raise NotAllowed(f"a {actor.role} may not reassign a dispute")
-    dispute = await load(uow, case_id)
+    dispute = await load_dispute(uow, case_id)
     check_reassignable(State(dispute.state))
     roster = await current_roster(uow, ctx)
     mediator = next(
@@ -139,7 +88,7 @@ async def reassign_to(
         raise AgainstTheRules("this mediator already carries the dispute")
     if mediator_id in dispute.objected_mediators:
         raise AgainstTheRules("a party objected to this mediator")
-    if set(respondent_orgs(dispute)) & set(mediator.tied_to):
+    if set(dispute.respondent_orgs) & set(mediator.tied_to):
         raise AgainstTheRules("this mediator is tied to a respondent")
     await _reassign(uow, dispute, mediator, roster, reason, actor, ctx)
     await uow.commit()
@@ -158,7 +107,7 @@ async def object_to_mediator(
     case_id: uuid.UUID, reason: str, actor: Actor, uow: UnitOfWork, ctx: Context
 ) -> Dispute:
     """A party objects (PML 23): the mediator is replaced and never chosen again for it."""
-    dispute = await load(uow, case_id)
+    dispute = await load_dispute(uow, case_id)
     _check_party(dispute, actor)
     check_reassignable(State(dispute.state), "object to the mediator of")
     if dispute.mediator_id:
@@ -167,7 +116,7 @@ async def object_to_mediator(
     mediator = choose_mediator(
         roster,
         local_date(ctx.now()),
-        respondent_orgs(dispute),
+        dispute.respondent_orgs,
         await open_caseload(uow),
         skill=dispute.dispute_type,
         exclude=dispute.objected_mediators,
@@ -184,21 +133,20 @@ async def flag_risk(
     """A dispute that could escalate goes to the police member on duty (PML 25)."""
     if actor.role not in ("mediator", "committee", "intake_officer"):
         raise NotAllowed(f"a {actor.role} may not flag a risk")
-    dispute = await load(uow, case_id)
-    if actor.role == "mediator" and actor.id != dispute.mediator_id:
-        raise NotAllowed("only the assigned mediator may act on this dispute")
+    dispute = await load_dispute(uow, case_id)
+    dispute.check_mediator(actor)
     check_reassignable(State(dispute.state), "flag a risk on")
     dispute.risk = True
     roster = await current_roster(uow, ctx)
     mediator = choose_police_mediator(
         roster,
         local_date(ctx.now()),
-        respondent_orgs(dispute),
+        dispute.respondent_orgs,
         await open_caseload(uow),
         exclude=dispute.objected_mediators,
     )
     if mediator.mediator_id == dispute.mediator_id:
-        uow.session.add(dispute)
+        await settle(uow, dispute)
     else:
         await _reassign(uow, dispute, mediator, roster, f"risk: {reason}", actor, ctx)
     await uow.commit()

@@ -17,6 +17,7 @@ from sqlmodel import col, func, select
 
 from services.mediation.adapters.tables import Dispute
 from services.mediation.domain.clocks import period_end
+from services.mediation.domain.dispute import Dispute as Aggregate
 from services.mediation.domain.errors import AgainstTheRules, Incomplete, NotAllowed
 from services.mediation.domain.lifecycle import State
 from services.mediation.domain.time_order import check_non_performance
@@ -128,7 +129,11 @@ Stage = Literal["accepted", "agreement_signed", "ended", "closed"]
 
 
 async def tell_members(
-    uow: UnitOfWork, parent: Dispute, stage: Stage, actor: Actor, cause: Envelope | None = None
+    uow: UnitOfWork,
+    parent: Dispute | Aggregate,
+    stage: Stage,
+    actor: Actor,
+    cause: Envelope | None = None,
 ) -> None:
     """Every member hears what the group reached, with their own line of the schedule."""
     if not parent.group_size:

@@ -1,18 +1,16 @@
-"""A filed dispute reaches mediation: register it, start its clocks, await the committee."""
+"""A filed dispute reaches mediation: register it, start its clocks, await the committee.
+
+The row is written here (a group member, and the pattern index, still work on it); the
+review step and the clocks are the Dispute aggregate's (`Dispute.register`)."""
 
 from __future__ import annotations
 
 from services.mediation.adapters.tables import Dispute
-from services.mediation.domain.clocks import (
-    ClockName,
-    days_clock,
-    limitation_clock,
-    local_date,
-)
+from services.mediation.domain.clocks import local_date
 from services.mediation.service_layer import acceptance, groups, patterns
-from services.mediation.service_layer.clocks import aware, refresh_target, start_clock
 from services.mediation.service_layer.context import Context
-from services.mediation.service_layer.steps import announce, step
+from services.mediation.service_layer.repository import disputes_in
+from services.mediation.service_layer.steps import announce, load_dispute, settle
 from shared.contracts.envelope import SYSTEM, Envelope
 from shared.contracts.events.common import PartyRef
 from shared.contracts.events.intake import CaseFiled
@@ -99,31 +97,11 @@ async def register_dispute(envelope: Envelope, uow: UnitOfWork, ctx: Context) ->
         await uow.session.flush()
         dispute.group_size = await groups.count_members(uow, dispute.case_id)
     patterns.index_companies(uow, dispute)
-    at = ctx.now()
-    step(uow, dispute, "review", SYSTEM, now=at, note="registered for the committee's review")
-    announce(
-        uow,
-        dispute,
-        "dispute.registered",
-        DisputeRegistered(state=dispute.state, dispute_type=dispute.dispute_type),
-        SYSTEM,
-        envelope,
-    )
-    await _start_clocks(uow, dispute, ctx)
+    disputes = disputes_in(uow)
+    registered = await load_dispute(uow, dispute.case_id)
+    saved = await disputes.state_history(dispute.case_id)
+    registered.register(ctx.policy.acceptance_target, saved, ctx.calendar, ctx.now())
+    await settle(uow, registered, envelope)
     await patterns.check_patterns(uow, dispute, ctx, envelope)
     if ctx.policy.auto_accept:
-        await acceptance.accept(uow, dispute, SYSTEM, ctx, envelope)
-
-
-async def _start_clocks(uow: UnitOfWork, dispute: Dispute, ctx: Context) -> None:
-    now = ctx.now()
-    if not dispute.platform_worker:  # LDMAL 14: from receipt of the application
-        due = days_clock(ClockName.MEDIATION_LIMIT, dispute.application_received_at, ctx.calendar)
-        await start_clock(uow, dispute, due, now)
-    if dispute.infringement_known_on is not None:
-        await start_clock(
-            uow, dispute, limitation_clock(dispute.infringement_known_on, ctx.calendar), now
-        )
-    # From receipt too: a dispute entered after its acceptance target shows as late at once.
-    received = min(aware(dispute.application_received_at), now)
-    await refresh_target(uow, dispute, ctx.policy.acceptance_target, received, ctx)
+        await acceptance.accept(uow, registered, SYSTEM, ctx, envelope)

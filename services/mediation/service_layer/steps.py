@@ -1,4 +1,8 @@
-"""Moving a dispute through its lifecycle: one checked step, one history row, one event."""
+"""Moving a dispute through its lifecycle: one checked step, one history row, one event.
+
+`load_dispute` and `settle` carry the Dispute aggregate (domain/dispute.py) through its
+repository; `load`, `record` and `announce` still serve the use cases that work on the
+row (group members, grants, supplements, pattern alerts)."""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ from datetime import datetime
 from sqlmodel import select
 
 from services.mediation.adapters.tables import Dispute, DisputeHistory
+from services.mediation.domain.dispute import Dispute as Aggregate
 from services.mediation.domain.errors import NotFound
-from services.mediation.domain.lifecycle import State, next_state
+from services.mediation.service_layer.repository import disputes_in
 from shared.contracts.envelope import Actor, Envelope, new_event
 from shared.contracts.events.common import Payload
 from shared.messaging.uow import UnitOfWork
@@ -23,21 +28,6 @@ async def load(uow: UnitOfWork, case_id: uuid.UUID) -> Dispute:
     if dispute is None:
         raise NotFound(str(case_id))
     return dispute
-
-
-def step(
-    uow: UnitOfWork,
-    dispute: Dispute,
-    action: str,
-    actor: Actor,
-    *,
-    now: datetime | None = None,
-    note: str = "",
-) -> State:
-    """Check and apply one transition; record it on the dispute's history."""
-    target = next_state(action, State(dispute.state), actor.role)
-    record(uow, dispute, action, actor, now=now, note=note, to_state=target.value)
-    return target
 
 
 def record(
@@ -73,7 +63,7 @@ def record(
 
 def announce(
     uow: UnitOfWork,
-    dispute: Dispute,
+    dispute: Dispute | Aggregate,
     event_type: str,
     payload: Payload,
     actor: Actor,
@@ -90,3 +80,31 @@ def announce(
             occurred_at=uow.now(),
         )
     )
+
+
+async def load_dispute(uow: UnitOfWork, case_id: uuid.UUID) -> Aggregate:
+    """The Dispute aggregate with its clocks, row-locked for the rest of the transaction."""
+    dispute = await disputes_in(uow).get(case_id)
+    if dispute is None:
+        raise NotFound(str(case_id))
+    return dispute
+
+
+async def settle(uow: UnitOfWork, dispute: Aggregate, cause: Envelope | None = None) -> None:
+    """Save the dispute and queue the events it raised, in order, on the outbox.
+
+    Safe to call again: what was saved and published is not repeated."""
+    await disputes_in(uow).save(dispute)
+    raised, dispute.events = dispute.events, []
+    for event in raised:
+        uow.emit(
+            new_event(
+                event.event_type,
+                event.payload,
+                case_id=dispute.case_id,
+                actor=event.actor,
+                producer=PRODUCER,
+                cause=cause,
+                occurred_at=uow.now(),
+            )
+        )
