@@ -22,7 +22,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,8 +30,9 @@ from typing import Any
 import httpx
 import redis
 
+from shared.messaging.partitions import dead_letter_stream, streams_of
 from tests.auth import OFFICER
-from tests.e2e.harness import Sinks, System
+from tests.e2e.harness import SERVICES, Sinks, System
 from tests.polling import eventually
 
 
@@ -44,6 +45,8 @@ def spot(n: int) -> tuple[float, float]:
 class Workload:
     intake_url: str
     rate: float
+    # Further intake replicas: the n-th filing goes to [intake_url, *more_intake_urls][n % k].
+    more_intake_urls: tuple[str, ...] = ()
     acked: dict[str, str] = field(default_factory=dict)  # email -> case_id
     indeterminate: set[str] = field(default_factory=set)
     refused: int = 0
@@ -52,6 +55,7 @@ class Workload:
 
     def run(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds
+        urls = [self.intake_url, *self.more_intake_urls]
         with httpx.Client(timeout=5, headers=OFFICER) as client:
             while time.monotonic() < deadline and not self._stop.is_set():
                 n = next(self._numbers)
@@ -65,7 +69,7 @@ class Workload:
                     "reporter": {"name": "骑手", "email": email},
                 }
                 try:
-                    response = client.post(f"{self.intake_url}/api/v1/hazards", json=body)
+                    response = client.post(f"{urls[n % len(urls)]}/api/v1/hazards", json=body)
                     if response.status_code == 201:
                         self.acked[email] = response.json()["case_id"]
                     else:
@@ -140,16 +144,22 @@ def _complete(email: str, case_id: str, sinks: Sinks) -> bool:
     )
 
 
-def stream_totals(redis_url: str) -> tuple[int, int]:
-    """(pending entries over all groups, dead letters over all streams)."""
+def partitions_of_system(system: System) -> int:
+    """N of the system under test (`STREAM_PARTITIONS` in its processes' environment)."""
+    return int(system.env.get("STREAM_PARTITIONS") or 1)
+
+
+def stream_totals(redis_url: str, partitions: int = 1) -> tuple[int, int]:
+    """(pending entries over all groups, dead letters) over every partition of every stream."""
     client = redis.Redis.from_url(redis_url)
     pending = dead = 0
-    for name in ("intake", "mediation", "dispatch", "notify"):
-        stream = f"waystation.{name}"
-        if client.exists(stream):
-            pending += sum(g["pending"] + (g.get("lag") or 0) for g in client.xinfo_groups(stream))
-        if client.exists(f"{stream}.dlq"):
-            dead += client.xlen(f"{stream}.dlq")
+    for name in SERVICES:
+        for stream in streams_of(name, partitions):
+            if client.exists(stream):
+                groups = client.xinfo_groups(stream)
+                pending += sum(g["pending"] + (g.get("lag") or 0) for g in groups)
+            if client.exists(dead_letter_stream(stream)):
+                dead += client.xlen(dead_letter_stream(stream))
     return pending, dead
 
 
@@ -162,6 +172,7 @@ def judge(
     started: float,
     settle: float = 120.0,
     quiet_after: float | None = None,
+    restart: Callable[[str], None] | None = None,
 ) -> Verdict:
     """Wait (bounded) for every acknowledged ticket to complete, then classify.
 
@@ -169,10 +180,13 @@ def judge(
     `settle`), so a slow but converging system is not mistaken for one that lost work.
     `quiet_after` (for a run expected to lose work) stops the wait early once the streams are
     drained and no further ticket has completed for that many seconds: nothing is left in
-    flight that could still complete one.
+    flight that could still complete one. `restart` starts a process of `system.procs` again
+    (default `system.start`; a replica topology passes its own).
     """
     settle += 0.5 * len(load.acked)
     restarts = 0
+    partitions = partitions_of_system(system)
+    restart = restart or system.start
     progress = {"completed": -1, "since": time.monotonic()}
 
     def quiet(completed: int, drained: bool) -> bool:
@@ -188,10 +202,10 @@ def judge(
         # exited (its watchdog stops a process whose reader stalled) is started again.
         for name, proc in system.procs.items():
             if proc.poll() is not None:
-                system.start(name)
+                restart(name)
                 restarts += 1
         completed = sum(1 for e, c in load.acked.items() if _complete(e, c, sinks))
-        drained = stream_totals(system.redis_url)[0] == 0
+        drained = stream_totals(system.redis_url, partitions)[0] == 0
         return (completed == len(load.acked) and drained) or quiet(completed, drained)
 
     with contextlib.suppress(AssertionError):  # classify what is missing below
@@ -222,8 +236,10 @@ def judge(
     # `done` saw the groups drained, but the system still runs: a batch read since then (a
     # delivery's own event, a timer) is pending for a moment. Drained means it drains again.
     with contextlib.suppress(AssertionError):
-        eventually(lambda: stream_totals(system.redis_url)[0] == 0, timeout=30, interval=0.5)
-    pending, dead = stream_totals(system.redis_url)
+        eventually(
+            lambda: stream_totals(system.redis_url, partitions)[0] == 0, timeout=30, interval=0.5
+        )
+    pending, dead = stream_totals(system.redis_url, partitions)
     if restarts:
         faults = {**faults, "supervisor_restarts": restarts}
     return Verdict(

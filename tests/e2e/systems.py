@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from tests.cluster import redis_cluster_for_tests
 from tests.e2e.harness import SERVICES, Sinks, System
-from tests.infra import create_database, private_redis
+from tests.infra import create_database, free_port, private_redis
 
 # The stream partitions of a system on a Redis Cluster (a cluster needs N >= 2).
 CLUSTER_PARTITIONS = 4
@@ -37,3 +39,47 @@ def running_system(kind: str, folder: Path, pg_admin_url: str, sinks: Sinks) -> 
             yield sut
         finally:
             sut.stop_all()
+
+
+class Replicas:
+    """The e2e System with a second process of every service on a port of its own."""
+
+    def __init__(self, system: System) -> None:
+        self.system = system
+        self.names = [f"{name}-{r}" for name in SERVICES for r in (1, 2)]
+
+    def start(self) -> None:
+        sut = self.system
+        for name in SERVICES:
+            sut.ports[f"{name}-1"] = sut.ports[name]
+            sut.ports[f"{name}-2"] = free_port()
+        # All at once but dispatch's second replica, which waits for the first: two dispatch
+        # processes seeding one fresh database at the same moment collide on the seed rows.
+        later = "dispatch-2"
+        for key in [k for k in self.names if k != later]:
+            self.launch(key)
+        sut.wait_ready("dispatch-1")
+        self.launch(later)
+        for key in self.names:
+            sut.wait_ready(key)
+
+    def launch(self, key: str) -> None:
+        """Start replica `key` (`intake-2`); also how a killed replica comes back."""
+        sut = self.system
+        name = key.rpartition("-")[0]
+        log = (sut.folder / f"{key}.log").open("ab")
+        env = sut.env | {f"{name.upper()}_HTTP_PORT": str(sut.ports[key])}
+        sut.procs[key] = subprocess.Popen(
+            [sys.executable, "-m", "waystation.cli", "serve", name],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def stop(self) -> None:
+        for key in self.names:
+            if key in self.system.procs:
+                self.system.stop(key)
+
+    def url(self, name: str, i: int) -> str:
+        return self.system.url(f"{name}-{i % 2 + 1}")

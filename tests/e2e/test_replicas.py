@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
-import sys
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -27,8 +25,9 @@ from shared.contracts.streams import SUBSCRIPTIONS
 from shared.messaging.partitions import stream_for_case, streams_of
 from tests.auth import OFFICER, auth_headers
 from tests.e2e.harness import SERVICES, Sinks, System
+from tests.e2e.systems import Replicas
 from tests.e2e.test_flows import _dispute, _hazard, _state_is
-from tests.infra import create_database, free_port, private_redis
+from tests.infra import create_database, private_redis
 from tests.polling import eventually
 from waystation.drain import backlogs
 
@@ -43,49 +42,6 @@ TIMED = {
     "deadline.warning": ("clock", "days_left", "due_on"),
     "deadline.expired": ("clock", "due_on"),
 }
-
-
-class Replicas:
-    """The e2e System with a second process of every service on a port of its own."""
-
-    def __init__(self, system: System) -> None:
-        self.system = system
-        self.names = [f"{name}-{r}" for name in SERVICES for r in (1, 2)]
-
-    def start(self) -> None:
-        sut = self.system
-        for name in SERVICES:
-            sut.ports[f"{name}-1"] = sut.ports[name]
-            sut.ports[f"{name}-2"] = free_port()
-        # All at once but dispatch's second replica, which waits for the first: two dispatch
-        # processes seeding one fresh database at the same moment collide on the seed rows.
-        later = "dispatch-2"
-        for key in [k for k in self.names if k != later]:
-            self._launch(key)
-        sut.wait_ready("dispatch-1")
-        self._launch(later)
-        for key in self.names:
-            sut.wait_ready(key)
-
-    def _launch(self, key: str) -> None:
-        sut = self.system
-        name = key.rpartition("-")[0]
-        log = (sut.folder / f"{key}.log").open("ab")
-        env = sut.env | {f"{name.upper()}_HTTP_PORT": str(sut.ports[key])}
-        sut.procs[key] = subprocess.Popen(
-            [sys.executable, "-m", "waystation.cli", "serve", name],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def stop(self) -> None:
-        for key in self.names:
-            if key in self.system.procs:
-                self.system.stop(key)
-
-    def url(self, name: str, i: int) -> str:
-        return self.system.url(f"{name}-{i % 2 + 1}")
 
 
 @pytest.fixture(scope="module")
