@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shared.clock import SYSTEM_CLOCK, Clock, utc_now
-from shared.contracts.envelope import Envelope
+from shared.contracts.envelope import Envelope, new_event
+from shared.contracts.raised import Raised
 from shared.contracts.streams import stream_of
 from shared.messaging.sequence import reserve_many
 from shared.messaging.tables import KitTables
@@ -82,6 +83,29 @@ class UnitOfWork:
             self.after_commit(self._on_commit)  # e.g. wake the relay once the events commit
         # The span current now (a request, or the event being applied) is the event's parent.
         self._traceparents[envelope.event_id] = current_traceparent()
+
+    def emit_raised(
+        self,
+        raised: list[Raised],
+        *,
+        case_id: uuid.UUID,
+        cause: Envelope | None = None,
+        causation_id: uuid.UUID | None = None,
+    ) -> None:
+        """Queue, in order, the events an aggregate raised, as this service's, stamped now."""
+        for event in raised:
+            self.emit(
+                new_event(
+                    event.event_type,
+                    event.payload,
+                    case_id=case_id,
+                    actor=event.actor,
+                    producer=self._producer,
+                    cause=cause,
+                    causation_id=causation_id,
+                    occurred_at=self.now(),
+                )
+            )
 
     async def seen(self, event_id: uuid.UUID) -> bool:
         """True when this service already applied the event."""

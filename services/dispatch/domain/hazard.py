@@ -38,6 +38,7 @@ from shared.contracts.events.dispatch import (
     HazardUrged,
     HazardWithdrawn,
 )
+from shared.contracts.raised import Raised
 
 
 @dataclass(frozen=True)
@@ -51,15 +52,6 @@ class HistoryEntry:
     actor: Actor
     at: datetime
     note: str = ""
-
-
-@dataclass(frozen=True)
-class Raised:
-    """An event the hazard raised, for the service layer to publish."""
-
-    event_type: str
-    payload: Payload
-    actor: Actor
 
 
 @dataclass(eq=False)

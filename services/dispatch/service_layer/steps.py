@@ -7,7 +7,7 @@ import uuid
 from services.dispatch.domain.errors import NotFound
 from services.dispatch.domain.hazard import Hazard
 from services.dispatch.service_layer.repository import hazards_in
-from shared.contracts.envelope import Envelope, new_event
+from shared.contracts.envelope import Envelope
 from shared.messaging.uow import UnitOfWork
 
 PRODUCER = "dispatch"
@@ -31,15 +31,4 @@ async def settle(uow: UnitOfWork, hazard: Hazard, cause: Envelope | None = None)
     Safe to call again: what was saved and published is not repeated."""
     await hazards_in(uow).save(hazard)
     raised, hazard.events = hazard.events, []
-    for event in raised:
-        uow.emit(
-            new_event(
-                event.event_type,
-                event.payload,
-                case_id=hazard.case_id,
-                actor=event.actor,
-                producer=PRODUCER,
-                cause=cause,
-                occurred_at=uow.now(),
-            )
-        )
+    uow.emit_raised(raised, case_id=hazard.case_id, cause=cause)

@@ -27,7 +27,6 @@ from services.mediation.domain.clocks import (
 from services.mediation.domain.dispute_clocks import (
     ClockKeeping,
     HistoryEntry,
-    Raised,
     StateHistory,
     aware,
 )
@@ -60,6 +59,7 @@ from shared.contracts.events.mediation import (
     PerformanceNotPerformed,
     ReferredToArbitration,
 )
+from shared.contracts.raised import Raised
 
 __all__ = ["Dispute", "HistoryEntry", "Raised", "StateHistory", "aware"]
 

@@ -25,7 +25,6 @@ from services.mediation.domain.kept_clocks import KeptClock, TimerOrder, kinds_o
 from services.mediation.domain.lifecycle import PAUSED
 from services.mediation.domain.targets import Target, pauses, target_due
 from shared.contracts.envelope import Actor
-from shared.contracts.events.common import Payload
 
 StateHistory = list[tuple[datetime, str]]
 
@@ -41,15 +40,6 @@ class HistoryEntry:
     actor: Actor
     at: datetime
     note: str = ""
-
-
-@dataclass(frozen=True)
-class Raised:
-    """An event the dispute raised, for the service layer to publish."""
-
-    event_type: str
-    payload: Payload
-    actor: Actor
 
 
 def aware(at: datetime) -> datetime:

@@ -96,15 +96,4 @@ async def settle(uow: UnitOfWork, dispute: Aggregate, cause: Envelope | None = N
     Safe to call again: what was saved and published is not repeated."""
     await disputes_in(uow).save(dispute)
     raised, dispute.events = dispute.events, []
-    for event in raised:
-        uow.emit(
-            new_event(
-                event.event_type,
-                event.payload,
-                case_id=dispute.case_id,
-                actor=event.actor,
-                producer=PRODUCER,
-                cause=cause,
-                occurred_at=uow.now(),
-            )
-        )
+    uow.emit_raised(raised, case_id=dispute.case_id, cause=cause)

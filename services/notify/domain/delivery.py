@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.contracts.events.common import Payload
 from shared.contracts.events.notify import NotificationDelivered, NotificationFailed
+from shared.contracts.raised import Raised
 
 
 def idempotency_key(event_id: str, party_key: str, channel: str) -> str:
@@ -65,14 +65,6 @@ _CODE = re.compile(r"(?<![0-9])[0-9]{6}(?![0-9])")
 def masked_secret(text: str) -> str:
     """A message with its one-time code(s) blanked: `验证码 123456` → `验证码 ******`."""
     return _CODE.sub("******", text)
-
-
-@dataclass(frozen=True)
-class Raised:
-    """An event the delivery raised, for the service layer to publish."""
-
-    event_type: str
-    payload: Payload
 
 
 @dataclass(eq=False)

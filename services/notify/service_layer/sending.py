@@ -24,7 +24,6 @@ from services.notify.adapters.tables import Delivery
 from services.notify.adapters.target_guard import TargetGuard, TargetUnresolvable, UnsafeTarget
 from services.notify.service_layer.repository import deliveries_in
 from shared.clock import Clock, SystemClock
-from shared.contracts.envelope import SYSTEM, new_event
 from shared.messaging.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
@@ -253,17 +252,6 @@ async def record_outcome(
     else:
         label = "retry"
     await deliveries.save(delivery)
-    for raised in delivery.events:
-        uow.emit(
-            new_event(
-                raised.event_type,
-                raised.payload,
-                case_id=delivery.case_id,
-                causation_id=delivery.event_id,
-                actor=SYSTEM,
-                producer="notify",
-                occurred_at=uow.now(),
-            )
-        )
+    uow.emit_raised(delivery.events, case_id=delivery.case_id, causation_id=delivery.event_id)
     delivery.events.clear()
     return label
