@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
@@ -62,16 +63,36 @@ def transaction_memo(session: AsyncSession, key: str) -> dict[Any, Any]:
     return memo
 
 
+# The kit's and the audit tables' migrations: one branch every service's chain depends on.
+PLATFORM_MIGRATIONS = Path(__file__).resolve().parent / "platform" / "migrations"
+
+
 def alembic_config(migrations_dir: Path, url: str) -> Config:
+    """A service's Alembic config: its own revisions and the shared platform branch.
+
+    A service's chain names the platform revisions it needs (`depends_on`); the others (the
+    timer table, say) stay out of its database because the target is the service's own head.
+    """
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir))
+    cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option(
+        "version_locations",
+        os.pathsep.join([str(migrations_dir / "versions"), str(PLATFORM_MIGRATIONS)]),
+    )
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
 
+def service_head(migrations_dir: Path) -> str:
+    """The upgrade target of a service: its own branch's head (`intake@head`), which brings
+    the platform revisions it depends on; the branch label is the service's folder name."""
+    return f"{migrations_dir.parent.name}@head"
+
+
 def upgrade(migrations_dir: Path, url: str) -> None:
-    """alembic upgrade head (blocking; its env runs its own event loop)."""
-    command.upgrade(alembic_config(migrations_dir, url), "head")
+    """alembic upgrade <service>@head (blocking; its env runs its own event loop)."""
+    command.upgrade(alembic_config(migrations_dir, url), service_head(migrations_dir))
 
 
 async def upgrade_async(migrations_dir: Path, url: str) -> None:

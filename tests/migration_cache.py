@@ -2,7 +2,7 @@
 
 Nearly every integration test starts a service on a new, empty database, and each start runs
 the service's whole Alembic chain (0.1-0.7 s a time, about 450 times a run). Here
-`alembic.command.upgrade(config, "head")` on an EMPTY database is answered by a copy of a
+`alembic.command.upgrade(config, "<service>@head")` on an EMPTY database is answered by a copy of a
 database this session already migrated with the same chain: `CREATE DATABASE ... TEMPLATE` on
 PostgreSQL, a file copy on SQLite. The copy is the very result of the same migrations, so what
 a test sees is unchanged; anything else (a database that already has tables, a target revision
@@ -25,7 +25,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import make_url
 
-from shared.db import alembic_config
+from shared.db import alembic_config, service_head
 
 Upgrade = Callable[..., Any]
 
@@ -42,7 +42,7 @@ class MigrationCache:
     def upgrade(self, config: Config, revision: str, *args: Any, **kwargs: Any) -> Any:
         location = config.get_main_option("script_location")
         url = config.get_main_option("sqlalchemy.url")
-        if revision != "head" or args or kwargs or not location or not url:
+        if not revision.endswith("head") or args or kwargs or not location or not url:
             return self._real(config, revision, *args, **kwargs)
         parsed = make_url(url)
         backend, database = parsed.get_backend_name(), parsed.database
@@ -62,7 +62,10 @@ class MigrationCache:
             source = self._templates.get(key)
             if source is None:
                 source = str(self._folder / f"{uuid.uuid4().hex}.sqlite")
-                self._real(alembic_config(Path(location), f"sqlite+aiosqlite:///{source}"), "head")
+                self._real(
+                    alembic_config(Path(location), f"sqlite+aiosqlite:///{source}"),
+                    service_head(Path(location)),
+                )
                 self._templates[key] = source
         for suffix in ("-wal", "-shm", "-journal"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
@@ -93,7 +96,7 @@ class MigrationCache:
                     alembic_config(
                         Path(location), target_url.set(database=template).render_as_string(False)
                     ),
-                    "head",
+                    service_head(Path(location)),
                 )
                 self._templates[key] = template
             with psycopg.connect(self._admin_url, autocommit=True) as admin:
@@ -126,7 +129,7 @@ def _postgres_has_tables(url: Any) -> bool:
 
 @contextlib.contextmanager
 def migrations_copied(admin_url: str, folder: Path) -> Iterator[MigrationCache]:
-    """Answer `command.upgrade(..., "head")` on empty databases from per-session templates."""
+    """Answer `command.upgrade(..., "<service>@head")` on empty databases from templates."""
     cache = MigrationCache(admin_url, folder, command.upgrade)
     command.upgrade = cache.upgrade
     try:

@@ -11,6 +11,7 @@ from pathlib import Path
 import structlog
 from fastapi import FastAPI
 
+from services.mediation.adapters import rollup_tracking
 from services.mediation.adapters.calendar_source import load_calendar
 from services.mediation.adapters.roster_file import load_roster
 from services.mediation.adapters.station_lookup import station_place
@@ -75,6 +76,7 @@ def create_app(
     keys = load_keys(settings.environment)
     clock = service_clock(settings, _CallableClock(now))
     ctx = build_context(settings, clock.now)
+    rollup_tracking.install()  # every change to a dispute moves the committee's rollups
     runtime = ServiceRuntime(settings, KIT, events.handlers(ctx), MIGRATIONS, clock=clock)
     scheduler = TimerScheduler(
         TIMER,

@@ -18,7 +18,7 @@ from services.mediation.app import MIGRATIONS
 from services.mediation.domain.rollup import median
 from services.mediation.service_layer import rollups
 from shared.clock import FrozenClock
-from shared.db import alembic_config
+from shared.db import alembic_config, service_head
 from tests.integration.mediation_harness import (
     COMMITTEE,
     HQLW,
@@ -195,7 +195,9 @@ async def test_the_migration_backfills_rollups_of_existing_disputes(
         await mediation.runtime.engine.dispose()
         config = alembic_config(MIGRATIONS, database_url)
         await asyncio.to_thread(command.downgrade, config, "0005")  # as before the rollups
-        await asyncio.to_thread(command.upgrade, config, "head")  # creates and backfills
+        await asyncio.to_thread(
+            command.upgrade, config, service_head(MIGRATIONS)
+        )  # creates and backfills
         async with mediation.runtime.sessions() as session:
             assert await rollups.stored(session) == kept_with_each_change
             assert await rollups.differences(session) == []

@@ -80,17 +80,14 @@ def _gather(target: Dispute, before: dict[str, Any] | None, after: dict[str, Any
             pending["labels"][group] = max(pending["labels"].get(group, ""), name)
 
 
-@event.listens_for(Dispute, "after_insert")
 def _inserted(_mapper: Mapper[Any], _conn: Connection, target: Dispute) -> None:
     _gather(target, None, _now(target))
 
 
-@event.listens_for(Dispute, "after_update")
 def _updated(_mapper: Mapper[Any], _conn: Connection, target: Dispute) -> None:
     _gather(target, _before(target), _now(target))
 
 
-@event.listens_for(Dispute, "after_delete")
 def _deleted(_mapper: Mapper[Any], _conn: Connection, target: Dispute) -> None:
     _gather(target, _before(target), None)
 
@@ -99,12 +96,6 @@ def _keep_old_value(_target: Any, value: Any, _old: Any, _initiator: Any) -> Any
     return value
 
 
-# Active history: setting a tracked attribute that was never loaded loads its old value first.
-for _name in TRACKED:
-    event.listen(getattr(Dispute, _name), "set", _keep_old_value, active_history=True)
-
-
-@event.listens_for(Session, "before_commit")
 def _write_rollups(session: Session) -> None:
     session.flush()  # the commit would flush next anyway; its changes must be gathered first
     pending = session.info.pop(PENDING, None)
@@ -112,10 +103,32 @@ def _write_rollups(session: Session) -> None:
         apply(session.connection(), pending["cells"], pending["labels"])
 
 
-@event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(PENDING, None)
+
+
+def installed() -> bool:
+    return event.contains(Dispute, "after_insert", _inserted)
+
+
+def install() -> None:
+    """Start tracking: mediation's app calls this once at start (a second call does nothing).
+
+    Importing the models installs nothing, so a process that only reads them (the operator
+    CLI, a migration) pays no listener; every process that changes disputes goes through
+    `create_app`, which installs this before its first transaction.
+    """
+    if installed():
+        return
+    event.listen(Dispute, "after_insert", _inserted)
+    event.listen(Dispute, "after_update", _updated)
+    event.listen(Dispute, "after_delete", _deleted)
+    # Active history: setting a tracked attribute never loaded loads its old value first.
+    for name in TRACKED:
+        event.listen(getattr(Dispute, name), "set", _keep_old_value, active_history=True)
+    event.listen(Session, "before_commit", _write_rollups)
+    event.listen(Session, "after_transaction_end", _forget)
 
 
 def apply(conn: Connection, cells: dict[Cell, int], names: dict[Any, str]) -> None:

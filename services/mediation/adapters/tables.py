@@ -278,6 +278,3 @@ KIT = kit_tables(metadata)
 AUDIT = audit_table(metadata)  # append-only: who read or changed personal data
 IDEMPOTENCY = idempotency_table(metadata)  # Idempotency-Key: first answers
 TIMER = timer_table(metadata)
-
-# Every flush of a dispute moves the rollups above, committed in the same transaction.
-from services.mediation.adapters import rollup_tracking  # noqa: E402,F401

@@ -14,8 +14,8 @@ from alembic import op
 
 revision: str = '0001'
 down_revision: str | None = None
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+branch_labels: str | Sequence[str] | None = ('intake',)
+depends_on: str | Sequence[str] | None = 'kit_0001'
 
 _ = (sa, sqlmodel)
 
@@ -51,29 +51,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_case_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_status'), ['status'], unique=False)
 
-    op.create_table('outbox',
-    sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('event_id', sa.Uuid(), nullable=False),
-    sa.Column('stream', sa.String(length=100), nullable=False),
-    sa.Column('event_type', sa.String(length=100), nullable=False),
-    sa.Column('case_id', sa.Uuid(), nullable=False),
-    sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('seq'),
-    sa.UniqueConstraint('event_id')
-    )
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outbox_case_id'), ['case_id'], unique=False)
-        batch_op.create_index('ix_outbox_unpublished', ['seq'], unique=False, postgresql_where=sa.text('published_at IS NULL'), sqlite_where=sa.text('published_at IS NULL'))
-
-    op.create_table('processed_event',
-    sa.Column('event_id', sa.Uuid(), nullable=False),
-    sa.Column('event_type', sa.String(length=100), nullable=False),
-    sa.Column('stream_entry', sa.String(length=40), nullable=False),
-    sa.Column('processed_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('event_id')
-    )
     op.create_table('timeline_entry',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('case_id', sa.Uuid(), nullable=False),
@@ -123,12 +100,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_timeline_case_time')
 
     op.drop_table('timeline_entry')
-    op.drop_table('processed_event')
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_unpublished', postgresql_where=sa.text('published_at IS NULL'), sqlite_where=sa.text('published_at IS NULL'))
-        batch_op.drop_index(batch_op.f('ix_outbox_case_id'))
-
-    op.drop_table('outbox')
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_status'))
         batch_op.drop_index(batch_op.f('ix_case_kind'))

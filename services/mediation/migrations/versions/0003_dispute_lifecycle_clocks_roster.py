@@ -15,7 +15,7 @@ from alembic import op
 revision: str = '0003'
 down_revision: str | None = '0002'
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = 'timer_0001'
 
 _ = (sa, sqlmodel)
 
@@ -88,23 +88,8 @@ def upgrade() -> None:
     sa.Column('updated_by', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
-    op.create_table('timer',
-    sa.Column('id', sa.Uuid(), nullable=False),
-    sa.Column('case_id', sa.Uuid(), nullable=False),
-    sa.Column('kind', sa.String(length=60), nullable=False),
-    sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('data', sa.JSON(), nullable=False),
-    sa.Column('fired_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('case_id', 'kind', 'due_at', name='uq_timer_case_kind_due')
-    )
     with op.batch_alter_table('dispute_history', schema=None) as batch_op:
         batch_op.add_column(sa.Column('position', sa.Integer(), nullable=False, server_default='0'))
-
-    with op.batch_alter_table('timer', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_timer_case_id'), ['case_id'], unique=False)
-        batch_op.create_index('ix_timer_due', ['due_at'], unique=False, postgresql_where=sa.text('fired_at IS NULL AND cancelled_at IS NULL'), sqlite_where=sa.text('fired_at IS NULL AND cancelled_at IS NULL'))
 
     with op.batch_alter_table('dispute', schema=None) as batch_op:
         batch_op.add_column(sa.Column('complainant_name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False, server_default=''))
@@ -169,14 +154,9 @@ def downgrade() -> None:
         batch_op.drop_column('town')
         batch_op.drop_column('complainant_name')
 
-    with op.batch_alter_table('timer', schema=None) as batch_op:
-        batch_op.drop_index('ix_timer_due', postgresql_where=sa.text('fired_at IS NULL AND cancelled_at IS NULL'), sqlite_where=sa.text('fired_at IS NULL AND cancelled_at IS NULL'))
-        batch_op.drop_index(batch_op.f('ix_timer_case_id'))
-
     with op.batch_alter_table('dispute_history', schema=None) as batch_op:
         batch_op.drop_column('position')
 
-    op.drop_table('timer')
     op.drop_table('roster')
     op.drop_table('pattern_alert')
     op.drop_table('mediator_stat')

@@ -14,23 +14,12 @@ from alembic import op
 revision: str = '0009_i15_idempotency'
 down_revision: str | None = '0009_i17m'
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = 'idempotency_0001'
 
 
 def upgrade() -> None:
-    op.create_table(
-        'idempotency_record',
-        sa.Column('caller', sa.String(length=120), nullable=False),
-        sa.Column('key', sa.String(length=200), nullable=False),
-        sa.Column('route', sa.String(length=300), nullable=False),
-        sa.Column('fingerprint', sa.String(length=64), nullable=False),
-        sa.Column('status_code', sa.Integer(), nullable=True),
-        sa.Column('media_type', sa.String(length=100), nullable=True),
-        sa.Column('body', sa.LargeBinary(), nullable=True),
-        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint('caller', 'key', 'route'),
-    )
+    """idempotency_record comes from shared/platform/migrations (idempotency_0001)."""
 
 
 def downgrade() -> None:
-    op.drop_table('idempotency_record')
+    pass
