@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import aclosing, asynccontextmanager
 from datetime import timedelta
@@ -20,17 +21,24 @@ from services.intake.config import IntakeSettings
 from services.intake.domain.duplicates import DuplicatePolicy
 from services.intake.entrypoints import (
     admin_http,
+    attachments_http,
     auth_http,
     cases_http,
     contact_http,
+    disputes_http,
     events,
+    hazards_http,
     identity_http,
     jurisdictions_http,
-    open311_http,
+    open311_errors,
+    open311_requests_http,
+    open311_services_http,
+    open311_updates_http,
     rider_http,
     rider_pages,
     tracking_http,
 )
+from services.intake.entrypoints.dependencies import Intake
 from services.intake.entrypoints.uploads import Uploads
 from services.intake.service_layer import projection
 from services.intake.service_layer.retention import run_retention
@@ -74,11 +82,21 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
         clock=clock,
         cipher=cipher,
     )
-    uploads = Uploads(
-        runtime, BlobStore(settings.attachments_path()), settings.attachment_max_bytes, clock
-    )
-
+    uploads = Uploads(BlobStore(settings.attachments_path()), settings.attachment_max_bytes, clock)
     exchange = ExchangeAccess(settings.dispatch_url)
+    assert keys.private_pem is not None, "intake signs tokens: it needs the private key"
+    intake = Intake(
+        settings=settings,
+        triage=triage,
+        uploads=uploads,
+        audit=audit,
+        cipher=cipher,
+        keys=keys,
+        mediation=MediationAccess(settings.mediation_url),
+        exchange=exchange,
+        # Read once when the app is built: the boundaries change with a deployment.
+        jurisdictions=json.loads(jurisdictions_file.read_text(encoding="utf-8")),
+    )
 
     @asynccontextmanager
     async def started() -> AsyncIterator[None]:
@@ -98,7 +116,7 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
 
     def routes(app: FastAPI) -> None:
         """Intake's own routes, behind their rate limits; Open311 answers in its own format."""
-        open311_http.install(app)
+        open311_errors.install(app)
         limiter = RateLimiter(
             runtime.redis,
             settings.service_name,
@@ -106,45 +124,23 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
         )
         per_minute = Limit(settings.public_posts_per_minute, 60)
         login = limiter.dependency("login", Limit(settings.login_per_minute, 60), _form("username"))
-        app.include_router(auth_http.build_router(runtime, keys, settings.token_ttl_seconds, login))
-        mediation = MediationAccess(settings.mediation_url)
-        notices = cases_http.Notices(settings.self_url, settings.sms_notices)
-        app.include_router(
-            cases_http.build_router(runtime, triage, uploads, audit, mediation, notices)
-        )
-        app.include_router(identity_http.build_router(runtime, cipher, audit))
-        app.include_router(contact_http.build_router(runtime, audit))
-        app.include_router(
-            rider_http.build_router(
-                runtime, triage, cipher, keys, settings.token_ttl_seconds, audit
-            ),
-            dependencies=[Depends(limiter.dependency("rider", per_minute))],
-        )
-        app.include_router(
-            rider_pages.build_router(
-                runtime,
-                triage,
-                cipher,
-                keys,
-                settings.token_ttl_seconds,
-                audit,
-                exchange,
-                secure=settings.self_url.startswith("https://"),
-            ),
-            dependencies=[Depends(limiter.dependency("rider", per_minute))],
-        )
-        app.include_router(admin_http.build_router(runtime))
-        app.include_router(
-            tracking_http.build_router(runtime, triage, uploads, audit),
-            dependencies=[Depends(limiter.dependency("track", per_minute))],
-        )
-        app.include_router(
-            open311_http.build_router(runtime, triage, settings, uploads, audit),
-            dependencies=[Depends(limiter.dependency("open311", per_minute, _form("api_key")))],
-        )
-        app.include_router(jurisdictions_http.build_router(jurisdictions_file))
+        rider = [Depends(limiter.dependency("rider", per_minute))]
+        track = [Depends(limiter.dependency("track", per_minute))]
+        open311 = [Depends(limiter.dependency("open311", per_minute, _form("api_key")))]
+        app.include_router(auth_http.router, dependencies=[Depends(login)])
+        for officers in (disputes_http, hazards_http, cases_http, attachments_http):
+            app.include_router(officers.router)
+        app.include_router(identity_http.router)
+        app.include_router(contact_http.router)
+        app.include_router(rider_http.router, dependencies=rider)
+        app.include_router(rider_pages.router, dependencies=rider)
+        app.include_router(admin_http.router)
+        app.include_router(tracking_http.router, dependencies=track)
+        for open311_routes in (open311_services_http, open311_requests_http, open311_updates_http):
+            app.include_router(open311_routes.router, dependencies=open311)
+        app.include_router(jurisdictions_http.router)
 
-    return service_app(
+    app = service_app(
         settings,
         runtime,
         keys,
@@ -162,3 +158,5 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
         idempotency_middleware=False,
         routes=routes,
     )
+    app.state.intake = intake  # what the routes are handed (entrypoints/dependencies.py)
+    return app

@@ -11,13 +11,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from services.intake.domain.errors import InvalidField
+from services.intake.entrypoints.dependencies import RuntimeDep
 from services.intake.entrypoints.problems import as_response
 from services.intake.service_layer import apikeys, users
 from services.intake.service_layer.users import MIN_PASSWORD
 from shared.auth.dependency import AUTHENTICATED, SERVICE_CLIENTS, current_actor
 from shared.auth.roles import ROLES
 from shared.contracts.envelope import Actor
-from shared.runtime import ServiceRuntime
 
 Name = Annotated[str, Path(min_length=1, max_length=100)]
 
@@ -72,61 +72,61 @@ class Changed(BaseModel):
     changed: int
 
 
-def build_router(runtime: ServiceRuntime) -> APIRouter:
-    sessions = runtime.sessions
-    router = APIRouter(
-        prefix="/api/v1", tags=["admin"], dependencies=[*AUTHENTICATED, Depends(_admin)]
-    )
+router = APIRouter(prefix="/api/v1", tags=["admin"], dependencies=[*AUTHENTICATED, Depends(_admin)])
 
-    @router.get("/users", response_model=list[UserOut])
-    async def list_users() -> list[UserOut]:
-        """Every user (never a password)."""
-        async with sessions() as session:
-            rows = await users.list_users(session)
-        return [UserOut.model_validate(r, from_attributes=True) for r in rows]
 
-    @router.post("/users", status_code=201, response_model=UserOut, responses={422: {}})
-    async def create_user(body: UserIn) -> UserOut | JSONResponse:
-        """A new user who logs in as `role` under `actor_id` (a department's id, a mediator's)."""
-        try:
-            async with sessions() as session:
-                row = await users.create_user(
-                    session, body.username, body.password, body.role, body.actor_id, body.name
-                )
-                return UserOut.model_validate(row, from_attributes=True)
-        except InvalidField as exc:
-            return as_response(exc)
+@router.get("/users", response_model=list[UserOut])
+async def list_users(runtime: RuntimeDep) -> list[UserOut]:
+    """Every user (never a password)."""
+    async with runtime.sessions() as session:
+        rows = await users.list_users(session)
+    return [UserOut.model_validate(r, from_attributes=True) for r in rows]
 
-    @router.post("/users/{username}/disable", response_model=Changed)
-    async def disable_user(username: Name) -> Changed:
-        """No new tokens for this user (tokens issued expire within their lifetime)."""
-        async with sessions() as session:
-            return Changed(changed=await users.disable_user(session, username))
 
-    @router.get("/apikeys", response_model=list[KeyOut])
-    async def list_keys() -> list[KeyOut]:
-        """Every API key: names and what they are bound to, never the keys."""
-        async with sessions() as session:
-            rows = await apikeys.list_keys(session)
-        return [KeyOut.model_validate(r, from_attributes=True) for r in rows]
-
-    @router.post("/apikeys", status_code=201, response_model=KeyCreated, responses={422: {}})
-    async def create_key(body: KeyIn) -> KeyCreated | JSONResponse:
-        """A new key for an app, a department's system or a service; shown once."""
-        if body.service is not None and body.service not in SERVICE_CLIENTS:
-            services = ", ".join(sorted(SERVICE_CLIENTS))
-            return as_response(InvalidField("service", f"one of {services}"))
-        async with sessions() as session:
-            row, plain = await apikeys.create_key(
-                session, body.name, body.department_id or None, body.service
+@router.post("/users", status_code=201, response_model=UserOut, responses={422: {}})
+async def create_user(body: UserIn, runtime: RuntimeDep) -> UserOut | JSONResponse:
+    """A new user who logs in as `role` under `actor_id` (a department's id, a mediator's)."""
+    try:
+        async with runtime.sessions() as session:
+            row = await users.create_user(
+                session, body.username, body.password, body.role, body.actor_id, body.name
             )
-            out = KeyOut.model_validate(row, from_attributes=True)
-        return KeyCreated(**out.model_dump(), key=plain)
+            return UserOut.model_validate(row, from_attributes=True)
+    except InvalidField as exc:
+        return as_response(exc)
 
-    @router.post("/apikeys/{name}/revoke", response_model=Changed)
-    async def revoke_key(name: Name) -> Changed:
-        """Revoke every live key with this name."""
-        async with sessions() as session:
-            return Changed(changed=await apikeys.revoke_key(session, name))
 
-    return router
+@router.post("/users/{username}/disable", response_model=Changed)
+async def disable_user(username: Name, runtime: RuntimeDep) -> Changed:
+    """No new tokens for this user (tokens issued expire within their lifetime)."""
+    async with runtime.sessions() as session:
+        return Changed(changed=await users.disable_user(session, username))
+
+
+@router.get("/apikeys", response_model=list[KeyOut])
+async def list_keys(runtime: RuntimeDep) -> list[KeyOut]:
+    """Every API key: names and what they are bound to, never the keys."""
+    async with runtime.sessions() as session:
+        rows = await apikeys.list_keys(session)
+    return [KeyOut.model_validate(r, from_attributes=True) for r in rows]
+
+
+@router.post("/apikeys", status_code=201, response_model=KeyCreated, responses={422: {}})
+async def create_key(body: KeyIn, runtime: RuntimeDep) -> KeyCreated | JSONResponse:
+    """A new key for an app, a department's system or a service; shown once."""
+    if body.service is not None and body.service not in SERVICE_CLIENTS:
+        services = ", ".join(sorted(SERVICE_CLIENTS))
+        return as_response(InvalidField("service", f"one of {services}"))
+    async with runtime.sessions() as session:
+        row, plain = await apikeys.create_key(
+            session, body.name, body.department_id or None, body.service
+        )
+        out = KeyOut.model_validate(row, from_attributes=True)
+    return KeyCreated(**out.model_dump(), key=plain)
+
+
+@router.post("/apikeys/{name}/revoke", response_model=Changed)
+async def revoke_key(name: Name, runtime: RuntimeDep) -> Changed:
+    """Revoke every live key with this name."""
+    async with runtime.sessions() as session:
+        return Changed(changed=await apikeys.revoke_key(session, name))

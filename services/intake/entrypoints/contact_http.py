@@ -10,14 +10,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path
 from pydantic import BaseModel
-from sqlmodel import col, select
 
-from services.intake.adapters.tables import Case, Party
-from services.intake.domain.riders import RUNNER_ROLES
-from shared.audit.log import AuditLog
+from services.intake.entrypoints.dependencies import AuditDep, RuntimeDep
+from services.intake.service_layer import views
 from shared.auth.dependency import service_caller
 from shared.contracts.envelope import Actor
-from shared.runtime import ServiceRuntime
 
 
 class PartyContact(BaseModel):
@@ -26,43 +23,34 @@ class PartyContact(BaseModel):
     email: str | None
 
 
-def build_router(runtime: ServiceRuntime, audit: AuditLog) -> APIRouter:
-    router = APIRouter(prefix="/api/v1", tags=["services"])
+router = APIRouter(prefix="/api/v1", tags=["services"])
 
-    @router.get(
-        "/parties/{party_id}/contact",
-        response_model=PartyContact,
-        responses={
-            403: {"description": "Not a service of the system"},
-            404: {"description": "No such runner, or their data was purged"},
-        },
+
+@router.get(
+    "/parties/{party_id}/contact",
+    response_model=PartyContact,
+    responses={
+        403: {"description": "Not a service of the system"},
+        404: {"description": "No such runner, or their data was purged"},
+    },
+)
+async def contact(
+    party_id: Annotated[str, Path(max_length=64)],
+    caller: Annotated[Actor, Depends(service_caller("notify"))],
+    runtime: RuntimeDep,
+    audit: AuditDep,
+) -> PartyContact:
+    """The runner's phone and e-mail on their newest report (notify only)."""
+    async with runtime.sessions() as session:
+        party = await views.runner_contact(session, party_id)
+    if party is None:
+        raise HTTPException(404, "no runner with this party id")
+    shown = PartyContact(party_id=party_id, phone=party.phone, email=party.email)
+    fields = [f"parties.{f}" for f in ("phone", "email") if getattr(shown, f)]
+    await audit.read(
+        actor=caller,
+        case_id=party.case_id,
+        fields=fields,
+        route="/api/v1/parties/{party_id}/contact",
     )
-    async def contact(
-        party_id: Annotated[str, Path(max_length=64)],
-        caller: Annotated[Actor, Depends(service_caller("notify"))],
-    ) -> PartyContact:
-        """The runner's phone and e-mail on their newest report (notify only)."""
-        stmt = (
-            select(Party, Case.id)
-            .join(Case, col(Case.id) == col(Party.case_id))
-            .where(
-                Party.party_id == party_id,
-                col(Party.role).in_(RUNNER_ROLES),
-                col(Party.purged_at).is_(None),
-            )
-            .order_by(col(Case.created_at).desc())
-            .limit(1)
-        )
-        async with runtime.sessions() as session:
-            found = (await session.exec(stmt)).first()
-        if found is None:
-            raise HTTPException(404, "no runner with this party id")
-        party, case_id = found
-        shown = PartyContact(party_id=party_id, phone=party.phone, email=party.email)
-        fields = [f"parties.{f}" for f in ("phone", "email") if getattr(shown, f)]
-        await audit.read(
-            actor=caller, case_id=case_id, fields=fields, route="/api/v1/parties/{party_id}/contact"
-        )
-        return shown
-
-    return router
+    return shown

@@ -7,17 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, Field, field_validator
-from sqlmodel import col, select
 
-from services.intake.adapters.pii_cipher import PiiCipher
-from services.intake.adapters.tables import Case, Party
 from services.intake.domain.identity import normalise_id_number
+from services.intake.entrypoints.dependencies import IntakeDep, RuntimeDep
 from services.intake.entrypoints.personal_fields import PARTY_SEARCH
+from services.intake.service_layer import views
 from shared.audit.http import AuditCaller
-from shared.audit.log import AuditLog
 from shared.auth.dependency import current_actor
 from shared.contracts.envelope import Actor
-from shared.runtime import ServiceRuntime
 
 OFFICERS = frozenset({"intake_officer", "admin"})
 
@@ -42,44 +39,38 @@ class PartyMatch(BaseModel):
     party_id: str
 
 
-def build_router(runtime: ServiceRuntime, cipher: PiiCipher, audit: AuditLog) -> APIRouter:
-    router = APIRouter(prefix="/api/v1", tags=["officer"], dependencies=AuditCaller)
+router = APIRouter(prefix="/api/v1", tags=["officer"], dependencies=AuditCaller)
 
-    @router.post(
-        "/parties/search",
-        response_model=list[PartyMatch],
-        summary="按身份证号查找当事人 Find parties by ID number",
-        responses={403: {"description": "Not an officer"}},
-    )
-    async def search(
-        query: IdNumberQuery, actor: Annotated[Actor, Depends(current_actor)]
-    ) -> list[PartyMatch]:
-        """Cases where this person is a party; the number is compared by keyed hash only."""
-        if actor.role not in OFFICERS:
-            raise HTTPException(403, "only intake officers search by ID number")
-        digest = cipher.lookup_hash(query.id_number)
-        async with runtime.sessions() as session:
-            rows = (
-                await session.execute(
-                    select(Party, Case)
-                    .join(Case, col(Case.id) == col(Party.case_id))
-                    .where(col(Party.id_number_hash) == digest)
-                    .order_by(col(Case.created_at).desc())
-                    .limit(100)
-                )
-            ).all()
-        found = [case.id for _party, case in rows]
-        await audit.read("search", actor=actor, fields=PARTY_SEARCH, case_ids=found)
-        return [
-            PartyMatch(
-                case_id=case.id,
-                tracking_code=case.tracking_code,
-                kind=case.kind,
-                status=case.status,
-                role=party.role,
-                party_id=party.party_id,
-            )
-            for party, case in rows
-        ]
 
-    return router
+@router.post(
+    "/parties/search",
+    response_model=list[PartyMatch],
+    summary="按身份证号查找当事人 Find parties by ID number",
+    responses={403: {"description": "Not an officer"}},
+)
+async def search(
+    query: IdNumberQuery,
+    actor: Annotated[Actor, Depends(current_actor)],
+    runtime: RuntimeDep,
+    intake: IntakeDep,
+) -> list[PartyMatch]:
+    """Cases where this person is a party; the number is compared by keyed hash only."""
+    if actor.role not in OFFICERS:
+        raise HTTPException(403, "only intake officers search by ID number")
+    assert intake.cipher is not None, "the ID number's hash needs intake's PII keys"
+    digest = intake.cipher.lookup_hash(query.id_number)
+    async with runtime.sessions() as session:
+        rows = await views.parties_by_id_hash(session, digest)
+    found = [case.id for _party, case in rows]
+    await intake.audit.read("search", actor=actor, fields=PARTY_SEARCH, case_ids=found)
+    return [
+        PartyMatch(
+            case_id=case.id,
+            tracking_code=case.tracking_code,
+            kind=case.kind,
+            status=case.status,
+            role=party.role,
+            party_id=party.party_id,
+        )
+        for party, case in rows
+    ]

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
-
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from services.intake.entrypoints.dependencies import IntakeDep
 
-def build_router(path: Path) -> APIRouter:
-    router = APIRouter(tags=["jurisdictions"])
-    # Read once when the app is built: the boundaries change with a deployment, not a request.
-    collection: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+router = APIRouter(tags=["jurisdictions"])
 
-    @router.get("/api/v1/jurisdictions", summary="Jurisdiction boundaries (GeoJSON)")
-    async def jurisdictions() -> JSONResponse:
-        """Every town/street polygon with its `code` and `name_zh`: public geography."""
-        return JSONResponse(collection, headers={"Cache-Control": "public, max-age=3600"})
 
-    return router
+@router.get("/api/v1/jurisdictions", summary="Jurisdiction boundaries (GeoJSON)")
+async def jurisdictions(intake: IntakeDep) -> JSONResponse:
+    """Every town/street polygon with its `code` and `name_zh`: public geography."""
+    return JSONResponse(intake.jurisdictions, headers={"Cache-Control": "public, max-age=3600"})

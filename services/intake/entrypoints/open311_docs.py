@@ -1,4 +1,4 @@
-"""What the Open311 routes (open311_http) take and answer, for the OpenAPI document.
+"""What the Open311 routes (open311_*_http) take and answer, for the OpenAPI document.
 
 The routes read their forms and query strings by hand (the standard's `attribute[code]` fields
 and its lenient parameters), so FastAPI sees no body and no parameter; this module writes them
@@ -177,7 +177,7 @@ def document_operation(path: str, method: str, operation: dict[str, Any]) -> Non
 
 
 def document_open311(app: FastAPI) -> None:
-    """Wrap the app's OpenAPI generation: the Open311 operations as open311_http serves them."""
+    """Wrap the app's OpenAPI generation: the Open311 operations as their routes serve them."""
     generate: Callable[[], dict[str, Any]] = app.openapi
 
     def openapi() -> dict[str, Any]:

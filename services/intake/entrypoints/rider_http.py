@@ -9,21 +9,17 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
-from services.intake.adapters import repository
 from services.intake.adapters.pii_cipher import PiiCipher
 from services.intake.domain.commands import PHONE_PATTERN
 from services.intake.entrypoints.auth_http import TokenAnswer
+from services.intake.entrypoints.dependencies import Intake, IntakeDep, RuntimeDep
 from services.intake.entrypoints.schemas import TimelineItem
 from services.intake.entrypoints.tracking_http import public_timeline
-from services.intake.service_layer import riders
-from services.intake.service_layer.triage import Triage
-from shared.audit.log import AuditLog
+from services.intake.service_layer import riders, views
 from shared.auth.dependency import ActorDep
-from shared.auth.keys import TokenKeys
 from shared.auth.tokens import issue
 from shared.json_rules import one_of, rules
 from shared.masking import mask_personal
-from shared.runtime import ServiceRuntime
 
 
 class RiderWho(BaseModel):
@@ -74,76 +70,71 @@ _SENT = CodeSent(
 )
 
 
-def build_router(
-    runtime: ServiceRuntime,
-    triage: Triage,
-    cipher: PiiCipher | None,
-    keys: TokenKeys,
-    ttl_seconds: int,
-    audit: AuditLog,
-) -> APIRouter:
-    router = APIRouter(prefix="/api/v1/rider", tags=["rider"])
-    assert keys.private_pem is not None, "intake signs tokens: it needs the private key"
-    private = keys.private_pem
+# The riders' rate limit is added where the app includes this router (app.py).
+router = APIRouter(prefix="/api/v1/rider", tags=["rider"])
 
-    def _cipher() -> PiiCipher:
-        if cipher is None:
-            raise HTTPException(503, "sign-in codes need intake's PII keys")
-        return cipher
 
-    @router.post("/code", status_code=202, response_model=CodeSent)
-    async def request_code(who: RiderWho) -> CodeSent:
-        """Send a one-time code to the rider (the same answer whether they are known or not)."""
-        async with runtime.uow() as uow:
-            email = str(who.email) if who.email else None
-            if await riders.request_code(uow, _cipher(), triage.now(), who.phone, email):
-                await uow.commit()
-        return _SENT
+def _cipher(intake: Intake) -> PiiCipher:
+    if intake.cipher is None:
+        raise HTTPException(503, "sign-in codes need intake's PII keys")
+    return intake.cipher
 
-    @router.post("/login", response_model=TokenAnswer, responses={401: {"description": "No"}})
-    async def login(body: RiderLogin) -> JSONResponse:
-        """The code for a token acting as the rider (role reporter, their party id)."""
-        async with runtime.uow() as uow:
-            email = str(body.email) if body.email else None
-            now = triage.now()
-            party_id = await riders.check_code(uow, _cipher(), now, body.phone, email, body.code)
-            await uow.commit()  # a failed try counts against the code
-        if party_id is None:
-            return JSONResponse(
-                {"detail": "验证码错误或已过期 The code is wrong or has expired"}, status_code=401
-            )
-        actor = riders.rider_actor(party_id)
-        token = issue(private, actor, user_id=f"rider:{party_id}", ttl_seconds=ttl_seconds)
-        return JSONResponse(TokenAnswer(access_token=token, expires_in=ttl_seconds).model_dump())
 
-    @router.get("/me", response_model=MyAccount, responses={403: {"description": "Not a rider"}})
-    async def me(actor: ActorDep) -> MyAccount:
-        """The signed-in rider's reports with their progress, and their points."""
-        if actor.role != "reporter":
-            raise HTTPException(403, "only a rider signed in with a code has reports here")
-        async with runtime.uow() as uow:
-            points = await riders.points_of(uow, actor.id)
-            reports = []
-            for case, _party in await riders.cases_of(uow, actor.id):
-                entries = await repository.timeline_of(uow.session, case.id)
-                reports.append(
-                    MyReport(
-                        tracking_code=case.tracking_code,
-                        kind=case.kind,
-                        status=case.status,
-                        title=mask_personal(case.title),
-                        created_at=case.created_at,
-                        timeline=public_timeline(entries),
-                    )
-                )
-            case_ids = [case.id for case, _party in await riders.cases_of(uow, actor.id)]
-        await audit.read(
-            "list",
-            actor=actor,
-            fields=["title"] if case_ids else [],
-            case_ids=case_ids,
-            route="/api/v1/rider/me",
+@router.post("/code", status_code=202, response_model=CodeSent)
+async def request_code(who: RiderWho, runtime: RuntimeDep, intake: IntakeDep) -> CodeSent:
+    """Send a one-time code to the rider (the same answer whether they are known or not)."""
+    async with runtime.uow() as uow:
+        email = str(who.email) if who.email else None
+        now = intake.triage.now()
+        if await riders.request_code(uow, _cipher(intake), now, who.phone, email):
+            await uow.commit()
+    return _SENT
+
+
+@router.post("/login", response_model=TokenAnswer, responses={401: {"description": "No"}})
+async def login(body: RiderLogin, runtime: RuntimeDep, intake: IntakeDep) -> JSONResponse:
+    """The code for a token acting as the rider (role reporter, their party id)."""
+    async with runtime.uow() as uow:
+        email = str(body.email) if body.email else None
+        now = intake.triage.now()
+        cipher = _cipher(intake)
+        party_id = await riders.check_code(uow, cipher, now, body.phone, email, body.code)
+        await uow.commit()  # a failed try counts against the code
+    if party_id is None:
+        return JSONResponse(
+            {"detail": "验证码错误或已过期 The code is wrong or has expired"}, status_code=401
         )
-        return MyAccount(party_id=actor.id, points=points, reports=reports)
+    actor = riders.rider_actor(party_id)
+    ttl_seconds = intake.settings.token_ttl_seconds
+    token = issue(intake.private_pem, actor, user_id=f"rider:{party_id}", ttl_seconds=ttl_seconds)
+    return JSONResponse(TokenAnswer(access_token=token, expires_in=ttl_seconds).model_dump())
 
-    return router
+
+@router.get("/me", response_model=MyAccount, responses={403: {"description": "Not a rider"}})
+async def me(actor: ActorDep, runtime: RuntimeDep, intake: IntakeDep) -> MyAccount:
+    """The signed-in rider's reports with their progress, and their points."""
+    if actor.role != "reporter":
+        raise HTTPException(403, "only a rider signed in with a code has reports here")
+    async with runtime.uow() as uow:
+        points = await riders.points_of(uow, actor.id)
+        found = await views.rider_reports(uow, actor.id)
+    reports = [
+        MyReport(
+            tracking_code=case.tracking_code,
+            kind=case.kind,
+            status=case.status,
+            title=mask_personal(case.title),
+            created_at=case.created_at,
+            timeline=public_timeline(entries),
+        )
+        for case, entries in found
+    ]
+    case_ids = [case.id for case, _entries in found]
+    await intake.audit.read(
+        "list",
+        actor=actor,
+        fields=["title"] if case_ids else [],
+        case_ids=case_ids,
+        route="/api/v1/rider/me",
+    )
+    return MyAccount(party_id=actor.id, points=points, reports=reports)

@@ -20,17 +20,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from services.intake.adapters import repository
-from services.intake.adapters.exchange_access import Booking, ExchangeAccess
-from services.intake.adapters.pii_cipher import PiiCipher
+from services.intake.adapters.exchange_access import Booking
 from services.intake.domain.riders import normalise_phone
 from services.intake.entrypoints import rider_exchange
+from services.intake.entrypoints.dependencies import Intake, IntakeDep, RuntimeDep
 from services.intake.entrypoints.schemas import TimelineItem
 from services.intake.entrypoints.tracking_http import public_timeline, status_words
-from services.intake.service_layer import riders
-from services.intake.service_layer.triage import Triage
-from shared.audit.log import AuditLog
-from shared.auth.keys import TokenKeys
+from services.intake.service_layer import riders, views
 from shared.auth.tokens import InvalidToken, issue, verify
 from shared.glossary import written_time
 from shared.masking import mask_personal
@@ -201,188 +197,200 @@ def session_party(token: str | None, public_pem: bytes) -> str | None:
     return principal.actor.id
 
 
-def build_router(
+# Included behind the riders' rate limit (app.py). The cookie is Secure when intake is served
+# over HTTPS (its self URL); the points exchange is dispatch's, asked with the rider's own
+# session token.
+router = APIRouter(tags=["rider pages"], include_in_schema=False)
+_pages = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+_pages.filters["local"] = written_time
+
+
+def _secure(intake: Intake) -> bool:
+    return intake.settings.self_url.startswith("https://")
+
+
+def page(lang: str, status: int = 200, **values: object) -> HTMLResponse:
+    html = _pages.get_template("me.html").render(
+        lang=lang,
+        w=lambda key, **kw: word(key, lang).format(**kw),
+        status_words=lambda s: status_words(s, lang),
+        form_key=lambda: uuid.uuid4().hex,
+        **values,
+    )
+    headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
+@router.get("/me")
+async def me(
+    request: Request,
+    runtime: RuntimeDep,
+    intake: IntakeDep,
+    lang: Lang = "zh-CN",
+    out: str = "",
+) -> Response:
+    token = request.cookies.get(COOKIE)
+    party_id = session_party(token, intake.keys.public_pem)
+    if token is None or party_id is None:
+        return page(lang, step="who", signed_out=bool(out))
+    return await _account(runtime, intake, lang, token, party_id)
+
+
+async def _account(
     runtime: ServiceRuntime,
-    triage: Triage,
-    cipher: PiiCipher | None,
-    keys: TokenKeys,
-    ttl_seconds: int,
-    audit: AuditLog,
-    exchange: ExchangeAccess,
-    *,
-    secure: bool = False,
-) -> APIRouter:
-    """`secure`: intake is served over HTTPS (its self URL), so the cookie is Secure too.
-    `exchange`: dispatch's points exchange, asked with the rider's own session token."""
-    router = APIRouter(tags=["rider pages"], include_in_schema=False)
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-    env.filters["local"] = written_time
-    assert keys.private_pem is not None, "intake signs tokens: it needs the private key"
-    private = keys.private_pem
-    seconds = min(ttl_seconds, SESSION_SECONDS)
+    intake: Intake,
+    lang: str,
+    token: str,
+    party_id: str,
+    status: int = 200,
+    booked: Booking | None = None,
+    refused: tuple[str, str] | None = None,
+) -> HTMLResponse:
+    """His page: points (dispatch's balance when it answers), ledger, exchange, tickets."""
+    tickets, case_ids = await _tickets(runtime, party_id)
+    async with runtime.uow() as uow:
+        points = await riders.points_of(uow, party_id)
+    market = await intake.exchange.exchange(token, party_id)
+    await intake.audit.read(
+        "list",
+        actor=riders.rider_actor(party_id),
+        fields=["title"] if tickets else [],
+        case_ids=case_ids,
+        route="/me",
+    )
+    offers = []
+    if market is not None:
+        points = market.balance  # dispatch keeps the ledger; intake's copy may lag a moment
+        offers = rider_exchange.ordered(market.offers, {t.town for t in tickets if t.town})
+    return page(
+        lang,
+        status,
+        step="account",
+        points=points,
+        tickets=tickets,
+        ledger=ledger(tickets),
+        market=market,
+        offers=offers,
+        booked=booked,
+        refused=refused,
+    )
 
-    def page(lang: str, status: int = 200, **values: object) -> HTMLResponse:
-        html = env.get_template("me.html").render(
-            lang=lang,
-            w=lambda key, **kw: word(key, lang).format(**kw),
-            status_words=lambda s: status_words(s, lang),
-            form_key=lambda: uuid.uuid4().hex,
-            **values,
+
+@router.post("/me/redeem")
+async def redeem(
+    request: Request,
+    runtime: RuntimeDep,
+    intake: IntakeDep,
+    reward_id: Annotated[str, Form(max_length=64)] = "",
+    form_key: Annotated[str, Form(max_length=64)] = "",
+    lang: Annotated[Lang, Form()] = "zh-CN",
+) -> Response:
+    token = request.cookies.get(COOKIE)
+    party_id = session_party(token, intake.keys.public_pem)
+    if token is None or party_id is None:
+        return page(lang, 401, step="who")
+    # The cookie is SameSite=Strict; a browser that says the form came from elsewhere is
+    # refused all the same.
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return page(lang, 403, step="who")
+    if not rider_exchange.REWARD_ID.match(reward_id) or not rider_exchange.FORM_KEY.match(form_key):
+        refused = (reward_id, "refused_other")
+        return await _account(runtime, intake, lang, token, party_id, 422, refused=refused)
+    answer = await intake.exchange.redeem(token, reward_id, f"me-{party_id[:16]}-{form_key}")
+    if isinstance(answer, Booking):
+        return await _account(runtime, intake, lang, token, party_id, booked=answer)
+    if answer is None:  # dispatch down or slow: the page says so where the offers were
+        return await _account(runtime, intake, lang, token, party_id, 503)
+    refused = (reward_id, rider_exchange.refusal_key(answer.reason))
+    return await _account(runtime, intake, lang, token, party_id, 409, refused=refused)
+
+
+async def _tickets(runtime: ServiceRuntime, party_id: str) -> tuple[list[Ticket], list[uuid.UUID]]:
+    async with runtime.uow() as uow:
+        found = await views.rider_reports(uow, party_id)
+    tickets = [
+        Ticket(
+            tracking_code=case.tracking_code,
+            title=mask_personal(case.title),
+            kind=case.kind,
+            state=case.status,
+            filed_at=case.created_at,
+            timeline=public_timeline(entries),
+            town=case.jurisdiction,
         )
-        headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
-        return HTMLResponse(html, status_code=status, headers=headers)
+        for case, entries in found
+    ]
+    return tickets, [case.id for case, _entries in found]
 
-    @router.get("/me")
-    async def me(request: Request, lang: Lang = "zh-CN", out: str = "") -> Response:
-        token = request.cookies.get(COOKIE)
-        party_id = session_party(token, keys.public_pem)
-        if token is None or party_id is None:
-            return page(lang, step="who", signed_out=bool(out))
-        return await account(lang, token, party_id)
 
-    async def account(
-        lang: str,
-        token: str,
-        party_id: str,
-        status: int = 200,
-        booked: Booking | None = None,
-        refused: tuple[str, str] | None = None,
-    ) -> HTMLResponse:
-        """His page: points (dispatch's balance when it answers), ledger, exchange, tickets."""
-        tickets, case_ids = await _tickets(party_id)
-        async with runtime.uow() as uow:
-            points = await riders.points_of(uow, party_id)
-        market = await exchange.exchange(token, party_id)
-        await audit.read(
-            "list",
-            actor=riders.rider_actor(party_id),
-            fields=["title"] if tickets else [],
-            case_ids=case_ids,
-            route="/me",
+@router.post("/me/code")
+async def send_code(
+    runtime: RuntimeDep,
+    intake: IntakeDep,
+    who: Annotated[str, Form(max_length=300)] = "",
+    lang: Annotated[Lang, Form()] = "zh-CN",
+) -> Response:
+    parsed = parse_who(who)
+    if parsed is None:
+        return page(lang, 422, step="who", error=word("bad_who", lang), typed=who[:80])
+    if intake.cipher is None:
+        return page(lang, 503, step="who", error=word("no_keys", lang), typed=who[:80])
+    now = intake.triage.now()
+    async with runtime.uow() as uow:
+        if await riders.request_code(uow, intake.cipher, now, parsed.phone, parsed.email):
+            await uow.commit()
+    return page(lang, 202, step="code", who=parsed)
+
+
+@router.post("/me/login")
+async def login(
+    runtime: RuntimeDep,
+    intake: IntakeDep,
+    who: Annotated[str, Form(max_length=300)] = "",
+    code: Annotated[str, Form(max_length=20)] = "",
+    lang: Annotated[Lang, Form()] = "zh-CN",
+) -> Response:
+    parsed = parse_who(who)
+    if parsed is None:
+        return page(lang, 422, step="who", error=word("bad_who", lang), typed=who[:80])
+    digits = parse_code(code)
+    if digits is None:
+        return page(lang, 422, step="code", who=parsed, error=word("bad_code", lang))
+    if intake.cipher is None:
+        return page(lang, 503, step="who", error=word("no_keys", lang))
+    now = intake.triage.now()
+    async with runtime.uow() as uow:
+        party_id = await riders.check_code(
+            uow, intake.cipher, now, parsed.phone, parsed.email, digits
         )
-        offers = []
-        if market is not None:
-            points = market.balance  # dispatch keeps the ledger; intake's copy may lag a moment
-            offers = rider_exchange.ordered(market.offers, {t.town for t in tickets if t.town})
-        return page(
-            lang,
-            status,
-            step="account",
-            points=points,
-            tickets=tickets,
-            ledger=ledger(tickets),
-            market=market,
-            offers=offers,
-            booked=booked,
-            refused=refused,
-        )
+        await uow.commit()  # a failed try counts against the code
+    if party_id is None:
+        return page(lang, 401, step="code", who=parsed, error=word("wrong_code", lang))
+    # A page session is short whatever the API tokens' lifetime.
+    seconds = min(intake.settings.token_ttl_seconds, SESSION_SECONDS)
+    token = issue(
+        intake.private_pem,
+        riders.rider_actor(party_id),
+        user_id=f"rider:{party_id}",
+        ttl_seconds=seconds,
+    )
+    answer = RedirectResponse(f"/me?lang={lang}", status_code=303)
+    answer.set_cookie(
+        COOKIE,
+        token,
+        max_age=seconds,
+        path=COOKIE_PATH,
+        httponly=True,
+        samesite="strict",
+        secure=_secure(intake),
+    )
+    return answer
 
-    @router.post("/me/redeem")
-    async def redeem(
-        request: Request,
-        reward_id: Annotated[str, Form(max_length=64)] = "",
-        form_key: Annotated[str, Form(max_length=64)] = "",
-        lang: Annotated[Lang, Form()] = "zh-CN",
-    ) -> Response:
-        token = request.cookies.get(COOKIE)
-        party_id = session_party(token, keys.public_pem)
-        if token is None or party_id is None:
-            return page(lang, 401, step="who")
-        # The cookie is SameSite=Strict; a browser that says the form came from elsewhere is
-        # refused all the same.
-        if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
-            return page(lang, 403, step="who")
-        if not rider_exchange.REWARD_ID.match(reward_id) or not rider_exchange.FORM_KEY.match(
-            form_key
-        ):
-            return await account(lang, token, party_id, 422, refused=(reward_id, "refused_other"))
-        answer = await exchange.redeem(token, reward_id, f"me-{party_id[:16]}-{form_key}")
-        if isinstance(answer, Booking):
-            return await account(lang, token, party_id, booked=answer)
-        if answer is None:  # dispatch down or slow: the page says so where the offers were
-            return await account(lang, token, party_id, 503)
-        reason = rider_exchange.refusal_key(answer.reason)
-        return await account(lang, token, party_id, 409, refused=(reward_id, reason))
 
-    async def _tickets(party_id: str) -> tuple[list[Ticket], list[uuid.UUID]]:
-        async with runtime.uow() as uow:
-            found, case_ids = [], []
-            for case, _party in await riders.cases_of(uow, party_id):
-                entries = await repository.timeline_of(uow.session, case.id)
-                case_ids.append(case.id)
-                found.append(
-                    Ticket(
-                        tracking_code=case.tracking_code,
-                        title=mask_personal(case.title),
-                        kind=case.kind,
-                        state=case.status,
-                        filed_at=case.created_at,
-                        timeline=public_timeline(entries),
-                        town=case.jurisdiction,
-                    )
-                )
-        return found, case_ids
-
-    @router.post("/me/code")
-    async def send_code(
-        who: Annotated[str, Form(max_length=300)] = "",
-        lang: Annotated[Lang, Form()] = "zh-CN",
-    ) -> Response:
-        parsed = parse_who(who)
-        if parsed is None:
-            return page(lang, 422, step="who", error=word("bad_who", lang), typed=who[:80])
-        if cipher is None:
-            return page(lang, 503, step="who", error=word("no_keys", lang), typed=who[:80])
-        async with runtime.uow() as uow:
-            if await riders.request_code(uow, cipher, triage.now(), parsed.phone, parsed.email):
-                await uow.commit()
-        return page(lang, 202, step="code", who=parsed)
-
-    @router.post("/me/login")
-    async def login(
-        who: Annotated[str, Form(max_length=300)] = "",
-        code: Annotated[str, Form(max_length=20)] = "",
-        lang: Annotated[Lang, Form()] = "zh-CN",
-    ) -> Response:
-        parsed = parse_who(who)
-        if parsed is None:
-            return page(lang, 422, step="who", error=word("bad_who", lang), typed=who[:80])
-        digits = parse_code(code)
-        if digits is None:
-            return page(lang, 422, step="code", who=parsed, error=word("bad_code", lang))
-        if cipher is None:
-            return page(lang, 503, step="who", error=word("no_keys", lang))
-        async with runtime.uow() as uow:
-            party_id = await riders.check_code(
-                uow, cipher, triage.now(), parsed.phone, parsed.email, digits
-            )
-            await uow.commit()  # a failed try counts against the code
-        if party_id is None:
-            return page(lang, 401, step="code", who=parsed, error=word("wrong_code", lang))
-        token = issue(
-            private,
-            riders.rider_actor(party_id),
-            user_id=f"rider:{party_id}",
-            ttl_seconds=seconds,
-        )
-        answer = RedirectResponse(f"/me?lang={lang}", status_code=303)
-        answer.set_cookie(
-            COOKIE,
-            token,
-            max_age=seconds,
-            path=COOKIE_PATH,
-            httponly=True,
-            samesite="strict",
-            secure=secure,
-        )
-        return answer
-
-    @router.post("/me/logout")
-    async def logout(lang: Annotated[Lang, Form()] = "zh-CN") -> Response:
-        answer = RedirectResponse(f"/me?lang={lang}&out=1", status_code=303)
-        answer.delete_cookie(
-            COOKIE, path=COOKIE_PATH, httponly=True, samesite="strict", secure=secure
-        )
-        return answer
-
-    return router
+@router.post("/me/logout")
+async def logout(intake: IntakeDep, lang: Annotated[Lang, Form()] = "zh-CN") -> Response:
+    answer = RedirectResponse(f"/me?lang={lang}&out=1", status_code=303)
+    answer.delete_cookie(
+        COOKIE, path=COOKIE_PATH, httponly=True, samesite="strict", secure=_secure(intake)
+    )
+    return answer

@@ -9,23 +9,21 @@ from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Upload
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.intake.adapters import repository
-from services.intake.adapters.tables import Case, PartyPoints, TimelineEntry
 from services.intake.domain.commands import AnswerFix
 from services.intake.domain.errors import IntakeError, NotFound
 from services.intake.domain.tracking import normalise
 from services.intake.entrypoints.cases_http import timeline_items
+from services.intake.entrypoints.dependencies import AuditDep, IntakeDep, RuntimeDep
 from services.intake.entrypoints.idempotent import run_once
 from services.intake.entrypoints.personal_fields import TRACKING
 from services.intake.entrypoints.problems import as_response
 from services.intake.entrypoints.schemas import AttachmentPublic, TimelineItem, TrackingView
-from services.intake.entrypoints.uploads import Uploads
-from services.intake.service_layer import attachments, idempotency, tracking
-from services.intake.service_layer.triage import Triage
+from services.intake.service_layer import attachments, idempotency, tracking, views
+from services.intake.service_layer.views import EntryRead
 from shared.audit.fields import names_present
 from shared.audit.log import AuditLog
+from shared.clock import Clock
 from shared.contracts.envelope import Actor
 from shared.error_docs import JSON_PROBLEM
 from shared.glossary import term, written_time
@@ -53,7 +51,7 @@ _STATUS_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def public_timeline(entries: list[TimelineEntry]) -> list[TimelineItem]:
+def public_timeline(entries: list[EntryRead]) -> list[TimelineItem]:
     """The timeline as a stranger holding the code may see it: every text masked."""
     return [
         item.model_copy(
@@ -86,217 +84,216 @@ def answered_since_resolved(entries: list[tuple[str, str]], reporter_id: str) ->
     return False
 
 
-def build_router(
-    runtime: ServiceRuntime, triage: Triage, uploads: Uploads, audit: AuditLog
-) -> APIRouter:
-    router = APIRouter(tags=["tracking"])
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-    env.filters["local"] = written_time
+# The tracking rate limit is added where the app includes this router (app.py).
+router = APIRouter(tags=["tracking"])
+_pages = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+_pages.filters["local"] = written_time
 
-    async def view(code: str) -> TrackingView:
-        # Read inside the unit of work: leaving it rolls back and expires the rows.
-        async with runtime.uow() as uow:
-            own = await repository.case_by_code(uow.session, normalise(code))
-            if own is None:
-                raise HTTPException(404, "no ticket with this tracking code")
-            case = await tracking.followed_case(uow, own)
-            entries = await repository.timeline_of(uow.session, own.id)
-            if case.id != own.id:
-                # The original's progress, never its filing (it names the original reporter's
-                # tracking code, their credential) nor the original reporter's points (their
-                # balance; a merged report earns none, so none of these are the follower's).
-                followed = await repository.timeline_of(uow.session, case.id)
-                entries += [
-                    e
-                    for e in followed
-                    if e.event_type != "case.filed" and not e.event_type.startswith("points.")
-                ]
-                entries.sort(key=lambda e: e.occurred_at)
-            files = await attachments.attachments_of(uow.session, [own.id])
-            reporter, own_id = await _holder(uow.session, own), own.id
-            earned = await uow.session.get(PartyPoints, reporter.id)
-            shown = TrackingView(
-                tracking_code=own.tracking_code,
-                kind=own.kind,
-                status=case.status,
-                title=mask_personal(own.title),
-                can_answer_fix=case.kind == "hazard"
-                and case.status == "resolved"
-                and not answered_since_resolved(
-                    [(e.event_type, e.actor_id) for e in entries], reporter.id
-                ),
-                merged=case.id != own.id,
-                timeline=public_timeline(entries),
-                points=earned.balance if earned is not None else 0,
-                attachments=[
-                    AttachmentPublic(
-                        attachment_id=a.id,
-                        media_type=a.media_type,
-                        size_bytes=a.size_bytes,
-                        sha256=a.sha256,
-                        url=f"/track/{own.tracking_code}/attachments/{a.id}",
-                    )
-                    for a in files
-                ],
+
+async def _view(runtime: ServiceRuntime, audit: AuditLog, code: str) -> TrackingView:
+    async with runtime.uow() as uow:
+        found = await views.tracked(uow, code)
+    if found is None:
+        raise HTTPException(404, "no ticket with this tracking code")
+    own, case, entries = found.own, found.followed, found.entries
+    shown = TrackingView(
+        tracking_code=own.tracking_code,
+        kind=own.kind,
+        status=case.status,
+        title=mask_personal(own.title),
+        can_answer_fix=case.kind == "hazard"
+        and case.status == "resolved"
+        and not answered_since_resolved(
+            [(e.event_type, e.actor_id) for e in entries], found.holder.id
+        ),
+        merged=case.id != own.id,
+        timeline=public_timeline(entries),
+        points=found.points,
+        attachments=[
+            AttachmentPublic(
+                attachment_id=a.id,
+                media_type=a.media_type,
+                size_bytes=a.size_bytes,
+                sha256=a.sha256,
+                url=f"/track/{own.tracking_code}/attachments/{a.id}",
             )
-        fields = names_present(shown, TRACKING)
-        await audit.read(actor=reporter, case_id=own_id, fields=fields, route="/track/{code}")
-        return shown
+            for a in found.files
+        ],
+    )
+    fields = names_present(shown, TRACKING)
+    await audit.read(actor=found.holder, case_id=own.id, fields=fields, route="/track/{code}")
+    return shown
 
-    @router.get(
-        "/track/{code}",
-        response_model=TrackingView,
-        responses={
-            200: {"content": {"text/html": {}}, "description": "JSON, or HTML for browsers"},
-            404: {
-                "description": "No such tracking code",
-                "content": {"text/html": {"schema": {"type": "string"}}, **JSON_PROBLEM},
-            },
+
+@router.get(
+    "/track/{code}",
+    response_model=TrackingView,
+    responses={
+        200: {"content": {"text/html": {}}, "description": "JSON, or HTML for browsers"},
+        404: {
+            "description": "No such tracking code",
+            "content": {"text/html": {"schema": {"type": "string"}}, **JSON_PROBLEM},
         },
+    },
+)
+async def track(
+    code: str,
+    request: Request,
+    runtime: RuntimeDep,
+    audit: AuditDep,
+    lang: Lang = "zh-CN",
+    format: Annotated[Literal["json", "html"] | None, Query()] = None,  # noqa: A002
+) -> Response:
+    """Where is my ticket? Status and timeline in plain words, no account needed."""
+    wants_html = format == "html" or (
+        format is None and "text/html" in request.headers.get("accept", "")
     )
-    async def track(
-        code: str,
-        request: Request,
-        lang: Lang = "zh-CN",
-        format: Annotated[Literal["json", "html"] | None, Query()] = None,  # noqa: A002
-    ) -> Response:
-        """Where is my ticket? Status and timeline in plain words, no account needed."""
-        wants_html = format == "html" or (
-            format is None and "text/html" in request.headers.get("accept", "")
+    try:
+        data = await _view(runtime, audit, code)
+    except HTTPException as exc:
+        if exc.status_code != 404 or not wants_html:
+            raise
+        # a mistyped code in a browser: a page in the rider's words, not a JSON error
+        missing = _pages.get_template("track_missing.html").render(lang=lang, code=code[:20])
+        return HTMLResponse(missing, status_code=404)
+    if not wants_html:
+        return JSONResponse(jsonable_encoder(data))
+    answered = request.query_params.get("answered", "")
+    page = _pages.get_template("track.html").render(
+        t=data, lang=lang, status=status_words(data.status, lang), answered=answered
+    )
+    return HTMLResponse(page)
+
+
+@router.post(
+    "/track/{code}/answer",
+    response_model=TrackingView,
+    responses={404: {"description": "No such code"}, 409: {"description": "Not resolved"}},
+)
+async def answer(
+    code: str,
+    cmd: AnswerFix,
+    request: Request,
+    runtime: RuntimeDep,
+    intake: IntakeDep,
+) -> Response:
+    """The reporter answers "is it fixed?" (修好了吗？) for a resolved hazard."""
+    failed = await _answer(runtime, intake.triage.clock, code, cmd, request)
+    if failed is not None:
+        return failed
+    return JSONResponse(jsonable_encoder(await _view(runtime, intake.audit, code)))
+
+
+@router.post("/track/{code}/answer-form", include_in_schema=False)
+async def answer_form(
+    code: str,
+    request: Request,
+    runtime: RuntimeDep,
+    intake: IntakeDep,
+    fixed: Annotated[Literal["yes", "no"], Form()],
+    note: Annotated[str, Form(max_length=1000)] = "",
+    lang: Annotated[Lang, Form()] = "zh-CN",
+) -> Response:
+    """The HTML page's form: same use case, then back to the page."""
+    cmd = AnswerFix(fixed=fixed == "yes", note=note)
+    failed = await _answer(runtime, intake.triage.clock, code, cmd, request)
+    if failed is not None:
+        return failed
+    target = f"/track/{normalise(code)}?format=html&lang={lang}&answered={fixed}"
+    return RedirectResponse(target, status_code=303)
+
+
+async def _answer(
+    runtime: ServiceRuntime, clock: Clock, code: str, cmd: AnswerFix, request: Request
+) -> Response | None:
+    async def action(uow: UnitOfWork) -> Response:
+        await tracking.answer_fix(code, cmd, uow, clock)
+        return Response(status_code=200)
+
+    digest = idempotency.fingerprint(cmd.model_dump() | {"code": normalise(code)})
+    try:
+        await run_once(runtime, request, digest, action)
+    except IntakeError as exc:
+        if isinstance(exc, NotFound):
+            raise HTTPException(404, "no ticket with this tracking code") from exc
+        return as_response(exc)
+    return None
+
+
+@router.post(
+    "/track/{code}/attachments",
+    status_code=201,
+    response_model=AttachmentPublic,
+    responses={413: {"description": "Too large"}, 415: {"description": "Not allowed type"}},
+)
+async def upload(
+    code: str,
+    request: Request,
+    runtime: RuntimeDep,
+    intake: IntakeDep,
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    """The reporter adds a photo or document to their own ticket."""
+    uploads = intake.uploads
+    try:
+        got = await uploads.read(file)
+    except IntakeError as exc:
+        return as_response(exc)
+    assert got is not None
+
+    async def action(uow: UnitOfWork) -> Response:
+        own = await views.case_by_code(uow.session, code)
+        if own is None:
+            raise NotFound(code)
+        case = await attachments.case_for_upload(uow, own.id)
+        by = Actor(role="reporter", id="tracking")
+        row = await attachments.attach(
+            case, got.data, got.filename, uow, by, uploads.store, uploads.clock, uploads.max_bytes
         )
-        try:
-            data = await view(code)
-        except HTTPException as exc:
-            if exc.status_code != 404 or not wants_html:
-                raise
-            # a mistyped code in a browser: a page in the rider's words, not a JSON error
-            missing = env.get_template("track_missing.html").render(lang=lang, code=code[:20])
-            return HTMLResponse(missing, status_code=404)
-        if not wants_html:
-            return JSONResponse(jsonable_encoder(data))
-        answered = request.query_params.get("answered", "")
-        page = env.get_template("track.html").render(
-            t=data, lang=lang, status=status_words(data.status, lang), answered=answered
-        )
-        return HTMLResponse(page)
-
-    @router.post(
-        "/track/{code}/answer",
-        response_model=TrackingView,
-        responses={404: {"description": "No such code"}, 409: {"description": "Not resolved"}},
-    )
-    async def answer(code: str, cmd: AnswerFix, request: Request) -> Response:
-        """The reporter answers "is it fixed?" (修好了吗？) for a resolved hazard."""
-        failed = await _answer(code, cmd, request)
-        if failed is not None:
-            return failed
-        return JSONResponse(jsonable_encoder(await view(code)))
-
-    @router.post("/track/{code}/answer-form", include_in_schema=False)
-    async def answer_form(
-        code: str,
-        request: Request,
-        fixed: Annotated[Literal["yes", "no"], Form()],
-        note: Annotated[str, Form(max_length=1000)] = "",
-        lang: Annotated[Lang, Form()] = "zh-CN",
-    ) -> Response:
-        """The HTML page's form: same use case, then back to the page."""
-        failed = await _answer(code, AnswerFix(fixed=fixed == "yes", note=note), request)
-        if failed is not None:
-            return failed
-        target = f"/track/{normalise(code)}?format=html&lang={lang}&answered={fixed}"
-        return RedirectResponse(target, status_code=303)
-
-    async def _answer(code: str, cmd: AnswerFix, request: Request) -> Response | None:
-        async def action(uow: UnitOfWork) -> Response:
-            await tracking.answer_fix(code, cmd, uow, triage.clock)
-            return Response(status_code=200)
-
-        digest = idempotency.fingerprint(cmd.model_dump() | {"code": normalise(code)})
-        try:
-            await run_once(runtime, request, digest, action)
-        except IntakeError as exc:
-            if isinstance(exc, NotFound):
-                raise HTTPException(404, "no ticket with this tracking code") from exc
-            return as_response(exc)
-        return None
-
-    @router.post(
-        "/track/{code}/attachments",
-        status_code=201,
-        response_model=AttachmentPublic,
-        responses={413: {"description": "Too large"}, 415: {"description": "Not allowed type"}},
-    )
-    async def upload(code: str, request: Request, file: Annotated[UploadFile, File()]) -> Response:
-        """The reporter adds a photo or document to their own ticket."""
-        try:
-            got = await uploads.read(file)
-        except IntakeError as exc:
-            return as_response(exc)
-        assert got is not None
-
-        async def action(uow: UnitOfWork) -> Response:
-            case = await _own(uow, code)
-            row = await uploads.attach(case, got, uow, Actor(role="reporter", id="tracking"))
-            holder = await _holder(uow.session, case)
-            await audit.add(
-                uow.session,
-                "upload",
-                actor=holder,
-                case_id=case.id,
-                fields=["attachments"],
-                route="/track/{code}/attachments",
-            )
-            body = AttachmentPublic(
-                attachment_id=row.id,
-                media_type=row.media_type,
-                size_bytes=row.size_bytes,
-                sha256=row.sha256,
-                url=f"/track/{case.tracking_code}/attachments/{row.id}",
-            )
-            return JSONResponse(jsonable_encoder(body), status_code=201)
-
-        digest = idempotency.fingerprint({"code": normalise(code), "sha256": got.sha256})
-        try:
-            return await run_once(runtime, request, digest, action)
-        except IntakeError as exc:
-            return as_response(exc)
-
-    @router.get("/track/{code}/attachments/{attachment_id}")
-    async def download(code: str, attachment_id: str) -> Response:
-        """A file of the ticket, for whoever holds its tracking code."""
-        async with runtime.sessions() as session:
-            case = await repository.case_by_code(session, normalise(code))
-            try:
-                if case is None:
-                    raise NotFound(code)
-                row = await attachments.attachment_of_case(session, case.id, attachment_id[:32])
-                reporter = await _holder(session, case)
-            except IntakeError as exc:
-                return as_response(exc)
-        await audit.read(
-            "download",
-            actor=reporter,
+        holder = await views.holder(uow.session, case.id)
+        await intake.audit.add(
+            uow.session,
+            "upload",
+            actor=holder,
             case_id=case.id,
             fields=["attachments"],
-            route="/track/{code}/attachments/{attachment_id}",
+            route="/track/{code}/attachments",
         )
-        return uploads.serve(row)
+        body = AttachmentPublic(
+            attachment_id=row.id,
+            media_type=row.media_type,
+            size_bytes=row.size_bytes,
+            sha256=row.sha256,
+            url=f"/track/{case.tracking_code}/attachments/{row.id}",
+        )
+        return JSONResponse(jsonable_encoder(body), status_code=201)
 
-    return router
+    digest = idempotency.fingerprint({"code": normalise(code), "sha256": got.sha256})
+    try:
+        return await run_once(runtime, request, digest, action)
+    except IntakeError as exc:
+        return as_response(exc)
 
 
-async def _own(uow: UnitOfWork, code: str) -> Case:
-    case = await repository.case_by_code(uow.session, normalise(code))
-    if case is None:
-        raise NotFound(code)
-    return case
-
-
-async def _holder(session: AsyncSession, case: Case) -> Actor:
-    """Who holds a tracking code, for the audit log: the case's reporter (or complainant) by
-    party id, never the code itself; the case id when no such party is on file."""
-    for party in await repository.parties_of(session, case.id):
-        if party.role in ("reporter", "complainant"):
-            return Actor(role="reporter", id=party.party_id)
-    return Actor(role="reporter", id=f"case-{case.id}")
+@router.get("/track/{code}/attachments/{attachment_id}")
+async def download(
+    code: str, attachment_id: str, runtime: RuntimeDep, intake: IntakeDep
+) -> Response:
+    """A file of the ticket, for whoever holds its tracking code."""
+    async with runtime.sessions() as session:
+        case = await views.case_by_code(session, code)
+        try:
+            if case is None:
+                raise NotFound(code)
+            row = await views.attachment_of_case(session, case.id, attachment_id[:32])
+            reporter = await views.holder(session, case.id)
+        except IntakeError as exc:
+            return as_response(exc)
+    await intake.audit.read(
+        "download",
+        actor=reporter,
+        case_id=case.id,
+        fields=["attachments"],
+        route="/track/{code}/attachments/{attachment_id}",
+    )
+    return intake.uploads.serve(row)

@@ -11,13 +11,9 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from services.intake.adapters.blobs import BlobStore
-from services.intake.adapters.tables import Attachment, Case
-from services.intake.domain.media import IMAGES
 from services.intake.service_layer import attachments
+from services.intake.service_layer.views import AttachmentRead
 from shared.clock import Clock
-from shared.contracts.envelope import Actor
-from shared.messaging.uow import UnitOfWork
-from shared.runtime import ServiceRuntime
 
 _CHUNK = 256 * 1024
 
@@ -30,10 +26,11 @@ class Upload:
 
 
 class Uploads:
-    def __init__(
-        self, runtime: ServiceRuntime, store: BlobStore, max_bytes: int, clock: Clock
-    ) -> None:
-        self.runtime, self.store, self.max_bytes, self.clock = runtime, store, max_bytes, clock
+    """Where attachments are kept and how large one may be (the routes hand both to
+    `attachments.attach`), and how a stored one is served."""
+
+    def __init__(self, store: BlobStore, max_bytes: int, clock: Clock) -> None:
+        self.store, self.max_bytes, self.clock = store, max_bytes, clock
 
     async def read(self, upload: Any) -> Upload | None:
         """The uploaded file's bytes, refused (TooLarge/UnsupportedMedia) as soon as it is."""
@@ -50,12 +47,7 @@ class Uploads:
         attachments.check(data, self.max_bytes)
         return Upload(data, upload.filename or "", hashlib.sha256(data).hexdigest())
 
-    async def attach(self, case: Case, upload: Upload, uow: UnitOfWork, actor: Actor) -> Attachment:
-        return await attachments.attach(
-            case, upload.data, upload.filename, uow, actor, self.store, self.clock, self.max_bytes
-        )
-
-    def serve(self, row: Attachment) -> Response:
+    def serve(self, row: AttachmentRead) -> Response:
         try:
             data = self.store.read(row.sha256)
         except FileNotFoundError as exc:
@@ -69,12 +61,3 @@ class Uploads:
                 "Content-Disposition": "inline",
             },
         )
-
-    async def public_photo(self, attachment_id: str) -> Response:
-        """A hazard's photo (public like the Open311 request); anything else is not found."""
-        async with self.runtime.sessions() as session:
-            row = await session.get(Attachment, attachment_id[:32])
-            case = await session.get(Case, row.case_id) if row else None
-        if row is None or case is None or case.kind != "hazard" or row.media_type not in IMAGES:
-            raise HTTPException(404, "no such photo")
-        return self.serve(row)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from services.intake.adapters.tables import Attachment, Case, DepartmentUpdate, TimelineEntry
 from services.intake.domain import catalogue
 from services.intake.domain.attributes import attributes_of
 from services.intake.domain.media import IMAGES
 from services.intake.domain.open311 import extended_status, open311_status
 from services.intake.entrypoints.open311_format import when
+from services.intake.service_layer.views import AttachmentRead, CaseRead, EntryRead, UpdateRead
 from shared.masking import mask_optional, mask_personal
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -72,7 +72,7 @@ def definition(service_code: str) -> dict[str, Any]:
     }
 
 
-def media_url(base: str, case: Case, attachments: list[Attachment]) -> str | None:
+def media_url(base: str, case: CaseRead, attachments: list[AttachmentRead]) -> str | None:
     """The first photo of the hazard (public, like the request itself), else the client's URL."""
     photo = next((a for a in attachments if a.media_type in IMAGES), None)
     if photo is not None:
@@ -80,7 +80,7 @@ def media_url(base: str, case: Case, attachments: list[Attachment]) -> str | Non
     return case.media_url
 
 
-def request(base: str, case: Case, attachments: list[Attachment]) -> dict[str, Any]:
+def request(base: str, case: CaseRead, attachments: list[AttachmentRead]) -> dict[str, Any]:
     cat = catalogue.category(case.category)
     return {
         "service_request_id": str(case.id),
@@ -107,7 +107,7 @@ def _utc(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite hands back naive UTC
 
 
-def update(entry: TimelineEntry) -> dict[str, Any]:
+def update(entry: EntryRead) -> dict[str, Any]:
     """A state change of dispatch's, listed by its event id (`_at` orders the feed)."""
     state = entry.state or ""
     return {
@@ -122,7 +122,7 @@ def update(entry: TimelineEntry) -> dict[str, Any]:
     }
 
 
-def department_update(row: DepartmentUpdate) -> dict[str, Any]:
+def department_update(row: UpdateRead) -> dict[str, Any]:
     """A department system's own update, listed by the update_id it posted."""
     return {
         "_at": _utc(row.received_at),

@@ -1,0 +1,73 @@
+"""What intake's routes are handed: the runtime and the service's parts, built once by
+`create_app` and kept on `app.state`, reached through typed dependencies (no route closes over
+them, so every router is a plain module-level one)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from services.intake.adapters.exchange_access import ExchangeAccess
+from services.intake.adapters.mediation_access import MediationAccess
+from services.intake.adapters.pii_cipher import PiiCipher
+from services.intake.config import IntakeSettings
+from services.intake.entrypoints.uploads import Uploads
+from services.intake.service_layer.triage import Triage
+from shared.audit.log import AuditLog
+from shared.auth.keys import TokenKeys
+from shared.runtime import ServiceRuntime
+
+
+@dataclass(frozen=True)
+class Intake:
+    """Intake's parts the routes use, beside the runtime (`app.state.intake`).
+
+    `jurisdictions` is the boundaries' GeoJSON, read once when the app is built: the
+    boundaries change with a deployment, not a request."""
+
+    settings: IntakeSettings
+    triage: Triage
+    uploads: Uploads
+    audit: AuditLog
+    cipher: PiiCipher | None
+    keys: TokenKeys
+    mediation: MediationAccess
+    exchange: ExchangeAccess
+    jurisdictions: dict[str, Any]
+
+    @property
+    def private_pem(self) -> bytes:
+        """Intake signs tokens: it holds the private key."""
+        assert self.keys.private_pem is not None, "intake signs tokens: it needs the private key"
+        return self.keys.private_pem
+
+
+def runtime_of(request: Request) -> ServiceRuntime:
+    runtime: ServiceRuntime = request.app.state.runtime
+    return runtime
+
+
+def intake_of(request: Request) -> Intake:
+    intake: Intake = request.app.state.intake
+    return intake
+
+
+def audit_of(request: Request) -> AuditLog:
+    return intake_of(request).audit
+
+
+def triage_of(request: Request) -> Triage:
+    return intake_of(request).triage
+
+
+def uploads_of(request: Request) -> Uploads:
+    return intake_of(request).uploads
+
+
+RuntimeDep = Annotated[ServiceRuntime, Depends(runtime_of)]
+IntakeDep = Annotated[Intake, Depends(intake_of)]
+AuditDep = Annotated[AuditLog, Depends(audit_of)]
+TriageDep = Annotated[Triage, Depends(triage_of)]
+UploadsDep = Annotated[Uploads, Depends(uploads_of)]
