@@ -19,11 +19,17 @@ from services.mediation.adapters.tables import AUDIT, IDEMPOTENCY, KIT, TIMER
 from services.mediation.config import MediationSettings
 from services.mediation.domain.targets import Target
 from services.mediation.entrypoints import (
+    agreements_http,
+    alerts_http,
+    calendar_http,
     committee_http,
     consultations_http,
     disputes_http,
     events,
     grants_http,
+    groups_http,
+    roster_http,
+    sessions_http,
 )
 from services.mediation.service_layer.administration import (
     calendar_stamp,
@@ -39,6 +45,19 @@ from shared.runtime import ServiceRuntime
 from shared.service_app import service_app, service_clock
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The resources mediation serves, one module each (entrypoints/*_http.py).
+ROUTED = (
+    disputes_http,
+    agreements_http,
+    sessions_http,
+    groups_http,
+    committee_http,
+    alerts_http,
+    roster_http,
+    calendar_http,
+    grants_http,
+    consultations_http,
+)
 log = structlog.get_logger(__name__)
 
 
@@ -116,11 +135,10 @@ def create_app(
         yield
 
     def routes(app: FastAPI) -> None:
-        app.include_router(disputes_http.build_router(runtime, ctx))
-        app.include_router(committee_http.build_committee_router(runtime, ctx))
-        app.include_router(grants_http.build_router(runtime, ctx))
-        app.include_router(consultations_http.build_router(runtime, ctx))
+        for resource in ROUTED:
+            app.include_router(resource.router)
 
+    audit = AuditLog(runtime.service, AUDIT, runtime.sessions)
     app = service_app(
         settings,
         runtime,
@@ -133,10 +151,12 @@ def create_app(
             "clocks, performance; the committee's console and statistics."
         ),
         idempotency=IDEMPOTENCY,
-        audit=AuditLog(runtime.service, AUDIT, runtime.sessions),
+        audit=audit,
         started=started,
         routes=routes,
     )
+    # What the routes take through their dependencies (entrypoints/dependencies.py).
     app.state.context = ctx
+    app.state.audit = audit
     app.state.timers = scheduler
     return app

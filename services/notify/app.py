@@ -19,7 +19,7 @@ from services.notify.adapters.target_guard import TargetGuard
 from services.notify.adapters.templates import Renderer
 from services.notify.config import NotifySettings
 from services.notify.domain.quiet_hours import QuietHours
-from services.notify.entrypoints import deliveries_http, events
+from services.notify.entrypoints import deliveries_http, events, inbox_http, preferences_http
 from services.notify.service_layer import planning
 from services.notify.service_layer.planning import PlanContext
 from services.notify.service_layer.recipients import ChannelConfig
@@ -32,6 +32,13 @@ from shared.runtime import ServiceRuntime
 from shared.service_app import service_app, service_clock
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The resources notify serves, one module each (entrypoints/*_http.py).
+ROUTED = (deliveries_http, inbox_http, preferences_http)
+
+
+def _routes(app: FastAPI) -> None:
+    for resource in ROUTED:
+        app.include_router(resource.router)
 
 
 def create_app(settings: NotifySettings | None = None, clock: Clock | None = None) -> FastAPI:
@@ -111,6 +118,7 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         finally:
             await outbound.aclose()
 
+    audit = AuditLog(runtime.service, AUDIT, runtime.sessions)
     app = service_app(
         settings,
         runtime,
@@ -120,9 +128,12 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         version="0.1.0",
         description="Every party told once, in their language, on their channel.",
         idempotency=IDEMPOTENCY,
-        audit=AuditLog(runtime.service, AUDIT, runtime.sessions),
+        audit=audit,
         started=started,
-        routes=lambda app: app.include_router(deliveries_http.build_router(runtime, quiet)),
+        routes=_routes,
     )
+    # What the routes take through their dependencies (entrypoints/dependencies.py).
+    app.state.audit = audit
+    app.state.quiet_hours = quiet
     app.state.worker = worker
     return app

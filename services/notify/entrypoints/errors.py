@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import HTTPException
 
 from services.notify.domain.errors import NotYourParty
@@ -13,3 +15,7 @@ http_error = ErrorMapping(
     otherwise=(409, str),
     answer=HTTPException,
 )
+# What a route about one party's or one case's business documents besides its answer.
+FORBIDDEN: dict[int | str, dict[str, Any]] = {
+    403: {"description": "Not the caller's own, and the caller is no operator"}
+}

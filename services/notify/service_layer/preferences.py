@@ -1,6 +1,8 @@
-"""A party reads and sets its own notification preferences."""
+"""A party sets its own notification preferences (views.py reads them)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from services.notify.adapters.tables import Preference
 from services.notify.domain.errors import NotYourParty
@@ -16,12 +18,6 @@ def own_party(actor: Actor, party_id: str) -> str:
     return party_id
 
 
-async def get_preference(uow: UnitOfWork, actor: Actor, party_id: str) -> Preference:
-    """The caller's preferences, or the defaults when never set."""
-    own_party(actor, party_id)
-    return await uow.session.get(Preference, party_id) or Preference(party_id=party_id)
-
-
 async def set_preference(
     uow: UnitOfWork,
     actor: Actor,
@@ -30,8 +26,9 @@ async def set_preference(
     opted_out: bool,
     channels: list[str] | None,
     quiet_hours: tuple[str, str] | None,
-) -> Preference:
-    """Replace the caller's preferences (critical notices ignore them anyway)."""
+) -> dict[str, Any]:
+    """Replace the caller's preferences (critical notices ignore them anyway); the stored
+    preferences as plain data (what `views.preference` reads)."""
     own_party(actor, party_id)
     pref = await uow.session.get(Preference, party_id) or Preference(party_id=party_id)
     pref.opted_out = opted_out
@@ -40,4 +37,4 @@ async def set_preference(
     pref.updated_at = uow.now()
     uow.session.add(pref)
     await uow.commit()
-    return pref
+    return pref.model_dump()
