@@ -17,7 +17,18 @@ from services.dispatch.adapters.station_file import load_station_rows
 from services.dispatch.adapters.tables import AUDIT, IDEMPOTENCY, KIT, TIMER
 from services.dispatch.config import DispatchSettings
 from services.dispatch.domain.reach import Reach
-from services.dispatch.entrypoints import events, hazards_http, stations_public
+from services.dispatch.entrypoints import (
+    compounds_http,
+    directory_http,
+    events,
+    hazards_http,
+    points_http,
+    queues_http,
+    redemptions_http,
+    rewards_http,
+    stations_http,
+    stations_public_http,
+)
 from services.dispatch.service_layer.breaches import on_timer
 from services.dispatch.service_layer.compounds import load_compound_rows, seed_compounds
 from services.dispatch.service_layer.context import Context
@@ -75,9 +86,7 @@ def create_app(
             runtime.add_task(asyncio.create_task(scheduler.run(), name="dispatch-timers"))
         yield
 
-    def routes(app: FastAPI) -> None:
-        app.include_router(hazards_http.build_router(runtime, ctx, finder))
-        app.include_router(stations_public.build_router(ctx, finder, runtime.sessions))
+    audit = AuditLog(runtime.service, AUDIT, runtime.sessions)
 
     app = service_app(
         settings,
@@ -88,11 +97,28 @@ def create_app(
         version="0.2.0",
         description="Hazards routed to the responsible department and followed to a confirmed fix.",
         idempotency=IDEMPOTENCY,
-        audit=AuditLog(runtime.service, AUDIT, runtime.sessions),
+        audit=audit,
         started=started,
-        routes=routes,
+        routes=_routes,
     )
+    # What the routes take as dependencies (entrypoints/dependencies.py).
     app.state.scheduler = scheduler
     app.state.context = ctx
     app.state.stations = finder
+    app.state.audit = audit
     return app
+
+
+def _routes(app: FastAPI) -> None:
+    for module in (
+        queues_http,
+        hazards_http,
+        directory_http,
+        points_http,
+        stations_http,
+        rewards_http,
+        redemptions_http,
+        compounds_http,
+        stations_public_http,
+    ):
+        app.include_router(module.router)

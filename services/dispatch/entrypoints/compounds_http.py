@@ -4,28 +4,23 @@ compound its reports, their outcome and whether it adopted the access rules."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
-from services.dispatch.adapters.directory_store import read_directory
 from services.dispatch.domain.compounds import COMPOUND_ID, CompoundDraft
 from services.dispatch.domain.errors import DispatchError
+from services.dispatch.entrypoints.changes import change
+from services.dispatch.entrypoints.dependencies import ActorDep, ContextDep, RuntimeDep
 from services.dispatch.entrypoints.errors import http_error
-from services.dispatch.service_layer import compounds
-from services.dispatch.service_layer.context import Context
-from shared.auth.dependency import AUTHENTICATED, current_actor
-from shared.contracts.envelope import Actor
-from shared.messaging.uow import UnitOfWork
+from services.dispatch.service_layer import compounds, views
+from shared.auth.dependency import AUTHENTICATED
 from shared.runtime import ServiceRuntime
 
-ActorDep = Annotated[Actor, Depends(current_actor)]
 CompoundId = Annotated[str, Path(min_length=1, max_length=64, pattern=COMPOUND_ID)]
 READERS = frozenset({"admin", "committee", "intake_officer", "department"})
-T = TypeVar("T")
 ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "Only an admin keeps the register"},
     404: {"description": "No such compound"},
@@ -98,138 +93,149 @@ def _admin(actor: ActorDep) -> None:
         raise HTTPException(403, "only an admin keeps the compound register")
 
 
-def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
-    router = APIRouter(prefix="/compounds", tags=["compounds"], dependencies=AUTHENTICATED)
-    towns = ctx.district.towns
+async def _names(runtime: ServiceRuntime) -> dict[str, str]:
+    async with runtime.sessions() as session:
+        return await views.department_names(session)
 
-    async def names() -> dict[str, str]:
+
+def _out(
+    row: dict[str, Any], towns: dict[str, str], dept: dict[str, str], **counts: int
+) -> dict[str, Any]:
+    """A compound's fields (a dict) with the names of its town and its bodies."""
+    return {
+        **row,
+        "town_name": towns.get(row["town"], row["town"]),
+        "property_office_name": dept.get(row["property_office_id"], ""),
+        "residents_committee_name": dept.get(row["residents_committee_id"], ""),
+        **counts,
+    }
+
+
+router = APIRouter(prefix="/api/v1/compounds", tags=["compounds"], dependencies=AUTHENTICATED)
+
+
+@router.get("", response_model=list[CompoundOut], dependencies=[Depends(_reader)])
+async def list_compounds(
+    runtime: RuntimeDep,
+    ctx: ContextDep,
+    town: Annotated[str | None, Query(max_length=40)] = None,
+) -> list[CompoundOut]:
+    """小区台账 Every compound with its reports (open, closed) and adoption status."""
+    async with runtime.sessions() as session:
+        summaries = await views.compounds(session, town)
+    dept = await _names(runtime)
+    return [
+        CompoundOut.model_validate(
+            _out(
+                s.compound,
+                ctx.district.towns,
+                dept,
+                reports=s.reports,
+                open_reports=s.open,
+                closed_reports=s.closed,
+            )
+        )
+        for s in summaries
+    ]
+
+
+@router.get(
+    "/{compound_id}",
+    response_model=CompoundDetailOut,
+    responses=ERRORS,
+    dependencies=[Depends(_reader)],
+)
+async def one(compound_id: CompoundId, runtime: RuntimeDep, ctx: ContextDep) -> CompoundDetailOut:
+    """One compound and every report linked to it, oldest first, with its outcome."""
+    try:
         async with runtime.sessions() as session:
-            directory = await read_directory(session)
-        return {d.department_id: d.name for d in directory.departments}
-
-    def out(row: Any, dept: dict[str, str], **counts: int) -> dict[str, Any]:
-        return {
-            **row.model_dump(),
-            "town_name": towns.get(row.town, row.town),
-            "property_office_name": dept.get(row.property_office_id, ""),
-            "residents_committee_name": dept.get(row.residents_committee_id, ""),
-            **counts,
+            row, reports = await views.compound_reports(session, compound_id)
+    except DispatchError as exc:
+        raise http_error(exc) from exc
+    dept = await _names(runtime)
+    listed = [
+        CompoundReportOut(
+            case_id=h["case_id"],
+            tracking_code=h["tracking_code"],
+            title=h["title"],
+            state=h["state"],
+            filed_at=h["filed_at"],
+            matched_by=r["matched_by"],
+            distance_m=r["distance_m"],
+            department_id=h["department_id"],
+            department_name=h["department_name"],
+            support_department_id=r["support_department_id"],
+            resolution_note=h["resolution_note"],
+            resolved_at=h["resolved_at"],
+        )
+        for r, h in reports
+    ]
+    closed = sum(1 for x in listed if x.state in ("closed", "cancelled", "duplicate"))
+    return CompoundDetailOut.model_validate(
+        {
+            **_out(
+                row,
+                ctx.district.towns,
+                dept,
+                reports=len(listed),
+                open_reports=len(listed) - closed,
+            ),
+            "closed_reports": closed,
+            "report_list": listed,
         }
-
-    async def change(fn: Callable[[UnitOfWork], Awaitable[Any]], conv: Callable[[Any], T]) -> T:
-        """Run `fn` in one transaction; `conv` reads its result before the commit."""
-        try:
-            async with runtime.uow() as uow:
-                result = conv(await fn(uow))
-                await uow.commit()
-        except DispatchError as exc:
-            raise http_error(exc) from exc
-        return result
-
-    @router.get("", response_model=list[CompoundOut], dependencies=[Depends(_reader)])
-    async def list_compounds(
-        town: Annotated[str | None, Query(max_length=40)] = None,
-    ) -> list[CompoundOut]:
-        """小区台账 Every compound with its reports (open, closed) and adoption status."""
-        async with runtime.sessions() as session:
-            summaries = await compounds.overview(session, town)
-        dept = await names()
-        return [
-            CompoundOut.model_validate(
-                out(
-                    s.compound,
-                    dept,
-                    reports=s.reports,
-                    open_reports=s.open,
-                    closed_reports=s.closed,
-                )
-            )
-            for s in summaries
-        ]
-
-    @router.get(
-        "/{compound_id}",
-        response_model=CompoundDetailOut,
-        responses=ERRORS,
-        dependencies=[Depends(_reader)],
     )
-    async def one(compound_id: CompoundId) -> CompoundDetailOut:
-        """One compound and every report linked to it, oldest first, with its outcome."""
-        try:
-            async with runtime.sessions() as session:
-                row, reports = await compounds.reports_of(session, compound_id)
-        except DispatchError as exc:
-            raise http_error(exc) from exc
-        dept = await names()
-        listed = [
-            CompoundReportOut(
-                case_id=h.case_id,
-                tracking_code=h.tracking_code,
-                title=h.title,
-                state=h.state,
-                filed_at=h.filed_at,
-                matched_by=r.matched_by,
-                distance_m=r.distance_m,
-                department_id=h.department_id,
-                department_name=h.department_name,
-                support_department_id=r.support_department_id,
-                resolution_note=h.resolution_note,
-                resolved_at=h.resolved_at,
-            )
-            for r, h in reports
-        ]
-        closed = sum(1 for x in listed if x.state in ("closed", "cancelled", "duplicate"))
-        return CompoundDetailOut.model_validate(
-            {
-                **out(row, dept, reports=len(listed), open_reports=len(listed) - closed),
-                "closed_reports": closed,
-                "report_list": listed,
-            }
-        )
 
-    @router.post(
-        "",
-        response_model=CompoundOut,
-        status_code=201,
-        responses=ERRORS,
-        dependencies=[Depends(_admin)],
+
+@router.post(
+    "",
+    response_model=CompoundOut,
+    status_code=201,
+    responses=ERRORS,
+    dependencies=[Depends(_admin)],
+)
+async def create(body: CompoundIn, runtime: RuntimeDep, ctx: ContextDep) -> CompoundOut:
+    """Add a compound (admin)."""
+    draft = CompoundDraft.model_validate(body.model_dump(exclude={"compound_id"}))
+    dept = await _names(runtime)
+    return await change(
+        runtime,
+        lambda uow: compounds.create_compound(uow, body.compound_id, draft, ctx),
+        lambda row: CompoundOut.model_validate(_out(row.model_dump(), ctx.district.towns, dept)),
     )
-    async def create(body: CompoundIn) -> CompoundOut:
-        """Add a compound (admin)."""
-        draft = CompoundDraft.model_validate(body.model_dump(exclude={"compound_id"}))
-        dept = await names()
-        return await change(
-            lambda uow: compounds.create_compound(uow, body.compound_id, draft, ctx),
-            lambda row: CompoundOut.model_validate(out(row, dept)),
-        )
 
-    @router.put(
-        "/{compound_id}",
-        response_model=CompoundOut,
-        responses=ERRORS,
-        dependencies=[Depends(_admin)],
+
+@router.put(
+    "/{compound_id}",
+    response_model=CompoundOut,
+    responses=ERRORS,
+    dependencies=[Depends(_admin)],
+)
+async def update(
+    compound_id: CompoundId, body: CompoundDraft, runtime: RuntimeDep, ctx: ContextDep
+) -> CompoundOut:
+    """Change a compound: its bodies, who leads, whether and when it adopted the rules."""
+    dept = await _names(runtime)
+    return await change(
+        runtime,
+        lambda uow: compounds.update_compound(uow, compound_id, body, ctx),
+        lambda row: CompoundOut.model_validate(_out(row.model_dump(), ctx.district.towns, dept)),
     )
-    async def update(compound_id: CompoundId, body: CompoundDraft) -> CompoundOut:
-        """Change a compound: its bodies, who leads, whether and when it adopted the rules."""
-        dept = await names()
-        return await change(
-            lambda uow: compounds.update_compound(uow, compound_id, body, ctx),
-            lambda row: CompoundOut.model_validate(out(row, dept)),
-        )
 
-    @router.post(
-        "/{compound_id}/adoption",
-        response_model=CompoundOut,
-        responses=ERRORS,
-        dependencies=[Depends(_keeper)],
+
+@router.post(
+    "/{compound_id}/adoption",
+    response_model=CompoundOut,
+    responses=ERRORS,
+    dependencies=[Depends(_keeper)],
+)
+async def adoption(
+    compound_id: CompoundId, body: AdoptionIn, runtime: RuntimeDep, ctx: ContextDep
+) -> CompoundOut:
+    """The committee records that the compound adopted the riders' access rules
+    (骑手出入管理规范) on a day; not after today."""
+    dept = await _names(runtime)
+    return await change(
+        runtime,
+        lambda uow: compounds.record_adoption(uow, compound_id, body.adopted_on, ctx),
+        lambda row: CompoundOut.model_validate(_out(row.model_dump(), ctx.district.towns, dept)),
     )
-    async def adoption(compound_id: CompoundId, body: AdoptionIn) -> CompoundOut:
-        """The committee records that the compound adopted the riders' access rules
-        (骑手出入管理规范) on a day; not after today."""
-        dept = await names()
-        return await change(
-            lambda uow: compounds.record_adoption(uow, compound_id, body.adopted_on, ctx),
-            lambda row: CompoundOut.model_validate(out(row, dept)),
-        )
-
-    return router

@@ -6,18 +6,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
-from services.dispatch.adapters.directory_store import DEFAULT_CATEGORY, read_directory
+from services.dispatch.adapters.directory_store import DEFAULT_CATEGORY
 from services.dispatch.domain.directory import Department, Directory, ServiceTarget
 from services.dispatch.domain.errors import DispatchError, NoDepartment
+from services.dispatch.entrypoints.dependencies import ActorDep, ContextDep, RuntimeDep
 from services.dispatch.entrypoints.errors import http_error
 from services.dispatch.entrypoints.schemas import DepartmentIn, DepartmentOut, PolicyIn, PolicyOut
-from services.dispatch.service_layer import directory_admin
-from services.dispatch.service_layer.context import Context
-from shared.auth.dependency import AUTHENTICATED, current_actor
+from services.dispatch.service_layer import directory_admin, views
+from shared.auth.dependency import AUTHENTICATED
 from shared.contracts.envelope import Actor
 from shared.runtime import ServiceRuntime
 
-ActorDep = Annotated[Actor, Depends(current_actor)]
 EntryId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 Category = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^(\*|[a-z0-9_]+)$")]
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -58,105 +57,123 @@ def _out(d: Department) -> DepartmentOut:
     )
 
 
-def build_router(runtime: ServiceRuntime, ctx: Context) -> APIRouter:
-    router = APIRouter(prefix="/directory", tags=["directory"], dependencies=AUTHENTICATED)
+async def _directory(runtime: ServiceRuntime) -> Directory:
+    async with runtime.sessions() as session:
+        return await views.directory(session)
 
-    async def directory() -> Directory:
-        async with runtime.sessions() as session:
-            return await read_directory(session)
 
-    @router.get("/departments", response_model=list[DepartmentOut], dependencies=READ)
-    async def list_departments(
-        category: Annotated[str | None, Query(max_length=40)] = None,
-        include_inactive: bool = False,
-    ) -> list[DepartmentOut]:
-        """Every entry (departments and the supervisors escalations go to)."""
-        entries = (await directory()).departments
-        return [
-            _out(d)
-            for d in entries
-            if (include_inactive or d.active) and (category is None or category in d.categories)
-        ]
+router = APIRouter(prefix="/api/v1/directory", tags=["directory"], dependencies=AUTHENTICATED)
 
-    @router.get(
-        "/departments/{department_id}",
-        response_model=DepartmentOut,
-        responses=ERRORS,
-        dependencies=READ,
-    )
-    async def get_department(department_id: EntryId) -> DepartmentOut:
-        entry = (await directory()).get(department_id)
-        if entry is None:
-            raise HTTPException(404, "no such entry")
-        return _out(entry)
 
-    @router.put("/departments/{department_id}", response_model=DepartmentOut, responses=ERRORS)
-    async def put_department(
-        department_id: EntryId, body: DepartmentIn, actor: ActorDep
-    ) -> DepartmentOut:
-        """Create or replace an entry (admin)."""
-        _admin(actor)
-        department = Department(department_id=department_id, **body.model_dump())
-        try:
-            async with runtime.uow() as uow:
-                await directory_admin.put_department(uow, department, ctx.clock)
-                await uow.commit()
-        except DispatchError as exc:
-            raise http_error(exc) from exc
-        return _out(department)
+@router.get("/departments", response_model=list[DepartmentOut], dependencies=READ)
+async def list_departments(
+    runtime: RuntimeDep,
+    category: Annotated[str | None, Query(max_length=40)] = None,
+    include_inactive: bool = False,
+) -> list[DepartmentOut]:
+    """Every entry (departments and the supervisors escalations go to)."""
+    entries = (await _directory(runtime)).departments
+    return [
+        _out(d)
+        for d in entries
+        if (include_inactive or d.active) and (category is None or category in d.categories)
+    ]
 
-    @router.delete("/departments/{department_id}", response_model=DepartmentOut, responses=ERRORS)
-    async def retire_department(department_id: EntryId, actor: ActorDep) -> DepartmentOut:
-        """Stop routing to an entry (admin); it stays on the record of past tickets."""
-        _admin(actor)
-        try:
-            async with runtime.uow() as uow:
-                retired = await directory_admin.deactivate(uow, department_id, ctx.clock)
-                await uow.commit()
-        except DispatchError as exc:
-            raise http_error(exc) from exc
-        return _out(retired)
 
-    @router.get("/categories", response_model=list[PolicyOut], dependencies=READ)
-    async def list_policies() -> list[PolicyOut]:
-        """Service targets and points per category (`*` applies to the rest)."""
-        d = await directory()
-        categories = sorted(set(d.targets) | set(d.points))
-        rows = [(c, d.target(c), d.points_for(c)) for c in categories]
-        rows.append((DEFAULT_CATEGORY, d.default_target, d.default_points))
-        return [PolicyOut(category=c, points=p, **t.model_dump()) for c, t, p in rows]
+@router.get(
+    "/departments/{department_id}",
+    response_model=DepartmentOut,
+    responses=ERRORS,
+    dependencies=READ,
+)
+async def get_department(department_id: EntryId, runtime: RuntimeDep) -> DepartmentOut:
+    entry = (await _directory(runtime)).get(department_id)
+    if entry is None:
+        raise HTTPException(404, "no such entry")
+    return _out(entry)
 
-    @router.put("/categories/{category}", response_model=PolicyOut, responses=ERRORS)
-    async def put_policy(category: Category, body: PolicyIn, actor: ActorDep) -> PolicyOut:
-        """Set a category's targets and points (admin); new due times apply to new dispatches."""
-        _admin(actor)
-        target = ServiceTarget(**body.model_dump(exclude={"points"}))
+
+@router.put("/departments/{department_id}", response_model=DepartmentOut, responses=ERRORS)
+async def put_department(
+    department_id: EntryId,
+    body: DepartmentIn,
+    actor: ActorDep,
+    runtime: RuntimeDep,
+    ctx: ContextDep,
+) -> DepartmentOut:
+    """Create or replace an entry (admin)."""
+    _admin(actor)
+    department = Department(department_id=department_id, **body.model_dump())
+    try:
         async with runtime.uow() as uow:
-            await directory_admin.put_policy(uow, category, target, body.points, ctx.clock)
+            await directory_admin.put_department(uow, department, ctx.clock)
             await uow.commit()
-        return PolicyOut(category=category, **body.model_dump())
+    except DispatchError as exc:
+        raise http_error(exc) from exc
+    return _out(department)
 
-    @router.post("/import", responses=ERRORS)
-    async def import_directory(document: Directory, actor: ActorDep) -> dict[str, int]:
-        """Upsert a whole directory document, in the directory file's format (admin)."""
-        _admin(actor)
-        try:
-            async with runtime.uow() as uow:
-                count = await directory_admin.import_directory(uow, document, ctx.clock)
-                await uow.commit()
-        except DispatchError as exc:
-            raise http_error(exc) from exc
-        return {"departments": count}
 
-    @router.get("/route", response_model=DepartmentOut, responses=ERRORS, dependencies=READ)
-    async def preview_route(
-        category: Annotated[str, Query(max_length=40)],
-        jurisdiction: Annotated[str | None, Query(max_length=40)] = None,
-    ) -> DepartmentOut:
-        """Which department a hazard of this category in this town goes to."""
-        try:
-            return _out((await directory()).route(category, jurisdiction))
-        except NoDepartment as exc:
-            raise HTTPException(404, str(exc)) from exc
+@router.delete("/departments/{department_id}", response_model=DepartmentOut, responses=ERRORS)
+async def retire_department(
+    department_id: EntryId, actor: ActorDep, runtime: RuntimeDep, ctx: ContextDep
+) -> DepartmentOut:
+    """Stop routing to an entry (admin); it stays on the record of past tickets."""
+    _admin(actor)
+    try:
+        async with runtime.uow() as uow:
+            retired = await directory_admin.deactivate(uow, department_id, ctx.clock)
+            await uow.commit()
+    except DispatchError as exc:
+        raise http_error(exc) from exc
+    return _out(retired)
 
-    return router
+
+@router.get("/categories", response_model=list[PolicyOut], dependencies=READ)
+async def list_policies(runtime: RuntimeDep) -> list[PolicyOut]:
+    """Service targets and points per category (`*` applies to the rest)."""
+    d = await _directory(runtime)
+    categories = sorted(set(d.targets) | set(d.points))
+    rows = [(c, d.target(c), d.points_for(c)) for c in categories]
+    rows.append((DEFAULT_CATEGORY, d.default_target, d.default_points))
+    return [PolicyOut(category=c, points=p, **t.model_dump()) for c, t, p in rows]
+
+
+@router.put("/categories/{category}", response_model=PolicyOut, responses=ERRORS)
+async def put_policy(
+    category: Category, body: PolicyIn, actor: ActorDep, runtime: RuntimeDep, ctx: ContextDep
+) -> PolicyOut:
+    """Set a category's targets and points (admin); new due times apply to new dispatches."""
+    _admin(actor)
+    target = ServiceTarget(**body.model_dump(exclude={"points"}))
+    async with runtime.uow() as uow:
+        await directory_admin.put_policy(uow, category, target, body.points, ctx.clock)
+        await uow.commit()
+    return PolicyOut(category=category, **body.model_dump())
+
+
+@router.post("/import", responses=ERRORS)
+async def import_directory(
+    document: Directory, actor: ActorDep, runtime: RuntimeDep, ctx: ContextDep
+) -> dict[str, int]:
+    """Upsert a whole directory document, in the directory file's format (admin)."""
+    _admin(actor)
+    try:
+        async with runtime.uow() as uow:
+            count = await directory_admin.import_directory(uow, document, ctx.clock)
+            await uow.commit()
+    except DispatchError as exc:
+        raise http_error(exc) from exc
+    return {"departments": count}
+
+
+@router.get("/route", response_model=DepartmentOut, responses=ERRORS, dependencies=READ)
+async def preview_route(
+    category: Annotated[str, Query(max_length=40)],
+    runtime: RuntimeDep,
+    jurisdiction: Annotated[str | None, Query(max_length=40)] = None,
+) -> DepartmentOut:
+    """Which department a hazard of this category in this town goes to."""
+    try:
+        return _out((await _directory(runtime)).route(category, jurisdiction))
+    except NoDepartment as exc:
+        raise HTTPException(404, str(exc)) from exc

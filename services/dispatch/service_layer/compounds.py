@@ -13,11 +13,10 @@ from pathlib import Path
 
 import structlog
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, func, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import func, select
 
 from services.dispatch.adapters.directory_store import read_directory
-from services.dispatch.adapters.tables import CompoundEntry, CompoundReport, Hazard
+from services.dispatch.adapters.tables import CompoundEntry, CompoundReport
 from services.dispatch.domain import hazard as aggregate
 from services.dispatch.domain.compounds import CATEGORY, CompoundDraft, Place, match
 from services.dispatch.domain.errors import InvalidEntry, InvalidStation, NotFound, Refused
@@ -193,82 +192,3 @@ async def record_link(uow: UnitOfWork, hazard: aggregate.Hazard, link: Link, ctx
             earlier_reports=link.earlier,
         ),
     )
-
-
-@dataclass(frozen=True)
-class CompoundSummary:
-    compound: CompoundEntry
-    reports: int
-    open: int
-    closed: int
-
-
-async def overview(session: AsyncSession, town: str | None = None) -> list[CompoundSummary]:
-    """Per compound: its reports, how many are still open or closed, its adoption status."""
-    stmt = select(CompoundEntry).order_by(col(CompoundEntry.town), col(CompoundEntry.name))
-    if town:
-        stmt = stmt.where(CompoundEntry.town == town)
-    compounds = list((await session.exec(stmt)).all())
-    counts = await session.exec(
-        select(CompoundReport.compound_id, Hazard.state, func.count())
-        .join(Hazard, col(Hazard.case_id) == col(CompoundReport.case_id))
-        .group_by(col(CompoundReport.compound_id), col(Hazard.state))
-    )
-    tally: dict[str, dict[str, int]] = {}
-    for compound_id, state, n in counts.all():
-        tally.setdefault(compound_id, {})[state] = int(n)
-    out = []
-    for c in compounds:
-        by_state = tally.get(c.compound_id, {})
-        closed = sum(n for s, n in by_state.items() if s in ("closed", "cancelled", "duplicate"))
-        out.append(
-            CompoundSummary(c, sum(by_state.values()), sum(by_state.values()) - closed, closed)
-        )
-    return out
-
-
-async def reports_of(
-    session: AsyncSession, compound_id: str
-) -> tuple[CompoundEntry, list[tuple[CompoundReport, Hazard]]]:
-    compound = await session.get(CompoundEntry, compound_id)
-    if compound is None:
-        raise NotFound(f"compound {compound_id}")
-    rows = await session.exec(
-        select(CompoundReport, Hazard)
-        .join(Hazard, col(Hazard.case_id) == col(CompoundReport.case_id))
-        .where(CompoundReport.compound_id == compound_id)
-        .order_by(col(Hazard.filed_at))
-    )
-    return compound, [(r, h) for r, h in rows.all()]
-
-
-async def supports(session: AsyncSession, case_id: object, department_id: str) -> bool:
-    """Is the department the other body of the compound this report is linked to (配合处理)?"""
-    found = await session.exec(
-        select(CompoundReport.case_id).where(
-            CompoundReport.case_id == case_id,
-            CompoundReport.support_department_id == department_id,
-        )
-    )
-    return found.first() is not None
-
-
-async def supported(
-    session: AsyncSession, department_id: str, states: list[str], *, limit: int, offset: int
-) -> list[tuple[Hazard, CompoundEntry]]:
-    """The open reports a department supports (配合处理): linked to a compound whose other
-    body it is, and worked by another department; most overdue first, like its queue."""
-    rows = await session.exec(
-        select(Hazard, CompoundEntry)
-        .join(CompoundReport, col(CompoundReport.case_id) == col(Hazard.case_id))
-        .join(CompoundEntry, col(CompoundEntry.compound_id) == col(CompoundReport.compound_id))
-        .where(
-            CompoundReport.support_department_id == department_id,
-            col(Hazard.department_id).is_distinct_from(department_id),
-            col(Hazard.state).in_(states),
-        )
-        .order_by(col(Hazard.next_due).asc().nulls_last(), col(Hazard.filed_at))
-        .offset(offset)
-        .limit(limit)
-    )
-    return [(h, c) for h, c in rows.all()]

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.dispatch.adapters.tables import (
     Hazard,
@@ -82,15 +81,6 @@ async def update_reward(
     row.updated_at = ctx.clock.now()
     uow.session.add(row)
     return row
-
-
-async def list_rewards(
-    session: AsyncSession, *, station_id: str | None = None
-) -> list[RewardEntry]:
-    stmt = select(RewardEntry).order_by(col(RewardEntry.station_id), col(RewardEntry.name))
-    if station_id:
-        stmt = stmt.where(RewardEntry.station_id == station_id)
-    return list((await session.exec(stmt)).all())
 
 
 async def _lock_wallet(uow: UnitOfWork, reporter_id: str) -> None:
@@ -233,18 +223,3 @@ async def hand_over(
         )
     )
     return redemption, name
-
-
-async def redemptions_of(
-    session: AsyncSession, *, reporter_id: str | None = None, station_id: str | None = None
-) -> list[tuple[Redemption, str]]:
-    stmt = (
-        select(Redemption, RewardEntry.name)
-        .join(RewardEntry, col(RewardEntry.reward_id) == col(Redemption.reward_id))
-        .order_by(col(Redemption.redeemed_at).desc())
-    )
-    if reporter_id:
-        stmt = stmt.where(Redemption.reporter_id == reporter_id)
-    if station_id:
-        stmt = stmt.where(Redemption.station_id == station_id)
-    return [(r, name) for r, name in (await session.exec(stmt)).all()]

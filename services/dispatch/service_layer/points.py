@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.dispatch.adapters.tables import PointsEntry
@@ -24,16 +24,6 @@ async def balance_of(session: AsyncSession, reporter_id: str) -> int:
         )
     )
     return int(total.one())
-
-
-async def history_of(session: AsyncSession, reporter_id: str, limit: int) -> list[PointsEntry]:
-    rows = await session.exec(
-        select(PointsEntry)
-        .where(PointsEntry.reporter_id == reporter_id)
-        .order_by(col(PointsEntry.at).desc(), col(PointsEntry.id))
-        .limit(limit)
-    )
-    return list(rows.all())
 
 
 async def credit_verified(uow: UnitOfWork, hazard: Hazard, at: datetime) -> int:
