@@ -40,6 +40,11 @@ def test_the_quick_benchmark_reports_every_figure_beside_the_baseline(
     assert phases["throughput"]["steps"], "no throughput step ran"
     assert phases["latency"]["filed"] >= phases["latency"]["samples"] > 0
     assert phases["backlog_drain"]["events"] >= 2000
+    scale = phases["scale"]  # the committee's queries over bulk-loaded disputes and clocks
+    assert scale["cases"] == 5_000
+    clock_lists = {"running clocks (first 100)", "overdue (clocks loaded)", "due within 3 days"}
+    assert clock_lists <= set(scale["queries"])
+    assert all(q["p95_ms"] > 0 for q in scale["queries"].values())
     stations = phases["stations"]
     assert stations["nearest"]["p95_ms"] > 0 and stations["nearest"]["raw_brute_force_p95_ms"] > 0
     assert stations["coverage"]["reports"] == 100_000 and stations["coverage"]["seconds"] > 0

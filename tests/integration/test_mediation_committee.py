@@ -88,6 +88,23 @@ async def test_queues_clocks_and_workload(mediation: Mediation):
     assert body["open"] == 1
 
 
+async def test_running_clocks_page_soonest_first_with_paused_last_and_no_repeats(
+    mediation: Mediation,
+):
+    """Pages of the running clocks follow ix_dispute_clock_running: due day, then case and
+    clock; a paused clock (no due day) comes after every dated one; pages never overlap."""
+    for _ in range(3):
+        await mediation.file()
+    await mediation.in_mediation()
+    whole = await get(mediation, "committee/clocks", limit=100)
+    paged: list[object] = []
+    for offset in range(0, len(whole), 2):
+        paged += await get(mediation, "committee/clocks", limit=2, offset=offset)
+    assert paged == whole and len(whole) >= 8
+    keys = [(c["due_on"] is None, c["due_on"] or "", c["case_id"], c["clock"]) for c in whole]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+
+
 async def test_statistics_by_company_type_town_and_month_with_year_over_year(
     mediation: Mediation,
 ):

@@ -1,6 +1,6 @@
-"""The scale phase: N disputes bulk-loaded into mediation's PostgreSQL (and its rollups
-rebuilt, as an operator would after a bulk import), then the committee's list, filter, queue
-and statistics queries timed over HTTP (p95)."""
+"""The scale phase: N disputes with their clocks bulk-loaded into mediation's PostgreSQL (and
+its rollups rebuilt, as an operator would after a bulk import), then the committee's list,
+filter, queue, statistics and clock lists (running, overdue, due soon) timed over HTTP (p95)."""
 
 from __future__ import annotations
 
@@ -39,6 +39,9 @@ QUERIES = {
     "statistics by company": "/api/v1/committee/statistics?by=company",
     "statistics by type": "/api/v1/committee/statistics?by=dispute_type",
     "statistics by town": "/api/v1/committee/statistics?by=town",
+    "running clocks (first 100)": "/api/v1/committee/clocks?limit=100",
+    "overdue (clocks loaded)": "/api/v1/committee/overdue?limit=100",
+    "due within 3 days": "/api/v1/committee/due-soon?days=3&limit=100",
 }
 
 

@@ -100,7 +100,21 @@ class DisputeClock(MediationModel, table=True):
     """One row per (dispute, clock): its due day while open, how it ended."""
 
     __tablename__ = "dispute_clock"
-    __table_args__ = (sa.Index("ix_dispute_clock_open", "status", "due_on"),)
+    __table_args__ = (
+        # By status, soonest first, in a total order (due day, case, clock): the overdue and
+        # due-soon lists read a page of one status in order and stop (committee.py).
+        sa.Index("ix_dispute_clock_status_due", "status", "due_on", "case_id", "clock"),
+        # The committee's list of running clocks (open or paused), soonest first, in pages (at
+        # 1M disputes a sort of every running clock took ~0.7 s; this index reads in order).
+        sa.Index(
+            "ix_dispute_clock_running",
+            "due_on",
+            "case_id",
+            "clock",
+            postgresql_where=sa.text("status IN ('open', 'paused')"),
+            sqlite_where=sa.text("status IN ('open', 'paused')"),
+        ),
+    )
 
     case_id: uuid.UUID = Field(primary_key=True)
     clock: str = Field(primary_key=True, max_length=40)

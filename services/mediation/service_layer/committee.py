@@ -64,6 +64,20 @@ def _clock_rows() -> Any:
     ).join(Dispute, col(Dispute.case_id) == col(DisputeClock.case_id))
 
 
+# Soonest due first, undated (paused) last; case and clock make the order total, so pages
+# never overlap.
+_SOONEST = (
+    col(DisputeClock.due_on).asc().nulls_last(),
+    col(DisputeClock.case_id),
+    col(DisputeClock.clock),
+)
+
+
+def _soonest(clock: DisputeClock) -> tuple[bool, date, uuid.UUID, str]:
+    """`_SOONEST` in Python, to merge rows read in that order."""
+    return (clock.due_on is None, clock.due_on or date.min, clock.case_id, clock.clock)
+
+
 def _shape(rows: Any, calendar: WorkCalendar) -> list[dict[str, Any]]:
     """Each clock with its dispute's words, and where its end was moved and why (art. 203)."""
     return [
@@ -93,33 +107,38 @@ async def open_clocks(
     stmt = _clock_rows().where(col(DisputeClock.status).in_(["open", "paused"]))
     if clock:
         stmt = stmt.where(DisputeClock.clock == clock)
-    stmt = stmt.order_by(col(DisputeClock.due_on).is_(None), col(DisputeClock.due_on))
+    stmt = stmt.order_by(*_SOONEST)  # ix_dispute_clock_running's order: read, never sorted
     return _shape((await session.execute(stmt.limit(limit).offset(offset))).all(), calendar)
 
 
 async def overdue(
     session: AsyncSession, calendar: WorkCalendar, today: date, limit: int
 ) -> list[dict[str, Any]]:
-    """Clocks that ran out and still call for action, and open ones already past their day."""
-    stmt = (
-        _clock_rows()
-        .where(
-            col(Dispute.state).not_in(_TERMINAL),
-            sa.or_(
-                sa.and_(col(DisputeClock.status) == "open", col(DisputeClock.due_on) < today),
-                *(
-                    sa.and_(
-                        col(DisputeClock.status) == "expired",
-                        col(DisputeClock.clock) == clock.value,
-                        col(Dispute.state).in_(sorted(states)),
-                    )
-                    for clock, states in OVERDUE_WHILE.items()
-                ),
-            ),
-        )
-        .order_by(col(DisputeClock.due_on))
+    """Clocks that ran out and still call for action, and open ones already past their day.
+
+    Two reads, each in the order of ix_dispute_clock_status_due and stopped at
+    `limit`, merged here: one OR over both kinds made PostgreSQL gather and sort every
+    overdue clock (~0.15 s at 1M disputes with 60,000 of them overdue).
+    """
+    alive = col(Dispute.state).not_in(_TERMINAL)
+    past_day = sa.and_(col(DisputeClock.status) == "open", col(DisputeClock.due_on) < today)
+    ran_out = sa.and_(
+        col(DisputeClock.status) == "expired",
+        sa.or_(
+            *(
+                sa.and_(
+                    col(DisputeClock.clock) == clock.value, col(Dispute.state).in_(sorted(states))
+                )
+                for clock, states in OVERDUE_WHILE.items()
+            )
+        ),
     )
-    return _shape((await session.execute(stmt.limit(limit))).all(), calendar)
+    rows: list[Any] = []
+    for kind in (past_day, ran_out):
+        stmt = _clock_rows().where(alive, kind).order_by(*_SOONEST).limit(limit)
+        rows += (await session.execute(stmt)).all()
+    rows.sort(key=lambda row: _soonest(row[0]))
+    return _shape(rows[:limit], calendar)
 
 
 async def due_soon(
