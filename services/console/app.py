@@ -43,7 +43,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
-    app.state.console = console
+    app.state.console = console  # what the pages are handed (entrypoints/dependencies.py)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health_router(backends.readiness))
 
@@ -51,5 +51,5 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     async def root() -> RedirectResponse:
         return RedirectResponse("/console", 303)
 
-    install(app, console)
+    install(app)
     return app

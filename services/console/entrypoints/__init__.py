@@ -24,7 +24,7 @@ from services.console.entrypoints import (
     supervisor_pages,
 )
 from services.console.entrypoints.backends import ServiceError
-from services.console.entrypoints.pages import Console
+from services.console.entrypoints.dependencies import console_of
 from services.console.entrypoints.session import LoginRequired, WrongRole, caller
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
@@ -33,8 +33,9 @@ EVERY_ROLE = frozenset(
 )
 
 
-def install(app: FastAPI, console: Console) -> None:
-    """Mount the static assets, the pages and the console's error pages."""
+def install(app: FastAPI) -> None:
+    """Mount the static assets, the pages and the console's error pages (the pages and the
+    handlers reach the `Console` on `app.state` through entrypoints/dependencies.py)."""
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
     for module in (
         auth_pages,
@@ -51,7 +52,7 @@ def install(app: FastAPI, console: Console) -> None:
         roster_pages,
         exchange_pages,
     ):
-        app.include_router(module.build_router(console))
+        app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
@@ -62,12 +63,14 @@ def install(app: FastAPI, console: Console) -> None:
 
     @app.exception_handler(WrongRole)
     async def wrong_role(request: Request, exc: WrongRole) -> Response:
+        console = console_of(request)
         who = caller(request, console.public_pem, frozenset({str(exc)}))
         return console.render(request, "error.html", who, 403, message="forbidden")
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> Response:
         status = exc.status if exc.status in (400, 403, 404, 409, 422) else 502
+        console = console_of(request)
         try:
             who = caller(request, console.public_pem, EVERY_ROLE)
         except (LoginRequired, WrongRole):

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from services.console.entrypoints import labels, session_places
 from services.console.entrypoints.backends import ServiceError, form_key
+from services.console.entrypoints.dependencies import ConsoleDep
 from services.console.entrypoints.hazard_map import draw, picker, worded
 from services.console.entrypoints.pages import (
     CASE_READERS,
@@ -124,65 +125,76 @@ async def _maybe(call: Any) -> Any:
         raise
 
 
-def build_router(console: Console) -> APIRouter:
-    router = APIRouter(prefix="/console", include_in_schema=False)
-    api = console.backends
+router = APIRouter(prefix="/console", include_in_schema=False)
 
-    @router.get("/cases/{case_id}")
-    async def case_page(request: Request, case_id: uuid.UUID) -> Response:
-        who = console.who(request, CASE_READERS)
-        view = await case_view(console, who, case_id)
-        view |= await mediation_extras(console, who, view)
-        view |= await supervising(console, who, view)
-        if who.role in OFFICER:  # the correction form's choices and map
-            view |= {
-                "categories": codes("category"),
-                "picker_svg": picker(await console.areas(who)),
-            }
-        return console.render(request, "case.html", who, **view)
 
-    @router.get("/cases/{case_id}/live")
-    async def case_live(request: Request, case_id: uuid.UUID) -> Response:
-        who = console.who(request, CASE_READERS)
-        view = await case_view(console, who, case_id)
-        return console.render(request, "case_live.html", who, **view)
+@router.get("/cases/{case_id}")
+async def case_page(request: Request, console: ConsoleDep, case_id: uuid.UUID) -> Response:
+    who = console.who(request, CASE_READERS)
+    view = await case_view(console, who, case_id)
+    view |= await mediation_extras(console, who, view)
+    view |= await supervising(console, who, view)
+    if who.role in OFFICER:  # the correction form's choices and map
+        view |= {
+            "categories": codes("category"),
+            "picker_svg": picker(await console.areas(who)),
+        }
+    return console.render(request, "case.html", who, **view)
 
-    @router.get("/cases/{case_id}/attachments/{attachment_id}")
-    async def attachment(request: Request, case_id: uuid.UUID, attachment_id: str) -> Response:
-        who = console.who(request, CASE_READERS)
-        path = f"/api/v1/cases/{case_id}/attachments/{attachment_id}"
-        got = await api.call(who, "intake", "GET", path)
-        return Response(
-            got.content,
-            media_type=got.headers.get("content-type", "application/octet-stream"),
-            headers={"Cache-Control": "private, max-age=300"},
-        )
 
-    @router.get("/cases/{case_id}/agreement.pdf")
-    async def agreement_pdf(request: Request, case_id: uuid.UUID) -> Response:
-        who = console.who(request, COMMITTEE | MEDIATOR)
-        got = await api.call(who, "mediation", "GET", f"/api/v1/disputes/{case_id}/agreement.pdf")
-        return Response(
-            got.content,
-            media_type="application/pdf",
-            headers={"Content-Disposition": got.headers.get("content-disposition", "")},
-        )
+@router.get("/cases/{case_id}/live")
+async def case_live(request: Request, console: ConsoleDep, case_id: uuid.UUID) -> Response:
+    who = console.who(request, CASE_READERS)
+    view = await case_view(console, who, case_id)
+    return console.render(request, "case_live.html", who, **view)
 
-    @router.post("/cases/{case_id}/accept")
-    async def accept(request: Request, case_id: uuid.UUID) -> Response:
-        who = console.who(request, COMMITTEE)
-        key = form_key(await request.form())
-        await api.post(who, "mediation", f"/api/v1/disputes/{case_id}/accept", idempotency_key=key)
-        return RedirectResponse(f"/console/cases/{case_id}", 303)
 
-    @router.post("/cases/{case_id}/reject")
-    async def reject(
-        request: Request, case_id: uuid.UUID, reason: Annotated[str, Form(max_length=1000)]
-    ) -> Response:
-        who = console.who(request, COMMITTEE)
-        key = form_key(await request.form())
-        path = f"/api/v1/disputes/{case_id}/reject"
-        await api.post(who, "mediation", path, {"reason": reason}, idempotency_key=key)
-        return RedirectResponse(f"/console/cases/{case_id}", 303)
+@router.get("/cases/{case_id}/attachments/{attachment_id}")
+async def attachment(
+    request: Request, console: ConsoleDep, case_id: uuid.UUID, attachment_id: str
+) -> Response:
+    who = console.who(request, CASE_READERS)
+    path = f"/api/v1/cases/{case_id}/attachments/{attachment_id}"
+    got = await console.backends.call(who, "intake", "GET", path)
+    return Response(
+        got.content,
+        media_type=got.headers.get("content-type", "application/octet-stream"),
+        headers={"Cache-Control": "private, max-age=300"},
+    )
 
-    return router
+
+@router.get("/cases/{case_id}/agreement.pdf")
+async def agreement_pdf(request: Request, console: ConsoleDep, case_id: uuid.UUID) -> Response:
+    who = console.who(request, COMMITTEE | MEDIATOR)
+    got = await console.backends.call(
+        who, "mediation", "GET", f"/api/v1/disputes/{case_id}/agreement.pdf"
+    )
+    return Response(
+        got.content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": got.headers.get("content-disposition", "")},
+    )
+
+
+@router.post("/cases/{case_id}/accept")
+async def accept(request: Request, console: ConsoleDep, case_id: uuid.UUID) -> Response:
+    who = console.who(request, COMMITTEE)
+    key = form_key(await request.form())
+    await console.backends.post(
+        who, "mediation", f"/api/v1/disputes/{case_id}/accept", idempotency_key=key
+    )
+    return RedirectResponse(f"/console/cases/{case_id}", 303)
+
+
+@router.post("/cases/{case_id}/reject")
+async def reject(
+    request: Request,
+    console: ConsoleDep,
+    case_id: uuid.UUID,
+    reason: Annotated[str, Form(max_length=1000)],
+) -> Response:
+    who = console.who(request, COMMITTEE)
+    key = form_key(await request.form())
+    path = f"/api/v1/disputes/{case_id}/reject"
+    await console.backends.post(who, "mediation", path, {"reason": reason}, idempotency_key=key)
+    return RedirectResponse(f"/console/cases/{case_id}", 303)

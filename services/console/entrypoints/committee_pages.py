@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from services.console.entrypoints import labels
 from services.console.entrypoints.backends import ServiceError, form_key
 from services.console.entrypoints.charts import grouped_bars
+from services.console.entrypoints.dependencies import ConsoleDep
 from services.console.entrypoints.pages import COMMITTEE, Console, today_local
 from services.console.entrypoints.session import Caller
 from shared.glossary import term
@@ -37,127 +38,143 @@ def ranked_clocks(
     return out
 
 
-def build_router(console: Console) -> APIRouter:
-    router = APIRouter(prefix="/console", include_in_schema=False)
-    api = console.backends
+router = APIRouter(prefix="/console", include_in_schema=False)
 
-    async def board_data(who: Caller, state: str | None) -> dict[str, Any]:
-        queues = await api.get(who, "mediation", "/api/v1/committee/queues")
-        disputes = await api.get(who, "mediation", "/api/v1/disputes", state=state, limit=100)
-        return {"queues": queues, "disputes": disputes, "state": state or ""}
 
-    @router.get("/board")
-    async def board(
-        request: Request, state: Annotated[str | None, Query(max_length=40)] = None
-    ) -> Response:
-        who = console.who(request, COMMITTEE)
-        data = await board_data(who, state)
-        return console.render(request, "board.html", who, **data)
+async def board_data(console: Console, who: Caller, state: str | None) -> dict[str, Any]:
+    queues = await console.backends.get(who, "mediation", "/api/v1/committee/queues")
+    disputes = await console.backends.get(
+        who, "mediation", "/api/v1/disputes", state=state, limit=100
+    )
+    return {"queues": queues, "disputes": disputes, "state": state or ""}
 
-    @router.get("/board/live")
-    async def board_live(
-        request: Request, state: Annotated[str | None, Query(max_length=40)] = None
-    ) -> Response:
-        who = console.who(request, COMMITTEE)
-        data = await board_data(who, state)
-        return console.render(request, "board_live.html", who, **data)
 
-    @router.get("/clocks")
-    async def clocks(request: Request) -> Response:
-        who = console.who(request, COMMITTEE)
-        rows = ranked_clocks(
-            await api.get(who, "mediation", "/api/v1/committee/overdue"),
-            await api.get(who, "mediation", "/api/v1/committee/due-soon"),
-            await api.get(who, "mediation", "/api/v1/committee/clocks", limit=500),
+@router.get("/board")
+async def board(
+    request: Request, console: ConsoleDep, state: Annotated[str | None, Query(max_length=40)] = None
+) -> Response:
+    who = console.who(request, COMMITTEE)
+    data = await board_data(console, who, state)
+    return console.render(request, "board.html", who, **data)
+
+
+@router.get("/board/live")
+async def board_live(
+    request: Request, console: ConsoleDep, state: Annotated[str | None, Query(max_length=40)] = None
+) -> Response:
+    who = console.who(request, COMMITTEE)
+    data = await board_data(console, who, state)
+    return console.render(request, "board_live.html", who, **data)
+
+
+@router.get("/clocks")
+async def clocks(request: Request, console: ConsoleDep) -> Response:
+    who = console.who(request, COMMITTEE)
+    rows = ranked_clocks(
+        await console.backends.get(who, "mediation", "/api/v1/committee/overdue"),
+        await console.backends.get(who, "mediation", "/api/v1/committee/due-soon"),
+        await console.backends.get(who, "mediation", "/api/v1/committee/clocks", limit=500),
+    )
+    unknown = await console.backends.get(who, "mediation", "/api/v1/committee/limitation-unknown")
+    return console.render(request, "clocks.html", who, clocks=rows, unknown=unknown)
+
+
+@router.get("/workload")
+async def workload(request: Request, console: ConsoleDep) -> Response:
+    who = console.who(request, COMMITTEE)
+    data = await console.backends.get(who, "mediation", "/api/v1/committee/workload")
+    return console.render(request, "workload.html", who, workload=data)
+
+
+async def alerts_page(
+    console: Console, request: Request, who: Caller, status: int = 200, **extra: Any
+) -> Response:
+    """Open alerts first, each with a form saying what was done; then the handled ones."""
+    open_ = await console.backends.get(who, "mediation", "/api/v1/committee/alerts", status="open")
+    handled = await console.backends.get(
+        who, "mediation", "/api/v1/committee/alerts", status="closed"
+    )
+    return console.render(
+        request, "alerts.html", who, status, alerts=open_, handled=handled[:50], **extra
+    )
+
+
+@router.get("/alerts")
+async def alerts(request: Request, console: ConsoleDep) -> Response:
+    who = console.who(request, COMMITTEE)
+    return await alerts_page(console, request, who)
+
+
+@router.post("/alerts/{alert_id}/close")
+async def close_alert(request: Request, console: ConsoleDep, alert_id: uuid.UUID) -> Response:
+    who = console.who(request, COMMITTEE)
+    raw = await request.form()
+    note = str(raw.get("note") or "").strip()
+    if not note:
+        message = "请写明已采取的措施" if who.lang != "en" else "Say what was done"
+        return await alerts_page(
+            console, request, who, 422, failed=str(alert_id), errors={"note": message}
         )
-        unknown = await api.get(who, "mediation", "/api/v1/committee/limitation-unknown")
-        return console.render(request, "clocks.html", who, clocks=rows, unknown=unknown)
-
-    @router.get("/workload")
-    async def workload(request: Request) -> Response:
-        who = console.who(request, COMMITTEE)
-        data = await api.get(who, "mediation", "/api/v1/committee/workload")
-        return console.render(request, "workload.html", who, workload=data)
-
-    async def alerts_page(
-        request: Request, who: Caller, status: int = 200, **extra: Any
-    ) -> Response:
-        """Open alerts first, each with a form saying what was done; then the handled ones."""
-        open_ = await api.get(who, "mediation", "/api/v1/committee/alerts", status="open")
-        handled = await api.get(who, "mediation", "/api/v1/committee/alerts", status="closed")
-        return console.render(
-            request, "alerts.html", who, status, alerts=open_, handled=handled[:50], **extra
+    path = f"/api/v1/committee/alerts/{alert_id}/close"
+    try:
+        await console.backends.post(
+            who, "mediation", path, {"note": note}, idempotency_key=form_key(raw)
         )
-
-    @router.get("/alerts")
-    async def alerts(request: Request) -> Response:
-        who = console.who(request, COMMITTEE)
-        return await alerts_page(request, who)
-
-    @router.post("/alerts/{alert_id}/close")
-    async def close_alert(request: Request, alert_id: uuid.UUID) -> Response:
-        who = console.who(request, COMMITTEE)
-        raw = await request.form()
-        note = str(raw.get("note") or "").strip()
-        if not note:
-            message = "请写明已采取的措施" if who.lang != "en" else "Say what was done"
-            return await alerts_page(
-                request, who, 422, failed=str(alert_id), errors={"note": message}
-            )
-        path = f"/api/v1/committee/alerts/{alert_id}/close"
-        try:
-            await api.post(who, "mediation", path, {"note": note}, idempotency_key=form_key(raw))
-        except ServiceError as exc:
-            status = exc.status if exc.status < 500 else 502
-            return await alerts_page(
-                request, who, status, failed=str(alert_id), errors=exc.field_errors(who.lang)
-            )
-        return RedirectResponse("/console/alerts?closed=1", 303)
-
-    @router.get("/statistics")
-    async def statistics(
-        request: Request,
-        by: Annotated[str, Query(pattern="^(month|dispute_type|company|town)$")] = "month",
-        year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-    ) -> Response:
-        who = console.who(request, COMMITTEE)
-        year = year or today_local().year
-        report = await api.get(who, "mediation", "/api/v1/committee/statistics", by=by, year=year)
-        return console.render(
-            request,
-            "statistics.html",
-            who,
-            report=report,
-            by=by,
-            year=year,
-            dimensions=DIMENSIONS,
-            this_month=today_local().month if year == today_local().year else 12,
-            chart=_chart(report, by, who),
-            row_labels=[_group_label(r, by, who) for r in report["rows"]],
-            yoy_chart=_yoy_chart(report, who),
+    except ServiceError as exc:
+        status = exc.status if exc.status < 500 else 502
+        return await alerts_page(
+            console, request, who, status, failed=str(alert_id), errors=exc.field_errors(who.lang)
         )
+    return RedirectResponse("/console/alerts?closed=1", 303)
 
-    @router.get("/statistics.csv")
-    async def statistics_csv(
-        request: Request,
-        by: Annotated[str, Query(pattern="^(month|dispute_type|company|town)$")] = "month",
-        year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-        month: Annotated[int | None, Query(ge=1, le=12)] = None,
-    ) -> Response:
-        who = console.who(request, COMMITTEE)
-        params: dict[str, Any] = {"by": by, "year": year or today_local().year}
-        if month:
-            params["month"] = month  # the district's monthly report
-        got = await api.call(
-            who, "mediation", "GET", "/api/v1/committee/statistics.csv", params=params
-        )
-        return Response(
-            got.content,
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": got.headers.get("content-disposition", "")},
-        )
 
-    return router
+@router.get("/statistics")
+async def statistics(
+    request: Request,
+    console: ConsoleDep,
+    by: Annotated[str, Query(pattern="^(month|dispute_type|company|town)$")] = "month",
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+) -> Response:
+    who = console.who(request, COMMITTEE)
+    year = year or today_local().year
+    report = await console.backends.get(
+        who, "mediation", "/api/v1/committee/statistics", by=by, year=year
+    )
+    return console.render(
+        request,
+        "statistics.html",
+        who,
+        report=report,
+        by=by,
+        year=year,
+        dimensions=DIMENSIONS,
+        this_month=today_local().month if year == today_local().year else 12,
+        chart=_chart(report, by, who),
+        row_labels=[_group_label(r, by, who) for r in report["rows"]],
+        yoy_chart=_yoy_chart(report, who),
+    )
+
+
+@router.get("/statistics.csv")
+async def statistics_csv(
+    request: Request,
+    console: ConsoleDep,
+    by: Annotated[str, Query(pattern="^(month|dispute_type|company|town)$")] = "month",
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    month: Annotated[int | None, Query(ge=1, le=12)] = None,
+) -> Response:
+    who = console.who(request, COMMITTEE)
+    params: dict[str, Any] = {"by": by, "year": year or today_local().year}
+    if month:
+        params["month"] = month  # the district's monthly report
+    got = await console.backends.call(
+        who, "mediation", "GET", "/api/v1/committee/statistics.csv", params=params
+    )
+    return Response(
+        got.content,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": got.headers.get("content-disposition", "")},
+    )
 
 
 def _group_label(row: dict[str, Any], by: str, who: Caller) -> str:

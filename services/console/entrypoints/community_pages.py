@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.console.entrypoints.backends import ServiceError, form_key
+from services.console.entrypoints.dependencies import ConsoleDep
 from services.console.entrypoints.pages import COMMITTEE, Console
 from services.console.entrypoints.session import Caller
 from shared.glossary import codes
@@ -53,143 +54,161 @@ def side_by_side(effect: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def build_router(console: Console) -> APIRouter:
-    router = APIRouter(prefix="/console", include_in_schema=False)
-    api = console.backends
+router = APIRouter(prefix="/console", include_in_schema=False)
 
-    def form_of(raw: Any) -> dict[str, str]:
-        return {k: v for k, v in raw.items() if isinstance(v, str)}
 
-    async def list_page(request: Request, who: Caller, status: int = 200, **ctx: Any) -> Response:
-        ctx = {"form": {}, "errors": {}} | ctx
-        rows = await api.get(who, "mediation", "/api/v1/consultations")
-        alerts = await api.get(who, "mediation", "/api/v1/committee/alerts")
-        return console.render(
-            request, "consultations.html", who, status,
-            consultations=rows, alerts=alerts, sides=SIDES, dispute_types=codes("dispute_type"),
-            alert_id=request.query_params.get("alert_id", ""), **ctx,
-        )  # fmt: skip
+def form_of(raw: Any) -> dict[str, str]:
+    return {k: v for k, v in raw.items() if isinstance(v, str)}
 
-    @router.get("/consultations")
-    async def consultations(request: Request) -> Response:
-        return await list_page(request, console.who(request, COMMITTEE))
 
-    @router.post("/consultations")
-    async def open_consultation(request: Request) -> Response:
-        who = console.who(request, COMMITTEE)
-        form = form_of(await request.form())
+async def list_page(
+    console: Console, request: Request, who: Caller, status: int = 200, **ctx: Any
+) -> Response:
+    ctx = {"form": {}, "errors": {}} | ctx
+    rows = await console.backends.get(who, "mediation", "/api/v1/consultations")
+    alerts = await console.backends.get(who, "mediation", "/api/v1/committee/alerts")
+    return console.render(
+        request, "consultations.html", who, status,
+        consultations=rows, alerts=alerts, sides=SIDES, dispute_types=codes("dispute_type"),
+        alert_id=request.query_params.get("alert_id", ""), **ctx,
+    )  # fmt: skip
+
+
+@router.get("/consultations")
+async def consultations(request: Request, console: ConsoleDep) -> Response:
+    return await list_page(console, request, console.who(request, COMMITTEE))
+
+
+@router.post("/consultations")
+async def open_consultation(request: Request, console: ConsoleDep) -> Response:
+    who = console.who(request, COMMITTEE)
+    form = form_of(await request.form())
+    body: dict[str, Any] = {
+        "title": form.get("title", ""),
+        "participants": participants_of(form),
+    }
+    if form.get("alert_id"):
+        body["alert_id"] = form["alert_id"]
+    else:
+        body["company"] = form.get("company") or None
+        body["dispute_type"] = form.get("dispute_type") or None
+    try:
+        made = await console.backends.post(
+            who,
+            "mediation",
+            "/api/v1/consultations",
+            body,
+            idempotency_key=form_key(await request.form()),
+        )
+    except ServiceError as exc:
+        errors = exc.field_errors(who.lang)
+        status = exc.status if exc.status < 500 else 502
+        return await list_page(console, request, who, status, errors=errors, form=form)
+    return RedirectResponse(f"/console/consultations/{made['id']}", 303)
+
+
+async def detail_page(
+    console: Console,
+    request: Request,
+    who: Caller,
+    consultation_id: uuid.UUID,
+    status: int = 200,
+    **ctx: Any,
+) -> Response:
+    ctx = {"form": {}, "errors": {}, "failed": ""} | ctx
+    base = f"/api/v1/consultations/{consultation_id}"
+    row = await console.backends.get(who, "mediation", base)
+    effect = await console.backends.get(who, "mediation", f"{base}/effect", before=6, after=6)
+    return console.render(
+        request, "consultation.html", who, status,
+        c=row, effect=effect, rows=side_by_side(effect),
+        outcomes=codes("consultation_outcome"), **ctx,
+    )  # fmt: skip
+
+
+@router.get("/consultations/{consultation_id}")
+async def consultation(
+    request: Request, console: ConsoleDep, consultation_id: uuid.UUID
+) -> Response:
+    return await detail_page(console, request, console.who(request, COMMITTEE), consultation_id)
+
+
+@router.post("/consultations/{consultation_id}/{step}")
+async def consultation_step(
+    request: Request, console: ConsoleDep, consultation_id: uuid.UUID, step: str
+) -> Response:
+    who = console.who(request, COMMITTEE)
+    form = form_of(await request.form())
+    if step == "sessions":
         body: dict[str, Any] = {
-            "title": form.get("title", ""),
-            "participants": participants_of(form),
+            "held_on": form.get("held_on", ""),
+            "place": form.get("place", ""),
+            "summary": form.get("summary", ""),
+            "attendees": names_of(form.get("attendees", "")),
         }
-        if form.get("alert_id"):
-            body["alert_id"] = form["alert_id"]
-        else:
-            body["company"] = form.get("company") or None
-            body["dispute_type"] = form.get("dispute_type") or None
-        try:
-            made = await api.post(
-                who,
-                "mediation",
-                "/api/v1/consultations",
-                body,
-                idempotency_key=form_key(await request.form()),
-            )
-        except ServiceError as exc:
-            errors = exc.field_errors(who.lang)
-            status = exc.status if exc.status < 500 else 502
-            return await list_page(request, who, status, errors=errors, form=form)
-        return RedirectResponse(f"/console/consultations/{made['id']}", 303)
-
-    async def detail_page(
-        request: Request, who: Caller, consultation_id: uuid.UUID, status: int = 200, **ctx: Any
-    ) -> Response:
-        ctx = {"form": {}, "errors": {}, "failed": ""} | ctx
-        base = f"/api/v1/consultations/{consultation_id}"
-        row = await api.get(who, "mediation", base)
-        effect = await api.get(who, "mediation", f"{base}/effect", before=6, after=6)
-        return console.render(
-            request, "consultation.html", who, status,
-            c=row, effect=effect, rows=side_by_side(effect),
-            outcomes=codes("consultation_outcome"), **ctx,
+    elif step == "agreement":
+        body = {
+            "changes": lines_of(form.get("changes", "")),
+            "effective_on": form.get("effective_on", ""),
+            "follow_up_on": form.get("follow_up_on", ""),
+        }
+    elif step == "close":
+        body = {"outcome": form.get("outcome", ""), "note": form.get("note", "")}
+    else:
+        return Response(status_code=404)
+    try:
+        await console.backends.post(
+            who,
+            "mediation",
+            f"/api/v1/consultations/{consultation_id}/{step}",
+            body,
+            idempotency_key=form_key(await request.form()),
+        )
+    except ServiceError as exc:
+        status = exc.status if exc.status < 500 else 502
+        return await detail_page(
+            console, request, who, consultation_id, status,
+            errors=exc.field_errors(who.lang), failed=step, form=form,
         )  # fmt: skip
+    return RedirectResponse(f"/console/consultations/{consultation_id}", 303)
 
-    @router.get("/consultations/{consultation_id}")
-    async def consultation(request: Request, consultation_id: uuid.UUID) -> Response:
-        return await detail_page(request, console.who(request, COMMITTEE), consultation_id)
 
-    @router.post("/consultations/{consultation_id}/{step}")
-    async def consultation_step(
-        request: Request, consultation_id: uuid.UUID, step: str
-    ) -> Response:
-        who = console.who(request, COMMITTEE)
-        form = form_of(await request.form())
-        if step == "sessions":
-            body: dict[str, Any] = {
-                "held_on": form.get("held_on", ""),
-                "place": form.get("place", ""),
-                "summary": form.get("summary", ""),
-                "attendees": names_of(form.get("attendees", "")),
-            }
-        elif step == "agreement":
-            body = {
-                "changes": lines_of(form.get("changes", "")),
-                "effective_on": form.get("effective_on", ""),
-                "follow_up_on": form.get("follow_up_on", ""),
-            }
-        elif step == "close":
-            body = {"outcome": form.get("outcome", ""), "note": form.get("note", "")}
-        else:
-            return Response(status_code=404)
-        try:
-            await api.post(
-                who,
-                "mediation",
-                f"/api/v1/consultations/{consultation_id}/{step}",
-                body,
-                idempotency_key=form_key(await request.form()),
-            )
-        except ServiceError as exc:
-            status = exc.status if exc.status < 500 else 502
-            return await detail_page(
-                request, who, consultation_id, status,
-                errors=exc.field_errors(who.lang), failed=step, form=form,
-            )  # fmt: skip
-        return RedirectResponse(f"/console/consultations/{consultation_id}", 303)
+@router.get("/compounds")
+async def compounds(request: Request, console: ConsoleDep) -> Response:
+    who = console.who(request, COMMITTEE)
+    rows = await console.backends.get(who, "dispatch", "/api/v1/compounds")
+    return console.render(request, "compounds.html", who, compounds=rows)
 
-    @router.get("/compounds")
-    async def compounds(request: Request) -> Response:
-        who = console.who(request, COMMITTEE)
-        rows = await api.get(who, "dispatch", "/api/v1/compounds")
-        return console.render(request, "compounds.html", who, compounds=rows)
 
-    async def compound_page(
-        request: Request, who: Caller, compound_id: str, status: int = 200, **ctx: Any
-    ) -> Response:
-        ctx = {"form": {}, "errors": {}} | ctx
-        row = await api.get(who, "dispatch", f"/api/v1/compounds/{compound_id}")
-        return console.render(request, "compound.html", who, status, c=row, **ctx)
+async def compound_page(
+    console: Console, request: Request, who: Caller, compound_id: str, status: int = 200, **ctx: Any
+) -> Response:
+    ctx = {"form": {}, "errors": {}} | ctx
+    row = await console.backends.get(who, "dispatch", f"/api/v1/compounds/{compound_id}")
+    return console.render(request, "compound.html", who, status, c=row, **ctx)
 
-    @router.get("/compounds/{compound_id}")
-    async def compound(request: Request, compound_id: str) -> Response:
-        return await compound_page(request, console.who(request, COMMITTEE), compound_id)
 
-    @router.post("/compounds/{compound_id}/adoption")
-    async def adoption(request: Request, compound_id: str) -> Response:
-        """The committee records the day the compound adopted the access rules (J3)."""
-        who = console.who(request, COMMITTEE)
-        raw = await request.form()
-        form = form_of(raw)
-        path = f"/api/v1/compounds/{compound_id}/adoption"
-        try:
-            await api.post(
-                who, "dispatch", path, {"adopted_on": form.get("adopted_on", "")},
-                idempotency_key=form_key(raw),
-            )  # fmt: skip
-        except ServiceError as exc:
-            status = exc.status if exc.status < 500 else 502
-            errors = exc.field_errors(who.lang)
-            return await compound_page(request, who, compound_id, status, errors=errors, form=form)
-        return RedirectResponse(f"/console/compounds/{compound_id}?adopted=1", 303)
+@router.get("/compounds/{compound_id}")
+async def compound(request: Request, console: ConsoleDep, compound_id: str) -> Response:
+    return await compound_page(console, request, console.who(request, COMMITTEE), compound_id)
 
-    return router
+
+@router.post("/compounds/{compound_id}/adoption")
+async def adoption(request: Request, console: ConsoleDep, compound_id: str) -> Response:
+    """The committee records the day the compound adopted the access rules (J3)."""
+    who = console.who(request, COMMITTEE)
+    raw = await request.form()
+    form = form_of(raw)
+    path = f"/api/v1/compounds/{compound_id}/adoption"
+    try:
+        await console.backends.post(
+            who, "dispatch", path, {"adopted_on": form.get("adopted_on", "")},
+            idempotency_key=form_key(raw),
+        )  # fmt: skip
+    except ServiceError as exc:
+        status = exc.status if exc.status < 500 else 502
+        errors = exc.field_errors(who.lang)
+        return await compound_page(
+            console, request, who, compound_id, status, errors=errors, form=form
+        )
+    return RedirectResponse(f"/console/compounds/{compound_id}?adopted=1", 303)

@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from services.console.entrypoints.backends import ServiceError, form_key
 from services.console.entrypoints.case_pages import case_view, mediation_extras
+from services.console.entrypoints.dependencies import ConsoleDep
 from services.console.entrypoints.pages import COMMITTEE, MEDIATOR, SHANGHAI, Console
 from services.console.entrypoints.session import Caller
 
@@ -165,63 +166,62 @@ def step_of(action: str, form: Mapping[str, str]) -> tuple[str, dict[str, Any] |
     raise KeyError(action)
 
 
-def build_router(console: Console) -> APIRouter:
-    router = APIRouter(prefix="/console", include_in_schema=False)
-    api = console.backends
+router = APIRouter(prefix="/console", include_in_schema=False)
 
-    @router.get("/my")
-    async def my_cases(request: Request) -> Response:
-        who = console.who(request, MEDIATOR)
-        rows = await api.get(who, "mediation", "/api/v1/mediator/disputes")
-        return console.render(request, "my_cases.html", who, disputes=rows)
 
-    @router.post("/cases/{case_id}/mediation/{action}")
-    async def act(request: Request, case_id: uuid.UUID, action: str) -> Response:
-        who = console.who(request, CASEWORKERS)
-        raw = await request.form()
-        form = {k: v for k, v in raw.items() if isinstance(v, str)}
-        try:
-            if action == "member_performance":
-                steps = member_steps(form)
-            else:
-                steps = [step_of(action, form)]
-        except KeyError:
-            return Response(status_code=404)
-        except FormProblem as problem:
-            message = problem.message[1] if who.lang == "en" else problem.message[0]
-            return await refused(request, who, case_id, action, form, 422, {problem.field: message})
-        key = form_key(raw)
-        try:
-            for path, body in steps:
-                await api.post(
-                    who,
-                    "mediation",
-                    f"/api/v1/disputes/{case_id}/{path}",
-                    body,
-                    # one key per member: a double submit records each member once
-                    idempotency_key=f"{key}:{path}" if key and len(steps) > 1 else key,
-                )
-        except ServiceError as exc:
-            status = exc.status if exc.status < 500 else 502
-            errors = exc.field_errors(who.lang)
-            return await refused(request, who, case_id, action, form, status, errors)
-        return RedirectResponse(f"/console/cases/{case_id}#mediation", 303)
+@router.get("/my")
+async def my_cases(request: Request, console: ConsoleDep) -> Response:
+    who = console.who(request, MEDIATOR)
+    rows = await console.backends.get(who, "mediation", "/api/v1/mediator/disputes")
+    return console.render(request, "my_cases.html", who, disputes=rows)
 
-    async def refused(
-        request: Request,
-        who: Caller,
-        case_id: uuid.UUID,
-        action: str,
-        form: dict[str, str],
-        status: int,
-        errors: dict[str, str],
-    ) -> Response:
-        """The case page again, the service's reason in the user's language by the form."""
-        view = await case_view(console, who, case_id)
-        view |= await mediation_extras(console, who, view)
-        return console.render(
-            request, "case.html", who, status,
-            action_errors=errors, failed_action=action, action_form=form, **view,
-        )  # fmt: skip
 
-    return router
+@router.post("/cases/{case_id}/mediation/{action}")
+async def act(request: Request, console: ConsoleDep, case_id: uuid.UUID, action: str) -> Response:
+    who = console.who(request, CASEWORKERS)
+    raw = await request.form()
+    form = {k: v for k, v in raw.items() if isinstance(v, str)}
+    try:
+        steps = member_steps(form) if action == "member_performance" else [step_of(action, form)]
+    except KeyError:
+        return Response(status_code=404)
+    except FormProblem as problem:
+        message = problem.message[1] if who.lang == "en" else problem.message[0]
+        return await refused(
+            console, request, who, case_id, action, form, 422, {problem.field: message}
+        )
+    key = form_key(raw)
+    try:
+        for path, body in steps:
+            await console.backends.post(
+                who,
+                "mediation",
+                f"/api/v1/disputes/{case_id}/{path}",
+                body,
+                # one key per member: a double submit records each member once
+                idempotency_key=f"{key}:{path}" if key and len(steps) > 1 else key,
+            )
+    except ServiceError as exc:
+        status = exc.status if exc.status < 500 else 502
+        errors = exc.field_errors(who.lang)
+        return await refused(console, request, who, case_id, action, form, status, errors)
+    return RedirectResponse(f"/console/cases/{case_id}#mediation", 303)
+
+
+async def refused(
+    console: Console,
+    request: Request,
+    who: Caller,
+    case_id: uuid.UUID,
+    action: str,
+    form: dict[str, str],
+    status: int,
+    errors: dict[str, str],
+) -> Response:
+    """The case page again, the service's reason in the user's language by the form."""
+    view = await case_view(console, who, case_id)
+    view |= await mediation_extras(console, who, view)
+    return console.render(
+        request, "case.html", who, status,
+        action_errors=errors, failed_action=action, action_form=form, **view,
+    )  # fmt: skip

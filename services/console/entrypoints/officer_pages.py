@@ -12,6 +12,7 @@ from starlette.datastructures import UploadFile
 
 from services.console.entrypoints.backends import ServiceError, form_key
 from services.console.entrypoints.case_pages import case_view, mediation_extras
+from services.console.entrypoints.dependencies import ConsoleDep
 from services.console.entrypoints.hazard_map import picker
 from services.console.entrypoints.pages import COMMITTEE, OFFICER, Console
 from services.console.entrypoints.session import Caller
@@ -172,183 +173,215 @@ def hazard_body(form: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def build_router(console: Console) -> APIRouter:
-    router = APIRouter(prefix="/console", include_in_schema=False)
-    api = console.backends
+router = APIRouter(prefix="/console", include_in_schema=False)
 
-    @router.get("/cases")
-    async def cases(
-        request: Request, cursor: Annotated[str | None, Query(max_length=200)] = None
-    ) -> Response:
-        who = console.who(request, OFFICER | COMMITTEE)
-        chosen = {k: request.query_params.get(k, "") for k in FILTERS}
-        page = await api.get(who, "intake", "/api/v1/cases", cursor=cursor, limit=50, **chosen)
-        return console.render(
-            request, "cases.html", who, page=page, chosen=chosen,
-            categories=codes("category"), dispute_types=codes("dispute_type"),
-        )  # fmt: skip
 
-    async def form_page(request: Request, who: Caller, name: str, **ctx: Any) -> Response:
-        form = ctx.get("form", {})
-        if name != "file_hazard.html":  # where a session can be held, near the workplace
-            ctx["session_stations"] = await near(console, who, point_of(form))
-        return console.render(
-            request, name, who, status=ctx.pop("status", 200), categories=codes("category"),
-            dispute_types=codes("dispute_type"), received_via=codes("received_via"),
-            rows=respondent_rows(form), member_rows=member_rows(form),
-            picker_svg=picker(await console.areas(who)), form_key=uuid.uuid4().hex, **ctx,
-        )  # fmt: skip
+@router.get("/cases")
+async def cases(
+    request: Request,
+    console: ConsoleDep,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    who = console.who(request, OFFICER | COMMITTEE)
+    chosen = {k: request.query_params.get(k, "") for k in FILTERS}
+    page = await console.backends.get(
+        who, "intake", "/api/v1/cases", cursor=cursor, limit=50, **chosen
+    )
+    return console.render(
+        request, "cases.html", who, page=page, chosen=chosen,
+        categories=codes("category"), dispute_types=codes("dispute_type"),
+    )  # fmt: skip
 
-    async def read_form(request: Request) -> tuple[dict[str, str], list[UploadFile]]:
-        raw = await request.form()
-        form = {k: v for k, v in raw.items() if isinstance(v, str)}
-        files = [f for f in raw.getlist("photos") if isinstance(f, UploadFile) and f.filename]
-        return form, files
 
-    async def attach(who: Caller, case_id: str, files: list[UploadFile]) -> None:
-        """The filing's photos, each one an attachment of the new case."""
-        for photo in files:
-            content = await photo.read()
-            upload = {"file": (photo.filename, content, photo.content_type or "image/jpeg")}
-            await api.call(
-                who, "intake", "POST", f"/api/v1/cases/{case_id}/attachments", files=upload
-            )
+async def form_page(
+    console: Console, request: Request, who: Caller, name: str, **ctx: Any
+) -> Response:
+    form = ctx.get("form", {})
+    if name != "file_hazard.html":  # where a session can be held, near the workplace
+        ctx["session_stations"] = await near(console, who, point_of(form))
+    return console.render(
+        request, name, who, status=ctx.pop("status", 200), categories=codes("category"),
+        dispute_types=codes("dispute_type"), received_via=codes("received_via"),
+        rows=respondent_rows(form), member_rows=member_rows(form),
+        picker_svg=picker(await console.areas(who)), form_key=uuid.uuid4().hex, **ctx,
+    )  # fmt: skip
 
-    async def file(request: Request, kind: str) -> Response:
-        who = console.who(request, OFFICER)
-        form, files = await read_form(request)
-        template = f"file_{kind}.html"
-        if {"add_respondent", "add_member", "find_stations"} & form.keys():  # nothing filed yet
-            return await form_page(request, who, template, form=form, errors={})
-        if kind == "group":
-            body = group_body(form, who)
-        else:
-            body = dispute_body(form, who) if kind == "dispute" else hazard_body(form)
-        key = form.get("form_key") or None
-        path = "/api/v1/disputes" if kind == "group" else f"/api/v1/{kind}s"
-        try:
-            filed = await api.post(who, "intake", path, body, idempotency_key=key)
-            await attach(who, str(filed["case_id"]), files)
-        except ServiceError as exc:
-            return await form_page(
-                request, who, template, form=form, errors=exc.field_errors(who.lang), status=422
-            )
-        return RedirectResponse(f"/console/cases/{filed['case_id']}?filed=1", 303)
 
-    @router.get("/file/dispute")
-    async def dispute_form(request: Request) -> Response:
-        who = console.who(request, OFFICER)
-        return await form_page(request, who, "file_dispute.html", form={}, errors={})
+async def read_form(request: Request) -> tuple[dict[str, str], list[UploadFile]]:
+    raw = await request.form()
+    form = {k: v for k, v in raw.items() if isinstance(v, str)}
+    files = [f for f in raw.getlist("photos") if isinstance(f, UploadFile) and f.filename]
+    return form, files
 
-    @router.post("/file/dispute")
-    async def file_dispute(request: Request) -> Response:
-        return await file(request, "dispute")
 
-    @router.get("/file/group")
-    async def group_form(request: Request) -> Response:
-        """A group dispute (LDMAL 7): member rows, or members pasted one a line."""
-        who = console.who(request, OFFICER)
-        return await form_page(request, who, "file_group.html", form={}, errors={})
+async def attach(console: Console, who: Caller, case_id: str, files: list[UploadFile]) -> None:
+    """The filing's photos, each one an attachment of the new case."""
+    for photo in files:
+        content = await photo.read()
+        upload = {"file": (photo.filename, content, photo.content_type or "image/jpeg")}
+        await console.backends.call(
+            who, "intake", "POST", f"/api/v1/cases/{case_id}/attachments", files=upload
+        )
 
-    @router.post("/file/group")
-    async def file_group(request: Request) -> Response:
-        return await file(request, "group")
 
-    @router.get("/file/hazard")
-    async def hazard_form(request: Request) -> Response:
-        who = console.who(request, OFFICER)
-        return await form_page(request, who, "file_hazard.html", form={}, errors={})
+async def file(console: Console, request: Request, kind: str) -> Response:
+    who = console.who(request, OFFICER)
+    form, files = await read_form(request)
+    template = f"file_{kind}.html"
+    if {"add_respondent", "add_member", "find_stations"} & form.keys():  # nothing filed yet
+        return await form_page(console, request, who, template, form=form, errors={})
+    if kind == "group":
+        body = group_body(form, who)
+    else:
+        body = dispute_body(form, who) if kind == "dispute" else hazard_body(form)
+    key = form.get("form_key") or None
+    path = "/api/v1/disputes" if kind == "group" else f"/api/v1/{kind}s"
+    try:
+        filed = await console.backends.post(who, "intake", path, body, idempotency_key=key)
+        await attach(console, who, str(filed["case_id"]), files)
+    except ServiceError as exc:
+        return await form_page(
+            console,
+            request,
+            who,
+            template,
+            form=form,
+            errors=exc.field_errors(who.lang),
+            status=422,
+        )
+    return RedirectResponse(f"/console/cases/{filed['case_id']}?filed=1", 303)
 
-    @router.post("/file/hazard")
-    async def file_hazard(request: Request) -> Response:
-        return await file(request, "hazard")
 
-    async def case_again(request: Request, who: Caller, case_id: uuid.UUID, **ctx: Any) -> Response:
+@router.get("/file/dispute")
+async def dispute_form(request: Request, console: ConsoleDep) -> Response:
+    who = console.who(request, OFFICER)
+    return await form_page(console, request, who, "file_dispute.html", form={}, errors={})
+
+
+@router.post("/file/dispute")
+async def file_dispute(request: Request, console: ConsoleDep) -> Response:
+    return await file(console, request, "dispute")
+
+
+@router.get("/file/group")
+async def group_form(request: Request, console: ConsoleDep) -> Response:
+    """A group dispute (LDMAL 7): member rows, or members pasted one a line."""
+    who = console.who(request, OFFICER)
+    return await form_page(console, request, who, "file_group.html", form={}, errors={})
+
+
+@router.post("/file/group")
+async def file_group(request: Request, console: ConsoleDep) -> Response:
+    return await file(console, request, "group")
+
+
+@router.get("/file/hazard")
+async def hazard_form(request: Request, console: ConsoleDep) -> Response:
+    who = console.who(request, OFFICER)
+    return await form_page(console, request, who, "file_hazard.html", form={}, errors={})
+
+
+@router.post("/file/hazard")
+async def file_hazard(request: Request, console: ConsoleDep) -> Response:
+    return await file(console, request, "hazard")
+
+
+async def case_again(
+    console: Console, request: Request, who: Caller, case_id: uuid.UUID, **ctx: Any
+) -> Response:
+    view = await case_view(console, who, case_id)
+    return console.render(
+        request, "case.html", who, 422, categories=codes("category"),
+        picker_svg=picker(await console.areas(who)), **ctx, **view,
+    )  # fmt: skip
+
+
+@router.post("/cases/{case_id}/correct")
+async def correct(request: Request, console: ConsoleDep, case_id: uuid.UUID) -> Response:
+    who = console.who(request, OFFICER)
+    form, _files = await read_form(request)
+    body = {
+        "category": _opt(form, "category"),
+        "latitude": _opt(form, "latitude"),
+        "longitude": _opt(form, "longitude"),
+        "address": _opt(form, "address"),
+        "reason": form.get("reason", ""),
+    }
+    try:
+        path = f"/api/v1/cases/{case_id}/correct"
+        await console.backends.post(who, "intake", path, body, idempotency_key=form_key(form))
+    except ServiceError as exc:
+        errors = exc.field_errors(who.lang)
+        return await case_again(
+            console, request, who, case_id, correct_errors=errors, correct_form=form
+        )
+    return RedirectResponse(f"/console/cases/{case_id}?corrected=1", 303)
+
+
+@router.post("/cases/{case_id}/members")
+async def add_members(request: Request, console: ConsoleDep, case_id: uuid.UUID) -> Response:
+    """Workers who join a group dispute after filing: a member case each (LDMAL 7)."""
+    who = console.who(request, OFFICER)
+    form, _files = await read_form(request)
+    members = [
+        _member({f: form.get(f"members.0.{f}", "") for f in MEMBER_FIELDS})
+        for _ in (0,)
+        if _opt(form, "members.0.name")
+    ] + pasted_members(form.get("members_csv", ""))
+    try:
+        path = f"/api/v1/disputes/{case_id}/members"
+        added = await console.backends.post(
+            who, "intake", path, {"members": members}, idempotency_key=form_key(form)
+        )
+    except ServiceError as exc:
+        errors = exc.field_errors(who.lang)
+        return await case_again(
+            console, request, who, case_id, member_errors=errors, member_form=form
+        )
+    return RedirectResponse(f"/console/cases/{case_id}?added={len(added)}#members", 303)
+
+
+@router.post("/cases/{case_id}/supplement")
+async def supplement(request: Request, console: ConsoleDep, case_id: uuid.UUID) -> Response:
+    """补充申请材料 while the application awaits acceptance; 查找附近阵地 offers the
+    stations with legal help nearest the workplace (given now, else on file)."""
+    who = console.who(request, OFFICER)
+    form, _files = await read_form(request)
+    if "find_stations" in form:  # nothing sent yet
         view = await case_view(console, who, case_id)
+        view |= await mediation_extras(console, who, view)
+        point = point_of(form) or point_of(view["case"].get("details") or {})
         return console.render(
-            request, "case.html", who, 422, categories=codes("category"),
-            picker_svg=picker(await console.areas(who)), **ctx, **view,
+            request, "case.html", who, categories=codes("category"),
+            picker_svg=picker(await console.areas(who)), supplement_form=form,
+            supplement_stations=await near(console, who, point), **view,
         )  # fmt: skip
+    try:
+        path, body = f"/api/v1/disputes/{case_id}/supplement", supplement_body(form)
+        await console.backends.post(who, "intake", path, body, idempotency_key=form_key(form))
+    except ServiceError as exc:
+        errors = exc.field_errors(who.lang)
+        return await case_again(
+            console, request, who, case_id, supplement_errors=errors, supplement_form=form
+        )
+    return RedirectResponse(f"/console/cases/{case_id}?supplemented=1#supplement", 303)
 
-    @router.post("/cases/{case_id}/correct")
-    async def correct(request: Request, case_id: uuid.UUID) -> Response:
-        who = console.who(request, OFFICER)
-        form, _files = await read_form(request)
-        body = {
-            "category": _opt(form, "category"),
-            "latitude": _opt(form, "latitude"),
-            "longitude": _opt(form, "longitude"),
-            "address": _opt(form, "address"),
-            "reason": form.get("reason", ""),
-        }
-        try:
-            path = f"/api/v1/cases/{case_id}/correct"
-            await api.post(who, "intake", path, body, idempotency_key=form_key(form))
-        except ServiceError as exc:
-            errors = exc.field_errors(who.lang)
-            return await case_again(request, who, case_id, correct_errors=errors, correct_form=form)
-        return RedirectResponse(f"/console/cases/{case_id}?corrected=1", 303)
 
-    @router.post("/cases/{case_id}/members")
-    async def add_members(request: Request, case_id: uuid.UUID) -> Response:
-        """Workers who join a group dispute after filing: a member case each (LDMAL 7)."""
-        who = console.who(request, OFFICER)
-        form, _files = await read_form(request)
-        members = [
-            _member({f: form.get(f"members.0.{f}", "") for f in MEMBER_FIELDS})
-            for _ in (0,)
-            if _opt(form, "members.0.name")
-        ] + pasted_members(form.get("members_csv", ""))
-        try:
-            path = f"/api/v1/disputes/{case_id}/members"
-            added = await api.post(
-                who, "intake", path, {"members": members}, idempotency_key=form_key(form)
-            )
-        except ServiceError as exc:
-            errors = exc.field_errors(who.lang)
-            return await case_again(request, who, case_id, member_errors=errors, member_form=form)
-        return RedirectResponse(f"/console/cases/{case_id}?added={len(added)}#members", 303)
-
-    @router.post("/cases/{case_id}/supplement")
-    async def supplement(request: Request, case_id: uuid.UUID) -> Response:
-        """补充申请材料 while the application awaits acceptance; 查找附近阵地 offers the
-        stations with legal help nearest the workplace (given now, else on file)."""
-        who = console.who(request, OFFICER)
-        form, _files = await read_form(request)
-        if "find_stations" in form:  # nothing sent yet
-            view = await case_view(console, who, case_id)
-            view |= await mediation_extras(console, who, view)
-            point = point_of(form) or point_of(view["case"].get("details") or {})
-            return console.render(
-                request, "case.html", who, categories=codes("category"),
-                picker_svg=picker(await console.areas(who)), supplement_form=form,
-                supplement_stations=await near(console, who, point), **view,
-            )  # fmt: skip
-        try:
-            path, body = f"/api/v1/disputes/{case_id}/supplement", supplement_body(form)
-            await api.post(who, "intake", path, body, idempotency_key=form_key(form))
-        except ServiceError as exc:
-            errors = exc.field_errors(who.lang)
-            return await case_again(
-                request, who, case_id, supplement_errors=errors, supplement_form=form
-            )
-        return RedirectResponse(f"/console/cases/{case_id}?supplemented=1#supplement", 303)
-
-    @router.post("/cases/{case_id}/split")
-    async def split(request: Request, case_id: uuid.UUID) -> Response:
-        """Undo a wrong merge: the follower becomes a ticket of its own again."""
-        who = console.who(request, OFFICER)
-        form, _files = await read_form(request)
-        try:
-            await api.post(
-                who,
-                "intake",
-                f"/api/v1/cases/{case_id}/split",
-                {"reason": form.get("reason", "")},
-                idempotency_key=form_key(form),
-            )
-        except ServiceError as exc:
-            return await case_again(request, who, case_id, split_errors=exc.field_errors(who.lang))
-        return RedirectResponse(f"/console/cases/{case_id}?split=1", 303)
-
-    return router
+@router.post("/cases/{case_id}/split")
+async def split(request: Request, console: ConsoleDep, case_id: uuid.UUID) -> Response:
+    """Undo a wrong merge: the follower becomes a ticket of its own again."""
+    who = console.who(request, OFFICER)
+    form, _files = await read_form(request)
+    try:
+        await console.backends.post(
+            who,
+            "intake",
+            f"/api/v1/cases/{case_id}/split",
+            {"reason": form.get("reason", "")},
+            idempotency_key=form_key(form),
+        )
+    except ServiceError as exc:
+        return await case_again(
+            console, request, who, case_id, split_errors=exc.field_errors(who.lang)
+        )
+    return RedirectResponse(f"/console/cases/{case_id}?split=1", 303)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from services.console.entrypoints import labels
+from services.console.entrypoints.dependencies import ConsoleDep
 from services.console.entrypoints.hazard_map import STATUS_COLOURS, draw, worded
 from services.console.entrypoints.pages import COMMITTEE, Console
 from services.console.entrypoints.session import Caller
@@ -48,22 +49,20 @@ def closed_loop(hazards: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def build_router(console: Console) -> APIRouter:
-    router = APIRouter(prefix="/console", include_in_schema=False)
+router = APIRouter(prefix="/console", include_in_schema=False)
 
-    @router.get("/overview")
-    async def overview(request: Request) -> Response:
-        who = console.who(request, COMMITTEE)
-        areas = await console.areas(who)
-        names = {a.code: a.name for a in areas}
-        hazards = await all_hazards(console, who)
-        open_ = [h for h in hazards if h["status"] not in CLOSED | NOT_COUNTED]
-        by_category = Counter((h["category"], h["status"]) for h in open_)
-        svg = draw(areas, open_, title=labels.word("map", who.lang), label=worded(who.lang))
-        return console.render(
-            request, "overview.html", who, svg_map=svg,
-            open_count=len(open_), by_category=sorted(by_category.items()),
-            loop=closed_loop(hazards), town_names=names, status_colours=STATUS_COLOURS,
-        )  # fmt: skip
 
-    return router
+@router.get("/overview")
+async def overview(request: Request, console: ConsoleDep) -> Response:
+    who = console.who(request, COMMITTEE)
+    areas = await console.areas(who)
+    names = {a.code: a.name for a in areas}
+    hazards = await all_hazards(console, who)
+    open_ = [h for h in hazards if h["status"] not in CLOSED | NOT_COUNTED]
+    by_category = Counter((h["category"], h["status"]) for h in open_)
+    svg = draw(areas, open_, title=labels.word("map", who.lang), label=worded(who.lang))
+    return console.render(
+        request, "overview.html", who, svg_map=svg,
+        open_count=len(open_), by_category=sorted(by_category.items()),
+        loop=closed_loop(hazards), town_names=names, status_colours=STATUS_COLOURS,
+    )  # fmt: skip

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from services.console.entrypoints.backends import ServiceError, form_key
+from services.console.entrypoints.dependencies import ConsoleDep
 from services.console.entrypoints.pages import COMMITTEE, Console, today_local
 from services.console.entrypoints.session import Caller
 
@@ -79,113 +80,117 @@ def calendar_body(year: int, form: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def build_router(console: Console) -> APIRouter:
-    router = APIRouter(prefix="/console", include_in_schema=False)
-    api = console.backends
+router = APIRouter(prefix="/console", include_in_schema=False)
 
-    async def roster_page(
-        request: Request, who: Caller, status: int = 200, **extra: Any
-    ) -> Response:
-        roster = await api.get(who, "mediation", "/api/v1/roster")
-        duty = await api.get(who, "mediation", "/api/v1/roster/on-duty")
-        return console.render(
-            request, "roster.html", who, status,
-            roster=roster, on_duty=duty["bodies"], weekdays=WEEKDAYS,
-            stations=await station_names(who, {s["station_id"] for s in roster["shifts"]}),
-            legal_stations=await legal_stations(who),
-            weekday_words=lambda days: weekday_words(days, who.lang),
-            errors=extra.pop("errors", {}), form=extra.pop("form", {}), **extra,
-        )  # fmt: skip
 
-    async def station_names(who: Caller, ids: set[str | None]) -> dict[str, str]:
-        """A shift's station by its name (dispatch's public register), not its id."""
-        names: dict[str, str] = {}
-        for station_id in sorted(i for i in ids if i):
-            try:
-                got = await api.get(who, "dispatch", f"/stations/{station_id}.json")
-            except ServiceError:
-                continue  # closed or gone: the page says so
-            names[station_id] = str(got.get("name") or "")
-        return names
+async def roster_page(
+    console: Console, request: Request, who: Caller, status: int = 200, **extra: Any
+) -> Response:
+    roster = await console.backends.get(who, "mediation", "/api/v1/roster")
+    duty = await console.backends.get(who, "mediation", "/api/v1/roster/on-duty")
+    return console.render(
+        request, "roster.html", who, status,
+        roster=roster, on_duty=duty["bodies"], weekdays=WEEKDAYS,
+        stations=await station_names(console, who, {s["station_id"] for s in roster["shifts"]}),
+        legal_stations=await legal_stations(console, who),
+        weekday_words=lambda days: weekday_words(days, who.lang),
+        errors=extra.pop("errors", {}), form=extra.pop("form", {}), **extra,
+    )  # fmt: skip
 
-    async def legal_stations(who: Caller) -> list[dict[str, str]]:
-        """The open stations with legal help, by town: where a shift can seat a body."""
+
+async def station_names(console: Console, who: Caller, ids: set[str | None]) -> dict[str, str]:
+    """A shift's station by its name (dispatch's public register), not its id."""
+    names: dict[str, str] = {}
+    for station_id in sorted(i for i in ids if i):
         try:
-            rows = await api.get(who, "dispatch", "/api/v1/stations", limit=2000)
+            got = await console.backends.get(who, "dispatch", f"/stations/{station_id}.json")
         except ServiceError:
-            return []
-        return sorted(
-            (
-                {"station_id": r["station_id"], "name": r["name"], "town": r["town_name"]}
-                for r in rows
-                if "legal_help" in r.get("facilities", []) and r.get("status", "open") == "open"
-            ),
-            key=lambda r: (r["town"], r["name"]),
+            continue  # closed or gone: the page says so
+        names[station_id] = str(got.get("name") or "")
+    return names
+
+
+async def legal_stations(console: Console, who: Caller) -> list[dict[str, str]]:
+    """The open stations with legal help, by town: where a shift can seat a body."""
+    try:
+        rows = await console.backends.get(who, "dispatch", "/api/v1/stations", limit=2000)
+    except ServiceError:
+        return []
+    return sorted(
+        (
+            {"station_id": r["station_id"], "name": r["name"], "town": r["town_name"]}
+            for r in rows
+            if "legal_help" in r.get("facilities", []) and r.get("status", "open") == "open"
+        ),
+        key=lambda r: (r["town"], r["name"]),
+    )
+
+
+@router.get("/roster")
+async def roster(request: Request, console: ConsoleDep) -> Response:
+    who = console.who(request, COMMITTEE)
+    return await roster_page(console, request, who)
+
+
+@router.post("/roster/shifts")
+async def add_shift(request: Request, console: ConsoleDep) -> Response:
+    who = console.who(request, COMMITTEE)
+    raw = await request.form()
+    form = {k: v for k, v in raw.items() if isinstance(v, str)}
+    weekdays = [v for v in raw.getlist("weekdays") if isinstance(v, str)]
+    try:
+        await console.backends.post(
+            who,
+            "mediation",
+            "/api/v1/roster/shifts",
+            shift_body(form, weekdays),
+            idempotency_key=form_key(raw),
         )
+    except ServiceError as exc:
+        status = exc.status if exc.status < 500 else 502
+        return await roster_page(
+            console, request, who, status, errors=exc.field_errors(who.lang), form=form
+        )
+    return RedirectResponse("/console/roster?added=1#shifts", 303)
 
-    @router.get("/roster")
-    async def roster(request: Request) -> Response:
-        who = console.who(request, COMMITTEE)
-        return await roster_page(request, who)
 
-    @router.post("/roster/shifts")
-    async def add_shift(request: Request) -> Response:
-        who = console.who(request, COMMITTEE)
-        raw = await request.form()
-        form = {k: v for k, v in raw.items() if isinstance(v, str)}
-        weekdays = [v for v in raw.getlist("weekdays") if isinstance(v, str)]
-        try:
-            await api.post(
-                who,
-                "mediation",
-                "/api/v1/roster/shifts",
-                shift_body(form, weekdays),
-                idempotency_key=form_key(raw),
-            )
-        except ServiceError as exc:
-            status = exc.status if exc.status < 500 else 502
-            return await roster_page(
-                request, who, status, errors=exc.field_errors(who.lang), form=form
-            )
-        return RedirectResponse("/console/roster?added=1#shifts", 303)
+async def calendar_page(
+    console: Console, request: Request, who: Caller, status: int = 200, **extra: Any
+) -> Response:
+    known = await console.backends.get(who, "mediation", "/api/v1/calendar")
+    years = [
+        {"year": int(y), "source": calendar_source(str(src), who.lang)}
+        for y, src in sorted(known["years"].items(), key=lambda kv: int(kv[0]))
+    ]
+    this_year = today_local().year
+    missing = [y for y in (this_year, this_year + 1) if y not in {r["year"] for r in years}]
+    return console.render(
+        request, "calendar.html", who, status,
+        years=years, missing=missing, fallback=calendar_source("weekend-fallback", who.lang),
+        errors=extra.pop("errors", {}), form=extra.pop("form", {}), **extra,
+    )  # fmt: skip
 
-    async def calendar_page(
-        request: Request, who: Caller, status: int = 200, **extra: Any
-    ) -> Response:
-        known = await api.get(who, "mediation", "/api/v1/calendar")
-        years = [
-            {"year": int(y), "source": calendar_source(str(src), who.lang)}
-            for y, src in sorted(known["years"].items(), key=lambda kv: int(kv[0]))
-        ]
-        this_year = today_local().year
-        missing = [y for y in (this_year, this_year + 1) if y not in {r["year"] for r in years}]
-        return console.render(
-            request, "calendar.html", who, status,
-            years=years, missing=missing, fallback=calendar_source("weekend-fallback", who.lang),
-            errors=extra.pop("errors", {}), form=extra.pop("form", {}), **extra,
-        )  # fmt: skip
 
-    @router.get("/calendar")
-    async def calendar(request: Request) -> Response:
-        who = console.who(request, COMMITTEE)
-        return await calendar_page(request, who)
+@router.get("/calendar")
+async def calendar(request: Request, console: ConsoleDep) -> Response:
+    who = console.who(request, COMMITTEE)
+    return await calendar_page(console, request, who)
 
-    @router.post("/calendar")
-    async def load_year(request: Request) -> Response:
-        who = console.who(request, COMMITTEE)
-        raw = await request.form()
-        form = {k: v for k, v in raw.items() if isinstance(v, str)}
-        year = form.get("year", "").strip()
-        if not year.isdigit() or not 2000 <= int(year) <= 2100:
-            message = "请填写年份（2000至2100）" if who.lang != "en" else "Year: 2000 to 2100"
-            return await calendar_page(request, who, 422, errors={"year": message}, form=form)
-        body = calendar_body(int(year), form)
-        try:
-            await api.call(who, "mediation", "PUT", f"/api/v1/calendar/{year}", json=body)
-        except ServiceError as exc:
-            status = exc.status if exc.status < 500 else 502
-            errors = exc.field_errors(who.lang)
-            return await calendar_page(request, who, status, errors=errors, form=form)
-        return RedirectResponse(f"/console/calendar?loaded={year}", 303)
 
-    return router
+@router.post("/calendar")
+async def load_year(request: Request, console: ConsoleDep) -> Response:
+    who = console.who(request, COMMITTEE)
+    raw = await request.form()
+    form = {k: v for k, v in raw.items() if isinstance(v, str)}
+    year = form.get("year", "").strip()
+    if not year.isdigit() or not 2000 <= int(year) <= 2100:
+        message = "请填写年份（2000至2100）" if who.lang != "en" else "Year: 2000 to 2100"
+        return await calendar_page(console, request, who, 422, errors={"year": message}, form=form)
+    body = calendar_body(int(year), form)
+    try:
+        await console.backends.call(who, "mediation", "PUT", f"/api/v1/calendar/{year}", json=body)
+    except ServiceError as exc:
+        status = exc.status if exc.status < 500 else 502
+        errors = exc.field_errors(who.lang)
+        return await calendar_page(console, request, who, status, errors=errors, form=form)
+    return RedirectResponse(f"/console/calendar?loaded={year}", 303)

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from services.console.entrypoints import labels
 from services.console.entrypoints.backends import ServiceError, form_key
 from services.console.entrypoints.case_pages import case_view
+from services.console.entrypoints.dependencies import ConsoleDep
 from services.console.entrypoints.hazard_map import draw, worded
 from services.console.entrypoints.pages import DEPARTMENT, Console
 from services.console.entrypoints.session import Caller
@@ -24,57 +25,62 @@ from services.console.entrypoints.supervision_view import chain, directory_names
 SUPERVISION = "/api/v1/supervision"
 
 
-def build_router(console: Console) -> APIRouter:
-    router = APIRouter(prefix="/console", include_in_schema=False)
-    api = console.backends
+router = APIRouter(prefix="/console", include_in_schema=False)
 
-    async def rows_of(who: Caller) -> list[dict[str, Any]]:
-        """Dispatch's order: open first, most overdue first; each with its chain."""
-        rows: list[dict[str, Any]] = await api.get(who, "dispatch", SUPERVISION, limit=200)
-        names = await directory_names(console, who)
-        for row in rows:
-            full = await api.get(who, "dispatch", f"/api/v1/hazards/{row['case_id']}")
-            row["chain"] = chain(full, names)
-            row["escalated"] = True
-        return rows
 
-    @router.get("/supervision")
-    async def supervision(request: Request) -> Response:
-        who = console.who(request, DEPARTMENT)
-        rows = await rows_of(who)
-        areas = await console.areas(who)
-        towns = {h.get("jurisdiction") for h in rows}
-        shown = [a for a in areas if a.code in towns] or areas
-        title = labels.word("supervision_map", who.lang)
-        svg = draw(shown, rows, title=title, label=worded(who.lang))
-        return console.render(request, "supervision.html", who, hazards=rows, svg_map=svg)
+async def rows_of(console: Console, who: Caller) -> list[dict[str, Any]]:
+    """Dispatch's order: open first, most overdue first; each with its chain."""
+    rows: list[dict[str, Any]] = await console.backends.get(who, "dispatch", SUPERVISION, limit=200)
+    names = await directory_names(console, who)
+    for row in rows:
+        full = await console.backends.get(who, "dispatch", f"/api/v1/hazards/{row['case_id']}")
+        row["chain"] = chain(full, names)
+        row["escalated"] = True
+    return rows
 
-    @router.get("/supervision/live")
-    async def supervision_live(request: Request) -> Response:
-        who = console.who(request, DEPARTMENT)
-        return console.render(request, "supervision_live.html", who, hazards=await rows_of(who))
 
-    @router.post("/cases/{case_id}/urge")
-    async def urge(
-        request: Request, case_id: uuid.UUID, note: Annotated[str, Form(max_length=1000)] = ""
-    ) -> Response:
-        who = console.who(request, DEPARTMENT)
-        try:
-            await api.post(
-                who,
-                "dispatch",
-                f"/api/v1/hazards/{case_id}/urge",
-                {"note": note},
-                idempotency_key=form_key(await request.form()),
-            )
-        except ServiceError as exc:
-            view = await case_view(console, who, case_id)
-            view |= await supervising(console, who, view)
-            return console.render(
-                request, "case.html", who, exc.status if exc.status < 500 else 502,
-                action_errors=exc.field_errors(who.lang), failed_action="urge",
-                action_form={"note": note}, **view,
-            )  # fmt: skip
-        return RedirectResponse(f"/console/cases/{case_id}?urged=1", 303)
+@router.get("/supervision")
+async def supervision(request: Request, console: ConsoleDep) -> Response:
+    who = console.who(request, DEPARTMENT)
+    rows = await rows_of(console, who)
+    areas = await console.areas(who)
+    towns = {h.get("jurisdiction") for h in rows}
+    shown = [a for a in areas if a.code in towns] or areas
+    title = labels.word("supervision_map", who.lang)
+    svg = draw(shown, rows, title=title, label=worded(who.lang))
+    return console.render(request, "supervision.html", who, hazards=rows, svg_map=svg)
 
-    return router
+
+@router.get("/supervision/live")
+async def supervision_live(request: Request, console: ConsoleDep) -> Response:
+    who = console.who(request, DEPARTMENT)
+    return console.render(
+        request, "supervision_live.html", who, hazards=await rows_of(console, who)
+    )
+
+
+@router.post("/cases/{case_id}/urge")
+async def urge(
+    request: Request,
+    console: ConsoleDep,
+    case_id: uuid.UUID,
+    note: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    who = console.who(request, DEPARTMENT)
+    try:
+        await console.backends.post(
+            who,
+            "dispatch",
+            f"/api/v1/hazards/{case_id}/urge",
+            {"note": note},
+            idempotency_key=form_key(await request.form()),
+        )
+    except ServiceError as exc:
+        view = await case_view(console, who, case_id)
+        view |= await supervising(console, who, view)
+        return console.render(
+            request, "case.html", who, exc.status if exc.status < 500 else 502,
+            action_errors=exc.field_errors(who.lang), failed_action="urge",
+            action_form={"note": note}, **view,
+        )  # fmt: skip
+    return RedirectResponse(f"/console/cases/{case_id}?urged=1", 303)

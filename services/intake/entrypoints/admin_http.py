@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from services.intake.domain.errors import InvalidField
 from services.intake.entrypoints.dependencies import RuntimeDep
 from services.intake.entrypoints.problems import as_response
-from services.intake.service_layer import apikeys, users
+from services.intake.service_layer import apikeys, users, views
 from services.intake.service_layer.users import MIN_PASSWORD
 from shared.auth.dependency import AUTHENTICATED, SERVICE_CLIENTS, current_actor
 from shared.auth.roles import ROLES
@@ -79,7 +79,7 @@ router = APIRouter(prefix="/api/v1", tags=["admin"], dependencies=[*AUTHENTICATE
 async def list_users(runtime: RuntimeDep) -> list[UserOut]:
     """Every user (never a password)."""
     async with runtime.sessions() as session:
-        rows = await users.list_users(session)
+        rows = await views.user_list(session)
     return [UserOut.model_validate(r, from_attributes=True) for r in rows]
 
 
@@ -91,7 +91,7 @@ async def create_user(body: UserIn, runtime: RuntimeDep) -> UserOut | JSONRespon
             row = await users.create_user(
                 session, body.username, body.password, body.role, body.actor_id, body.name
             )
-            return UserOut.model_validate(row, from_attributes=True)
+            return UserOut.model_validate(views.as_user(row), from_attributes=True)
     except InvalidField as exc:
         return as_response(exc)
 
@@ -107,7 +107,7 @@ async def disable_user(username: Name, runtime: RuntimeDep) -> Changed:
 async def list_keys(runtime: RuntimeDep) -> list[KeyOut]:
     """Every API key: names and what they are bound to, never the keys."""
     async with runtime.sessions() as session:
-        rows = await apikeys.list_keys(session)
+        rows = await views.key_list(session)
     return [KeyOut.model_validate(r, from_attributes=True) for r in rows]
 
 
@@ -121,7 +121,7 @@ async def create_key(body: KeyIn, runtime: RuntimeDep) -> KeyCreated | JSONRespo
         row, plain = await apikeys.create_key(
             session, body.name, body.department_id or None, body.service
         )
-        out = KeyOut.model_validate(row, from_attributes=True)
+        out = KeyOut.model_validate(views.as_key(row), from_attributes=True)
     return KeyCreated(**out.model_dump(), key=plain)
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException
 from pydantic import BaseModel
 
 from services.intake.entrypoints.dependencies import IntakeDep, RuntimeDep
-from services.intake.service_layer import apikeys, users
+from services.intake.service_layer import views
 from shared.auth.dependency import SERVICE_CLIENTS
 from shared.auth.tokens import issue
 from shared.contracts.envelope import Actor
@@ -46,7 +46,7 @@ async def token(
     seconds."""
     async with runtime.sessions() as session:
         if grant_type == "client_credentials":
-            key = await apikeys.check_key(session, client_secret)
+            key = await views.api_key(session, client_secret)
             if key is None or not (key.department_id or key.service in SERVICE_CLIENTS):
                 raise _refused()
             if key.service in SERVICE_CLIENTS:
@@ -57,7 +57,7 @@ async def token(
                 actor = Actor(role="department", id=str(key.department_id))
             user_id, name = f"apikey:{key.id}", key.name
         else:
-            user = await users.authenticate(session, username, password)
+            user = await views.user_by_password(session, username, password)
             if user is None:
                 raise _refused()
             actor = Actor.model_validate({"role": user.role, "id": user.actor_id})

@@ -19,18 +19,20 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.intake.adapters import repository
 from services.intake.adapters.tables import (
+    ApiKey,
     Attachment,
     Case,
     DepartmentUpdate,
     Party,
     PartyPoints,
     TimelineEntry,
+    UserAccount,
 )
 from services.intake.domain.media import IMAGES
 from services.intake.domain.open311 import CLOSED_STATES
 from services.intake.domain.riders import RUNNER_ROLES
 from services.intake.domain.tracking import normalise
-from services.intake.service_layer import apikeys, attachments, riders, tracking
+from services.intake.service_layer import apikeys, attachments, riders, tracking, users
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
 
@@ -131,6 +133,22 @@ class KeyRead(BaseModel):
     name: str
     department_id: str | None
     service: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class UserRead(BaseModel):
+    """A user who logs in, as a route needs it (never the password's hash)."""
+
+    model_config = _READ
+
+    id: uuid.UUID
+    username: str
+    role: str
+    actor_id: str
+    name: str
+    created_at: datetime
+    disabled_at: datetime | None
 
 
 def as_case(row: Case) -> CaseRead:
@@ -139,6 +157,14 @@ def as_case(row: Case) -> CaseRead:
 
 def as_attachment(row: Attachment) -> AttachmentRead:
     return AttachmentRead.model_validate(row)
+
+
+def as_user(row: UserAccount) -> UserRead:
+    return UserRead.model_validate(row)
+
+
+def as_key(row: ApiKey) -> KeyRead:
+    return KeyRead.model_validate(row)
 
 
 def _entries(rows: list[TimelineEntry]) -> list[EntryRead]:
@@ -348,12 +374,32 @@ async def tracked(uow: UnitOfWork, code: str) -> Tracked | None:
     )
 
 
-# --- Open311 -----------------------------------------------------------------------------
+# --- accounts: users and API keys --------------------------------------------------------
+
+
+async def user_by_password(session: AsyncSession, username: str, password: str) -> UserRead | None:
+    """The live user with this username and password (a login), or None."""
+    row = await users.authenticate(session, username, password)
+    return as_user(row) if row is not None else None
+
+
+async def user_list(session: AsyncSession) -> list[UserRead]:
+    """Every user, oldest first."""
+    return [as_user(r) for r in await users.list_users(session)]
 
 
 async def api_key(session: AsyncSession, plain: str | None) -> KeyRead | None:
+    """The live key matching `plain` (Open311's `api_key`, a system's client secret), or None."""
     key = await apikeys.check_key(session, plain)
-    return KeyRead.model_validate(key) if key is not None else None
+    return as_key(key) if key is not None else None
+
+
+async def key_list(session: AsyncSession) -> list[KeyRead]:
+    """Every API key, revoked ones too, oldest first."""
+    return [as_key(r) for r in await apikeys.list_keys(session)]
+
+
+# --- Open311 -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
