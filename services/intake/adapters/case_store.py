@@ -11,7 +11,9 @@ import copy
 import uuid
 from collections.abc import Iterable
 from dataclasses import fields
+from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,6 +25,8 @@ from services.intake.domain.case import Case
 from services.intake.domain.case_parties import Party, RiderPoints
 from services.intake.domain.case_timeline import TimelineNote
 from services.intake.domain.department_update import PostedUpdate
+from services.intake.domain.duplicates import OPEN_STATES, Candidate
+from services.intake.domain.repository import Box
 from shared.contracts.envelope import Envelope
 from shared.messaging.uow import UnitOfWork
 
@@ -145,6 +149,54 @@ class SqlCaseRepository:
 
     def add_posted_update(self, update: PostedUpdate) -> None:
         self._session.add(DepartmentUpdate(**{n: getattr(update, n) for n in UPDATE_COLUMNS}))
+
+    async def runner_party_id(self, phone_hash: str | None, email_hash: str | None) -> str | None:
+        return await repository.runner_party_id(self._session, phone_hash, email_hash)
+
+    async def member_id_hashes(self, parent_id: uuid.UUID) -> set[str]:
+        return await repository.member_id_hashes(self._session, parent_id)
+
+    async def open_hazards_near(self, category: str, since: datetime, box: Box) -> list[Candidate]:
+        min_lat, max_lat, min_lng, max_lng = box
+        params = {
+            "category": category,
+            "since": since,
+            "min_lat": min_lat,
+            "max_lat": max_lat,
+            "min_lng": min_lng,
+            "max_lng": max_lng,
+        }
+        await self._session.flush()  # as the ORM query did (autoflush): hazards filed earlier
+        rows = (await self._session.execute(_OPEN_NEARBY, params)).all()
+        return [
+            Candidate(r.id, r.category, r.status, r.latitude, r.longitude, r.created_at)
+            for r in rows
+            if r.latitude is not None and r.longitude is not None
+        ]
+
+
+def filed_row(uow: UnitOfWork, case_id: uuid.UUID) -> CaseRow:
+    """The row of a case this transaction added or loaded (for routes that render a row)."""
+    rows: dict[uuid.UUID, CaseRow] = uow.session.info.get("case_rows", {})
+    return rows[case_id]
+
+
+_CASES = CaseRow.__table__.c  # type: ignore[attr-defined]
+
+# One Core statement built once: SQLAlchemy compiles it on its first use and takes it from its
+# compiled cache after (the window and box are bound parameters); the candidates come back as
+# rows, not as ORM objects with their identity map and change tracking.
+_OPEN_NEARBY = sa.select(
+    _CASES.id, _CASES.category, _CASES.status, _CASES.latitude, _CASES.longitude, _CASES.created_at
+).where(
+    _CASES.kind == "hazard",
+    _CASES.category == sa.bindparam("category"),
+    _CASES.duplicate_of.is_(None),
+    _CASES.status.in_(sorted(OPEN_STATES)),
+    _CASES.created_at >= sa.bindparam("since"),
+    _CASES.latitude.between(sa.bindparam("min_lat"), sa.bindparam("max_lat")),
+    _CASES.longitude.between(sa.bindparam("min_lng"), sa.bindparam("max_lng")),
+)
 
 
 def _timeline_row(case_id: uuid.UUID, note: TimelineNote) -> TimelineEntry:

@@ -14,7 +14,7 @@ from services.intake.domain.case_parties import Party, merge_respondents, party_
 from services.intake.domain.commands import SupplementDispute
 from services.intake.domain.errors import NotFound
 from services.intake.service_layer.case_repository import cases_in, settle
-from services.intake.service_layer.filing import dispute_town
+from services.intake.service_layer.filing_parts import dispute_town
 from services.intake.service_layer.triage import Triage
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork

@@ -10,11 +10,15 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 
 from services.intake.domain.case import Case
 from services.intake.domain.case_parties import Party, RiderPoints
 from services.intake.domain.case_timeline import TimelineNote
 from services.intake.domain.department_update import PostedUpdate
+from services.intake.domain.duplicates import OPEN_STATES, Candidate
+from services.intake.domain.repository import Box
+from services.intake.domain.riders import RUNNER_ROLES
 
 
 class FakeCaseRepository:
@@ -77,6 +81,44 @@ class FakeCaseRepository:
 
     def add_posted_update(self, update: PostedUpdate) -> None:
         self.updates[(update.department_id, update.update_id)] = update
+
+    async def runner_party_id(self, phone_hash: str | None, email_hash: str | None) -> str | None:
+        for field, value in (("phone_hash", phone_hash), ("email_hash", email_hash)):
+            if value is None:
+                continue
+            runners = [
+                p
+                for p in self.parties.values()
+                if getattr(p, field) == value and p.role in RUNNER_ROLES and p.purged_at is None
+            ]
+            runners.sort(key=lambda p: self.cases[p.case_id].created_at)
+            if runners:
+                return runners[0].party_id
+        return None
+
+    async def member_id_hashes(self, parent_id: uuid.UUID) -> set[str]:
+        members = {c.id for c in self.cases.values() if c.parent_case_id == parent_id}
+        return {
+            p.id_number_hash
+            for p in self.parties.values()
+            if p.case_id in members and p.role == "complainant" and p.id_number_hash
+        }
+
+    async def open_hazards_near(self, category: str, since: datetime, box: Box) -> list[Candidate]:
+        min_lat, max_lat, min_lng, max_lng = box
+        return [
+            Candidate(c.id, c.category, c.status, c.latitude, c.longitude, c.created_at)
+            for c in self.cases.values()
+            if c.kind == "hazard"
+            and c.category == category
+            and c.duplicate_of is None
+            and c.status in OPEN_STATES
+            and c.created_at >= since
+            and c.latitude is not None
+            and c.longitude is not None
+            and min_lat <= c.latitude <= max_lat
+            and min_lng <= c.longitude <= max_lng
+        ]
 
     def timeline_of(self, case_id: uuid.UUID) -> list[str]:
         """The event types on a case's saved timeline, in order."""
