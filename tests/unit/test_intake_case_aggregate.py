@@ -221,3 +221,11 @@ def test_members_joining_a_group_count_in_its_title():
     assert case.title.startswith("集体争议（13人）")
     with pytest.raises(Conflict):
         dispute().members_joined(1)
+
+
+def test_an_attachment_is_announced_and_changes_nothing_else():
+    case = hazard(status="dispatched")
+    case.attachment_added("a1", "image/jpeg", 2048, "0" * 64, OFFICER)
+    (raised,) = case.events
+    assert raised.event_type == "case.attachment_added" and case.status == "dispatched"
+    assert raised.payload.model_dump()["size_bytes"] == 2048

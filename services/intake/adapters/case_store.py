@@ -27,7 +27,6 @@ from services.intake.domain.case_timeline import TimelineNote
 from services.intake.domain.department_update import PostedUpdate
 from services.intake.domain.duplicates import OPEN_STATES, Candidate
 from services.intake.domain.repository import Box
-from shared.contracts.envelope import Envelope
 from shared.messaging.uow import UnitOfWork
 
 # The aggregate's fields that are columns (the rest is what is not yet saved).
@@ -50,13 +49,6 @@ def write_back(case: Case, row: CaseRow, session: AsyncSession) -> None:
     session.add(row)
     session.add_all([_timeline_row(case.id, note) for note in case.timeline])
     case.timeline.clear()
-
-
-def record_on_row(row: CaseRow, envelope: Envelope, session: AsyncSession) -> None:
-    """An event recorded on a case row a use case still holds as a row (`Case.record`)."""
-    case = case_of(row)
-    case.record(envelope)
-    write_back(case, row, session)
 
 
 class SqlCaseRepository:

@@ -27,6 +27,7 @@ from services.intake.domain.open311 import INBOUND_STATUSES, action_for
 from shared.contracts.envelope import Actor, Envelope
 from shared.contracts.events.common import GeoPoint, PartyRef, Payload
 from shared.contracts.events.intake import (
+    AttachmentAdded,
     CaseCorrected,
     CaseFiled,
     CaseMerged,
@@ -210,6 +211,14 @@ class Case:
         return original_id
 
     # -- the reporter and the department ---------------------------------------------------
+
+    def attachment_added(
+        self, attachment_id: str, media_type: str, size: int, sha256: str, actor: Actor
+    ) -> None:
+        payload = AttachmentAdded(
+            attachment_id=attachment_id, media_type=media_type, size_bytes=size, sha256=sha256
+        )
+        self.raise_event("case.attachment_added", payload, actor)
 
     def answer_fix(self, fixed: bool, note: str | None, actor: Actor) -> None:
         """The reporter's answer to "is it fixed?"; the status stays with dispatch's lifecycle."""

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from services.intake.adapters.case_store import record_on_row
-from services.intake.adapters.tables import Case as CaseRow
 from services.intake.domain.case_parties import RiderPoints
 from services.intake.domain.repository import CaseRepository
 from services.intake.service_layer.case_repository import cases_in
 from shared.contracts.envelope import Envelope
 from shared.messaging.uow import UnitOfWork
-
-
-def apply_event(case: CaseRow, envelope: Envelope, session: AsyncSession) -> None:
-    """`Case.record` on a case a use case still holds as a row (filing, attachments)."""
-    record_on_row(case, envelope, session)
 
 
 async def project(envelope: Envelope, uow: UnitOfWork) -> None:
