@@ -91,21 +91,26 @@ class UnitOfWork:
         case_id: uuid.UUID,
         cause: Envelope | None = None,
         causation_id: uuid.UUID | None = None,
-    ) -> None:
-        """Queue, in order, the events an aggregate raised, as this service's, stamped now."""
-        for event in raised:
-            self.emit(
-                new_event(
-                    event.event_type,
-                    event.payload,
-                    case_id=case_id,
-                    actor=event.actor,
-                    producer=self._producer,
-                    cause=cause,
-                    causation_id=causation_id,
-                    occurred_at=self.now(),
-                )
+        at: datetime | None = None,
+    ) -> list[Envelope]:
+        """Queue, in order, the events an aggregate raised, as this service's, stamped now
+        (or `at`: the time the service's own clock gave the step); the envelopes queued."""
+        queued = [
+            new_event(
+                event.event_type,
+                event.payload,
+                case_id=case_id,
+                actor=event.actor,
+                producer=self._producer,
+                cause=cause,
+                causation_id=causation_id,
+                occurred_at=at or self.now(),
             )
+            for event in raised
+        ]
+        for envelope in queued:
+            self.emit(envelope)
+        return queued
 
     async def seen(self, event_id: uuid.UUID) -> bool:
         """True when this service already applied the event."""

@@ -12,13 +12,10 @@ from services.intake.adapters.blobs import BlobStore
 from services.intake.adapters.tables import Attachment, Case
 from services.intake.domain.errors import NotFound, TooLarge, UnsupportedMedia
 from services.intake.domain.media import ALLOWED, sniff
-from services.intake.service_layer.projection import apply_event
+from services.intake.service_layer.case_repository import cases_in, settle
 from shared.clock import Clock
-from shared.contracts.envelope import Actor, new_event
-from shared.contracts.events.intake import AttachmentAdded
+from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
-
-PRODUCER = "intake"
 
 
 def check(data: bytes, max_bytes: int) -> str:
@@ -62,18 +59,12 @@ async def attach(
         created_at=clock.now(),
     )
     uow.session.add(row)
-    event = new_event(
-        "case.attachment_added",
-        AttachmentAdded(
-            attachment_id=row.id, media_type=media_type, size_bytes=len(data), sha256=digest
-        ),
-        case_id=case.id,
-        actor=actor,
-        producer=PRODUCER,
-        occurred_at=clock.now(),
-    )
-    apply_event(case, event, uow.session)
-    uow.emit(event)
+    cases = cases_in(uow)
+    found = await cases.get(case.id)
+    if found is None:  # the route loaded and locked it in this transaction
+        raise NotFound(str(case.id))
+    found.attachment_added(row.id, media_type, len(data), digest, actor)
+    await settle(uow, cases, found, clock.now())
     return row
 
 

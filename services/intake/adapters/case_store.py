@@ -1,0 +1,207 @@
+"""The SQL case repository: `case` rows <-> the Case aggregate, with its timeline rows, its
+parties, a rider's points and the departments' posted updates, in the same transaction.
+
+A save writes the aggregate's changes onto the row this transaction loaded, in place (changed
+attribute by attribute), so a row other code of the same transaction holds stays current.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Iterable
+from dataclasses import fields
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.intake.adapters import repository
+from services.intake.adapters.tables import Case as CaseRow
+from services.intake.adapters.tables import DepartmentUpdate, PartyPoints, TimelineEntry
+from services.intake.adapters.tables import Party as PartyRow
+from services.intake.domain.case import Case
+from services.intake.domain.case_parties import Party, RiderPoints
+from services.intake.domain.case_timeline import TimelineNote
+from services.intake.domain.department_update import PostedUpdate
+from services.intake.domain.duplicates import OPEN_STATES, Candidate
+from services.intake.domain.repository import Box
+from shared.messaging.uow import UnitOfWork
+
+# The aggregate's fields that are columns (the rest is what is not yet saved).
+COLUMNS = tuple(f.name for f in fields(Case) if f.name not in ("timeline", "events"))
+PARTY_COLUMNS = tuple(f.name for f in fields(Party))
+UPDATE_COLUMNS = tuple(f.name for f in fields(PostedUpdate))
+
+
+def case_of(row: CaseRow) -> Case:
+    # Copies: a dict changed in place on the aggregate must not change the row unseen.
+    return Case(**{name: copy.deepcopy(getattr(row, name)) for name in COLUMNS})
+
+
+def write_back(case: Case, row: CaseRow, session: AsyncSession) -> None:
+    """The aggregate's columns onto its row, and its new timeline notes as rows."""
+    for name in COLUMNS:
+        value = getattr(case, name)
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+    session.add(row)
+    session.add_all([_timeline_row(case.id, note) for note in case.timeline])
+    case.timeline.clear()
+
+
+class SqlCaseRepository:
+    """Over one unit of work's session; holds no state of its own."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._session = uow.session
+        # The rows this transaction loaded or added, so saving one needs no look-up.
+        self._rows: dict[uuid.UUID, CaseRow] = self._session.info.setdefault("case_rows", {})
+        self._parties: dict[uuid.UUID, PartyRow] = self._session.info.setdefault("party_rows", {})
+        self._points: dict[str, PartyPoints] = self._session.info.setdefault("points_rows", {})
+
+    def add(self, case: Case) -> None:
+        row = CaseRow(**{name: getattr(case, name) for name in COLUMNS})
+        self._rows[case.id] = row
+        self._session.add(row)
+        write_back(case, row, self._session)
+
+    async def get(self, case_id: uuid.UUID) -> Case | None:
+        """The case, row-locked for the rest of the transaction."""
+        row = await repository.get_case(self._session, case_id, lock=True)
+        return None if row is None else self._loaded(row)
+
+    async def by_code(self, tracking_code: str) -> Case | None:
+        row = await repository.case_by_code(self._session, tracking_code)
+        return None if row is None else self._loaded(row)
+
+    def _loaded(self, row: CaseRow) -> Case:
+        self._rows[row.id] = row
+        return case_of(row)
+
+    async def save(self, case: Case) -> None:
+        row = self._rows.get(case.id) or await self._session.get(CaseRow, case.id)
+        if row is None:
+            raise LookupError(f"case {case.id} was never added")
+        write_back(case, row, self._session)
+
+    async def lock(self, case_ids: Iterable[uuid.UUID]) -> None:
+        await repository.lock_cases(self._session, case_ids)
+
+    async def parties_of(self, case_id: uuid.UUID) -> list[Party]:
+        rows = await repository.parties_of(self._session, case_id)
+        self._parties.update({row.id: row for row in rows})
+        return [Party(**{n: getattr(row, n) for n in PARTY_COLUMNS}) for row in rows]
+
+    def save_parties(self, parties: Iterable[Party]) -> None:
+        for party in parties:
+            row = self._parties.get(party.id)
+            if row is None:
+                row = PartyRow(**{n: getattr(party, n) for n in PARTY_COLUMNS})
+                self._parties[party.id] = row
+            for name in PARTY_COLUMNS:
+                value = getattr(party, name)
+                if getattr(row, name) != value:
+                    setattr(row, name, value)
+            self._session.add(row)
+
+    async def drop_follower(self, case_id: uuid.UUID, party_id: str) -> None:
+        await self._session.exec(
+            delete(PartyRow).where(
+                PartyRow.case_id == case_id,  # type: ignore[arg-type]
+                PartyRow.role == "follower",  # type: ignore[arg-type]
+                PartyRow.party_id == party_id,  # type: ignore[arg-type]
+            )
+        )
+
+    async def points_of(self, party_id: str) -> RiderPoints | None:
+        row = await self._session.get(PartyPoints, party_id, with_for_update=True)
+        if row is None:
+            return None
+        self._points[party_id] = row
+        return RiderPoints(party_id, row.balance, row.credited_at)
+
+    def save_points(self, points: RiderPoints) -> None:
+        row = self._points.get(points.party_id)
+        if row is None:
+            row = self._points[points.party_id] = PartyPoints(
+                party_id=points.party_id, credited_at=points.credited_at
+            )
+        row.balance, row.credited_at = points.balance, points.credited_at
+        self._session.add(row)
+
+    async def posted_update(self, department_id: str, update_id: str) -> PostedUpdate | None:
+        stmt = select(DepartmentUpdate).where(
+            DepartmentUpdate.department_id == department_id,
+            DepartmentUpdate.update_id == update_id,
+        )
+        row = (await self._session.exec(stmt)).first()
+        return None if row is None else PostedUpdate(**{n: getattr(row, n) for n in UPDATE_COLUMNS})
+
+    def add_posted_update(self, update: PostedUpdate) -> None:
+        self._session.add(DepartmentUpdate(**{n: getattr(update, n) for n in UPDATE_COLUMNS}))
+
+    async def runner_party_id(self, phone_hash: str | None, email_hash: str | None) -> str | None:
+        return await repository.runner_party_id(self._session, phone_hash, email_hash)
+
+    async def member_id_hashes(self, parent_id: uuid.UUID) -> set[str]:
+        return await repository.member_id_hashes(self._session, parent_id)
+
+    async def open_hazards_near(self, category: str, since: datetime, box: Box) -> list[Candidate]:
+        min_lat, max_lat, min_lng, max_lng = box
+        params = {
+            "category": category,
+            "since": since,
+            "min_lat": min_lat,
+            "max_lat": max_lat,
+            "min_lng": min_lng,
+            "max_lng": max_lng,
+        }
+        await self._session.flush()  # as the ORM query did (autoflush): hazards filed earlier
+        rows = (await self._session.execute(_OPEN_NEARBY, params)).all()
+        return [
+            Candidate(r.id, r.category, r.status, r.latitude, r.longitude, r.created_at)
+            for r in rows
+            if r.latitude is not None and r.longitude is not None
+        ]
+
+
+def filed_row(uow: UnitOfWork, case_id: uuid.UUID) -> CaseRow:
+    """The row of a case this transaction added or loaded (for routes that render a row)."""
+    rows: dict[uuid.UUID, CaseRow] = uow.session.info.get("case_rows", {})
+    return rows[case_id]
+
+
+_CASES = CaseRow.__table__.c  # type: ignore[attr-defined]
+
+# One Core statement built once: SQLAlchemy compiles it on its first use and takes it from its
+# compiled cache after (the window and box are bound parameters); the candidates come back as
+# rows, not as ORM objects with their identity map and change tracking.
+_OPEN_NEARBY = sa.select(
+    _CASES.id, _CASES.category, _CASES.status, _CASES.latitude, _CASES.longitude, _CASES.created_at
+).where(
+    _CASES.kind == "hazard",
+    _CASES.category == sa.bindparam("category"),
+    _CASES.duplicate_of.is_(None),
+    _CASES.status.in_(sorted(OPEN_STATES)),
+    _CASES.created_at >= sa.bindparam("since"),
+    _CASES.latitude.between(sa.bindparam("min_lat"), sa.bindparam("max_lat")),
+    _CASES.longitude.between(sa.bindparam("min_lng"), sa.bindparam("max_lng")),
+)
+
+
+def _timeline_row(case_id: uuid.UUID, note: TimelineNote) -> TimelineEntry:
+    return TimelineEntry(
+        case_id=case_id,
+        event_id=note.event_id,
+        event_type=note.event_type,
+        producer=note.producer,
+        occurred_at=note.occurred_at,
+        actor_role=note.actor.role,
+        actor_id=note.actor.id,
+        text_zh=note.text_zh,
+        text_en=note.text_en,
+        state=note.state,
+        causation_id=note.causation_id,
+    )
