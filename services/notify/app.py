@@ -21,7 +21,7 @@ from services.notify.config import NotifySettings
 from services.notify.domain.quiet_hours import QuietHours
 from services.notify.entrypoints import deliveries_http, events, inbox_http, preferences_http
 from services.notify.service_layer import planning
-from services.notify.service_layer.planning import PlanContext
+from services.notify.service_layer.context import Context
 from services.notify.service_layer.recipients import ChannelConfig
 from services.notify.service_layer.retention import run_retention
 from services.notify.service_layer.sending import DeliveryWorker
@@ -54,7 +54,7 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         guard.check(settings.sms_gateway_url.replace("{phone}", "0"))  # refuse at start-up
     quiet = QuietHours.parse(settings.quiet_hours_start, settings.quiet_hours_end)
     planned = asyncio.Event()  # the planner rings it after a commit; the worker wakes
-    ctx = PlanContext(
+    ctx = Context(
         channels=ChannelConfig(
             directory=load_channel_directory(settings.channel_directory_file, guard),
             smtp_url=settings.smtp_url,

@@ -23,7 +23,7 @@ from services.notify.app import MIGRATIONS
 from services.notify.domain.quiet_hours import QuietHours
 from services.notify.entrypoints.events import handlers
 from services.notify.service_layer import planning
-from services.notify.service_layer.planning import PlanContext
+from services.notify.service_layer.context import Context
 from services.notify.service_layer.recipients import ChannelConfig
 from services.notify.service_layer.sending import DeliveryWorker
 from shared.clock import FrozenClock
@@ -99,7 +99,7 @@ class NotifyUnderTest:
         self.redis = Redis.from_url(redis_url)
         self.guard = guard or TargetGuard(allowed_hosts=["127.0.0.1"])
         self.planned = asyncio.Event()  # wired as create_app wires it
-        self.ctx = PlanContext(
+        self.ctx = Context(
             channels=ChannelConfig(
                 directory=ChannelDirectory.model_validate({"parties": parties or {}}),
                 smtp_url=smtp_url,

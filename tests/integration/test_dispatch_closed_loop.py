@@ -57,6 +57,7 @@ async def test_a_filed_hazard_goes_to_the_towns_road_office_with_due_times_of_it
     assert hazard["state"] == "dispatched"
     assert hazard["department_id"] == "zhaoxiang-road"
     assert [h["action"] for h in hazard["history"]] == ["triage", "dispatch"]
+    assert [h["seq"] for h in hazard["history"]] == [1, 2]  # the API's name for `position`
     [event] = await dispatch.emitted(case_id)
     assert event.event_type == "hazard.dispatched"
     assert event.payload["state"] == "dispatched"

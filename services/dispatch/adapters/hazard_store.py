@@ -83,7 +83,7 @@ class SqlHazardRepository:
             self._session.add(
                 HazardHistory(
                     case_id=hazard.case_id,
-                    seq=entry.seq,
+                    position=entry.position,
                     action=entry.action,
                     from_state=entry.from_state,
                     to_state=entry.to_state,

@@ -45,19 +45,19 @@ class Hazard(DispatchModel, table=True):
     resolution_photo_url: str | None = Field(default=None, max_length=500)
     resolved_at: datetime | None = None
     original_case_id: uuid.UUID | None = Field(default=None, index=True)
-    steps: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    history_count: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     filed_at: datetime
     updated_at: datetime = Field(default_factory=utc_now)
 
 
 class HazardHistory(DispatchModel, table=True):
-    """Append-only: one row per step of a hazard, in order (`seq`)."""
+    """Append-only: one row per step of a hazard, in order (`position`)."""
 
     __tablename__ = "hazard_history"
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     case_id: uuid.UUID = Field(index=True)
-    seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    position: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     action: str = Field(max_length=40)
     from_state: str | None = Field(default=None, max_length=40)
     to_state: str = Field(max_length=40)

@@ -43,9 +43,9 @@ from shared.contracts.raised import Raised
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    """One step of the hazard's history (`seq` orders them)."""
+    """One step of the hazard's history (`position` orders them)."""
 
-    seq: int
+    position: int
     action: str
     from_state: str
     to_state: str
@@ -78,7 +78,7 @@ class Hazard:
     resolution_photo_url: str | None = None
     resolved_at: datetime | None = None
     original_case_id: uuid.UUID | None = None
-    steps: int = 0
+    history_count: int = 0  # numbers the history entries in the order they were taken
     # Not yet saved: the steps taken and the events raised since the hazard was loaded.
     history: list[HistoryEntry] = field(default_factory=list)
     events: list[Raised] = field(default_factory=list)
@@ -103,11 +103,11 @@ class Hazard:
         to_state: State | None = None,
     ) -> None:
         """A history entry; without `to_state` it notes something that changes no state."""
-        self.steps += 1
+        self.history_count += 1
         self.updated_at = at
         self.history.append(
             HistoryEntry(
-                seq=self.steps,
+                position=self.history_count,
                 action=action,
                 from_state=self.state,
                 to_state=(to_state or State(self.state)).value,

@@ -47,9 +47,14 @@ def public(
         overdue=overdue,
         allowed_actions=actions,
         involvement=involvement,
-        history=[HistoryItem.model_validate(h) for h in history],
+        history=[_history_item(h) for h in history],
         escalations=[EscalationItem.model_validate(e) for e in escalations],
     )
+
+
+def _history_item(row: dict[str, Any]) -> HistoryItem:
+    """A history row as served: the API keeps calling its `position` `seq`."""
+    return HistoryItem.model_validate({**row, "seq": row["position"]})
 
 
 async def listed(audit: AuditLog, actor: Actor, rows: list[H]) -> list[H]:

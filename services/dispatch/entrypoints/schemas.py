@@ -42,6 +42,7 @@ class CancelIn(BaseModel):
 
 
 class HistoryItem(BaseModel):
+    # The entry's `position` in the hazard's history, served under its published name.
     seq: int
     action: str
     from_state: str | None

@@ -64,7 +64,7 @@ async def story(session: AsyncSession, case_id: uuid.UUID) -> Story | None:
     history = await session.exec(
         select(HazardHistory)
         .where(HazardHistory.case_id == case_id)
-        .order_by(col(HazardHistory.seq), col(HazardHistory.at))
+        .order_by(col(HazardHistory.position), col(HazardHistory.at))
     )
     chain = await session.exec(
         select(HazardEscalation)

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import col, select
 
 from services.notify.adapters.tables import Delivery, KnownCase, Preference
-from services.notify.adapters.templates import Renderer
 from services.notify.domain.delivery import idempotency_key
 from services.notify.domain.errors import CaseNotYetKnown
 from services.notify.domain.preferences import INBOX, ChannelChoice, select_channels
 from services.notify.domain.quiet_hours import QuietHours
 from services.notify.domain.rules import CASE_FREE, Rule, rules_for
 from services.notify.service_layer import case_memory
-from services.notify.service_layer.recipients import ChannelConfig, Recipient, recipients
-from shared.clock import Clock, SystemClock
+from services.notify.service_layer.context import Context
+from services.notify.service_layer.recipients import Recipient, recipients
 from shared.contracts.envelope import Envelope
 from shared.db import transaction_memo
 from shared.masking import case_reference
@@ -31,18 +29,6 @@ SECRET_TEMPLATES = frozenset({"rider_code"})
 # it (and the supervisors it escalates to, departments too) and a respondent company; they are
 # shown the case's reference. Staff (committee, mediators) read the code as intake shows it.
 NOT_CODE_HOLDERS = frozenset({"department", "respondent"})
-
-
-@dataclass(frozen=True)
-class PlanContext:
-    channels: ChannelConfig
-    renderer: Renderer
-    public_url: str
-    quiet_hours: QuietHours
-    clock: Clock = SystemClock()
-    # Called once the transaction that planned deliveries commits: wakes the delivery worker,
-    # which otherwise finds them at its next poll.
-    on_planned: Callable[[], None] | None = None
 
 
 # What `prepare` read for a batch of events, for the transaction that read it: each case
@@ -197,7 +183,7 @@ def _no_case(envelope: Envelope) -> KnownCase:
     return KnownCase(case_id=envelope.case_id, kind="consult", tracking_code="", title=title)
 
 
-async def plan_deliveries(envelope: Envelope, uow: UnitOfWork, ctx: PlanContext) -> int:
+async def plan_deliveries(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> int:
     """Insert one delivery per (party, channel); the inbox copy counts as sent at once."""
     rules = rules_for(envelope.event_type, envelope.payload)
     case = (
@@ -227,7 +213,7 @@ async def _rows(
     envelope: Envelope,
     case: KnownCase,
     uow: UnitOfWork,
-    ctx: PlanContext,
+    ctx: Context,
 ) -> list[Delivery]:
     # A follower follows with its own report's code: the case's is the original reporter's
     # credential. A follower remembered before codes were kept gets no link at all.

@@ -111,12 +111,12 @@ def test_a_fix_keeps_its_note_and_photo_and_waits_on_nobody_s_clock():
 def test_every_step_is_numbered_on_the_history_with_its_from_and_to_state():
     hazard = dispatched()
     hazard.acknowledge(dept(), T0)
-    assert [(e.seq, e.action, e.from_state, e.to_state) for e in hazard.history] == [
+    assert [(e.position, e.action, e.from_state, e.to_state) for e in hazard.history] == [
         (1, "triage", "filed", "triaged"),
         (2, "dispatch", "triaged", "dispatched"),
         (3, "acknowledge", "dispatched", "acknowledged"),
     ]
-    assert hazard.steps == 3
+    assert hazard.history_count == 3
 
 
 def test_a_note_changes_no_state_but_takes_a_place_in_the_history():
