@@ -41,8 +41,8 @@ from services.intake.entrypoints import (
 from services.intake.entrypoints.dependencies import Intake
 from services.intake.entrypoints.uploads import Uploads
 from services.intake.service_layer import projection
+from services.intake.service_layer.context import Context
 from services.intake.service_layer.retention import run_retention
-from services.intake.service_layer.triage import Triage
 from shared.audit.log import AuditLog
 from shared.auth.keys import load_keys
 from shared.clock import Clock
@@ -73,7 +73,7 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     cipher = PiiCipher(*settings.pii_keys())
     audit = AuditLog(settings.service_name, AUDIT, runtime.sessions)
     jurisdictions_file = settings.jurisdictions_file or DEMO_FILE
-    triage = Triage(
+    ctx = Context(
         jurisdictions=JurisdictionMap.from_file(jurisdictions_file),
         duplicates=DuplicatePolicy(
             radius_m=settings.duplicate_radius_m,
@@ -87,7 +87,7 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     assert keys.private_pem is not None, "intake signs tokens: it needs the private key"
     intake = Intake(
         settings=settings,
-        triage=triage,
+        context=ctx,
         uploads=uploads,
         audit=audit,
         cipher=cipher,

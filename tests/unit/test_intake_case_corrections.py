@@ -22,7 +22,7 @@ async def test_correcting_a_hazard_queues_case_corrected_and_records_it():
     w = World()
     case_id = w.filed()
     cmd = CorrectCase(category="manhole_cover", reason="类别选错")
-    events = await w.act(corrections.correct_case, case_id, cmd, OFFICER, w.triage)
+    events = await w.act(corrections.correct_case, case_id, cmd, OFFICER, w.ctx)
     assert events == ["case.corrected"]
     assert (w.case(case_id).category, w.case(case_id).title) == (
         "manhole_cover",
@@ -41,7 +41,7 @@ async def test_a_failed_correction_saves_nothing_and_commits_nothing():
             case_id,
             CorrectCase(category="manhole_cover", reason="x"),
             OFFICER,
-            w.triage,
+            w.ctx,
         )
     with pytest.raises(NotFound):
         await w.act(
@@ -49,7 +49,7 @@ async def test_a_failed_correction_saves_nothing_and_commits_nothing():
             uuid.uuid4(),
             CorrectCase(category="manhole_cover", reason="x"),
             OFFICER,
-            w.triage,
+            w.ctx,
         )
     assert w.case(case_id).category == "road_damage" and w.uow.outbox == []
 
@@ -61,7 +61,7 @@ async def test_splitting_a_merge_drops_the_follower_on_the_original():
     w.party(duplicate, "reporter", "p-7")
     w.party(original, "follower", "p-7")
     events = await w.act(
-        corrections.split_case, duplicate, SplitCase(reason="不是同一处"), OFFICER, w.triage
+        corrections.split_case, duplicate, SplitCase(reason="不是同一处"), OFFICER, w.ctx
     )
     assert events == ["case.unmerged"]
     assert w.case(duplicate).duplicate_of is None and w.case(duplicate).status == "filed"

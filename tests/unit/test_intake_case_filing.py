@@ -55,7 +55,7 @@ def member(name: str, id_number: str, **extra: Any) -> dict[str, Any]:
 async def test_a_hazard_is_filed_triaged_and_announced():
     w = World()
     async with w.uow as uow:
-        case = await filing.register_hazard(hazard(), uow, OFFICER, w.triage, "officer")
+        case = await filing.register_hazard(hazard(), uow, OFFICER, w.ctx, "officer")
         await uow.commit()
     assert [e.event_type for e in w.uow.outbox] == ["case.filed"]
     kept = w.case(case.id)
@@ -68,10 +68,10 @@ async def test_a_hazard_is_filed_triaged_and_announced():
 async def test_a_report_nearby_is_merged_and_its_reporter_follows_the_original():
     w = World()
     async with w.uow as uow:
-        first = await filing.register_hazard(hazard(), uow, OFFICER, w.triage, "officer")
+        first = await filing.register_hazard(hazard(), uow, OFFICER, w.ctx, "officer")
         w.clock.advance(timedelta(minutes=5))
         again = hazard(31.1553, 121.1951, reporter={"name": "王某", "phone": "13900001111"})
-        second = await filing.register_hazard(again, uow, OFFICER, w.triage, "open311")
+        second = await filing.register_hazard(again, uow, OFFICER, w.ctx, "open311")
         await uow.commit()
     assert [(e.event_type, e.case_id) for e in w.uow.outbox] == [
         ("case.filed", first.id),
@@ -87,9 +87,9 @@ async def test_a_report_nearby_is_merged_and_its_reporter_follows_the_original()
 async def test_a_runner_keeps_the_party_id_of_their_earlier_report():
     w = World()
     async with w.uow as uow:
-        first = await filing.register_hazard(hazard(), uow, OFFICER, w.triage, "officer")
+        first = await filing.register_hazard(hazard(), uow, OFFICER, w.ctx, "officer")
         far = hazard(31.240, 121.210)
-        second = await filing.register_hazard(far, uow, OFFICER, w.triage, "officer")
+        second = await filing.register_hazard(far, uow, OFFICER, w.ctx, "officer")
         await uow.commit()
     ids = [(await w.repo.parties_of(c.id))[0].party_id for c in (first, second)]
     assert ids[0] == ids[1] and w.case(second.id).duplicate_of is None
@@ -99,14 +99,14 @@ async def test_a_hazard_outside_the_area_is_refused_and_nothing_is_kept():
     w = World()
     with pytest.raises(OutsideServiceArea):
         async with w.uow as uow:
-            await filing.register_hazard(hazard(39.9, 116.4), uow, OFFICER, w.triage, "officer")
+            await filing.register_hazard(hazard(39.9, 116.4), uow, OFFICER, w.ctx, "officer")
     assert w.repo.cases == {} and w.uow.outbox == []
 
 
 async def test_a_dispute_is_filed_with_its_parties_and_details():
     w = World()
     async with w.uow as uow:
-        case = await filing.register_dispute(dispute(), uow, OFFICER, w.triage)
+        case = await filing.register_dispute(dispute(), uow, OFFICER, w.ctx)
         await uow.commit()
     (filed,) = w.uow.outbox
     assert filed.event_type == "case.filed" and filed.payload["dispute"]["claim"]
@@ -129,23 +129,23 @@ async def test_a_group_is_announced_before_its_members_and_counts_those_who_join
     ]
     cmd = dispute(complainant=None, members=members)
     async with w.uow as uow:
-        parent, filed = await filing_groups.register_group_dispute(cmd, uow, OFFICER, w.triage)
+        parent, filed = await filing_groups.register_group_dispute(cmd, uow, OFFICER, w.ctx)
         await uow.commit()
     assert [e.case_id for e in w.uow.outbox] == [parent.id, *(m.id for m in filed)]
     assert w.uow.outbox[0].payload["dispute"]["group"]["member_count"] == 2
     joining = AddMembers.model_validate({"members": [member("丙", "110105194912310046")]})
     async with w.uow as uow:
-        (joined,) = await filing_groups.join_members(parent.id, joining, uow, OFFICER, w.triage)
+        (joined,) = await filing_groups.join_members(parent.id, joining, uow, OFFICER, w.ctx)
         await uow.commit()
     assert w.case(joined.id).parent_case_id == parent.id
     assert w.case(parent.id).title.startswith("集体争议（3人）")
     again = AddMembers.model_validate({"members": [member("丙", "110105194912310046")]})
     with pytest.raises(InvalidField):
         async with w.uow as uow:
-            await filing_groups.join_members(parent.id, again, uow, OFFICER, w.triage)
+            await filing_groups.join_members(parent.id, again, uow, OFFICER, w.ctx)
     async with w.uow as uow:
-        single = await filing.register_dispute(dispute(), uow, OFFICER, w.triage)
+        single = await filing.register_dispute(dispute(), uow, OFFICER, w.ctx)
         await uow.commit()
     with pytest.raises(Conflict):
         async with w.uow as uow:
-            await filing_groups.join_members(single.id, joining, uow, OFFICER, w.triage)
+            await filing_groups.join_members(single.id, joining, uow, OFFICER, w.ctx)

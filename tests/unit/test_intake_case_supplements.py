@@ -26,7 +26,7 @@ async def test_supplementing_seals_the_id_number_and_completes_the_respondents()
         ],
         note="补充被申请人",
     )
-    events = await w.act(supplements.supplement_dispute, case_id, cmd, OFFICER, w.triage)
+    events = await w.act(supplements.supplement_dispute, case_id, cmd, OFFICER, w.ctx)
     assert events == ["dispute.supplemented"]
     parties = {p.party_id: p for p in await w.repo.parties_of(case_id)}
     assert parties["p-1"].id_number_hash and parties["p-1"].id_number_enc

@@ -253,7 +253,7 @@ async def correct(
         officer(actor)
         fields = names_present(cmd, personal_fields.CORRECTION)
         await intake.audit.add(uow.session, "update", actor=actor, case_id=case_id, fields=fields)
-        await corrections.correct_case(case_id, cmd, uow, actor, intake.triage)
+        await corrections.correct_case(case_id, cmd, uow, actor, intake.context)
         return Response(status_code=200)
 
     body = cmd.model_dump(mode="json") | {"case": str(case_id)}
@@ -280,7 +280,7 @@ async def split(
 
     async def action(uow: UnitOfWork) -> Response:
         officer(actor)
-        await corrections.split_case(case_id, cmd, uow, actor, intake.triage)
+        await corrections.split_case(case_id, cmd, uow, actor, intake.context)
         return Response(status_code=200)
 
     body = cmd.model_dump(mode="json") | {"case": str(case_id)}

@@ -14,7 +14,7 @@ from services.intake.adapters.mediation_access import MediationAccess
 from services.intake.adapters.pii_cipher import PiiCipher
 from services.intake.config import IntakeSettings
 from services.intake.entrypoints.uploads import Uploads
-from services.intake.service_layer.triage import Triage
+from services.intake.service_layer.context import Context
 from shared.audit.log import AuditLog
 from shared.auth.keys import TokenKeys
 from shared.runtime import ServiceRuntime
@@ -28,7 +28,7 @@ class Intake:
     boundaries change with a deployment, not a request."""
 
     settings: IntakeSettings
-    triage: Triage
+    context: Context
     uploads: Uploads
     audit: AuditLog
     cipher: PiiCipher | None
@@ -58,8 +58,8 @@ def audit_of(request: Request) -> AuditLog:
     return intake_of(request).audit
 
 
-def triage_of(request: Request) -> Triage:
-    return intake_of(request).triage
+def context_of(request: Request) -> Context:
+    return intake_of(request).context
 
 
 def uploads_of(request: Request) -> Uploads:
@@ -69,5 +69,5 @@ def uploads_of(request: Request) -> Uploads:
 RuntimeDep = Annotated[ServiceRuntime, Depends(runtime_of)]
 IntakeDep = Annotated[Intake, Depends(intake_of)]
 AuditDep = Annotated[AuditLog, Depends(audit_of)]
-TriageDep = Annotated[Triage, Depends(triage_of)]
+ContextDep = Annotated[Context, Depends(context_of)]
 UploadsDep = Annotated[Uploads, Depends(uploads_of)]

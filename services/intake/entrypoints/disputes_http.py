@@ -38,9 +38,9 @@ async def post_dispute(
     async def action(uow: UnitOfWork) -> Response:
         officer(actor)
         if cmd.members is not None:
-            case, members = await filing.file_group_dispute(cmd, uow, actor, intake.triage)
+            case, members = await filing.file_group_dispute(cmd, uow, actor, intake.context)
         else:
-            case, members = await filing.file_dispute(cmd, uow, actor, intake.triage), []
+            case, members = await filing.file_dispute(cmd, uow, actor, intake.context), []
         await intake.audit.add(
             uow.session, "create", actor=actor, case_id=case.id, fields=filing_fields(cmd)
         )
@@ -69,7 +69,7 @@ async def post_members(
 
     async def action(uow: UnitOfWork) -> Response:
         officer(actor)
-        cases = await filing.add_members(case_id, cmd, uow, actor, intake.triage)
+        cases = await filing.add_members(case_id, cmd, uow, actor, intake.context)
         await intake.audit.add(
             uow.session, "create", actor=actor, case_id=case_id, fields=filing_fields(cmd)
         )
@@ -103,7 +103,7 @@ async def supplement(
         officer(actor)
         fields = names_present(cmd, personal_fields.SUPPLEMENT)
         await intake.audit.add(uow.session, "update", actor=actor, case_id=case_id, fields=fields)
-        await supplements.supplement_dispute(case_id, cmd, uow, actor, intake.triage)
+        await supplements.supplement_dispute(case_id, cmd, uow, actor, intake.context)
         return Response(status_code=200)
 
     body = cmd.model_dump(mode="json") | {"case": str(case_id)}

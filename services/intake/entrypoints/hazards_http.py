@@ -31,7 +31,7 @@ async def post_hazard(
 
     async def action(uow: UnitOfWork) -> Response:
         officer(actor)
-        case = await filing.file_hazard(cmd, uow, actor, intake.triage, "officer")
+        case = await filing.file_hazard(cmd, uow, actor, intake.context, "officer")
         await intake.audit.add(
             uow.session, "create", actor=actor, case_id=case.id, fields=filing_fields(cmd)
         )

@@ -62,7 +62,7 @@ def _locate(cmd: Open311Request, intake: Intake) -> tuple[float, float]:
     if cmd.lat is not None and cmd.long is not None:
         return cmd.lat, cmd.long
     if cmd.address_string:
-        found = intake.triage.jurisdictions.locate_address(cmd.address_string)
+        found = intake.context.jurisdictions.locate_address(cmd.address_string)
         if found is None:
             raise InvalidField(
                 "address_string", "no town or street of the district named; send lat/long"
@@ -121,7 +121,7 @@ async def create_request(
             hazard,
             uow,
             client,
-            intake.triage,
+            intake.context,
             "open311",
             attributes=typed,
             media_url=cmd.media_url,
@@ -191,7 +191,7 @@ async def list_requests(
     statuses = {s.lower() for s in listed(params, "status")}
     if statuses - {"open", "closed"}:
         raise Open311Problem(400, "status: open and/or closed", fmt)
-    start, end = window(params, fmt, intake.triage.now())
+    start, end = window(params, fmt, intake.context.now())
     ids = listed(params, "service_request_id")
     query = RequestQuery(
         start=start,

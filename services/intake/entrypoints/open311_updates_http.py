@@ -37,7 +37,7 @@ async def list_updates(
     fmt = fmt_of(fmt)
     params = dict(request.query_params)
     check_jurisdiction(params, fmt, intake.settings)
-    start, end = window(params, fmt, intake.triage.now())
+    start, end = window(params, fmt, intake.context.now())
     async with runtime.sessions() as session:
         entries, posted = await views.hazard_updates(session, start, end)
     data = sorted(
@@ -68,7 +68,7 @@ async def post_update(
         raise invalid(exc, fmt) from None
 
     async def action(uow: UnitOfWork) -> Response:
-        row = await updates.post_update(cmd, department_id, uow, intake.triage.clock)
+        row = await updates.post_update(cmd, department_id, uow, intake.context.clock)
         # The id the department's system sent is the one the feed lists.
         body = [{"update_id": row.update_id}]
         return render(fmt, "service_request_updates", "request_update", body)

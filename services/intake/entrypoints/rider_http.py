@@ -85,7 +85,7 @@ async def request_code(who: RiderWho, runtime: RuntimeDep, intake: IntakeDep) ->
     """Send a one-time code to the rider (the same answer whether they are known or not)."""
     async with runtime.uow() as uow:
         email = str(who.email) if who.email else None
-        now = intake.triage.now()
+        now = intake.context.now()
         if await riders.request_code(uow, _cipher(intake), now, who.phone, email):
             await uow.commit()
     return _SENT
@@ -96,7 +96,7 @@ async def login(body: RiderLogin, runtime: RuntimeDep, intake: IntakeDep) -> JSO
     """The code for a token acting as the rider (role reporter, their party id)."""
     async with runtime.uow() as uow:
         email = str(body.email) if body.email else None
-        now = intake.triage.now()
+        now = intake.context.now()
         cipher = _cipher(intake)
         party_id = await riders.check_code(uow, cipher, now, body.phone, email, body.code)
         await uow.commit()  # a failed try counts against the code

@@ -335,7 +335,7 @@ async def send_code(
         return page(lang, 422, step="who", error=word("bad_who", lang), typed=who[:80])
     if intake.cipher is None:
         return page(lang, 503, step="who", error=word("no_keys", lang), typed=who[:80])
-    now = intake.triage.now()
+    now = intake.context.now()
     async with runtime.uow() as uow:
         if await riders.request_code(uow, intake.cipher, now, parsed.phone, parsed.email):
             await uow.commit()
@@ -358,7 +358,7 @@ async def login(
         return page(lang, 422, step="code", who=parsed, error=word("bad_code", lang))
     if intake.cipher is None:
         return page(lang, 503, step="who", error=word("no_keys", lang))
-    now = intake.triage.now()
+    now = intake.context.now()
     async with runtime.uow() as uow:
         party_id = await riders.check_code(
             uow, intake.cipher, now, parsed.phone, parsed.email, digits

@@ -178,7 +178,7 @@ async def answer(
     intake: IntakeDep,
 ) -> Response:
     """The reporter answers "is it fixed?" (修好了吗？) for a resolved hazard."""
-    failed = await _answer(runtime, intake.triage.clock, code, cmd, request)
+    failed = await _answer(runtime, intake.context.clock, code, cmd, request)
     if failed is not None:
         return failed
     return JSONResponse(jsonable_encoder(await _view(runtime, intake.audit, code)))
@@ -196,7 +196,7 @@ async def answer_form(
 ) -> Response:
     """The HTML page's form: same use case, then back to the page."""
     cmd = AnswerFix(fixed=fixed == "yes", note=note)
-    failed = await _answer(runtime, intake.triage.clock, code, cmd, request)
+    failed = await _answer(runtime, intake.context.clock, code, cmd, request)
     if failed is not None:
         return failed
     target = f"/track/{normalise(code)}?format=html&lang={lang}&answered={fixed}"

@@ -9,22 +9,22 @@ from services.intake.domain.commands import CorrectCase, SplitCase
 from services.intake.domain.errors import NotFound
 from services.intake.domain.repository import CaseRepository
 from services.intake.service_layer.case_repository import cases_in, settle
-from services.intake.service_layer.triage import Triage
+from services.intake.service_layer.context import Context
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
 
 
 class _Places:
-    """The service area as triage knows it, for a hazard moved by an officer."""
+    """The service area as the context knows it, for a hazard moved by an officer."""
 
-    def __init__(self, triage: Triage) -> None:
-        self._triage = triage
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
 
     def locate(self, lat: float, lng: float) -> str:
-        return self._triage.place(lat, lng).code
+        return self._ctx.place(lat, lng).code
 
     def name_of(self, code: str | None) -> str:
-        return next((j.name_zh for j in self._triage.jurisdictions.all() if j.code == code), "")
+        return next((j.name_zh for j in self._ctx.jurisdictions.all() if j.code == code), "")
 
 
 async def _case(cases: CaseRepository, case_id: uuid.UUID) -> Case:
@@ -35,7 +35,7 @@ async def _case(cases: CaseRepository, case_id: uuid.UUID) -> Case:
 
 
 async def correct_case(
-    case_id: uuid.UUID, cmd: CorrectCase, uow: UnitOfWork, actor: Actor, triage: Triage
+    case_id: uuid.UUID, cmd: CorrectCase, uow: UnitOfWork, actor: Actor, ctx: Context
 ) -> Case:
     """Change category and/or location, triage again and record it on the timeline."""
     cases = cases_in(uow)
@@ -49,20 +49,20 @@ async def correct_case(
             if cmd.latitude is not None and cmd.longitude is not None
             else None
         )
-        case.correct_hazard(cmd.category, move, _Places(triage), reason=cmd.reason, actor=actor)
-    await settle(uow, cases, case, triage.now())
+        case.correct_hazard(cmd.category, move, _Places(ctx), reason=cmd.reason, actor=actor)
+    await settle(uow, cases, case, ctx.now())
     return case
 
 
 async def split_case(
-    case_id: uuid.UUID, cmd: SplitCase, uow: UnitOfWork, actor: Actor, triage: Triage
+    case_id: uuid.UUID, cmd: SplitCase, uow: UnitOfWork, actor: Actor, ctx: Context
 ) -> Case:
     """Undo a wrong merge: the case is handled on its own; its reporter stops following."""
     cases = cases_in(uow)
     case = await _case(cases, case_id)
     reporter = next((p for p in await cases.parties_of(case.id) if p.role == "reporter"), None)
     follower_id = reporter.party_id if reporter else ""
-    now = triage.now()
+    now = ctx.now()
     original_id = case.unmerge(cmd.reason, follower_id, actor, now)
     await cases.drop_follower(original_id, follower_id)
     await settle(uow, cases, case, now)

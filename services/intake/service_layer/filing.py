@@ -20,6 +20,7 @@ from services.intake.domain.errors import UnknownCategory
 from services.intake.domain.tracking import new_tracking_code
 from services.intake.service_layer import filing_groups
 from services.intake.service_layer.case_repository import cases_in, settle
+from services.intake.service_layer.context import Context, find_duplicate
 from services.intake.service_layer.filing_parts import (
     announce,
     copy_party,
@@ -28,28 +29,27 @@ from services.intake.service_layer.filing_parts import (
     dispute_town,
     runner,
 )
-from services.intake.service_layer.triage import Triage, find_duplicate
 from shared.contracts.envelope import Actor
 from shared.contracts.events.common import GeoPoint
 from shared.contracts.events.intake import CaseFiled, HazardDetails
 from shared.messaging.uow import UnitOfWork
 
 
-async def file_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor, triage: Triage) -> CaseRow:
+async def file_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor, ctx: Context) -> CaseRow:
     """Register a dispute and announce it; an oral application keeps the officer's record."""
     if cmd.members is not None:
-        return (await file_group_dispute(cmd, uow, actor, triage))[0]
-    return filed_row(uow, (await register_dispute(cmd, uow, actor, triage)).id)
+        return (await file_group_dispute(cmd, uow, actor, ctx))[0]
+    return filed_row(uow, (await register_dispute(cmd, uow, actor, ctx)).id)
 
 
-async def register_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor, triage: Triage) -> Case:
+async def register_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor, ctx: Context) -> Case:
     assert cmd.complainant is not None
     cases = cases_in(uow)
-    now = triage.now()
-    details, event_details = dispute_details(cmd, triage)
-    town = dispute_town(cmd, triage)
+    now = ctx.now()
+    details, event_details = dispute_details(cmd, ctx)
+    town = dispute_town(cmd, ctx)
     case = dispute_case(cmd, details, town, now)
-    complainant = await runner(cases, case.id, "complainant", cmd.complainant, triage)
+    complainant = await runner(cases, case.id, "complainant", cmd.complainant, ctx)
     respondents = respondent_parties(case.id, cmd.respondents)
     cases.add(case)
     cases.save_parties([complainant, *respondents])
@@ -63,23 +63,23 @@ async def register_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor, tria
         parties=[party_ref(p) for p in (complainant, *respondents)],
         dispute=event_details,
     )
-    await announce(uow, cases, case, payload, actor, triage)
+    await announce(uow, cases, case, payload, actor, ctx)
     return case
 
 
 async def file_group_dispute(
-    cmd: FileDispute, uow: UnitOfWork, actor: Actor, triage: Triage
+    cmd: FileDispute, uow: UnitOfWork, actor: Actor, ctx: Context
 ) -> tuple[CaseRow, list[CaseRow]]:
     """A group dispute (LDMAL 7): see `filing_groups.register_group_dispute`."""
-    parent, members = await filing_groups.register_group_dispute(cmd, uow, actor, triage)
+    parent, members = await filing_groups.register_group_dispute(cmd, uow, actor, ctx)
     return filed_row(uow, parent.id), [filed_row(uow, m.id) for m in members]
 
 
 async def add_members(
-    parent_id: uuid.UUID, cmd: AddMembers, uow: UnitOfWork, actor: Actor, triage: Triage
+    parent_id: uuid.UUID, cmd: AddMembers, uow: UnitOfWork, actor: Actor, ctx: Context
 ) -> list[CaseRow]:
     """Workers who join a group later get member cases of the same parent."""
-    members = await filing_groups.join_members(parent_id, cmd, uow, actor, triage)
+    members = await filing_groups.join_members(parent_id, cmd, uow, actor, ctx)
     return [filed_row(uow, m.id) for m in members]
 
 
@@ -87,14 +87,14 @@ async def file_hazard(
     cmd: FileHazard,
     uow: UnitOfWork,
     actor: Actor,
-    triage: Triage,
+    ctx: Context,
     channel: str,
     *,
     attributes: dict[str, Any] | None = None,
     media_url: str | None = None,
     open311_token: str | None = None,
 ) -> CaseRow:
-    """Triage (category, jurisdiction, urgency), register and announce a hazard.
+    """Context (category, jurisdiction, urgency), register and announce a hazard.
 
     A report of the same category near an open one is merged: it is registered (with its
     own tracking code) as a duplicate, and its reporter follows the original.
@@ -103,7 +103,7 @@ async def file_hazard(
         cmd,
         uow,
         actor,
-        triage,
+        ctx,
         channel,
         attributes=attributes,
         media_url=media_url,
@@ -116,7 +116,7 @@ async def register_hazard(
     cmd: FileHazard,
     uow: UnitOfWork,
     actor: Actor,
-    triage: Triage,
+    ctx: Context,
     channel: str,
     *,
     attributes: dict[str, Any] | None = None,
@@ -126,13 +126,13 @@ async def register_hazard(
     cat = catalogue.category(cmd.category)
     if cat is None:
         raise UnknownCategory(cmd.category)
-    place = triage.place(cmd.latitude, cmd.longitude)
+    place = ctx.place(cmd.latitude, cmd.longitude)
     urgency = catalogue.urgency_of(cat, cmd.description)
     if attributes and attributes.get("severity") == "danger":
         urgency = catalogue.at_least(urgency, "high")
     cases = cases_in(uow)
-    match = await find_duplicate(cases, triage, cat.code, cmd.latitude, cmd.longitude)
-    now = triage.now()
+    match = await find_duplicate(cases, ctx, cat.code, cmd.latitude, cmd.longitude)
+    now = ctx.now()
     case = Case(
         id=uuid.uuid4(),
         kind="hazard",
@@ -154,7 +154,7 @@ async def register_hazard(
         updated_at=now,
         status_at=now,
     )
-    reporter = await runner(cases, case.id, "reporter", cmd.reporter, triage)
+    reporter = await runner(cases, case.id, "reporter", cmd.reporter, ctx)
     cases.add(case)
     cases.save_parties([reporter])
     payload = CaseFiled(
@@ -173,11 +173,11 @@ async def register_hazard(
         ),
         duplicate_of=case.duplicate_of,
     )
-    await announce(uow, cases, case, payload, actor, triage)
+    await announce(uow, cases, case, payload, actor, ctx)
     if match is not None:
         case.mark_duplicate()
         await cases.save(case)
-        await _merge(case, reporter, match.case_id, match.distance_m, uow, actor, triage)
+        await _merge(case, reporter, match.case_id, match.distance_m, uow, actor, ctx)
     return case
 
 
@@ -188,7 +188,7 @@ async def _merge(
     distance_m: float,
     uow: UnitOfWork,
     actor: Actor,
-    triage: Triage,
+    ctx: Context,
 ) -> None:
     """The duplicate's reporter becomes a follower of the original (told by notify)."""
     cases = cases_in(uow)
@@ -198,4 +198,4 @@ async def _merge(
     follower = copy_party(original.id, reporter, "follower")
     cases.save_parties([follower])
     original.merged(duplicate.id, party_ref(follower), distance_m, actor)
-    await settle(uow, cases, original, triage.now())
+    await settle(uow, cases, original, ctx.now())

@@ -12,6 +12,7 @@ from services.intake.domain.errors import InvalidField, NotFound
 from services.intake.domain.repository import CaseRepository
 from services.intake.domain.tracking import new_tracking_code
 from services.intake.service_layer.case_repository import cases_in
+from services.intake.service_layer.context import Context
 from services.intake.service_layer.filing_parts import (
     announce,
     copy_party,
@@ -20,30 +21,29 @@ from services.intake.service_layer.filing_parts import (
     dispute_town,
     runner,
 )
-from services.intake.service_layer.triage import Triage
 from shared.contracts.envelope import Actor
 from shared.contracts.events.intake import CaseFiled, DisputeDetails, GroupDetails
 from shared.messaging.uow import UnitOfWork
 
 
 async def register_group_dispute(
-    cmd: FileDispute, uow: UnitOfWork, actor: Actor, triage: Triage
+    cmd: FileDispute, uow: UnitOfWork, actor: Actor, ctx: Context
 ) -> tuple[Case, list[Case]]:
     """The parent names the elected representatives (they attend and sign for the group); each
     member's case carries their own claim and amount and points at the parent, so mediation
     handles one dispute and every member is told of it under their own tracking code."""
     assert cmd.members is not None
     cases = cases_in(uow)
-    now = triage.now()
-    details, event_details = dispute_details(cmd, triage)
-    town = dispute_town(cmd, triage)
+    now = ctx.now()
+    details, event_details = dispute_details(cmd, ctx)
+    town = dispute_town(cmd, ctx)
     details["group"] = {"member_count": len(cmd.members)}
     parent = dispute_case(cmd, details, town, now)
     parent.title = f"集体争议（{len(cmd.members)}人）{parent.title}"[:200]
     respondents = respondent_parties(parent.id, cmd.respondents)
     cases.add(parent)
     cases.save_parties(respondents)
-    filed = await _file_members(cases, parent, cmd.members, respondents, triage)
+    filed = await _file_members(cases, parent, cmd.members, respondents, ctx)
     member_parties = [party for _, party, _ in filed]
     elected = [p for p, m in zip(member_parties, cmd.members, strict=True) if m.representative]
     # Every representative is a complainant of the parent: they attend, sign and are invited.
@@ -68,9 +68,9 @@ async def register_group_dispute(
         dispute=event_details,
     )
     # The parent is announced first: mediation finds it when its members arrive.
-    await announce(uow, cases, parent, payload, actor, triage)
+    await announce(uow, cases, parent, payload, actor, ctx)
     for case, _, member_payload in filed:
-        await announce(uow, cases, case, member_payload, actor, triage)
+        await announce(uow, cases, case, member_payload, actor, ctx)
     return parent, [case for case, _, _ in filed]
 
 
@@ -79,14 +79,14 @@ async def _file_members(
     parent: Case,
     members: list[GroupMemberIn],
     respondents: list[Party],
-    triage: Triage,
+    ctx: Context,
 ) -> list[tuple[Case, Party, CaseFiled]]:
     """One member case per worker, with their own claim, amount and tracking code; the caller
     announces each (after the parent's own filing, for a new group)."""
     filed = []
     base = parent.details
     for member in members:
-        now = triage.now()
+        now = ctx.now()
         case = Case(
             id=uuid.uuid4(),
             kind="dispute",
@@ -111,7 +111,7 @@ async def _file_members(
         person = PersonIn.model_validate(
             member.model_dump(include={"name", "phone", "email", "id_number", "locale"})
         )
-        party = await runner(cases, case.id, "complainant", person, triage)
+        party = await runner(cases, case.id, "complainant", person, ctx)
         copies = [copy_party(case.id, r, "respondent") for r in respondents]
         for copy, r in zip(copies, respondents, strict=True):
             copy.org_code = r.org_code
@@ -139,7 +139,7 @@ async def _file_members(
 
 
 async def join_members(
-    parent_id: uuid.UUID, cmd: AddMembers, uow: UnitOfWork, actor: Actor, triage: Triage
+    parent_id: uuid.UUID, cmd: AddMembers, uow: UnitOfWork, actor: Actor, ctx: Context
 ) -> list[Case]:
     """Workers who join a group later get member cases of the same parent."""
     cases = cases_in(uow)
@@ -149,13 +149,13 @@ async def join_members(
     parent.must_take_members()
     respondents = [p for p in await cases.parties_of(parent.id) if p.role == "respondent"]
     known = await cases.member_id_hashes(parent.id)
-    if triage.cipher is not None:
+    if ctx.cipher is not None:
         for member in cmd.members:
-            if member.id_number and triage.cipher.lookup_hash(member.id_number) in known:
+            if member.id_number and ctx.cipher.lookup_hash(member.id_number) in known:
                 raise InvalidField("members", f"{member.name} is already a member of this group")
-    filed = await _file_members(cases, parent, cmd.members, respondents, triage)
+    filed = await _file_members(cases, parent, cmd.members, respondents, ctx)
     for case, _, payload in filed:
-        await announce(uow, cases, case, payload, actor, triage)
+        await announce(uow, cases, case, payload, actor, ctx)
     parent.members_joined(len(filed))
     await cases.save(parent)
     return [case for case, _, _ in filed]

@@ -17,14 +17,14 @@ from services.intake.domain.repository import CaseRepository
 from services.intake.domain.riders import email_key, phone_key
 from services.intake.domain.tracking import new_tracking_code
 from services.intake.service_layer.case_repository import settle
-from services.intake.service_layer.triage import Triage
+from services.intake.service_layer.context import Context
 from shared.contracts.envelope import Actor
 from shared.contracts.events.common import GeoPoint
 from shared.contracts.events.intake import CaseFiled, DisputeDetails
 from shared.messaging.uow import UnitOfWork
 
 
-def new_party(case_id: uuid.UUID, role: str, person: PersonIn, triage: Triage) -> Party:
+def new_party(case_id: uuid.UUID, role: str, person: PersonIn, ctx: Context) -> Party:
     party = Party(
         case_id=case_id,
         role=role,
@@ -34,30 +34,30 @@ def new_party(case_id: uuid.UUID, role: str, person: PersonIn, triage: Triage) -
         email=str(person.email) if person.email else None,
         locale=person.locale,
     )
-    if triage.cipher is not None:
+    if ctx.cipher is not None:
         if person.phone:
-            party.phone_hash = phone_key(person.phone, triage.cipher.lookup_hash)
+            party.phone_hash = phone_key(person.phone, ctx.cipher.lookup_hash)
         if person.email:
-            party.email_hash = email_key(str(person.email), triage.cipher.lookup_hash)
+            party.email_hash = email_key(str(person.email), ctx.cipher.lookup_hash)
     if person.id_number:
-        if triage.cipher is None:
+        if ctx.cipher is None:
             raise RuntimeError("intake has no PII keys: an ID number cannot be stored")
         # Sealed to its party: a ciphertext copied to another party does not open.
-        party.id_number_enc = triage.cipher.encrypt(person.id_number, party.party_id)
-        party.id_number_hash = triage.cipher.lookup_hash(person.id_number)
+        party.id_number_enc = ctx.cipher.encrypt(person.id_number, party.party_id)
+        party.id_number_hash = ctx.cipher.lookup_hash(person.id_number)
     return party
 
 
 async def runner(
-    cases: CaseRepository, case_id: uuid.UUID, role: str, person: PersonIn, triage: Triage
+    cases: CaseRepository, case_id: uuid.UUID, role: str, person: PersonIn, ctx: Context
 ) -> Party:
     """A runner's party: the party they already are when a report of theirs is on file with
     the same phone (else e-mail), matched by keyed hash, so their points add up."""
-    party = new_party(case_id, role, person, triage)
+    party = new_party(case_id, role, person, ctx)
     known = await cases.runner_party_id(party.phone_hash, party.email_hash)
     if known is not None and known != party.party_id:
-        if party.id_number_enc is not None and triage.cipher is not None and person.id_number:
-            party.id_number_enc = triage.cipher.encrypt(person.id_number, known)
+        if party.id_number_enc is not None and ctx.cipher is not None and person.id_number:
+            party.id_number_enc = ctx.cipher.encrypt(person.id_number, known)
         party.party_id = known
     return party
 
@@ -76,22 +76,22 @@ def copy_party(case_id: uuid.UUID, party: Party, role: str) -> Party:
     )
 
 
-def dispute_town(cmd: FileDispute | SupplementDispute, triage: Triage) -> str | None:
+def dispute_town(cmd: FileDispute | SupplementDispute, ctx: Context) -> str | None:
     """The town of the workplace or station: the map pick, else a town named in the address."""
     if cmd.latitude is not None and cmd.longitude is not None:
-        found = triage.jurisdictions.locate(cmd.latitude, cmd.longitude)
+        found = ctx.jurisdictions.locate(cmd.latitude, cmd.longitude)
         if found is not None:
             return found.code
     if cmd.workplace_address:
-        named = triage.jurisdictions.locate_address(cmd.workplace_address)
+        named = ctx.jurisdictions.locate_address(cmd.workplace_address)
         if named is not None:
             return named[0].code
     return None
 
 
-def dispute_details(cmd: FileDispute, triage: Triage) -> tuple[dict[str, Any], DisputeDetails]:
+def dispute_details(cmd: FileDispute, ctx: Context) -> tuple[dict[str, Any], DisputeDetails]:
     """The case's details and the event's: claim, receipt, oral record, location."""
-    now = triage.now()
+    now = ctx.now()
     received_at, late = received_moment(cmd.received_at, cmd.received_by, cmd.received_via, now)
     arose_on = check_arose_on(cmd.dispute_arose_on, cmd.dispute_arose_on_unknown, received_at, now)
     details = cmd.model_dump(
@@ -164,9 +164,9 @@ async def announce(
     case: Case,
     payload: CaseFiled,
     actor: Actor,
-    triage: Triage,
+    ctx: Context,
 ) -> None:
     """`case.filed`, queued and on the case's timeline, stamped with the service's time."""
-    now = triage.now()
+    now = ctx.now()
     case.file(payload, actor, now)
     await settle(uow, cases, case, now)

@@ -14,21 +14,21 @@ from services.intake.domain.case_parties import Party, merge_respondents, party_
 from services.intake.domain.commands import SupplementDispute
 from services.intake.domain.errors import NotFound
 from services.intake.service_layer.case_repository import cases_in, settle
+from services.intake.service_layer.context import Context
 from services.intake.service_layer.filing_parts import dispute_town
-from services.intake.service_layer.triage import Triage
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
 
 
-def _seal_id_number(applicant: Party, id_number: str, triage: Triage) -> None:
-    if triage.cipher is None:
+def _seal_id_number(applicant: Party, id_number: str, ctx: Context) -> None:
+    if ctx.cipher is None:
         raise RuntimeError("intake has no PII keys: an ID number cannot be stored")
-    applicant.id_number_enc = triage.cipher.encrypt(id_number, applicant.party_id)
-    applicant.id_number_hash = triage.cipher.lookup_hash(id_number)
+    applicant.id_number_enc = ctx.cipher.encrypt(id_number, applicant.party_id)
+    applicant.id_number_hash = ctx.cipher.lookup_hash(id_number)
 
 
 async def supplement_dispute(
-    case_id: uuid.UUID, cmd: SupplementDispute, uow: UnitOfWork, actor: Actor, triage: Triage
+    case_id: uuid.UUID, cmd: SupplementDispute, uow: UnitOfWork, actor: Actor, ctx: Context
 ) -> Case:
     """Complete the application: the given fields change, the facts grow, the timeline says so."""
     cases = cases_in(uow)
@@ -36,12 +36,12 @@ async def supplement_dispute(
     if case is None:
         raise NotFound(str(case_id))
     case.must_await_acceptance()
-    now = triage.now()
+    now = ctx.now()
     parties = await cases.parties_of(case.id)
     changed: list[Party] = []
     if cmd.id_number is not None:
         applicant = next(p for p in parties if p.role == "complainant")
-        _seal_id_number(applicant, cmd.id_number, triage)
+        _seal_id_number(applicant, cmd.id_number, ctx)
         changed.append(applicant)
     respondents = None
     if cmd.respondents is not None:
@@ -50,7 +50,7 @@ async def supplement_dispute(
         changed += respondents
     town = None
     if cmd.latitude is not None or cmd.workplace_address is not None:
-        town = dispute_town(cmd, triage)
+        town = dispute_town(cmd, ctx)
     refs = [party_ref(p) for p in respondents] if respondents is not None else None
     case.supplement(cmd, town, refs, actor, now)
     cases.save_parties(changed)

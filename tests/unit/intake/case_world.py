@@ -1,4 +1,4 @@
-"""A fake unit of work over an in-memory case repository, a frozen clock and triage: the
+"""A fake unit of work over an in-memory case repository, a frozen clock and ctx: the
 world intake's case use cases run in, in memory (tests/unit/test_intake_case_*.py)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from services.intake.adapters.pii_cipher import PiiCipher
 from services.intake.domain.case import Case
 from services.intake.domain.case_parties import Party
 from services.intake.domain.tracking import new_tracking_code
-from services.intake.service_layer.triage import Triage
+from services.intake.service_layer.context import Context
 from shared.clock import FrozenClock
 from shared.contracts.envelope import SYSTEM, Actor, Envelope
 from tests.unit.fake_uow import FakeUnitOfWork
@@ -31,7 +31,7 @@ class World:
         self.repo = FakeCaseRepository()
         self.uow = FakeUnitOfWork("intake", self.clock, cases=self.repo)
         cipher = PiiCipher(os.urandom(32), os.urandom(32))
-        self.triage = Triage(JurisdictionMap.from_file(), clock=self.clock, cipher=cipher)
+        self.ctx = Context(JurisdictionMap.from_file(), clock=self.clock, cipher=cipher)
 
     def filed(self, **fields: Any) -> uuid.UUID:
         case = Case(

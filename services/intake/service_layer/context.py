@@ -1,4 +1,5 @@
-"""What filing needs to know beyond the command: places, duplicate rules and the time."""
+"""Intake's context (the one name every service gives it): what filing needs to know beyond
+the command: places, duplicate rules, the time, and the cipher that seals ID numbers."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from shared.clock import Clock, SystemClock
 
 
 @dataclass(frozen=True)
-class Triage:
+class Context:
     jurisdictions: JurisdictionMap
     duplicates: DuplicatePolicy = DuplicatePolicy()
     clock: Clock = field(default_factory=SystemClock)
@@ -33,13 +34,13 @@ class Triage:
 
 
 async def find_duplicate(
-    cases: CaseRepository, triage: Triage, category: str, lat: float, lng: float
+    cases: CaseRepository, ctx: Context, category: str, lat: float, lng: float
 ) -> Match | None:
     """An open hazard of the same category near this point, filed within the window."""
-    policy = triage.duplicates
+    policy = ctx.duplicates
     if policy.radius_m <= 0:
         return None
-    now = triage.now()
+    now = ctx.now()
     box = bounding_box(lat, lng, policy.radius_m)
     candidates = await cases.open_hazards_near(category, now - policy.window, box)
     return find_original(policy, category, lat, lng, now, candidates)
