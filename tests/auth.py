@@ -11,9 +11,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from shared.auth.keys import PRIVATE_ENV, PUBLIC_ENV
-from shared.auth.tokens import generate_keypair, issue
 from shared.contracts.envelope import Actor
+from shared.platform.auth.keys import PRIVATE_ENV, PUBLIC_ENV
+from shared.platform.auth.tokens import generate_keypair, issue
 
 _FOLDER = Path(tempfile.mkdtemp(prefix="waystation-test-keys-"))
 PRIVATE_PEM, PUBLIC_PEM = generate_keypair()

@@ -16,7 +16,7 @@ from pathlib import Path
 import redis
 from redis.cluster import RedisCluster
 
-from shared.redis_client import is_cluster_url, parse_cluster_url
+from shared.messaging.redis_client import is_cluster_url, parse_cluster_url
 from waystation.bench.cluster import local_cluster
 
 

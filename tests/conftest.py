@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import redis
 
-import shared.runtime
+import shared.platform.runtime
 import tests.auth  # noqa: F401  (sets the token key files before any app starts)
 from tests.cluster import flush, redis_cluster_for_tests
 from tests.infra import create_database, drop_databases, postgres_for_tests, redis_for_tests
@@ -20,7 +20,7 @@ def _services_never_kill_the_test_runner() -> Iterator[list[str]]:
     process, which here is the test runner: record the request instead, and fail the test."""
     requests: list[str] = []
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(shared.runtime, "restart_process", requests.append)
+        patch.setattr(shared.platform.runtime, "restart_process", requests.append)
         yield requests
 
 

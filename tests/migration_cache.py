@@ -25,7 +25,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import make_url
 
-from shared.db import alembic_config, service_head
+from shared.platform.db import alembic_config, service_head
 
 Upgrade = Callable[..., Any]
 

@@ -15,9 +15,9 @@ from redis.asyncio import Redis
 from shared.contracts.catalogue import EventSpec, produced_by
 from shared.contracts.envelope import Envelope
 from shared.contracts.streams import SERVICES
-from shared.logs import quiet_logger
 from shared.messaging.consumer import ConsumerConfig, IdempotentConsumer
 from shared.messaging.partitions import configured_partitions, streams_of
+from shared.platform.logs import quiet_logger
 
 
 def event_model(spec: EventSpec) -> type[Envelope]:

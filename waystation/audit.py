@@ -7,8 +7,8 @@ import uuid
 
 from rich.table import Table
 
-from shared.audit.log import AuditLog, AuditQuery
-from shared.db import make_engine, make_sessions
+from shared.platform.audit.log import AuditLog, AuditQuery
+from shared.platform.db import make_engine, make_sessions
 
 
 async def audit_table(

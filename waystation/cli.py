@@ -15,7 +15,7 @@ from rich.table import Table
 from services.intake.entrypoints import cli as intake_cli
 from services.mediation.entrypoints import cli as mediation_cli
 from services.notify.entrypoints import cli as notify_cli
-from shared.clock import utc_now
+from shared.platform.clock import utc_now
 from waystation.services import PROCESSES, SERVICES
 
 app = typer.Typer(
@@ -64,7 +64,7 @@ def serve(name: ProcessName) -> None:
 @app.command()
 def sinks(smtp_port: int = 8025, webhook_port: int = 8090, folder: Path | None = None) -> None:
     """Run the local SMTP and webhook sinks that `run` uses for demo notifications."""
-    from shared.settings import data_dir
+    from shared.platform.settings import data_dir
     from waystation.sinks import run_sinks
 
     run_sinks(folder or data_dir() / "sinks", smtp_port, webhook_port)
@@ -73,7 +73,7 @@ def sinks(smtp_port: int = 8025, webhook_port: int = 8090, folder: Path | None =
 @app.command()
 def migrate(name: Annotated[str | None, typer.Argument()] = None) -> None:
     """Apply the Alembic migrations of one service or of all."""
-    from shared.db import upgrade
+    from shared.platform.db import upgrade
 
     for service in [_check(name)] if name else list(SERVICES):
         entry = SERVICES[service]

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import httpx
 
-from shared.auth.keys import PRIVATE_ENV
-from shared.auth.tokens import issue
 from shared.contracts.envelope import Actor
-from shared.settings import data_dir
+from shared.platform.auth.keys import PRIVATE_ENV
+from shared.platform.auth.tokens import issue
+from shared.platform.settings import data_dir
 
 PASSWORD_ENV = "WAYSTATION_PASSWORD"
 LOCAL_TTL_SECONDS = 300

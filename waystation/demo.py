@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from shared.clock import utc_now
-from shared.glossary import moved_words, term, written_date
-from shared.glossary.times import SHANGHAI
+from shared.contracts.glossary import moved_words, term, written_date
+from shared.contracts.glossary.times import SHANGHAI
+from shared.platform.clock import utc_now
 from waystation.demo_community import run_community
 from waystation.demo_login import DEMO_PASSWORD, login
 from waystation.training import ClockUnavailable, advance_all, clock_states, describe, settle

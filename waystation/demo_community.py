@@ -13,8 +13,8 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from shared.clock import utc_now
-from shared.glossary import term
+from shared.contracts.glossary import term
+from shared.platform.clock import utc_now
 from waystation.demo_login import login
 
 console = Console()

@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from redis.exceptions import ResponseError
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from shared.db import make_engine
 from shared.messaging.partitions import group_pairs
+from shared.messaging.redis_client import RedisClient, make_redis
 from shared.messaging.tables import kit_tables
-from shared.redis_client import RedisClient, make_redis
+from shared.platform.db import make_engine
 
 # Every service's outbox has the kit's one shape and name: read it without importing a service.
 _OUTBOX = kit_tables(sa.MetaData()).outbox

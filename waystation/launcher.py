@@ -12,8 +12,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from shared.redis_source import RedisSource, resolve_redis
-from shared.settings import data_dir
+from shared.platform.settings import data_dir
+from waystation.redis_source import RedisSource, resolve_redis
 from waystation.services import PROCESSES
 
 DEMO_CHANNELS = Path(__file__).parent / "data" / "demo-channels.json"

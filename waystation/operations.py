@@ -13,8 +13,6 @@ import sqlalchemy as sa
 from rich.table import Table
 
 from shared.contracts.streams import ALERTS_STREAM, SERVICES
-from shared.db import make_engine, make_sessions
-from shared.logs import mask_text, quiet_logger
 from shared.messaging.dead_letters import forget_dead_letter, list_dead_letters
 from shared.messaging.partitions import (
     base_of,
@@ -26,9 +24,11 @@ from shared.messaging.partitions import (
     streams_of,
 )
 from shared.messaging.publishing import publish_events
+from shared.messaging.redis_client import make_broker, make_redis
 from shared.messaging.relay import OutboxRelay, OutgoingEvent
-from shared.redis_client import make_broker, make_redis
-from shared.settings import ServiceSettings
+from shared.platform.db import make_engine, make_sessions
+from shared.platform.logs import mask_text, quiet_logger
+from shared.platform.settings import ServiceSettings
 
 
 async def list_dead_letters_table(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uvicorn
 
-from shared.logs import configure_logging
-from shared.tracing import configure_tracing, shutdown_tracing
+from shared.platform.logs import configure_logging
+from shared.platform.tracing import configure_tracing, shutdown_tracing
 from waystation.services import PROCESSES
 
 

@@ -8,7 +8,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from shared.settings import ServiceSettings
+from shared.platform.settings import ServiceSettings
 
 
 @dataclass(frozen=True)

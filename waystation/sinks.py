@@ -15,7 +15,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from fastapi import FastAPI, Request
 
-from shared.clock import utc_now
+from shared.platform.clock import utc_now
 
 
 class _MailToFile:

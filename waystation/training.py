@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from shared.glossary import term, written_time
+from shared.contracts.glossary import term, written_time
 
 SERVICES = ("intake", "mediation", "dispatch", "notify")
 PATH = "/api/v1/admin/clock"

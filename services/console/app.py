@@ -13,8 +13,8 @@ from services.console.config import ConsoleSettings
 from services.console.entrypoints import install
 from services.console.entrypoints.backends import Backends
 from services.console.entrypoints.pages import Console, build_templates
-from shared.auth.keys import load_keys
-from shared.http import BodyLimit, health_router
+from shared.platform.auth.keys import load_keys
+from shared.platform.http import BodyLimit, health_router
 
 
 def create_app(settings: ConsoleSettings | None = None) -> FastAPI:

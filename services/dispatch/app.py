@@ -35,12 +35,12 @@ from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.directory_admin import seed
 from services.dispatch.service_layer.nearest import StationFinder
 from services.dispatch.service_layer.stations import seed_stations
-from shared.audit.log import AuditLog
-from shared.auth.keys import load_keys
-from shared.clock import Clock
 from shared.messaging.timers import TimerScheduler
-from shared.runtime import ServiceRuntime
-from shared.service_app import service_app, service_clock
+from shared.platform.audit.log import AuditLog
+from shared.platform.auth.keys import load_keys
+from shared.platform.clock import Clock
+from shared.platform.runtime import ServiceRuntime
+from shared.platform.service_app import service_app, service_clock
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

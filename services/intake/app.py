@@ -39,16 +39,16 @@ from services.intake.entrypoints import (
     tracking_http,
 )
 from services.intake.entrypoints.dependencies import Intake
+from services.intake.entrypoints.ratelimit import Limit, RateLimiter
 from services.intake.entrypoints.uploads import Uploads
 from services.intake.service_layer import projection
 from services.intake.service_layer.context import Context
 from services.intake.service_layer.retention import run_retention
-from shared.audit.log import AuditLog
-from shared.auth.keys import load_keys
-from shared.clock import Clock
-from shared.ratelimit import Limit, RateLimiter
-from shared.runtime import ServiceRuntime
-from shared.service_app import service_app, service_clock
+from shared.platform.audit.log import AuditLog
+from shared.platform.auth.keys import load_keys
+from shared.platform.clock import Clock
+from shared.platform.runtime import ServiceRuntime
+from shared.platform.service_app import service_app, service_clock
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.intake.adapters.pii_cipher import decode_key, development_keys
-from shared.settings import ServiceSettings, data_dir
+from shared.platform.settings import ServiceSettings, data_dir
 
 
 class IntakeSettings(ServiceSettings):

@@ -37,12 +37,12 @@ from services.mediation.service_layer.administration import (
     stored_calendar_years,
 )
 from services.mediation.service_layer.context import Context, Policy
-from shared.audit.log import AuditLog
-from shared.auth.keys import load_keys
-from shared.clock import utc_now
 from shared.messaging.timers import TimerScheduler
-from shared.runtime import ServiceRuntime
-from shared.service_app import service_app, service_clock
+from shared.platform.audit.log import AuditLog
+from shared.platform.auth.keys import load_keys
+from shared.platform.clock import utc_now
+from shared.platform.runtime import ServiceRuntime
+from shared.platform.service_app import service_app, service_clock
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The resources mediation serves, one module each (entrypoints/*_http.py).

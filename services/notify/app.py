@@ -25,11 +25,11 @@ from services.notify.service_layer.context import Context
 from services.notify.service_layer.recipients import ChannelConfig
 from services.notify.service_layer.retention import run_retention
 from services.notify.service_layer.sending import DeliveryWorker
-from shared.audit.log import AuditLog
-from shared.auth.keys import load_keys
-from shared.clock import Clock, SystemClock
-from shared.runtime import ServiceRuntime
-from shared.service_app import service_app, service_clock
+from shared.platform.audit.log import AuditLog
+from shared.platform.auth.keys import load_keys
+from shared.platform.clock import Clock, SystemClock
+from shared.platform.runtime import ServiceRuntime
+from shared.platform.service_app import service_app, service_clock
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The resources notify serves, one module each (entrypoints/*_http.py).

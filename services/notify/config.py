@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import ServiceSettings
+from shared.platform.settings import ServiceSettings
 
 _HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from shared.clock import utc_now
+from shared.platform.clock import utc_now
 
 Role = Literal[
     "system",

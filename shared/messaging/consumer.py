@@ -19,11 +19,11 @@ from shared.messaging.batching import BatchNotClean, Prepare, apply_batch
 from shared.messaging.dead_letters import dead_letter
 from shared.messaging.errors import NotYetReadable, PermanentError, RetryLater
 from shared.messaging.partitions import partition_index, streams_read_by
+from shared.messaging.redis_client import RedisClient
 from shared.messaging.scope import event_scope
 from shared.messaging.uow import UnitOfWork
-from shared.metrics import ServiceMetrics
-from shared.redis_client import RedisClient
-from shared.tracing import header_traceparent
+from shared.platform.metrics import ServiceMetrics
+from shared.platform.tracing import header_traceparent
 
 log = structlog.get_logger(__name__)
 

@@ -9,11 +9,11 @@ import json
 from dataclasses import dataclass
 from typing import Any, cast
 
-from shared.clock import utc_now
 from shared.contracts.streams import ALERTS_STREAM
-from shared.logs import mask_text
 from shared.messaging.partitions import dead_letter_index, dead_letter_stream
-from shared.redis_client import RedisClient
+from shared.messaging.redis_client import RedisClient
+from shared.platform.clock import utc_now
+from shared.platform.logs import mask_text
 
 
 @dataclass(frozen=True)

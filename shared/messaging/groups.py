@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from redis.exceptions import ResponseError
 
-from shared.redis_client import RedisClient
+from shared.messaging.redis_client import RedisClient
 
 
 async def ensure_groups(redis: RedisClient, pairs: Iterable[tuple[str, str]]) -> None:

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from faststream.redis import RedisBroker, RedisClusterBroker
 from redis.asyncio import Redis
 
+from shared.messaging.redis_client import RedisClient
 from shared.messaging.relay import OutgoingEvent
-from shared.redis_client import RedisClient
-from shared.tracing import TRACEPARENT
+from shared.platform.tracing import TRACEPARENT
 
 
 def _headers(e: OutgoingEvent, extra_headers: dict[str, str] | None) -> dict[str, str]:

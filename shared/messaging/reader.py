@@ -22,8 +22,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from shared.messaging.consumer import IdempotentConsumer, RawEntry
 from shared.messaging.groups import ensure_groups
 from shared.messaging.partitions import group_pairs, streams_read_by
+from shared.messaging.redis_client import RedisClient, drop_connections
 from shared.messaging.stacks import await_chain
-from shared.redis_client import RedisClient, drop_connections
 
 log = structlog.get_logger(__name__)
 _MAGIC = b"\x89BIN\r\n\x1a\n"

@@ -14,10 +14,10 @@ import structlog
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shared.clock import utc_now
 from shared.messaging.partitions import stream_for_case
 from shared.messaging.tables import KitTables
-from shared.metrics import ServiceMetrics
+from shared.platform.clock import utc_now
+from shared.platform.metrics import ServiceMetrics
 
 log = structlog.get_logger(__name__)
 

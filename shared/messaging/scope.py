@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import structlog
 
 from shared.contracts.envelope import Envelope
-from shared.tracing import consuming_span
+from shared.platform.tracing import consuming_span
 
 
 @contextmanager

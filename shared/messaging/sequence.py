@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shared.db import conflict_insert
+from shared.platform.db import conflict_insert
 
 
 def _upsert(session: AsyncSession) -> Any:

@@ -18,9 +18,9 @@ from typing import Any
 import sqlalchemy as sa
 import structlog
 
-from shared.clock import Clock
-from shared.db import conflict_insert
 from shared.messaging.uow import UnitOfWork
+from shared.platform.clock import Clock
+from shared.platform.db import conflict_insert
 
 log = structlog.get_logger(__name__)
 

@@ -12,13 +12,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shared.clock import SYSTEM_CLOCK, Clock, utc_now
 from shared.contracts.envelope import Envelope, new_event
 from shared.contracts.raised import Raised
 from shared.contracts.streams import stream_of
 from shared.messaging.sequence import reserve_many
 from shared.messaging.tables import KitTables
-from shared.tracing import current_traceparent
+from shared.platform.clock import SYSTEM_CLOCK, Clock, utc_now
+from shared.platform.tracing import current_traceparent
 
 
 class UnitOfWork:

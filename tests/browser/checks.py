@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from shared.glossary import TERMS
+from shared.contracts.glossary import TERMS
 
 AXE = Path(__file__).parent / "vendor" / "axe-4.11.0.min.js"
 

@@ -28,7 +28,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from shared.glossary import written_time
+from shared.contracts.glossary import written_time
 from tests.auth import OFFICER
 from tests.browser.checks import seen
 from tests.browser.test_console import login

@@ -18,7 +18,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
-from shared.masking import case_reference
+from shared.platform.masking import case_reference
 from tests.browser.checks import seen
 from tests.browser.test_console import login
 from tests.browser.test_journeys import admin_key, open_case

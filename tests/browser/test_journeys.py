@@ -16,7 +16,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from shared.masking import case_reference
+from shared.platform.masking import case_reference
 from tests.browser.checks import seen
 from tests.browser.conftest import _create_users
 from tests.browser.test_console import login, tiny_png

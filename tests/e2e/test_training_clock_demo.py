@@ -19,7 +19,7 @@ import pytest
 
 from services.mediation.adapters.calendar_source import load_calendar
 from services.mediation.domain.clocks import ClockName, days_clock
-from shared.glossary import written_date
+from shared.contracts.glossary import written_date
 from tests.e2e.harness import SERVICES, Sinks, System
 from tests.infra import private_redis
 

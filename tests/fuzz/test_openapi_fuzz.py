@@ -78,7 +78,8 @@ EXCLUDED: dict[str, dict[str, str]] = {
 
 # Schema-valid requests an operation refuses by a rule no JSON Schema can state ("METHOD /path":
 # the extra statuses schemathesis's positive_data_acceptance accepts there, and why). Every
-# other rule the code enforces is in the document (shared/json_rules.py, the pydantic schemas).
+# other rule the code enforces is in the document (shared/platform/json_rules.py, the pydantic
+# schemas).
 _ID_NUMBER = "an ID number's birth date and check digit (GB 11643) are checked in code"
 _DISTRICT = "a location must lie inside the district's boundary polygon"
 ALLOWANCES: dict[str, dict[str, tuple[tuple[int, ...], str]]] = {
@@ -186,7 +187,7 @@ def write_config(
     names = ", ".join(json.dumps(p.name) for p in peers)
     config = folder / "schemathesis.toml"
     # No string generated holds NUL: every text field, extras included, refuses it with a 422
-    # (shared.http.RejectNul; PostgreSQL cannot store it), a rule on every string of a body
+    # (shared.platform.http.RejectNul; PostgreSQL cannot store it), a rule on every string of a body
     # that no JSON Schema states for the properties it does not name.
     text = f'[generation]\nallow-x00 = false\n\n[auth.wfc]\npath = "{folder / "auth.yaml"}"\n'
     text += f"peers = [{names}]\n"

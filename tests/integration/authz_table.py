@@ -4,7 +4,7 @@ One `Op` per protected route of every service: for each role, ANY (every object,
 without an object) or OWN (only an object the caller is a party of: its reporter, its
 complainant, a respondent it names, its assigned mediator, the department it was dispatched
 to, the caller's own party id in notify). A role not named is refused. Every route of every
-app that is not in shared/auth/public.py must have a row here (the completeness test).
+app that is not in shared/platform/auth/public.py must have a row here (the completeness test).
 
 The console's server-rendered pages (services/console, /console/...) are in `CONSOLE` instead:
 the roles each page is for. Their data comes from the APIs above, fetched with the caller's own

@@ -31,11 +31,11 @@ from services.notify.app import MIGRATIONS as NOTIFY_MIGRATIONS
 from services.notify.app import create_app as notify_app
 from services.notify.config import NotifySettings
 from services.notify.domain.parties import party_key
-from shared.clock import FrozenClock
 from shared.contracts.envelope import Actor, new_event
 from shared.contracts.events.dispatch import HazardDispatched
 from shared.contracts.events.mediation import MediatorAssigned
-from shared.db import upgrade_async
+from shared.platform.clock import FrozenClock
+from shared.platform.db import upgrade_async
 from tests.auth import auth_headers
 from tests.integration.authz_table import ROLES, Obj, hazard_body, station_body
 from tests.integration.dispatch_harness import START, Dispatch, answer, case_filed

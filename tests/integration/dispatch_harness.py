@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from services.dispatch.adapters.tables import KIT, TIMER
 from services.dispatch.app import create_app
 from services.dispatch.config import DispatchSettings
-from shared.clock import FrozenClock
 from shared.contracts.envelope import Actor, Envelope, new_event
 from shared.contracts.events.common import GeoPoint, PartyRef
 from shared.contracts.events.intake import (
@@ -30,6 +29,7 @@ from shared.contracts.events.intake import (
     ReporterConfirmedFixed,
     ReporterReportedNotFixed,
 )
+from shared.platform.clock import FrozenClock
 from tests.auth import OFFICER, auth_headers
 
 START = datetime(2026, 12, 1, 3, 40, tzinfo=UTC)  # 11:40 in Shanghai

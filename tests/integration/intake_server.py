@@ -19,9 +19,9 @@ from sqlalchemy import select
 from services.intake.app import create_app
 from services.intake.config import IntakeSettings
 from services.intake.service_layer.apikeys import create_key
-from shared.clock import FrozenClock
 from shared.contracts.envelope import Actor, Envelope, new_event
-from shared.runtime import ServiceRuntime
+from shared.platform.clock import FrozenClock
+from shared.platform.runtime import ServiceRuntime
 from tests.infra import free_port
 
 

@@ -11,18 +11,18 @@ import sqlalchemy as sa
 from shared.contracts.envelope import Envelope, new_event
 from shared.contracts.events.common import GeoPoint, PartyRef
 from shared.contracts.events.intake import CaseFiled, HazardDetails
-from shared.db import make_engine, make_sessions
 from shared.messaging.batching import Prepare
 from shared.messaging.consumer import ConsumerConfig, Handler, IdempotentConsumer
 from shared.messaging.groups import ensure_groups
 from shared.messaging.partitions import group_pairs
 from shared.messaging.publishing import publish_events
 from shared.messaging.reader import reader_tasks
+from shared.messaging.redis_client import make_broker, make_redis
 from shared.messaging.relay import OutboxRelay, OutgoingEvent
 from shared.messaging.tables import kit_tables
 from shared.messaging.uow import UnitOfWork
-from shared.redis_client import make_broker, make_redis
-from shared.runtime import stop_tasks
+from shared.platform.db import make_engine, make_sessions
+from shared.platform.runtime import stop_tasks
 
 metadata = sa.MetaData()
 KIT = kit_tables(metadata)

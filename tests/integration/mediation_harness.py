@@ -20,13 +20,13 @@ from services.mediation.adapters.tables import KIT, TIMER
 from services.mediation.app import MIGRATIONS, create_app
 from services.mediation.config import MediationSettings
 from services.mediation.entrypoints.events import timer_handler
-from shared.clock import FrozenClock
 from shared.contracts.envelope import Actor, new_event
 from shared.contracts.events.common import PartyRef
 from shared.contracts.events.intake import CaseFiled, DisputeDetails, GroupDetails
-from shared.db import upgrade_async
 from shared.messaging.timers import TimerScheduler
-from shared.runtime import ServiceRuntime
+from shared.platform.clock import FrozenClock
+from shared.platform.db import upgrade_async
+from shared.platform.runtime import ServiceRuntime
 from tests.auth import OFFICER, auth_headers
 
 COMMITTEE = auth_headers("committee", "chair")

@@ -17,8 +17,8 @@ from services.notify.adapters.outcome import SendOutcome
 from services.notify.adapters.tables import KIT
 from services.notify.adapters.target_guard import TargetGuard
 from services.notify.service_layer.sending import DeliveryWorker
-from shared.db import make_engine, make_sessions
 from shared.messaging.uow import UnitOfWork
+from shared.platform.db import make_engine, make_sessions
 
 
 async def main(database_url: str, die_after: int, concurrency: int) -> None:

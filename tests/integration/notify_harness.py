@@ -26,13 +26,13 @@ from services.notify.service_layer import planning
 from services.notify.service_layer.context import Context
 from services.notify.service_layer.recipients import ChannelConfig
 from services.notify.service_layer.sending import DeliveryWorker
-from shared.clock import FrozenClock
 from shared.contracts.envelope import Envelope, new_event
 from shared.contracts.events.common import PartyRef
 from shared.contracts.events.intake import CaseFiled, DisputeDetails
-from shared.db import make_engine, make_sessions, upgrade_async
 from shared.messaging.consumer import ConsumerConfig, IdempotentConsumer
 from shared.messaging.uow import UnitOfWork
+from shared.platform.clock import FrozenClock
+from shared.platform.db import make_engine, make_sessions, upgrade_async
 
 # 10:00 in Shanghai: outside the default quiet hours.
 DAYTIME = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from shared.clock import FrozenClock
+from shared.platform.clock import FrozenClock
 from tests.integration.mediation_harness import (
     COMMITTEE,
     HQLW,

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from services.intake.adapters.tables import AUDIT, Case
 from services.intake.service_layer.retention import purge_all
-from shared.clock import FrozenClock
+from shared.platform.clock import FrozenClock
 from tests.auth import auth_headers
 from tests.integration.intake_server import Intake
 

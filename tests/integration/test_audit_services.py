@@ -19,8 +19,8 @@ from services.mediation.adapters.tables import AUDIT as MEDIATION_AUDIT
 from services.notify.adapters.tables import AUDIT as NOTIFY_AUDIT
 from services.notify.app import create_app as create_notify
 from services.notify.config import NotifySettings
-from shared.clock import FrozenClock
-from shared.runtime import ServiceRuntime
+from shared.platform.clock import FrozenClock
+from shared.platform.runtime import ServiceRuntime
 from tests.auth import auth_headers
 from tests.integration.dispatch_harness import Dispatch, case_filed
 from tests.integration.mediation_harness import COMMITTEE, SUDA, running_mediation

@@ -16,10 +16,10 @@ from services.intake.app import create_app as intake_app
 from services.intake.service_layer.users import create_user, disable_user
 from services.mediation.app import create_app as mediation_app
 from services.notify.app import create_app as notify_app
-from shared.auth.keys import MissingKeys, load_keys
-from shared.auth.public import PUBLIC
-from shared.auth.tokens import generate_keypair, issue
 from shared.contracts.envelope import Actor
+from shared.platform.auth.keys import MissingKeys, load_keys
+from shared.platform.auth.public import PUBLIC
+from shared.platform.auth.tokens import generate_keypair, issue
 from tests.auth import PRIVATE_PEM, auth_headers
 from tests.integration.intake_server import Intake, serve_intake
 from tests.routes import all_routes

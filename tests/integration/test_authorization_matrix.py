@@ -21,7 +21,7 @@ The rule each cell is checked by:
   already in mediation). Each allowed write acts on a fresh object of its own.
 
 A completeness test enumerates every route of every app (hidden ones too) and fails when one
-is neither public (shared/auth/public.py), nor in the matrix, nor in the console's table.
+is neither public (shared/platform/auth/public.py), nor in the matrix, nor in the console's table.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from services.dispatch.app import create_app as dispatch_app
 from services.intake.app import create_app as intake_app
 from services.mediation.app import create_app as mediation_app
 from services.notify.app import create_app as notify_app
-from shared.auth.public import PUBLIC
+from shared.platform.auth.public import PUBLIC
 from tests.auth import auth_headers, token
 from tests.infra import private_redis
 from tests.integration.authz_table import (

@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from services.mediation.adapters.tables import TIMER
 from services.mediation.app import create_app
 from services.mediation.config import MediationSettings
-from shared.clock import FrozenClock
+from shared.platform.clock import FrozenClock
 from tests.integration.mediation_harness import COMMITTEE, OFFICER, case_filed
 
 pytestmark = pytest.mark.integration

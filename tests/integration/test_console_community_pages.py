@@ -14,10 +14,10 @@ import pytest
 
 from services.console.app import create_app as console_app
 from services.console.config import ConsoleSettings
-from shared.clock import FrozenClock
 from shared.contracts.envelope import Actor, new_event
 from shared.contracts.events.common import GeoPoint, PartyRef
 from shared.contracts.events.intake import CaseFiled, HazardDetails
+from shared.platform.clock import FrozenClock
 from tests.auth import token
 from tests.integration.dispatch_harness import START, Dispatch
 from tests.integration.mediation_harness import running_mediation

@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from shared.clock import FrozenClock
-from shared.masking import case_reference
+from shared.platform.clock import FrozenClock
+from shared.platform.masking import case_reference
 from tests.auth import auth_headers
 from tests.integration.dispatch_harness import START, Dispatch, dept
 from tests.integration.test_dispatch_exchange_and_compounds import _compound_report

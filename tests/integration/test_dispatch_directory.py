@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.clock import FrozenClock
+from shared.platform.clock import FrozenClock
 from tests.integration.dispatch_harness import ADMIN, OFFICER, START, Dispatch, case_filed, dept
 
 pytestmark = pytest.mark.integration

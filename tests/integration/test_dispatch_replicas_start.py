@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 import pytest
 
-import shared.db
+import shared.platform.db
 from services.dispatch.app import MIGRATIONS
-from shared.clock import FrozenClock
-from shared.db import upgrade
+from shared.platform.clock import FrozenClock
+from shared.platform.db import upgrade
 from tests.integration.dispatch_harness import ADMIN, START, Dispatch
 
 pytestmark = pytest.mark.integration
@@ -34,7 +34,7 @@ async def test_two_replicas_starting_together_seed_once_and_both_run(
         with turns:
             upgrade(migrations, url)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(shared.db, "upgrade", upgrade_in_turn)
+    monkeypatch.setattr(shared.platform.db, "upgrade", upgrade_in_turn)
     async with contextlib.AsyncExitStack() as stack:
         first, second = (
             Dispatch(database_url, redis_url, FrozenClock(START)),

@@ -9,8 +9,8 @@ import pytest
 import redis.asyncio as aioredis
 from faststream.redis.parser.binary import BinaryMessageFormatV1
 
-from shared.clock import FrozenClock
 from shared.contracts.envelope import Envelope
+from shared.platform.clock import FrozenClock
 from tests.integration.dispatch_harness import (
     OFFICER,
     START,

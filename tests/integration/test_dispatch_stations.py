@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shared.clock import FrozenClock
 from shared.contracts.envelope import Actor, Envelope, new_event
 from shared.contracts.events.common import GeoPoint, PartyRef
 from shared.contracts.events.intake import CaseFiled, HazardDetails
+from shared.platform.clock import FrozenClock
 from tests.auth import auth_headers
 from tests.integration.dispatch_harness import ADMIN, OFFICER, START, Dispatch
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from shared.clock import FrozenClock
+from shared.platform.clock import FrozenClock
 from tests.auth import OFFICER
 from tests.integration.dispatch_harness import START, Dispatch, case_filed, dept
 

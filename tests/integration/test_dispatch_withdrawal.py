@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from shared.clock import FrozenClock
+from shared.platform.clock import FrozenClock
 from tests.integration.dispatch_harness import (
     OFFICER,
     START,

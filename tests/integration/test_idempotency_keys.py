@@ -15,9 +15,9 @@ import pytest
 from services.dispatch.adapters.tables import IDEMPOTENCY
 from services.notify.app import create_app as create_notify
 from services.notify.config import NotifySettings
-from shared.clock import FrozenClock
-from shared.glossary.errors import explain
-from shared.idempotency import forget_old_answers
+from shared.contracts.glossary.errors import explain
+from shared.platform.clock import FrozenClock
+from shared.platform.idempotency import forget_old_answers
 from tests.auth import auth_headers
 from tests.integration.dispatch_harness import START, Dispatch, case_filed, dept
 from tests.integration.mediation_harness import COMMITTEE, Mediation, running_mediation

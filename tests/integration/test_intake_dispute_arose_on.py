@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from services.intake.domain.receipt import SHANGHAI
-from shared.glossary.errors import explain
+from shared.contracts.glossary.errors import explain
 from tests.auth import OFFICER
 from tests.integration.intake_server import Intake
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shared.clock import FrozenClock
+from shared.platform.clock import FrozenClock
 from tests.integration.mediation_harness import (
     COMMITTEE,
     SUDA,

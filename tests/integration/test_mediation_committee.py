@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from shared.clock import FrozenClock
+from shared.platform.clock import FrozenClock
 from tests.auth import auth_headers
 from tests.integration.mediation_harness import (
     COMMITTEE,

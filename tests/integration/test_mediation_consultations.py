@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from shared.clock import FrozenClock
+from shared.platform.clock import FrozenClock
 from tests.auth import auth_headers
 from tests.integration.mediation_harness import COMMITTEE, Mediation, running_mediation
 

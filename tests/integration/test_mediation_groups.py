@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.mediation.service_layer import rollups
-from shared.clock import FrozenClock
+from shared.platform.clock import FrozenClock
 from tests.auth import auth_headers
 from tests.integration.mediation_harness import (
     COMMITTEE,

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from shared.clock import FrozenClock
+from shared.platform.clock import FrozenClock
 from tests.auth import auth_headers
 from tests.integration.mediation_harness import (
     COMMITTEE,

@@ -17,8 +17,8 @@ from alembic import command
 from services.mediation.app import MIGRATIONS
 from services.mediation.domain.rollup import median
 from services.mediation.service_layer import rollups
-from shared.clock import FrozenClock
-from shared.db import alembic_config, service_head
+from shared.platform.clock import FrozenClock
+from shared.platform.db import alembic_config, service_head
 from tests.integration.mediation_harness import (
     COMMITTEE,
     HQLW,

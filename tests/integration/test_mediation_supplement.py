@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import select
 
 from services.mediation.adapters.tables import DisputeCompany
-from shared.clock import FrozenClock
 from shared.contracts.envelope import Actor, new_event
 from shared.contracts.events.common import PartyRef
 from shared.contracts.events.intake import DisputeSupplemented
+from shared.platform.clock import FrozenClock
 from tests.integration.mediation_harness import COMMITTEE, HQLW, Mediation, running_mediation
 
 pytestmark = pytest.mark.integration

@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from shared.clock import FrozenClock
-from shared.glossary.errors import explain
+from shared.contracts.glossary.errors import explain
+from shared.platform.clock import FrozenClock
 from tests.integration.mediation_harness import (
     COMMITTEE,
     Mediation,

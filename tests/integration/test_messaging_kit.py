@@ -290,7 +290,7 @@ async def test_a_failing_preparation_leaves_the_events_to_the_one_by_one_path(
 
 
 async def test_a_transaction_memo_lasts_as_long_as_its_transaction(kit: KitService):
-    from shared.db import transaction_memo
+    from shared.platform.db import transaction_memo
 
     async with kit.uow() as uow:
         assert transaction_memo(uow.session, "k") == {}  # no transaction yet: nothing kept

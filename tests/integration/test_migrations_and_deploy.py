@@ -16,7 +16,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from shared.db import alembic_config, upgrade
+from shared.platform.db import alembic_config, upgrade
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]

@@ -460,7 +460,7 @@ async def test_planned_notices_wake_the_delivery_worker_instead_of_waiting_for_i
     notify_factory, http: HttpReceiver
 ):
     """The worker polls once an hour here: only the planner's wake-up can send in time."""
-    from shared.runtime import stop_tasks
+    from shared.platform.runtime import stop_tasks
     from tests.polling import eventually_async
 
     notify = await notify_factory(

@@ -12,7 +12,7 @@ import pytest
 
 from services.notify.adapters.outcome import SendOutcome
 from services.notify.service_layer.sending import DeliveryWorker
-from shared.clock import FrozenClock, SystemClock
+from shared.platform.clock import FrozenClock, SystemClock
 from tests.integration.notify_harness import DAYTIME, NotifyUnderTest, dispute_filed
 from tests.polling import eventually_async
 

@@ -15,10 +15,10 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 
 from shared.contracts.envelope import Envelope
-from shared.logs import configure_logging
 from shared.messaging.uow import UnitOfWork
-from shared.metrics import ServiceMetrics
-from shared.observability import install_observability
+from shared.platform.logs import configure_logging
+from shared.platform.metrics import ServiceMetrics
+from shared.platform.observability import install_observability
 from tests.integration.kit_harness import KitService
 from tests.polling import eventually_async
 

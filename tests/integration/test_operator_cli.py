@@ -9,8 +9,8 @@ import pytest
 import redis
 from typer.testing import CliRunner
 
-from shared.db import upgrade
 from shared.messaging.dead_letters import dead_letter
+from shared.platform.db import upgrade
 from waystation.cli import app
 from waystation.services import SERVICES
 
@@ -78,8 +78,8 @@ def test_a_cases_outbox_is_republished_on_demand(
     async def file_one() -> str:
         from services.intake.adapters.tables import KIT
         from shared.contracts.envelope import new_event
-        from shared.db import make_engine, make_sessions
         from shared.messaging.uow import UnitOfWork
+        from shared.platform.db import make_engine, make_sessions
         from tests.integration.kit_harness import filed_event
 
         engine = make_engine(database_url)

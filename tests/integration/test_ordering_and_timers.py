@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from shared.clock import FrozenClock
 from shared.contracts.envelope import Envelope
 from shared.messaging import timers
 from shared.messaging.uow import UnitOfWork
+from shared.platform.clock import FrozenClock
 from tests.integration.kit_harness import KIT, KitService, filed_event, metadata
 from tests.polling import eventually_async
 

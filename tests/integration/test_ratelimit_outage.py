@@ -10,8 +10,8 @@ import pytest
 from fastapi import Depends, FastAPI
 from redis.asyncio import Redis
 
-from shared.http import install_error_handlers
-from shared.ratelimit import Limit, LimiterUnavailable, RateLimiter
+from services.intake.entrypoints.ratelimit import Limit, LimiterUnavailable, RateLimiter
+from shared.platform.http import install_error_handlers
 from tests.chaos.faults import RedisProcess
 from tests.infra import free_port
 

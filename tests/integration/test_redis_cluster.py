@@ -20,6 +20,7 @@ from redis.asyncio.cluster import RedisCluster
 from redis.crc import key_slot
 from redis.exceptions import RedisClusterException, ResponseError
 
+from services.intake.entrypoints.ratelimit import Limit, RateLimiter
 from shared.contracts.envelope import Envelope
 from shared.contracts.streams import SERVICES
 from shared.messaging.dead_letters import dead_letter, forget_dead_letter, list_dead_letters
@@ -32,14 +33,13 @@ from shared.messaging.partitions import (
     streams_of,
     streams_read_by,
 )
+from shared.messaging.redis_client import RedisUrlError, make_redis
 from shared.messaging.tables import kit_tables
 from shared.messaging.uow import UnitOfWork
-from shared.metrics import ServiceMetrics
-from shared.ratelimit import Limit, RateLimiter
-from shared.redis_client import RedisUrlError, make_redis
-from shared.runtime import ServiceRuntime
-from shared.settings import ServiceSettings
-from shared.training_clock import TrainingClock, advance
+from shared.platform.metrics import ServiceMetrics
+from shared.platform.runtime import ServiceRuntime
+from shared.platform.settings import ServiceSettings
+from shared.platform.training_clock import TrainingClock, advance
 from tests.integration.kit_harness import KitService
 from tests.polling import eventually_async
 

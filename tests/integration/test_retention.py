@@ -16,11 +16,11 @@ from services.intake.service_layer.retention import purge_all
 from services.notify.adapters.tables import KIT as NOTIFY_KIT
 from services.notify.adapters.tables import Contact, Delivery, KnownCase
 from services.notify.service_layer.retention import note_closure, purge_contacts
-from shared.clock import FrozenClock
 from shared.contracts.envelope import new_event
 from shared.contracts.events.dispatch import HazardClosed
-from shared.db import make_engine, make_sessions, upgrade_async
 from shared.messaging.uow import UnitOfWork
+from shared.platform.clock import FrozenClock
+from shared.platform.db import make_engine, make_sessions, upgrade_async
 from tests.auth import auth_headers
 from tests.integration.intake_server import Intake
 

@@ -16,7 +16,7 @@ import pytest
 import uvicorn
 
 from services.intake.adapters.exchange_access import Booking, ExchangeAccess, Refusal
-from shared.clock import FrozenClock
+from shared.platform.clock import FrozenClock
 from tests.auth import token
 from tests.infra import free_port, private_redis
 from tests.integration.dispatch_harness import START, Dispatch

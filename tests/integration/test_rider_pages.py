@@ -11,9 +11,9 @@ import uuid
 import httpx
 import pytest
 
-from shared.auth.tokens import issue
 from shared.contracts.envelope import Actor, Envelope
 from shared.contracts.events.dispatch import PointsCredited
+from shared.platform.auth.tokens import issue
 from tests.auth import PRIVATE_PEM, token
 from tests.integration.intake_server import Intake
 from tests.polling import eventually_async

@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 import redis.asyncio as aioredis
 
-from shared.clock import FrozenClock
 from shared.contracts.catalogue import CATALOGUE
 from shared.contracts.envelope import Envelope
 from shared.contracts.reading import UPCASTERS
 from shared.messaging.errors import NotYetReadable
+from shared.platform.clock import FrozenClock
 from tests.integration.dispatch_harness import START, Dispatch, case_filed
 
 pytestmark = pytest.mark.integration

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from shared.redis_source import resolve_redis
 from tests.infra import free_port
 from waystation.asyncapi import service_document
+from waystation.redis_source import resolve_redis
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]

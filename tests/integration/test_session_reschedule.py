@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shared.clock import FrozenClock
+from shared.platform.clock import FrozenClock
 from tests.integration.mediation_harness import Mediation, mediator, running_mediation
 
 pytestmark = pytest.mark.integration

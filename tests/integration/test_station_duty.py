@@ -13,10 +13,10 @@ import pytest
 from services.mediation.adapters.station_lookup import station_place
 from services.mediation.domain.roster import Shift
 from services.mediation.service_layer.administration import publish_file_roster
-from shared.clock import FrozenClock
 from shared.contracts.envelope import Actor, Envelope, new_event
 from shared.contracts.events.common import GeoPoint, PartyRef
 from shared.contracts.events.intake import CaseFiled, DisputeDetails
+from shared.platform.clock import FrozenClock
 from tests.auth import auth_headers
 from tests.integration.dispatch_harness import START, Dispatch, case_filed
 from tests.integration.mediation_harness import Mediation, mediator, running_mediation

@@ -15,7 +15,7 @@ from redis.asyncio import Redis
 
 from shared.messaging.consumer import ConsumerConfig, RawEntry
 from shared.messaging.reader import StreamReader
-from shared.runtime import stop_tasks
+from shared.platform.runtime import stop_tasks
 from tests.polling import eventually_async
 
 pytestmark = pytest.mark.integration

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-from shared.clock import FrozenClock
-from shared.training_clock import KEY, TrainingClock
-from shared.training_clock import advance as shared_advance
+from shared.platform.clock import FrozenClock
+from shared.platform.training_clock import KEY, TrainingClock
+from shared.platform.training_clock import advance as shared_advance
 from tests.auth import auth_headers
 from tests.integration.dispatch_harness import START, Dispatch, case_filed, dept
 from tests.integration.mediation_harness import COMMITTEE, Mediation, running_mediation

@@ -11,9 +11,9 @@ import uuid
 from types import TracebackType
 from typing import Any, Self
 
-from shared.clock import Clock
 from shared.contracts.envelope import Envelope
 from shared.messaging.uow import UnitOfWork
+from shared.platform.clock import Clock
 
 
 class FakeUnitOfWork(UnitOfWork):

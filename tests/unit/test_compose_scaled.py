@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 import yaml
 
-from shared.redis_client import parse_cluster_url, require_slot_safe
+from shared.messaging.redis_client import parse_cluster_url, require_slot_safe
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("intake", "mediation", "dispatch", "notify")

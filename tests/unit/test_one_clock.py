@@ -1,6 +1,7 @@
-"""Every "now" comes from the clock: in services/ and shared/, only shared/clock.py reads the
-wall clock (`datetime.now`, `datetime.utcnow`, `date.today`); the rest ask a `Clock` (or, for a
-column's default, `shared.clock.utc_now`), so a frozen or training clock moves all of them."""
+"""Every "now" comes from the clock: in services/ and shared/, only shared/platform/clock.py
+reads the wall clock (`datetime.now`, `datetime.utcnow`, `date.today`); the rest ask a `Clock`
+(or, for a column's default, `shared.platform.clock.utc_now`), so a frozen or training clock
+moves all of them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-ALLOWED = {ROOT / "shared" / "clock.py"}
+ALLOWED = {ROOT / "shared" / "platform" / "clock.py"}
 WALL = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today")}
 
 
@@ -38,4 +39,6 @@ def test_only_the_clock_reads_the_wall_clock() -> None:
         if path not in ALLOWED
         for line in wall_clock_reads(ast.parse(path.read_text(encoding="utf-8")))
     ]
-    assert found == [], "ask the service's Clock (shared/clock.py) instead: " + ", ".join(found)
+    assert found == [], "ask the service's Clock (shared/platform/clock.py) instead: " + ", ".join(
+        found
+    )

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import cast
 
-from shared.redis_client import make_redis
+from shared.messaging.redis_client import make_redis
 
 
 @dataclass(frozen=True)

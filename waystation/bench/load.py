@@ -11,9 +11,9 @@ from pathlib import Path
 
 import httpx
 
-from shared.auth.keys import PRIVATE_ENV
-from shared.auth.tokens import issue
 from shared.contracts.envelope import Actor
+from shared.platform.auth.keys import PRIVATE_ENV
+from shared.platform.auth.tokens import issue
 
 
 def _officer() -> dict[str, str]:

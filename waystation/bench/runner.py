@@ -17,7 +17,7 @@ import redis
 from rich.console import Console
 from rich.progress import Progress
 
-from shared.clock import utc_now
+from shared.platform.clock import utc_now
 from waystation.bench.baseline import percentile, run_baseline
 from waystation.bench.system import SERVICES, BenchSystem
 
@@ -491,7 +491,7 @@ async def _queue_filed_hazards(url: str, n: int) -> None:
     from faststream.redis import RedisBroker
     from redis.asyncio import Redis
 
-    from shared.logs import quiet_logger
+    from shared.platform.logs import quiet_logger
 
     broker = RedisBroker(url, logger=quiet_logger())
     client = Redis.from_url(url)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import httpx
 
-from shared.auth.keys import PRIVATE_ENV, PUBLIC_ENV
-from shared.auth.tokens import ensure_dev_keypair, issue
 from shared.contracts.envelope import Actor
+from shared.platform.auth.keys import PRIVATE_ENV, PUBLIC_ENV
+from shared.platform.auth.tokens import ensure_dev_keypair, issue
 
 SERVICES = ("intake", "mediation", "dispatch", "notify")
 

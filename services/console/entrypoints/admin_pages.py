@@ -12,8 +12,8 @@ from services.console.entrypoints.backends import ServiceError
 from services.console.entrypoints.dependencies import ConsoleDep
 from services.console.entrypoints.pages import Console
 from services.console.entrypoints.session import Caller
-from shared.auth.roles import ROLES
-from shared.glossary import codes, term
+from shared.contracts.glossary import codes, term
+from shared.platform.auth.roles import ROLES
 
 ADMIN = frozenset({"admin"})
 DIRECTORY = "/api/v1/directory"

@@ -18,7 +18,7 @@ from services.console.entrypoints.session import (
     language,
 )
 from services.console.entrypoints.supervision_view import is_supervisor
-from shared.auth.tokens import verify
+from shared.platform.auth.tokens import verify
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 

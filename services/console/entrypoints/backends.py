@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from services.console.entrypoints.session import Caller
-from shared.glossary import explain
+from shared.contracts.glossary import explain
 
 
 class ServiceError(Exception):

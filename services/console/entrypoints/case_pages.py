@@ -22,7 +22,7 @@ from services.console.entrypoints.pages import (
 )
 from services.console.entrypoints.session import Caller
 from services.console.entrypoints.supervision_view import supervising
-from shared.glossary import codes
+from shared.contracts.glossary import codes
 
 DELIVERY_READERS = frozenset({"committee", "admin", "intake_officer"})
 

@@ -15,7 +15,7 @@ from services.console.entrypoints.charts import grouped_bars
 from services.console.entrypoints.dependencies import ConsoleDep
 from services.console.entrypoints.pages import COMMITTEE, Console, today_local
 from services.console.entrypoints.session import Caller
-from shared.glossary import term
+from shared.contracts.glossary import term
 
 DIMENSIONS = ("month", "dispute_type", "company", "town")
 CHART_SERIES = ("filed", "agreed", "failed", "expired")

@@ -14,7 +14,7 @@ from services.console.entrypoints.backends import ServiceError, form_key
 from services.console.entrypoints.dependencies import ConsoleDep
 from services.console.entrypoints.pages import COMMITTEE, Console
 from services.console.entrypoints.session import Caller
-from shared.glossary import codes
+from shared.contracts.glossary import codes
 
 SIDES = ("company_hq", "partner", "rider_representative", "committee", "government", "union")
 MAX_PARTICIPANTS = 8

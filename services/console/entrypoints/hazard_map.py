@@ -8,7 +8,7 @@ from html import escape
 from typing import Any
 
 from services.console.entrypoints.charts import SERIES_COLOURS
-from shared.glossary import term
+from shared.contracts.glossary import term
 
 STATUS_COLOURS = {
     "filed": "#7f7f7f",

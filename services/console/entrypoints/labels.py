@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.glossary import calendar_missing_words, moved_words, term
+from shared.contracts.glossary import calendar_missing_words, moved_words, term
 
 WORDS: dict[str, tuple[str, str]] = {
     "app": ("城市驿站 · 工作台", "Waystation console"),

@@ -17,7 +17,7 @@ from services.console.entrypoints.hazard_map import picker
 from services.console.entrypoints.pages import COMMITTEE, OFFICER, Console
 from services.console.entrypoints.session import Caller
 from services.console.entrypoints.session_places import near, point_of
-from shared.glossary import codes
+from shared.contracts.glossary import codes
 
 FILTERS = ("tracking_code", "kind", "status", "category", "jurisdiction", "respondent")
 

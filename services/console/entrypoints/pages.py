@@ -17,8 +17,8 @@ from services.console.entrypoints import labels
 from services.console.entrypoints.backends import Backends
 from services.console.entrypoints.hazard_map import Area, parse_areas
 from services.console.entrypoints.session import Caller, caller
-from shared.clock import SYSTEM_CLOCK, Clock
-from shared.glossary import codes, term, written_date, written_time
+from shared.contracts.glossary import codes, term, written_date, written_time
+from shared.platform.clock import SYSTEM_CLOCK, Clock
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -7,7 +7,7 @@ from typing import Literal
 
 from fastapi import Request
 
-from shared.auth.tokens import InvalidToken, Principal, verify
+from shared.platform.auth.tokens import InvalidToken, Principal, verify
 
 COOKIE = "ws_session"
 LANG_COOKIE = "ws_lang"

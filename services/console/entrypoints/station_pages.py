@@ -17,7 +17,7 @@ from services.console.entrypoints.dependencies import ConsoleDep
 from services.console.entrypoints.hazard_map import draw
 from services.console.entrypoints.pages import COMMITTEE, Console
 from services.console.entrypoints.session import Caller
-from shared.glossary import codes
+from shared.contracts.glossary import codes
 
 STATION_READERS = frozenset({"admin", "intake_officer", "committee", "mediator"})
 ADMIN = frozenset({"admin"})

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.dispatch.domain.errors import InvalidEntry
 from services.dispatch.domain.reach import haversine_m
-from shared.json_rules import absent, given, rules
+from shared.platform.json_rules import absent, given, rules
 
 COMPOUND_ID = r"^[a-z0-9][a-z0-9_-]*$"
 CATEGORY = "compound_access"

@@ -1,7 +1,8 @@
 """A station's opening hours as the district's spreadsheet writes them, parsed and asked "open at?".
 
 Written by hand on purpose: the spreadsheet is Chinese text ("周一至周五 09:00-17:00；法定节假日
-休息"), and "public holiday" must mean the PRC calendar of the legal clocks (shared.calendar), which
+休息"), and "public holiday" must mean the PRC calendar of the legal clocks
+(shared.platform.calendar), which
 the OpenStreetMap opening_hours libraries do not know. The grammar is small:
 
     hours    := rule (";" | "；" | newline) rule ...

@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.dispatch.domain.errors import InvalidStation
 from services.dispatch.domain.opening_hours import OpeningHours, parse_opening_hours
-from shared.glossary.places import FACILITIES as GLOSSARY_FACILITIES
-from shared.glossary.places import STATION_KINDS
+from shared.contracts.glossary.places import FACILITIES as GLOSSARY_FACILITIES
+from shared.contracts.glossary.places import STATION_KINDS
 
 # code -> the district's own word for it (the spreadsheet may use either)
 KINDS: dict[str, str] = {code: zh for code, (zh, _en) in STATION_KINDS.items()}

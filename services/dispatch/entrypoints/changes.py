@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from services.dispatch.domain.errors import DispatchError
 from services.dispatch.entrypoints.errors import http_error
 from shared.messaging.uow import UnitOfWork
-from shared.runtime import ServiceRuntime
+from shared.platform.runtime import ServiceRuntime
 
 T = TypeVar("T")
 

@@ -16,8 +16,8 @@ from services.dispatch.entrypoints.changes import change
 from services.dispatch.entrypoints.dependencies import ActorDep, ContextDep, RuntimeDep
 from services.dispatch.entrypoints.errors import http_error
 from services.dispatch.service_layer import compounds, views
-from shared.auth.dependency import AUTHENTICATED
-from shared.runtime import ServiceRuntime
+from shared.platform.auth.dependency import AUTHENTICATED
+from shared.platform.runtime import ServiceRuntime
 
 CompoundId = Annotated[str, Path(min_length=1, max_length=64, pattern=COMPOUND_ID)]
 READERS = frozenset({"admin", "committee", "intake_officer", "department"})

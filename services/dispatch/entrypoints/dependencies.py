@@ -13,14 +13,14 @@ from fastapi import Depends, Request
 
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.nearest import StationFinder
-from shared.audit.log import AuditLog
-from shared.auth.dependency import current_actor
 from shared.contracts.envelope import Actor
-from shared.runtime import ServiceRuntime
+from shared.platform.audit.log import AuditLog
+from shared.platform.auth.dependency import current_actor
+from shared.platform.runtime import ServiceRuntime
 
 
 def runtime_of(request: Request) -> ServiceRuntime:
-    """The service's runtime (set by shared/service_app.py)."""
+    """The service's runtime (set by shared/platform/service_app.py)."""
     runtime: ServiceRuntime = request.app.state.runtime
     return runtime
 

@@ -13,9 +13,9 @@ from services.dispatch.entrypoints.dependencies import ActorDep, ContextDep, Run
 from services.dispatch.entrypoints.errors import http_error
 from services.dispatch.entrypoints.schemas import DepartmentIn, DepartmentOut, PolicyIn, PolicyOut
 from services.dispatch.service_layer import directory_admin, views
-from shared.auth.dependency import AUTHENTICATED
 from shared.contracts.envelope import Actor
-from shared.runtime import ServiceRuntime
+from shared.platform.auth.dependency import AUTHENTICATED
+from shared.platform.runtime import ServiceRuntime
 
 EntryId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 Category = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^(\*|[a-z0-9_]+)$")]

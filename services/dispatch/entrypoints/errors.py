@@ -14,7 +14,7 @@ from services.dispatch.domain.errors import (
     NotFound,
     Refused,
 )
-from shared.http import ErrorMapping
+from shared.platform.http import ErrorMapping
 
 # DispatchError -> HTTPException, for a route to raise
 http_error = ErrorMapping(

@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 
 from services.dispatch.domain.lifecycle import State, allowed_actions
 from services.dispatch.entrypoints.schemas import EscalationItem, HazardPublic, HistoryItem
-from shared.audit.fields import names_present
-from shared.audit.log import AuditLog
 from shared.contracts.envelope import Actor
-from shared.masking import case_reference
+from shared.platform.audit.fields import names_present
+from shared.platform.audit.log import AuditLog
+from shared.platform.masking import case_reference
 
 # The personal fields of a hazard as served (HazardPublic): where it is, what was written.
 PERSONAL = frozenset(

@@ -27,13 +27,13 @@ from services.dispatch.entrypoints.schemas import (
 from services.dispatch.service_layer import supervision, views, work
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.steps import load
-from shared.audit.fields import names_present
-from shared.audit.http import AuditCaller
-from shared.audit.log import AuditLog
-from shared.auth.dependency import AUTHENTICATED
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
-from shared.runtime import ServiceRuntime
+from shared.platform.audit.fields import names_present
+from shared.platform.audit.http import AuditCaller
+from shared.platform.audit.log import AuditLog
+from shared.platform.auth.dependency import AUTHENTICATED
+from shared.platform.runtime import ServiceRuntime
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such hazard"},

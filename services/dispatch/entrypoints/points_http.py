@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Path, Query
 from services.dispatch.entrypoints.dependencies import ActorDep, RuntimeDep
 from services.dispatch.entrypoints.schemas import PointsItem, PointsOut
 from services.dispatch.service_layer import views
-from shared.auth.dependency import AUTHENTICATED
+from shared.platform.auth.dependency import AUTHENTICATED
 
 router = APIRouter(prefix="/api/v1", tags=["points"], dependencies=AUTHENTICATED)
 

@@ -12,8 +12,8 @@ from services.dispatch.entrypoints.dependencies import ActorDep, AuditDep, Conte
 from services.dispatch.entrypoints.hazard_out import listed, public
 from services.dispatch.entrypoints.schemas import HazardPublic, SupervisedHazard, SupportedHazard
 from services.dispatch.service_layer import views
-from shared.audit.http import AuditCaller
-from shared.auth.dependency import AUTHENTICATED
+from shared.platform.audit.http import AuditCaller
+from shared.platform.auth.dependency import AUTHENTICATED
 
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]

@@ -12,7 +12,7 @@ from services.dispatch.entrypoints.changes import change
 from services.dispatch.entrypoints.dependencies import ActorDep, ContextDep, RuntimeDep
 from services.dispatch.entrypoints.exchange_schemas import ERRORS, RedemptionOut, redemption_out
 from services.dispatch.service_layer import exchange, views
-from shared.auth.dependency import AUTHENTICATED
+from shared.platform.auth.dependency import AUTHENTICATED
 
 # who reads redemptions by station; only the provider station's own staff confirm a hand-over
 STAFF = frozenset({"admin", "intake_officer"})

@@ -18,7 +18,7 @@ from services.dispatch.entrypoints.exchange_schemas import (
     redemption_out,
 )
 from services.dispatch.service_layer import exchange, views
-from shared.auth.dependency import AUTHENTICATED
+from shared.platform.auth.dependency import AUTHENTICATED
 
 RewardId = Annotated[str, Path(min_length=1, max_length=64, pattern=REWARD_ID)]
 

@@ -21,8 +21,8 @@ from services.dispatch.domain.opening_hours import OpeningHours, parse_opening_h
 from services.dispatch.domain.stations import FACILITIES, Station
 from services.dispatch.service_layer.context import SHANGHAI, Context
 from services.dispatch.service_layer.nearest import Register, StationFinder
-from shared.calendar.source import load_calendar
-from shared.clock import SystemClock
+from shared.platform.calendar.source import load_calendar
+from shared.platform.clock import SystemClock
 
 HOURS = (
     "每天 08:00-20:00",

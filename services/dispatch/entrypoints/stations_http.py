@@ -26,9 +26,9 @@ from services.dispatch.service_layer import stations, views
 from services.dispatch.service_layer.coverage import Coverage
 from services.dispatch.service_layer.coverage import coverage as coverage_of
 from services.dispatch.service_layer.nearest import StationFinder
-from shared.auth.dependency import AUTHENTICATED
 from shared.messaging.uow import UnitOfWork
-from shared.runtime import ServiceRuntime
+from shared.platform.auth.dependency import AUTHENTICATED
+from shared.platform.runtime import ServiceRuntime
 
 StationId = Annotated[str, Path(min_length=1, max_length=64, pattern=STATION_ID)]
 ERRORS: dict[int | str, dict[str, Any]] = {

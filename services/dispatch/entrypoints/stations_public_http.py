@@ -1,4 +1,5 @@
-"""The riders' station page and feed, served without a login (shared/auth/public.py): a map and
+"""The riders' station page and feed, served without a login (shared/platform/auth/public.py):
+a map and
 list in Chinese, "near me", each station's hours, facilities and duty days; the same as GeoJSON.
 No personal data: a station's contact is its public phone, duty names a body, never a person."""
 
@@ -21,7 +22,7 @@ from services.dispatch.entrypoints.station_schemas import DutyOut, NearestOut, S
 from services.dispatch.service_layer import views
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.nearest import Found
-from shared.error_docs import JSON_PROBLEM
+from shared.platform.error_docs import JSON_PROBLEM
 
 # A page's error: HTML for a person, the Problem body for a refused parameter.
 _HTML: dict[str, Any] = {"content": {"text/html": {"schema": {"type": "string"}}, **JSON_PROBLEM}}

@@ -1,6 +1,6 @@
 """Alembic environment of dispatch: its own metadata only."""
 
 from services.dispatch.adapters.tables import metadata
-from shared.migrations_env import run
+from shared.platform.migrations_env import run
 
 run(metadata)

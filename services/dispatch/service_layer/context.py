@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from services.dispatch.adapters.district_file import load_district
 from services.dispatch.domain.reach import Reach
 from services.dispatch.domain.stations import District
-from shared.calendar.source import load_calendar
-from shared.calendar.work_calendar import WorkCalendar
-from shared.clock import Clock
+from shared.platform.calendar.source import load_calendar
+from shared.platform.calendar.work_calendar import WorkCalendar
+from shared.platform.clock import Clock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

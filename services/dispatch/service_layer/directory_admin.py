@@ -8,8 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from services.dispatch.adapters import directory_store as store
 from services.dispatch.domain.directory import Department, Directory, ServiceTarget
 from services.dispatch.domain.errors import InvalidDirectory, NotFound
-from shared.clock import Clock
 from shared.messaging.uow import UnitOfWork
+from shared.platform.clock import Clock
 
 log = structlog.get_logger(__name__)
 

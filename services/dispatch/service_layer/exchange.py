@@ -34,8 +34,8 @@ from services.dispatch.service_layer.points import balance_of
 from services.dispatch.service_layer.steps import PRODUCER
 from shared.contracts.envelope import Actor, new_event
 from shared.contracts.events.dispatch import PointsRedeemed, RewardHandedOver
-from shared.db import conflict_insert
 from shared.messaging.uow import UnitOfWork
+from shared.platform.db import conflict_insert
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.intake.adapters.tables import Case, Party, TimelineEntry
-from shared.db import transaction_memo
+from shared.platform.db import transaction_memo
 
 # Cases `lock_cases` loaded and locked, for the transaction that locked them.
 _LOCKED = "intake.locked_cases"

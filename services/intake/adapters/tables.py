@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
-from shared.audit.table import audit_table
-from shared.clock import utc_now
 from shared.messaging.tables import kit_tables
+from shared.platform.audit.table import audit_table
+from shared.platform.clock import utc_now
 
 
 class IntakeModel(SQLModel, registry=registry()):

@@ -19,7 +19,7 @@ from pydantic import (
 
 from services.intake.domain.catalogue import DISPUTE_TYPES, HAZARD_CATEGORIES
 from services.intake.domain.identity import normalise_id_number
-from shared.json_rules import any_of, one_of, rules, stripped_text, together
+from shared.platform.json_rules import any_of, one_of, rules, stripped_text, together
 
 _PHONE = r"^\+?[0-9][0-9 -]{5,19}$"
 PHONE_PATTERN = _PHONE

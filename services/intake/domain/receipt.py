@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from services.intake.domain.errors import InvalidField
-from shared.glossary.states import RECEIVED_VIA
+from shared.contracts.glossary.states import RECEIVED_VIA
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A received time this close to now is "now" (clock skew, a form filled in for a minute).

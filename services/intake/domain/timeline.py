@@ -7,8 +7,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.intake.domain.receipt import local_words
-from shared.glossary import calendar_missing_words, moved_words, term, written_date, written_time
-from shared.glossary.states import RECEIVED_VIA
+from shared.contracts.glossary import (
+    calendar_missing_words,
+    moved_words,
+    term,
+    written_date,
+    written_time,
+)
+from shared.contracts.glossary.states import RECEIVED_VIA
 
 # event_type -> (zh-CN, en); {placeholders} come from the payload (and the derived words below)
 _TEXT: dict[str, tuple[str, str]] = {

@@ -15,9 +15,9 @@ from services.intake.entrypoints.dependencies import RuntimeDep
 from services.intake.entrypoints.problems import as_response
 from services.intake.service_layer import apikeys, users, views
 from services.intake.service_layer.users import MIN_PASSWORD
-from shared.auth.dependency import AUTHENTICATED, SERVICE_CLIENTS, current_actor
-from shared.auth.roles import ROLES
 from shared.contracts.envelope import Actor
+from shared.platform.auth.dependency import AUTHENTICATED, SERVICE_CLIENTS, current_actor
+from shared.platform.auth.roles import ROLES
 
 Name = Annotated[str, Path(min_length=1, max_length=100)]
 

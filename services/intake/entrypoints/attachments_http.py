@@ -16,9 +16,9 @@ from services.intake.entrypoints.dependencies import IntakeDep, RuntimeDep
 from services.intake.entrypoints.problems import as_response
 from services.intake.entrypoints.schemas import AttachmentPublic
 from services.intake.service_layer import attachments, views
-from shared.audit.http import AuditCaller
-from shared.auth.dependency import AUTHENTICATED, ActorDep, caller_token
 from shared.messaging.uow import UnitOfWork
+from shared.platform.audit.http import AuditCaller
+from shared.platform.auth.dependency import AUTHENTICATED, ActorDep, caller_token
 
 router = APIRouter(tags=["officer"], dependencies=[*AUTHENTICATED, *AuditCaller])
 

@@ -9,9 +9,9 @@ from pydantic import BaseModel
 
 from services.intake.entrypoints.dependencies import IntakeDep, RuntimeDep
 from services.intake.service_layer import views
-from shared.auth.dependency import SERVICE_CLIENTS
-from shared.auth.tokens import issue
 from shared.contracts.envelope import Actor
+from shared.platform.auth.dependency import SERVICE_CLIENTS
+from shared.platform.auth.tokens import issue
 
 
 class TokenAnswer(BaseModel):
@@ -51,7 +51,7 @@ async def token(
                 raise _refused()
             if key.service in SERVICE_CLIENTS:
                 # Another service of the system (notify): its token opens only the routes
-                # that serve it (shared/auth/dependency.py, service_caller).
+                # that serve it (shared/platform/auth/dependency.py, service_caller).
                 actor = Actor(role="system", id=key.service)
             else:
                 actor = Actor(role="department", id=str(key.department_id))

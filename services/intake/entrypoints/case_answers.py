@@ -19,8 +19,8 @@ from services.intake.entrypoints.problems import as_response
 from services.intake.entrypoints.schemas import Filed
 from services.intake.service_layer import idempotency
 from services.intake.service_layer.views import CaseRead
-from shared.audit.fields import names_present
-from shared.runtime import ServiceRuntime
+from shared.platform.audit.fields import names_present
+from shared.platform.runtime import ServiceRuntime
 
 
 async def once(runtime: ServiceRuntime, request: Request, body: Any, action: Action) -> Response:

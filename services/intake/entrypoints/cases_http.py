@@ -36,13 +36,13 @@ from services.intake.entrypoints.schemas import (
 )
 from services.intake.service_layer import corrections, views
 from services.intake.service_layer.views import CaseQuery, CaseRead, EntryRead, PartyRead
-from shared.audit.fields import names_present
-from shared.audit.http import AuditCaller
-from shared.auth.dependency import AUTHENTICATED, ActorDep, caller_token
 from shared.contracts.envelope import Actor
-from shared.masking import case_reference
 from shared.messaging.uow import UnitOfWork
-from shared.runtime import ServiceRuntime
+from shared.platform.audit.fields import names_present
+from shared.platform.audit.http import AuditCaller
+from shared.platform.auth.dependency import AUTHENTICATED, ActorDep, caller_token
+from shared.platform.masking import case_reference
+from shared.platform.runtime import ServiceRuntime
 
 router = APIRouter(tags=["officer"], dependencies=[*AUTHENTICATED, *AuditCaller])
 

@@ -36,7 +36,7 @@ def apikey_create(
 ) -> None:
     """Create an Open311 API key and print it once (only its hash is kept)."""
     from services.intake.entrypoints.cli_apikeys import create
-    from shared.auth.dependency import SERVICE_CLIENTS
+    from shared.platform.auth.dependency import SERVICE_CLIENTS
 
     if service is not None and service not in SERVICE_CLIENTS:
         raise typer.BadParameter(f"--service: one of {', '.join(sorted(SERVICE_CLIENTS))}")

@@ -45,7 +45,7 @@ class intake_session:  # noqa: N801 - used as `async with intake_session()`
 
     async def __aenter__(self):  # type: ignore[no-untyped-def]
         from services.intake.config import IntakeSettings
-        from shared.db import make_engine, make_sessions, upgrade_async
+        from shared.platform.db import make_engine, make_sessions, upgrade_async
 
         settings = IntakeSettings()
         await upgrade_async(MIGRATIONS, settings.database_url)

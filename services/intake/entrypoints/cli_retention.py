@@ -6,9 +6,9 @@ from __future__ import annotations
 from services.intake.adapters.tables import KIT
 from services.intake.config import IntakeSettings
 from services.intake.service_layer.retention import Purged, purge_all
-from shared.clock import Clock, SystemClock
-from shared.db import make_engine, make_sessions
 from shared.messaging.uow import UnitOfWork
+from shared.platform.clock import Clock, SystemClock
+from shared.platform.db import make_engine, make_sessions
 
 
 async def purge_once(settings: IntakeSettings, clock: Clock | None = None) -> Purged:

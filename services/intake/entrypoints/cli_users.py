@@ -10,8 +10,8 @@ from pathlib import Path
 from rich.table import Table
 
 from services.intake.entrypoints.cli_apikeys import intake_session
-from shared.audit.log import AuditLog
 from shared.contracts.envelope import Actor
+from shared.platform.audit.log import AuditLog
 
 # The operator at the command line; user accounts hold staff names (personal data).
 CLI = Actor(role="system", id="cli")

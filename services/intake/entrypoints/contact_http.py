@@ -13,8 +13,8 @@ from pydantic import BaseModel
 
 from services.intake.entrypoints.dependencies import AuditDep, RuntimeDep
 from services.intake.service_layer import views
-from shared.auth.dependency import service_caller
 from shared.contracts.envelope import Actor
+from shared.platform.auth.dependency import service_caller
 
 
 class PartyContact(BaseModel):

@@ -15,9 +15,9 @@ from services.intake.adapters.pii_cipher import PiiCipher
 from services.intake.config import IntakeSettings
 from services.intake.entrypoints.uploads import Uploads
 from services.intake.service_layer.context import Context
-from shared.audit.log import AuditLog
-from shared.auth.keys import TokenKeys
-from shared.runtime import ServiceRuntime
+from shared.platform.audit.log import AuditLog
+from shared.platform.auth.keys import TokenKeys
+from shared.platform.runtime import ServiceRuntime
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from services.intake.entrypoints.cases_http import case_public
 from services.intake.entrypoints.dependencies import IntakeDep, RuntimeDep
 from services.intake.entrypoints.schemas import CasePublic, Filed, MemberFiled
 from services.intake.service_layer import filing, supplements, views
-from shared.audit.fields import names_present
-from shared.audit.http import AuditCaller
-from shared.auth.dependency import AUTHENTICATED, ActorDep
 from shared.messaging.uow import UnitOfWork
+from shared.platform.audit.fields import names_present
+from shared.platform.audit.http import AuditCaller
+from shared.platform.auth.dependency import AUTHENTICATED, ActorDep
 
 router = APIRouter(tags=["officer"], dependencies=[*AUTHENTICATED, *AuditCaller])
 

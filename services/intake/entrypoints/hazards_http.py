@@ -11,9 +11,9 @@ from services.intake.entrypoints.case_answers import filed, filing_fields, json_
 from services.intake.entrypoints.dependencies import IntakeDep, RuntimeDep
 from services.intake.entrypoints.schemas import Filed
 from services.intake.service_layer import filing, views
-from shared.audit.http import AuditCaller
-from shared.auth.dependency import AUTHENTICATED, ActorDep
 from shared.messaging.uow import UnitOfWork
+from shared.platform.audit.http import AuditCaller
+from shared.platform.auth.dependency import AUTHENTICATED, ActorDep
 
 router = APIRouter(tags=["officer"], dependencies=[*AUTHENTICATED, *AuditCaller])
 

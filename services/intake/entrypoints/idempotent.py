@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from services.intake.domain.errors import InvalidField
 from services.intake.service_layer import idempotency
 from shared.messaging.uow import UnitOfWork
-from shared.runtime import ServiceRuntime
+from shared.platform.runtime import ServiceRuntime
 
 Action = Callable[[UnitOfWork], Awaitable[Response]]
 HEADER = "Idempotency-Key"

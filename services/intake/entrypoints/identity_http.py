@@ -12,9 +12,9 @@ from services.intake.domain.identity import normalise_id_number
 from services.intake.entrypoints.dependencies import IntakeDep, RuntimeDep
 from services.intake.entrypoints.personal_fields import PARTY_SEARCH
 from services.intake.service_layer import views
-from shared.audit.http import AuditCaller
-from shared.auth.dependency import current_actor
 from shared.contracts.envelope import Actor
+from shared.platform.audit.http import AuditCaller
+from shared.platform.auth.dependency import current_actor
 
 OFFICERS = frozenset({"intake_officer", "admin"})
 

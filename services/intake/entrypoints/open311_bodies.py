@@ -1,7 +1,7 @@
 """What the Open311 resources say, built from intake's registry (plain dicts for the encoders).
 
 Open311 is public: every text a reporter, an officer or a department wrote is masked
-(`shared.masking`) before it is shown; the registry keeps the original for the staff API.
+(`shared.platform.masking`) before it is shown; the registry keeps the original for the staff API.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from services.intake.domain.media import IMAGES
 from services.intake.domain.open311 import extended_status, open311_status
 from services.intake.entrypoints.open311_format import when
 from services.intake.service_layer.views import AttachmentRead, CaseRead, EntryRead, UpdateRead
-from shared.masking import mask_optional, mask_personal
+from shared.platform.masking import mask_optional, mask_personal
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-30T08:00:00+08:00"  # when this interface last changed (must be past)

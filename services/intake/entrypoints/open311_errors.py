@@ -21,7 +21,7 @@ from services.intake.domain.errors import (
 from services.intake.entrypoints.open311_docs import document_open311
 from services.intake.entrypoints.open311_edge import Open311Edge
 from services.intake.entrypoints.open311_format import errors
-from shared.http import ErrorMapping
+from shared.platform.http import ErrorMapping
 
 
 class Open311Problem(Exception):

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi.responses import Response
 
-from shared.masking import mask_personal
+from shared.platform.masking import mask_personal
 
 XML = "text/xml; charset=utf-8"
 JSON = "application/json; charset=utf-8"

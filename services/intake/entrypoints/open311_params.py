@@ -12,7 +12,7 @@ from services.intake.config import IntakeSettings
 from services.intake.entrypoints.open311_errors import Open311Problem
 from services.intake.service_layer import views
 from services.intake.service_layer.views import KeyRead
-from shared.runtime import ServiceRuntime
+from shared.platform.runtime import ServiceRuntime
 
 PREFIX = "/open311/v2"
 FORMATS = ("xml", "json")

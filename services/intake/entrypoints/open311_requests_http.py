@@ -38,9 +38,9 @@ from services.intake.entrypoints.open311_params import (
 from services.intake.entrypoints.personal_fields import OPEN311_FILING
 from services.intake.service_layer import attachments, filing, idempotency, views
 from services.intake.service_layer.views import AttachmentRead, CaseRead, KeyRead, RequestQuery
-from shared.audit.fields import names_present
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
+from shared.platform.audit.fields import names_present
 
 # Behind the Open311 rate limit (app.py), keyed by the client's api_key.
 router = APIRouter(prefix=PREFIX, tags=["open311"])

@@ -15,7 +15,7 @@ from services.intake.domain.errors import (
     UnknownCategory,
     UnsupportedMedia,
 )
-from shared.http import ErrorMapping
+from shared.platform.http import ErrorMapping
 
 
 def field_error(status: int, field: str, message: str) -> JSONResponse:

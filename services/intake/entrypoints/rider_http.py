@@ -16,10 +16,10 @@ from services.intake.entrypoints.dependencies import Intake, IntakeDep, RuntimeD
 from services.intake.entrypoints.schemas import TimelineItem
 from services.intake.entrypoints.tracking_http import public_timeline
 from services.intake.service_layer import riders, views
-from shared.auth.dependency import ActorDep
-from shared.auth.tokens import issue
-from shared.json_rules import one_of, rules
-from shared.masking import mask_personal
+from shared.platform.auth.dependency import ActorDep
+from shared.platform.auth.tokens import issue
+from shared.platform.json_rules import one_of, rules
+from shared.platform.masking import mask_personal
 
 
 class RiderWho(BaseModel):

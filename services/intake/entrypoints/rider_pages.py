@@ -27,10 +27,10 @@ from services.intake.entrypoints.dependencies import Intake, IntakeDep, RuntimeD
 from services.intake.entrypoints.schemas import TimelineItem
 from services.intake.entrypoints.tracking_http import public_timeline, status_words
 from services.intake.service_layer import riders, views
-from shared.auth.tokens import InvalidToken, issue, verify
-from shared.glossary import written_time
-from shared.masking import mask_personal
-from shared.runtime import ServiceRuntime
+from shared.contracts.glossary import written_time
+from shared.platform.auth.tokens import InvalidToken, issue, verify
+from shared.platform.masking import mask_personal
+from shared.platform.runtime import ServiceRuntime
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 COOKIE = "ws_rider"

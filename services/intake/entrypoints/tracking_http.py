@@ -21,15 +21,15 @@ from services.intake.entrypoints.problems import as_response
 from services.intake.entrypoints.schemas import AttachmentPublic, TimelineItem, TrackingView
 from services.intake.service_layer import attachments, idempotency, tracking, views
 from services.intake.service_layer.views import EntryRead
-from shared.audit.fields import names_present
-from shared.audit.log import AuditLog
-from shared.clock import Clock
 from shared.contracts.envelope import Actor
-from shared.error_docs import JSON_PROBLEM
-from shared.glossary import term, written_time
-from shared.masking import mask_personal
+from shared.contracts.glossary import term, written_time
 from shared.messaging.uow import UnitOfWork
-from shared.runtime import ServiceRuntime
+from shared.platform.audit.fields import names_present
+from shared.platform.audit.log import AuditLog
+from shared.platform.clock import Clock
+from shared.platform.error_docs import JSON_PROBLEM
+from shared.platform.masking import mask_personal
+from shared.platform.runtime import ServiceRuntime
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 Lang = Literal["zh-CN", "en"]

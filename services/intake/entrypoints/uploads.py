@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile
 from services.intake.adapters.blobs import BlobStore
 from services.intake.service_layer import attachments
 from services.intake.service_layer.views import AttachmentRead
-from shared.clock import Clock
+from shared.platform.clock import Clock
 
 _CHUNK = 256 * 1024
 

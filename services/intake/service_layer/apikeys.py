@@ -7,7 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.intake.adapters.tables import ApiKey
 from services.intake.domain.apikeys import hash_api_key, new_api_key
-from shared.clock import SYSTEM_CLOCK, Clock
+from shared.platform.clock import SYSTEM_CLOCK, Clock
 
 
 async def create_key(

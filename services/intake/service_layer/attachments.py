@@ -13,9 +13,9 @@ from services.intake.adapters.tables import Attachment, Case
 from services.intake.domain.errors import NotFound, TooLarge, UnsupportedMedia
 from services.intake.domain.media import ALLOWED, sniff
 from services.intake.service_layer.case_repository import cases_in, settle
-from shared.clock import Clock
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
+from shared.platform.clock import Clock
 
 
 def check(data: bytes, max_bytes: int) -> str:

@@ -12,7 +12,7 @@ from services.intake.domain.duplicates import DuplicatePolicy, Match, find_origi
 from services.intake.domain.errors import OutsideServiceArea
 from services.intake.domain.geo import bounding_box
 from services.intake.domain.repository import CaseRepository
-from shared.clock import Clock, SystemClock
+from shared.platform.clock import Clock, SystemClock
 
 
 @dataclass(frozen=True)

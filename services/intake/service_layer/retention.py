@@ -23,10 +23,10 @@ from services.intake.domain.retention import (
     purge_cutoff,
     purge_stub,
 )
-from shared.audit.log import SYSTEM, AuditLog
-from shared.clock import Clock
-from shared.masking import mask_personal
 from shared.messaging.uow import UnitOfWork
+from shared.platform.audit.log import SYSTEM, AuditLog
+from shared.platform.clock import Clock
+from shared.platform.masking import mask_personal
 
 log = structlog.get_logger(__name__)
 AUDIT_LOG = AuditLog("intake", AUDIT)

@@ -9,9 +9,9 @@ from services.intake.domain.commands import AnswerFix
 from services.intake.domain.errors import NotFound
 from services.intake.domain.tracking import normalise
 from services.intake.service_layer.case_repository import cases_in, settle
-from shared.clock import Clock, SystemClock
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
+from shared.platform.clock import Clock, SystemClock
 
 
 async def followed_case(uow: UnitOfWork, case: CaseRow) -> CaseRow:

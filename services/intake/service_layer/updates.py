@@ -11,8 +11,8 @@ from services.intake.domain.department_update import PostedUpdate
 from services.intake.domain.errors import InvalidField, NotFound
 from services.intake.domain.repository import CaseRepository
 from services.intake.service_layer.case_repository import cases_in, settle
-from shared.clock import Clock
 from shared.messaging.uow import UnitOfWork
+from shared.platform.clock import Clock
 
 # A department system's clock may run a little ahead of ours.
 SKEW = timedelta(minutes=5)

@@ -8,8 +8,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.intake.adapters.passwords import hash_password, password_matches
 from services.intake.adapters.tables import UserAccount
 from services.intake.domain.errors import InvalidField
-from shared.auth.roles import ROLES
-from shared.clock import SYSTEM_CLOCK, Clock
+from shared.platform.auth.roles import ROLES
+from shared.platform.clock import SYSTEM_CLOCK, Clock
 
 MIN_PASSWORD = 10
 

@@ -16,7 +16,7 @@ from typing import Literal
 
 from fpdf import FPDF
 
-from shared.glossary import written_date
+from shared.contracts.glossary import written_date
 
 Copy = Literal["complainant", "respondent", "committee"]
 COPY_NAMES: dict[str, str] = {

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.mediation.adapters.tables import MediatorStat
-from shared.db import conflict_insert
+from shared.platform.db import conflict_insert
 
 _STAT: sa.Table = MediatorStat.__table__  # type: ignore[attr-defined]
 

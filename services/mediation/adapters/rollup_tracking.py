@@ -38,7 +38,7 @@ from services.mediation.domain.rollup import (
     delta,
     labels,
 )
-from shared.db import conflict_insert
+from shared.platform.db import conflict_insert
 
 PENDING = "mediation.rollup"  # session.info: {"cells": {...}, "labels": {...}}
 QUEUES = DisputeQueueCount.__table__  # type: ignore[attr-defined]

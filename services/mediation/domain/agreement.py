@@ -8,7 +8,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.mediation.domain.errors import Incomplete
-from shared.json_rules import stripped_text
+from shared.platform.json_rules import stripped_text
 
 
 class ScheduleLine(BaseModel):

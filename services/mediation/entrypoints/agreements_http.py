@@ -17,8 +17,8 @@ from services.mediation.entrypoints.errors import ERRORS, http_error
 from services.mediation.entrypoints.schemas import DisputePublic, PerformanceIn
 from services.mediation.entrypoints.use_cases import StepsDep
 from services.mediation.service_layer import casework, documents
-from shared.audit.http import AuditCaller
-from shared.auth.dependency import AUTHENTICATED
+from shared.platform.audit.http import AuditCaller
+from shared.platform.auth.dependency import AUTHENTICATED
 
 router = APIRouter(
     prefix="/api/v1/disputes", tags=["disputes"], dependencies=[*AUTHENTICATED, *AuditCaller]

@@ -13,7 +13,7 @@ from services.mediation.entrypoints.errors import ERRORS
 from services.mediation.entrypoints.schemas import AlertClosing
 from services.mediation.entrypoints.use_cases import guarded
 from services.mediation.service_layer import patterns, views
-from shared.auth.dependency import AUTHENTICATED
+from shared.platform.auth.dependency import AUTHENTICATED
 
 router = APIRouter(
     prefix="/api/v1/committee/alerts",

@@ -8,7 +8,7 @@ import time
 import sqlalchemy as sa
 
 from services.mediation.adapters.tables import Dispute, DisputeClock
-from shared.db import make_engine
+from shared.platform.db import make_engine
 
 # SQL for every NOT NULL column of `dispute` (generate_series row number `g`); a new NOT NULL
 # column without an entry here makes the phase fail loudly rather than measure a stale schema.

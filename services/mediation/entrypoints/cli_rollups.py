@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.mediation.service_layer.rollups import differences, rebuild
-from shared.db import make_engine, make_sessions
+from shared.platform.db import make_engine, make_sessions
 
 
 async def check_rollups(database_url: str) -> list[dict[str, Any]]:

@@ -20,8 +20,8 @@ from services.mediation.entrypoints.personal_fields import DISPUTE_LIST
 from services.mediation.entrypoints.schemas import DisputeSummary
 from services.mediation.service_layer import committee, statistics, views
 from services.mediation.service_layer.assignment import current_roster
-from shared.audit.fields import names_present
-from shared.auth.dependency import AUTHENTICATED
+from shared.platform.audit.fields import names_present
+from shared.platform.auth.dependency import AUTHENTICATED
 
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]

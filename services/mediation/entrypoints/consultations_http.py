@@ -14,7 +14,7 @@ from services.mediation.entrypoints.dependencies import CommitteeDep, ContextDep
 from services.mediation.entrypoints.errors import ERRORS, http_error
 from services.mediation.entrypoints.use_cases import guarded
 from services.mediation.service_layer import consultations as use
-from shared.auth.dependency import AUTHENTICATED
+from shared.platform.auth.dependency import AUTHENTICATED
 
 router = APIRouter(
     prefix="/api/v1/consultations",

@@ -15,7 +15,7 @@ from services.mediation.domain.errors import (
     NotFound,
     TooEarly,
 )
-from shared.http import ErrorMapping
+from shared.platform.http import ErrorMapping
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such dispute"},

@@ -13,8 +13,8 @@ from services.mediation.entrypoints.dependencies import ActorDep, ContextDep, Ru
 from services.mediation.entrypoints.errors import ERRORS
 from services.mediation.entrypoints.use_cases import guarded
 from services.mediation.service_layer import grants
-from shared.auth.dependency import AUTHENTICATED
-from shared.json_rules import stripped_text
+from shared.platform.auth.dependency import AUTHENTICATED
+from shared.platform.json_rules import stripped_text
 
 MediatorId = Annotated[str, Path(min_length=1, max_length=64)]
 

@@ -18,7 +18,7 @@ from services.mediation.entrypoints.errors import ERRORS
 from services.mediation.entrypoints.use_cases import guarded
 from services.mediation.service_layer import administration
 from services.mediation.service_layer.assignment import current_roster
-from shared.auth.dependency import AUTHENTICATED
+from shared.platform.auth.dependency import AUTHENTICATED
 
 router = APIRouter(
     prefix="/api/v1/roster",

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, computed_field
 
-from shared.json_rules import stripped_text
+from shared.platform.json_rules import stripped_text
 
 
 class In(BaseModel):

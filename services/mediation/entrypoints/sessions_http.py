@@ -13,8 +13,8 @@ from services.mediation.entrypoints.errors import ERRORS
 from services.mediation.entrypoints.schemas import HeldIn, RescheduleIn, SessionIn, SessionOut
 from services.mediation.entrypoints.use_cases import StepsDep
 from services.mediation.service_layer import sessions
-from shared.audit.http import AuditCaller
-from shared.auth.dependency import AUTHENTICATED
+from shared.platform.audit.http import AuditCaller
+from shared.platform.auth.dependency import AUTHENTICATED
 
 router = APIRouter(
     prefix="/api/v1/disputes", tags=["disputes"], dependencies=[*AUTHENTICATED, *AuditCaller]

@@ -22,11 +22,11 @@ from services.mediation.entrypoints.errors import http_error
 from services.mediation.entrypoints.schemas import DisputePublic
 from services.mediation.service_layer import views
 from services.mediation.service_layer.context import Context
-from shared.audit.fields import names_present
-from shared.audit.log import AuditLog
 from shared.contracts.envelope import Actor
 from shared.messaging.uow import UnitOfWork
-from shared.runtime import ServiceRuntime
+from shared.platform.audit.fields import names_present
+from shared.platform.audit.log import AuditLog
+from shared.platform.runtime import ServiceRuntime
 
 Work = Callable[[UnitOfWork], Awaitable[Any]]
 

@@ -33,8 +33,8 @@ from shared.contracts.events.mediation import (
     ConsultationParticipant,
     ConsultationSessionRecorded,
 )
-from shared.json_rules import rules, unless
 from shared.messaging.uow import UnitOfWork
+from shared.platform.json_rules import rules, unless
 
 Side = str
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from services.mediation.domain.calendar import WorkCalendar
 from services.mediation.domain.roster import Roster
 from services.mediation.domain.targets import Target
-from shared.clock import utc_now
+from shared.platform.clock import utc_now
 
 # station id -> "name（town address）", None when unknown or closed (dispatch's public API)
 StationPlace = Callable[[str], Awaitable[str | None]]

@@ -14,7 +14,7 @@ from services.mediation.domain.clocks import local_date
 from services.mediation.domain.errors import IllegalTransition, NotAllowed, NotFound
 from services.mediation.domain.roster import Roster
 from shared.contracts.envelope import Actor
-from shared.glossary import term
+from shared.contracts.glossary import term
 
 
 def allowed_copy(dispute: Dispute, actor: Actor, wanted: Copy | None) -> Copy:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 
-from shared.logs import mask_text
+from shared.platform.logs import mask_text
 
 _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+)")
 FORWARD_TO = "waystation.apprise"

@@ -24,7 +24,7 @@ from apprise.plugins.email import NotifyEmail
 from services.notify.adapters.apprise_logging import mask_contacts
 from services.notify.adapters.outcome import SendOutcome
 from services.notify.domain.delivery import message_id, smtp_code_is_permanent
-from shared.clock import SYSTEM_CLOCK, Clock
+from shared.platform.clock import SYSTEM_CLOCK, Clock
 
 log = logging.getLogger(__name__)
 KEY_HEADER = "X-Waystation-Idempotency-Key"

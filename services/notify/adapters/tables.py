@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
-from shared.audit.table import audit_table
-from shared.clock import utc_now
-from shared.idempotency import idempotency_table
 from shared.messaging.tables import kit_tables
+from shared.platform.audit.table import audit_table
+from shared.platform.clock import utc_now
+from shared.platform.idempotency import idempotency_table
 
 
 class NotifyModel(SQLModel, registry=registry()):

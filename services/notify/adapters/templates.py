@@ -8,14 +8,14 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, pass_context
 from jinja2.runtime import Context
 
-from shared.glossary import (
+from shared.contracts.glossary import (
     calendar_missing_words,
     moved_words,
     term,
     written_date,
     written_time,
 )
-from shared.masking import mask_personal
+from shared.platform.masking import mask_personal
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 LOCALES = ("zh-CN", "en")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared.contracts.envelope import Actor
-from shared.glossary import term
+from shared.contracts.glossary import term
 
 # Organisations are keyed by kind (their inbox, preferences and deliveries); people by id.
 _ORGANISATION_ROLES = frozenset({"department", "mediator"})

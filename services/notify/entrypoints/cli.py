@@ -7,7 +7,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from shared.clock import Clock
+    from shared.platform.clock import Clock
 
 
 async def purge_contacts_once(clock: Clock | None = None) -> int:
@@ -16,9 +16,9 @@ async def purge_contacts_once(clock: Clock | None = None) -> int:
     from services.notify.adapters.tables import KIT
     from services.notify.config import NotifySettings
     from services.notify.service_layer.retention import purge_contacts
-    from shared.clock import SystemClock
-    from shared.db import make_engine, make_sessions
     from shared.messaging.uow import UnitOfWork
+    from shared.platform.clock import SystemClock
+    from shared.platform.db import make_engine, make_sessions
 
     settings = NotifySettings()
     clock = clock or SystemClock()

@@ -15,9 +15,9 @@ from services.notify.entrypoints.errors import FORBIDDEN
 from services.notify.entrypoints.read_audit import DELIVERY_LOG, audited
 from services.notify.entrypoints.schemas import DeliveryPublic, DeliverySummary
 from services.notify.service_layer import views
-from shared.audit.http import AuditCaller
-from shared.auth.dependency import AUTHENTICATED
 from shared.contracts.envelope import Actor
+from shared.platform.audit.http import AuditCaller
+from shared.platform.auth.dependency import AUTHENTICATED
 
 router = APIRouter(
     prefix="/api/v1", tags=["deliveries"], dependencies=[*AUTHENTICATED, *AuditCaller]

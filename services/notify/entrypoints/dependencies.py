@@ -12,14 +12,14 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from services.notify.domain.quiet_hours import QuietHours
-from shared.audit.log import AuditLog
-from shared.auth.dependency import current_actor
 from shared.contracts.envelope import Actor
-from shared.runtime import ServiceRuntime
+from shared.platform.audit.log import AuditLog
+from shared.platform.auth.dependency import current_actor
+from shared.platform.runtime import ServiceRuntime
 
 
 def runtime_of(request: Request) -> ServiceRuntime:
-    """The service's runtime (shared/service_app.py sets it)."""
+    """The service's runtime (shared/platform/service_app.py sets it)."""
     runtime: ServiceRuntime = request.app.state.runtime
     return runtime
 

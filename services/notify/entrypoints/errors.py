@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import HTTPException
 
 from services.notify.domain.errors import NotYourParty
-from shared.http import ErrorMapping
+from shared.platform.http import ErrorMapping
 
 # NotifyError -> HTTPException, for a route to raise
 http_error = ErrorMapping(

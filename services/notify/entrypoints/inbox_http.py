@@ -13,9 +13,9 @@ from services.notify.entrypoints.read_audit import INBOX, audited
 from services.notify.entrypoints.schemas import InboxMessage
 from services.notify.service_layer import inbox as use
 from services.notify.service_layer import views
-from shared.audit.http import AuditCaller
-from shared.auth.dependency import AUTHENTICATED
-from shared.clock import SYSTEM_CLOCK
+from shared.platform.audit.http import AuditCaller
+from shared.platform.auth.dependency import AUTHENTICATED
+from shared.platform.clock import SYSTEM_CLOCK
 
 router = APIRouter(
     prefix="/api/v1/inbox", tags=["deliveries"], dependencies=[*AUTHENTICATED, *AuditCaller]

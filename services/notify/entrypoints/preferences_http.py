@@ -13,8 +13,8 @@ from services.notify.entrypoints.dependencies import ActorDep, QuietHoursDep, Ru
 from services.notify.entrypoints.errors import FORBIDDEN, http_error
 from services.notify.entrypoints.schemas import PreferenceIn, PreferenceOut
 from services.notify.service_layer import preferences, views
-from shared.audit.http import AuditCaller
-from shared.auth.dependency import AUTHENTICATED
+from shared.platform.audit.http import AuditCaller
+from shared.platform.auth.dependency import AUTHENTICATED
 
 router = APIRouter(
     prefix="/api/v1/parties", tags=["deliveries"], dependencies=[*AUTHENTICATED, *AuditCaller]

@@ -6,8 +6,8 @@ import uuid
 from collections.abc import Sequence
 
 from services.notify.entrypoints.schemas import DeliveryPublic, InboxMessage
-from shared.audit.fields import names_present
-from shared.audit.log import AuditLog
+from shared.platform.audit.fields import names_present
+from shared.platform.audit.log import AuditLog
 
 # The personal fields of the delivery log and of the inbox (never a target address).
 DELIVERY_LOG = frozenset({"party_id", "last_error"})

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.notify.domain.preferences import CHANNEL_KINDS
-from shared.json_rules import rules, together
+from shared.platform.json_rules import rules, together
 
 ChannelKind = Literal["email", "sms", "webhook", "dingtalk", "wecom", "feishu"]
 _HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"

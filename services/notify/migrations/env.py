@@ -1,6 +1,6 @@
 """Alembic environment of notify: its own metadata only."""
 
 from services.notify.adapters.tables import metadata
-from shared.migrations_env import run
+from shared.platform.migrations_env import run
 
 run(metadata)

@@ -10,8 +10,8 @@ from sqlmodel import col, select
 
 from services.notify.adapters.tables import Contact, KnownCase
 from shared.contracts.envelope import Envelope
-from shared.db import transaction_memo
 from shared.messaging.uow import UnitOfWork
+from shared.platform.db import transaction_memo
 
 # Each case's contacts as this transaction knows them (a batch reads them once, in `prepare`;
 # the functions below that add or drop a contact keep this current).

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from services.notify.adapters.templates import Renderer
 from services.notify.domain.quiet_hours import QuietHours
 from services.notify.service_layer.recipients import ChannelConfig
-from shared.clock import Clock, SystemClock
+from shared.platform.clock import Clock, SystemClock
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.notify.adapters.tables import Delivery
 from services.notify.domain.preferences import INBOX
 from services.notify.service_layer.views import delivery_fields
-from shared.clock import Clock
+from shared.platform.clock import Clock
 
 
 async def mark_read(

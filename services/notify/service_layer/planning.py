@@ -19,9 +19,9 @@ from services.notify.service_layer import case_memory
 from services.notify.service_layer.context import Context
 from services.notify.service_layer.recipients import Recipient, recipients
 from shared.contracts.envelope import Envelope
-from shared.db import transaction_memo
-from shared.masking import case_reference
 from shared.messaging.uow import UnitOfWork
+from shared.platform.db import transaction_memo
+from shared.platform.masking import case_reference
 
 # Messages carrying a secret (a one-time sign-in code): never kept in the in-app inbox.
 SECRET_TEMPLATES = frozenset({"rider_code"})

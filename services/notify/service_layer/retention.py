@@ -18,10 +18,10 @@ import structlog
 from sqlmodel import col
 
 from services.notify.adapters.tables import AUDIT, Contact, Delivery, KnownCase
-from shared.audit.log import SYSTEM, AuditLog
-from shared.clock import Clock
 from shared.contracts.envelope import Envelope
 from shared.messaging.uow import UnitOfWork
+from shared.platform.audit.log import SYSTEM, AuditLog
+from shared.platform.clock import Clock
 
 log = structlog.get_logger(__name__)
 AUDIT_LOG = AuditLog("notify", AUDIT)

@@ -23,8 +23,8 @@ from services.notify.adapters.phone_book import PhoneUnavailable
 from services.notify.adapters.tables import Delivery
 from services.notify.adapters.target_guard import TargetGuard, TargetUnresolvable, UnsafeTarget
 from services.notify.service_layer.repository import deliveries_in
-from shared.clock import Clock, SystemClock
 from shared.messaging.uow import UnitOfWork
+from shared.platform.clock import Clock, SystemClock
 
 log = structlog.get_logger(__name__)
 Send = Callable[[str, str, str], Awaitable[SendOutcome]]

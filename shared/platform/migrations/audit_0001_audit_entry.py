@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from shared.audit.table import append_only_ddl, drop_append_only_ddl
+from shared.platform.audit.table import append_only_ddl, drop_append_only_ddl
 
 revision: str = 'audit_0001'
 down_revision: str | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.console.entrypoints.admin_pages import department_body, policy_body
-from shared.glossary import explain
+from shared.contracts.glossary import explain
 
 
 def test_a_directory_form_keeps_the_entrys_contacts_and_drops_empty_escalations():

@@ -5,7 +5,7 @@ from typing import Any
 
 from services.console.entrypoints import labels
 from services.console.entrypoints.pages import build_templates
-from shared.glossary import term, written_date, written_time
+from shared.contracts.glossary import term, written_date, written_time
 
 MOVED = {
     "case_id": "c1",

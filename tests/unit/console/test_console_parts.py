@@ -14,7 +14,7 @@ from services.console.entrypoints.officer_pages import dispute_body, group_body
 from services.console.entrypoints.overview_pages import closed_loop
 from services.console.entrypoints.pages import home_of, mask_name, today_local
 from services.intake.adapters.jurisdictions import DEMO_FILE
-from shared.glossary.errors import explain
+from shared.contracts.glossary.errors import explain
 
 
 def _clock(case: str, clock: str, days: int) -> dict[str, object]:
@@ -61,8 +61,8 @@ def test_each_role_lands_on_its_own_first_page():
 
 def test_an_oral_application_carries_the_officer_and_the_applicants_confirmation():
     from services.console.entrypoints.session import Caller
-    from shared.auth.tokens import Principal
     from shared.contracts.envelope import Actor
+    from shared.platform.auth.tokens import Principal
 
     who = Caller(Principal(Actor(role="intake_officer", id="officer-7"), "u", "n", 0), "tok", "zh")
     body = dispute_body(
@@ -124,8 +124,8 @@ def test_charts_and_the_map_are_svg_with_escaped_labels():
 
 def test_a_received_time_from_the_form_is_read_as_shanghai_time_with_who_and_how():
     from services.console.entrypoints.session import Caller
-    from shared.auth.tokens import Principal
     from shared.contracts.envelope import Actor
+    from shared.platform.auth.tokens import Principal
 
     who = Caller(Principal(Actor(role="intake_officer", id="officer-7"), "u", "n", 0), "tok", "zh")
     body = dispute_body(
@@ -180,8 +180,8 @@ def test_each_mediation_form_becomes_the_api_call_it_names():
 
 def test_a_group_form_takes_member_rows_then_pasted_lines_in_order():
     from services.console.entrypoints.session import Caller
-    from shared.auth.tokens import Principal
     from shared.contracts.envelope import Actor
+    from shared.platform.auth.tokens import Principal
 
     who = Caller(Principal(Actor(role="intake_officer", id="officer-7"), "u", "n", 0), "tok", "zh")
     form = {
@@ -268,8 +268,8 @@ def test_a_group_agreement_lists_each_member_and_performance_goes_member_by_memb
 
 def test_the_day_a_dispute_arose_or_its_unknown_box_reaches_the_api():
     from services.console.entrypoints.session import Caller
-    from shared.auth.tokens import Principal
     from shared.contracts.envelope import Actor
+    from shared.platform.auth.tokens import Principal
 
     who = Caller(Principal(Actor(role="intake_officer", id="officer-7"), "u", "n", 0), "tok", "zh")
     given = dispute_body({"dispute_arose_on": "2026-11-10"}, who)

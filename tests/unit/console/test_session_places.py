@@ -6,8 +6,8 @@ from __future__ import annotations
 from services.console.entrypoints.officer_pages import dispute_body
 from services.console.entrypoints.session import Caller
 from services.console.entrypoints.session_places import address_of, choice, point_of
-from shared.auth.tokens import Principal
 from shared.contracts.envelope import Actor
+from shared.platform.auth.tokens import Principal
 
 WHO = Caller(Principal(Actor(role="intake_officer", id="officer-7"), "u", "n", 0), "tok", "zh")
 KAYOU = {

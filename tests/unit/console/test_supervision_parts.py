@@ -9,7 +9,7 @@ from jinja2 import Environment, FileSystemLoader
 from services.console.entrypoints import labels
 from services.console.entrypoints.pages import TEMPLATES
 from services.console.entrypoints.supervision_view import chain
-from shared.glossary import written_time
+from shared.contracts.glossary import written_time
 from tests.browser.checks import raw_codes
 
 HAZARD = {

@@ -13,7 +13,7 @@ from services.dispatch.adapters.station_index import Plane
 from services.dispatch.domain.reach import haversine_m
 from services.dispatch.domain.stations import StationDraft, check_station
 from services.dispatch.service_layer.context import SHANGHAI
-from shared.calendar.source import load_calendar
+from shared.platform.calendar.source import load_calendar
 
 DISTRICT = load_district()
 CAL = load_calendar()

@@ -21,7 +21,6 @@ from services.dispatch.service_layer.duplicates import on_case_merged
 from services.dispatch.service_layer.loop import on_reporter_answer
 from services.dispatch.service_layer.routing import receive_hazard
 from services.dispatch.service_layer.steps import load
-from shared.clock import FrozenClock
 from shared.contracts.envelope import Actor, Envelope, new_event
 from shared.contracts.events.common import GeoPoint, PartyRef
 from shared.contracts.events.intake import (
@@ -32,6 +31,7 @@ from shared.contracts.events.intake import (
     ReporterReportedNotFixed,
 )
 from shared.messaging.timers import Timer
+from shared.platform.clock import FrozenClock
 from tests.unit.dispatch.fakes import FakeHazardRepository
 from tests.unit.fake_uow import FakeUnitOfWork
 

@@ -12,7 +12,7 @@ from services.dispatch.domain.lifecycle import (
     allowed_actions,
     next_state,
 )
-from shared.auth.roles import ROLES
+from shared.platform.auth.roles import ROLES
 
 LEGAL = [
     (action, source, role)

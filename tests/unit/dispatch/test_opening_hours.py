@@ -8,7 +8,7 @@ import pytest
 
 from services.dispatch.domain.errors import InvalidStation
 from services.dispatch.domain.opening_hours import parse_opening_hours
-from shared.calendar.source import load_calendar
+from shared.platform.calendar.source import load_calendar
 
 CAL = load_calendar()
 

@@ -14,8 +14,8 @@ from services.intake.domain.case import Case
 from services.intake.domain.case_parties import Party
 from services.intake.domain.tracking import new_tracking_code
 from services.intake.service_layer.context import Context
-from shared.clock import FrozenClock
 from shared.contracts.envelope import SYSTEM, Actor, Envelope
+from shared.platform.clock import FrozenClock
 from tests.unit.fake_uow import FakeUnitOfWork
 from tests.unit.intake.fakes import FakeCaseRepository
 

@@ -18,8 +18,8 @@ from services.intake.entrypoints.rider_pages import (
     word,
 )
 from services.intake.entrypoints.schemas import TimelineItem
-from shared.auth.tokens import generate_keypair, issue
 from shared.contracts.envelope import Actor
+from shared.platform.auth.tokens import generate_keypair, issue
 
 T0 = datetime(2026, 12, 5, 2, 0, tzinfo=UTC)
 

@@ -20,9 +20,9 @@ from services.mediation.domain.roster import DutyBody, Mediator, Roster
 from services.mediation.service_layer import acceptance, assignment, casework, sessions
 from services.mediation.service_layer.context import Context, Policy
 from services.mediation.service_layer.deadlines import on_timer
-from shared.clock import FrozenClock
 from shared.contracts.envelope import Actor
 from shared.messaging.timers import Timer
+from shared.platform.clock import FrozenClock
 from tests.unit.fake_uow import FakeUnitOfWork
 from tests.unit.mediation.fakes import FakeDisputeRepository
 

@@ -28,7 +28,7 @@ from services.mediation.domain.clocks import (
     stored_end,
 )
 from services.mediation.domain.targets import Target, target_due
-from shared.glossary import REST_REASONS, moved_words
+from shared.contracts.glossary import REST_REASONS, moved_words
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PACKAGE = load_calendar()

@@ -13,7 +13,7 @@ from services.mediation.domain.time_order import (
     check_non_performance,
     check_performance_recordable,
 )
-from shared.glossary.errors import reason
+from shared.contracts.glossary.errors import reason
 
 STARTS = datetime(2026, 12, 10, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
 

@@ -11,7 +11,7 @@ import pytest
 from services.intake.domain.timeline import describe
 from services.notify.adapters.templates import Renderer
 from services.notify.domain.rules import rules_for
-from shared.glossary.events import EVENTS
+from shared.contracts.glossary.events import EVENTS
 
 RENDERER = Renderer()
 MOVED = {

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from services.notify.adapters.outcome import SendOutcome
 from services.notify.domain.delivery import Delivery
 from services.notify.service_layer.sending import record_outcome
-from shared.clock import FrozenClock
+from shared.platform.clock import FrozenClock
 from tests.unit.fake_uow import FakeUnitOfWork
 
 NOW = datetime(2026, 12, 1, 3, 40, tzinfo=UTC)

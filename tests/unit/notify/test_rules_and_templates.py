@@ -19,7 +19,7 @@ from services.notify.domain.delivery import (
 )
 from services.notify.domain.rules import RULES, SILENT, rules_for
 from shared.contracts.catalogue import CATALOGUE
-from shared.glossary import written_date
+from shared.contracts.glossary import written_date
 from tests.unit.notify.samples import samples
 
 RENDERER = Renderer()

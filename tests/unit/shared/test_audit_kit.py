@@ -10,11 +10,11 @@ import sqlalchemy as sa
 import structlog
 from pydantic import BaseModel
 
-from shared.audit.fields import names_present
-from shared.audit.log import AuditLog, bind_caller, current_caller
-from shared.audit.record import MAX_CASE_IDS, NotAFieldName, field_names
-from shared.audit.table import audit_table
 from shared.contracts.envelope import Actor
+from shared.platform.audit.fields import names_present
+from shared.platform.audit.log import AuditLog, bind_caller, current_caller
+from shared.platform.audit.record import MAX_CASE_IDS, NotAFieldName, field_names
+from shared.platform.audit.table import audit_table
 
 OFFICER = Actor(role="intake_officer", id="officer-1")
 

@@ -1,5 +1,6 @@
-"""shared.error_docs: each operation's error answers read off its dependencies; a 405 names
-every method of the resource; shared.json_rules: the rules a validator checks, in the schema."""
+"""shared.platform.error_docs: each operation's error answers read off its dependencies; a 405 names
+every method of the resource; shared.platform.json_rules: the rules a validator checks, in the
+schema."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from fastapi import APIRouter, Depends, FastAPI
 from jsonschema import Draft202012Validator
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from shared.auth.dependency import current_actor
+from services.intake.entrypoints.ratelimit import Limit, RateLimiter
 from shared.contracts.envelope import Actor
-from shared.http import install_error_handlers
-from shared.json_rules import one_of, rules, together
-from shared.ratelimit import Limit, RateLimiter
+from shared.platform.auth.dependency import current_actor
+from shared.platform.http import install_error_handlers
+from shared.platform.json_rules import one_of, rules, together
 
 
 class Spot(BaseModel):
@@ -145,7 +146,7 @@ def test_a_status_a_route_documents_keeps_its_words(status: int):
 def test_a_stripping_models_minimum_length_counts_the_stripped_text():
     from pydantic import Field
 
-    from shared.json_rules import stripped_text
+    from shared.platform.json_rules import stripped_text
 
     class Note(BaseModel):
         model_config = ConfigDict(str_strip_whitespace=True, json_schema_extra=stripped_text)

@@ -1,4 +1,5 @@
-"""shared.http.ErrorMapping: each service's domain errors as HTTP answers, one rule for all."""
+"""shared.platform.http.ErrorMapping: each service's domain errors as HTTP answers, one rule
+for all."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from fastapi import HTTPException
 
 from services.dispatch.domain.errors import IllegalTransition, InvalidStation, NotFound
 from services.dispatch.entrypoints.errors import http_error
-from shared.http import ErrorMapping
+from shared.platform.http import ErrorMapping
 
 
 class Missing(Exception):

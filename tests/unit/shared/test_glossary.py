@@ -14,7 +14,7 @@ from services.mediation.domain.clocks import ClockName
 from services.mediation.domain.lifecycle import State as DisputeState
 from shared.contracts.catalogue import CATALOGUE
 from shared.contracts.envelope import Role
-from shared.glossary import TERMS, codes, explain, term, written_date, written_time
+from shared.contracts.glossary import TERMS, codes, explain, term, written_date, written_time
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -69,7 +69,7 @@ def test_no_chinese_name_is_left_in_english_or_empty() -> None:
 
 def test_no_two_states_read_alike() -> None:
     """A state filter lists every state once: two states with one word could not be told apart."""
-    from shared.glossary.states import STATES
+    from shared.contracts.glossary.states import STATES
 
     for lang in (0, 1):
         words = [names[lang] for names in STATES.values()]

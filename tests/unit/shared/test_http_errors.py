@@ -1,4 +1,5 @@
-"""shared.http: the 422 shape the OpenAPI documents, and NUL characters refused as a 422."""
+"""shared.platform.http: the 422 shape the OpenAPI documents, and NUL characters refused as a
+422."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import httpx
 from fastapi import FastAPI
 from pydantic import BaseModel
 
-from shared.http import install_error_handlers
+from shared.platform.http import install_error_handlers
 
 
 class Note(BaseModel):

@@ -1,4 +1,4 @@
-from shared.logs import mask_text
+from shared.platform.logs import mask_text
 
 
 def test_phone_numbers_in_log_text_are_masked():

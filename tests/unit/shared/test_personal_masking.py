@@ -1,6 +1,6 @@
 import pytest
 
-from shared.masking import mask_optional, mask_personal
+from shared.platform.masking import mask_optional, mask_personal
 from tests.pii_corpus import SAMPLES, corpus_text, leaks
 
 

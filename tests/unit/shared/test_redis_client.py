@@ -20,7 +20,7 @@ from shared.messaging.partitions import (
     dead_letter_stream,
     streams_of,
 )
-from shared.redis_client import (
+from shared.messaging.redis_client import (
     RedisUrlError,
     is_cluster_url,
     make_broker,
@@ -28,7 +28,7 @@ from shared.redis_client import (
     parse_cluster_url,
     require_slot_safe,
 )
-from shared.settings import ServiceSettings
+from shared.platform.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[3]
 CLUSTER = "redis+cluster://10.0.0.1:7000,10.0.0.2:7001"
@@ -124,7 +124,7 @@ def test_the_legacy_names_of_one_partition_are_not_slot_safe() -> None:
 # and tests/integration/test_redis_cluster.py, which runs each of them on a real cluster).
 KNOWN_MULTI_KEY_CALLS = {
     "shared/messaging/dead_letters.py": [".eval(", "pipeline(transaction=True)"],
-    "shared/ratelimit.py": ["register_script("],  # one key per call
+    "services/intake/entrypoints/ratelimit.py": ["register_script("],  # one key per call
 }
 _MULTI_KEY = re.compile(
     r"\.eval\(|\.evalsha\(|register_script\(|pipeline\(transaction=True\)|\.multi\(|"

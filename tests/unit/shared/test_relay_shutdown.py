@@ -40,7 +40,7 @@ async def test_a_relay_woken_and_cancelled_at_the_same_moment_stops():
 
 
 async def test_stopping_background_tasks_asks_again_when_a_cancellation_is_swallowed():
-    from shared.runtime import stop_tasks
+    from shared.platform.runtime import stop_tasks
 
     swallowed: list[int] = []
 

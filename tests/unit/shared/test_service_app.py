@@ -1,4 +1,5 @@
-"""shared.service_app: the one app factory: what every service gets, and the lifespan's order."""
+"""shared.platform.service_app: the one app factory: what every service gets, and the
+lifespan's order."""
 
 from __future__ import annotations
 
@@ -13,14 +14,14 @@ import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI
 from redis.asyncio import Redis
 
-from shared.auth.keys import TokenKeys
-from shared.clock import FrozenClock
-from shared.idempotency import idempotency_table
-from shared.metrics import ServiceMetrics
-from shared.runtime import ServiceRuntime
-from shared.service_app import service_app
-from shared.settings import ServiceSettings
-from shared.training_clock import TrainingClock
+from shared.platform.auth.keys import TokenKeys
+from shared.platform.clock import FrozenClock
+from shared.platform.idempotency import idempotency_table
+from shared.platform.metrics import ServiceMetrics
+from shared.platform.runtime import ServiceRuntime
+from shared.platform.service_app import service_app
+from shared.platform.settings import ServiceSettings
+from shared.platform.training_clock import TrainingClock
 
 AT = datetime(2026, 3, 2, 9, tzinfo=UTC)
 

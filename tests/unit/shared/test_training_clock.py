@@ -12,10 +12,10 @@ from services.dispatch.config import DispatchSettings
 from services.intake.config import IntakeSettings
 from services.mediation.config import MediationSettings
 from services.notify.config import NotifySettings
-from shared.clock import FrozenClock, SystemClock
-from shared.glossary.errors import reason
-from shared.settings import ServiceSettings
-from shared.training_clock import TrainingClock, with_training
+from shared.contracts.glossary.errors import reason
+from shared.platform.clock import FrozenClock, SystemClock
+from shared.platform.settings import ServiceSettings
+from shared.platform.training_clock import TrainingClock, with_training
 from waystation.services import PROCESSES
 
 SERVICES: list[type[ServiceSettings]] = [

@@ -1,5 +1,5 @@
 """idempotency_record: the first answer to a mutating request with an Idempotency-Key,
-claimed in the transaction of the change it made (shared/idempotency.py)
+claimed in the transaction of the change it made (shared/platform/idempotency.py)
 
 Revision ID: 0009_i15_idempotency
 Revises: 0009_i17m

@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from shared.auth.dependency import require_roles
 from shared.contracts.envelope import Actor
-from shared.glossary import written_time
-from shared.glossary.times import SHANGHAI
-from shared.redis_client import RedisClient
-from shared.training_clock import MAX_STEP, TrainingClock, advance
+from shared.contracts.glossary import written_time
+from shared.contracts.glossary.times import SHANGHAI
+from shared.messaging.redis_client import RedisClient
+from shared.platform.auth.dependency import require_roles
+from shared.platform.training_clock import MAX_STEP, TrainingClock, advance
 
 AdminDep = Annotated[Actor, Depends(require_roles("admin"))]
 # Staff may read the clock they work on (a moved clock must not surprise them); only an admin

@@ -12,7 +12,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 
 from shared.contracts.streams import SUBSCRIPTIONS
 from shared.messaging.partitions import dead_letter_stream, streams_read_by
-from shared.redis_client import RedisClient
+from shared.messaging.redis_client import RedisClient
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 import structlog
 
-from shared.clock import Clock, SystemClock
-from shared.redis_client import RedisClient
+from shared.messaging.redis_client import RedisClient
+from shared.platform.clock import Clock, SystemClock
 
 log = structlog.get_logger(__name__)
 

@@ -13,9 +13,9 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from shared.auth.keys import TokenKeys
-from shared.auth.tokens import InvalidToken, Principal, verify
 from shared.contracts.envelope import Actor
+from shared.platform.auth.keys import TokenKeys
+from shared.platform.auth.tokens import InvalidToken, Principal, verify
 
 COOKIE = "ws_session"
 _bearer = HTTPBearer(

@@ -3,7 +3,7 @@
 A change records its entry in the unit of work that makes it (`add`), so both commit or
 neither does; a read records in a short transaction of its own (`read`). A list records one
 entry per request (its case ids and count), not one per row. The request id comes from the
-request's logging context (shared.observability binds it), the caller from the Actor, or,
+request's logging context (shared.platform.observability binds it), the caller from the Actor, or,
 when the route bound one with `AuditCaller`, from the request.
 """
 
@@ -22,9 +22,9 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
-from shared.audit.record import ACTIONS, MAX_CASE_IDS, AuditRecord, field_names
-from shared.clock import utc_now
 from shared.contracts.envelope import Actor
+from shared.platform.audit.record import ACTIONS, MAX_CASE_IDS, AuditRecord, field_names
+from shared.platform.clock import utc_now
 
 SYSTEM = Actor(role="system", id="system")
 

@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 import structlog
 
-from shared.tracing import current_trace_id
+from shared.platform.tracing import current_trace_id
 
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 _ID_NUMBER = re.compile(r"(?<!\d)\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dXx](?!\d)")
@@ -37,7 +37,7 @@ def configure_logging(
     """Route stdlib and structlog through one JSON renderer with the service name on every line.
 
     Lines logged while a request or an event is handled carry its `correlation_id` and
-    `case_id` (bound by `shared.observability` and the messaging kit) and the `trace_id`.
+    `case_id` (bound by `shared.platform.observability` and the messaging kit) and the `trace_id`.
     """
     renderer: Any = (
         structlog.processors.JSONRenderer(ensure_ascii=False)

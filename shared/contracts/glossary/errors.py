@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from shared.glossary.states import STATES
+from shared.contracts.glossary.states import STATES
 
 # pydantic error types, as the services' 422 bodies carry them.
 FIELD_TYPES: Final[dict[str, tuple[str, str]]] = {

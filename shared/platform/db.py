@@ -64,7 +64,7 @@ def transaction_memo(session: AsyncSession, key: str) -> dict[Any, Any]:
 
 
 # The kit's and the audit tables' migrations: one branch every service's chain depends on.
-PLATFORM_MIGRATIONS = Path(__file__).resolve().parent / "platform" / "migrations"
+PLATFORM_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(migrations_dir: Path, url: str) -> Config:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
-from shared.glossary.categories import DISPUTE_TYPES, HAZARD_CATEGORIES
-from shared.glossary.community import (
+from shared.contracts.glossary.categories import DISPUTE_TYPES, HAZARD_CATEGORIES
+from shared.contracts.glossary.community import (
     COMPOUND_LEADS,
     CONSULTATION_OUTCOMES,
     CONSULTATION_STATUSES,
@@ -20,11 +20,11 @@ from shared.glossary.community import (
     PARTICIPANT_SIDES,
     REDEMPTION_STATES,
 )
-from shared.glossary.errors import explain
-from shared.glossary.events import ACTIONS, EVENTS
-from shared.glossary.people import BODIES, BODY_KINDS, CHANNELS, MEDIATORS, ROLES, TOWNS
-from shared.glossary.places import FACILITIES, STATION_KINDS, STATION_STATUSES
-from shared.glossary.states import (
+from shared.contracts.glossary.errors import explain
+from shared.contracts.glossary.events import ACTIONS, EVENTS
+from shared.contracts.glossary.people import BODIES, BODY_KINDS, CHANNELS, MEDIATORS, ROLES, TOWNS
+from shared.contracts.glossary.places import FACILITIES, STATION_KINDS, STATION_STATUSES
+from shared.contracts.glossary.states import (
     ALERT_STATUSES,
     CLOCK_STATUSES,
     CLOCKS,
@@ -34,7 +34,7 @@ from shared.glossary.states import (
     STATES,
     URGENCY,
 )
-from shared.glossary.times import (
+from shared.contracts.glossary.times import (
     REST_REASONS,
     calendar_missing_words,
     moved_words,

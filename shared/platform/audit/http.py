@@ -10,10 +10,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import AwareDatetime
 
-from shared.audit.log import AuditLog, AuditQuery, bind_caller, unbind_caller
-from shared.audit.record import Action, AuditPage
-from shared.auth.dependency import current_actor, require_roles
 from shared.contracts.envelope import Actor
+from shared.platform.audit.log import AuditLog, AuditQuery, bind_caller, unbind_caller
+from shared.platform.audit.record import Action, AuditPage
+from shared.platform.auth.dependency import current_actor, require_roles
 
 
 async def audit_caller(

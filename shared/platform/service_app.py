@@ -15,19 +15,19 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcon
 import sqlalchemy as sa
 from fastapi import FastAPI
 
-from shared.api_docs import install_offline_docs
-from shared.audit.http import audit_router
-from shared.audit.log import AuditLog
-from shared.auth.dependency import install_auth
-from shared.auth.keys import TokenKeys
-from shared.clock import Clock, SystemClock
-from shared.http import BodyLimit, health_router, install_error_handlers
-from shared.idempotency import install_idempotency, tidy_answers
-from shared.observability import install_observability
-from shared.runtime import ServiceRuntime
-from shared.settings import ServiceSettings
-from shared.training_clock import TrainingClock, with_training
-from shared.training_clock_http import training_clock_router
+from shared.platform.api_docs import install_offline_docs
+from shared.platform.audit.http import audit_router
+from shared.platform.audit.log import AuditLog
+from shared.platform.auth.dependency import install_auth
+from shared.platform.auth.keys import TokenKeys
+from shared.platform.clock import Clock, SystemClock
+from shared.platform.http import BodyLimit, health_router, install_error_handlers
+from shared.platform.idempotency import install_idempotency, tidy_answers
+from shared.platform.observability import install_observability
+from shared.platform.runtime import ServiceRuntime
+from shared.platform.settings import ServiceSettings
+from shared.platform.training_clock import TrainingClock, with_training
+from shared.platform.training_clock_http import training_clock_router
 
 StartUp = Callable[[], AbstractAsyncContextManager[None]]
 

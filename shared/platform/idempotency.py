@@ -35,9 +35,9 @@ from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.auth.tokens import InvalidToken, verify
-from shared.clock import utc_now
-from shared.db import conflict_insert
+from shared.platform.auth.tokens import InvalidToken, verify
+from shared.platform.clock import utc_now
+from shared.platform.db import conflict_insert
 
 log = structlog.get_logger()
 

@@ -27,7 +27,8 @@ PROBLEM = "Problem"
 PROBLEM_REF = {"$ref": f"#/components/schemas/{PROBLEM}"}
 JSON_PROBLEM = {"application/json": {"schema": PROBLEM_REF}}
 
-# The attribute a dependency carries when it counts requests (shared.ratelimit): the methods
+# The attribute a dependency carries when it counts requests (a service's rate limit, e.g.
+# services/intake/entrypoints/ratelimit.py): the methods
 # it counts.
 RATE_LIMITED = "rate_limited_methods"
 

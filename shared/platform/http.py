@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.error_docs import document_errors
+from shared.platform.error_docs import document_errors
 
 log = structlog.get_logger(__name__)
 

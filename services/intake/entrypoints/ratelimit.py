@@ -18,7 +18,7 @@ import structlog
 from fastapi import HTTPException, Request
 from redis.exceptions import RedisError
 
-from shared.redis_client import RedisClient
+from shared.messaging.redis_client import RedisClient
 
 log = structlog.get_logger(__name__)
 
@@ -168,6 +168,7 @@ class RateLimiter:
                     429, f"too many requests; retry in {wait}s", headers={"Retry-After": str(wait)}
                 )
 
-        # The OpenAPI documents read it (shared.error_docs): these methods may get 429 and 503.
+        # The OpenAPI documents read it (shared.platform.error_docs): these methods may get 429
+        # and 503.
         check.rate_limited_methods = methods  # type: ignore[attr-defined]
         return check

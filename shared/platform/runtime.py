@@ -13,23 +13,23 @@ from pathlib import Path
 import sqlalchemy as sa
 import structlog
 
-from shared.clock import Clock
-from shared.db import make_engine, make_sessions, upgrade_async
-from shared.logs import quiet_logger
 from shared.messaging.batching import Prepare
 from shared.messaging.consumer import ConsumerConfig, Handler, IdempotentConsumer
 from shared.messaging.groups import ensure_groups, prune_consumers
 from shared.messaging.partitions import group_pairs
 from shared.messaging.publishing import publish_events
 from shared.messaging.reader import StreamReader, reader_tasks
+from shared.messaging.redis_client import make_broker, make_redis, require_slot_safe
 from shared.messaging.relay import OutboxRelay, OutgoingEvent
 from shared.messaging.stacks import await_chain
 from shared.messaging.tables import KitTables
 from shared.messaging.uow import UnitOfWork
-from shared.metrics import ServiceMetrics
-from shared.redis_client import make_broker, make_redis, require_slot_safe
-from shared.settings import ServiceSettings
-from shared.training_clock import TrainingClock
+from shared.platform.clock import Clock
+from shared.platform.db import make_engine, make_sessions, upgrade_async
+from shared.platform.logs import quiet_logger
+from shared.platform.metrics import ServiceMetrics
+from shared.platform.settings import ServiceSettings
+from shared.platform.training_clock import TrainingClock
 
 log = structlog.get_logger(__name__)
 

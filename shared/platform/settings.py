@@ -11,7 +11,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.messaging.partitions import MAX_PARTITIONS, configured_partitions
-from shared.redis_client import require_slot_safe
+from shared.messaging.redis_client import require_slot_safe
 
 
 def data_dir() -> Path:
@@ -30,7 +30,7 @@ class ServiceSettings(BaseSettings):
     )
     database_url: str = ""
     # One node (`redis://host:6379/0`) or a Redis Cluster (`redis+cluster://h1:p1,h2:p2`, which
-    # needs STREAM_PARTITIONS >= 2; shared/redis_client.py, docs/scaling.md).
+    # needs STREAM_PARTITIONS >= 2; shared/messaging/redis_client.py, docs/scaling.md).
     redis_url: str = ""
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=1, le=65535)
@@ -49,7 +49,7 @@ class ServiceSettings(BaseSettings):
     log_json: bool = True
     # Larger bodies get 413 before any route reads them (every upload and field has a size limit).
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=512 * 1024 * 1024)
-    # An admin may move the clock forward (shared/training_clock.py); falls back to the
+    # An admin may move the clock forward (shared/platform/training_clock.py); falls back to the
     # un-prefixed WAYSTATION_TRAINING_CLOCK. Never in production: refused at start-up.
     training_clock: bool = False
     training_clock_sync_seconds: float = Field(default=1.0, gt=0, le=60)

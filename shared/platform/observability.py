@@ -11,8 +11,8 @@ import structlog
 from fastapi import FastAPI, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.metrics import ServiceMetrics
-from shared.redis_client import RedisClient
+from shared.messaging.redis_client import RedisClient
+from shared.platform.metrics import ServiceMetrics
 
 REQUEST_ID = "X-Request-Id"
 CORRELATION_ID = "X-Correlation-Id"

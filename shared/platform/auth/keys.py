@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.auth.tokens import ensure_dev_keypair
-from shared.settings import data_dir
+from shared.platform.auth.tokens import ensure_dev_keypair
+from shared.platform.settings import data_dir
 
 PUBLIC_ENV = "WAYSTATION_JWT_PUBLIC_KEY_FILE"
 PRIVATE_ENV = "WAYSTATION_JWT_PRIVATE_KEY_FILE"

@@ -15,7 +15,7 @@ from pathlib import Path
 import chinese_calendar
 from chinese_calendar import constants
 
-from shared.calendar.work_calendar import CalendarYear, WorkCalendar
+from shared.platform.calendar.work_calendar import CalendarYear, WorkCalendar
 
 PACKAGE_SOURCE = f"chinese-calendar {getattr(chinese_calendar, '__version__', '?')}"
 
