@@ -1,7 +1,7 @@
 """The import contracts of pyproject.toml's [tool.importlinter] hold (the same check as
 `make lint`'s `lint-imports`): services independent, each service's layers in order, domain
 rules free of the ORM and transport, the console through HTTP only, the shared kit and the
-operator CLI no deeper into a service than they may go."""
+operator CLI no deeper into a service than they may go, routes free of the ORM."""
 
 from __future__ import annotations
 
