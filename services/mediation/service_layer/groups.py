@@ -4,7 +4,10 @@ cases, and elect representatives who receive the notices and attend the sessions
 The parent carries the lifecycle (acceptance, one mediator, sessions, one agreement); each
 member case stays `group_member`, holds its worker's own claim and, once agreed, its line of
 the agreement's schedule and whether that line was performed. Every member hears what the
-group reached through `dispute.group_notice` on their own case."""
+group reached through `dispute.group_notice` on their own case.
+
+The steps on a dispute are the Dispute aggregate's (domain/dispute_parties.py): joining,
+counting, electing, a member's line; this loads and saves them and tells each member."""
 
 from __future__ import annotations
 
@@ -12,10 +15,7 @@ import uuid
 from datetime import date
 from typing import Literal
 
-from sqlmodel import col, select
-
-from services.mediation.adapters.tables import Dispute
-from services.mediation.domain.dispute import Dispute as Aggregate
+from services.mediation.domain.dispute import Dispute
 from services.mediation.domain.errors import Incomplete, NotAllowed
 from services.mediation.service_layer.context import Context
 from services.mediation.service_layer.repository import disputes_in
@@ -30,7 +30,7 @@ async def count_members(uow: UnitOfWork, parent_id: uuid.UUID) -> int:
 
 
 async def register_member(
-    uow: UnitOfWork, ctx: Context, case_id: uuid.UUID, cause: Envelope
+    uow: UnitOfWork, ctx: Context, case_id: uuid.UUID, cause: Envelope | None = None
 ) -> None:
     """A member case filed with a parent: it follows the parent, which counts one more worker."""
     disputes = disputes_in(uow)
@@ -46,17 +46,13 @@ async def register_member(
 
 
 async def members(uow: UnitOfWork, parent_id: uuid.UUID) -> list[Dispute]:
-    stmt = (
-        select(Dispute)
-        .where(Dispute.parent_case_id == parent_id)
-        .order_by(col(Dispute.created_at), col(Dispute.case_id))
-    )
-    return list((await uow.session.exec(stmt)).all())
+    """A group's member cases in the order they joined (read, not locked)."""
+    return await disputes_in(uow).members(parent_id)
 
 
 async def elect_representatives(
     parent_id: uuid.UUID, party_ids: list[str], actor: Actor, uow: UnitOfWork
-) -> Aggregate:
+) -> Dispute:
     """Record the representatives the members elected; each member hears who they are."""
     if actor.role not in ("committee", "mediator"):
         raise NotAllowed(f"a {actor.role} may not record representatives")
@@ -96,7 +92,7 @@ Stage = Literal["accepted", "agreement_signed", "ended", "closed"]
 
 async def tell_members(
     uow: UnitOfWork,
-    parent: Dispute | Aggregate,
+    parent: Dispute,
     stage: Stage,
     actor: Actor,
     cause: Envelope | None = None,
@@ -131,7 +127,7 @@ async def record_member_performance(
     actor: Actor,
     uow: UnitOfWork,
     ctx: Context,
-) -> Aggregate:
+) -> Dispute:
     """One member's line of the group agreement was performed, or not; answers the group.
 
     Time order as for a whole agreement (`Dispute.record_line_performance`)."""
