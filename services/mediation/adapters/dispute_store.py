@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from dataclasses import fields
+from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 
@@ -18,10 +18,17 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from services.mediation.adapters import mediator_stats
-from services.mediation.adapters.tables import TIMER, DisputeClock, DisputeHistory, RosterRecord
+from services.mediation.adapters.tables import (
+    TIMER,
+    DisputeClock,
+    DisputeCompany,
+    DisputeGrant,
+    DisputeHistory,
+    RosterRecord,
+)
 from services.mediation.adapters.tables import Dispute as DisputeRow
 from services.mediation.adapters.tables import MediationSession as SessionRow
-from services.mediation.domain.dispute import Dispute, HistoryEntry, StateHistory
+from services.mediation.domain.dispute import Dispute, HistoryEntry, ReadingGrant, StateHistory
 from services.mediation.domain.kept_clocks import KeptClock, TimerOrder
 from services.mediation.domain.lifecycle import REASSIGNABLE
 from services.mediation.domain.mediation_session import MediationSession
@@ -79,8 +86,7 @@ class SqlDisputeRepository:
         if row is None:
             return None
         self._rows[case_id] = row
-        # Copies: a list changed in place on the aggregate must not change the row unseen.
-        dispute = Dispute(**{name: copy.deepcopy(getattr(row, name)) for name in COLUMNS})
+        dispute = _aggregate(row)
         for kept in await self._clock_rows(case_id):
             dispute.clocks[kept.clock] = KeptClock(**{n: getattr(kept, n) for n in CLOCK_FIELDS})
         return dispute
@@ -176,6 +182,56 @@ class SqlDisputeRepository:
             if value is not None and getattr(row, name) != value:
                 setattr(row, name, value)
         self._session.add(row)
+
+    async def members(self, parent_id: uuid.UUID) -> list[Dispute]:
+        """A group's member cases in the order they joined: read, not locked, without clocks."""
+        stmt = (
+            select(DisputeRow)
+            .where(DisputeRow.parent_case_id == parent_id)
+            .order_by(col(DisputeRow.created_at), col(DisputeRow.case_id))
+        )
+        return [_aggregate(row) for row in (await self._session.exec(stmt)).all()]
+
+    async def count_members(self, parent_id: uuid.UUID) -> int:
+        stmt = (
+            select(sa.func.count())
+            .select_from(DisputeRow)
+            .where(DisputeRow.parent_case_id == parent_id)
+        )
+        return int((await self._session.exec(stmt)).one())
+
+    async def reading_grant(self, case_id: uuid.UUID, mediator_id: str) -> ReadingGrant | None:
+        row = await self._session.get(DisputeGrant, (case_id, mediator_id))
+        if row is None:
+            return None
+        return ReadingGrant(row.case_id, row.mediator_id, row.granted_by, row.granted_at)
+
+    async def add_grant(self, grant: ReadingGrant) -> None:
+        self._session.add(DisputeGrant(**asdict(grant)))
+
+    async def remove_grant(self, grant: ReadingGrant) -> None:
+        row = await self._session.get(DisputeGrant, (grant.case_id, grant.mediator_id))
+        if row is not None:
+            await self._session.delete(row)
+
+    async def index_companies(self, dispute: Dispute, companies: list[dict[str, str]]) -> None:
+        """One pattern-index row per company the dispute newly names."""
+        assert dispute.created_at is not None  # a saved dispute's row always has it
+        for company in companies:
+            self._session.add(
+                DisputeCompany(
+                    case_id=dispute.case_id,
+                    company_key=company["key"],
+                    company=company["name"],
+                    dispute_type=dispute.dispute_type,
+                    created_at=dispute.created_at,
+                )
+            )
+
+
+def _aggregate(row: DisputeRow) -> Dispute:
+    # Copies: a list changed in place on the aggregate must not change the row unseen.
+    return Dispute(**{name: copy.deepcopy(getattr(row, name)) for name in COLUMNS})
 
 
 def _history_row(case_id: uuid.UUID, entry: HistoryEntry) -> DisputeHistory:

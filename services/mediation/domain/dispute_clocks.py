@@ -2,7 +2,7 @@
 by clocks.py's legal rules and targets.py's paused working days, each move ordering its timers.
 
 A mixin rather than a second aggregate: the clocks have no life apart from their dispute (one
-lock, one save), and this keeps domain/dispute.py to the lifecycle steps. It also holds the
+lock, one save), and this keeps the lifecycle steps' modules to the steps. It also holds the
 history entry and the raised event the aggregate is made of.
 """
 

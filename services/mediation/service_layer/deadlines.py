@@ -7,7 +7,7 @@ from datetime import date
 from services.mediation.domain.clocks import ClockName
 from services.mediation.service_layer import groups
 from services.mediation.service_layer.context import Context
-from services.mediation.service_layer.steps import announce, load_dispute, settle
+from services.mediation.service_layer.steps import emit_case_event, load_dispute, settle
 from shared.contracts.envelope import SYSTEM
 from shared.contracts.events.mediation import DeadlineWarning
 from shared.messaging.timers import Timer
@@ -28,9 +28,9 @@ async def on_timer(timer: Timer, uow: UnitOfWork, ctx: Context) -> None:
         if ended:
             await groups.tell_members(uow, dispute, "ended", SYSTEM)
         return
-    announce(
+    emit_case_event(
         uow,
-        dispute,
+        dispute.case_id,
         "deadline.warning",
         DeadlineWarning(
             clock=clock.value,

@@ -18,7 +18,7 @@ from services.mediation.adapters.tables import Dispute, DisputeCompany, PatternA
 from services.mediation.domain.errors import AgainstTheRules, NotFound
 from services.mediation.domain.rollup import companies
 from services.mediation.service_layer.context import Context
-from services.mediation.service_layer.steps import announce
+from services.mediation.service_layer.steps import emit_case_event
 from shared.contracts.envelope import SYSTEM, Actor, Envelope
 from shared.contracts.events.mediation import PatternAlert
 from shared.messaging.uow import UnitOfWork
@@ -104,9 +104,9 @@ async def check_pattern(
     )
     uow.session.add(alert)
     org = key.removeprefix("org:") if key.startswith("org:") else None
-    announce(
+    emit_case_event(
         uow,
-        dispute,
+        dispute.case_id,
         "pattern.alert",
         PatternAlert(
             company=name,

@@ -1,7 +1,8 @@
 """A filed dispute reaches mediation: register it, start its clocks, await the committee.
 
-The row is written here (a group member, and the pattern index, still work on it); the
-review step and the clocks are the Dispute aggregate's (`Dispute.register`)."""
+The row is written here (the pattern index still works on it); the review step and its
+clocks are the Dispute aggregate's (`Dispute.register`), as is a group member's joining
+(`Dispute.join_group`)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,10 @@ from services.mediation.domain.clocks import local_date
 from services.mediation.service_layer import acceptance, groups, patterns
 from services.mediation.service_layer.context import Context
 from services.mediation.service_layer.repository import disputes_in
-from services.mediation.service_layer.steps import announce, load_dispute, settle
+from services.mediation.service_layer.steps import load_dispute, settle
 from shared.contracts.envelope import SYSTEM, Envelope
 from shared.contracts.events.common import PartyRef
 from shared.contracts.events.intake import CaseFiled
-from shared.contracts.events.mediation import DisputeRegistered
 from shared.contracts.filed import filed_case
 from shared.messaging.errors import PermanentError
 from shared.messaging.uow import UnitOfWork
@@ -81,15 +81,7 @@ async def register_dispute(envelope: Envelope, uow: UnitOfWork, ctx: Context) ->
     dispute = _new_dispute(envelope, filed)
     uow.session.add(dispute)
     if dispute.parent_case_id is not None:  # a member follows its group's parent
-        announce(
-            uow,
-            dispute,
-            "dispute.registered",
-            DisputeRegistered(state="group_member", dispute_type=dispute.dispute_type),
-            SYSTEM,
-            envelope,
-        )
-        await groups.register_member(uow, dispute, envelope)
+        await groups.register_member(uow, ctx, dispute.case_id, envelope)
         return
     if (
         filed.dispute and filed.dispute.group is not None

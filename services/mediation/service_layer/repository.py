@@ -1,8 +1,9 @@
 """The dispute repository port: what the lifecycle use cases read and write besides events.
 
 A dispute with its kept clocks (saved with it, their timers armed or cancelled in the same
-transaction), its saved state history (targets pause on it), its sessions, and the assignment
-facts a mediator is chosen by. The SQL adapter is `adapters/dispute_store.py`; tests bring an
+transaction), its saved state history (targets pause on it), its sessions, a group's members,
+its reading grants, the companies the pattern index counts it under, and the assignment facts
+a mediator is chosen by. The SQL adapter is `adapters/dispute_store.py`; tests bring an
 in-memory one on a fake unit of work.
 """
 
@@ -13,7 +14,7 @@ from datetime import datetime
 from typing import Protocol
 
 from services.mediation.adapters.dispute_store import SqlDisputeRepository
-from services.mediation.domain.dispute import Dispute, StateHistory
+from services.mediation.domain.dispute import Dispute, ReadingGrant, StateHistory
 from services.mediation.domain.mediation_session import MediationSession
 from services.mediation.domain.roster import Roster
 from shared.messaging.uow import UnitOfWork
@@ -30,6 +31,12 @@ class DisputeRepository(Protocol):
     async def record_assignment(self, mediator_id: str, at: datetime) -> None: ...
     async def session(self, case_id: uuid.UUID, session_id: str) -> MediationSession | None: ...
     async def save_session(self, s: MediationSession) -> None: ...
+    async def members(self, parent_id: uuid.UUID) -> list[Dispute]: ...
+    async def count_members(self, parent_id: uuid.UUID) -> int: ...
+    async def reading_grant(self, case_id: uuid.UUID, mediator_id: str) -> ReadingGrant | None: ...
+    async def add_grant(self, grant: ReadingGrant) -> None: ...
+    async def remove_grant(self, grant: ReadingGrant) -> None: ...
+    async def index_companies(self, dispute: Dispute, companies: list[dict[str, str]]) -> None: ...
 
 
 def disputes_in(uow: UnitOfWork) -> DisputeRepository:

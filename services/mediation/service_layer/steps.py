@@ -1,17 +1,13 @@
 """Moving a dispute through its lifecycle: one checked step, one history row, one event.
 
 `load_dispute` and `settle` carry the Dispute aggregate (domain/dispute.py) through its
-repository; `load`, `record` and `announce` still serve the use cases that work on the
-row (group members, grants, supplements, pattern alerts)."""
+repository; `emit_case_event` queues an event no step raised (a clock's warning, a pattern
+alert, a group member's notice)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
-from sqlmodel import select
-
-from services.mediation.adapters.tables import Dispute, DisputeHistory
 from services.mediation.domain.dispute import Dispute as Aggregate
 from services.mediation.domain.errors import NotFound
 from services.mediation.service_layer.repository import disputes_in
@@ -22,58 +18,21 @@ from shared.messaging.uow import UnitOfWork
 PRODUCER = "mediation"
 
 
-async def load(uow: UnitOfWork, case_id: uuid.UUID) -> Dispute:
-    stmt = select(Dispute).where(Dispute.case_id == case_id).with_for_update()
-    dispute = (await uow.session.exec(stmt)).first()
-    if dispute is None:
-        raise NotFound(str(case_id))
-    return dispute
-
-
-def record(
+def emit_case_event(
     uow: UnitOfWork,
-    dispute: Dispute,
-    action: str,
-    actor: Actor,
-    *,
-    now: datetime | None = None,
-    note: str = "",
-    to_state: str | None = None,
-) -> None:
-    """One append-only history row (a step, or an act that keeps the state)."""
-    at = now or uow.now()
-    dispute.history_count += 1
-    uow.session.add(
-        DisputeHistory(
-            case_id=dispute.case_id,
-            position=dispute.history_count,
-            action=action,
-            from_state=dispute.state,
-            to_state=to_state or dispute.state,
-            actor_role=actor.role,
-            actor_id=actor.id,
-            at=at,
-            note=note[:1000],
-        )
-    )
-    dispute.state = to_state or dispute.state
-    dispute.updated_at = at
-    uow.session.add(dispute)
-
-
-def announce(
-    uow: UnitOfWork,
-    dispute: Dispute | Aggregate,
+    case_id: uuid.UUID,
     event_type: str,
     payload: Payload,
     actor: Actor,
     cause: Envelope | None = None,
 ) -> None:
+    """Queue an event about a case that no aggregate step raised: a clock's warning, a pattern
+    alert, what a group's member hears of its group (its own case, not the one loaded)."""
     uow.emit(
         new_event(
             event_type,
             payload,
-            case_id=dispute.case_id,
+            case_id=case_id,
             actor=actor,
             producer=PRODUCER,
             cause=cause,

@@ -90,7 +90,12 @@ async def dispute_detail(
         "sessions": [s.model_dump() for s in meetings],
         "members": [
             {
-                **m.model_dump(),
+                "case_id": m.case_id,
+                "tracking_code": m.tracking_code,
+                "complainant_id": m.complainant_id,
+                "complainant_name": m.complainant_name,
+                "claim_amount_yuan": m.claim_amount_yuan,
+                "outcome": m.outcome,
                 "amount_yuan": lines.get(str(m.case_id), {}).get("amount_yuan"),
                 "due_on": lines.get(str(m.case_id), {}).get("due_on"),
             }

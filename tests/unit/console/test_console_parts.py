@@ -231,7 +231,7 @@ def test_a_group_agreement_lists_each_member_and_performance_goes_member_by_memb
     import pytest
 
     from services.console.entrypoints.mediation_pages import FormProblem, member_steps, step_of
-    from services.mediation.service_layer.groups import counted_title
+    from services.mediation.domain.dispute_parties import counted_title
 
     a, b = str(uuid.uuid4()), str(uuid.uuid4())
     form = {

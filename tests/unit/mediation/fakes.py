@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from services.mediation.domain.dispute import Dispute, HistoryEntry, StateHistory
+from services.mediation.domain.dispute import Dispute, HistoryEntry, ReadingGrant, StateHistory
 from services.mediation.domain.mediation_session import MediationSession
 from services.mediation.domain.roster import Roster
 
@@ -29,6 +29,8 @@ class FakeDisputeRepository:
         self.fired: set[TimerKey] = set()
         self.assigned: dict[str, float] = {}
         self.sessions: dict[str, MediationSession] = {}
+        self.grants: dict[tuple[uuid.UUID, str], ReadingGrant] = {}
+        self.companies: dict[uuid.UUID, list[dict[str, str]]] = {}
 
     def add(self, dispute: Dispute) -> None:
         self.disputes[dispute.case_id] = _stored(dispute)
@@ -85,6 +87,25 @@ class FakeDisputeRepository:
 
     async def save_session(self, s: MediationSession) -> None:
         self.sessions[s.session_id] = copy.deepcopy(s)
+
+    async def members(self, parent_id: uuid.UUID) -> list[Dispute]:
+        found = [d for d in self.disputes.values() if d.parent_case_id == parent_id]
+        return [copy.deepcopy(d) for d in found]
+
+    async def count_members(self, parent_id: uuid.UUID) -> int:
+        return len(await self.members(parent_id))
+
+    async def reading_grant(self, case_id: uuid.UUID, mediator_id: str) -> ReadingGrant | None:
+        return self.grants.get((case_id, mediator_id))
+
+    async def add_grant(self, grant: ReadingGrant) -> None:
+        self.grants[(grant.case_id, grant.mediator_id)] = grant
+
+    async def remove_grant(self, grant: ReadingGrant) -> None:
+        self.grants.pop((grant.case_id, grant.mediator_id), None)
+
+    async def index_companies(self, dispute: Dispute, companies: list[dict[str, str]]) -> None:
+        self.companies.setdefault(dispute.case_id, []).extend(companies)
 
     def pending_timers(self, case_id: uuid.UUID) -> dict[tuple[str, datetime], dict[str, Any]]:
         """The case's timers neither cancelled nor fired, by (kind, due time)."""
