@@ -134,6 +134,11 @@ async def overdue(
         ),
     )
     rows: list[Any] = []
+    if session.get_bind().dialect.name == "postgresql":
+        # A page read in index order needs no parallel workers, but the planner cannot tell
+        # how few rows the join's state filter drops and starts them: on a busy machine their
+        # start-up took most of the time (p50 25 -> 10-17 ms at 1M disputes without them).
+        await session.execute(sa.text("SET LOCAL max_parallel_workers_per_gather = 0"))
     for kind in (past_day, ran_out):
         stmt = _clock_rows().where(alive, kind).order_by(*_SOONEST).limit(limit)
         rows += (await session.execute(stmt)).all()
