@@ -105,7 +105,6 @@ def create_app(
     app.state.scheduler = scheduler
     app.state.context = ctx
     app.state.stations = finder
-    app.state.audit = audit
     return app
 
 

@@ -157,6 +157,5 @@ def create_app(
     )
     # What the routes take through their dependencies (entrypoints/dependencies.py).
     app.state.context = ctx
-    app.state.audit = audit
     app.state.timers = scheduler
     return app

@@ -133,7 +133,6 @@ def create_app(settings: NotifySettings | None = None, clock: Clock | None = Non
         routes=_routes,
     )
     # What the routes take through their dependencies (entrypoints/dependencies.py).
-    app.state.audit = audit
     app.state.quiet_hours = quiet
     app.state.worker = worker
     return app

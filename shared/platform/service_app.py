@@ -94,6 +94,7 @@ def service_app(
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.include_router(health_router(runtime.readiness))
     if audit is not None:
+        app.state.audit = audit  # shared/platform/app_state.py: AuditDep
         app.include_router(audit_router(audit))
     if routes is not None:
         routes(app)

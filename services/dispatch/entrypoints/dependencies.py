@@ -13,16 +13,9 @@ from fastapi import Depends, Request
 
 from services.dispatch.service_layer.context import Context
 from services.dispatch.service_layer.nearest import StationFinder
-from shared.contracts.envelope import Actor
-from shared.platform.audit.log import AuditLog
-from shared.platform.auth.dependency import current_actor
-from shared.platform.runtime import ServiceRuntime
-
-
-def runtime_of(request: Request) -> ServiceRuntime:
-    """The service's runtime (set by shared/platform/service_app.py)."""
-    runtime: ServiceRuntime = request.app.state.runtime
-    return runtime
+from shared.platform.app_state import ActorDep as ActorDep
+from shared.platform.app_state import AuditDep as AuditDep
+from shared.platform.app_state import RuntimeDep as RuntimeDep
 
 
 def context_of(request: Request) -> Context:
@@ -37,14 +30,5 @@ def finder_of(request: Request) -> StationFinder:
     return finder
 
 
-def audit_of(request: Request) -> AuditLog:
-    """Dispatch's audit log of personal data read (set by services/dispatch/app.py)."""
-    audit: AuditLog = request.app.state.audit
-    return audit
-
-
-ActorDep = Annotated[Actor, Depends(current_actor)]
-RuntimeDep = Annotated[ServiceRuntime, Depends(runtime_of)]
 ContextDep = Annotated[Context, Depends(context_of)]
 FinderDep = Annotated[StationFinder, Depends(finder_of)]
-AuditDep = Annotated[AuditLog, Depends(audit_of)]

@@ -15,9 +15,11 @@ from services.intake.adapters.pii_cipher import PiiCipher
 from services.intake.config import IntakeSettings
 from services.intake.entrypoints.uploads import Uploads
 from services.intake.service_layer.context import Context
+from shared.platform.app_state import ActorDep as ActorDep
+from shared.platform.app_state import AuditDep as AuditDep
+from shared.platform.app_state import RuntimeDep as RuntimeDep
 from shared.platform.audit.log import AuditLog
 from shared.platform.auth.keys import TokenKeys
-from shared.platform.runtime import ServiceRuntime
 
 
 @dataclass(frozen=True)
@@ -44,18 +46,9 @@ class Intake:
         return self.keys.private_pem
 
 
-def runtime_of(request: Request) -> ServiceRuntime:
-    runtime: ServiceRuntime = request.app.state.runtime
-    return runtime
-
-
 def intake_of(request: Request) -> Intake:
     intake: Intake = request.app.state.intake
     return intake
-
-
-def audit_of(request: Request) -> AuditLog:
-    return intake_of(request).audit
 
 
 def context_of(request: Request) -> Context:
@@ -66,8 +59,6 @@ def uploads_of(request: Request) -> Uploads:
     return intake_of(request).uploads
 
 
-RuntimeDep = Annotated[ServiceRuntime, Depends(runtime_of)]
 IntakeDep = Annotated[Intake, Depends(intake_of)]
-AuditDep = Annotated[AuditLog, Depends(audit_of)]
 ContextDep = Annotated[Context, Depends(context_of)]
 UploadsDep = Annotated[Uploads, Depends(uploads_of)]

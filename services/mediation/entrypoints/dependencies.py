@@ -15,15 +15,9 @@ from fastapi import Depends, HTTPException, Request
 from services.mediation.domain.clocks import local_date
 from services.mediation.service_layer.context import Context
 from shared.contracts.envelope import Actor
-from shared.platform.audit.log import AuditLog
-from shared.platform.auth.dependency import current_actor
-from shared.platform.runtime import ServiceRuntime
-
-
-def runtime_of(request: Request) -> ServiceRuntime:
-    """The service's runtime (shared/platform/service_app.py sets it)."""
-    runtime: ServiceRuntime = request.app.state.runtime
-    return runtime
+from shared.platform.app_state import ActorDep as ActorDep
+from shared.platform.app_state import AuditDep as AuditDep
+from shared.platform.app_state import RuntimeDep as RuntimeDep
 
 
 def context_of(request: Request) -> Context:
@@ -32,16 +26,7 @@ def context_of(request: Request) -> Context:
     return ctx
 
 
-def audit_of(request: Request) -> AuditLog:
-    """The service's audit log (app.py sets it)."""
-    audit: AuditLog = request.app.state.audit
-    return audit
-
-
-RuntimeDep = Annotated[ServiceRuntime, Depends(runtime_of)]
 ContextDep = Annotated[Context, Depends(context_of)]
-AuditDep = Annotated[AuditLog, Depends(audit_of)]
-ActorDep = Annotated[Actor, Depends(current_actor)]
 
 
 def today_of(ctx: ContextDep) -> date:

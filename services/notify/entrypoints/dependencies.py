@@ -12,22 +12,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from services.notify.domain.quiet_hours import QuietHours
-from shared.contracts.envelope import Actor
-from shared.platform.audit.log import AuditLog
-from shared.platform.auth.dependency import current_actor
-from shared.platform.runtime import ServiceRuntime
-
-
-def runtime_of(request: Request) -> ServiceRuntime:
-    """The service's runtime (shared/platform/service_app.py sets it)."""
-    runtime: ServiceRuntime = request.app.state.runtime
-    return runtime
-
-
-def audit_of(request: Request) -> AuditLog:
-    """The service's audit log (app.py sets it)."""
-    audit: AuditLog = request.app.state.audit
-    return audit
+from shared.platform.app_state import ActorDep as ActorDep
+from shared.platform.app_state import AuditDep as AuditDep
+from shared.platform.app_state import RuntimeDep as RuntimeDep
 
 
 def quiet_hours_of(request: Request) -> QuietHours:
@@ -36,7 +23,4 @@ def quiet_hours_of(request: Request) -> QuietHours:
     return quiet
 
 
-RuntimeDep = Annotated[ServiceRuntime, Depends(runtime_of)]
-AuditDep = Annotated[AuditLog, Depends(audit_of)]
 QuietHoursDep = Annotated[QuietHours, Depends(quiet_hours_of)]
-ActorDep = Annotated[Actor, Depends(current_actor)]
