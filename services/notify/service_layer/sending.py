@@ -28,6 +28,9 @@ from shared.messaging.uow import UnitOfWork
 log = structlog.get_logger(__name__)
 Send = Callable[[str, str, str], Awaitable[SendOutcome]]
 PHONE_SLOT = "{phone}"
+# The due rows' read and each lease are one statement each, atomic on their own: run without
+# the BEGIN and COMMIT round trips of a transaction around them.
+_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
 
 
 class PhoneBook(Protocol):
@@ -91,13 +94,15 @@ class DeliveryWorker:
         """
         params = {"now": self._clock.now(), "lease_now": self._lease_clock.now()}
         async with self._sessions() as session:
+            await session.connection(execution_options=_AUTOCOMMIT)
             return list((await session.execute(self._due, params)).all())
 
     async def _claim(self, delivery_id: uuid.UUID) -> sa.Row[Any] | None:
         """Lease this one row for `lease_seconds`, if nobody sent or holds it meanwhile: the
         row as leased (what is sent and recorded), or None."""
         now = self._lease_clock.now()
-        async with self._sessions() as session, session.begin():
+        async with self._sessions() as session:
+            await session.connection(execution_options=_AUTOCOMMIT)
             return await claim(session, delivery_id, now, now + self._lease)
 
     async def _deliver(self, row: sa.Row[Any]) -> SendOutcome:
