@@ -106,3 +106,43 @@ async def test_a_sender_whose_lease_ran_out_and_was_taken_over_records_nothing_t
         assert len(await notify.outbox("notification.delivered")) == 1
     finally:
         await notify.stop()
+
+
+async def test_sends_that_return_at_once_are_each_recorded_and_announced_once(
+    database_url: str, redis_url: str
+):
+    """Outcomes returning together share a commit (see `DeliveryWorker._record_one`): every
+    one is still recorded once, with its own event, and each send returns only then."""
+    notify = await NotifyUnderTest(database_url, redis_url, smtp_url="mailto://127.0.0.1:1").start()
+    release = asyncio.Event()
+    started: list[str] = []
+
+    async def together(url: str, subject: str, body: str) -> SendOutcome:
+        started.append(url)
+        await release.wait()
+        return SendOutcome(ok=True, permanent=False)
+
+    worker = DeliveryWorker(
+        notify.sessions, notify.uow, together, guard=notify.guard, clock=notify.clock
+    )
+    try:
+        for n in range(6):
+            await notify.apply(dispute_filed(uuid.uuid4(), email=f"li{n}@example.com"))
+        round_ = asyncio.create_task(worker.run_once())
+
+        async def all_in_flight() -> bool:
+            return len(started) == 6
+
+        await eventually_async(all_in_flight)
+        release.set()
+        assert await round_ == 6
+        rows = await notify.deliveries(channel="email")
+        assert len(rows) == 6
+        assert {(r.status, r.attempts, r.lease_until) for r in rows} == {("sent", 1, None)}
+        announced = await notify.outbox("notification.delivered")
+        assert sorted(e["payload"]["delivery_id"] for e in announced) == sorted(
+            str(r.id) for r in rows
+        )
+    finally:
+        release.set()
+        await notify.stop()

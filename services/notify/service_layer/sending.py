@@ -28,6 +28,8 @@ from shared.messaging.uow import UnitOfWork
 log = structlog.get_logger(__name__)
 Send = Callable[[str, str, str], Awaitable[SendOutcome]]
 PHONE_SLOT = "{phone}"
+# A send's outcome waiting to be committed: the delivery as leased, the outcome, its answer.
+_Outcome = tuple[Delivery, SendOutcome, "asyncio.Future[str | None]"]
 # The due rows' read and each lease are one statement each, atomic on their own: run without
 # the BEGIN and COMMIT round trips of a transaction around them.
 _AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
@@ -80,6 +82,9 @@ class DeliveryWorker:
         # set must not look expired to another that has already moved on.
         self._lease_clock = lease_clock or self._clock
         self._due = due_rows(batch)
+        # Outcomes waiting for the commit after the one under way (see `_record_one`).
+        self._outcomes: list[_Outcome] = []
+        self._recording = False
 
     def wake(self) -> None:
         self._wakeup.set()
@@ -160,11 +165,54 @@ class DeliveryWorker:
         return sent
 
     async def _record_one(self, row: Delivery, outcome: SendOutcome) -> str | None:
-        """The outcome commits as soon as the send returns: a crash after this repeats nothing."""
+        """The outcome commits as soon as the send returns: a crash after this repeats nothing.
+
+        Outcomes that return while another is being committed wait for that commit and go
+        together in the next one (a group commit: one transaction and one outbox write for
+        the sends that finished at once); each send still returns only once its outcome is
+        committed, so a case's next notice never leaves before it."""
+        done: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+        self._outcomes.append((row, outcome, done))
+        if not self._recording:  # nobody is committing: this send does, until none is left
+            self._recording = True
+            group: list[_Outcome] = []
+            try:
+                while self._outcomes:
+                    group, self._outcomes = self._outcomes, []
+                    await self._record_group(group)
+            except BaseException:  # cancelled: the waiting sends must not wait forever
+                for _, _, waiting in group + self._outcomes:
+                    waiting.cancel()  # a no-op on those already answered
+                self._outcomes = []
+                raise
+            finally:
+                self._recording = False
+        return await done
+
+    async def _record_group(self, group: list[_Outcome]) -> None:
+        try:
+            labels = await self._commit_outcomes(group)
+        except Exception as exc:
+            if len(group) == 1:
+                group[0][2].set_exception(exc)
+                return
+            # One outcome's trouble must not hold back the others: each on its own.
+            for item in group:
+                try:
+                    [label] = await self._commit_outcomes([item])
+                except Exception as one:
+                    item[2].set_exception(one)
+                else:
+                    item[2].set_result(label)
+            return
+        for (_, _, done), label in zip(group, labels, strict=True):
+            done.set_result(label)
+
+    async def _commit_outcomes(self, group: list[_Outcome]) -> list[str | None]:
         async with self._new_uow() as uow:
-            label = await self._record(uow, row, outcome)
+            labels = [await self._record(uow, row, outcome) for row, outcome, _ in group]
             await uow.commit()
-        return label
+        return labels
 
     async def _record(self, uow: UnitOfWork, leased: Delivery, outcome: SendOutcome) -> str | None:
         return await record_outcome(
