@@ -83,6 +83,9 @@ class Renderer:
             undefined=StrictUndefined,
             autoescape=False,
             keep_trailing_newline=False,
+            # The templates ship with the code: no stat of the file on every render to see
+            # whether it changed (a new release restarts the service anyway).
+            auto_reload=False,
         )
         self._env.filters["local_time"] = _local_time
         self._env.filters["local_date"] = _local_date

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from services.notify.adapters.delivery_store import insert_planned
 from services.notify.adapters.tables import Delivery, KnownCase, Preference
 from services.notify.domain.delivery import idempotency_key
 from services.notify.domain.errors import CaseNotYetKnown
@@ -194,17 +195,18 @@ async def plan_deliveries(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> 
             return 0
         raise CaseNotYetKnown(str(envelope.case_id))
     existing = await _planned_keys(uow, envelope.event_id)
-    planned = 0
+    planned: list[dict[str, Any]] = []
     for rule in rules:
         for recipient in await recipients(rule, envelope, case, uow, ctx.channels):
             for row in await _rows(rule, recipient, envelope, case, uow, ctx):
-                if row.idempotency_key not in existing:
-                    existing.add(row.idempotency_key)
-                    uow.session.add(row)
-                    planned += 1
-    if planned and ctx.on_planned is not None:
-        uow.after_commit(ctx.on_planned)
-    return planned
+                if row["idempotency_key"] not in existing:
+                    existing.add(row["idempotency_key"])
+                    planned.append(row)
+    if planned:
+        await insert_planned(uow.session, planned)
+        if ctx.on_planned is not None:
+            uow.after_commit(ctx.on_planned)
+    return len(planned)
 
 
 async def _rows(
@@ -214,7 +216,7 @@ async def _rows(
     case: KnownCase,
     uow: UnitOfWork,
     ctx: Context,
-) -> list[Delivery]:
+) -> list[dict[str, Any]]:
     # A follower follows with its own report's code: the case's is the original reporter's
     # credential. A follower remembered before codes were kept gets no link at all.
     code = recipient.tracking_code or ("" if recipient.follower else case.tracking_code)
@@ -256,23 +258,29 @@ def _delivery(
     body: str,
     now: datetime,
     due: datetime,
-) -> Delivery:
+) -> dict[str, Any]:
+    """One `delivery` row's values, every column given (they go in as one INSERT, no ORM)."""
     inbox = channel == INBOX
-    return Delivery(
-        idempotency_key=idempotency_key(str(envelope.event_id), recipient.party_id, channel),
-        event_id=envelope.event_id,
-        event_type=envelope.event_type,
-        case_id=envelope.case_id,
-        party_role=recipient.role,
-        party_id=recipient.party_id,
-        channel=channel,
-        target=target,
-        locale=recipient.locale,
-        subject=subject[:300],
-        body=body[:8000],
-        critical=rule.critical,
-        status="sent" if inbox else "queued",
-        sent_at=envelope.occurred_at if inbox else None,
-        created_at=now,
-        next_attempt_at=now if inbox else due,
-    )
+    return {
+        "id": uuid.uuid4(),
+        "idempotency_key": idempotency_key(str(envelope.event_id), recipient.party_id, channel),
+        "event_id": envelope.event_id,
+        "event_type": envelope.event_type,
+        "case_id": envelope.case_id,
+        "party_role": recipient.role,
+        "party_id": recipient.party_id,
+        "channel": channel,
+        "target": target,
+        "locale": recipient.locale,
+        "subject": subject[:300],
+        "body": body[:8000],
+        "critical": rule.critical,
+        "status": "sent" if inbox else "queued",
+        "attempts": 0,
+        "next_attempt_at": now if inbox else due,
+        "lease_until": None,
+        "last_error": "",
+        "created_at": now,
+        "sent_at": envelope.occurred_at if inbox else None,
+        "read_at": None,
+    }

@@ -6,6 +6,7 @@ of work."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Protocol
 
 from services.notify.adapters.delivery_store import SqlDeliveryRepository
@@ -15,7 +16,7 @@ from shared.messaging.uow import UnitOfWork
 
 class DeliveryRepository(Protocol):
     async def get(self, delivery_id: uuid.UUID) -> Delivery | None: ...
-    async def save(self, delivery: Delivery) -> None: ...
+    async def save(self, delivery: Delivery, held: datetime | None = None) -> None: ...
 
 
 def deliveries_in(uow: UnitOfWork) -> DeliveryRepository:

@@ -7,21 +7,20 @@ import contextlib
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import sqlalchemy as sa
 import structlog
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlalchemy.orm import aliased
-from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.notify.adapters.channels import with_key
+from services.notify.adapters.delivery_store import LeaseLost, claim, delivery_of, due_rows
 from services.notify.adapters.outcome import SendOutcome
 from services.notify.adapters.phone_book import PhoneUnavailable
-from services.notify.adapters.tables import Delivery
 from services.notify.adapters.target_guard import TargetGuard, TargetUnresolvable, UnsafeTarget
+from services.notify.domain.delivery import Delivery
 from services.notify.service_layer.repository import deliveries_in
 from shared.messaging.uow import UnitOfWork
 from shared.platform.clock import Clock, SystemClock
@@ -29,6 +28,11 @@ from shared.platform.clock import Clock, SystemClock
 log = structlog.get_logger(__name__)
 Send = Callable[[str, str, str], Awaitable[SendOutcome]]
 PHONE_SLOT = "{phone}"
+# A send's outcome waiting to be committed: the delivery as leased, the outcome, its answer.
+_Outcome = tuple[Delivery, SendOutcome, "asyncio.Future[str | None]"]
+# The due rows' read and each lease are one statement each, atomic on their own: run without
+# the BEGIN and COMMIT round trips of a transaction around them.
+_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
 
 
 class PhoneBook(Protocol):
@@ -77,11 +81,15 @@ class DeliveryWorker:
         # may be a training clock that replicas follow a moment apart, and a lease one replica
         # set must not look expired to another that has already moved on.
         self._lease_clock = lease_clock or self._clock
+        self._due = due_rows(batch)
+        # Outcomes waiting for the commit after the one under way (see `_record_one`).
+        self._outcomes: list[_Outcome] = []
+        self._recording = False
 
     def wake(self) -> None:
         self._wakeup.set()
 
-    async def candidates(self) -> list[Delivery]:
+    async def candidates(self) -> list[sa.Row[Any]]:
         """Up to a batch of due rows, oldest first, of cases with nothing being sent right now.
 
         Nothing is leased here: each row is leased just before its own send (`_claim`), so a
@@ -89,47 +97,20 @@ class DeliveryWorker:
         leased (in flight, or left by a crashed worker until its lease runs out) waits, so its
         notices still leave in the order they were planned.
         """
-        now = self._clock.now()
-        busy = aliased(Delivery)
-        in_flight = (
-            select(busy.id)
-            .where(
-                busy.case_id == Delivery.case_id,
-                busy.status == "queued",
-                col(busy.lease_until) >= self._lease_clock.now(),
-            )
-            .exists()
-        )
-        stmt = (
-            select(Delivery)
-            .where(
-                Delivery.status == "queued",
-                col(Delivery.next_attempt_at) <= now,
-                ~in_flight,
-            )
-            .order_by(col(Delivery.next_attempt_at), col(Delivery.created_at))
-            .limit(self._batch)
-        )
+        params = {"now": self._clock.now(), "lease_now": self._lease_clock.now()}
         async with self._sessions() as session:
-            return list((await session.exec(stmt)).all())
+            await session.connection(execution_options=_AUTOCOMMIT)
+            return list((await session.execute(self._due, params)).all())
 
-    async def _claim(self, row: Delivery) -> bool:
-        """Lease this one row for `lease_seconds`, if nobody sent or holds it meanwhile."""
+    async def _claim(self, delivery_id: uuid.UUID) -> sa.Row[Any] | None:
+        """Lease this one row for `lease_seconds`, if nobody sent or holds it meanwhile: the
+        row as leased (what is sent and recorded), or None."""
         now = self._lease_clock.now()
-        stmt = (
-            sa.update(Delivery)
-            .where(
-                col(Delivery.id) == row.id,
-                col(Delivery.status) == "queued",
-                or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) < now),
-            )
-            .values(lease_until=now + self._lease)
-        )
-        async with self._sessions() as session, session.begin():
-            claimed = await session.execute(stmt)
-        return bool(claimed.rowcount)  # type: ignore[attr-defined]
+        async with self._sessions() as session:
+            await session.connection(execution_options=_AUTOCOMMIT)
+            return await claim(session, delivery_id, now, now + self._lease)
 
-    async def _deliver(self, row: Delivery) -> SendOutcome:
+    async def _deliver(self, row: sa.Row[Any]) -> SendOutcome:
         # Checked again at send time: DNS may have changed since the directory was loaded.
         try:
             await asyncio.to_thread(self._guard.check, row.target)
@@ -161,33 +142,77 @@ class DeliveryWorker:
         rows = await self.candidates()
         if not rows:
             return 0
-        by_case: dict[uuid.UUID, list[Delivery]] = {}
+        by_case: dict[uuid.UUID, list[uuid.UUID]] = {}
         for row in rows:
-            by_case.setdefault(row.case_id, []).append(row)
+            by_case.setdefault(row.case_id, []).append(row.id)
         done = await asyncio.gather(*(self._send_in_order(chain) for chain in by_case.values()))
         return sum(done)
 
-    async def _send_in_order(self, chain: list[Delivery]) -> int:
+    async def _send_in_order(self, chain: list[uuid.UUID]) -> int:
         """A reporter must not hear "closed" before "acknowledged" because both were due
         together (a backlog caught up in one round): one at a time, in planned order."""
         sent = 0
-        for row in chain:
+        for delivery_id in chain:
             async with self._slots:
-                if not await self._claim(row):
+                row = await self._claim(delivery_id)
+                if row is None:
                     return sent  # another worker has it; the rest of the case waits for it
                 outcome = await self._deliver(row)
-                label = await self._record_one(row, outcome)
+                label = await self._record_one(delivery_of(row), outcome)
             sent += 1
             if self._on_outcome is not None and label is not None:
                 self._on_outcome(row.channel, label)
         return sent
 
     async def _record_one(self, row: Delivery, outcome: SendOutcome) -> str | None:
-        """The outcome commits as soon as the send returns: a crash after this repeats nothing."""
+        """The outcome commits as soon as the send returns: a crash after this repeats nothing.
+
+        Outcomes that return while another is being committed wait for that commit and go
+        together in the next one (a group commit: one transaction and one outbox write for
+        the sends that finished at once); each send still returns only once its outcome is
+        committed, so a case's next notice never leaves before it."""
+        done: asyncio.Future[str | None] = asyncio.get_running_loop().create_future()
+        self._outcomes.append((row, outcome, done))
+        if not self._recording:  # nobody is committing: this send does, until none is left
+            self._recording = True
+            group: list[_Outcome] = []
+            try:
+                while self._outcomes:
+                    group, self._outcomes = self._outcomes, []
+                    await self._record_group(group)
+            except BaseException:  # cancelled: the waiting sends must not wait forever
+                for _, _, waiting in group + self._outcomes:
+                    waiting.cancel()  # a no-op on those already answered
+                self._outcomes = []
+                raise
+            finally:
+                self._recording = False
+        return await done
+
+    async def _record_group(self, group: list[_Outcome]) -> None:
+        try:
+            labels = await self._commit_outcomes(group)
+        except Exception as exc:
+            if len(group) == 1:
+                group[0][2].set_exception(exc)
+                return
+            # One outcome's trouble must not hold back the others: each on its own.
+            for item in group:
+                try:
+                    [label] = await self._commit_outcomes([item])
+                except Exception as one:
+                    item[2].set_exception(one)
+                else:
+                    item[2].set_result(label)
+            return
+        for (_, _, done), label in zip(group, labels, strict=True):
+            done.set_result(label)
+
+    async def _commit_outcomes(self, group: list[_Outcome]) -> list[str | None]:
         async with self._new_uow() as uow:
-            label = await self._record(uow, row, outcome)
+            labels = [await self._record(uow, row, outcome) for row, outcome, _ in group]
             await uow.commit()
-        return label
+        return labels
 
     async def _record(self, uow: UnitOfWork, leased: Delivery, outcome: SendOutcome) -> str | None:
         return await record_outcome(
@@ -197,6 +222,7 @@ class DeliveryWorker:
             self._clock.now(),
             max_attempts=self._max_attempts,
             backoff_base=self._backoff_base,
+            leased=leased,
         )
 
     async def run(self) -> None:
@@ -226,12 +252,17 @@ async def record_outcome(
     *,
     max_attempts: int,
     backoff_base: float,
+    leased: Delivery | None = None,
 ) -> str | None:
-    """Apply one send's outcome to its delivery: "sent", "failed", "retry" (None: not queued)."""
+    """Apply one send's outcome to its delivery: "sent", "failed", "retry" (None: not queued).
+
+    `leased`: the delivery as its sender's lease took it (`UPDATE … RETURNING`), saving the
+    read; it is written only while the row still carries that lease, else read afresh."""
     deliveries = deliveries_in(uow)
-    delivery = await deliveries.get(delivery_id)
+    delivery = leased if leased is not None else await deliveries.get(delivery_id)
     if delivery is None or not delivery.queued:
         return None
+    held = delivery.lease_until if leased is not None else None
     label = "sent"
     if outcome.ok:
         delivery.sent(now)
@@ -251,7 +282,15 @@ async def record_outcome(
         )
     else:
         label = "retry"
-    await deliveries.save(delivery)
+    if held is None:
+        await deliveries.save(delivery)
+    else:
+        try:
+            await deliveries.save(delivery, held=held)
+        except LeaseLost:  # its lease ran out and another sender took it: as without a lease
+            return await record_outcome(
+                uow, delivery_id, outcome, now, max_attempts=max_attempts, backoff_base=backoff_base
+            )
     uow.emit_raised(delivery.events, case_id=delivery.case_id, causation_id=delivery.event_id)
     delivery.events.clear()
     return label
