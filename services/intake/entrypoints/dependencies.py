@@ -1,6 +1,7 @@
 """What intake's routes are handed: the runtime and the service's parts, built once by
 `create_app` and kept on `app.state`, reached through typed dependencies (no route closes over
-them, so every router is a plain module-level one)."""
+them, so every router is a plain module-level one). They are coroutines: FastAPI runs a plain
+function in a worker thread, a hand-off dearer than the attribute read it serves."""
 
 from __future__ import annotations
 
@@ -44,26 +45,26 @@ class Intake:
         return self.keys.private_pem
 
 
-def runtime_of(request: Request) -> ServiceRuntime:
+async def runtime_of(request: Request) -> ServiceRuntime:
     runtime: ServiceRuntime = request.app.state.runtime
     return runtime
 
 
-def intake_of(request: Request) -> Intake:
+async def intake_of(request: Request) -> Intake:
     intake: Intake = request.app.state.intake
     return intake
 
 
-def audit_of(request: Request) -> AuditLog:
-    return intake_of(request).audit
+async def audit_of(request: Request) -> AuditLog:
+    return (await intake_of(request)).audit
 
 
-def context_of(request: Request) -> Context:
-    return intake_of(request).context
+async def context_of(request: Request) -> Context:
+    return (await intake_of(request)).context
 
 
-def uploads_of(request: Request) -> Uploads:
-    return intake_of(request).uploads
+async def uploads_of(request: Request) -> Uploads:
+    return (await intake_of(request)).uploads
 
 
 RuntimeDep = Annotated[ServiceRuntime, Depends(runtime_of)]
