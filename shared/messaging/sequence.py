@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +14,26 @@ from shared.platform.db import conflict_insert
 
 def _upsert(session: AsyncSession) -> Any:
     return conflict_insert(session.get_bind().dialect.name)
+
+
+# The two upserts every commit and every applied batch sends, built once per table and dialect
+# (a handful in a process): building one is dearer than SQLAlchemy's compiled-cache look-up.
+@cache
+def _reserve(dialect: str, table: sa.Table) -> Any:
+    insert = conflict_insert(dialect)(table)
+    return insert.on_conflict_do_update(
+        index_elements=[table.c.case_id],
+        set_={"last_seq": table.c.last_seq + insert.excluded.last_seq},
+    ).returning(table.c.case_id, table.c.last_seq)
+
+
+@cache
+def _advance(dialect: str, table: sa.Table) -> Any:
+    insert = conflict_insert(dialect)(table)
+    return insert.on_conflict_do_update(
+        index_elements=[table.c.producer, table.c.case_id],
+        set_={"last_seq": insert.excluded.last_seq},
+    )
 
 
 async def reserve_many(
@@ -26,11 +47,7 @@ async def reserve_many(
     as parameters of one cached statement, which SQLAlchemy sends as one INSERT."""
     if not counts:
         return {}
-    insert = _upsert(session)(table)
-    stmt = insert.on_conflict_do_update(
-        index_elements=[table.c.case_id],
-        set_={"last_seq": table.c.last_seq + insert.excluded.last_seq},
-    ).returning(table.c.case_id, table.c.last_seq)
+    stmt = _reserve(session.get_bind().dialect.name, table)
     rows = [
         {"case_id": case_id, "last_seq": n}
         for case_id, n in sorted(counts.items(), key=lambda kv: str(kv[0]))
@@ -89,11 +106,7 @@ async def advance_many(
     """`advance` for many pairs in one statement."""
     if not moved:
         return
-    insert = _upsert(session)(table)
-    stmt = insert.on_conflict_do_update(
-        index_elements=[table.c.producer, table.c.case_id],
-        set_={"last_seq": insert.excluded.last_seq},
-    )
+    stmt = _advance(session.get_bind().dialect.name, table)
     # In key order, as `positions` locks them: two transactions upserting overlapping cases
     # then take the row locks in the same order and cannot deadlock on them. Parameters of
     # one cached statement, not a multi-VALUES one compiled afresh for every batch.

@@ -18,13 +18,13 @@ from shared.platform.auth.dependency import current_actor
 from shared.platform.runtime import ServiceRuntime
 
 
-def runtime_of(request: Request) -> ServiceRuntime:
+async def runtime_of(request: Request) -> ServiceRuntime:
     """The service's runtime: its database, Redis, consumer and outbox relay."""
     runtime: ServiceRuntime = request.app.state.runtime
     return runtime
 
 
-def audit_of(request: Request) -> AuditLog:
+async def audit_of(request: Request) -> AuditLog:
     """The service's append-only log of who read or changed personal data."""
     audit: AuditLog = request.app.state.audit
     return audit

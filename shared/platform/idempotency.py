@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.platform.auth.tokens import InvalidToken, verify
+from shared.platform.auth.tokens import InvalidToken
 from shared.platform.clock import utc_now
 from shared.platform.db import conflict_insert
 
@@ -193,7 +193,7 @@ class IdempotencyMiddleware:
         if keys is None or not token:
             return None
         try:
-            actor = verify(keys.public_pem, token).actor
+            actor = keys.verify(token).actor
         except InvalidToken:
             return None
         return f"{actor.role}:{actor.id}"[:120]

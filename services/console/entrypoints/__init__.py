@@ -63,14 +63,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(WrongRole)
     async def wrong_role(request: Request, exc: WrongRole) -> Response:
-        console = console_of(request)
+        console = await console_of(request)
         who = caller(request, console.public_pem, frozenset({str(exc)}))
         return console.render(request, "error.html", who, 403, message="forbidden")
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> Response:
         status = exc.status if exc.status in (400, 403, 404, 409, 422) else 502
-        console = console_of(request)
+        console = await console_of(request)
         try:
             who = caller(request, console.public_pem, EVERY_ROLE)
         except (LoginRequired, WrongRole):

@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from services.console.entrypoints.pages import Console
 
 
-def console_of(request: Request) -> Console:
+async def console_of(request: Request) -> Console:
     console: Console = request.app.state.console
     return console
 

@@ -18,13 +18,13 @@ from shared.platform.app_state import AuditDep as AuditDep
 from shared.platform.app_state import RuntimeDep as RuntimeDep
 
 
-def context_of(request: Request) -> Context:
+async def context_of(request: Request) -> Context:
     """Dispatch's clock, district, calendar and reach (set by services/dispatch/app.py)."""
     context: Context = request.app.state.context
     return context
 
 
-def finder_of(request: Request) -> StationFinder:
+async def finder_of(request: Request) -> StationFinder:
     """The station register as the riders read it, cached (set by services/dispatch/app.py)."""
     finder: StationFinder = request.app.state.stations
     return finder

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import fields
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import delete, select
@@ -36,8 +37,14 @@ UPDATE_COLUMNS = tuple(f.name for f in fields(PostedUpdate))
 
 
 def case_of(row: CaseRow) -> Case:
-    # Copies: a dict changed in place on the aggregate must not change the row unseen.
-    return Case(**{name: copy.deepcopy(getattr(row, name)) for name in COLUMNS})
+    return Case(**{name: _own(getattr(row, name)) for name in COLUMNS})
+
+
+def _own(value: Any) -> Any:
+    """A copy of a container (a dict changed in place on the aggregate must not change the row
+    unseen); the other columns (ids, times, strings, numbers) are immutable and are shared
+    (deep-copying them rebuilds each id and time, per case loaded)."""
+    return copy.deepcopy(value) if isinstance(value, dict | list) else value
 
 
 def write_back(case: Case, row: CaseRow, session: AsyncSession) -> None:

@@ -1,6 +1,7 @@
 """What intake's routes are handed: the runtime and the service's parts, built once by
 `create_app` and kept on `app.state`, reached through typed dependencies (no route closes over
-them, so every router is a plain module-level one)."""
+them, so every router is a plain module-level one). They are coroutines: FastAPI runs a plain
+function in a worker thread, a hand-off dearer than the attribute read it serves."""
 
 from __future__ import annotations
 
@@ -46,17 +47,17 @@ class Intake:
         return self.keys.private_pem
 
 
-def intake_of(request: Request) -> Intake:
+async def intake_of(request: Request) -> Intake:
     intake: Intake = request.app.state.intake
     return intake
 
 
-def context_of(request: Request) -> Context:
-    return intake_of(request).context
+async def context_of(request: Request) -> Context:
+    return (await intake_of(request)).context
 
 
-def uploads_of(request: Request) -> Uploads:
-    return intake_of(request).uploads
+async def uploads_of(request: Request) -> Uploads:
+    return (await intake_of(request)).uploads
 
 
 IntakeDep = Annotated[Intake, Depends(intake_of)]

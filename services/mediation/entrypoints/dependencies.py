@@ -20,7 +20,7 @@ from shared.platform.app_state import AuditDep as AuditDep
 from shared.platform.app_state import RuntimeDep as RuntimeDep
 
 
-def context_of(request: Request) -> Context:
+async def context_of(request: Request) -> Context:
     """Mediation's context: roster file, calendar, policy, clock (app.py sets it)."""
     ctx: Context = request.app.state.context
     return ctx
@@ -29,7 +29,7 @@ def context_of(request: Request) -> Context:
 ContextDep = Annotated[Context, Depends(context_of)]
 
 
-def today_of(ctx: ContextDep) -> date:
+async def today_of(ctx: ContextDep) -> date:
     """The local day (Asia/Shanghai) by the service's clock."""
     return local_date(ctx.now())
 
@@ -39,7 +39,7 @@ TodayDep = Annotated[date, Depends(today_of)]
 READERS = ("committee", "admin")
 
 
-def committee_only(actor: ActorDep) -> Actor:
+async def committee_only(actor: ActorDep) -> Actor:
     if actor.role not in READERS:
         raise HTTPException(403, "the committee's console is for the committee")
     return actor

@@ -17,7 +17,7 @@ from shared.platform.app_state import AuditDep as AuditDep
 from shared.platform.app_state import RuntimeDep as RuntimeDep
 
 
-def quiet_hours_of(request: Request) -> QuietHours:
+async def quiet_hours_of(request: Request) -> QuietHours:
     """The service's default quiet hours (app.py sets them)."""
     quiet: QuietHours = request.app.state.quiet_hours
     return quiet

@@ -3,11 +3,14 @@
 Every non-public route depends on `current_actor` (or `require_roles`); an app serves them
 after `install_auth(app, keys)`. No token or a bad one → 401; a role the route does not serve
 → 403. Object-level checks stay in the service layer, against the Actor returned here.
+
+The dependencies are coroutines on purpose: FastAPI runs a plain function in a worker thread,
+a hand-off that costs more than the check itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Request
@@ -15,7 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from shared.contracts.envelope import Actor
 from shared.platform.auth.keys import TokenKeys
-from shared.platform.auth.tokens import InvalidToken, Principal, verify
+from shared.platform.auth.tokens import InvalidToken, Principal
 
 COOKIE = "ws_session"
 _bearer = HTTPBearer(
@@ -33,7 +36,7 @@ def _unauthorized(reason: str) -> HTTPException:
     return HTTPException(401, reason, headers={"WWW-Authenticate": "Bearer"})
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
@@ -43,7 +46,7 @@ def current_principal(
         raise _unauthorized("authentication required")
     keys: TokenKeys = request.app.state.token_keys
     try:
-        principal = verify(keys.public_pem, token)
+        principal = keys.verify(token)
     except InvalidToken as exc:
         raise _unauthorized("invalid or expired token") from exc
     if principal.actor.role == "system":  # the system acts through events, never over HTTP
@@ -60,16 +63,16 @@ def caller_token(request: Request) -> str | None:
     return request.cookies.get(COOKIE)
 
 
-def current_actor(principal: Annotated[Principal, Depends(current_principal)]) -> Actor:
+async def current_actor(principal: Annotated[Principal, Depends(current_principal)]) -> Actor:
     """The Actor a route acts for."""
     return principal.actor
 
 
-def require_roles(*roles: str) -> Callable[[Actor], Actor]:
+def require_roles(*roles: str) -> Callable[[Actor], Awaitable[Actor]]:
     """A dependency admitting only these roles (403 for the others)."""
     allowed = frozenset(roles)
 
-    def check(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+    async def check(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
         if actor.role not in allowed:
             raise HTTPException(403, f"a {actor.role} may not do this")
         return actor
@@ -84,12 +87,12 @@ SERVICE_CLIENTS = frozenset({"notify"})
 
 def service_caller(
     *services: str,
-) -> Callable[[Request, HTTPAuthorizationCredentials | None], Actor]:
+) -> Callable[[Request, HTTPAuthorizationCredentials | None], Awaitable[Actor]]:
     """A dependency admitting only these services' tokens: 401 without a valid token, 403 for
     any person's token (no role of a person may call it)."""
     allowed = frozenset(services) & SERVICE_CLIENTS
 
-    def check(
+    async def check(
         request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Actor:
@@ -97,7 +100,7 @@ def service_caller(
             raise _unauthorized("authentication required")
         keys: TokenKeys = request.app.state.token_keys
         try:
-            principal = verify(keys.public_pem, credentials.credentials)
+            principal = keys.verify(credentials.credentials)
         except InvalidToken as exc:
             raise _unauthorized("invalid or expired token") from exc
         actor = principal.actor

@@ -15,13 +15,15 @@ from pathlib import Path
 
 import jwt
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from shared.contracts.envelope import Actor
 
 ISSUER = "waystation"
 AUDIENCE = "waystation-services"
 ALGORITHM = "EdDSA"
+# Seconds of clock skew between services a token's times are read with.
+LEEWAY = 10
 
 
 class InvalidToken(Exception):
@@ -80,11 +82,12 @@ def issue(
     return jwt.encode(claims, private_pem, algorithm=ALGORITHM)
 
 
-def verify(public_pem: bytes, token: str, *, leeway: int = 10) -> Principal:
+def verify(public_key: bytes | Ed25519PublicKey, token: str, *, leeway: int = LEEWAY) -> Principal:
+    """The token's Principal; `public_key` is the PEM or, cheaper per call, the loaded key."""
     try:
         claims = jwt.decode(
             token,
-            public_pem,
+            public_key,
             algorithms=[ALGORITHM],
             audience=AUDIENCE,
             issuer=ISSUER,
