@@ -9,6 +9,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import col, delete, select
 
@@ -25,10 +26,16 @@ from services.dispatch.domain.directory import Directory
 from services.dispatch.domain.errors import HazardBusy
 from services.dispatch.domain.hazard import Hazard
 from shared.messaging import timers
+from shared.messaging.held import hold_for_commit, write_held
 from shared.messaging.uow import UnitOfWork
 
 # The aggregate's fields that are columns (the rest is its unsaved history and events).
 COLUMNS = tuple(f.name for f in fields(Hazard) if f.name not in ("history", "events"))
+
+
+# History is append-only and read back in a later transaction (or after `write_held`): its
+# rows wait for the commit and a batch's hazards write theirs in one statement.
+HISTORY_INSERT = sa.insert(HazardHistory.__table__)  # type: ignore[attr-defined]
 
 
 def to_aggregate(row: HazardRow) -> Hazard:
@@ -79,23 +86,27 @@ class SqlHazardRepository:
         for name in COLUMNS:
             setattr(row, name, getattr(hazard, name))
         self._session.add(row)
-        for entry in hazard.history:
-            self._session.add(
-                HazardHistory(
-                    case_id=hazard.case_id,
-                    position=entry.position,
-                    action=entry.action,
-                    from_state=entry.from_state,
-                    to_state=entry.to_state,
-                    actor_role=entry.actor.role,
-                    actor_id=entry.actor.id,
-                    at=entry.at,
-                    note=entry.note,
-                )
-            )
+        entries = [
+            {
+                "id": uuid.uuid4(),
+                "case_id": hazard.case_id,
+                "position": entry.position,
+                "action": entry.action,
+                "from_state": entry.from_state,
+                "to_state": entry.to_state,
+                "actor_role": entry.actor.role,
+                "actor_id": entry.actor.id,
+                "at": entry.at,
+                "note": entry.note,
+            }
+            for entry in hazard.history
+        ]
         hazard.history.clear()
+        if entries and not hold_for_commit(self._session, HISTORY_INSERT, entries):
+            await self._session.execute(HISTORY_INSERT, entries)
 
     async def declined_by(self, case_id: uuid.UUID) -> list[str]:
+        await write_held(self._session, HISTORY_INSERT)
         rows = await self._session.exec(
             select(HazardHistory.actor_id).where(
                 HazardHistory.case_id == case_id, HazardHistory.action == "decline"
@@ -162,7 +173,8 @@ class SqlHazardRepository:
     async def schedule(
         self, case_id: uuid.UUID, planned: Sequence[tuple[str, datetime, dict[str, Any] | None]]
     ) -> None:
-        await timers.schedule_many(self._uow, TIMER, case_id, planned)
+        # With the commit: a batch's hazards start all their timers in one statement.
+        await timers.schedule_at_commit(self._uow, TIMER, case_id, planned)
 
     async def cancel(self, case_id: uuid.UUID, kinds: tuple[str, ...], at: datetime) -> None:
         await timers.cancel(self._uow, TIMER, case_id, kinds, at)
