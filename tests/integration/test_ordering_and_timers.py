@@ -158,6 +158,48 @@ async def test_a_cases_timers_are_scheduled_together_and_each_only_once(
     ]
 
 
+async def _timer_rows(kit: KitService) -> list[tuple[uuid.UUID, str, datetime | None]]:
+    async with kit.engine.connect() as conn:
+        rows = await conn.execute(
+            sa.select(TIMER.c.case_id, TIMER.c.kind, TIMER.c.cancelled_at).order_by(TIMER.c.due_at)
+        )
+        return [(r.case_id, r.kind, r.cancelled_at) for r in rows]
+
+
+async def test_timers_held_for_the_commit_are_written_with_it_and_only_with_it(
+    kit_with_timers: KitService,
+):
+    """A batch's timers go in one statement at the commit: a rollback drops them, a cancel
+    in the same transaction still finds them, and a repeat is still a no-op."""
+    kit = kit_with_timers
+    at = datetime(2026, 12, 1, tzinfo=UTC)
+    kept, cancelled = uuid.uuid4(), uuid.uuid4()
+    plan = [("ack_warn", at, {"level": 0}), ("ack_due", at + timedelta(hours=4), None)]
+    async with kit.uow() as uow:
+        await uow.seen(uuid.uuid4())  # the transaction has begun, as in a batch
+        await timers.schedule_at_commit(uow, TIMER, kept, plan)
+        # rolled back: nothing written
+    assert await _timer_rows(kit) == []
+    async with kit.uow() as uow:
+        await uow.seen(uuid.uuid4())
+        await timers.schedule_at_commit(uow, TIMER, kept, plan)
+        await timers.schedule_at_commit(uow, TIMER, cancelled, plan[:1])
+        await timers.cancel(uow, TIMER, cancelled, ("ack_warn",), at)
+        await timers.schedule_at_commit(uow, TIMER, kept, plan[:1])  # again: no-op
+        assert await _timer_rows(kit) == []  # not before the commit
+        await uow.commit()
+    rows = await _timer_rows(kit)
+    assert sorted((c == kept, k, x is not None) for c, k, x in rows) == [
+        (False, "ack_warn", True),
+        (True, "ack_due", False),
+        (True, "ack_warn", False),
+    ]
+    async with kit.uow() as uow:  # outside a transaction: written at once
+        await timers.schedule_at_commit(uow, TIMER, kept, plan)
+        await uow.commit()
+    assert len(await _timer_rows(kit)) == 3
+
+
 async def test_a_timer_whose_handler_fails_stays_due(kit_with_timers: KitService):
     kit = kit_with_timers
     clock = FrozenClock(datetime(2026, 12, 1, tzinfo=UTC))

@@ -9,6 +9,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import col, delete, select
 
@@ -25,10 +26,21 @@ from services.dispatch.domain.directory import Directory
 from services.dispatch.domain.errors import HazardBusy
 from services.dispatch.domain.hazard import Hazard
 from shared.messaging import timers
+from shared.messaging.held import hold_for_commit, write_held
 from shared.messaging.uow import UnitOfWork
+from shared.platform.db import transaction_memo
 
 # The aggregate's fields that are columns (the rest is its unsaved history and events).
 COLUMNS = tuple(f.name for f in fields(Hazard) if f.name not in ("history", "events"))
+
+
+# History is append-only and read back in a later transaction (or after `write_held`): its
+# rows wait for the commit and a batch's hazards write theirs in one statement.
+HISTORY_INSERT = sa.insert(HazardHistory.__table__)  # type: ignore[attr-defined]
+# New hazards likewise, as rows (no ORM object each); until written, `save` updates the held
+# row and whatever reads the hazard table in the transaction (`get`) writes them first.
+HAZARD_INSERT = sa.insert(HazardRow.__table__)  # type: ignore[attr-defined]
+_NEW = "dispatch.new_hazards"
 
 
 def to_aggregate(row: HazardRow) -> Hazard:
@@ -46,12 +58,24 @@ class SqlHazardRepository:
 
     def add(self, hazard: Hazard) -> None:
         """A new hazard; its row is written with the transaction."""
-        row = HazardRow(**{name: getattr(hazard, name) for name in COLUMNS})
+        values = {name: getattr(hazard, name) for name in COLUMNS}
+        if hold_for_commit(self._session, HAZARD_INSERT, [values]):
+            transaction_memo(self._session, _NEW)[hazard.case_id] = values
+            return
+        row = HazardRow(**values)
         self._rows[hazard.case_id] = row
         self._session.add(row)
 
+    async def _write_new(self) -> None:
+        """The transaction's new hazards, held for the commit, written now (before a read)."""
+        new = transaction_memo(self._session, _NEW)
+        if new:
+            new.clear()
+            await write_held(self._session, HAZARD_INSERT)
+
     async def get(self, case_id: uuid.UUID) -> Hazard | None:
         """The hazard, row-locked for the rest of the transaction."""
+        await self._write_new()
         stmt = select(HazardRow).where(HazardRow.case_id == case_id).with_for_update()
         return self._loaded((await self._session.exec(stmt)).first())
 
@@ -63,6 +87,7 @@ class SqlHazardRepository:
 
     async def get_unless_busy(self, case_id: uuid.UUID) -> Hazard | None:
         """Lock it without waiting; HazardBusy when another transaction holds it."""
+        await self._write_new()
         stmt = (
             select(HazardRow).where(HazardRow.case_id == case_id).with_for_update(skip_locked=True)
         )
@@ -73,29 +98,48 @@ class SqlHazardRepository:
 
     async def save(self, hazard: Hazard) -> None:
         """Write the hazard's columns and its new history entries."""
+        held = transaction_memo(self._session, _NEW).get(hazard.case_id)
+        if held is not None:
+            held.update({name: getattr(hazard, name) for name in COLUMNS})
+        else:
+            await self._save_row(hazard)
+        self._hold_history(hazard)
+
+    async def _save_row(self, hazard: Hazard) -> None:
         row = self._rows.get(hazard.case_id) or await self._session.get(HazardRow, hazard.case_id)
         if row is None:
             raise LookupError(f"hazard {hazard.case_id} was never added")
         for name in COLUMNS:
-            setattr(row, name, getattr(hazard, name))
+            value = getattr(hazard, name)
+            # Only what changed: SQLModel's attribute setter is costly, and a hazard saved
+            # right after it was added or loaded has most of its columns as they were.
+            if getattr(row, name) != value:
+                setattr(row, name, value)
         self._session.add(row)
-        for entry in hazard.history:
-            self._session.add(
-                HazardHistory(
-                    case_id=hazard.case_id,
-                    position=entry.position,
-                    action=entry.action,
-                    from_state=entry.from_state,
-                    to_state=entry.to_state,
-                    actor_role=entry.actor.role,
-                    actor_id=entry.actor.id,
-                    at=entry.at,
-                    note=entry.note,
-                )
-            )
+
+    def _hold_history(self, hazard: Hazard) -> None:
+        entries: list[dict[str, Any]] = [
+            {
+                "id": uuid.uuid4(),
+                "case_id": hazard.case_id,
+                "position": entry.position,
+                "action": entry.action,
+                "from_state": entry.from_state,
+                "to_state": entry.to_state,
+                "actor_role": entry.actor.role,
+                "actor_id": entry.actor.id,
+                "at": entry.at,
+                "note": entry.note,
+            }
+            for entry in hazard.history
+        ]
         hazard.history.clear()
+        if entries and not hold_for_commit(self._session, HISTORY_INSERT, entries):
+            # Outside a transaction (no use case saves there): the ORM writes them with it.
+            self._session.add_all(HazardHistory(**e) for e in entries)
 
     async def declined_by(self, case_id: uuid.UUID) -> list[str]:
+        await write_held(self._session, HISTORY_INSERT)
         rows = await self._session.exec(
             select(HazardHistory.actor_id).where(
                 HazardHistory.case_id == case_id, HazardHistory.action == "decline"
@@ -162,7 +206,8 @@ class SqlHazardRepository:
     async def schedule(
         self, case_id: uuid.UUID, planned: Sequence[tuple[str, datetime, dict[str, Any] | None]]
     ) -> None:
-        await timers.schedule_many(self._uow, TIMER, case_id, planned)
+        # With the commit: a batch's hazards start all their timers in one statement.
+        await timers.schedule_at_commit(self._uow, TIMER, case_id, planned)
 
     async def cancel(self, case_id: uuid.UUID, kinds: tuple[str, ...], at: datetime) -> None:
         await timers.cancel(self._uow, TIMER, case_id, kinds, at)

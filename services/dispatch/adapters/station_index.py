@@ -67,7 +67,8 @@ class StationIndex:
         if not self.stations:
             return []
         x, y = self.plane.xy(lat, lng)
-        here = shapely.points(float(x), float(y))
+        # One point: the constructor, not the array function (half the cost for a scalar).
+        here = shapely.Point(float(x), float(y))
         radius = min(FIRST_RADIUS_M, max_metres)
         while True:
             found = self._within(here, float(x), float(y), radius, accept, limit)
