@@ -25,4 +25,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    pass
+    """Nothing here: the platform revision this one depends on owns the table."""
