@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from services.intake.domain.commands import CorrectCase, SplitCase
 from services.intake.domain.privacy import mask_phone
@@ -248,19 +250,16 @@ async def correct(
     intake: IntakeDep,
 ) -> Response:
     """Correct the category or location: re-triaged, re-routed, on the timeline."""
-
-    async def action(uow: UnitOfWork) -> Response:
-        officer(actor)
-        fields = names_present(cmd, personal_fields.CORRECTION)
-        await intake.audit.add(uow.session, "update", actor=actor, case_id=case_id, fields=fields)
-        await corrections.correct_case(case_id, cmd, uow, actor, intake.context)
-        return Response(status_code=200)
-
-    body = cmd.model_dump(mode="json") | {"case": str(case_id)}
-    done = await once(runtime, request, body, action)
-    if done.status_code != 200:
-        return done
-    return json_answer(await case_public(runtime, intake, case_id, actor))
+    return await officer_changes(
+        case_id,
+        cmd,
+        request,
+        actor,
+        runtime,
+        intake,
+        lambda uow: corrections.correct_case(case_id, cmd, uow, actor, intake.context),
+        audited=personal_fields.CORRECTION,
+    )
 
 
 @router.post(
@@ -277,10 +276,39 @@ async def split(
     intake: IntakeDep,
 ) -> Response:
     """Undo a wrong duplicate merge: the case is handled on its own again."""
+    return await officer_changes(
+        case_id,
+        cmd,
+        request,
+        actor,
+        runtime,
+        intake,
+        lambda uow: corrections.split_case(case_id, cmd, uow, actor, intake.context),
+    )
+
+
+async def officer_changes(
+    case_id: uuid.UUID,
+    cmd: BaseModel,
+    request: Request,
+    actor: Actor,
+    runtime: ServiceRuntime,
+    intake: Intake,
+    change: Callable[[UnitOfWork], Awaitable[object]],
+    audited: frozenset[str] | None = None,
+) -> Response:
+    """An officer's change to one case, run at most once per Idempotency-Key, answered with the
+    case as the officer now sees it; the personal fields in `audited` that `cmd` fills are
+    written to the audit log in the change's transaction."""
 
     async def action(uow: UnitOfWork) -> Response:
         officer(actor)
-        await corrections.split_case(case_id, cmd, uow, actor, intake.context)
+        if audited is not None:
+            fields = names_present(cmd, audited)
+            await intake.audit.add(
+                uow.session, "update", actor=actor, case_id=case_id, fields=fields
+            )
+        await change(uow)
         return Response(status_code=200)
 
     body = cmd.model_dump(mode="json") | {"case": str(case_id)}

@@ -12,12 +12,11 @@ from services.intake.domain.commands import AddMembers, FileDispute, SupplementD
 from services.intake.entrypoints import personal_fields
 from services.intake.entrypoints.case_access import officer
 from services.intake.entrypoints.case_answers import filed, filing_fields, json_answer, once
-from services.intake.entrypoints.cases_http import case_public
+from services.intake.entrypoints.cases_http import officer_changes
 from services.intake.entrypoints.dependencies import IntakeDep, RuntimeDep
 from services.intake.entrypoints.schemas import CasePublic, Filed, MemberFiled
 from services.intake.service_layer import filing, supplements, views
 from shared.messaging.uow import UnitOfWork
-from shared.platform.audit.fields import names_present
 from shared.platform.audit.http import AuditCaller
 from shared.platform.auth.dependency import AUTHENTICATED, ActorDep
 
@@ -98,16 +97,13 @@ async def supplement(
     intake: IntakeDep,
 ) -> Response:
     """补充申请材料: complete an application still awaiting the committee's acceptance."""
-
-    async def action(uow: UnitOfWork) -> Response:
-        officer(actor)
-        fields = names_present(cmd, personal_fields.SUPPLEMENT)
-        await intake.audit.add(uow.session, "update", actor=actor, case_id=case_id, fields=fields)
-        await supplements.supplement_dispute(case_id, cmd, uow, actor, intake.context)
-        return Response(status_code=200)
-
-    body = cmd.model_dump(mode="json") | {"case": str(case_id)}
-    done = await once(runtime, request, body, action)
-    if done.status_code != 200:
-        return done
-    return json_answer(await case_public(runtime, intake, case_id, actor))
+    return await officer_changes(
+        case_id,
+        cmd,
+        request,
+        actor,
+        runtime,
+        intake,
+        lambda uow: supplements.supplement_dispute(case_id, cmd, uow, actor, intake.context),
+        audited=personal_fields.SUPPLEMENT,
+    )
