@@ -1,16 +1,17 @@
 """The SQL delivery repository: `delivery` rows <-> the Delivery aggregate, and the Core
-statements the hot path runs per batch of events and per send (built once: SQLAlchemy's
-compiled cache then skips their compilation, and no ORM object is made per row)."""
+statements the worker runs per round and per send (built once: SQLAlchemy's compiled cache
+then skips their compilation, and no ORM object is made per row). Planning's inserts are in
+`case_store.py`, with the batch's other writes."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.notify.adapters.tables import Delivery as DeliveryRow
@@ -20,13 +21,6 @@ from shared.messaging.uow import UnitOfWork
 # The aggregate's fields that are columns (the rest is its unpublished events).
 COLUMNS = tuple(f.name for f in fields(Delivery) if f.name != "events")
 DELIVERY: sa.Table = DeliveryRow.__table__  # type: ignore[attr-defined]
-_PLAN = sa.insert(DELIVERY)
-
-
-async def insert_planned(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
-    """An event's planned deliveries, every column given, in one INSERT (many VALUES)."""
-    await session.execute(_PLAN, list(rows))
-
 
 _WRITTEN = tuple(name for name in COLUMNS if name != "id")
 _ID: sa.BindParameter[uuid.UUID] = sa.bindparam("delivery_id")
@@ -73,11 +67,11 @@ def due_rows(batch: int) -> sa.Select[tuple[uuid.UUID, uuid.UUID]]:
 
 
 async def claim(
-    session: AsyncSession, delivery_id: uuid.UUID, now: datetime, until: datetime
+    conn: AsyncConnection | AsyncSession, delivery_id: uuid.UUID, now: datetime, until: datetime
 ) -> sa.Row[Any] | None:
     """Lease one row until `until` (in the caller's transaction): the row as leased, or None."""
     params = {"delivery_id": delivery_id, "now": now, "until": until}
-    return (await session.execute(_CLAIM, params)).first()
+    return (await conn.execute(_CLAIM, params)).first()
 
 
 class LeaseLost(Exception):
@@ -97,7 +91,8 @@ class SqlDeliveryRepository:
         self._session = uow.session
 
     async def get(self, delivery_id: uuid.UUID) -> Delivery | None:
-        row = (await self._session.execute(_GET, {"delivery_id": delivery_id})).first()
+        conn = await self._session.connection()
+        row = (await conn.execute(_GET, {"delivery_id": delivery_id})).first()
         return None if row is None else delivery_of(row)
 
     async def save(self, delivery: Delivery, held: datetime | None = None) -> None:
@@ -107,8 +102,9 @@ class SqlDeliveryRepository:
         values["delivery_id"] = delivery.id
         if held is not None:
             values["held"] = held
-        result = await self._session.execute(_SAVE if held is None else _SAVE_HELD, values)
-        if not result.rowcount:  # type: ignore[attr-defined]
+        conn = await self._session.connection()
+        result = await conn.execute(_SAVE if held is None else _SAVE_HELD, values)
+        if not result.rowcount:
             if held is not None:
                 raise LeaseLost(str(delivery.id))
             raise LookupError(f"delivery {delivery.id} is not stored")

@@ -56,15 +56,30 @@ class TargetGuard:
         self._allow_private = allow_private
         self._resolve = resolver
 
-    def check(self, url: str) -> None:
-        """Raise UnsafeTarget (for good) or TargetUnresolvable (for now); return if safe."""
+    @staticmethod
+    def _webhook_host(url: str) -> str | None:
+        """The host a webhook URL names ("" when none), None for a URL that is no webhook."""
         scheme = url.split("://", 1)[0].lower()
         if scheme not in WEBHOOK_SCHEMES:
+            return None
+        return (urlsplit("http://" + url.split("://", 1)[1]).hostname or "").lower()
+
+    def _trusted(self, host: str) -> bool:
+        return self._allow_private or host in self._allowed
+
+    def looks_up(self, url: str) -> bool:
+        """Whether `check(url)` asks the resolver (a call that may block on DNS)."""
+        host = self._webhook_host(url)
+        return bool(host) and not self._trusted(host or "")
+
+    def check(self, url: str) -> None:
+        """Raise UnsafeTarget (for good) or TargetUnresolvable (for now); return if safe."""
+        host = self._webhook_host(url)
+        if host is None:
             return
-        host = (urlsplit("http://" + url.split("://", 1)[1]).hostname or "").lower()
         if not host:
             raise UnsafeTarget("webhook URL without a host")
-        if self._allow_private or host in self._allowed:
+        if self._trusted(host):
             return
         addresses = list(self._resolve(host))
         if not addresses:

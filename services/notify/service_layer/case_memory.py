@@ -1,4 +1,9 @@
-"""What notify remembers about a case from the events that pass: its parties and its handlers."""
+"""What notify remembers about a case from the events that pass: its parties and its handlers.
+
+Cases and contacts are rows (`adapters/case_store.py`), read once per transaction (a batch
+reads them up front, in `planning.prepare`) and written when it commits; what this module
+changes in between, it changes in the transaction's memory too, so later events of the batch
+see it without a query."""
 
 from __future__ import annotations
 
@@ -6,16 +11,31 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlmodel import col, select
-
-from services.notify.adapters.tables import Contact, KnownCase
+from services.notify.adapters import case_store
+from services.notify.adapters.case_store import Case, Party
 from shared.contracts.envelope import Envelope
 from shared.messaging.uow import UnitOfWork
 from shared.platform.db import transaction_memo
 
-# Each case's contacts as this transaction knows them (a batch reads them once, in `prepare`;
-# the functions below that add or drop a contact keep this current).
-_CONTACTS = "notify.batch_contacts"
+# Each case as this transaction knows it (None: not known), and each case's contacts.
+_CASES, _CONTACTS = "notify.batch_cases", "notify.batch_contacts"
+
+
+async def read_cases(
+    uow: UnitOfWork, case_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, Case | None]:
+    """These cases (None: notify does not know it), one query for those not read yet."""
+    known = transaction_memo(uow.session, _CASES)
+    missing = {case_id for case_id in case_ids if case_id not in known}
+    if missing:
+        found = await case_store.read_cases(uow.session, missing)
+        known.update({case_id: found.get(case_id) for case_id in missing})
+    return known
+
+
+async def known_case(uow: UnitOfWork, case_id: uuid.UUID) -> Case | None:
+    found: Case | None = (await read_cases(uow, [case_id])).get(case_id)
+    return found
 
 
 async def read_contacts(uow: UnitOfWork, case_ids: Iterable[uuid.UUID]) -> None:
@@ -24,22 +44,18 @@ async def read_contacts(uow: UnitOfWork, case_ids: Iterable[uuid.UUID]) -> None:
     missing = {case_id for case_id in case_ids if case_id not in known}
     if not missing:
         return
-    stmt = select(Contact).where(col(Contact.case_id).in_(missing))
-    found = (await uow.session.exec(stmt)).all()
+    found = await case_store.read_contacts(uow.session, missing)
     known.update({case_id: [] for case_id in missing})
     for contact in found:
         known[contact.case_id].append(contact)
 
 
-async def contacts_of(uow: UnitOfWork, case_id: uuid.UUID) -> list[Contact]:
+async def contacts_of(uow: UnitOfWork, case_id: uuid.UUID) -> list[Party]:
     """A case's contacts ordered by party, read at most once per transaction."""
+    await read_contacts(uow, [case_id])
     known = transaction_memo(uow.session, _CONTACTS)
-    if case_id not in known:
-        await read_contacts(uow, [case_id])
-        known = transaction_memo(uow.session, _CONTACTS)
-        if case_id not in known:  # outside a transaction: nothing is kept
-            stmt = select(Contact).where(Contact.case_id == case_id)
-            return sorted((await uow.session.exec(stmt)).all(), key=_by_party)
+    if case_id not in known:  # outside a transaction: nothing is kept
+        return sorted(await case_store.read_contacts(uow.session, [case_id]), key=_by_party)
     return sorted(known[case_id], key=_by_party)
 
 
@@ -49,16 +65,18 @@ def known_party_ids(uow: UnitOfWork) -> set[str]:
     return {contact.party_id for contacts in known.values() for contact in contacts}
 
 
-def _by_party(contact: Contact) -> str:
+def _by_party(contact: Party) -> str:
     return contact.party_id
 
 
-def _forget_contacts(uow: UnitOfWork, case_id: uuid.UUID) -> None:
-    transaction_memo(uow.session, _CONTACTS).pop(case_id, None)
-
-
-def _contact(case_id: uuid.UUID, party: dict[str, Any], role: str | None = None) -> Contact:
-    return Contact(
+def _contact(
+    case_id: uuid.UUID,
+    party: dict[str, Any],
+    role: str | None = None,
+    tracking_code: str | None = None,
+) -> Party:
+    return Party(
+        id=uuid.uuid4(),
         case_id=case_id,
         role=role or party["role"],
         party_id=party["party_id"],
@@ -66,29 +84,30 @@ def _contact(case_id: uuid.UUID, party: dict[str, Any], role: str | None = None)
         email=party.get("email"),
         phone_masked=party.get("phone_masked"),
         locale=party.get("locale", "zh-CN"),
+        tracking_code=tracking_code,
     )
 
 
-async def remember_case(envelope: Envelope, uow: UnitOfWork) -> KnownCase:
-    """`case.filed` tells notify the case and how to reach its parties."""
+async def remember_case(envelope: Envelope, uow: UnitOfWork) -> Case:
+    """`case.filed` tells notify the case and how to reach its parties (written at commit)."""
     p = envelope.payload
-    case = KnownCase(
+    case = Case(
         case_id=envelope.case_id,
         kind=p["kind"],
         tracking_code=p["tracking_code"],
         title=p["title"][:200],
     )
-    uow.session.add(case)
     contacts = [_contact(envelope.case_id, party) for party in p.get("parties", [])]
-    uow.session.add_all(contacts)
-    await uow.session.flush()
-    transaction_memo(uow.session, _CONTACTS)[envelope.case_id] = contacts
+    work = case_store.pending(uow.session)
+    work.new_cases[case.case_id] = case
+    work.contacts.extend(contact._asdict() for contact in contacts)
+    transaction_memo(uow.session, _CASES)[case.case_id] = case
+    transaction_memo(uow.session, _CONTACTS)[case.case_id] = contacts
     return case
 
 
-async def _contact_of(uow: UnitOfWork, case_id: uuid.UUID, party_id: str) -> Contact | None:
-    stmt = select(Contact).where(Contact.case_id == case_id, Contact.party_id == party_id)
-    return (await uow.session.exec(stmt)).first()
+async def _contact_of(uow: UnitOfWork, case_id: uuid.UUID, party_id: str) -> Party | None:
+    return next((c for c in await contacts_of(uow, case_id) if c.party_id == party_id), None)
 
 
 async def add_follower(envelope: Envelope, uow: UnitOfWork) -> None:
@@ -96,22 +115,27 @@ async def add_follower(envelope: Envelope, uow: UnitOfWork) -> None:
     tracking code of its own report (the duplicate, filed just before), never the original's."""
     follower = envelope.payload["follower"]
     if await _contact_of(uow, envelope.case_id, follower["party_id"]) is None:
-        contact = _contact(envelope.case_id, follower, role="follower")
         duplicate_id = uuid.UUID(str(envelope.payload["duplicate_case_id"]))
-        own = await uow.session.get(KnownCase, duplicate_id)
-        contact.tracking_code = own.tracking_code if own is not None else None
-        uow.session.add(contact)
-        await uow.session.flush()
-        _forget_contacts(uow, envelope.case_id)
+        own = await known_case(uow, duplicate_id)
+        contact = _contact(
+            envelope.case_id,
+            follower,
+            role="follower",
+            tracking_code=own.tracking_code if own is not None else None,
+        )
+        case_store.pending(uow.session).contacts.append(contact._asdict())
+        transaction_memo(uow.session, _CONTACTS)[envelope.case_id].append(contact)
 
 
 async def drop_follower(envelope: Envelope, uow: UnitOfWork) -> None:
     """`case.unmerged`: the split case's reporter stops following the case it was merged into."""
     p = envelope.payload
-    found = await _contact_of(uow, uuid.UUID(str(p["from_case_id"])), p["follower_party_id"])
+    case_id = uuid.UUID(str(p["from_case_id"]))
+    found = await _contact_of(uow, case_id, p["follower_party_id"])
     if found is not None and found.role == "follower":
-        await uow.session.delete(found)
-        _forget_contacts(uow, found.case_id)
+        await case_store.flush_pending(uow.session)  # it may have been added in this batch
+        await case_store.delete_contact(uow.session, found.id)
+        _replace_contact(uow, found, None)
 
 
 async def complete_respondents(envelope: Envelope, uow: UnitOfWork) -> None:
@@ -120,23 +144,39 @@ async def complete_respondents(envelope: Envelope, uow: UnitOfWork) -> None:
     for party in envelope.payload.get("respondents") or []:
         found = await _contact_of(uow, envelope.case_id, party["party_id"])
         if found is None:
-            uow.session.add(_contact(envelope.case_id, party, role="respondent"))
+            contact = _contact(envelope.case_id, party, role="respondent")
+            case_store.pending(uow.session).contacts.append(contact._asdict())
+            transaction_memo(uow.session, _CONTACTS)[envelope.case_id].append(contact)
         elif found.role == "respondent":
-            found.display_name = party["display_name"]
-            found.email = party.get("email") or found.email
-            uow.session.add(found)
-    await uow.session.flush()
-    _forget_contacts(uow, envelope.case_id)
+            await case_store.flush_pending(uow.session)  # it may have been added in this batch
+            changed = found._replace(
+                display_name=party["display_name"], email=party.get("email") or found.email
+            )
+            await case_store.update_contact(
+                uow.session, found.id, display_name=changed.display_name, email=changed.email
+            )
+            _replace_contact(uow, found, changed)
 
 
-def note_handlers(case: KnownCase, envelope: Envelope) -> None:
+def _replace_contact(uow: UnitOfWork, old: Party, new: Party | None) -> None:
+    """Keep the transaction's memory of the case's contacts as the rows now are."""
+    known = transaction_memo(uow.session, _CONTACTS)
+    if old.case_id in known:
+        kept = [new if c.id == old.id else c for c in known[old.case_id]]
+        known[old.case_id] = [c for c in kept if c is not None]
+
+
+def note_handlers(uow: UnitOfWork, case: Case, envelope: Envelope) -> None:
     """Keep the current mediator and department for events that do not name them, and the
     title a correction gave the case (dispatch re-sends it with the new dispatch, whichever of
     the two streams notify reads first)."""
     p = envelope.payload
+    changes: dict[str, Any] = {}
     if envelope.event_type in ("case.corrected", "hazard.dispatched") and p.get("title"):
-        case.title = str(p["title"])[:200]
+        changes["title"] = str(p["title"])[:200]
     if envelope.event_type in ("mediator.assigned", "mediator.reassigned"):
-        case.mediator_id = p["mediator_id"]
+        changes["mediator_id"] = p["mediator_id"]
     elif envelope.event_type in ("hazard.dispatched", "hazard.reopened") and p.get("department_id"):
-        case.department_id = p["department_id"]
+        changes["department_id"] = p["department_id"]
+    if changes:
+        case_store.change_case(uow.session, case, **changes)

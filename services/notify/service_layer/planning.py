@@ -7,10 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, select
-
-from services.notify.adapters.delivery_store import insert_planned
-from services.notify.adapters.tables import Delivery, KnownCase, Preference
+from services.notify.adapters import case_store
+from services.notify.adapters.case_store import Case, Choice
 from services.notify.domain.delivery import idempotency_key
 from services.notify.domain.errors import CaseNotYetKnown
 from services.notify.domain.preferences import INBOX, ChannelChoice, select_channels
@@ -21,7 +19,6 @@ from services.notify.service_layer.context import Context
 from services.notify.service_layer.recipients import Recipient, recipients
 from shared.contracts.envelope import Envelope
 from shared.messaging.uow import UnitOfWork
-from shared.platform.db import transaction_memo
 from shared.platform.masking import case_reference
 
 # Messages carrying a secret (a one-time sign-in code): never kept in the in-app inbox.
@@ -30,11 +27,6 @@ SECRET_TEMPLATES = frozenset({"rider_code"})
 # it (and the supervisors it escalates to, departments too) and a respondent company; they are
 # shown the case's reference. Staff (committee, mediators) read the code as intake shows it.
 NOT_CODE_HOLDERS = frozenset({"department", "respondent"})
-
-
-# What `prepare` read for a batch of events, for the transaction that read it: each case
-# looked up (None: not known yet), and each event's already-planned idempotency keys.
-_CASES, _PLANNED = "notify.batch_cases", "notify.batch_planned"
 
 
 def _needs_case(envelope: Envelope) -> bool:
@@ -47,25 +39,13 @@ def _needs_case(envelope: Envelope) -> bool:
 
 
 async def prepare(envelopes: Sequence[Envelope], uow: UnitOfWork) -> set[uuid.UUID]:
-    """Read a batch's cases and already-planned deliveries in two queries, not two per event.
+    """Read a batch's cases, their contacts and the likely parties' preferences in three
+    queries, not three per event (what an event already planned needs no query: its
+    deliveries' keys are unique, a second insert of one leaves the first as it is).
 
     Returns the events that must wait: about a case notify does not know yet, whose filing is
     not in this batch either (it comes on intake's stream, read by another reader)."""
-    case_ids = {e.case_id for e in envelopes}
-    event_ids = {e.event_id for e in envelopes}
-    found = await uow.session.exec(select(KnownCase).where(col(KnownCase.case_id).in_(case_ids)))
-    cases = transaction_memo(uow.session, _CASES)
-    cases.update(dict.fromkeys(case_ids))
-    cases.update({case.case_id: case for case in found.all()})
-    planned = transaction_memo(uow.session, _PLANNED)
-    planned.update({event_id: set() for event_id in event_ids})
-    keys = await uow.session.exec(
-        select(Delivery.event_id, Delivery.idempotency_key).where(
-            col(Delivery.event_id).in_(event_ids)
-        )
-    )
-    for event_id, key in keys.all():
-        planned[event_id].add(key)
+    cases = await case_memory.read_cases(uow, {e.case_id for e in envelopes})
     # the recipients' contacts, for every rule of every event: one query, not one per rule
     await case_memory.read_contacts(uow, [c for c, case in cases.items() if case is not None])
     await _read_preferences(uow, _likely_parties(envelopes, cases, uow))
@@ -79,52 +59,31 @@ async def prepare(envelopes: Sequence[Envelope], uow: UnitOfWork) -> set[uuid.UU
     return waiting
 
 
-async def _known_case(uow: UnitOfWork, case_id: uuid.UUID) -> KnownCase | None:
-    cases = transaction_memo(uow.session, _CASES)
-    if case_id in cases:
-        found: KnownCase | None = cases[case_id]
-        return found
-    return await uow.session.get(KnownCase, case_id)
-
-
-async def _planned_keys(uow: UnitOfWork, event_id: uuid.UUID) -> set[str]:
-    planned = transaction_memo(uow.session, _PLANNED)
-    if event_id in planned:
-        keys: set[str] = planned[event_id]
-        return keys
-    stmt = select(Delivery.idempotency_key).where(col(Delivery.event_id) == event_id)
-    return set((await uow.session.exec(stmt)).all())
-
-
-async def _case_for(envelope: Envelope, uow: UnitOfWork) -> KnownCase | None:
+async def _case_for(envelope: Envelope, uow: UnitOfWork) -> Case | None:
     if envelope.event_type == "case.filed":
-        if (found := await _known_case(uow, envelope.case_id)) is not None:
+        if (found := await case_memory.known_case(uow, envelope.case_id)) is not None:
             return found
-        remembered = await case_memory.remember_case(envelope, uow)
-        # later events of this transaction (a batch) find it without a query
-        transaction_memo(uow.session, _CASES)[envelope.case_id] = remembered
-        return remembered
-    case = await _known_case(uow, envelope.case_id)
+        return await case_memory.remember_case(envelope, uow)
+    case = await case_memory.known_case(uow, envelope.case_id)
     if case is None:
         return None
-    case_memory.note_handlers(case, envelope)
+    case_memory.note_handlers(uow, case, envelope)
     if envelope.event_type == "case.merged":
         await case_memory.add_follower(envelope, uow)
     elif envelope.event_type == "case.unmerged":
         await case_memory.drop_follower(envelope, uow)
     elif envelope.event_type == "dispute.supplemented":
         await case_memory.complete_respondents(envelope, uow)
-    uow.session.add(case)
     return case
 
 
 # Preferences are written over HTTP, never while events are applied: a batch of events can
-# remember, per party, that none were set (the session's identity map only remembers rows).
+# remember, per party, that none were set (the session's info outlives its transactions).
 _PREFERENCES = "notify.preferences"
 
 
 def _likely_parties(
-    envelopes: Sequence[Envelope], cases: dict[uuid.UUID, KnownCase | None], uow: UnitOfWork
+    envelopes: Sequence[Envelope], cases: dict[uuid.UUID, Case | None], uow: UnitOfWork
 ) -> set[str]:
     """Who a batch will most likely address: its cases' contacts, the parties its filings
     name and the departments its events or cases name (a party missed here is looked up)."""
@@ -141,23 +100,22 @@ def _likely_parties(
 
 async def _read_preferences(uow: UnitOfWork, party_ids: set[str]) -> None:
     """One query for these parties' preferences; a party without any is remembered as None."""
-    known: dict[str, Preference | None] = uow.session.info.setdefault(_PREFERENCES, {})
+    known: dict[str, Choice | None] = uow.session.info.setdefault(_PREFERENCES, {})
     missing = party_ids - known.keys()
     if not missing:
         return
-    found = await uow.session.exec(select(Preference).where(col(Preference.party_id).in_(missing)))
-    known.update(dict.fromkeys(missing))
-    known.update({pref.party_id: pref for pref in found.all()})
+    found = await case_store.read_choices(uow.session, missing)
+    known.update({party_id: found.get(party_id) for party_id in missing})
 
 
-async def _preference(uow: UnitOfWork, party_id: str) -> Preference | None:
-    known: dict[str, Preference | None] = uow.session.info.setdefault(_PREFERENCES, {})
+async def _preference(uow: UnitOfWork, party_id: str) -> Choice | None:
+    known: dict[str, Choice | None] = uow.session.info.setdefault(_PREFERENCES, {})
     if party_id not in known:
-        known[party_id] = await uow.session.get(Preference, party_id)
+        await _read_preferences(uow, {party_id})
     return known[party_id]
 
 
-async def _choice(uow: UnitOfWork, party_id: str) -> tuple[ChannelChoice, Preference | None]:
+async def _choice(uow: UnitOfWork, party_id: str) -> tuple[ChannelChoice, Choice | None]:
     pref = await _preference(uow, party_id)
     if pref is None:
         return ChannelChoice(), None
@@ -171,21 +129,21 @@ _ORGANISATIONS = frozenset({"department", "mediator", "committee"})
 _NEVER_QUIET = QuietHours.parse("00:00", "00:00")
 
 
-def _quiet_for(pref: Preference | None, role: str, default: QuietHours) -> QuietHours:
+def _quiet_for(pref: Choice | None, role: str, default: QuietHours) -> QuietHours:
     if pref is not None and pref.quiet_start and pref.quiet_end:
         return QuietHours.parse(pref.quiet_start, pref.quiet_end)
     return _NEVER_QUIET if role in _ORGANISATIONS else default
 
 
-def _no_case(envelope: Envelope) -> KnownCase:
+def _no_case(envelope: Envelope) -> Case:
     """What a consultation's notice reads as its "case": its title, no tracking code (never
     stored: the consultation is no case of notify's)."""
     title = str(envelope.payload.get("title", ""))[:200]
-    return KnownCase(case_id=envelope.case_id, kind="consult", tracking_code="", title=title)
+    return Case(case_id=envelope.case_id, kind="consult", tracking_code="", title=title)
 
 
 async def plan_deliveries(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> int:
-    """Insert one delivery per (party, channel); the inbox copy counts as sent at once."""
+    """Plan one delivery per (party, channel); the inbox copy counts as sent at once."""
     rules = rules_for(envelope.event_type, envelope.payload)
     case = (
         _no_case(envelope) if envelope.event_type in CASE_FREE else await _case_for(envelope, uow)
@@ -194,7 +152,7 @@ async def plan_deliveries(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> 
         if not _needs_case(envelope):
             return 0
         raise CaseNotYetKnown(str(envelope.case_id))
-    existing = await _planned_keys(uow, envelope.event_id)
+    existing: set[str] = set()
     planned: list[dict[str, Any]] = []
     for rule in rules:
         for recipient in await recipients(rule, envelope, case, uow, ctx.channels):
@@ -203,7 +161,7 @@ async def plan_deliveries(envelope: Envelope, uow: UnitOfWork, ctx: Context) -> 
                     existing.add(row["idempotency_key"])
                     planned.append(row)
     if planned:
-        await insert_planned(uow.session, planned)
+        case_store.plan(uow.session, planned)  # inserted with the batch's others, at commit
         if ctx.on_planned is not None:
             uow.after_commit(ctx.on_planned)
     return len(planned)
@@ -213,7 +171,7 @@ async def _rows(
     rule: Rule,
     recipient: Recipient,
     envelope: Envelope,
-    case: KnownCase,
+    case: Case,
     uow: UnitOfWork,
     ctx: Context,
 ) -> list[dict[str, Any]]:

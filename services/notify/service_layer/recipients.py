@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from services.notify.adapters.case_store import Case, Party
 from services.notify.adapters.channels import channel_of
 from services.notify.adapters.directory_file import ChannelDirectory
-from services.notify.adapters.tables import Contact, KnownCase
 from services.notify.domain.parties import organisation_name
 from services.notify.domain.preferences import INBOX
 from services.notify.domain.rules import Rule
@@ -56,7 +56,7 @@ def _name_channels(pairs: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     return tuple(named)
 
 
-def _contact_recipient(contact: Contact, cfg: ChannelConfig) -> Recipient:
+def _contact_recipient(contact: Party, cfg: ChannelConfig) -> Recipient:
     pairs = [(INBOX, "")]
     if contact.email and cfg.smtp_url:
         joiner = "&" if "?" in cfg.smtp_url else "?"
@@ -95,7 +95,7 @@ def organisation_recipient(
     return Recipient(role, key, name, locale, _name_channels(pairs))
 
 
-def _organisation_key(rule: Rule, envelope: Envelope, case: KnownCase) -> tuple[str, str] | None:
+def _organisation_key(rule: Rule, envelope: Envelope, case: Case) -> tuple[str, str] | None:
     p = envelope.payload
     if rule.party == "committee":
         return "committee", "committee"
@@ -112,9 +112,7 @@ def _organisation_key(rule: Rule, envelope: Envelope, case: KnownCase) -> tuple[
     raise ValueError(f"no organisation behind {rule.party!r}")
 
 
-async def _contacts(
-    uow: UnitOfWork, case: KnownCase, rule: Rule, envelope: Envelope
-) -> list[Contact]:
+async def _contacts(uow: UnitOfWork, case: Case, rule: Rule, envelope: Envelope) -> list[Party]:
     """The case's contacts this rule names (the case's contacts are read once per batch)."""
     contacts = await case_memory.contacts_of(uow, case.case_id)
     p = envelope.payload
@@ -142,7 +140,7 @@ _CONTACT_SELECTORS = {
 
 
 async def recipients(
-    rule: Rule, envelope: Envelope, case: KnownCase, uow: UnitOfWork, cfg: ChannelConfig
+    rule: Rule, envelope: Envelope, case: Case, uow: UnitOfWork, cfg: ChannelConfig
 ) -> list[Recipient]:
     """Everyone `rule` names for this event (none when the case has no such party)."""
     if rule.party in _CONTACT_SELECTORS:

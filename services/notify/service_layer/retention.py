@@ -17,7 +17,9 @@ import sqlalchemy as sa
 import structlog
 from sqlmodel import col
 
+from services.notify.adapters import case_store
 from services.notify.adapters.tables import AUDIT, Contact, Delivery, KnownCase
+from services.notify.service_layer import case_memory
 from shared.contracts.envelope import Envelope
 from shared.messaging.uow import UnitOfWork
 from shared.platform.audit.log import SYSTEM, AuditLog
@@ -32,11 +34,11 @@ CLOSING_EVENTS = frozenset(
 
 async def note_closure(envelope: Envelope, uow: UnitOfWork) -> None:
     """Remember when a case ended (a later reopening event clears it)."""
-    case = await uow.session.get(KnownCase, envelope.case_id)
+    case = await case_memory.known_case(uow, envelope.case_id)
     if case is None:
         return
-    case.closed_at = envelope.occurred_at if envelope.event_type in CLOSING_EVENTS else None
-    uow.session.add(case)
+    closed_at = envelope.occurred_at if envelope.event_type in CLOSING_EVENTS else None
+    case_store.change_case(uow.session, case, closed_at=closed_at)
 
 
 async def purge_contacts(uow: UnitOfWork, now: datetime, retention_days: int) -> int:

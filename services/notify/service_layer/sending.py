@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 import structlog
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.notify.adapters.channels import with_key
@@ -30,9 +30,6 @@ Send = Callable[[str, str, str], Awaitable[SendOutcome]]
 PHONE_SLOT = "{phone}"
 # A send's outcome waiting to be committed: the delivery as leased, the outcome, its answer.
 _Outcome = tuple[Delivery, SendOutcome, "asyncio.Future[str | None]"]
-# The due rows' read and each lease are one statement each, atomic on their own: run without
-# the BEGIN and COMMIT round trips of a transaction around them.
-_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
 
 
 class PhoneBook(Protocol):
@@ -59,7 +56,11 @@ class DeliveryWorker:
         on_outcome: Callable[[str, str], None] | None = None,
         wakeup: asyncio.Event | None = None,
     ) -> None:
-        self._sessions = sessions
+        # The due rows' read and each lease are one Core statement each, atomic on their own:
+        # run on a connection of the sessions' engine (its pool) in autocommit, without the
+        # BEGIN and COMMIT round trips of a transaction or a Session around them.
+        engine: AsyncEngine = sessions.kw["bind"]
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
         # Told (channel, "sent" | "failed" | "retry") after each outcome commits (metrics).
         self._on_outcome = on_outcome
         self._new_uow = new_uow
@@ -98,22 +99,24 @@ class DeliveryWorker:
         notices still leave in the order they were planned.
         """
         params = {"now": self._clock.now(), "lease_now": self._lease_clock.now()}
-        async with self._sessions() as session:
-            await session.connection(execution_options=_AUTOCOMMIT)
-            return list((await session.execute(self._due, params)).all())
+        async with self._autocommit.connect() as conn:
+            return list((await conn.execute(self._due, params)).all())
 
     async def _claim(self, delivery_id: uuid.UUID) -> sa.Row[Any] | None:
         """Lease this one row for `lease_seconds`, if nobody sent or holds it meanwhile: the
         row as leased (what is sent and recorded), or None."""
         now = self._lease_clock.now()
-        async with self._sessions() as session:
-            await session.connection(execution_options=_AUTOCOMMIT)
-            return await claim(session, delivery_id, now, now + self._lease)
+        async with self._autocommit.connect() as conn:
+            return await claim(conn, delivery_id, now, now + self._lease)
 
     async def _deliver(self, row: sa.Row[Any]) -> SendOutcome:
         # Checked again at send time: DNS may have changed since the directory was loaded.
+        # The look-up blocks, so it runs in a thread; a check without one runs here.
         try:
-            await asyncio.to_thread(self._guard.check, row.target)
+            if self._guard.looks_up(row.target):
+                await asyncio.to_thread(self._guard.check, row.target)
+            else:
+                self._guard.check(row.target)
         except UnsafeTarget as exc:
             return SendOutcome(ok=False, permanent=True, error=f"refused target: {exc}")
         except TargetUnresolvable:
