@@ -9,13 +9,16 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 from apprise.plugins.dingtalk import NotifyDingTalk
 from apprise.plugins.feishu import NotifyFeishu
 from apprise.plugins.wecombot import NotifyWeComBot
+from sqlmodel import select
 
+from services.notify.adapters.tables import KIT, Contact, KnownCase
 from shared.contracts.events.common import PartyRef
-from shared.contracts.events.dispatch import HazardDispatched
-from shared.contracts.events.intake import CaseMerged
+from shared.contracts.events.dispatch import HazardClosed, HazardDispatched
+from shared.contracts.events.intake import CaseFiled, CaseMerged, HazardDetails
 from shared.contracts.events.mediation import AgreementSigned, MediatorAssigned
 from tests.integration.notify_harness import DAYTIME, NotifyUnderTest, dispute_filed, event
 from tests.integration.receivers import HttpReceiver, SmtpReceiver, http_receiver, smtp_receiver
@@ -607,3 +610,70 @@ async def test_a_consultations_agreed_change_reaches_the_committee_and_the_compa
     assert "退还近三个月已扣款项" in hq.body["message"]
     assert "penalty" not in hq.body["message"] and "罚款扣款" not in hq.body["title"]
     assert len(http.at("/committee")) == 2
+
+
+def _hazard(case_id: uuid.UUID) -> list[object]:
+    """A rider's hazard filed, dispatched to the roads department and closed."""
+    filed = CaseFiled(
+        kind="hazard",
+        tracking_code="ABCD-2345",
+        channel="app",
+        title="路面坑洞",
+        description="坑很深",
+        parties=[
+            PartyRef(role="reporter", party_id=f"rider-{case_id.hex[:8]}", display_name="骑手")
+        ],
+        hazard=HazardDetails(category="pothole", location={"lat": 31.15, "lng": 121.19}),
+    )
+    dispatched = HazardDispatched(
+        state="dispatched",
+        department_id="roads",
+        department_name="道路处",
+        acknowledge_due=DAYTIME + timedelta(hours=2),
+        resolve_due=DAYTIME + timedelta(days=2),
+    )
+    return [
+        event("case.filed", filed, case_id),
+        event("hazard.dispatched", dispatched, case_id),
+        event("hazard.closed", HazardClosed(state="closed", resolution="fixed"), case_id),
+    ]
+
+
+async def test_a_case_filed_dispatched_and_closed_in_one_batch_is_remembered_as_it_ended(
+    notify_factory,
+):
+    """A batch's writes go out together at its commit: the case filed in it is stored with
+    what its later events of the same batch changed (department, closure)."""
+    notify = await notify_factory()
+    case_id = uuid.uuid4()
+    assert await notify.apply_batch(_hazard(case_id)) == 3
+    assert notify.consumer.batch_fallbacks_total == 0
+    async with notify.sessions() as session:
+        case = await session.get(KnownCase, case_id)
+        contacts = (await session.exec(select(Contact).where(Contact.case_id == case_id))).all()
+    assert case is not None and case.department_id == "roads" and case.closed_at is not None
+    assert [c.role for c in contacts] == ["reporter"]
+    rows = await notify.deliveries(case_id=case_id)
+    assert {(r.event_type, r.party_role, r.channel) for r in rows} == {
+        ("case.filed", "reporter", "inapp"),
+        ("hazard.dispatched", "department", "inapp"),
+        ("hazard.dispatched", "reporter", "inapp"),
+        ("hazard.closed", "reporter", "inapp"),
+    }
+
+
+async def test_an_event_planned_again_leaves_its_stored_deliveries_as_they_are(notify_factory):
+    """The delivery's idempotency key decides: an event applied again without its processed
+    record (restored from a backup, say) plans nothing twice and changes nothing sent."""
+    notify = await notify_factory()
+    case_id = uuid.uuid4()
+    filed, dispatched, _closed = _hazard(case_id)
+    await notify.apply(filed)
+    await notify.apply(dispatched)
+    before = {(r.idempotency_key, r.id, r.status) for r in await notify.deliveries()}
+    async with notify.engine.begin() as conn:
+        await conn.execute(
+            sa.delete(KIT.processed).where(KIT.processed.c.event_id == dispatched.event_id)
+        )
+    assert await notify.apply(dispatched)
+    assert {(r.idempotency_key, r.id, r.status) for r in await notify.deliveries()} == before
