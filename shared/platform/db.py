@@ -40,13 +40,15 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
+    if parsed.get_driver_name() != "asyncpg":  # another driver: SQLAlchemy's own ping
+        return create_async_engine(url, pool_pre_ping=True, **kwargs)
     engine = create_async_engine(url, **kwargs)
     event.listen(engine.sync_engine, "checkout", _closed_by_server)
     return engine
 
 
 def _closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-    """Never hand out a pooled connection the server has closed (a restart, a terminated backend).
+    """Never hand out a pooled asyncpg connection the server closed (a restart, a killed backend).
 
     asyncpg sees the server close the socket while the connection waits in the pool, so this
     asks the driver, without a round trip; SQLAlchemy then replaces the connection (a

@@ -34,3 +34,14 @@ async def test_a_connection_the_server_closed_is_replaced_at_checkout(
         assert new_pid != pid
     finally:
         await engine.dispose()
+
+
+async def test_another_postgresql_driver_keeps_sqlalchemys_ping(pg_admin_url: str) -> None:
+    """The checkout hook asks asyncpg; psycopg's pool pings the way SQLAlchemy does."""
+    engine = make_engine(pg_admin_url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        async with engine.connect() as conn:
+            assert (await conn.execute(sa.text("SELECT 1"))).scalar_one() == 1
+        assert engine.sync_engine.pool._pre_ping  # type: ignore[attr-defined]
+    finally:
+        await engine.dispose()
