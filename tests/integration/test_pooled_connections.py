@@ -7,11 +7,12 @@ from collections.abc import Callable
 
 import psycopg
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.platform.db import make_engine
 
 
-async def _backend(engine: sa.ext.asyncio.AsyncEngine) -> tuple[int, object]:
+async def _backend(engine: AsyncEngine) -> tuple[int, object]:
     async with engine.connect() as conn:
         pid = (await conn.execute(sa.text("SELECT pg_backend_pid()"))).scalar_one()
         raw = await conn.get_raw_connection()
@@ -42,6 +43,6 @@ async def test_another_postgresql_driver_keeps_sqlalchemys_ping(pg_admin_url: st
     try:
         async with engine.connect() as conn:
             assert (await conn.execute(sa.text("SELECT 1"))).scalar_one() == 1
-        assert engine.sync_engine.pool._pre_ping  # type: ignore[attr-defined]
+        assert engine.sync_engine.pool._pre_ping
     finally:
         await engine.dispose()
