@@ -30,9 +30,14 @@ def _reserve(dialect: str, table: sa.Table) -> Any:
 @cache
 def _advance(dialect: str, table: sa.Table) -> Any:
     insert = conflict_insert(dialect)(table)
+    # Forward only: a position never moves back (a replica that raced us with an older batch
+    # of the case, of events it does not handle, cannot undo what we applied). Every event
+    # recorded processed is at or below its case's position: a redelivery of a sequenced event
+    # is known by its number alone (`batching.apply_batch`).
     return insert.on_conflict_do_update(
         index_elements=[table.c.producer, table.c.case_id],
         set_={"last_seq": insert.excluded.last_seq},
+        where=table.c.last_seq < insert.excluded.last_seq,
     )
 
 
