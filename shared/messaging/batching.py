@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from functools import cache
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -52,6 +53,14 @@ def transient(exc: BaseException) -> bool:
     )
 
 
+@cache
+def _seen(processed: sa.Table) -> sa.Select[tuple[uuid.UUID]]:
+    """Which of these events were processed: built once per table."""
+    return sa.select(processed.c.event_id).where(
+        processed.c.event_id.in_(sa.bindparam("ids", expanding=True))
+    )
+
+
 async def apply_batch(
     batch: list[tuple[str, Envelope]],
     handlers: Mapping[str, Handler],
@@ -82,14 +91,8 @@ async def apply_batch(
         unsequenced = [e.event_id for _, e in batch if e.sequence is None]
         seen: set[uuid.UUID] = set()
         if unsequenced:
-            processed = uow.tables.processed
-            seen.update(
-                (
-                    await uow.session.execute(
-                        sa.select(processed.c.event_id).where(processed.c.event_id.in_(unsequenced))
-                    )
-                ).scalars()
-            )
+            found = await uow.session.execute(_seen(uow.tables.processed), {"ids": unsequenced})
+            seen.update(found.scalars())
         keys = {(e.producer, e.case_id) for _, e in batch if e.sequence is not None}
         last = await positions(uow.session, uow.tables.applied_sequence, keys)
         waiting: set[uuid.UUID] = set()
