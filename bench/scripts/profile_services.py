@@ -2,8 +2,9 @@
 
 Starts the benchmark's system (private Redis, four services on fresh PostgreSQL databases, the
 sink), offers tickets at RATE/s for SECONDS with the bench's load generator, and samples each
-service with `py-spy record --format raw` meanwhile. Prints, per service, CPU seconds used and
-the functions with the most samples (inclusive, project code and the libraries it calls).
+service with `py-spy record --format raw` meanwhile. Prints, per service, CPU seconds used (read
+once every ticket's webhook reached the sink, or 120 s after the load) and the functions with
+the most samples (inclusive, project code and the libraries it calls).
 
 Run from the repository root (py-spy is not a dependency: `pip install py-spy`):
     .venv/bin/python bench/scripts/profile_services.py [RATE] [SECONDS]
@@ -25,6 +26,7 @@ sys.path.insert(0, ".")
 
 from rich.console import Console  # noqa: E402
 
+from waystation.bench.runner import _read_pairs  # noqa: E402
 from waystation.bench.system import SERVICES, BenchSystem  # noqa: E402
 
 console = Console(highlight=False, markup=False)
@@ -87,12 +89,26 @@ def main() -> None:
             env=system.env(),
         )
         load.wait()
+        ended = time.monotonic()
+        # CPU is read once every ticket's department webhook reached the sink (bounded): a
+        # service that fell behind has not yet spent what its tickets cost
+        tickets = _read_pairs(out)
+        while time.monotonic() - ended < 120:
+            arrived = _read_pairs(system.sink_log)
+            if all(ticket in arrived for ticket in tickets):
+                break
+            time.sleep(0.25)
+        arrived_after = time.monotonic() - ended
         for proc in spies.values():
             proc.wait()
         time.sleep(2)
         after = {name: cpu_seconds(pid) for name, pid in pids.items()}
-        filed = len(out.read_text().splitlines()) if out.exists() else 0
-        console.print(f"offered {rate}/s for {seconds}s: {filed} tickets filed (201)")
+        filed = len(tickets)
+        reached = sum(ticket in _read_pairs(system.sink_log) for ticket in tickets)
+        console.print(
+            f"offered {rate}/s for {seconds}s: {filed} tickets filed (201), {reached} webhooks"
+            f" at the sink {arrived_after:.1f} s after the load ended"
+        )
         for name in SERVICES:
             total, frames = top_frames(folder / f"{name}.raw")
             used = after[name] - before[name]
