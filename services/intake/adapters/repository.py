@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.intake.adapters.tables import Case, Party, TimelineEntry
+from services.intake.domain.riders import RUNNER_ROLES
 from shared.messaging.held import write_held
 from shared.platform.db import transaction_memo
 
@@ -138,28 +139,39 @@ async def timeline_of(session: AsyncSession, case_id: uuid.UUID) -> list[Timelin
     return list((await session.exec(stmt)).all())
 
 
+def _runner_by(column: sa.ColumnElement[Any]) -> sa.Select[tuple[str]]:
+    """A runner's party id by one keyed hash (oldest case first): built once per column."""
+    parties = Party.__table__.c  # type: ignore[attr-defined]
+    return (
+        sa.select(parties.party_id)
+        .join_from(Party.__table__, Case.__table__, _CASES.id == parties.case_id)  # type: ignore[attr-defined]
+        .where(
+            column == sa.bindparam("value"),
+            parties.role.in_(sorted(RUNNER_ROLES)),
+            parties.purged_at.is_(None),
+        )
+        .order_by(_CASES.created_at)
+        .limit(1)
+    )
+
+
+_PARTIES = Party.__table__.c  # type: ignore[attr-defined]
+_RUNNER_BY_PHONE = _runner_by(_PARTIES.phone_hash)
+_RUNNER_BY_EMAIL = _runner_by(_PARTIES.email_hash)
+
+
 async def runner_party_id(
     session: AsyncSession, phone_hash: str | None, email_hash: str | None
 ) -> str | None:
     """The party id a runner already has: by phone, else by e-mail (oldest row first)."""
-    from services.intake.domain.riders import RUNNER_ROLES
-
+    if phone_hash is None and email_hash is None:
+        return None
     await write_held_rows(session)
-    for column, value in ((Party.phone_hash, phone_hash), (Party.email_hash, email_hash)):
+    await session.flush()  # as the ORM query did (autoflush): parties added as ORM rows
+    for stmt, value in ((_RUNNER_BY_PHONE, phone_hash), (_RUNNER_BY_EMAIL, email_hash)):
         if value is None:
             continue
-        stmt = (
-            select(Party.party_id)
-            .join(Case, col(Case.id) == col(Party.case_id))
-            .where(
-                column == value,
-                col(Party.role).in_(RUNNER_ROLES),
-                col(Party.purged_at).is_(None),
-            )
-            .order_by(col(Case.created_at))
-            .limit(1)
-        )
-        found = (await session.exec(stmt)).first()
+        found = (await session.execute(stmt, {"value": value})).scalar()
         if found is not None:
             return str(found)
     return None
