@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from functools import cache
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -52,6 +53,14 @@ def transient(exc: BaseException) -> bool:
     )
 
 
+@cache
+def _seen(processed: sa.Table) -> sa.Select[tuple[uuid.UUID]]:
+    """Which of these events were processed: built once per table."""
+    return sa.select(processed.c.event_id).where(
+        processed.c.event_id.in_(sa.bindparam("ids", expanding=True))
+    )
+
+
 async def apply_batch(
     batch: list[tuple[str, Envelope]],
     handlers: Mapping[str, Handler],
@@ -74,20 +83,27 @@ async def apply_batch(
     handled: list[Envelope] = []
     parents = traceparents or {}
     async with new_uow() as uow:
-        processed = uow.tables.processed
-        ids = [e.event_id for _, e in batch]
-        seen = set(
-            (
-                await uow.session.execute(
-                    sa.select(processed.c.event_id).where(processed.c.event_id.in_(ids))
-                )
-            ).scalars()
-        )
+        # A sequenced event's redelivery is skipped by its case's applied position: the
+        # position moves in the transaction that records the event processed, so an event
+        # recorded processed is always at or below it. Only unsequenced events are looked up
+        # among the processed ones; the processed INSERT's key is the last guard (a replica
+        # that raced us: `concurrent apply` below).
+        unsequenced = [e.event_id for _, e in batch if e.sequence is None]
+        seen: set[uuid.UUID] = set()
+        if unsequenced:
+            found = await uow.session.execute(_seen(uow.tables.processed), {"ids": unsequenced})
+            seen.update(found.scalars())
         keys = {(e.producer, e.case_id) for _, e in batch if e.sequence is not None}
         last = await positions(uow.session, uow.tables.applied_sequence, keys)
         waiting: set[uuid.UUID] = set()
         if prepare is not None:
-            fresh = [e for _, e in batch if e.event_type in handlers and e.event_id not in seen]
+            fresh = [
+                e
+                for _, e in batch
+                if e.event_type in handlers
+                and e.event_id not in seen
+                and (e.sequence is None or e.sequence > last.get((e.producer, e.case_id), 0))
+            ]
             try:
                 if fresh:
                     waiting = set(await prepare(fresh, uow) or ())

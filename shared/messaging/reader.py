@@ -104,43 +104,53 @@ class StreamReader:
         """
         cfg = self._consumer.config
         ids: list[str | bytes | int | memoryview] = [entry_id for entry_id, _b, _h in entries]
+        interval = max(cfg.reclaim_idle_ms / 3000, 0.05)
         done = asyncio.Event()
+        holder: asyncio.Task[None] | None = None
 
         async def hold() -> None:
-            interval = max(cfg.reclaim_idle_ms / 3000, 0.05)
             # Ends on `done`, not only on cancellation: a Redis call that swallowed the
             # cancellation must not keep this loop (and the reader awaiting it) alive.
             while not done.is_set():
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(interval):
-                        await done.wait()
-                if done.is_set():
-                    return
                 with contextlib.suppress(Exception):  # best effort; the reclaimer copes
                     async with asyncio.timeout(self._call_bound):
                         await self._redis.xclaim(
                             self.stream, cfg.service, cfg.instance, 0, ids, justid=True
                         )
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(interval):
+                        await done.wait()
 
-        holder = asyncio.create_task(hold(), name=f"hold-{self.stream}")
+        def start_holding() -> None:
+            nonlocal holder
+            if not done.is_set():
+                holder = asyncio.create_task(hold(), name=f"hold-{self.stream}")
+
+        # Most batches end long before the first claim is due: a timer, not a task per batch
+        # (creating, cancelling and awaiting one was a fixed cost of every batch). The holder
+        # starts only once the batch has run for `interval`.
+        timer = asyncio.get_running_loop().call_later(interval, start_holding)
         try:
             return await self._consumer.apply_entries(self.stream, entries)
         finally:
+            timer.cancel()
             done.set()
-            holder.cancel()
-            # Bounded: a long poison run caught a reader waiting here for five minutes on a
-            # holder that outlived its cancellation (redis-py writes under asyncio.wait_for,
-            # which on Python 3.11 can lose a cancellation: the XCLAIM returned normally and the
-            # loop claimed on). The batch's outcome is already known; a holder that still has
-            # not ended is reported and left behind, never waited for.
-            # (asyncio.wait, not a suppressed await: our own cancellation still propagates.)
-            await asyncio.wait({holder}, timeout=_HOLDER_GRACE)
-            if not holder.done():
-                log.error(
-                    "batch_holder_ignored_cancellation",
-                    stream=self.stream,
-                    waiting_in=await_chain(holder),
-                )
+            if holder is not None:
+                holder.cancel()
+                # Bounded: a long poison run caught a reader waiting here for five minutes on
+                # a holder that outlived its cancellation (redis-py writes under
+                # asyncio.wait_for, which on Python 3.11 can lose a cancellation: the XCLAIM
+                # returned normally and the loop claimed on). The batch's outcome is already
+                # known; a holder that still has not ended is reported and left behind, never
+                # waited for. (asyncio.wait, not a suppressed await: our own cancellation
+                # still propagates.)
+                await asyncio.wait({holder}, timeout=_HOLDER_GRACE)
+                if not holder.done():
+                    log.error(
+                        "batch_holder_ignored_cancellation",
+                        stream=self.stream,
+                        waiting_in=await_chain(holder),
+                    )
 
     async def run(self) -> None:
         """Read forever. Nothing but cancellation ends the loop: a reader that died silently

@@ -30,9 +30,14 @@ def _reserve(dialect: str, table: sa.Table) -> Any:
 @cache
 def _advance(dialect: str, table: sa.Table) -> Any:
     insert = conflict_insert(dialect)(table)
+    # Forward only: a position never moves back (a replica that raced us with an older batch
+    # of the case, of events it does not handle, cannot undo what we applied). Every event
+    # recorded processed is at or below its case's position: a redelivery of a sequenced event
+    # is known by its number alone (`batching.apply_batch`).
     return insert.on_conflict_do_update(
         index_elements=[table.c.producer, table.c.case_id],
         set_={"last_seq": insert.excluded.last_seq},
+        where=table.c.last_seq < insert.excluded.last_seq,
     )
 
 
@@ -89,15 +94,18 @@ async def positions(
     """`position` for many (producer, case) pairs in one query (row-locked on PostgreSQL)."""
     if not keys:
         return {}
-    stmt = sa.select(table.c.producer, table.c.case_id, table.c.last_seq).where(
-        sa.tuple_(table.c.producer, table.c.case_id).in_(
-            sorted(keys, key=lambda k: (k[0], str(k[1])))
-        )
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    rows = await session.execute(stmt)
+    stmt = _positions(session.get_bind().dialect.name, table)
+    rows = await session.execute(stmt, {"keys": sorted(keys, key=lambda k: (k[0], str(k[1])))})
     return {(r.producer, r.case_id): int(r.last_seq) for r in rows}
+
+
+@cache
+def _positions(dialect: str, table: sa.Table) -> Any:
+    """`positions`' look-up, built once per table and dialect (every batch sends one)."""
+    stmt = sa.select(table.c.producer, table.c.case_id, table.c.last_seq).where(
+        sa.tuple_(table.c.producer, table.c.case_id).in_(sa.bindparam("keys", expanding=True))
+    )
+    return stmt.with_for_update() if dialect == "postgresql" else stmt
 
 
 async def advance_many(

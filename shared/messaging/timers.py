@@ -25,6 +25,7 @@ from shared.platform.clock import Clock
 from shared.platform.db import conflict_insert
 
 log = structlog.get_logger(__name__)
+_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
 
 
 def timer_table(metadata: sa.MetaData) -> sa.Table:
@@ -197,6 +198,9 @@ class TimerScheduler:
     async def due(self) -> list[Timer]:
         t = self._table
         async with self._new_uow() as uow:
+            # One statement, atomic on its own, every poll interval even when nothing is due:
+            # no transaction around it (no BEGIN and ROLLBACK round trips).
+            await uow.session.connection(execution_options=_AUTOCOMMIT)
             rows = await uow.session.execute(
                 sa.select(t.c.id, t.c.case_id, t.c.kind, t.c.due_at, t.c.data)
                 .where(

@@ -32,6 +32,8 @@ from shared.platform.settings import ServiceSettings
 from shared.platform.training_clock import TrainingClock
 
 log = structlog.get_logger(__name__)
+# How often the watchdog prunes consumers that left (they go once idle ten minutes).
+_PRUNE_EVERY = 60.0
 
 
 def restart_process(reason: str) -> None:
@@ -126,6 +128,7 @@ class ServiceRuntime:
         # Set by stop(): the tasks it cancels have "ended", and a watchdog whose cancellation
         # a client swallowed must not take that for a loop that died and restart the process.
         self._stopping = False
+        self._pruned_at = time.monotonic()  # start() prunes once
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(
@@ -207,7 +210,11 @@ class ServiceRuntime:
             try:
                 async with asyncio.timeout(30):
                     await ensure_groups(self.redis, group_pairs(self.partitions))
-                await self._prune_consumers()
+                # Consumers are pruned once idle for ten minutes: looking once a minute is
+                # enough (every round, it was a few XINFO calls every two seconds for nothing).
+                if now - self._pruned_at >= _PRUNE_EVERY:
+                    self._pruned_at = now
+                    await self._prune_consumers()
             except Exception as exc:  # Redis away: the subscribers retry on their own
                 log.warning("watchdog_redis_unreachable", error=str(exc))
                 continue

@@ -178,3 +178,39 @@ async def test_a_session_reads_the_directory_once_and_a_change_in_it_is_seen(dis
         assert after.get("zhaoxiang-night") is not None
     async with dispatch.runtime.uow() as uow:  # not committed; a new session reads afresh
         assert (await directory_store.read_directory(uow.session)).get("zhaoxiang-night") is None
+
+
+async def test_a_process_keeps_the_directory_until_any_process_writes_it(
+    dispatch: Dispatch, database_url: str
+):
+    """Between writes the directory is not read again (the same object serves every session);
+    a write by another process (a replica, an admin's request elsewhere) is seen by the next
+    session, and a write rolled back leaves nothing behind."""
+    from services.dispatch.adapters import directory_store
+    from services.dispatch.domain.directory import Department
+    from shared.platform.db import make_engine, make_sessions
+
+    async with dispatch.runtime.uow() as uow:
+        kept = await directory_store.read_directory(uow.session)
+    async with dispatch.runtime.uow() as uow:
+        assert await directory_store.read_directory(uow.session) is kept
+
+    elsewhere = make_engine(database_url)
+    try:
+        async with make_sessions(elsewhere)() as session:
+            night = Department(department_id="zhaoxiang-night", **NIGHT_SHIFT)
+            await directory_store.put_department(session, night, START)
+            await session.rollback()
+        async with dispatch.runtime.uow() as uow:
+            assert await directory_store.read_directory(uow.session) is kept
+        async with make_sessions(elsewhere)() as session:
+            await directory_store.put_department(session, night, START)
+            await session.commit()
+    finally:
+        await elsewhere.dispose()
+    async with dispatch.runtime.uow() as uow:
+        seen = await directory_store.read_directory(uow.session)
+    assert seen is not kept and seen.get("zhaoxiang-night") is not None
+    filed = case_filed("manhole_cover", "zhaoxiang")
+    await dispatch.feed(filed)
+    assert (await dispatch.get(filed.case_id))["department_id"] == "zhaoxiang-night"

@@ -335,3 +335,117 @@ async def test_an_event_that_must_wait_leaves_the_batch_with_its_cases_later_eve
         assert await kit.ledger_count() == 4
     finally:
         await kit.close()
+
+
+async def test_a_redelivered_sequenced_event_is_known_by_its_position(kit: KitService):
+    """Its case's applied position moved with its processed record: no processed look-up."""
+    event = filed_event().model_copy(update={"sequence": 1})
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    sa.event.listen(kit.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        assert await kit.consumer.apply(event) is True
+        assert await kit.consumer.apply(event) is False  # redelivered alone
+        entry = ("1-0", event.model_dump_json().encode(), {})
+        later = filed_event(event.case_id).model_copy(update={"sequence": 2})
+        entries = [entry, ("1-1", later.model_dump_json().encode(), {})]
+        assert await kit.consumer.apply_entries("waystation.intake", entries) == ["1-0", "1-1"]
+    finally:
+        sa.event.remove(kit.engine.sync_engine, "before_cursor_execute", note)
+    assert await kit.ledger_count(event.event_id) == 1
+    assert await kit.ledger_count(later.event_id) == 1
+    assert kit.consumer.batch_fallbacks_total == 0
+    looked_up = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert looked_up and not [s for s in looked_up if "processed_event" in s]
+    unsequenced = filed_event()  # no number: still looked up among the processed ones
+    assert await kit.consumer.apply(unsequenced) is True
+    assert await kit.consumer.apply(unsequenced) is False
+    assert await kit.ledger_count(unsequenced.event_id) == 1
+
+
+async def test_an_applied_position_never_moves_back(kit: KitService):
+    """A replica's stale batch (of events it does not handle) cannot undo a later position."""
+    import uuid
+
+    from shared.messaging.sequence import advance_many, positions
+
+    key = ("intake", uuid.uuid4())
+    for seq in (3, 2, 4, 1):
+        async with kit.uow() as uow:
+            await advance_many(uow.session, KIT.applied_sequence, {key: seq})
+            await uow.commit()
+    async with kit.uow() as uow:
+        assert await positions(uow.session, KIT.applied_sequence, {key}) == {key: 4}
+
+
+async def test_a_batch_prepares_none_of_the_sequenced_events_already_applied(
+    database_url: str, redis_url: str
+):
+    import uuid
+
+    prepared: list[list[int]] = []
+
+    async def prepare(envelopes, uow) -> None:  # type: ignore[no-untyped-def]
+        prepared.append([e.sequence for e in envelopes])
+
+    kit = KitService(database_url, redis_url, prepare=prepare)
+    await kit.create_schema()
+    try:
+        case = uuid.uuid4()
+        events = [filed_event(case).model_copy(update={"sequence": n}) for n in (1, 2, 3)]
+        assert await kit.consumer.apply(events[0])
+        entries = [(f"1-{i}", e.model_dump_json().encode(), {}) for i, e in enumerate(events)]
+        assert len(await kit.consumer.apply_entries("waystation.intake", entries)) == 3
+        assert prepared == [[2, 3]]  # the first was applied alone (no prepare)
+        assert await kit.ledger_count() == 3
+    finally:
+        await kit.close()
+
+
+async def test_a_failed_send_leaves_the_rows_to_the_next_pass(kit: KitService):
+    await kit.broker.connect()
+    events = await kit.emit_committed(3)
+    sent = kit.relay._publish
+
+    async def fails(_events) -> None:  # type: ignore[no-untyped-def]
+        raise ConnectionError("Redis went away mid-send")
+
+    kit.relay._publish = fails  # type: ignore[method-assign]
+    with pytest.raises(ConnectionError):
+        await kit.relay.relay_once()
+    assert all(r.published_at is None for r in await _outbox_rows(kit))
+    kit.relay._publish = sent  # type: ignore[method-assign]
+    assert await kit.relay.relay_once() == 3
+    assert await kit.relay.relay_once() == 0
+    entries = await kit.redis.xrange("waystation.intake")
+    from faststream.redis.parser.binary import BinaryMessageFormatV1
+
+    ids = [
+        orjson.loads(BinaryMessageFormatV1.parse(f[b"__data__"])[0])["event_id"]
+        for _id, f in entries
+    ]
+    assert ids == [str(e.event_id) for e in events]
+
+
+async def test_one_relay_publishes_a_database_at_a_time(new_pg_database, redis_url: str):  # type: ignore[no-untyped-def]
+    """PostgreSQL: a relay whose lock another replica's relay holds publishes nothing."""
+    import zlib
+
+    kit = KitService(new_pg_database(), redis_url)
+    await kit.create_schema()
+    try:
+        await kit.broker.connect()
+        await kit.emit_committed(3)
+        key = zlib.crc32(b"waystation.relay.intake")
+        async with kit.engine.connect() as other, other.begin():
+            await other.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+            assert await kit.relay.relay_once() == 0
+            assert await kit.redis.exists("waystation.intake") == 0
+            assert all(r.published_at is None for r in await _outbox_rows(kit))
+        assert await kit.relay.relay_once() == 3
+        assert await kit.redis.xlen("waystation.intake") == 3
+    finally:
+        await kit.close()

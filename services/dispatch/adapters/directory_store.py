@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import weakref
 from datetime import datetime
 from typing import cast
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.dispatch.adapters.tables import CategoryPolicy, DepartmentEntry
+from services.dispatch.adapters.tables import CategoryPolicy, DepartmentEntry, DirectoryRevision
 from services.dispatch.domain.directory import (
     ANYWHERE,
     DEFAULT_POINTS,
@@ -18,6 +20,7 @@ from services.dispatch.domain.directory import (
     Directory,
     ServiceTarget,
 )
+from shared.platform.db import transaction_memo
 
 DEFAULT_CATEGORY = ANYWHERE  # the policy row that applies to categories without their own
 
@@ -45,20 +48,51 @@ def to_target(row: CategoryPolicy) -> ServiceTarget:
 
 
 _MEMO = "dispatch.directory"
+_WRITTEN = "dispatch.directory.written"  # this transaction wrote the directory
+# Per database (engine): the directory last read, with the revision read before it.
+_KEPT: weakref.WeakKeyDictionary[sa.Engine, tuple[int, Directory]] = weakref.WeakKeyDictionary()
+_REVISION = sa.select(col(DirectoryRevision.revision)).where(col(DirectoryRevision.id) == 1)
 
 
 async def read_directory(session: AsyncSession) -> Directory:
     """The whole directory as the routing rules see it.
 
     Read once per session: a batch of events is applied in one session, and every hazard in
-    it is routed against the same directory (the writers below forget the memo).
+    it is routed against the same directory (the writers below forget the memo). Between
+    writes it is not read again at all: every write counts up `directory_revision` in its own
+    transaction, and a process keeps the directory it read (per database) with the revision it
+    read just before it, so one cheap read of the revision tells whether it still holds. The
+    directory kept is never older than its revision (the revision is read first); a
+    transaction that wrote the directory reads its own, uncommitted one and keeps it to itself.
     """
     memo = session.info.get(_MEMO)
     if memo is not None:
         return cast(Directory, memo)
-    directory = await _read(session)
+    revision = (await session.execute(_REVISION)).scalar_one_or_none()
+    engine = session.sync_session.get_bind()
+    engine = engine if isinstance(engine, sa.Engine) else engine.engine
+    kept = _KEPT.get(engine)
+    if revision is not None and kept is not None and kept[0] == revision:
+        directory = kept[1]
+    else:
+        directory = await _read(session)
+        if revision is not None and not transaction_memo(session, _WRITTEN):
+            _KEPT[engine] = (revision, directory)
     session.info[_MEMO] = directory
     return directory
+
+
+async def _written(session: AsyncSession) -> None:
+    """Count the directory's revision up, once per transaction that writes it."""
+    session.info.pop(_MEMO, None)
+    written = transaction_memo(session, _WRITTEN)
+    if not written:
+        await session.execute(
+            sa.update(DirectoryRevision)
+            .where(col(DirectoryRevision.id) == 1)
+            .values(revision=col(DirectoryRevision.revision) + 1)
+        )
+        written["yes"] = True
 
 
 async def _read(session: AsyncSession) -> Directory:
@@ -76,7 +110,7 @@ async def _read(session: AsyncSession) -> Directory:
 
 
 async def put_department(session: AsyncSession, department: Department, at: datetime) -> None:
-    session.info.pop(_MEMO, None)
+    await _written(session)
     row = await session.get(DepartmentEntry, department.department_id) or DepartmentEntry(
         department_id=department.department_id, name=department.name
     )
@@ -94,7 +128,7 @@ async def put_department(session: AsyncSession, department: Department, at: date
 async def put_policy(
     session: AsyncSession, category: str, target: ServiceTarget, points: int, at: datetime
 ) -> None:
-    session.info.pop(_MEMO, None)
+    await _written(session)
     row = await session.get(CategoryPolicy, category) or CategoryPolicy(
         category=category, acknowledge_hours=1, resolve_days=1
     )

@@ -20,6 +20,9 @@ from services.dispatch.domain.stations import Station
 M_PER_DEG_LAT = 110_574.0
 M_PER_DEG_LNG_EQUATOR = 111_320.0
 FIRST_RADIUS_M = 1_000.0
+# Up to this many stations one vector of distances is cheaper than the tree's query (shapely's
+# wrapper costs tens of microseconds a call); beyond it the tree looks at fewer stations.
+SCAN_UP_TO = 2_000
 
 
 class Plane:
@@ -66,27 +69,43 @@ class StationIndex:
         """
         if not self.stations:
             return []
-        x, y = self.plane.xy(lat, lng)
-        # One point: the constructor, not the array function (half the cost for a scalar).
-        here = shapely.Point(float(x), float(y))
+        # One point, in plain floats (numpy's and shapely's array calls cost more for a scalar).
+        x = (lng - self.plane.lng0) * self.plane.kx
+        y = (lat - self.plane.lat0) * M_PER_DEG_LAT
+        near = self._scan(x, y) if len(self.stations) <= SCAN_UP_TO else self._query(x, y)
         radius = min(FIRST_RADIUS_M, max_metres)
         while True:
-            found = self._within(here, float(x), float(y), radius, accept, limit)
+            found = self._accepted(near(radius), accept, limit)
             if len(found) >= limit or radius >= max_metres:
                 return [(s, haversine_m(lat, lng, s.latitude, s.longitude)) for s in found]
             radius = min(radius * 3, max_metres)
 
-    def _within(
-        self,
-        here: shapely.Point,
-        x: float,
-        y: float,
-        radius: float,
-        accept: Callable[[Station], bool],
-        limit: int,
+    def _scan(self, x: float, y: float) -> Callable[[float], np.ndarray]:
+        """Every station's distance once; each radius picks those within it, nearest first."""
+        metres = np.hypot(self.x - x, self.y - y)
+
+        def within(radius: float) -> np.ndarray:
+            hits = np.flatnonzero(metres <= radius)
+            return hits[np.argsort(metres[hits], kind="stable")]
+
+        return within
+
+    def _query(self, x: float, y: float) -> Callable[[float], np.ndarray]:
+        """The tree's stations within each radius, nearest first."""
+        here = shapely.Point(x, y)
+
+        def within(radius: float) -> np.ndarray:
+            hits = self.tree.query(here, predicate="dwithin", distance=radius)
+            order: np.ndarray = hits[
+                np.argsort(np.hypot(self.x[hits] - x, self.y[hits] - y), kind="stable")
+            ]
+            return order
+
+        return within
+
+    def _accepted(
+        self, order: np.ndarray, accept: Callable[[Station], bool], limit: int
     ) -> list[Station]:
-        hits = self.tree.query(here, predicate="dwithin", distance=radius)
-        order = hits[np.argsort(np.hypot(self.x[hits] - x, self.y[hits] - y), kind="stable")]
         found: list[Station] = []
         for i in order:
             station = self.stations[int(i)]

@@ -127,6 +127,16 @@ class CategoryPolicy(DispatchModel, table=True):
     updated_at: datetime = Field(default_factory=utc_now)
 
 
+class DirectoryRevision(DispatchModel, table=True):
+    """One row, counted up in the transaction of every directory write: a process may route by
+    the directory it read for as long as the revision it read with it stays the same."""
+
+    __tablename__ = "directory_revision"
+
+    id: int = Field(default=1, primary_key=True)
+    revision: int = Field(default=0, sa_type=sa.BigInteger)
+
+
 class PointsEntry(DispatchModel, table=True):
     """The append-only contribution ledger; one credit per (case, reason), ever."""
 

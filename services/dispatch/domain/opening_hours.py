@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
@@ -58,42 +59,50 @@ class OpeningHours(BaseModel):
     def is_open(self, at: datetime, is_holiday: HolidayTest) -> bool:
         """Open at this local (Asia/Shanghai) time, on the calendar given."""
         minute = at.hour * 60 + at.minute
-        today, yesterday = at.date(), at.date() - timedelta(days=1)
+        today = at.date()
+        weekday_now = today.weekday()
+        weekday_before = (weekday_now - 1) % 7
         for weekday, start, end in self.ranges:
-            for day, at_minute in ((today, minute), (yesterday, minute + DAY)):
-                if (
-                    weekday == day.weekday()
-                    and start <= at_minute < end
-                    and not (self.closed_on_holidays and is_holiday(day))
-                ):
-                    return True
+            if weekday == weekday_now and start <= minute < end:
+                day = today
+            elif weekday == weekday_before and start <= minute + DAY < end:
+                day = today - timedelta(days=1)  # yesterday's range, past midnight
+            else:
+                continue
+            if not (self.closed_on_holidays and is_holiday(day)):
+                return True
         return False
 
     def describe(self) -> str:
         """The hours in Chinese, one line per run of days with the same ranges."""
-        by_day: dict[int, list[str]] = {d: [] for d in range(7)}
-        for weekday, start, end in self.ranges:
-            by_day[weekday].append(f"{_hhmm(start)}–{_hhmm(end)}")
-        parts: list[str] = []
-        day = 0
-        while day < 7:
-            last = day
-            while last + 1 < 7 and by_day[last + 1] == by_day[day]:
-                last += 1
-            if by_day[day]:
-                days = (
-                    WEEKDAY_NAMES[day]
-                    if last == day
-                    else f"{WEEKDAY_NAMES[day]}至{WEEKDAY_NAMES[last]}"
-                )
-                if day == 0 and last == 6:
-                    days = "每天"
-                parts.append(f"{days} {'、'.join(by_day[day])}")
-            day = last + 1
-        if not parts:
-            parts.append("暂停开放")
-        parts.append("法定节假日休息" if self.closed_on_holidays else "法定节假日照常开放")
-        return "；".join(parts)
+        return _describe(self.ranges, self.closed_on_holidays)
+
+
+@lru_cache(maxsize=1024)  # a register has a handful of distinct hours; each suggestion names one
+def _describe(ranges: tuple[tuple[int, int, int], ...], closed_on_holidays: bool) -> str:
+    by_day: dict[int, list[str]] = {d: [] for d in range(7)}
+    for weekday, start, end in ranges:
+        by_day[weekday].append(f"{_hhmm(start)}–{_hhmm(end)}")
+    parts: list[str] = []
+    day = 0
+    while day < 7:
+        last = day
+        while last + 1 < 7 and by_day[last + 1] == by_day[day]:
+            last += 1
+        if by_day[day]:
+            days = (
+                WEEKDAY_NAMES[day]
+                if last == day
+                else f"{WEEKDAY_NAMES[day]}至{WEEKDAY_NAMES[last]}"
+            )
+            if day == 0 and last == 6:
+                days = "每天"
+            parts.append(f"{days} {'、'.join(by_day[day])}")
+        day = last + 1
+    if not parts:
+        parts.append("暂停开放")
+    parts.append("法定节假日休息" if closed_on_holidays else "法定节假日照常开放")
+    return "；".join(parts)
 
 
 def _hhmm(minutes: int) -> str:

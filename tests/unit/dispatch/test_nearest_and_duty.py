@@ -89,3 +89,29 @@ def test_duty_on_tuesdays_and_thursdays_is_on_at_noon_thursday_and_next_on_tuesd
 
 def test_duty_ends_with_its_run_of_days():
     assert next_on_duty([JUDICIAL], datetime(2026, 12, 31, 18)) is None
+
+
+def test_the_scan_of_a_small_register_and_the_tree_of_a_large_one_find_the_same_stations(
+    monkeypatch,
+):
+    """Up to SCAN_UP_TO stations the index scans one vector of distances, beyond it asks the
+    tree: both give the same stations in the same order, under the same filter."""
+    from services.dispatch.adapters import station_index
+    from services.dispatch.entrypoints.station_bench import synthetic_stations
+
+    stations = synthetic_stations(600, seed=11)
+    plane = Plane(*DISTRICT.centre)
+    index = StationIndex(stations, plane)
+    rng = random.Random(5)
+    wanted = [
+        (s.latitude + rng.uniform(-0.01, 0.01), s.longitude) for s in rng.sample(stations, 60)
+    ]
+
+    def accept(s) -> bool:
+        return "hot_water" in s.facilities
+
+    scanned = [index.nearest(lat, lng, accept, limit=3) for lat, lng in wanted]
+    monkeypatch.setattr(station_index, "SCAN_UP_TO", 0)  # the same index, asked through its tree
+    queried = [index.nearest(lat, lng, accept, limit=3) for lat, lng in wanted]
+    assert scanned == queried
+    assert all(len(found) == 3 for found in scanned)
