@@ -472,6 +472,60 @@ async def test_a_batch_of_two_cases_events_lands_on_each_timeline_in_order(intak
     assert second["agency_responsible"] == "赵巷镇道路养护所"
 
 
+async def test_a_batchs_events_of_one_case_update_its_row_once_at_the_commit(intake: Intake):
+    """The projection's changes to a locked case wait for the commit: two events of one case
+    in a batch are one UPDATE of its row (the newer values), and the batch's timeline entries
+    one INSERT statement (executemany); the case and its timeline read as before."""
+    import sqlalchemy as sa
+
+    from shared.contracts.events.dispatch import HazardAcknowledged, HazardDispatched
+
+    lat, lng = _spot()
+    case_id = (await _post(intake, "/api/v1/hazards", json=_hazard(lat, lng))).json()["case_id"]
+    due = datetime.now().astimezone() + timedelta(days=2)
+    batch = [
+        intake.dispatch_event(
+            case_id,
+            "hazard.dispatched",
+            HazardDispatched(
+                state="dispatched",
+                department_id="zhaoxiang-road",
+                department_name="赵巷镇道路养护所",
+                acknowledge_due=due,
+                resolve_due=due,
+            ),
+        ),
+        intake.dispatch_event(
+            case_id,
+            "hazard.acknowledged",
+            HazardAcknowledged(state="acknowledged", department_id="zhaoxiang-road"),
+        ),
+    ]
+    seen: list[tuple[str, bool]] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        seen.append((statement.split("(")[0].strip(), executemany))
+
+    engine = intake.runtime.engine.sync_engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        entries = [(f"1-{i}", e.to_json(), {}) for i, e in enumerate(batch)]
+        acks = await intake.runtime.consumer.apply_entries("waystation.dispatch", entries)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert len(acks) == 2 and intake.runtime.consumer.batch_fallbacks_total == 0
+    updates = [s for s, _ in seen if s.startswith('UPDATE "case"')]
+    inserts = [s for s in seen if s[0].startswith("INSERT INTO timeline_entry")]
+    assert len(updates) == 1 and len(inserts) == 1 and inserts[0][1]
+
+    case = (await _get(intake, f"/api/v1/cases/{case_id}")).json()
+    assert case["status"] == "acknowledged" and case["agency_responsible"] == "赵巷镇道路养护所"
+    assert [t["event_type"] for t in case["timeline"]][-2:] == [
+        "hazard.dispatched",
+        "hazard.acknowledged",
+    ]
+
+
 async def test_a_dispute_received_days_before_it_is_entered_keeps_its_day_and_says_who_took_it(
     intake: Intake,
 ):

@@ -11,11 +11,17 @@ from fastapi.responses import Response
 from services.intake.domain.commands import AddMembers, FileDispute, SupplementDispute
 from services.intake.entrypoints import personal_fields
 from services.intake.entrypoints.case_access import officer
-from services.intake.entrypoints.case_answers import filed, filing_fields, json_answer, once
+from services.intake.entrypoints.case_answers import (
+    filed,
+    filed_answer,
+    filing_fields,
+    json_answer,
+    once,
+)
 from services.intake.entrypoints.cases_http import officer_changes
 from services.intake.entrypoints.dependencies import IntakeDep, RuntimeDep
 from services.intake.entrypoints.schemas import CasePublic, Filed, MemberFiled
-from services.intake.service_layer import filing, supplements, views
+from services.intake.service_layer import filing, supplements
 from shared.messaging.uow import UnitOfWork
 from shared.platform.audit.http import AuditCaller
 from shared.platform.auth.dependency import AUTHENTICATED, ActorDep
@@ -43,11 +49,11 @@ async def post_dispute(
         await intake.audit.add(
             uow.session, "create", actor=actor, case_id=case.id, fields=filing_fields(cmd)
         )
-        answer = filed(views.as_case(case), intake.settings, cmd.applicant)
+        answer = filed(case, intake.settings, cmd.applicant)
         answer.members = [MemberFiled(case_id=m.id, tracking_code=m.tracking_code) for m in members]
-        return json_answer(answer, 201)
+        return filed_answer(answer)
 
-    return await once(runtime, request, cmd.model_dump(mode="json"), action)
+    return await once(runtime, request, lambda: cmd.model_dump(mode="json"), action)
 
 
 @router.post(

@@ -7,10 +7,10 @@ from fastapi.responses import Response
 
 from services.intake.domain.commands import FileHazard
 from services.intake.entrypoints.case_access import officer
-from services.intake.entrypoints.case_answers import filed, filing_fields, json_answer, once
+from services.intake.entrypoints.case_answers import filed, filed_answer, filing_fields, once
 from services.intake.entrypoints.dependencies import IntakeDep, RuntimeDep
 from services.intake.entrypoints.schemas import Filed
-from services.intake.service_layer import filing, views
+from services.intake.service_layer import filing
 from shared.messaging.uow import UnitOfWork
 from shared.platform.audit.http import AuditCaller
 from shared.platform.auth.dependency import AUTHENTICATED, ActorDep
@@ -35,6 +35,6 @@ async def post_hazard(
         await intake.audit.add(
             uow.session, "create", actor=actor, case_id=case.id, fields=filing_fields(cmd)
         )
-        return json_answer(filed(views.as_case(case), intake.settings, cmd.reporter), 201)
+        return filed_answer(filed(case, intake.settings, cmd.reporter))
 
-    return await once(runtime, request, cmd.model_dump(mode="json"), action)
+    return await once(runtime, request, lambda: cmd.model_dump(mode="json"), action)

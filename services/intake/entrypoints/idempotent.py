@@ -27,19 +27,23 @@ def key_of(request: Request) -> str | None:
 
 
 async def run_once(
-    runtime: ServiceRuntime, request: Request, digest: str, action: Action
+    runtime: ServiceRuntime, request: Request, digest: str | Callable[[], str], action: Action
 ) -> Response:
     """Run `action` in a unit of work and commit only a 2xx answer.
 
     With an Idempotency-Key, a repeat returns the stored first answer; the same key with a
-    different body raises IdempotencyMismatch (409 at the route).
+    different body raises IdempotencyMismatch (409 at the route). `digest` may be a function
+    of no arguments: the body is then digested only when the request has a key.
     """
     key = key_of(request)
+    if key is not None and callable(digest):
+        digest = digest()
     route = f"{request.method} {request.url.path}"
     for attempt in range(2):
         try:
             async with runtime.uow() as uow:
                 if key is not None:
+                    assert isinstance(digest, str)
                     stored = await idempotency.recall(uow.session, key, route, digest)
                     if stored is not None:
                         return Response(
@@ -52,6 +56,7 @@ async def run_once(
                 if not 200 <= response.status_code < 300:
                     return response  # leaving the unit of work uncommitted stores nothing
                 if key is not None:
+                    assert isinstance(digest, str)
                     idempotency.remember(
                         uow.session,
                         key,

@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.intake.adapters import repository
 from services.intake.adapters.blobs import BlobStore
 from services.intake.adapters.tables import Attachment, Case
+from services.intake.domain.case import Case as CaseAggregate
 from services.intake.domain.errors import NotFound, TooLarge, UnsupportedMedia
 from services.intake.domain.media import ALLOWED, sniff
 from services.intake.service_layer.case_repository import cases_in, settle
@@ -29,7 +30,7 @@ def check(data: bytes, max_bytes: int) -> str:
 
 
 async def attach(
-    case: Case,
+    case: Case | CaseAggregate,
     data: bytes,
     filename: str,
     uow: UnitOfWork,

@@ -2,7 +2,7 @@
 
 They stage the case, its parties and its events in the unit of work; the caller commits, so
 that an idempotency record can join the same transaction. `register_*` are the use cases on
-the Case aggregate; `file_*` hand the routes the row they render.
+the Case aggregate; `file_*` hand the routes the case they render (as last saved).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import uuid
 from typing import Any
 
 from services.intake.adapters.case_store import filed_row
-from services.intake.adapters.tables import Case as CaseRow
 from services.intake.domain import catalogue
 from services.intake.domain.case import Case
 from services.intake.domain.case_parties import Party, party_ref, respondent_parties
@@ -35,7 +34,7 @@ from shared.contracts.events.intake import CaseFiled, HazardDetails
 from shared.messaging.uow import UnitOfWork
 
 
-async def file_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor, ctx: Context) -> CaseRow:
+async def file_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor, ctx: Context) -> Case:
     """Register a dispute and announce it; an oral application keeps the officer's record."""
     if cmd.members is not None:
         return (await file_group_dispute(cmd, uow, actor, ctx))[0]
@@ -69,7 +68,7 @@ async def register_dispute(cmd: FileDispute, uow: UnitOfWork, actor: Actor, ctx:
 
 async def file_group_dispute(
     cmd: FileDispute, uow: UnitOfWork, actor: Actor, ctx: Context
-) -> tuple[CaseRow, list[CaseRow]]:
+) -> tuple[Case, list[Case]]:
     """A group dispute (LDMAL 7): see `filing_groups.register_group_dispute`."""
     parent, members = await filing_groups.register_group_dispute(cmd, uow, actor, ctx)
     return filed_row(uow, parent.id), [filed_row(uow, m.id) for m in members]
@@ -77,7 +76,7 @@ async def file_group_dispute(
 
 async def add_members(
     parent_id: uuid.UUID, cmd: AddMembers, uow: UnitOfWork, actor: Actor, ctx: Context
-) -> list[CaseRow]:
+) -> list[Case]:
     """Workers who join a group later get member cases of the same parent."""
     members = await filing_groups.join_members(parent_id, cmd, uow, actor, ctx)
     return [filed_row(uow, m.id) for m in members]
@@ -93,7 +92,7 @@ async def file_hazard(
     attributes: dict[str, Any] | None = None,
     media_url: str | None = None,
     open311_token: str | None = None,
-) -> CaseRow:
+) -> Case:
     """Context (category, jurisdiction, urgency), register and announce a hazard.
 
     A report of the same category near an open one is merged: it is registered (with its

@@ -28,6 +28,7 @@ from services.intake.adapters.tables import (
     TimelineEntry,
     UserAccount,
 )
+from services.intake.domain.case import Case as CaseAggregate
 from services.intake.domain.media import IMAGES
 from services.intake.domain.open311 import CLOSED_STATES
 from services.intake.domain.riders import RUNNER_ROLES
@@ -151,7 +152,7 @@ class UserRead(BaseModel):
     disabled_at: datetime | None
 
 
-def as_case(row: Case) -> CaseRead:
+def as_case(row: Case | CaseAggregate) -> CaseRead:
     return CaseRead.model_validate(row)
 
 
