@@ -28,6 +28,7 @@ sys.path.insert(0, ".")
 import psycopg  # noqa: E402
 from rich.console import Console  # noqa: E402
 
+from waystation.bench.runner import _read_pairs  # noqa: E402
 from waystation.bench.system import SERVICES, BenchSystem  # noqa: E402
 
 PG = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -80,7 +81,7 @@ def main(rate: str, seconds: str) -> None:
     system = LoggedSystem(Path(tempfile.mkdtemp(prefix="ws-statements-")), PG)
     try:
         system.start()
-        time.sleep(2)
+        time.sleep(2)  # start-up's own statements (seeding, first polls) go before the window
         offset = LOG.stat().st_size
         before = _database_counts(system)
         tables_before = {name: _table_counts(system, name) for name in SERVICES}
@@ -91,11 +92,16 @@ def main(rate: str, seconds: str) -> None:
             env=system.env(),
             check=True,
         )
-        time.sleep(15)  # let every event settle and the statistics reach pg_stat
+        tickets = _read_pairs(out)  # settled: every ticket's webhook at the sink (bounded)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not set(tickets) <= set(_read_pairs(system.sink_log)):
+            time.sleep(0.25)
+        # an idle backend reports its counts to pg_stat within PostgreSQL's idle interval (10 s)
+        time.sleep(11)
         end = LOG.stat().st_size
         after = _database_counts(system)
         tables_after = {name: _table_counts(system, name) for name in SERVICES}
-        filed = max(len(out.read_text().splitlines()), 1)
+        filed = max(len(tickets), 1)
         with LOG.open("rb") as log:
             log.seek(offset)
             text = log.read(end - offset).decode(errors="replace")
