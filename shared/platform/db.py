@@ -37,6 +37,7 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
+        event.listen(engine.sync_engine, "before_execute", _lock_for_update)
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
@@ -45,6 +46,22 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     engine = create_async_engine(url, **kwargs)
     event.listen(engine.sync_engine, "checkout", _closed_by_server)
     return engine
+
+
+def _lock_for_update(
+    conn: Any, clauseelement: Any, _multiparams: Any, _params: Any, _options: Any
+) -> None:
+    """SQLite has no row locks, and sqlite3 begins a transaction only before a write: a
+    `SELECT … FOR UPDATE` (compiled without the clause) ran outside any transaction, and
+    another connection could commit between it and the write that followed (a lost update).
+    Here it takes the database's write lock first (BEGIN IMMEDIATE), unless this transaction
+    holds it already; the busy timeout queues the others. Plain reads still take no lock."""
+    if getattr(clauseelement, "_for_update_arg", None) is None:
+        return
+    if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        return
+    if not conn.connection.driver_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
