@@ -38,6 +38,11 @@ class ConsumerConfig:
     reclaim_idle_ms: int = 30_000
     max_deliveries: int = 5
     read_batch: int = 100
+    # After a batch smaller than `read_batch`, the reader waits this long (seconds) before its
+    # next read, so the events that arrive meanwhile are applied as one batch (one transaction,
+    # one acknowledgement) instead of one each. The first event after a quiet spell is read at
+    # once; under load batches are full and nothing waits. (Kafka producers' `linger.ms`.)
+    read_linger: float = 0.0
     # In-process pauses before a RetryLater event is left to the reclaimer.
     retry_pauses: tuple[float, ...] = (0.05, 0.2, 0.5, 1.0)
     # Partitions of every stream (STREAM_PARTITIONS): one reader and reclaimer per partition.

@@ -58,12 +58,14 @@ class StreamReader:
         *,
         count: int = 100,
         block_ms: int = 1000,
+        linger: float = 0.0,
     ) -> None:
         self._redis = redis
         self._consumer = consumer
         self.stream = stream
         self._count = count
         self._block_ms = block_ms
+        self._linger = linger  # ConsumerConfig.read_linger
         self.batches = 0
         # When the loop last finished a read (empty or not): the watchdog's liveness signal.
         self.last_progress = time.monotonic()
@@ -159,9 +161,11 @@ class StreamReader:
         backoff = 0.1
         while True:
             try:
-                await self.read_once()
+                read = await self.read_once()
                 self.last_progress = time.monotonic()
                 backoff = 0.1
+                if 0 < read < self._count and self._linger:
+                    await asyncio.sleep(self._linger)  # let the next batch gather
                 continue
             except ResponseError as exc:
                 if "NOGROUP" in str(exc):
@@ -202,6 +206,6 @@ def reader_tasks(redis: RedisClient, consumer: IdempotentConsumer) -> list[Any]:
     XREADGROUP: in a Redis Cluster the partitions live in different slots)."""
     cfg = consumer.config
     return [
-        StreamReader(redis, consumer, stream, count=cfg.read_batch)
+        StreamReader(redis, consumer, stream, count=cfg.read_batch, linger=cfg.read_linger)
         for _producer, stream in streams_read_by(cfg.service, cfg.partitions)
     ]

@@ -114,6 +114,7 @@ class ServiceRuntime:
                 instance=settings.instance,
                 reclaim_idle_ms=settings.reclaim_idle_ms,
                 max_deliveries=settings.max_deliveries,
+                read_linger=settings.read_linger_ms / 1000,
                 partitions=self.partitions,
             ),
             handlers,

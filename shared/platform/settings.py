@@ -38,6 +38,9 @@ class ServiceSettings(BaseSettings):
     reclaim_idle_ms: int = Field(default=15_000, ge=100)
     max_deliveries: int = Field(default=5, ge=1, le=100)
     relay_poll_interval: float = Field(default=1.0, gt=0)
+    # How long a stream reader lets the next batch gather after a partial one (ms; 0: never):
+    # shared/messaging/consumer.py ConsumerConfig.read_linger, docs/performance.md section 16.
+    read_linger_ms: int = Field(default=50, ge=0, le=1000)
     watchdog_interval: float = Field(default=2.0, gt=0)
     # A stream reader that has not finished a read (or a failed attempt) for this long is
     # stuck; the process restarts. Generous: a batch of 100 on a loaded host takes seconds.

@@ -181,3 +181,63 @@ async def test_a_claim_holder_that_ignores_cancellation_does_not_hold_up_the_rea
         holders = [t for t in asyncio.all_tasks() if t.get_name() == f"hold-{STREAM}"]
         await stop_tasks(holders)
         await redis.aclose()
+
+
+class BatchCounter:
+    """Records the size of every batch; the first one signals that it was applied."""
+
+    def __init__(self) -> None:
+        self.config = ConsumerConfig(service="reader-test", instance="r1")
+        self.batches: list[int] = []
+        self.first_applied = asyncio.Event()
+
+    async def apply_entries(self, stream: str, entries: list[RawEntry]) -> list[str]:
+        self.batches.append(len(entries))
+        self.first_applied.set()
+        return [entry_id for entry_id, _b, _h in entries]
+
+
+async def test_after_a_partial_batch_the_next_one_gathers_for_the_linger(redis_url: str):
+    """Events that arrive one by one while the reader lingers are applied as one batch (one
+    transaction and one acknowledgement instead of one each, #21); a full batch does not
+    linger."""
+    redis = Redis.from_url(redis_url)
+    await redis.xgroup_create(STREAM, "reader-test", id="0", mkstream=True)
+    consumer = BatchCounter()
+    reader = StreamReader(redis, consumer, STREAM, count=3, block_ms=100, linger=2.0)  # type: ignore[arg-type]
+    task = asyncio.create_task(reader.run())
+    try:
+        await redis.xadd(STREAM, {"__data__": b"first"})  # the first after a quiet spell
+        await asyncio.wait_for(consumer.first_applied.wait(), 5)
+        for n in range(2):
+            await redis.xadd(STREAM, {"__data__": f"while lingering {n}".encode()})
+
+        async def gathered() -> bool:
+            return sum(consumer.batches) == 3
+
+        await eventually_async(gathered, timeout=10)
+        assert consumer.batches == [1, 2]
+    finally:
+        await stop_tasks([task])
+        await redis.aclose()
+
+
+async def test_a_full_batch_is_followed_by_the_next_read_at_once(redis_url: str):
+    redis = Redis.from_url(redis_url)
+    await redis.xgroup_create(STREAM, "reader-test", id="0", mkstream=True)
+    for n in range(7):
+        await redis.xadd(STREAM, {"__data__": f"backlog {n}".encode()})
+    consumer = BatchCounter()
+    # A linger far longer than the wait below: only full batches may be read within it.
+    reader = StreamReader(redis, consumer, STREAM, count=3, block_ms=100, linger=600.0)  # type: ignore[arg-type]
+    task = asyncio.create_task(reader.run())
+    try:
+
+        async def drained() -> bool:
+            return sum(consumer.batches) == 7
+
+        await eventually_async(drained, timeout=10)
+        assert consumer.batches == [3, 3, 1]
+    finally:
+        await stop_tasks([task])
+        await redis.aclose()
