@@ -87,6 +87,10 @@ async def test_an_oral_dispute_keeps_the_confirmation_and_the_servers_time(intak
     assert datetime.fromisoformat(oral["recorded_at"]) == intake.clock.now()
     assert [p["role"] for p in case["parties"]].count("respondent") == 2
     assert case["details"]["desired_outcome"] == "一次性付清"
+    # The applicant's tracking page: no hazard reporter's points on a wage dispute.
+    page = await _get(intake, f"/track/{filed.json()['tracking_code']}?format=html")
+    assert page.status_code == 200 and "查询码" in page.text
+    assert "贡献积分" not in page.text
 
 
 async def test_cases_are_listed_by_respondent_and_date_with_a_cursor(intake: Intake):
@@ -342,6 +346,7 @@ async def test_the_tracking_page_speaks_chinese_then_english_and_takes_the_fix_a
     page = await _get(intake, f"/track/{code}", headers={"Accept": "text/html"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert 'lang="zh-CN"' in page.text and "查询码" in page.text and "已受理" in page.text
+    assert "我的贡献积分" in page.text  # a hazard reporter's points
     assert "http" not in page.text.split("<body>")[0].replace("http-equiv", ""), (
         "no external assets"
     )
