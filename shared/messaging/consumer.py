@@ -41,7 +41,8 @@ class ConsumerConfig:
     # After a batch smaller than `read_batch`, the reader waits this long (seconds) before its
     # next read, so the events that arrive meanwhile are applied as one batch (one transaction,
     # one acknowledgement) instead of one each. The first event after a quiet spell is read at
-    # once; under load batches are full and nothing waits. (Kafka producers' `linger.ms`.)
+    # once; a full batch (a backlog) is followed by the next read at once. (Kafka producers'
+    # `linger.ms`.)
     read_linger: float = 0.0
     # In-process pauses before a RetryLater event is left to the reclaimer.
     retry_pauses: tuple[float, ...] = (0.05, 0.2, 0.5, 1.0)

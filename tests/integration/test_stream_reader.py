@@ -199,8 +199,7 @@ class BatchCounter:
 
 async def test_after_a_partial_batch_the_next_one_gathers_for_the_linger(redis_url: str):
     """Events that arrive one by one while the reader lingers are applied as one batch (one
-    transaction and one acknowledgement instead of one each, #21); a full batch does not
-    linger."""
+    transaction and one acknowledgement instead of one each, #21)."""
     redis = Redis.from_url(redis_url)
     await redis.xgroup_create(STREAM, "reader-test", id="0", mkstream=True)
     consumer = BatchCounter()
