@@ -20,6 +20,7 @@ from aiosmtpd.controller import Controller
 
 from tests.infra import free_port
 from tests.polling import eventually
+from waystation.bench.ports import free_ports
 
 SERVICES = ("intake", "mediation", "dispatch", "notify")
 # The console has no database: it reads and acts through the four services' HTTP APIs.
@@ -124,7 +125,7 @@ class System:
     ) -> None:
         self.folder = folder
         self.redis_url = redis_url
-        self.ports = {name: free_port() for name in PROCESSES}
+        self.ports = dict(zip(PROCESSES, free_ports(len(PROCESSES)), strict=True))
         channels = folder / "channels.json"
         hook = f"json://127.0.0.1:{sinks.webhook_port}"
         channels.write_text(

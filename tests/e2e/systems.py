@@ -10,7 +10,8 @@ from pathlib import Path
 
 from tests.cluster import redis_cluster_for_tests
 from tests.e2e.harness import SERVICES, Sinks, System
-from tests.infra import create_database, free_port, private_redis
+from tests.infra import create_database, private_redis
+from waystation.bench.ports import free_ports
 
 # The stream partitions of a system on a Redis Cluster (a cluster needs N >= 2).
 CLUSTER_PARTITIONS = 4
@@ -50,9 +51,10 @@ class Replicas:
 
     def start(self) -> None:
         sut = self.system
-        for name in SERVICES:
+        seconds = free_ports(len(SERVICES))
+        for name, port in zip(SERVICES, seconds, strict=True):
             sut.ports[f"{name}-1"] = sut.ports[name]
-            sut.ports[f"{name}-2"] = free_port()
+            sut.ports[f"{name}-2"] = port
         # All at once but dispatch's second replica, which waits for the first: two dispatch
         # processes seeding one fresh database at the same moment collide on the seed rows.
         later = "dispatch-2"

@@ -8,9 +8,7 @@ the benchmark's single Redis); `redis-cli --cluster create` assigns the slots; t
 from __future__ import annotations
 
 import contextlib
-import random
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -18,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import redis
+
+from waystation.bench.ports import cluster_ports
 
 MASTERS = 3
 
@@ -27,32 +27,6 @@ def _binary(name: str) -> str:
     if found is None:
         raise RuntimeError(f"no {name} binary: install it (Debian: redis-server, redis-tools)")
     return found
-
-
-def _bindable(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def cluster_port() -> int:
-    """A free port whose cluster bus port (port + 10000) is free and valid too."""
-    while True:
-        port = _free_port()
-        if port + 10_000 < 65_536 and _bindable(port + 10_000):
-            return port
-        port = random.randrange(20_000, 50_000)
-        if _bindable(port) and _bindable(port + 10_000):
-            return port
 
 
 def _until(check: object, timeout: float, what: str) -> None:
@@ -90,7 +64,7 @@ class LocalCluster:
 
     def start(self) -> str:
         server, cli = _binary("redis-server"), _binary("redis-cli")
-        self.ports = [cluster_port() for _ in range(MASTERS)]
+        self.ports = cluster_ports(MASTERS)
         for port in self.ports:
             node = self.folder / str(port)
             node.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,14 +17,9 @@ import httpx
 from shared.contracts.envelope import Actor
 from shared.platform.auth.keys import PRIVATE_ENV, PUBLIC_ENV
 from shared.platform.auth.tokens import ensure_dev_keypair, issue
+from waystation.bench.ports import free_ports
 
 SERVICES = ("intake", "mediation", "dispatch", "notify")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait(check: object, timeout: float, what: str) -> None:
@@ -86,11 +80,11 @@ class BenchSystem:
         self.folder = folder
         self.pg_admin_url = pg_admin_url
         self.replicas, self.partitions, self.cluster = replicas, partitions, cluster
-        self.redis_port = free_port()
+        keys = self.processes()
+        self.redis_port, self.sink_port, *ports = free_ports(2 + len(keys))
         self.cluster_url = ""
         self.redis_pids: list[int] = []
-        self.sink_port = free_port()
-        self.ports = {key: free_port() for key in self.processes()}
+        self.ports = dict(zip(keys, ports, strict=True))
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self.databases: dict[str, str] = {}
         self.sink_log = folder / "sink.log"
