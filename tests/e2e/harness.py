@@ -18,9 +18,8 @@ from typing import Any
 import httpx
 from aiosmtpd.controller import Controller
 
-from tests.infra import free_port
 from tests.polling import eventually
-from waystation.bench.ports import free_ports
+from waystation.bench.ports import free_port, free_ports
 
 SERVICES = ("intake", "mediation", "dispatch", "notify")
 # The console has no database: it reads and acts through the four services' HTTP APIs.

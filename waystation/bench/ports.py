@@ -30,8 +30,10 @@ def _hold(held: contextlib.ExitStack, port: int = 0) -> int | None:
 def free_ports(n: int) -> list[int]:
     """`n` distinct ports that are free now."""
     with contextlib.ExitStack() as held:
-        ports = [_hold(held) for _ in range(n)]
-        return [p for p in ports if p is not None]
+        socks = [held.enter_context(socket.socket()) for _ in range(n)]
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in socks]
 
 
 def free_port() -> int:
