@@ -10,9 +10,13 @@ import threading
 from collections.abc import Callable
 
 import pytest
+import sqlalchemy as sa
 
 import shared.platform.db
+from services.dispatch.adapters.tables import CompoundEntry
 from services.dispatch.app import MIGRATIONS
+from services.dispatch.service_layer import compounds
+from services.dispatch.service_layer.compounds import load_compound_rows
 from shared.platform.clock import FrozenClock
 from shared.platform.db import upgrade
 from tests.integration.dispatch_harness import ADMIN, START, Dispatch
@@ -56,3 +60,33 @@ async def test_two_replicas_starting_together_seed_once_and_both_run(
         listed = body["items"] if isinstance(body, dict) else body
         ids = [c["compound_id"] for c in listed]
         assert ids and len(ids) == len(set(ids))
+
+
+async def test_a_seed_that_finds_the_other_replicas_compounds_mid_way_gives_way(
+    new_pg_database: Callable[[], str], redis_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    """The race the test above can lose only by timing, made certain: this replica finds the
+    register empty, then the other commits its seed before this one looks up its first compound.
+    It gives way (nothing of its own stored, no crash), and the register holds one copy."""
+    async with Dispatch(new_pg_database(), redis_url, FrozenClock(START)) as replica:
+        runtime = replica.runtime
+        ctx = replica.app.state.context
+        async with runtime.engine.begin() as conn:
+            await conn.execute(sa.delete(CompoundEntry.__table__))  # type: ignore[attr-defined]
+        rows = load_compound_rows()
+        checked = compounds._checked
+        other_seeded: list[bool] = []
+
+        async def other_replica_first(uow, draft, ctx):  # type: ignore[no-untyped-def]
+            monkeypatch.setattr(compounds, "_checked", checked)  # the other seeds unhindered
+            async with runtime.uow() as other:
+                other_seeded.append(await compounds.seed_compounds(other, rows, ctx))
+            return await checked(uow, draft, ctx)
+
+        monkeypatch.setattr(compounds, "_checked", other_replica_first)
+        async with runtime.uow() as uow:
+            assert await compounds.seed_compounds(uow, rows, ctx) is False
+        assert other_seeded == [True]
+        async with runtime.engine.connect() as conn:
+            ids = (await conn.execute(sa.select(CompoundEntry.compound_id))).scalars().all()  # type: ignore[call-overload]
+        assert sorted(ids) == sorted(compound_id for compound_id, _ in rows)

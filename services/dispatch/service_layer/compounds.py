@@ -114,6 +114,11 @@ async def seed_compounds(
         await uow.commit()
     except IntegrityError:  # another replica seeded it at the same moment
         return False
+    except Refused as exc:  # ... and committed before this one's lookup of a compound
+        if exc.reason != "compound_exists":
+            raise
+        log.info("compounds_seeded_elsewhere")
+        return False
     log.info("compounds_seeded", compounds=seeded)
     return True
 
