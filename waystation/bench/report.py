@@ -24,58 +24,63 @@ def write_report(result: dict[str, Any], folder: Path, stem: str) -> list[Path]:
     json_path.write_text(json.dumps(result, indent=1, ensure_ascii=False))
     base = result["baseline"]
     phases = result["phases"]
-    thr = phases.get("throughput", {"best_kept_up_per_s": None, "steps": [], "sustained": {}})
-    sustained = thr.get("sustained") or {}
-    lat = phases.get(
-        "latency", {"p50_ms": None, "p95_ms": None, "p99_ms": None, "offered_per_s": 0}
-    )
-    late = lat.get("undelivered") or 0
-    drain = phases.get("backlog_drain", {"events_per_s": None})
+    thr = phases.get("throughput", {"steps": []})
 
     def ratio(value: float | None, ref: float) -> str:
         return f"{value / ref:.3f}" if value and ref else "–"
 
-    rows = [
-        (
-            "end-to-end throughput (tickets/s, kept up)",
-            thr["best_kept_up_per_s"],
-            base["per_second"],
-            ratio(thr["best_kept_up_per_s"], base["per_second"]),
-            TARGETS["throughput"],
-        ),
-        (
-            f"sustained {sustained.get('seconds', 0):.0f} s at "
-            f"{sustained.get('offered_per_s', 0):.0f}/s: delivered/s"
-            f"{'' if sustained.get('kept_up') else ' (fell behind)'}",
-            sustained.get("delivered_per_s"),
-            base["per_second"],
-            ratio(sustained.get("delivered_per_s"), base["per_second"]),
-            "sustained ≥ 60 s",
-        ),
-        (
-            f"latency p50 (ms) at {lat['offered_per_s']:.0f}/s"
-            + (f", {late} of {lat['filed']} not delivered in the wait" if late else ""),
-            lat["p50_ms"],
-            base["p50_ms"],
-            ratio(lat["p50_ms"], base["p50_ms"]),
-            TARGETS["latency"],
-        ),
-        ("latency p95 (ms)", lat["p95_ms"], "–", "–", ""),
-        (
-            "latency p99 (ms)",
-            lat["p99_ms"],
-            base["p99_ms"],
-            ratio(lat["p99_ms"], base["p99_ms"]),
-            "",
-        ),
-        (
-            "backlog drain (events/s, dispatch alone)",
-            drain["events_per_s"],
-            base["per_second"],
-            ratio(drain["events_per_s"], base["per_second"]),
-            TARGETS["backlog_drain"],
-        ),
-    ]
+    # A phase that did not run has no row (not a row of None).
+    rows: list[tuple[str, Any, Any, str, str]] = []
+    if "throughput" in phases:
+        sustained = thr.get("sustained") or {}
+        rows += [
+            (
+                "end-to-end throughput (tickets/s, kept up)",
+                thr["best_kept_up_per_s"],
+                base["per_second"],
+                ratio(thr["best_kept_up_per_s"], base["per_second"]),
+                TARGETS["throughput"],
+            ),
+            (
+                f"sustained {sustained.get('seconds', 0):.0f} s at "
+                f"{sustained.get('offered_per_s', 0):.0f}/s: delivered/s"
+                f"{'' if sustained.get('kept_up') else ' (fell behind)'}",
+                sustained.get("delivered_per_s"),
+                base["per_second"],
+                ratio(sustained.get("delivered_per_s"), base["per_second"]),
+                "sustained ≥ 60 s",
+            ),
+        ]
+    if lat := phases.get("latency"):
+        late = lat.get("undelivered") or 0
+        rows += [
+            (
+                f"latency p50 (ms) at {lat['offered_per_s']:.0f}/s"
+                + (f", {late} of {lat['filed']} not delivered in the wait" if late else ""),
+                lat["p50_ms"],
+                base["p50_ms"],
+                ratio(lat["p50_ms"], base["p50_ms"]),
+                TARGETS["latency"],
+            ),
+            ("latency p95 (ms)", lat["p95_ms"], "–", "–", ""),
+            (
+                "latency p99 (ms)",
+                lat["p99_ms"],
+                base["p99_ms"],
+                ratio(lat["p99_ms"], base["p99_ms"]),
+                "",
+            ),
+        ]
+    if drain := phases.get("backlog_drain"):
+        rows.append(
+            (
+                "backlog drain (events/s, dispatch alone)",
+                drain["events_per_s"],
+                base["per_second"],
+                ratio(drain["events_per_s"], base["per_second"]),
+                TARGETS["backlog_drain"],
+            )
+        )
     if scale := phases.get("scale"):
         rows += [
             (
@@ -120,14 +125,17 @@ def write_report(result: dict[str, Any], folder: Path, stem: str) -> list[Path]:
         "| figure | Waystation | raw baseline | ratio | target |",
         "|---|---|---|---|---|",
         *[f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows],
-        "",
-        "Throughput steps: "
-        + ", ".join(
-            f"{s['offered_per_s']:.0f}/s → {s['delivered_per_s']}/s"
-            f"{'' if s['kept_up'] else ' (fell behind)'}"
-            for s in thr["steps"]
-        ),
     ]
+    if thr["steps"]:
+        lines += [
+            "",
+            "Throughput steps: "
+            + ", ".join(
+                f"{s['offered_per_s']:.0f}/s → {s['delivered_per_s']}/s"
+                f"{'' if s['kept_up'] else ' (fell behind)'}"
+                for s in thr["steps"]
+            ),
+        ]
     if "scale_out" in phases and len(phases) == 1:
         # The scale-out phase alone: its own table, nothing else was measured.
         lines = lines[:4]
@@ -137,6 +145,7 @@ def write_report(result: dict[str, Any], folder: Path, stem: str) -> list[Path]:
     md_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     paths = [json_path, md_path]
     if result["latencies_ms"]:
+        lat = phases["latency"]
         import matplotlib
 
         matplotlib.use("Agg")
