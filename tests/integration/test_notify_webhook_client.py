@@ -1,7 +1,9 @@
-"""Notify's JSON webhooks leave through one pooled httpx client: what the department's endpoint
+"""Notify's JSON webhooks leave through one pooled aiohttp session: what the department's endpoint
 receives is what Apprise's NotifyJSON posts for the same URL, over a kept-alive connection."""
 
 from __future__ import annotations
+
+import socket
 
 from services.notify.adapters import sender
 from services.notify.adapters.channels import with_key
@@ -60,3 +62,13 @@ async def test_an_unreachable_endpoint_is_a_transient_failure() -> None:
     async with sender.Sender() as pooled:
         down = await pooled.send(_url(port), "六", "六")
     assert (down.ok, down.permanent) == (False, False)
+
+
+async def test_an_endpoint_that_does_not_answer_in_time_is_a_transient_timeout() -> None:
+    """It takes the connection and never answers: the hook's read timeout (`rto`) ends the wait."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        url = with_key(f"json://127.0.0.1:{port}/hook/dept?rto=0.3&cto=2", "k:9", {})
+        async with sender.Sender() as pooled:
+            late = await pooled.send(url, "七", "七")  # without the timeout: waits forever
+    assert (late.ok, late.permanent, late.error) == (False, False, "timeout")
