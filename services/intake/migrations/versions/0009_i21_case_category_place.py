@@ -3,7 +3,8 @@ the index on category alone (its leading column serves every lookup by category)
 
 A new hazard's duplicate lookup names a category and a box around its place. On the category
 index alone PostgreSQL read every case of the category and filtered by place: 37,571 rows and
-39 ms at 300,000 cases, growing with the register; on this index it reads the box (0.2 ms).
+about 30 ms at 300,000 cases, growing with the register; on this index it reads the box (7 rows,
+0.2 ms; docs/performance.md, section 17).
 
 Revision ID: 0009_i21_case_category_place
 Revises: 0008_i20a_group_members
