@@ -247,9 +247,12 @@ async def _account(
     refused: tuple[str, str] | None = None,
 ) -> HTMLResponse:
     """His page: points (dispatch's balance when it answers), ledger, exchange, tickets."""
-    tickets, case_ids = await _tickets(runtime, party_id)
+    # The balance first, the ledger after: a credit's timeline line commits with its balance,
+    # so a ledger read later holds every credit the balance counts (read the other way round, a
+    # credit applied between the two reads showed in the balance and not yet in the ledger).
     async with runtime.uow() as uow:
         points = await riders.points_of(uow, party_id)
+    tickets, case_ids = await _tickets(runtime, party_id)
     market = await intake.exchange.exchange(token, party_id)
     await intake.audit.read(
         "list",
