@@ -78,11 +78,14 @@ def main() -> None:
     receiver.start()
     url = f"http://127.0.0.1:{port}/hook"
     try:
-        for _ in range(100):  # until it listens
+        deadline = time.monotonic() + 10
+        while True:  # until it listens, or the receiver did not come up
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
                 break
             except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"no receiver on port {port} after 10 s") from None
                 time.sleep(0.05)
         for _ in range(rounds):
             for name, run in (("httpx", _with_httpx), ("aiohttp", _with_aiohttp)):

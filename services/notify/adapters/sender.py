@@ -4,8 +4,8 @@ E-mail leaves through `mail.py` (smtplib, with a Message-ID that follows the del
 JSON webhooks (json://, jsons://) through one pooled `aiohttp.ClientSession` per `Sender`; every
 other channel through Apprise.
 
-aiohttp, not httpx, for the webhooks: a kept-alive POST costs 0.24-0.26 ms of client CPU with
-aiohttp against 0.73-0.89 ms with httpx on this machine, and in the whole system notify spends
+aiohttp, not httpx, for the webhooks: a kept-alive POST costs 0.22-0.26 ms of client CPU with
+aiohttp against 0.86-0.88 ms with httpx on this machine, and in the whole system notify spends
 about a tenth less CPU per ticket (docs/performance.md, section 18).
 
 Apprise 2.x has no persistent HTTP session for its notification plugins: each send opens a
