@@ -82,12 +82,15 @@ def _mask_digits(digits: str, check: str, before: str, grouped: bool) -> str | N
 def _digit_run(m: re.Match[str]) -> str:
     text = m.group(0)
     run = m.group("run")
+    if len(run) < 7:  # fewer than 7 digits (a day, a time, a house number): nothing to mask
+        return text
     check = "X" if run[-1] in "XxＸｘ" else ""
     digits = _ascii_digits(run)
     if m.group("cc") and len(digits) == 11:
         digits = "86" + digits
     grouped = _LOCAL_NUMBER.fullmatch(run) is not None
-    masked = _mask_digits(digits, check, m.string[: m.start()][-12:], grouped)
+    start = m.start()
+    masked = _mask_digits(digits, check, m.string[max(0, start - 12) : start], grouped)
     if masked is None:
         return text
     return masked

@@ -46,3 +46,9 @@ def test_ordinary_text_dates_amounts_and_addresses_are_left_alone(text: str) -> 
 def test_nothing_in_nothing_out() -> None:
     assert mask_personal("") == ""
     assert mask_optional(None) is None
+
+
+def test_a_landline_is_read_with_the_words_right_before_it_however_far_into_the_text() -> None:
+    dates = "2026年12月7日 10:30 报告，2026年12月7日 10:31 派送。" * 4
+    assert mask_personal(f"{dates}座机 6123456") == f"{dates}座机 ****3456"
+    assert mask_personal(f"电话 {dates}6123456") == f"电话 {dates}6123456"  # words too far back
