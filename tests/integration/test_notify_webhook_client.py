@@ -3,7 +3,11 @@ receives is what Apprise's NotifyJSON posts for the same URL, over a kept-alive 
 
 from __future__ import annotations
 
+import base64
 import socket
+from pathlib import Path
+
+import pytest
 
 from services.notify.adapters import sender
 from services.notify.adapters.channels import with_key
@@ -72,3 +76,54 @@ async def test_an_endpoint_that_does_not_answer_in_time_is_a_transient_timeout()
         async with sender.Sender() as pooled:
             late = await pooled.send(url, "七", "七")  # without the timeout: waits forever
     assert (late.ok, late.permanent, late.error) == (False, False, "timeout")
+
+
+def _no_proxy_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("http_proxy", "https_proxy", "no_proxy", "all_proxy", "netrc"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
+async def test_the_environments_proxy_carries_the_webhook_as_it_did_for_apprise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """HTTP_PROXY applies (read once per host, not per request); NO_PROXY names the exceptions."""
+    _no_proxy_settings(monkeypatch)
+    with http_receiver() as proxy, http_receiver() as direct:
+        monkeypatch.setenv("HTTP_PROXY", f"http://egress:pw@127.0.0.1:{proxy.port}")
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        hook = with_key("json://dept.example.invalid/hook/dept?-source=ws", "k:3", {})
+        async with sender.Sender() as pooled:
+            first = await pooled.send(hook, "八", "八")
+            again = await pooled.send(hook, "九", "九")
+            bypassed = await pooled.send(_url(direct.port), "十", "十")
+    assert first.ok and again.ok and bypassed.ok
+    assert [r.path for r in proxy.requests] == [
+        "http://dept.example.invalid/hook/dept?source=ws"
+    ] * 2
+    assert proxy.requests[0].headers["Idempotency-Key"] == "k:3"
+    basic = "Basic " + base64.b64encode(b"egress:pw").decode()
+    assert proxy.requests[0].headers["Proxy-Authorization"] == basic
+    assert "Proxy-Authorization" not in direct.requests[0].headers
+    assert [r.path for r in direct.requests] == ["/hook/dept?source=ws"]
+
+
+async def test_credentials_for_the_host_come_from_netrc_when_the_url_has_none(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _no_proxy_settings(monkeypatch)
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login dept password s3cret\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    with http_receiver() as sink:
+        async with sender.Sender() as pooled:
+            from_netrc = await pooled.send(_url(sink.port), "十一", "十一")
+            own = with_key(f"json://ops:pw@127.0.0.1:{sink.port}/hook/dept", "k:4", {})
+            from_url = await pooled.send(own, "十二", "十二")
+    assert from_netrc.ok and from_url.ok
+    basic = [r.headers["Authorization"] for r in sink.requests]
+    assert basic == [
+        "Basic " + base64.b64encode(b"dept:s3cret").decode(),
+        "Basic " + base64.b64encode(b"ops:pw").decode(),
+    ]

@@ -21,19 +21,24 @@ are read here, right away, and never stored: they may name the recipient.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import re
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import apprise
+from aiohttp.helpers import basicauth_from_netrc, get_env_proxy_for_url, netrc_from_env
 from apprise.common import NotifyType
 from apprise.plugins.custom_json import NotifyJSON
 from apprise.result import AppriseResultStatus
 from email_validator import EmailNotValidError, validate_email
+from yarl import URL
 
 from services.notify.adapters.channels import channel_of
 from services.notify.adapters.mail import send_mail
@@ -93,6 +98,34 @@ def _json_payload(hook: NotifyJSON, subject: str, body: str) -> dict[str, Any]:
     return payload
 
 
+@dataclass(frozen=True, slots=True)
+class _Route:
+    """How a request to one host leaves: through the environment's proxy (with its credentials,
+    a Proxy-Authorization value) or not, and the host's ~/.netrc credentials, if any (an
+    Authorization value, used when the hook's URL names no user)."""
+
+    proxy: URL | None = None
+    proxy_authorization: str | None = None
+    authorization: str | None = None
+
+
+def _env_route(url: URL) -> _Route:
+    """What aiohttp's trust_env looks up per request (its own helpers): HTTP(S)_PROXY unless
+    NO_PROXY names the host, the proxy's credentials, and the host's entry in ~/.netrc."""
+    proxy: URL | None = None
+    proxy_authorization = None
+    with contextlib.suppress(LookupError):
+        proxy, proxy_auth = get_env_proxy_for_url(url)
+        if proxy_auth is not None:
+            proxy_authorization = proxy_auth.encode()
+    authorization = None
+    netrc = netrc_from_env()
+    if netrc is not None and url.host:
+        with contextlib.suppress(LookupError):
+            authorization = basicauth_from_netrc(netrc, url.host).encode()
+    return _Route(proxy, proxy_authorization, authorization)
+
+
 class Sender:
     """Sends deliveries over shared connections; `aclose()` when done (the app's lifespan).
 
@@ -101,13 +134,27 @@ class Sender:
 
     def __init__(self) -> None:
         self._session: aiohttp.ClientSession | None = None
+        self._routes: dict[tuple[str, str], _Route] = {}
 
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None:
-            # The environment's proxy settings apply (trust_env), as they did for Apprise's
-            # requests; redirects are never followed (see `_post_json`).
-            self._session = aiohttp.ClientSession(trust_env=True)
+            # Redirects are never followed (see `_post_json`); the environment's proxy and
+            # ~/.netrc apply through `_route`, not aiohttp's trust_env.
+            self._session = aiohttp.ClientSession()
         return self._session
+
+    async def _route(self, url: URL) -> _Route:
+        """The environment's proxy settings and ~/.netrc credentials for this scheme and host,
+        as Apprise's requests applied them, read once per host and kept for the process.
+
+        aiohttp's `trust_env=True` reads both again on every request, each in a worker thread:
+        that tripled a kept-alive POST's CPU (0.57-0.74 ms against 0.18-0.21 ms, section 19).
+        Like any environment, they are read at start: a changed proxy needs a restart."""
+        key = (url.scheme, url.host or "")
+        route = self._routes.get(key)
+        if route is None:
+            route = self._routes[key] = await asyncio.to_thread(_env_route, url)
+        return route
 
     async def aclose(self) -> None:
         if self._session is not None:
@@ -150,16 +197,30 @@ class Sender:
         if isinstance(hook.port, int):
             address += f":{hook.port}"
         headers = {"User-Agent": hook.app_id, "Content-Type": "application/json", **hook.headers}
+        url = URL(address + hook.fullpath)
         try:
+            route = await self._route(url)
+            if hook.user:
+                headers["Authorization"] = aiohttp.encode_basic_auth(hook.user, hook.password or "")
+            elif route.authorization:
+                headers["Authorization"] = route.authorization
+            # To the proxy only: on the request itself over http (the proxy reads and drops
+            # it), on the CONNECT over https (never inside the tunnel, to the department).
+            proxy_headers = None
+            if route.proxy_authorization and url.scheme == "http":
+                headers["Proxy-Authorization"] = route.proxy_authorization
+            elif route.proxy_authorization:
+                proxy_headers = {"Proxy-Authorization": route.proxy_authorization}
             # Never follows a redirect: one to an internal address would bypass the SSRF check
             # the worker makes right before each send.
             async with self._http().request(
                 str(hook.method),
-                address + hook.fullpath,
+                url,
                 data=json.dumps(_json_payload(hook, subject, body)).encode(),
                 params=hook.params or None,
                 headers=headers,
-                auth=aiohttp.BasicAuth(hook.user, hook.password or "") if hook.user else None,
+                proxy=route.proxy,
+                proxy_headers=proxy_headers,
                 allow_redirects=False,
                 timeout=aiohttp.ClientTimeout(
                     sock_read=hook.socket_read_timeout, sock_connect=hook.socket_connect_timeout
