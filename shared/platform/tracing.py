@@ -115,6 +115,13 @@ def configure_tracing(service: str) -> bool:
     return True
 
 
+def tracing_configured() -> bool:
+    """Whether `configure_tracing` installed a provider: spans are recorded and exported."""
+    from opentelemetry.sdk.trace import TracerProvider
+
+    return isinstance(trace.get_tracer_provider(), TracerProvider)
+
+
 def shutdown_tracing() -> None:
     """Flush buffered spans (called when the service stops)."""
     provider = trace.get_tracer_provider()
