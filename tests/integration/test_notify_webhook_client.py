@@ -121,9 +121,16 @@ async def test_credentials_for_the_host_come_from_netrc_when_the_url_has_none(
             from_netrc = await pooled.send(_url(sink.port), "十一", "十一")
             own = with_key(f"json://ops:pw@127.0.0.1:{sink.port}/hook/dept", "k:4", {})
             from_url = await pooled.send(own, "十二", "十二")
-    assert from_netrc.ok and from_url.ok
+            # a header the address sets is replaced by credentials, as requests did for Apprise
+            both = with_key(
+                f"json://ops:pw@127.0.0.1:{sink.port}/hook/x?+authorization=t", "k:5", {}
+            )
+            replaced = await pooled.send(both, "十三", "十三")
+    assert from_netrc.ok and from_url.ok and replaced.ok
     basic = [r.headers["Authorization"] for r in sink.requests]
     assert basic == [
         "Basic " + base64.b64encode(b"dept:s3cret").decode(),
         "Basic " + base64.b64encode(b"ops:pw").decode(),
+        "Basic " + base64.b64encode(b"ops:pw").decode(),
     ]
+    assert [k.lower() for k in sink.requests[2].headers].count("authorization") == 1

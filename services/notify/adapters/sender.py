@@ -202,6 +202,8 @@ class Sender:
         url = URL(address + hook.fullpath)
         try:
             route = await self._route(url)
+            # Credentials replace an Authorization header the address set, as with requests
+            # (aiohttp keeps the last of a header's spellings in this dict: this one).
             if hook.user:
                 headers["Authorization"] = aiohttp.encode_basic_auth(hook.user, hook.password or "")
             elif route.authorization:
