@@ -123,7 +123,7 @@ async def test_credentials_for_the_host_come_from_netrc_when_the_url_has_none(
             from_url = await pooled.send(own, "十二", "十二")
             # a header the address sets is replaced by credentials, as requests did for Apprise
             both = with_key(
-                f"json://ops:pw@127.0.0.1:{sink.port}/hook/x?+authorization=t", "k:5", {}
+                f"json://ops:pw@127.0.0.1:{sink.port}/hook/x?+Authorization=t", "k:5", {}
             )
             replaced = await pooled.send(both, "十三", "十三")
     assert from_netrc.ok and from_url.ok and replaced.ok
