@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tests.places import Spots
+
 ROLES = (
     "intake_officer",
     "reporter",
@@ -103,16 +105,17 @@ def _dispute_body(_obj: Obj) -> dict[str, Any]:
     }
 
 
-_SPOTS = itertools.count()
+_SPOTS = Spots(31.138, 121.168, rows=5, columns=6)  # inside 赵巷镇
+_SERIAL = itertools.count()  # fresh names
 
 
 def hazard_body(reporter_phone: str = "13812345678") -> dict[str, Any]:
     """A hazard inside 赵巷镇, a fresh spot each time (no duplicate merges by chance)."""
-    n = next(_SPOTS) % 30
+    lat, lng = _SPOTS.next()
     return {
         "category": "fire_lane_blocked",
-        "latitude": 31.138 + (n % 5) * 0.006,
-        "longitude": 121.168 + (n // 5) * 0.005,
+        "latitude": lat,
+        "longitude": lng,
         "description": "小区消防通道被车辆堵塞",
         "reporter": {"name": "吴师傅", "phone": reporter_phone},
     }
@@ -120,7 +123,7 @@ def hazard_body(reporter_phone: str = "13812345678") -> dict[str, Any]:
 
 def station_body() -> dict[str, Any]:
     """A new station in 金泽镇, a fresh name each time."""
-    n = next(_SPOTS)
+    n = next(_SERIAL)
     return {
         "name": f"矩阵测试驿站{n}",
         "kind": "驿站",
@@ -136,7 +139,7 @@ def station_body() -> dict[str, Any]:
 def reward_body() -> dict[str, Any]:
     """A new reward of the demo's 巷新驿站, a fresh name each time."""
     return {
-        "name": f"矩阵测试奖励{next(_SPOTS)}",
+        "name": f"矩阵测试奖励{next(_SERIAL)}",
         "cost": 10,
         "stock": 5,
         "station_id": "zhaoxiang-xiangxin",
@@ -147,7 +150,7 @@ def reward_body() -> dict[str, Any]:
 
 def compound_body(obj: Obj) -> dict[str, Any]:
     """A new compound like the demo's first one, a fresh id each time."""
-    return {"compound_id": f"matrix-{next(_SPOTS)}", **obj.facts["compound"]}
+    return {"compound_id": f"matrix-{next(_SERIAL)}", **obj.facts["compound"]}
 
 
 CONSULTATION = {

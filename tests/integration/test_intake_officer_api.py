@@ -3,7 +3,6 @@ corrections, attachments and the reporter's page, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import uuid
@@ -17,6 +16,7 @@ from services.intake.domain.geo import haversine_m
 from shared.contracts.events.dispatch import HazardClosed, HazardResolved
 from tests.auth import OFFICER, auth_headers
 from tests.integration.intake_server import Intake
+from tests.places import Spots
 from tests.polling import eventually_async
 
 pytestmark = pytest.mark.integration
@@ -25,13 +25,12 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 PDF = b"%PDF-1.7\n" + b"1 0 obj\n" * 4
 
 
-_SPOTS = itertools.count()
+_SPOTS = Spots(31.138, 121.168, rows=5, columns=6)  # inside 赵巷镇
 
 
 def _spot() -> tuple[float, float]:
-    """A fresh spot inside 赵巷镇 for each use: a grid 550+ m apart, so none merges by chance."""
-    n = next(_SPOTS) % 30
-    return 31.138 + (n % 5) * 0.006, 121.168 + (n // 5) * 0.005
+    """A fresh spot inside 赵巷镇 for each use (no duplicate merges)."""
+    return _SPOTS.next()
 
 
 def _hazard(lat: float, lng: float, category: str = "fire_lane_blocked", **extra: Any) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -20,6 +19,7 @@ from shared.contracts.events.dispatch import (
 )
 from tests.auth import OFFICER
 from tests.integration.intake_server import Intake
+from tests.places import Spots
 from tests.polling import eventually_async
 
 pytestmark = pytest.mark.integration
@@ -74,15 +74,12 @@ def _form(**extra: Any) -> dict[str, Any]:
     } | extra
 
 
-_SPOTS = itertools.count()
+_SPOTS = Spots(31.08, 121.05, rows=25, columns=30)
 
 
 def _spread(form: dict[str, Any]) -> dict[str, Any]:
-    """Points spread over the district, a grid 550+ m apart handed out in turn, so no two filed
-    here merge as duplicates (intake merges within 250 m; random points did, once in a CI run)."""
-    n = next(_SPOTS) % 750
-    lat = 31.08 + (n % 25) * 0.006
-    lng = 121.05 + (n // 25) * 0.005
+    """Points spread over the district, each a place of its own (no duplicate merges)."""
+    lat, lng = _SPOTS.next()
     return form | {"lat": f"{lat:.6f}", "long": f"{lng:.6f}"}
 
 

@@ -5,7 +5,6 @@ and a signed-out browser see the sign-in form only."""
 
 from __future__ import annotations
 
-import itertools
 import re
 import uuid
 
@@ -17,19 +16,19 @@ from shared.contracts.events.dispatch import PointsCredited
 from shared.platform.auth.tokens import issue
 from tests.auth import PRIVATE_PEM, token
 from tests.integration.intake_server import Intake
+from tests.places import Spots
 from tests.polling import eventually_async
 
 pytestmark = pytest.mark.integration
 
 
-_SPOTS = itertools.count()
+_SPOTS = Spots(31.02, 121.075, rows=15, columns=5)
 
 
 def _spot() -> tuple[str, str]:
-    """A place of its own for each filing: a grid 550+ m apart handed out in turn, so none
-    merges with another as a duplicate (intake merges within 250 m)."""
-    n = next(_SPOTS) % 75
-    return f"{31.02 + (n % 15) * 0.006:.5f}", f"{121.075 + (n // 15) * 0.005:.5f}"
+    """A place of its own for each filing (no duplicate merges)."""
+    lat, lng = _SPOTS.next()
+    return f"{lat:.5f}", f"{lng:.5f}"
 
 
 async def _file(client: httpx.AsyncClient, key: str, **who: str) -> str:

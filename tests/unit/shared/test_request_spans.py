@@ -44,7 +44,12 @@ def test_with_an_exporter_configured_every_request_gets_its_span(tmp_path: Path)
     """In a process of its own: a tracer provider is installed once per process."""
     env = {"WAYSTATION_TRACE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     done = subprocess.run(
-        [sys.executable, "-c", _BUILD], capture_output=True, text=True, env=env, timeout=60
+        [sys.executable, "-c", _BUILD],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[3],  # the repository's root: `shared` imports
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "True"]
