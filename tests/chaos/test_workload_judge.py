@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 import redis
 
-from shared.messaging.partitions import stream_of
+from shared.contracts.streams import stream_of
 from tests.chaos.faults import RedisProcess
 from tests.chaos.workload import stream_totals, stuck_entries
 
@@ -13,12 +15,12 @@ pytestmark = [pytest.mark.chaos]
 _FRAME = b"\x89BIN\r\n\x1a\n"  # FastStream's binary frame: bodies are not UTF-8
 
 
-def test_stuck_entries_name_the_group_its_pending_entry_and_its_lag(chaos_redis: RedisProcess):
+def test_stuck_entries_name_each_group_its_entries_and_lag(chaos_redis: RedisProcess) -> None:
     client = redis.Redis.from_url(chaos_redis.url)
     stream = stream_of("intake")
     client.xgroup_create(stream, "dispatch", id="0", mkstream=True)
     client.xgroup_create(stream, "notify", id="0")
-    first = client.xadd(stream, {"__data__": _FRAME + b"one"}).decode()
+    first = cast(bytes, client.xadd(stream, {"__data__": _FRAME + b"one"})).decode()
     client.xadd(stream, {"__data__": _FRAME + b"two"})
     client.xreadgroup("dispatch", "vm-1", {stream: ">"}, count=1)
     client.xreadgroup("notify", "vm-2", {stream: ">"}, count=2)
@@ -35,7 +37,7 @@ def test_stuck_entries_name_the_group_its_pending_entry_and_its_lag(chaos_redis:
     assert notify.startswith(f"{stream}>notify: pending=1 lag=0 ")
 
 
-def test_a_drained_stream_names_nothing(chaos_redis: RedisProcess):
+def test_a_drained_stream_names_nothing(chaos_redis: RedisProcess) -> None:
     client = redis.Redis.from_url(chaos_redis.url)
     stream = stream_of("dispatch")
     client.xgroup_create(stream, "notify", id="0", mkstream=True)

@@ -152,15 +152,22 @@ def partitions_of_system(system: System) -> int:
     return int(system.env.get("STREAM_PARTITIONS") or 1)
 
 
-def stream_totals(redis_url: str, partitions: int = 1) -> tuple[int, int]:
-    """(pending entries over all groups, dead letters) over every partition of every stream."""
-    client = redis.Redis.from_url(redis_url)
-    pending = dead = 0
+def _groups(client: redis.Redis, partitions: int) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(stream, XINFO GROUPS entry) for every group on every partition of every stream."""
     for name in SERVICES:
         for stream in streams_of(name, partitions):
             if client.exists(stream):
-                groups = client.xinfo_groups(stream)
-                pending += sum(g["pending"] + (g.get("lag") or 0) for g in groups)
+                for group in client.xinfo_groups(stream):
+                    yield stream, group
+
+
+def stream_totals(redis_url: str, partitions: int = 1) -> tuple[int, int]:
+    """(pending entries over all groups, dead letters) over every partition of every stream."""
+    client = redis.Redis.from_url(redis_url)
+    pending = sum(g["pending"] + (g.get("lag") or 0) for _s, g in _groups(client, partitions))
+    dead = 0
+    for name in SERVICES:
+        for stream in streams_of(name, partitions):
             if client.exists(dead_letter_stream(stream)):
                 dead += client.xlen(dead_letter_stream(stream))
     return pending, dead
@@ -174,30 +181,25 @@ def stuck_entries(redis_url: str, partitions: int = 1) -> list[str]:
         return value.decode(errors="replace") if isinstance(value, bytes) else value
 
     found: list[str] = []
-    for name in SERVICES:
-        for stream in streams_of(name, partitions):
-            if not client.exists(stream):
-                continue
-            for group in client.xinfo_groups(stream):
-                if not group["pending"] and not group.get("lag"):
-                    continue
-                consumers = [
-                    f"{text(c['name'])}(pending={c['pending']} idle={c['idle']})"
-                    for c in client.xinfo_consumers(stream, group["name"])
-                ]
-                entries = [
-                    f"{text(e['message_id'])}@{text(e['consumer'])}"
-                    f" idle={text(e['time_since_delivered'])}"
-                    f" deliveries={text(e['times_delivered'])}"
-                    for e in client.xpending_range(stream, group["name"], "-", "+", 5)
-                ]
-                last = text(client.xinfo_stream(stream)["last-generated-id"])
-                found.append(
-                    f"{stream}>{text(group['name'])}: pending={group['pending']}"
-                    f" lag={group.get('lag')} last_delivered={text(group['last-delivered-id'])}"
-                    f" entries_read={group.get('entries-read')} last_entry={last}"
-                    f" consumers={consumers} entries={entries}"
-                )
+    for stream, group in _groups(client, partitions):
+        if not group["pending"] and not group.get("lag"):
+            continue
+        consumers = [
+            f"{text(c['name'])}(pending={c['pending']} idle={c['idle']})"
+            for c in client.xinfo_consumers(stream, group["name"])
+        ]
+        entries = [
+            f"{text(e['message_id'])}@{text(e['consumer'])}"
+            f" idle={text(e['time_since_delivered'])} deliveries={text(e['times_delivered'])}"
+            for e in client.xpending_range(stream, group["name"], "-", "+", 5)
+        ]
+        last = text(client.xinfo_stream(stream)["last-generated-id"])
+        found.append(
+            f"{stream}>{text(group['name'])}: pending={group['pending']} lag={group.get('lag')}"
+            f" last_delivered={text(group['last-delivered-id'])}"
+            f" entries_read={group.get('entries-read')} last_entry={last}"
+            f" consumers={consumers} entries={entries}"
+        )
     return found
 
 
