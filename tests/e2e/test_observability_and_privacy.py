@@ -66,14 +66,22 @@ def test_one_trace_follows_a_hazard_from_intake_through_dispatch_to_notify(trace
     assert filed.status_code == 201, filed.text
     case_id = filed.json()["case_id"]
 
-    def chain() -> dict[str, dict[str, Any]] | None:
-        spans = [s for s in _spans(traced) if s["attributes"].get("waystation.case_id") == case_id]
-        by_name = {s["name"]: s for s in spans}
-        wanted = ("dispatch apply case.filed", "notify apply hazard.dispatched")
-        return by_name if all(name in by_name for name in wanted) else None
+    wanted = ("dispatch apply case.filed", "notify apply hazard.dispatched")
 
-    named = eventually(chain, timeout=30)
-    everything = {s["span_id"]: s for s in _spans(traced)}
+    def chain() -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]] | None:
+        # Each process exports its spans in its own batches (200 ms apart, later on a loaded
+        # machine): intake's request span may arrive after dispatch's and notify's.
+        everything = {s["span_id"]: s for s in _spans(traced)}
+        case = [
+            s for s in everything.values() if s["attributes"].get("waystation.case_id") == case_id
+        ]
+        by_name = {s["name"]: s for s in case}
+        if not all(name in by_name for name in wanted):
+            return None
+        parent = by_name[wanted[0]]["parent_id"]  # None (no context carried) fails below
+        return (by_name, everything) if parent is None or parent in everything else None
+
+    named, everything = eventually(chain, timeout=30)
     dispatch = named["dispatch apply case.filed"]
     notify = named["notify apply hazard.dispatched"]
     # notify's span is a child of dispatch's, whose parent is intake's request span
