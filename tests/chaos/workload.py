@@ -278,7 +278,7 @@ def judge(
     # and the verdict keeps the sample that showed it. A second read may catch the next
     # moment's event: a send whose lease ran out goes again ~60 s after a notify kill, about
     # when the judge ends, and its event is pending for a few milliseconds (one seen 7 ms
-    # idle on intake's group); a CI run failed on pending=1 read that way.
+    # idle on intake's group); a CI run's pending=1 was most likely read that way.
     drained = False
     with contextlib.suppress(AssertionError):
         drained = eventually(
