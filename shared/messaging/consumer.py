@@ -44,6 +44,10 @@ class ConsumerConfig:
     # once; a full batch (a backlog) is followed by the next read at once. (Kafka producers'
     # `linger.ms`.)
     read_linger: float = 0.0
+    # Batches a reader applies at once (shared/messaging/reader.py): above 1, it reads and
+    # starts the next batch while earlier ones are still being applied, never two batches
+    # holding events of the same case.
+    read_concurrency: int = 1
     # In-process pauses before a RetryLater event is left to the reclaimer.
     retry_pauses: tuple[float, ...] = (0.05, 0.2, 0.5, 1.0)
     # Partitions of every stream (STREAM_PARTITIONS): one reader and reclaimer per partition.

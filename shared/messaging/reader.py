@@ -4,6 +4,13 @@ FastStream's batch subscriber re-encodes bodies and fails the whole batch on one
 entry, so new entries are read here with redis-py; FastStream still runs the reclaimer
 (XAUTOCLAIM), publishes, and documents the streams. A lost group (Redis restarted without its
 data) is recreated from the start of the stream instead of stopping the reader.
+
+With `concurrency` above 1 the reader reads the next batch while earlier ones are still being
+applied, up to that many batches at once, so one batch's database round trips overlap another's
+Python work. A batch never runs beside an earlier one that holds an event of the same case (the
+entry's `case_id` header; an entry without one waits for every batch before it, and every later
+batch waits for it): a case's events are still applied in stream order. Each batch is
+acknowledged after its own commit, as before.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
 from typing import Any, cast
 
 import structlog
@@ -30,6 +38,8 @@ _MAGIC = b"\x89BIN\r\n\x1a\n"
 # How long a finished batch waits for its claim-holder to end after cancelling it.
 _HOLDER_GRACE = 5.0
 Entries = list[tuple[bytes, list[tuple[bytes, dict[bytes, bytes]]]]]
+# The cases a batch holds; None when an entry names none (it must run alone, in order).
+Cases = frozenset[str] | None
 
 
 def decode_entry(entry_id: bytes, fields: dict[bytes, bytes]) -> RawEntry:
@@ -49,6 +59,22 @@ def decode_entry(entry_id: bytes, fields: dict[bytes, bytes]) -> RawEntry:
     return entry_id.decode(), data, {}
 
 
+def cases_of(entries: list[RawEntry]) -> Cases:
+    """The cases of a batch's entries, from the `case_id` header the relay writes."""
+    cases = set()
+    for _entry_id, _body, headers in entries:
+        case = headers.get("case_id")
+        if not case:
+            return None
+        cases.add(str(case))
+    return frozenset(cases)
+
+
+def overlap(a: Cases, b: Cases) -> bool:
+    """Whether two batches may hold events of the same case (so one must wait for the other)."""
+    return a is None or b is None or not a.isdisjoint(b)
+
+
 class StreamReader:
     def __init__(
         self,
@@ -59,6 +85,7 @@ class StreamReader:
         count: int = 100,
         block_ms: int = 1000,
         linger: float = 0.0,
+        concurrency: int = 1,
     ) -> None:
         self._redis = redis
         self._consumer = consumer
@@ -66,15 +93,44 @@ class StreamReader:
         self._count = count
         self._block_ms = block_ms
         self._linger = linger  # ConsumerConfig.read_linger
+        self._concurrency = max(1, concurrency)  # ConsumerConfig.read_concurrency
         self.batches = 0
-        # When the loop last finished a read (empty or not): the watchdog's liveness signal.
-        self.last_progress = time.monotonic()
+        # Batches being applied beside the loop (concurrency > 1): their cases, their start.
+        self._in_flight: dict[asyncio.Task[None], tuple[Cases, float]] = {}
+        self._failures: list[BaseException] = []
+        # When the loop last finished a read (empty or not).
+        self._loop_progress = time.monotonic()
         # A Redis call that outlives its own timeouts by this much is abandoned and retried.
         self._call_bound = block_ms / 1000 + 20
 
+    @property
+    def last_progress(self) -> float:
+        """The watchdog's liveness signal: when the loop last finished a read (empty or not),
+        or when the oldest batch still being applied beside it started, if that is earlier."""
+        return min([self._loop_progress, *(start for _c, start in self._in_flight.values())])
+
+    @last_progress.setter
+    def last_progress(self, value: float) -> None:
+        self._loop_progress = value
+
+    @property
+    def in_flight(self) -> int:
+        """Batches being applied beside the loop right now."""
+        return len(self._in_flight)
+
+    def oldest_batch(self) -> asyncio.Task[None] | None:
+        """The batch under way beside the loop that started first (where a stall hangs)."""
+        return min(self._in_flight, key=lambda t: self._in_flight[t][1], default=None)
+
     async def read_once(self) -> int:
-        """Read, apply and acknowledge one batch; returns how many entries it read."""
+        """Read, apply and acknowledge one batch; returns how many entries it read.
+
+        With `concurrency` above 1 the batch is applied beside the loop: this returns once it
+        has started, and raises what an earlier such batch raised."""
         cfg = self._consumer.config
+        if self._concurrency > 1:
+            await self._wait_until(lambda _cases: len(self._in_flight) >= self._concurrency)
+            self._raise_failure()
         async with asyncio.timeout(self._call_bound):
             got = cast(
                 Entries,
@@ -89,12 +145,51 @@ class StreamReader:
         entries = [decode_entry(i, f) for _s, batch in got or [] for i, f in batch]
         if not entries:
             return 0
+        if self._concurrency == 1:
+            await self._apply_and_ack(entries)
+            return len(entries)
+        cases = cases_of(entries)
+        # A case's earlier events are in a batch still under way: this one starts after it.
+        await self._wait_until(lambda held: overlap(cases, held))
+        task = asyncio.create_task(self._apply_and_ack(entries), name=f"batch-{self.stream}")
+        self._in_flight[task] = (cases, time.monotonic())
+        task.add_done_callback(self._finished)
+        return len(entries)
+
+    async def _apply_and_ack(self, entries: list[RawEntry]) -> None:
         acks = await self._apply_holding(entries)
         if acks:
             async with asyncio.timeout(self._call_bound):
-                await self._redis.xack(self.stream, cfg.service, *acks)
+                await self._redis.xack(self.stream, self._consumer.config.service, *acks)
         self.batches += 1
-        return len(entries)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        """A batch beside the loop ended: its failure (its entries stay pending for the
+        reclaimer) is raised by the loop's next read, which logs it and backs off."""
+        self._in_flight.pop(task, None)
+        if not task.cancelled() and task.exception() is not None:
+            self._failures.append(cast(BaseException, task.exception()))
+
+    def _raise_failure(self) -> None:
+        if self._failures:
+            first, *others = self._failures
+            self._failures = []
+            for other in others:
+                log.error("stream_batch_failed", stream=self.stream, error=repr(other))
+            raise first
+
+    async def _wait_until(self, blocks: Callable[[Cases], bool]) -> None:
+        """Wait until no batch under way is one that `blocks` (given its cases) holds us up."""
+        while waiting := {task for task, (cases, _) in self._in_flight.items() if blocks(cases)}:
+            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+
+    async def _stop_in_flight(self) -> None:
+        """Cancel the batches under way (their entries stay pending), bounded like a holder."""
+        tasks = list(self._in_flight)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=_HOLDER_GRACE)
 
     async def _apply_holding(self, entries: list[RawEntry]) -> list[str]:
         """Apply a batch while keeping its entries claimed.
@@ -158,6 +253,12 @@ class StreamReader:
         """Read forever. Nothing but cancellation ends the loop: a reader that died silently
         would leave its group unread while the process still looked healthy (a long Redis-kill
         run found exactly that), so every failure is logged and retried with a backoff."""
+        try:
+            await self._read_forever()
+        finally:
+            await self._stop_in_flight()
+
+    async def _read_forever(self) -> None:
         backoff = 0.1
         while True:
             try:
@@ -206,6 +307,13 @@ def reader_tasks(redis: RedisClient, consumer: IdempotentConsumer) -> list[Any]:
     XREADGROUP: in a Redis Cluster the partitions live in different slots)."""
     cfg = consumer.config
     return [
-        StreamReader(redis, consumer, stream, count=cfg.read_batch, linger=cfg.read_linger)
+        StreamReader(
+            redis,
+            consumer,
+            stream,
+            count=cfg.read_batch,
+            linger=cfg.read_linger,
+            concurrency=cfg.read_concurrency,
+        )
         for _producer, stream in streams_read_by(cfg.service, cfg.partitions)
     ]

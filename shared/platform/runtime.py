@@ -115,6 +115,7 @@ class ServiceRuntime:
                 reclaim_idle_ms=settings.reclaim_idle_ms,
                 max_deliveries=settings.max_deliveries,
                 read_linger=settings.read_linger_ms / 1000,
+                read_concurrency=settings.read_concurrency,
                 partitions=self.partitions,
             ),
             handlers,
@@ -204,7 +205,7 @@ class ServiceRuntime:
                         "stream_reader_stalled_restarting_process",
                         stream=reader.stream,
                         stalled_for=round(now - reader.last_progress),
-                        waiting_in=await_chain(task),
+                        waiting_in=await_chain(reader.oldest_batch() or task),
                     )
                 restart_process(f"{self.service}: stream_reader_stalled")
                 return

@@ -41,6 +41,9 @@ class ServiceSettings(BaseSettings):
     # How long a stream reader lets the next batch gather after a partial one (ms; 0: never):
     # shared/messaging/consumer.py ConsumerConfig.read_linger, docs/performance.md section 16.
     read_linger_ms: int = Field(default=50, ge=0, le=1000)
+    # Batches a stream reader applies at once, never two with events of the same case
+    # (ConsumerConfig.read_concurrency, docs/performance.md section 21).
+    read_concurrency: int = Field(default=2, ge=1, le=16)
     watchdog_interval: float = Field(default=2.0, gt=0)
     # A stream reader that has not finished a read (or a failed attempt) for this long is
     # stuck; the process restarts. Generous: a batch of 100 on a loaded host takes seconds.

@@ -8,6 +8,7 @@ waited forever while the process still answered its health checks.
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 import structlog.testing
@@ -239,4 +240,225 @@ async def test_a_full_batch_is_followed_by_the_next_read_at_once(redis_url: str)
         assert consumer.batches == [3, 3, 1]
     finally:
         await stop_tasks([task])
+        await redis.aclose()
+
+
+class Gate:
+    """Holds every batch until its first entry's body is released; records what ran when."""
+
+    def __init__(self) -> None:
+        self.config = ConsumerConfig(service="reader-test", instance="r1")
+        self.log: list[str] = []
+        self.released: dict[bytes, asyncio.Event] = {}
+        self.fail: set[bytes] = set()
+
+    def gate(self, body: bytes) -> asyncio.Event:
+        return self.released.setdefault(body, asyncio.Event())
+
+    async def apply_entries(self, stream: str, entries: list[RawEntry]) -> list[str]:
+        first = entries[0][1]
+        self.log.append(f"start {first.decode()}")
+        await self.gate(first).wait()
+        self.log.append(f"end {first.decode()}")
+        if first in self.fail:
+            raise RuntimeError(f"{first.decode()} failed")
+        return [entry_id for entry_id, _b, _h in entries]
+
+
+async def _add(redis: Redis, body: str, case: str | None) -> None:
+    """An entry as the relay writes it: FastStream's frame with the case in its headers."""
+    from faststream.redis.parser.binary import BinaryMessageFormatV1
+
+    headers = {"event_type": "case.filed", **({"case_id": case} if case else {})}
+    await redis.xadd(
+        STREAM,
+        {
+            "__data__": await BinaryMessageFormatV1.encode(
+                message=body.encode(), reply_to=None, headers=headers, correlation_id="c"
+            )
+        },
+    )
+
+
+async def _started(gate: Gate, *names: str) -> None:
+    async def all_started() -> bool:
+        return all(f"start {n}" in gate.log for n in names)
+
+    await eventually_async(all_started, timeout=5)
+
+
+def _reader(redis: Redis, gate: Gate, concurrency: int = 2) -> StreamReader:
+    return StreamReader(redis, gate, STREAM, count=1, block_ms=50, concurrency=concurrency)  # type: ignore[arg-type]
+
+
+async def test_batches_of_other_cases_are_applied_side_by_side(redis_url: str):
+    """#21: with concurrency 2, the next batch starts while the first is still being applied
+    (its database round trips overlap the other's work); each is acknowledged on its own."""
+    redis = Redis.from_url(redis_url)
+    await redis.xgroup_create(STREAM, "reader-test", id="0", mkstream=True)
+    gate = Gate()
+    reader = _reader(redis, gate)
+    task = asyncio.create_task(reader.run())
+    try:
+        await _add(redis, "a1", "case-a")
+        await _add(redis, "b1", "case-b")
+        await _add(redis, "c1", "case-c")
+        await _started(gate, "a1", "b1")
+        assert reader.in_flight == 2
+        await asyncio.sleep(0.3)
+        assert "start c1" not in gate.log, "a third batch ran beyond the concurrency of 2"
+        gate.gate(b"b1").set()
+        await _started(gate, "c1")  # b1's place went to c1 while a1 still runs
+        assert "end a1" not in gate.log
+        gate.gate(b"a1").set()
+        gate.gate(b"c1").set()
+
+        async def all_acked() -> bool:
+            return (await redis.xpending(STREAM, "reader-test"))["pending"] == 0 and (
+                reader.in_flight == 0
+            )
+
+        await eventually_async(all_acked, timeout=5)
+        assert reader.batches == 3
+    finally:
+        await stop_tasks([task])
+        await redis.aclose()
+
+
+async def test_a_batch_with_a_case_under_way_waits_for_it(redis_url: str):
+    """A case's later event never overtakes its earlier one: the batch holding it starts only
+    once the batch before it has ended."""
+    redis = Redis.from_url(redis_url)
+    await redis.xgroup_create(STREAM, "reader-test", id="0", mkstream=True)
+    gate = Gate()
+    task = asyncio.create_task(_reader(redis, gate).run())
+    try:
+        await _add(redis, "a1", "case-a")
+        await _add(redis, "a2", "case-a")
+        await _started(gate, "a1")
+        await asyncio.sleep(0.3)
+        assert gate.log == ["start a1"], "the case's second event started beside its first"
+        gate.gate(b"a1").set()
+        await _started(gate, "a2")
+        assert gate.log == ["start a1", "end a1", "start a2"]
+        gate.gate(b"a2").set()
+    finally:
+        await stop_tasks([task])
+        await redis.aclose()
+
+
+async def test_an_entry_naming_no_case_runs_alone(redis_url: str):
+    """Without a case header the reader cannot tell what it holds: it waits for every batch
+    before it, and every batch after it waits for it."""
+    redis = Redis.from_url(redis_url)
+    await redis.xgroup_create(STREAM, "reader-test", id="0", mkstream=True)
+    gate = Gate()
+    task = asyncio.create_task(_reader(redis, gate, concurrency=4).run())
+    try:
+        await _add(redis, "a1", "case-a")
+        await _add(redis, "x", None)
+        await _add(redis, "b1", "case-b")
+        await _started(gate, "a1")
+        await asyncio.sleep(0.3)
+        assert gate.log == ["start a1"]
+        gate.gate(b"a1").set()
+        await _started(gate, "x")
+        await asyncio.sleep(0.3)
+        assert gate.log == ["start a1", "end a1", "start x"]
+        gate.gate(b"x").set()
+        await _started(gate, "b1")
+        gate.gate(b"b1").set()
+    finally:
+        await stop_tasks([task])
+        await redis.aclose()
+
+
+async def test_a_failed_batch_beside_the_loop_is_logged_and_left_pending(redis_url: str):
+    """The reader carries on after a batch under way fails: the failure is logged by the loop
+    (which backs off, as after a failed batch of its own) and its entry stays pending for the
+    reclaimer; the other batches are applied and acknowledged."""
+    redis = Redis.from_url(redis_url)
+    await redis.xgroup_create(STREAM, "reader-test", id="0", mkstream=True)
+    gate = Gate()
+    gate.fail.add(b"a1")
+    gate.gate(b"a1").set()
+    gate.gate(b"b1").set()
+    reader = _reader(redis, gate)
+    with structlog.testing.capture_logs() as logs:
+        task = asyncio.create_task(reader.run())
+        try:
+            await _add(redis, "a1", "case-a")
+            await _add(redis, "b1", "case-b")
+            await _started(gate, "a1", "b1")
+
+            async def failure_logged() -> bool:
+                return any(line["event"] == "stream_read_failed_retrying" for line in logs)
+
+            await eventually_async(failure_logged, timeout=5)
+            await _add(redis, "c1", "case-c")
+            gate.gate(b"c1").set()
+
+            async def only_a1_pending() -> bool:
+                pending = await redis.xpending_range(STREAM, "reader-test", "-", "+", 10)
+                return "end c1" in gate.log and len(pending) == 1
+
+            await eventually_async(only_a1_pending, timeout=5)
+            assert not task.done()
+        finally:
+            await stop_tasks([task])
+            await redis.aclose()
+
+
+async def test_stopping_the_reader_cancels_its_batches_and_the_watchdog_sees_them(
+    redis_url: str,
+):
+    """A batch that hangs beside the loop still shows as the reader's lack of progress (the
+    watchdog restarts a stalled process), and stopping the reader stops its batches; their
+    entries stay pending."""
+    redis = Redis.from_url(redis_url)
+    await redis.xgroup_create(STREAM, "reader-test", id="0", mkstream=True)
+    gate = Gate()
+    reader = _reader(redis, gate)
+    task = asyncio.create_task(reader.run())
+    try:
+        await _add(redis, "a1", "case-a")
+        await _started(gate, "a1")
+        hung = reader.oldest_batch()
+        assert hung is not None
+        await asyncio.sleep(0.5)  # the loop goes on reading (empty reads) meanwhile
+        assert time.monotonic() - reader.last_progress >= 0.5
+        await stop_tasks([task])
+        assert hung.cancelled()
+        assert (await redis.xpending(STREAM, "reader-test"))["pending"] == 1
+    finally:
+        await stop_tasks([task])
+        await redis.aclose()
+
+
+async def test_the_relay_names_each_entrys_case_for_the_reader(redis_url: str):
+    """What the reader orders batches by is on every entry the outbox relay publishes."""
+    import uuid
+
+    from shared.messaging.publishing import publish_events
+    from shared.messaging.reader import cases_of, decode_entry
+    from shared.messaging.redis_client import make_broker
+    from shared.messaging.relay import OutgoingEvent
+
+    redis = Redis.from_url(redis_url)
+    broker = make_broker(redis_url, logger=None)
+    await broker.connect()
+    cases = [str(uuid.uuid4()) for _ in range(3)]
+    try:
+        await publish_events(
+            broker,
+            redis,
+            [
+                OutgoingEvent(n, STREAM, "case.filed", case, case, "{}")
+                for n, case in enumerate(cases)
+            ],
+        )
+        entries = [decode_entry(i, f) for i, f in await redis.xrange(STREAM)]
+        assert cases_of(entries) == frozenset(cases)
+    finally:
+        await broker.stop()
         await redis.aclose()

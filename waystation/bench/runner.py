@@ -500,9 +500,12 @@ async def _queue_filed_hazards(url: str, n: int) -> None:
         for start in range(0, n, 500):
             async with client.pipeline(transaction=False) as pipe:
                 for _ in range(min(500, n - start)):
+                    envelope = _sample_envelope()
                     await broker.publish(
-                        json.dumps(_sample_envelope()).encode(),
+                        json.dumps(envelope).encode(),
                         stream="waystation.intake",
+                        # the headers intake's relay writes (readers keep a case's order by them)
+                        headers={"event_type": "case.filed", "case_id": envelope["case_id"]},
                         pipeline=pipe,
                     )
                 await pipe.execute()
