@@ -2,9 +2,10 @@
 
 Starts the bench system (private Redis, the four services on fresh PostgreSQL databases),
 stops every service, queues N `case.filed` hazards on intake's stream, starts dispatch alone
-and times its drain from the first event drained. With a path for PROFILE, py-spy samples
-dispatch meanwhile (`pip install py-spy`; raw collapsed stacks, read them with any
-flame-graph tool).
+and times its drain from the first event drained, with dispatch's CPU over the same span (per
+hazard, and how busy it kept its core) and that of PostgreSQL and Redis (every process of theirs
+on the machine). With a path for PROFILE, py-spy samples dispatch meanwhile (`pip install
+py-spy`; raw collapsed stacks, read them with any flame-graph tool).
 
 Run from the repository root:
     .venv/bin/python bench/scripts/drain_one_consumer.py [N] [PROFILE]
@@ -17,10 +18,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, ".")
 
+import psutil  # noqa: E402
 import redis  # noqa: E402
 
 from waystation.bench.runner import (  # noqa: E402
@@ -31,6 +34,20 @@ from waystation.bench.runner import (  # noqa: E402
 from waystation.bench.system import SERVICES, BenchSystem  # noqa: E402
 
 PG = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def _cpu(pid: int) -> float:
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
+
+
+def _servers_cpu() -> float:
+    """CPU seconds of every PostgreSQL and Redis process on the machine."""
+    total = 0.0
+    for proc in psutil.process_iter(["name", "cpu_times"]):
+        if (proc.info["name"] or "").startswith(("postgres", "redis")) and proc.info["cpu_times"]:
+            total += proc.info["cpu_times"].user + proc.info["cpu_times"].system
+    return total
 
 
 def main(n: int, profile: str | None) -> None:
@@ -57,13 +74,31 @@ def main(n: int, profile: str | None) -> None:
                         )
                     )
 
-            drain = time_drain(lambda: dispatch_backlog(client), start).figures()
+            marks: list[tuple[float, float, float]] = []  # at the first event drained
+
+            def mark(_left: int) -> None:
+                if not marks:
+                    pid = system.procs["dispatch"].pid
+                    marks.append((time.monotonic(), _cpu(pid), _servers_cpu()))
+
+            timed = time_drain(lambda: dispatch_backlog(client), start, mark)
+            ended, cpu, servers = (
+                time.monotonic(),
+                _cpu(system.procs["dispatch"].pid),
+                _servers_cpu(),
+            )
+            drain = timed.figures()
             for process in spy:
                 process.send_signal(2)
                 process.wait(30)
+            at, cpu0, servers0 = marks[0]
+            span = ended - at
             sys.stdout.write(
                 f"dispatch drained {drain['events']} hazards: {drain['events_per_s']:.0f}/s "
-                f"from the first event (start-up {drain['start_up_seconds']:.1f} s)\n"
+                f"from the first event (start-up {drain['start_up_seconds']:.1f} s); dispatch "
+                f"{1000 * (cpu - cpu0) / n:.3f} ms of CPU per hazard, busy "
+                f"{(cpu - cpu0) / span:.2f} of a core; PostgreSQL and Redis "
+                f"{1000 * (servers - servers0) / n:.3f} ms per hazard\n"
             )
         finally:
             system.stop()

@@ -462,3 +462,21 @@ async def test_the_relay_names_each_entrys_case_for_the_reader(redis_url: str):
     finally:
         await broker.stop()
         await redis.aclose()
+
+
+async def test_a_partial_batch_is_applied_in_the_loop(redis_url: str):
+    """Under light load (a batch smaller than the read count) there is no backlog to overlap:
+    the batch is applied before the read returns, so the linger after it gathers the next one
+    for as long as with a concurrency of 1."""
+    redis = Redis.from_url(redis_url)
+    await redis.xgroup_create(STREAM, "reader-test", id="0", mkstream=True)
+    consumer = BatchCounter()
+    reader = StreamReader(redis, consumer, STREAM, count=3, block_ms=100, concurrency=2)  # type: ignore[arg-type]
+    try:
+        await _add(redis, "a1", "case-a")
+        assert await reader.read_once() == 1
+        assert consumer.batches == [1]
+        assert reader.in_flight == 0
+        assert (await redis.xpending(STREAM, "reader-test"))["pending"] == 0
+    finally:
+        await redis.aclose()
