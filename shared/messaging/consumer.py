@@ -45,8 +45,8 @@ class ConsumerConfig:
     # `linger.ms`.)
     read_linger: float = 0.0
     # Batches a reader applies at once (shared/messaging/reader.py): above 1, it reads and
-    # starts the next batch while earlier ones are still being applied, never two batches
-    # holding events of the same case.
+    # starts the next batch while earlier full ones (a backlog) are still being applied, never
+    # two batches holding events of the same case.
     read_concurrency: int = 1
     # In-process pauses before a RetryLater event is left to the reclaimer.
     retry_pauses: tuple[float, ...] = (0.05, 0.2, 0.5, 1.0)

@@ -68,6 +68,7 @@ class KitService:
         read_batch: int = 50,
         prepare: Prepare | None = None,
         partitions: int = 1,
+        read_concurrency: int = 1,
     ) -> None:
         self.partitions = partitions
         self.engine = make_engine(database_url)
@@ -90,6 +91,7 @@ class KitService:
                 max_deliveries=max_deliveries,
                 retry_pauses=retry_pauses,
                 read_batch=read_batch,
+                read_concurrency=read_concurrency,
                 partitions=partitions,
             ),
             {"case.filed": handler or self.record},

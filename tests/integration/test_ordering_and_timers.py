@@ -94,6 +94,37 @@ async def test_two_replicas_of_a_consumer_keep_each_cases_order(database_url: st
             await replica.close()
 
 
+async def test_a_backlog_read_two_batches_at_once_keeps_each_cases_order(
+    database_url: str, redis_url: str
+):
+    """#21: a reader applying two batches at once (READ_CONCURRENCY=2) drains a backlog of 24
+    cases × 4 events in batches of 5, each case's events in order and once, with no batch
+    falling back to one by one (a case's later events never ran beside its earlier ones)."""
+    applied: dict[uuid.UUID, list[int]] = {}
+
+    async def record(envelope: Envelope, uow: UnitOfWork) -> None:
+        applied.setdefault(envelope.case_id, []).append(envelope.sequence or 0)
+        await kit.record(envelope, uow)
+
+    kit = KitService(database_url, redis_url, handler=record, read_batch=5, read_concurrency=2)
+    await kit.create_schema()
+    try:
+        await kit.broker.connect()
+        cases = [await _events_of_one_case(kit, 4) for _ in range(24)]
+        assert await kit.relay.relay_once() == 96
+        await kit.start_consuming()
+
+        async def all_applied() -> bool:
+            return await kit.ledger_count() == 96
+
+        await eventually_async(all_applied, timeout=30)
+        for events in cases:
+            assert applied[events[0].case_id] == [1, 2, 3, 4]
+        assert kit.consumer.batch_fallbacks_total == 0
+    finally:
+        await kit.close()
+
+
 @pytest.fixture
 async def kit_with_timers(database_url: str, redis_url: str):
     kit = KitService(database_url, redis_url)
