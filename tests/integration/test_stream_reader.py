@@ -8,7 +8,10 @@ waited forever while the process still answered its health checks.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import pytest
 import structlog.testing
@@ -287,126 +290,114 @@ async def _started(gate: Gate, *names: str) -> None:
     await eventually_async(all_started, timeout=5)
 
 
-def _reader(redis: Redis, gate: Gate, concurrency: int = 2) -> StreamReader:
-    return StreamReader(redis, gate, STREAM, count=1, block_ms=50, concurrency=concurrency)  # type: ignore[arg-type]
+@dataclass
+class Gated:
+    """A running reader of concurrency 2 (or more) over a `Gate`, on its own group."""
+
+    redis: Redis
+    gate: Gate
+    reader: StreamReader
+    task: asyncio.Task[None]
+
+
+@contextlib.asynccontextmanager
+async def gated(redis_url: str, concurrency: int = 2) -> AsyncIterator[Gated]:
+    redis = Redis.from_url(redis_url)
+    await redis.xgroup_create(STREAM, "reader-test", id="0", mkstream=True)
+    gate = Gate()
+    reader = StreamReader(redis, gate, STREAM, count=1, block_ms=50, concurrency=concurrency)  # type: ignore[arg-type]
+    task = asyncio.create_task(reader.run())
+    try:
+        yield Gated(redis, gate, reader, task)
+    finally:
+        await stop_tasks([task])
+        await redis.aclose()
 
 
 async def test_batches_of_other_cases_are_applied_side_by_side(redis_url: str):
     """#21: with concurrency 2, the next batch starts while the first is still being applied
     (its database round trips overlap the other's work); each is acknowledged on its own."""
-    redis = Redis.from_url(redis_url)
-    await redis.xgroup_create(STREAM, "reader-test", id="0", mkstream=True)
-    gate = Gate()
-    reader = _reader(redis, gate)
-    task = asyncio.create_task(reader.run())
-    try:
-        await _add(redis, "a1", "case-a")
-        await _add(redis, "b1", "case-b")
-        await _add(redis, "c1", "case-c")
-        await _started(gate, "a1", "b1")
-        assert reader.in_flight == 2
+    async with gated(redis_url) as g:
+        await _add(g.redis, "a1", "case-a")
+        await _add(g.redis, "b1", "case-b")
+        await _add(g.redis, "c1", "case-c")
+        await _started(g.gate, "a1", "b1")
+        assert g.reader.in_flight == 2
         await asyncio.sleep(0.3)
-        assert "start c1" not in gate.log, "a third batch ran beyond the concurrency of 2"
-        gate.gate(b"b1").set()
-        await _started(gate, "c1")  # b1's place went to c1 while a1 still runs
-        assert "end a1" not in gate.log
-        gate.gate(b"a1").set()
-        gate.gate(b"c1").set()
+        assert "start c1" not in g.gate.log, "a third batch ran beyond the concurrency of 2"
+        g.gate.gate(b"b1").set()
+        await _started(g.gate, "c1")  # b1's place went to c1 while a1 still runs
+        assert "end a1" not in g.gate.log
+        g.gate.gate(b"a1").set()
+        g.gate.gate(b"c1").set()
 
         async def all_acked() -> bool:
-            return (await redis.xpending(STREAM, "reader-test"))["pending"] == 0 and (
-                reader.in_flight == 0
-            )
+            pending = (await g.redis.xpending(STREAM, "reader-test"))["pending"]
+            return pending == 0 and g.reader.in_flight == 0
 
         await eventually_async(all_acked, timeout=5)
-        assert reader.batches == 3
-    finally:
-        await stop_tasks([task])
-        await redis.aclose()
+        assert g.reader.batches == 3
 
 
 async def test_a_batch_with_a_case_under_way_waits_for_it(redis_url: str):
     """A case's later event never overtakes its earlier one: the batch holding it starts only
     once the batch before it has ended."""
-    redis = Redis.from_url(redis_url)
-    await redis.xgroup_create(STREAM, "reader-test", id="0", mkstream=True)
-    gate = Gate()
-    task = asyncio.create_task(_reader(redis, gate).run())
-    try:
-        await _add(redis, "a1", "case-a")
-        await _add(redis, "a2", "case-a")
-        await _started(gate, "a1")
+    async with gated(redis_url) as g:
+        await _add(g.redis, "a1", "case-a")
+        await _add(g.redis, "a2", "case-a")
+        await _started(g.gate, "a1")
         await asyncio.sleep(0.3)
-        assert gate.log == ["start a1"], "the case's second event started beside its first"
-        gate.gate(b"a1").set()
-        await _started(gate, "a2")
-        assert gate.log == ["start a1", "end a1", "start a2"]
-        gate.gate(b"a2").set()
-    finally:
-        await stop_tasks([task])
-        await redis.aclose()
+        assert g.gate.log == ["start a1"], "the case's second event started beside its first"
+        g.gate.gate(b"a1").set()
+        await _started(g.gate, "a2")
+        assert g.gate.log == ["start a1", "end a1", "start a2"]
+        g.gate.gate(b"a2").set()
 
 
 async def test_an_entry_naming_no_case_runs_alone(redis_url: str):
     """Without a case header the reader cannot tell what it holds: it waits for every batch
     before it, and every batch after it waits for it."""
-    redis = Redis.from_url(redis_url)
-    await redis.xgroup_create(STREAM, "reader-test", id="0", mkstream=True)
-    gate = Gate()
-    task = asyncio.create_task(_reader(redis, gate, concurrency=4).run())
-    try:
-        await _add(redis, "a1", "case-a")
-        await _add(redis, "x", None)
-        await _add(redis, "b1", "case-b")
-        await _started(gate, "a1")
+    async with gated(redis_url, concurrency=4) as g:
+        await _add(g.redis, "a1", "case-a")
+        await _add(g.redis, "x", None)
+        await _add(g.redis, "b1", "case-b")
+        await _started(g.gate, "a1")
         await asyncio.sleep(0.3)
-        assert gate.log == ["start a1"]
-        gate.gate(b"a1").set()
-        await _started(gate, "x")
+        assert g.gate.log == ["start a1"]
+        g.gate.gate(b"a1").set()
+        await _started(g.gate, "x")
         await asyncio.sleep(0.3)
-        assert gate.log == ["start a1", "end a1", "start x"]
-        gate.gate(b"x").set()
-        await _started(gate, "b1")
-        gate.gate(b"b1").set()
-    finally:
-        await stop_tasks([task])
-        await redis.aclose()
+        assert g.gate.log == ["start a1", "end a1", "start x"]
+        g.gate.gate(b"x").set()
+        await _started(g.gate, "b1")
+        g.gate.gate(b"b1").set()
 
 
 async def test_a_failed_batch_beside_the_loop_is_logged_and_left_pending(redis_url: str):
     """The reader carries on after a batch under way fails: the failure is logged by the loop
     (which backs off, as after a failed batch of its own) and its entry stays pending for the
     reclaimer; the other batches are applied and acknowledged."""
-    redis = Redis.from_url(redis_url)
-    await redis.xgroup_create(STREAM, "reader-test", id="0", mkstream=True)
-    gate = Gate()
-    gate.fail.add(b"a1")
-    gate.gate(b"a1").set()
-    gate.gate(b"b1").set()
-    reader = _reader(redis, gate)
     with structlog.testing.capture_logs() as logs:
-        task = asyncio.create_task(reader.run())
-        try:
-            await _add(redis, "a1", "case-a")
-            await _add(redis, "b1", "case-b")
-            await _started(gate, "a1", "b1")
+        async with gated(redis_url) as g:
+            g.gate.fail.add(b"a1")
+            for body in (b"a1", b"b1", b"c1"):
+                g.gate.gate(body).set()
+            await _add(g.redis, "a1", "case-a")
+            await _add(g.redis, "b1", "case-b")
+            await _started(g.gate, "a1", "b1")
 
             async def failure_logged() -> bool:
                 return any(line["event"] == "stream_read_failed_retrying" for line in logs)
 
             await eventually_async(failure_logged, timeout=5)
-            await _add(redis, "c1", "case-c")
-            gate.gate(b"c1").set()
+            await _add(g.redis, "c1", "case-c")
 
             async def only_a1_pending() -> bool:
-                pending = await redis.xpending_range(STREAM, "reader-test", "-", "+", 10)
-                return "end c1" in gate.log and len(pending) == 1
+                pending = await g.redis.xpending_range(STREAM, "reader-test", "-", "+", 10)
+                return "end c1" in g.gate.log and len(pending) == 1
 
             await eventually_async(only_a1_pending, timeout=5)
-            assert not task.done()
-        finally:
-            await stop_tasks([task])
-            await redis.aclose()
+            assert not g.task.done()
 
 
 async def test_stopping_the_reader_cancels_its_batches_and_the_watchdog_sees_them(
@@ -415,24 +406,16 @@ async def test_stopping_the_reader_cancels_its_batches_and_the_watchdog_sees_the
     """A batch that hangs beside the loop still shows as the reader's lack of progress (the
     watchdog restarts a stalled process), and stopping the reader stops its batches; their
     entries stay pending."""
-    redis = Redis.from_url(redis_url)
-    await redis.xgroup_create(STREAM, "reader-test", id="0", mkstream=True)
-    gate = Gate()
-    reader = _reader(redis, gate)
-    task = asyncio.create_task(reader.run())
-    try:
-        await _add(redis, "a1", "case-a")
-        await _started(gate, "a1")
-        hung = reader.oldest_batch()
+    async with gated(redis_url) as g:
+        await _add(g.redis, "a1", "case-a")
+        await _started(g.gate, "a1")
+        hung = g.reader.oldest_batch()
         assert hung is not None
         await asyncio.sleep(0.5)  # the loop goes on reading (empty reads) meanwhile
-        assert time.monotonic() - reader.last_progress >= 0.5
-        await stop_tasks([task])
+        assert time.monotonic() - g.reader.last_progress >= 0.5
+        await stop_tasks([g.task])
         assert hung.cancelled()
-        assert (await redis.xpending(STREAM, "reader-test"))["pending"] == 1
-    finally:
-        await stop_tasks([task])
-        await redis.aclose()
+        assert (await g.redis.xpending(STREAM, "reader-test"))["pending"] == 1
 
 
 async def test_the_relay_names_each_entrys_case_for_the_reader(redis_url: str):
