@@ -74,10 +74,10 @@ def main(n: int, profile: str | None) -> None:
                         )
                     )
 
-            marks: list[tuple[float, float, float]] = []  # at the first event drained
+            marks: list[tuple[float, float, float]] = []  # once the first event is drained
 
-            def mark(_left: int) -> None:
-                if not marks:
+            def mark(left: int) -> None:
+                if not marks and left < n:  # not during dispatch's start-up and migrations
                     pid = system.procs["dispatch"].pid
                     marks.append((time.monotonic(), _cpu(pid), _servers_cpu()))
 

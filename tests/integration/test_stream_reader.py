@@ -314,6 +314,17 @@ async def gated(redis_url: str, concurrency: int = 2) -> AsyncIterator[Gated]:
         await redis.aclose()
 
 
+async def _parked(g: Gated) -> None:
+    """Wait until the reader waits for a batch under way (for room, or for a batch holding a
+    case it has just read): from here on, what it holds back stays held back."""
+    from shared.messaging.stacks import await_chain
+
+    async def waiting() -> bool:
+        return any(frame.endswith("in _wait_until") for frame in await_chain(g.task))
+
+    await eventually_async(waiting, timeout=5)
+
+
 async def test_batches_of_other_cases_are_applied_side_by_side(redis_url: str):
     """#21: with concurrency 2, the next batch starts while the first is still being applied
     (its database round trips overlap the other's work); each is acknowledged on its own."""
@@ -323,7 +334,7 @@ async def test_batches_of_other_cases_are_applied_side_by_side(redis_url: str):
         await _add(g.redis, "c1", "case-c")
         await _started(g.gate, "a1", "b1")
         assert g.reader.in_flight == 2
-        await asyncio.sleep(0.3)
+        await _parked(g)
         assert "start c1" not in g.gate.log, "a third batch ran beyond the concurrency of 2"
         g.gate.gate(b"b1").set()
         await _started(g.gate, "c1")  # b1's place went to c1 while a1 still runs
@@ -346,7 +357,7 @@ async def test_a_batch_with_a_case_under_way_waits_for_it(redis_url: str):
         await _add(g.redis, "a1", "case-a")
         await _add(g.redis, "a2", "case-a")
         await _started(g.gate, "a1")
-        await asyncio.sleep(0.3)
+        await _parked(g)
         assert g.gate.log == ["start a1"], "the case's second event started beside its first"
         g.gate.gate(b"a1").set()
         await _started(g.gate, "a2")
@@ -362,11 +373,11 @@ async def test_an_entry_naming_no_case_runs_alone(redis_url: str):
         await _add(g.redis, "x", None)
         await _add(g.redis, "b1", "case-b")
         await _started(g.gate, "a1")
-        await asyncio.sleep(0.3)
+        await _parked(g)
         assert g.gate.log == ["start a1"]
         g.gate.gate(b"a1").set()
         await _started(g.gate, "x")
-        await asyncio.sleep(0.3)
+        await _parked(g)
         assert g.gate.log == ["start a1", "end a1", "start x"]
         g.gate.gate(b"x").set()
         await _started(g.gate, "b1")
@@ -411,8 +422,13 @@ async def test_stopping_the_reader_cancels_its_batches_and_the_watchdog_sees_the
         await _started(g.gate, "a1")
         hung = g.reader.oldest_batch()
         assert hung is not None
-        await asyncio.sleep(0.5)  # the loop goes on reading (empty reads) meanwhile
-        assert time.monotonic() - g.reader.last_progress >= 0.5
+        started = time.monotonic()  # the batch started before this
+
+        async def loop_read_on() -> bool:  # empty reads of 50 ms, beside the hung batch
+            return g.reader._loop_progress > started
+
+        await eventually_async(loop_read_on, timeout=5)
+        assert g.reader.last_progress < started
         await stop_tasks([g.task])
         assert hung.cancelled()
         assert (await g.redis.xpending(STREAM, "reader-test"))["pending"] == 1
