@@ -146,21 +146,22 @@ class StreamReader:
         entries = [decode_entry(i, f) for _s, batch in got or [] for i, f in batch]
         if not entries:
             return 0
-        if self._concurrency == 1:
-            await self._apply_and_ack(entries)
-            return len(entries)
-        cases = cases_of(entries)
-        # A case's earlier events are in a batch still under way: this one starts after it.
-        await self._wait_until(lambda held: overlap(cases, held))
-        if len(entries) < self._count:
-            # A partial batch means no backlog: applied here, as with a concurrency of 1, so
-            # the linger after it gathers the next batch for as long as before (beside the
-            # loop, batches under light load came out smaller and cost more per event).
-            await self._apply_and_ack(entries)
-            return len(entries)
-        task = asyncio.create_task(self._apply_and_ack(entries), name=f"batch-{self.stream}")
-        self._in_flight[task] = (cases, time.monotonic())
-        task.add_done_callback(self._finished)
+        if self._concurrency > 1:
+            cases = cases_of(entries)
+            # A case's earlier events are in a batch still under way: this one starts after it.
+            await self._wait_until(lambda held: overlap(cases, held))
+            # Only a full batch (a backlog) goes beside the loop. A partial one is applied here,
+            # as with a concurrency of 1, so the linger after it gathers the next batch for as
+            # long as before (beside the loop, batches under light load came out smaller and
+            # cost more per event).
+            if len(entries) >= self._count:
+                task = asyncio.create_task(
+                    self._apply_and_ack(entries), name=f"batch-{self.stream}"
+                )
+                self._in_flight[task] = (cases, time.monotonic())
+                task.add_done_callback(self._finished)
+                return len(entries)
+        await self._apply_and_ack(entries)
         return len(entries)
 
     async def _apply_and_ack(self, entries: list[RawEntry]) -> None:
